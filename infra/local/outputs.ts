@@ -1,0 +1,131 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import type { DropReport, TableCounts } from '../../shared/domain/drop-report';
+import type { FtaQueueName } from '../../shared/runtime/resources';
+
+/** `out/summary.json` (pipeline spec section 5). */
+export interface RunSummary {
+  readonly generatedAt: string;
+  readonly drops: readonly (DropReport & { source: string })[];
+  readonly total: {
+    readonly tables: Record<string, TableCounts>;
+    readonly ftas: { new: number; repeated: number; rescinded: number };
+  };
+  readonly emailsSent: number;
+  readonly ntaTasksScheduled: number;
+  readonly metricsPublished: number;
+  readonly deadLetters: Record<FtaQueueName, number>;
+  readonly ingestFailures: readonly { key: string; error: string }[];
+}
+
+export function summarize(input: {
+  drops: readonly (DropReport & { source: string })[];
+  emailsSent: number;
+  ntaTasksScheduled: number;
+  metricsPublished: number;
+  deadLetters: Record<FtaQueueName, number>;
+  ingestFailures: readonly { key: string; error: string }[];
+  now: Date;
+}): RunSummary {
+  const tables: Record<string, TableCounts> = {};
+  const ftas = { new: 0, repeated: 0, rescinded: 0 };
+  for (const drop of input.drops) {
+    for (const [name, counts] of Object.entries(drop.tables)) {
+      const sum = (tables[name] ??= { read: 0, accepted: 0, rejected: 0, rejectedByReason: {} });
+      sum.read += counts.read;
+      sum.accepted += counts.accepted;
+      sum.rejected += counts.rejected;
+      for (const [reason, n] of Object.entries(counts.rejectedByReason) as [keyof TableCounts['rejectedByReason'], number][]) {
+        sum.rejectedByReason[reason] = (sum.rejectedByReason[reason] ?? 0) + n;
+      }
+    }
+    ftas.new += drop.ftas.new;
+    ftas.repeated += drop.ftas.repeated;
+    ftas.rescinded += drop.ftas.rescinded;
+  }
+  return {
+    generatedAt: input.now.toISOString(),
+    drops: input.drops,
+    total: { tables, ftas },
+    emailsSent: input.emailsSent,
+    ntaTasksScheduled: input.ntaTasksScheduled,
+    metricsPublished: input.metricsPublished,
+    deadLetters: input.deadLetters,
+    ingestFailures: input.ingestFailures,
+  };
+}
+
+/** One line of `out/ftas.jsonl` (pipeline spec section 5). */
+export interface FtaLine {
+  ftaId: string;
+  kind: string;
+  caseId: string;
+  proceedingId: string;
+  scheduleId: string | null;
+  date: string;
+  status: string;
+  aNumber: string | null;
+  aor: string | null;
+}
+
+export async function exportFtas(store: ReturnType<typeof createDynamoCaseStore>): Promise<FtaLine[]> {
+  const lines: FtaLine[] = [];
+  for await (const f of store.listFtas()) {
+    lines.push({
+      ftaId: f.ftaId,
+      kind: f.kind,
+      caseId: f.caseId,
+      proceedingId: f.proceedingId,
+      scheduleId: f.scheduleId,
+      date: f.date,
+      status: f.status,
+      // The store holds no A-numbers until identity-bearing drops and the roster are read.
+      aNumber: null,
+      aor: f.aor,
+    });
+  }
+  return lines.sort((a, b) => a.date.localeCompare(b.date) || a.ftaId.localeCompare(b.ftaId));
+}
+
+export interface ReceivedEmail {
+  readonly messageId: string;
+  readonly eml: string;
+  readonly subject: string;
+  readonly to: readonly string[];
+  readonly text: string;
+}
+
+/** Every message the local SES received, with its MIME source (aws-ses-v2-local's API). */
+export async function fetchReceivedEmails(sesEndpoint: string): Promise<ReceivedEmail[]> {
+  const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as {
+    emails: { messageId: string; subject: string; destination: { to: string[] }; body: { text?: string } }[];
+  };
+  const emails: ReceivedEmail[] = [];
+  for (const e of store.emails) {
+    const res = await fetch(`${sesEndpoint}/get-emlContent?messageId=${encodeURIComponent(e.messageId)}`);
+    const payload = (await res.json()) as { body: string | { type: 'Buffer'; data: number[] } };
+    const eml = typeof payload.body === 'string' ? payload.body : Buffer.from(payload.body.data).toString('utf8');
+    emails.push({ messageId: e.messageId, eml, subject: e.subject, to: e.destination.to, text: e.body.text ?? '' });
+  }
+  return emails;
+}
+
+export async function writeOutputs(
+  outDir: string,
+  summary: RunSummary,
+  ftas: readonly FtaLine[],
+  emails: readonly ReceivedEmail[],
+): Promise<void> {
+  const emailDir = join(outDir, 'emails');
+  await rm(emailDir, { recursive: true, force: true });
+  await mkdir(emailDir, { recursive: true });
+  await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(join(outDir, 'ftas.jsonl'), ftas.map((f) => JSON.stringify(f)).join('\n') + (ftas.length ? '\n' : ''));
+  let n = 0;
+  for (const email of emails) {
+    n += 1;
+    const name = `${String(n).padStart(4, '0')}-${email.messageId.replace(/[^A-Za-z0-9-]/g, '_')}.eml`;
+    await writeFile(join(emailDir, name), email.eml);
+  }
+}

@@ -1,0 +1,271 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
+import type { DropReport } from '../../shared/domain/drop-report';
+import type { MetricPoint } from '../../shared/domain/program-metrics';
+import { sleep } from '../../shared/runtime/concurrency';
+import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName } from '../../shared/runtime/resources';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
+import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
+import { localClientConfig, type LocalResources } from './provision';
+
+export interface LocalPipelineOptions {
+  readonly orrInbox: string;
+  readonly mailFrom: string;
+  readonly reverifyDueBusinessDays?: number;
+  /** Progress lines for a person watching. */
+  readonly onProgress?: (line: string) => void;
+}
+
+type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
+type MetricsHandler = (event: ScheduledEvent, context: Context) => Promise<readonly MetricPoint[]>;
+
+/** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
+const ASYNC_ATTEMPTS = 3;
+
+/**
+ * The deployed pipeline's wiring, played on the emulators with the real handler modules:
+ * S3 object-created notifications (same prefix and suffix filters) invoke the ingest
+ * handler; each fan-out queue is polled like a Lambda event-source mapping (batch size,
+ * visibility timeout, partial batch responses, redrive to the DLQ by the queue itself);
+ * the metrics schedule is run on demand.
+ */
+export class LocalPipeline {
+  readonly ingestReports: DropReport[] = [];
+  readonly ingestFailures: { key: string; error: string }[] = [];
+  private ingestChain: Promise<void> = Promise.resolve();
+  private active = 0;
+  private stopped = false;
+  private readonly pollers: Promise<void>[] = [];
+  private readonly s3: S3Client;
+  private readonly sqs: SQSClient;
+
+  private constructor(
+    private readonly emulators: Emulators,
+    readonly resources: LocalResources,
+    private readonly handlers: { ingest: IngestHandler; sqs: Record<FtaQueueName, SqsHandler>; metrics: MetricsHandler },
+    private readonly progress: (line: string) => void,
+  ) {
+    this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
+    this.sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
+  }
+
+  /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
+  static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
+    Object.assign(process.env, functionEnvironment(emulators, resources, options));
+    const [ingest, notify, schedule, metrics] = await Promise.all([
+      import('../../functions/ingest-docket/handler'),
+      import('../../functions/notify-orr/handler'),
+      import('../../functions/schedule-nta/handler'),
+      import('../../functions/compute-metrics/handler'),
+    ]);
+    const pipeline = new LocalPipeline(
+      emulators,
+      resources,
+      {
+        ingest: ingest.handler,
+        sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
+        metrics: metrics.handler,
+      },
+      options.onProgress ?? (() => undefined),
+    );
+    emulators.onS3Event((event) => pipeline.onS3Event(event));
+    for (const name of Object.keys(resources.queues) as FtaQueueName[]) pipeline.pollers.push(pipeline.poll(name));
+    return pipeline;
+  }
+
+  /**
+   * Uploads a drop folder to `drops/<dropId>/`, its completion marker last (Count.txt if
+   * the drop has one, else an empty READY object), as a DOJ transfer would.
+   */
+  async uploadDrop(folder: string, dropId: string): Promise<void> {
+    const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name);
+    const marker = files.find((f) => f.toLowerCase() === 'count.txt');
+    for (const file of files.filter((f) => f !== marker).sort()) {
+      await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
+    }
+    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)));
+    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0));
+  }
+
+  async putObject(key: string, body: Buffer): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body }));
+  }
+
+  /** Waits until no ingest runs, no handler runs and every fan-out queue is empty. */
+  async drain(timeoutMs = 10 * 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > deadline) throw new Error('local pipeline did not drain in time');
+      await this.ingestChain;
+      const busy = this.active > 0 || (await this.queuedMessages()) > 0;
+      quiet = busy ? 0 : quiet + 1;
+      await sleep(150);
+    }
+  }
+
+  /** Runs the metrics function as its EventBridge schedule would. */
+  async runScheduledMetrics(): Promise<readonly MetricPoint[]> {
+    const fn = FUNCTIONS.computeMetrics;
+    return this.handlers.metrics(
+      scheduledEvent(`compute-metrics-${Object.keys(METRICS_SCHEDULES)[0]}`),
+      lambdaContext('compute-metrics', fn.timeoutSeconds, fn.memoryMb),
+    );
+  }
+
+  /** Messages that ended in each DLQ. */
+  async deadLetterCounts(): Promise<Record<FtaQueueName, number>> {
+    const counts = {} as Record<FtaQueueName, number>;
+    for (const [name, q] of Object.entries(this.resources.queues) as [FtaQueueName, LocalResources['queues'][FtaQueueName]][]) {
+      counts[name] = await this.depth(q.dlqUrl);
+    }
+    return counts;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.pollers);
+    this.s3.destroy();
+    this.sqs.destroy();
+  }
+
+  private onS3Event(raw: S3Event): void {
+    const event = encodeS3EventKeys(raw);
+    // The bucket notification filters of the deployed stack: prefix and one suffix each.
+    const records = event.Records.filter(
+      (r) =>
+        r.eventName.startsWith('ObjectCreated:') &&
+        r.s3.bucket.name === this.resources.dropBucket &&
+        decodeURIComponent(r.s3.object.key).startsWith(DROP_BUCKET.dropPrefix) &&
+        DROP_BUCKET.triggerSuffixes.some((s) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')).endsWith(s)),
+    );
+    if (records.length === 0) return;
+    const key = records[0]?.s3.object.key ?? '';
+    this.ingestChain = this.ingestChain.then(() => this.invokeIngest({ Records: records }, key));
+  }
+
+  private async invokeIngest(event: S3Event, key: string): Promise<void> {
+    const fn = FUNCTIONS.ingestDocket;
+    this.progress(`ingest: ${decodeURIComponent(key)} landed, ingesting the drop`);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      this.active += 1;
+      try {
+        const reports = await this.handlers.ingest(event, lambdaContext('ingest-docket', fn.timeoutSeconds, fn.memoryMb));
+        this.ingestReports.push(...reports);
+        for (const r of reports) {
+          this.progress(`ingest: drop ${r.dropId}: ${r.ftas.new} new FTA(s), ${r.ftas.repeated} repeated, ${r.ucCasesMarked} UC case(s) marked`);
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.progress(`ingest: attempt ${attempt} failed: ${message}`);
+        if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  private async poll(name: FtaQueueName): Promise<void> {
+    const queue = this.resources.queues[name];
+    const fnName = name === 'orrNotices' ? 'notify-orr' : 'schedule-nta';
+    const fn = name === 'orrNotices' ? FUNCTIONS.notifyOrr : FUNCTIONS.scheduleNta;
+    while (!this.stopped) {
+      const out = await this.sqs
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: queue.url,
+            MaxNumberOfMessages: Math.min(10, queue.definition.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        )
+        .catch(() => ({ Messages: undefined }));
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) {
+        await sleep(100);
+        continue;
+      }
+      this.active += 1;
+      try {
+        const event = sqsEvent(messages, queue.arn);
+        let failed = new Set<string>();
+        try {
+          const response = await this.handlers.sqs[name](event, lambdaContext(fnName, fn.timeoutSeconds, fn.memoryMb));
+          failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        } catch (err) {
+          // A thrown handler fails the whole batch: every message returns after the visibility timeout.
+          failed = new Set(event.Records.map((r) => r.messageId));
+          this.progress(`${fnName}: batch failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const done = event.Records.filter((r) => !failed.has(r.messageId));
+        if (failed.size > 0) this.progress(`${fnName}: ${failed.size} message(s) will be retried`);
+        if (done.length > 0) {
+          await this.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queue.url,
+              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+            }),
+          );
+          this.progress(`${fnName}: processed ${done.length} message(s)`);
+        }
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  private async queuedMessages(): Promise<number> {
+    let total = 0;
+    for (const q of Object.values(this.resources.queues)) total += await this.depth(q.url, true);
+    return total;
+  }
+
+  private async depth(url: string, includeInFlight = false): Promise<number> {
+    const out = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    const visible = Number(a.ApproximateNumberOfMessages ?? 0);
+    return includeInFlight
+      ? visible + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
+      : visible;
+  }
+
+  get endpoints(): Emulators['endpoints'] {
+    return this.emulators.endpoints;
+  }
+}
+
+/** The environment Lambda gives the functions, pointed at the emulators. */
+export function functionEnvironment(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
+    AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+    AWS_ENDPOINT_URL_SES: emulators.endpoints.ses,
+    [ENV.s3ForcePathStyle]: 'true',
+    [ENV.casesTable]: resources.casesTable,
+    [ENV.idempotencyTable]: resources.idempotencyTable,
+    [ENV.dropBucket]: resources.dropBucket,
+    [ENV.orrNoticeQueueUrl]: resources.queues.orrNotices.url,
+    [ENV.ntaScheduleQueueUrl]: resources.queues.ntaSchedule.url,
+    [ENV.orrInbox]: options.orrInbox,
+    [ENV.mailFrom]: options.mailFrom,
+    [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
+  };
+}

@@ -1,0 +1,149 @@
+import { mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmulators, JavaMissingError } from './emulators';
+import { runLocalPipeline } from './run';
+import { captureLambdaOutput } from './capture-output';
+
+const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
+
+Usage: npm start -- [options]
+
+  --drop PATH       A DOJ docket drop: a folder of EOIR tables (A_TblCase.csv,
+                    B_TblProceeding.csv, tbl_schedule.csv, tbl_JuvenileHistory.csv,
+                    Count.txt). Repeat to process several drops, in the order given.
+                    Default: the bundled sample drop (tests/fixtures/sample-drop).
+  --roster FILE     A UC roster CSV (pipeline spec 1.2). Not read yet: the roster
+                    ingestion is still to be built, so the run stops with a clear error.
+  --out DIR         Where to write summary.json, ftas.jsonl, emails/*.eml, logs/
+                    (default: out).
+  --state DIR       Where the local DynamoDB and S3 keep their data between runs
+                    (default: .local-state). A second run on the same drop finds its
+                    FTAs already recorded and sends no email again.
+  --reset           Delete the local state first (start from an empty store).
+  --keep            Leave the emulators running after the run, print their addresses
+                    (the SES web UI shows the emails), and wait for Ctrl-C.
+  --orr-inbox ADDR  The ORR inbox address (default: orr-inbox@example.gov).
+  --mail-from ADDR  The sender address (default: docket-watch@example.gov).
+  --visibility-timeout S
+                    Local SQS visibility timeout in seconds (default: 5; deployed
+                    queues use the value in shared/runtime/resources.ts).
+  -h, --help        Show this help.
+`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      drop: { type: 'string', multiple: true },
+      roster: { type: 'string' },
+      out: { type: 'string', default: 'out' },
+      state: { type: 'string', default: '.local-state' },
+      reset: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'orr-inbox': { type: 'string', default: 'orr-inbox@example.gov' },
+      'mail-from': { type: 'string', default: 'docket-watch@example.gov' },
+      'visibility-timeout': { type: 'string', default: '5' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.roster !== undefined) {
+    process.stderr.write('--roster: reading UC rosters is not built yet; run without --roster.\n');
+    return 2;
+  }
+  const visibility = Number(values['visibility-timeout']);
+  if (!Number.isInteger(visibility) || visibility < 1) {
+    process.stderr.write('--visibility-timeout must be a whole number of seconds >= 1\n');
+    return 2;
+  }
+  const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
+  const outDir = resolve(values.out);
+  const stateDir = resolve(values.state);
+  if (values.reset) await rm(stateDir, { recursive: true, force: true });
+  await mkdir(join(outDir, 'logs'), { recursive: true });
+
+  const say = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+  };
+  // The functions log JSON (Powertools) and EMF metrics to stdout, as in Lambda; keep
+  // them in files so the terminal shows progress only.
+  const logFile = join(outDir, 'logs', 'functions.jsonl');
+  const metricsFile = join(outDir, 'logs', 'metrics-emf.jsonl');
+  await writeFile(logFile, '');
+  await writeFile(metricsFile, '');
+  const restore = captureLambdaOutput({
+    onLog: (line) => void appendFile(logFile, `${line}\n`),
+    onMetrics: (line) => void appendFile(metricsFile, `${line}\n`),
+  });
+
+  say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
+  const emulators = await startEmulators({ stateDir });
+  let keep = false;
+  try {
+    const result = await runLocalPipeline(emulators, {
+      drops,
+      outDir,
+      orrInbox: values['orr-inbox'],
+      mailFrom: values['mail-from'],
+      visibilityTimeoutSeconds: visibility,
+      onProgress: say,
+    });
+    await result.pipeline.stop();
+    restore();
+    printSummary(result.summary, outDir);
+    printMetrics(result.metrics);
+    if (values.keep) {
+      keep = true;
+      const e = emulators.endpoints;
+      process.stdout.write(
+        `\nEmulators left running (Ctrl-C to stop):\n  SES web UI  ${e.ses}/\n  DynamoDB    ${e.dynamodb}\n  SQS         ${e.sqs}\n  S3          ${e.s3} (credentials S3RVER/S3RVER)\n`,
+      );
+      await new Promise<void>((done) => process.once('SIGINT', () => done()));
+    }
+    return result.summary.ingestFailures.length > 0 ? 1 : 0;
+  } finally {
+    restore();
+    await emulators.stop();
+    if (keep) say('emulators stopped');
+  }
+}
+
+function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['summary'], outDir: string): void {
+  const lines = ['', 'Docket Watch local run', ''];
+  for (const drop of summary.drops) {
+    lines.push(`Drop ${drop.dropId}`);
+    for (const [table, c] of Object.entries(drop.tables)) {
+      const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
+      const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';
+      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
+    }
+    lines.push(`  UC cases marked ${drop.ucCasesMarked}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
+  }
+  const t = summary.total.ftas;
+  lines.push('');
+  lines.push(`FTAs: ${t.new} new, ${t.repeated} repeated, ${t.rescinded} rescinded`);
+  lines.push(`Emails to ORR: ${summary.emailsSent}   Re-verification tasks opened: ${summary.ntaTasksScheduled}   Metrics published: ${summary.metricsPublished}`);
+  const dead = Object.entries(summary.deadLetters).filter(([, n]) => n > 0);
+  lines.push(dead.length ? `DEAD-LETTERED: ${dead.map(([q, n]) => `${q} ${n}`).join(', ')}` : 'Dead-letter queues: empty');
+  for (const f of summary.ingestFailures) lines.push(`INGEST FAILED: ${f.key}: ${f.error}`);
+  lines.push('', `Written: ${join(outDir, 'summary.json')}, ${join(outDir, 'ftas.jsonl')}, ${join(outDir, 'emails')}/`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printMetrics(points: Awaited<ReturnType<typeof runLocalPipeline>>['metrics']): void {
+  const rows = points.map((p) => `  ${p.name.padEnd(26)} ${(p.aor ?? 'all').padEnd(8)} ${String(p.value).padStart(8)} ${p.unit}`);
+  process.stdout.write(`\nMetrics (as published to CloudWatch)\n${rows.join('\n')}\n`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof JavaMissingError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`docket-watch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,69 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReverificationTask, TaskStore } from '../ports/task-store';
+import { backoffMs, sleep } from '../runtime/concurrency';
+
+/*
+ * Items in the cases table:
+ *   task        pk CASE#<IDNCASE>  sk TASK#REVERIFY#<ftaId>   status OPEN, dueDate, aor
+ *   aggregate   pk AGG#TASK        sk REVERIFY#<aor|NONE>     open (counter)
+ */
+export interface DynamoTaskStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOptions): TaskStore {
+  return {
+    async openReverificationTask(task: ReverificationTask): Promise<'opened' | 'exists'> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      pk: `CASE#${task.caseId}`,
+                      sk: `TASK#REVERIFY#${task.ftaId}`,
+                      type: 'REVERIFY_TASK',
+                      ftaId: task.ftaId,
+                      caseId: task.caseId,
+                      aor: task.aor,
+                      status: 'OPEN',
+                      openedAt: task.openedAt,
+                      dueDate: task.dueDate,
+                    },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: { pk: 'AGG#TASK', sk: `REVERIFY#${task.aor ?? 'NONE'}` },
+                    UpdateExpression: 'ADD #open :one SET aor = :aor',
+                    ExpressionAttributeNames: { '#open': 'open' },
+                    ExpressionAttributeValues: { ':one': 1, ':aor': task.aor ?? 'NONE' },
+                  },
+                },
+              ],
+            }),
+          );
+          return 'opened';
+        } catch (err) {
+          if (err instanceof TransactionCanceledException) {
+            if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'exists';
+            if (attempt < MAX_ATTEMPTS) {
+              await sleep(backoffMs(attempt));
+              continue;
+            }
+          }
+          throw err;
+        }
+      }
+    },
+  };
+}

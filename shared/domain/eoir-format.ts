@@ -1,0 +1,113 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * The EOIR export's file conventions (docs: eoir-format.md section 1.2), as pure functions:
+ * line splitting, decoding, field cleaning, dates. No I/O.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+export interface RawLine {
+  /** 1-based line number in the file, header included. */
+  readonly lineNumber: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), without decoding. Memory stays bounded by
+ * the longest line plus one chunk, whatever the file size.
+ */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
+  let carry: Buffer | null = null;
+  let lineNumber = 0;
+  for await (const chunk of chunks) {
+    const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
+    carry = null;
+    let start = 0;
+    for (let nl = buf.indexOf(LF, start); nl !== -1; nl = buf.indexOf(LF, start)) {
+      const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+      lineNumber += 1;
+      yield { lineNumber, bytes: buf.subarray(start, end) };
+      start = nl + 1;
+    }
+    if (start < buf.length) {
+      // Copy the tail so the chunk it came from can be collected.
+      carry = Buffer.from(buf.subarray(start));
+    }
+  }
+  if (carry !== null && carry.length > 0) {
+    const end = carry[carry.length - 1] === CR ? carry.length - 1 : carry.length;
+    lineNumber += 1;
+    yield { lineNumber, bytes: carry.subarray(0, end) };
+  }
+}
+
+const WINDOWS_1252 = new TextDecoder('windows-1252');
+
+/**
+ * Decodes one line. EOIR files are mostly ASCII; where the bytes are not valid UTF-8 they
+ * are Windows-1252 (eoir-format.md 1.2, "Mayagüez").
+ */
+export function decodeLine(bytes: Buffer): string {
+  return isUtf8(bytes) ? bytes.toString('utf8') : WINDOWS_1252.decode(bytes);
+}
+
+export type Delimiter = '\t' | '|';
+
+/** EOIR's `.csv` files are TAB-separated; some feeds use `|`. Decided from the header line. */
+export function detectDelimiter(headerLine: string): Delimiter {
+  const tabs = headerLine.split('\t').length;
+  const pipes = headerLine.split('|').length;
+  return pipes > tabs ? '|' : '\t';
+}
+
+// NULs and other control characters turn up inside values (eoir-format.md 1.2).
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * One field as the ingest sees it: control characters removed, trimmed (codes are padded,
+ * `'SP '`), and the placeholders `NULL`, `N/A` and empty turned to null. `NA` is a real
+ * code (juvenile "Not Applicable", nationality Netherlands Antilles) and stays.
+ */
+export function cleanField(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  let value = raw;
+  if (CONTROL_CHARS.test(value)) {
+    CONTROL_CHARS.lastIndex = 0;
+    value = value.replace(CONTROL_CHARS, '');
+  }
+  CONTROL_CHARS.lastIndex = 0;
+  value = value.trim();
+  if (value === '' || value === 'NULL' || value === 'N/A') return null;
+  return value;
+}
+
+const EOIR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?$/;
+
+/** Dates outside this range are data-entry errors (IN CHANGELOG: clamp to 1950-2035). */
+const MIN_YEAR = 1950;
+const MAX_YEAR = 2035;
+
+/**
+ * `2019-12-22 00:00:00.000` -> `2019-12-22`. Returns null for anything that is not a real
+ * calendar date between 1950 and 2035.
+ */
+export function parseEoirDate(value: string | null): string | null {
+  if (value === null) return null;
+  const m = EOIR_DATE.exec(value);
+  if (m === null) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/** EOIR integer keys (IDNCASE, IDNPROCEEDING, ...): digits only, kept as strings. */
+export function isIntegerKey(value: string): boolean {
+  return /^\d{1,12}$/.test(value);
+}

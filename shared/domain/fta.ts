@@ -1,0 +1,63 @@
+import type { Aor } from './aor';
+import { aorForCourt } from './courts';
+import type { EoirTableName } from './eoir-table';
+import type { ProceedingRow } from './proceeding';
+
+/** Pipeline spec section 3: the two FTA signals, each an FTA record of its own. */
+export type FtaKind = 'IN_ABSENTIA_ORDER' | 'NO_SHOW_ADJOURNMENT';
+export type FtaStatus = 'OPEN' | 'RESCINDED';
+
+/** Where an FTA was first seen. */
+export interface Provenance {
+  readonly dropId: string;
+  readonly table: EoirTableName;
+  readonly lineNumber: number;
+}
+
+export interface Fta {
+  /** Stable id: `IA-<IDNPROCEEDING>` for orders, `NS-<IDNSCHEDULE>` for no-shows. */
+  readonly ftaId: string;
+  readonly kind: FtaKind;
+  readonly caseId: string;
+  readonly proceedingId: string;
+  readonly scheduleId: string | null;
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  readonly court: string | null;
+  readonly aor: Aor | null;
+  readonly provenance: Provenance;
+}
+
+export function inAbsentiaFtaId(proceedingId: string): string {
+  return `IA-${proceedingId}`;
+}
+
+export type FtaDetection =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'fta'; readonly fta: Fta }
+  | { readonly kind: 'undated' };
+
+/**
+ * IN_ABSENTIA_ORDER (spec 3): a proceeding of a UC case whose ABSENTIA is `Y`. Its date is
+ * COMP_DATE (the order), else HEARING_DATE. The caller decides whether the case is a UC
+ * case; this function only reads the proceeding.
+ */
+export function detectInAbsentiaOrder(p: ProceedingRow, provenance: Provenance): FtaDetection {
+  if (!p.inAbsentia) return { kind: 'none' };
+  const date = p.completionDate ?? p.hearingDate;
+  if (date === null) return { kind: 'undated' };
+  return {
+    kind: 'fta',
+    fta: {
+      ftaId: inAbsentiaFtaId(p.proceedingId),
+      kind: 'IN_ABSENTIA_ORDER',
+      caseId: p.caseId,
+      proceedingId: p.proceedingId,
+      scheduleId: null,
+      date,
+      court: p.court,
+      aor: aorForCourt(p.court),
+      provenance,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { isIntegerKey, parseEoirDate } from './eoir-format';
+import type { RowResult, TableSpec } from './eoir-table';
+
+/** The B_TblProceeding fields the pipeline uses (eoir-format.md 1.3, 3.1). */
+export interface ProceedingRow {
+  readonly proceedingId: string;
+  readonly caseId: string;
+  /** BASE_CITY_CODE: the court. */
+  readonly court: string | null;
+  readonly caseType: string | null;
+  readonly decisionCode: string | null;
+  /** ABSENTIA, trimmed and upper-cased, is exactly `Y` (spec 3). Junk and `N` are false. */
+  readonly inAbsentia: boolean;
+  readonly hearingDate: string | null;
+  readonly completionDate: string | null;
+  /** OSC_DATE: the date the NTA was issued; the proceeding was opened then. */
+  readonly ntaDate: string | null;
+}
+
+export const PROCEEDING_TABLE: TableSpec<ProceedingRow> = {
+  table: 'B_TblProceeding',
+  columns: [
+    'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA',
+    'HEARING_DATE', 'COMP_DATE', 'OSC_DATE',
+  ],
+  parse: ([proceedingId, caseId, court, caseType, dec, absentia, hearing, comp, osc]): RowResult<ProceedingRow> => {
+    if (proceedingId == null || caseId == null) return { ok: false, reason: 'KEY_MISSING' };
+    // A shifted real row carried `FC` as IDNPROCEEDING (DD eoir_proceeding.R).
+    if (!isIntegerKey(proceedingId) || !isIntegerKey(caseId)) return { ok: false, reason: 'KEY_NOT_INTEGER' };
+    return {
+      ok: true,
+      value: {
+        proceedingId,
+        caseId,
+        court: court ?? null,
+        caseType: caseType ?? null,
+        decisionCode: dec ?? null,
+        inAbsentia: absentia != null && absentia.toUpperCase() === 'Y',
+        hearingDate: parseEoirDate(hearing ?? null),
+        completionDate: parseEoirDate(comp ?? null),
+        ntaDate: parseEoirDate(osc ?? null),
+      },
+    };
+  },
+};

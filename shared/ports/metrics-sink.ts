@@ -1,0 +1,6 @@
+import type { MetricPoint } from '../domain/program-metrics';
+
+/** Publishes metric points (CloudWatch, through EMF). */
+export interface MetricsSink {
+  publish(points: readonly MetricPoint[]): void;
+}

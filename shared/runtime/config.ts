@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ENV } from './resources';
+
+/**
+ * Each function's configuration, parsed once from process.env at cold start. A missing
+ * or malformed variable fails the cold start with every problem named at once.
+ */
+const emailAddress = z.string().email();
+
+const schemas = {
+  ingestDocket: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    [ENV.orrNoticeQueueUrl]: z.string().url(),
+    [ENV.ntaScheduleQueueUrl]: z.string().url(),
+  }),
+  notifyOrr: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.idempotencyTable]: z.string().min(3),
+    [ENV.orrInbox]: emailAddress,
+    [ENV.mailFrom]: emailAddress,
+  }),
+  scheduleNta: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.reverifyDueBusinessDays]: z.coerce.number().int().min(1).max(60).default(10),
+  }),
+  computeMetrics: z.object({
+    [ENV.casesTable]: z.string().min(3),
+  }),
+} as const;
+
+export type FunctionName = keyof typeof schemas;
+export type Config<F extends FunctionName> = z.infer<(typeof schemas)[F]>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Parses the environment for one function; throws ConfigError naming every bad variable. */
+export function loadConfig<F extends FunctionName>(
+  fn: F,
+  env: NodeJS.ProcessEnv = process.env,
+): Config<F> {
+  const result = schemas[fn].safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration for ${fn}: ${problems.join('; ')}`);
+  }
+  return result.data as Config<F>;
+}

@@ -1,0 +1,143 @@
+/**
+ * The one definition of Docket Watch's AWS resources: table keys and indexes, queue
+ * settings, event-source settings, schedules and the environment variable names that
+ * carry resource names into the functions.
+ *
+ * Both the CDK app (infra/) and the local stack behind `npm start` and the tests
+ * (infra/local/) build their resources from these objects, so the two cannot drift.
+ * Deployed resources get CloudFormation-generated physical names; `localName` is used
+ * only on the emulators.
+ */
+
+/** Environment variable names read by the functions (shared/runtime/config.ts). */
+export const ENV = {
+  casesTable: 'CASES_TABLE_NAME',
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  dropBucket: 'DROP_BUCKET_NAME',
+  orrNoticeQueueUrl: 'ORR_NOTICE_QUEUE_URL',
+  ntaScheduleQueueUrl: 'NTA_SCHEDULE_QUEUE_URL',
+  orrInbox: 'ORR_INBOX_ADDRESS',
+  mailFrom: 'MAIL_FROM_ADDRESS',
+  reverifyDueBusinessDays: 'REVERIFY_DUE_BUSINESS_DAYS',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+} as const;
+
+export type AttributeTypeName = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: AttributeTypeName;
+}
+
+export interface TableDefinition {
+  readonly localName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeyDefinition;
+    readonly sortKey?: KeyDefinition;
+  }[];
+}
+
+/**
+ * The case store: one table, items grouped by case (`pk = CASE#<IDNCASE>`), plus drop
+ * reports (`pk = DROP#<dropId>`) and aggregates (`pk = AGG#...`). See
+ * shared/adapters/dynamo-case-store.ts for every item shape.
+ *
+ * `outbox` is a sparse index: an FTA carries `outboxPk` only until it has been handed
+ * to every fan-out queue, so unpublished FTAs can be found and re-sent after a crash.
+ */
+export const CASES_TABLE: TableDefinition = {
+  localName: 'docket-watch-cases',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'outbox',
+      partitionKey: { name: 'outboxPk', type: 'S' },
+      sortKey: { name: 'outboxSk', type: 'S' },
+    },
+  ],
+};
+
+/** Powertools idempotency records (its default key `id`, expiry in `expiration`). */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  localName: 'docket-watch-idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+  globalSecondaryIndexes: [],
+};
+
+export interface QueueDefinition {
+  readonly id: string;
+  readonly localName: string;
+  /** Must be at least the consuming function's timeout (AWS requires >= timeout). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+  readonly dlqRetentionDays: number;
+  /** Lambda event-source mapping: records per invocation. */
+  readonly batchSize: number;
+  /** Lambda event-source mapping: wait this long to fill a batch. */
+  readonly maxBatchingWindowSeconds: number;
+}
+
+/** Every new FTA is sent to each of these queues (the fan-out). */
+export const FTA_QUEUES = {
+  orrNotices: {
+    id: 'OrrNoticeQueue',
+    localName: 'docket-watch-orr-notices',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 5,
+  },
+  ntaSchedule: {
+    id: 'NtaScheduleQueue',
+    localName: 'docket-watch-nta-schedule',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 5,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type FtaQueueName = keyof typeof FTA_QUEUES;
+
+/** Dead-letter queues are named after their source queue. */
+export const dlqLocalName = (queue: QueueDefinition): string => `${queue.localName}-dlq`;
+
+export const DROP_BUCKET = {
+  localName: 'docket-watch-drops',
+  /** DOJ drops land under this prefix: `drops/<dropId>/<table>.csv`. */
+  dropPrefix: 'drops/',
+  /**
+   * A folder drop is processed when its completion marker lands: EOIR's `Count.txt`
+   * (upload it last), or an empty `READY` object for drops without one. Each suffix is
+   * one S3 notification filter.
+   */
+  triggerSuffixes: ['/Count.txt', '/READY'],
+} as const;
+
+/** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
+export const FUNCTIONS = {
+  ingestDocket: { timeoutSeconds: 900, memoryMb: 1024 },
+  notifyOrr: { timeoutSeconds: 60, memoryMb: 256 },
+  scheduleNta: { timeoutSeconds: 60, memoryMb: 256 },
+  computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
+} as const;
+
+/** EventBridge schedules of the metrics function. */
+export const METRICS_SCHEDULES = {
+  hourly: 'rate(1 hour)',
+} as const;
+
+/** Metric namespace in CloudWatch. */
+export const METRICS_NAMESPACE = 'DocketWatch';

@@ -1,0 +1,42 @@
+import { toFtaRecordedMessage } from '../messages/fta-recorded';
+import type { CaseStore, StoredFta } from '../ports/case-store';
+import type { FtaPublisher } from '../ports/fta-publisher';
+
+export class PublishError extends Error {
+  readonly code = 'FTA_PUBLISH_FAILED';
+}
+
+/**
+ * Hands stored FTAs to the fan-out queues and clears their outbox entries.
+ *
+ * 1. Send one message per FTA to every fan-out queue.
+ * 2. Clear the outbox entry of each FTA that every queue accepted.
+ * 3. If any FTA was not accepted, throw: its outbox entry stays, and the next ingest or
+ *    outbox sweep sends it again (consumers are idempotent by ftaId, so a resend after a
+ *    partial failure is harmless).
+ */
+export async function publishFtas(
+  items: readonly StoredFta[],
+  deps: { store: CaseStore; publisher: FtaPublisher },
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const accepted = await deps.publisher.publish(items.map((i) => toFtaRecordedMessage(i.fta, i.recordedAt)));
+  const done = items.filter((i) => accepted.has(i.fta.ftaId)).map((i) => i.fta);
+  await deps.store.markFtasPublished(done);
+  if (done.length < items.length) {
+    throw new PublishError(`${items.length - done.length} of ${items.length} FTAs were not accepted by every queue`);
+  }
+  return done.length;
+}
+
+/**
+ * Sends every FTA still in the outbox (stored, never confirmed queued: a crash or a queue
+ * outage between the two). Returns how many were published.
+ */
+export async function sweepFtaOutbox(deps: { store: CaseStore; publisher: FtaPublisher }): Promise<number> {
+  let published = 0;
+  for await (const page of deps.store.unpublishedFtas(100)) {
+    published += await publishFtas(page, deps);
+  }
+  return published;
+}
