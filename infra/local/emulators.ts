@@ -23,7 +23,7 @@ export interface Endpoints {
 export interface Emulators {
   readonly endpoints: Endpoints;
   /** s3rver's object-created events, in the shape S3 sends to Lambda (keys not yet encoded). */
-  onS3Event(listener: (event: S3Event) => void): void;
+  onS3Event(listener: (event: S3Event) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -93,7 +93,10 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
 
     return {
       endpoints: { dynamodb, sqs, s3: `http://${host}:${s3Port}`, ses },
-      onS3Event: (listener) => s3rver.on('event', listener),
+      onS3Event: (listener) => {
+        s3rver.on('event', listener);
+        return () => s3rver.off('event', listener);
+      },
       stop: async () => {
         for (const stop of stopped.reverse()) await stop().catch(() => undefined);
       },

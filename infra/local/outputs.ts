@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import type { DropReport, TableCounts } from '../../shared/domain/drop-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
 

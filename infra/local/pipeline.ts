@@ -43,6 +43,7 @@ export class LocalPipeline {
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
   private stopped = false;
+  private unsubscribe: () => void = () => undefined;
   private readonly pollers: Promise<void>[] = [];
   private readonly s3: S3Client;
   private readonly sqs: SQSClient;
@@ -76,7 +77,7 @@ export class LocalPipeline {
       },
       options.onProgress ?? (() => undefined),
     );
-    emulators.onS3Event((event) => pipeline.onS3Event(event));
+    pipeline.unsubscribe = emulators.onS3Event((event) => pipeline.onS3Event(event));
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) pipeline.pollers.push(pipeline.poll(name));
     return pipeline;
   }
@@ -132,6 +133,7 @@ export class LocalPipeline {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe();
     await Promise.all(this.pollers);
     this.s3.destroy();
     this.sqs.destroy();

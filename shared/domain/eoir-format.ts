@@ -43,14 +43,29 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGener
   }
 }
 
-const WINDOWS_1252 = new TextDecoder('windows-1252');
+/*
+ * Windows-1252 differs from Latin-1 only in 0x80-0x9F (curly quotes, dashes, the euro
+ * sign). Node 20's TextDecoder('windows-1252') decodes those bytes as Latin-1 controls,
+ * so map them here. Undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay as they are.
+ */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+];
+ 
+const C1_RANGE = /[\u0080-\u009f]/g;
+
+function decodeWindows1252(bytes: Buffer): string {
+  const latin1 = bytes.toString('latin1');
+  return latin1.replace(C1_RANGE, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c.charCodeAt(0)));
+}
 
 /**
  * Decodes one line. EOIR files are mostly ASCII; where the bytes are not valid UTF-8 they
  * are Windows-1252 (eoir-format.md 1.2, "Mayagüez").
  */
 export function decodeLine(bytes: Buffer): string {
-  return isUtf8(bytes) ? bytes.toString('utf8') : WINDOWS_1252.decode(bytes);
+  return isUtf8(bytes) ? bytes.toString('utf8') : decodeWindows1252(bytes);
 }
 
 export type Delimiter = '\t' | '|';

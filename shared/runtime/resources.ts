@@ -111,6 +111,19 @@ export const FTA_QUEUES = {
 
 export type FtaQueueName = keyof typeof FTA_QUEUES;
 
+/**
+ * Where a drop's ingest goes when it still fails after Lambda's two retries of the
+ * asynchronous S3 invocation (the on-failure destination): the S3 event waits there, with
+ * the error, for a person to fix the cause and re-run it. Alarmed as soon as it is not empty.
+ */
+export const INGEST_FAILURES = {
+  id: 'IngestFailureQueue',
+  localName: 'docket-watch-ingest-failures',
+  retentionDays: 14,
+  /** Lambda's own retries of an asynchronous invocation (0-2). */
+  asyncRetryAttempts: 2,
+} as const;
+
 /** Dead-letter queues are named after their source queue. */
 export const dlqLocalName = (queue: QueueDefinition): string => `${queue.localName}-dlq`;
 

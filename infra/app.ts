@@ -1,0 +1,32 @@
+import { App, Tags } from 'aws-cdk-lib';
+import { DataStack } from './stacks/data-stack';
+import { PipelineStack } from './stacks/pipeline-stack';
+
+// The only place that reads context. Defaults let `npx cdk synth` run with no arguments;
+// deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...]`.
+const DEFAULTS = { orrInbox: 'orr-inbox@example.gov', mailFrom: 'docket-watch@example.gov' };
+
+const app = new App();
+
+/** A context value that must look like an email address (the functions refuse others at cold start). */
+function emailContext(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+    throw new Error(`Context "${key}" must be an email address, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+// Environment-agnostic stacks: account and region come from the deploying credentials.
+const data = new DataStack(app, 'DocketWatchData', {
+  description: 'Docket Watch state: drop bucket, case and idempotency tables, FTA queues',
+});
+new PipelineStack(app, 'DocketWatchPipeline', {
+  description: 'Docket Watch pipeline: ingest, ORR notices, NTA tasks, metrics, alarms',
+  data,
+  orrInbox: emailContext('orrInbox') ?? DEFAULTS.orrInbox,
+  mailFrom: emailContext('mailFrom') ?? DEFAULTS.mailFrom,
+  alarmEmail: emailContext('alarmEmail'),
+});
+Tags.of(app).add('app', 'docket-watch');

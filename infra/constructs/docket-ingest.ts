@@ -1,0 +1,81 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { DROP_BUCKET, ENV, INGEST_FAILURES, type FtaQueueName } from '../../shared/runtime/resources';
+import { PipelineFunction } from './pipeline-function';
+import type { QueueWithDlq } from './queue-with-dlq';
+
+export interface DocketIngestProps {
+  readonly dropBucket: IBucket;
+  readonly casesTable: ITable;
+  /** Every new FTA is sent to each of these queues. */
+  readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * Ingests a DOJ docket drop when its completion marker lands under `drops/`: one S3
+ * notification per trigger suffix invokes the function, which reads the drop, writes
+ * cases and FTAs, and sends each new FTA to every fan-out queue.
+ */
+export class DocketIngest extends Construct {
+  readonly function: PipelineFunction;
+  /** Drops whose ingest failed after every retry (the S3 event and the error). */
+  readonly failures: Queue;
+
+  constructor(scope: Construct, id: string, props: DocketIngestProps) {
+    super(scope, id);
+    const { dropBucket, casesTable, queues } = props;
+    this.failures = new Queue(this, 'Failures', {
+      retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.function = new PipelineFunction(this, 'Function', {
+      name: 'ingestDocket',
+      onFailure: new SqsDestination(this.failures),
+      retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      environment: {
+        [ENV.casesTable]: casesTable.tableName,
+        [ENV.dropBucket]: dropBucket.bucketName,
+        [ENV.orrNoticeQueueUrl]: queues.orrNotices.queue.queueUrl,
+        [ENV.ntaScheduleQueueUrl]: queues.ntaSchedule.queue.queueUrl,
+      },
+    });
+    dropBucket.grantRead(this.function, `${DROP_BUCKET.dropPrefix}*`);
+    casesTable.grantReadWriteData(this.function);
+    for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.function);
+
+    // Notifications on the bucket itself would put the notification resource in the data
+    // stack, pointing at this function: a cycle between the stacks. Through a reference
+    // the resource lives here and leaves the bucket's other notifications alone.
+    const bucket = Bucket.fromBucketAttributes(this, 'DropBucket', {
+      bucketArn: dropBucket.bucketArn,
+      bucketName: dropBucket.bucketName,
+    });
+    for (const suffix of DROP_BUCKET.triggerSuffixes) {
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
+        prefix: DROP_BUCKET.dropPrefix,
+        suffix,
+      });
+    }
+
+    const alarm = this.failures
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'FailureAlarm', {
+        alarmDescription: 'A docket drop failed to ingest after every retry; its S3 event waits in the failure queue',
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionName } from '../../shared/runtime/config';
+import { FUNCTIONS, METRICS_NAMESPACE } from '../../shared/runtime/resources';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `ingestDocket` -> `ingest-docket`: the folder under functions/ and the Powertools service name. */
+export const functionFolder = (name: FunctionName): string =>
+  name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export interface PipelineFunctionProps {
+  /** Selects the handler (functions/<kebab-name>/handler.ts) and its FUNCTIONS settings. */
+  readonly name: FunctionName;
+  /** Resource names under their ENV names; the handler parses them with loadConfig(name). */
+  readonly environment: Record<string, string>;
+  /** Asynchronous invocations (S3 notifications): retries and where a failed event goes. */
+  readonly onFailure?: IDestination;
+  readonly retryAttempts?: number;
+}
+
+/**
+ * A Docket Watch Lambda function with every default: Node.js 22 on arm64, bundled by
+ * esbuild from functions/<name>/handler.ts, timeout and memory from FUNCTIONS, its own
+ * log group with a retention, and the Powertools service name and metrics namespace.
+ */
+export class PipelineFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    const folder = functionFolder(props.name);
+    const settings = FUNCTIONS[props.name];
+    super(scope, id, {
+      entry: join(REPO_ROOT, 'functions', folder, 'handler.ts'),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      memorySize: settings.memoryMb,
+      onFailure: props.onFailure,
+      retryAttempts: props.retryAttempts,
+      // Created beside the function (a subclass cannot use `this` before super()). Logs
+      // follow the function's lifecycle: this stack is stateless.
+      logGroup: new LogGroup(scope, `${id}LogGroup`, {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: folder,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Stack traces point into the TypeScript sources via the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // Nothing external, not even @aws-sdk/*: the SDK the runtime ships changes version
+        // without a deploy, so we bundle the one package-lock.json pins and the tests ran.
+        externalModules: [],
+      },
+    });
+  }
+}

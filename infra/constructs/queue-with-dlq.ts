@@ -1,0 +1,64 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { QueueDefinition } from '../../shared/runtime/resources';
+
+export interface QueueWithDlqProps {
+  /** One entry of FTA_QUEUES: timeouts, retention, redrive and event-source settings. */
+  readonly definition: QueueDefinition;
+}
+
+/**
+ * An SQS queue and its dead-letter queue, both SQS-encrypted and TLS-only, built from
+ * one QueueDefinition: a message moves to the DLQ after `maxReceiveCount` receives.
+ */
+export class QueueWithDlq extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly definition: QueueDefinition;
+
+  constructor(scope: Construct, id: string, { definition }: QueueWithDlqProps) {
+    super(scope, id);
+    this.definition = definition;
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(definition.dlqRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(definition.retentionDays),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+  }
+
+  /** The Lambda event source for this queue's consumer, with partial batch responses. */
+  eventSource(): SqsEventSource {
+    return new SqsEventSource(this.queue, {
+      batchSize: this.definition.batchSize,
+      maxBatchingWindow: Duration.seconds(this.definition.maxBatchingWindowSeconds),
+      reportBatchItemFailures: true,
+    });
+  }
+}
+
+/** Alarms to `topic` as soon as any message is waiting in the queue's DLQ. */
+export function alarmOnDeadLetters(scope: Construct, id: string, queue: QueueWithDlq, topic: ITopic): Alarm {
+  const alarm = queue.deadLetterQueue
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+    .createAlarm(scope, id, {
+      alarmDescription: `A message reached the dead-letter queue of ${queue.definition.id}`,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}

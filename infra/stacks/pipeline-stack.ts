@@ -1,0 +1,61 @@
+import { CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { DocketIngest } from '../constructs/docket-ingest';
+import { NtaScheduler } from '../constructs/nta-scheduler';
+import { OrrNotifier } from '../constructs/orr-notifier';
+import { ProgramMetrics } from '../constructs/program-metrics';
+import type { DocketWatchData } from './data-stack';
+
+export interface PipelineStackProps extends StackProps {
+  readonly data: DocketWatchData;
+  /** Where FTA notices are emailed. */
+  readonly orrInbox: string;
+  /** The SES-verified sender of the notices. */
+  readonly mailFrom: string;
+  /** Subscribed to the alarm topic when given. */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * Docket Watch's stateless side: the four functions with their triggers (S3 drop
+ * markers, the two FTA queues, the metrics schedule), their grants, and the DLQ alarms.
+ */
+export class PipelineStack extends Stack {
+  readonly alarmTopic: Topic;
+  readonly ingest: DocketIngest;
+  readonly notifier: OrrNotifier;
+  readonly scheduler: NtaScheduler;
+  readonly metrics: ProgramMetrics;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    // Exports/imports: the data stack cannot be deleted while this stack still uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { data } = props;
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Docket Watch alarms', enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    this.ingest = new DocketIngest(this, 'DocketIngest', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      queues: data.queues,
+      alarmTopic: this.alarmTopic,
+    });
+    this.notifier = new OrrNotifier(this, 'OrrNotifier', {
+      casesTable: data.casesTable,
+      idempotencyTable: data.idempotencyTable,
+      queue: data.queues.orrNotices,
+      orrInbox: props.orrInbox,
+      mailFrom: props.mailFrom,
+      alarmTopic: this.alarmTopic,
+    });
+    this.scheduler = new NtaScheduler(this, 'NtaScheduler', {
+      casesTable: data.casesTable,
+      queue: data.queues.ntaSchedule,
+      alarmTopic: this.alarmTopic,
+    });
+    this.metrics = new ProgramMetrics(this, 'ProgramMetrics', { casesTable: data.casesTable });
+  }
+}

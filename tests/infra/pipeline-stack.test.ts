@@ -1,0 +1,267 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionFolder } from '../../infra/constructs/pipeline-function';
+import { loadConfig, type FunctionName } from '../../shared/runtime/config';
+import {
+  DROP_BUCKET,
+  ENV,
+  FTA_QUEUES,
+  FUNCTIONS,
+  INGEST_FAILURES,
+  METRICS_NAMESPACE,
+  METRICS_SCHEDULES,
+} from '../../shared/runtime/resources';
+import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
+
+const { data, pipeline, pipelineTemplate: template } = synthDocketWatch();
+/** How the pipeline stack refers to a value of the data stack (an Fn::ImportValue). */
+const imported = (value: string): unknown => pipeline.resolve(value);
+
+const functions: Record<FunctionName, IFunction> = {
+  ingestDocket: pipeline.ingest.function,
+  notifyOrr: pipeline.notifier.function,
+  scheduleNta: pipeline.scheduler.function,
+  computeMetrics: pipeline.metrics.function,
+};
+const functionNames = Object.keys(functions) as FunctionName[];
+/** Each fan-out queue and the function that consumes it. */
+const consumers = [
+  ['orrNotices', 'notifyOrr'],
+  ['ntaSchedule', 'scheduleNta'],
+] as const;
+
+const propertiesOf = (fn: IFunction) => template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties;
+const environmentOf = (fn: IFunction): Record<string, unknown> => propertiesOf(fn).Environment.Variables;
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+/** Every IAM statement attached to the function's role. */
+function statementsOf(fn: IFunction): Statement[] {
+  const role = { Ref: logicalId(fn.role!) };
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+/** The actions the function may take on `resource` (or its sub-resources). */
+function actionsOn(fn: IFunction, resource: unknown): string[] {
+  return statementsOf(fn)
+    .filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(resource)))
+    .flatMap((s) => s.Action);
+}
+
+describe('pipeline functions', () => {
+  it.each(functionNames)('runs %s on Node.js 22, arm64, with the timeout and memory of FUNCTIONS', (name) => {
+    expect(propertiesOf(functions[name])).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: FUNCTIONS[name].timeoutSeconds,
+      MemorySize: FUNCTIONS[name].memoryMb,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('deploys no other Node.js function', () => {
+    const nodeFunctions = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => String(fn.Properties.Runtime).startsWith('nodejs'))
+      .map(([id]) => id);
+    expect(nodeFunctions.sort()).toEqual(Object.values(functions).map(logicalId).sort());
+  });
+
+  it.each(functionNames)('names the Powertools service of %s and the metrics namespace', (name) => {
+    expect(environmentOf(functions[name])).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: functionFolder(name),
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    });
+  });
+
+  it.each(functionNames)('writes the logs of %s to its own log group with a retention', (name) => {
+    const logGroupId = propertiesOf(functions[name]).LoggingConfig.LogGroup.Ref;
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it.each(functionNames)('sets every variable the config schema of %s requires', (name) => {
+    // Resource names are tokens until deployment; any URL-shaped string satisfies the schema.
+    const environment = Object.fromEntries(
+      Object.entries(environmentOf(functions[name])).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : 'https://resolved-at-deploy.example/name',
+      ]),
+    );
+    expect(() => loadConfig(name, environment)).not.toThrow();
+  });
+
+  it('points each function at the resources of the data stack and the configured addresses', () => {
+    const casesTable = imported(data.casesTable.tableName);
+    expect(environmentOf(functions.ingestDocket)).toMatchObject({
+      [ENV.casesTable]: casesTable,
+      [ENV.dropBucket]: imported(data.dropBucket.bucketName),
+      [ENV.orrNoticeQueueUrl]: imported(data.queues.orrNotices.queue.queueUrl),
+      [ENV.ntaScheduleQueueUrl]: imported(data.queues.ntaSchedule.queue.queueUrl),
+    });
+    expect(environmentOf(functions.notifyOrr)).toMatchObject({
+      [ENV.casesTable]: casesTable,
+      [ENV.idempotencyTable]: imported(data.idempotencyTable.tableName),
+      [ENV.orrInbox]: ORR_INBOX,
+      [ENV.mailFrom]: MAIL_FROM,
+    });
+    expect(environmentOf(functions.scheduleNta)).toMatchObject({ [ENV.casesTable]: casesTable });
+    expect(environmentOf(functions.computeMetrics)).toMatchObject({ [ENV.casesTable]: casesTable });
+  });
+});
+
+describe('drop ingestion', () => {
+  it('invokes the ingest function when a completion marker lands under the drop prefix', () => {
+    const [notifications, ...others] = Object.values(template.findResources('Custom::S3BucketNotifications'));
+    expect(others).toHaveLength(0);
+    expect(notifications?.Properties.BucketName).toEqual(imported(data.dropBucket.bucketName));
+    const configurations = notifications?.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
+      Events: string[];
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+      LambdaFunctionArn: unknown;
+    }[];
+    const triggers = configurations.map((c) => ({
+      events: c.Events,
+      rules: Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value])),
+      target: c.LambdaFunctionArn,
+    }));
+    expect(triggers).toEqual(
+      DROP_BUCKET.triggerSuffixes.map((suffix) => ({
+        events: ['s3:ObjectCreated:*'],
+        rules: { prefix: DROP_BUCKET.dropPrefix, suffix },
+        target: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
+      })),
+    );
+  });
+
+  it('lets only the drop bucket invoke the ingest function', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
+      SourceArn: imported(data.dropBucket.bucketArn),
+    });
+  });
+
+  it('reads drops only under the drop prefix and writes nothing to the bucket', () => {
+    const s3Actions = statementsOf(functions.ingestDocket)
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith('s3:'));
+    expect(s3Actions).toContain('s3:GetObject*');
+    expect(s3Actions.filter((a) => /^s3:(Put|Delete|Abort|\*)/.test(a))).toEqual([]);
+    expect(JSON.stringify(statementsOf(functions.ingestDocket))).toContain(`/${DROP_BUCKET.dropPrefix}*`);
+  });
+
+  it('sends a drop event that failed every retry to an alarmed failure queue', () => {
+    const failures = logicalId(pipeline.ingest.failures);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(functions.ingestDocket) },
+      MaximumRetryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failures, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failures, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+  });
+
+  it.each(consumers)('sends each new FTA to the %s queue', (queueName) => {
+    expect(actionsOn(functions.ingestDocket, imported(data.queues[queueName].queue.queueArn))).toContain('sqs:SendMessage');
+  });
+});
+
+describe.each(consumers)('the %s queue', (queueName, functionName) => {
+  const definition = FTA_QUEUES[queueName];
+  const { queue, deadLetterQueue } = data.queues[queueName];
+
+  it(`feeds ${functionName} in batches and lets it report failed records one by one`, () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: imported(queue.queueArn),
+      FunctionName: { Ref: logicalId(functions[functionName]) },
+      BatchSize: definition.batchSize,
+      MaximumBatchingWindowInSeconds: definition.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it(`hides a received message for at least the timeout of ${functionName}, as Lambda requires`, () => {
+    expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(FUNCTIONS[functionName].timeoutSeconds);
+  });
+
+  it('alarms as soon as a message waits in the DLQ', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: imported(deadLetterQueue.queueName) }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+  });
+});
+
+describe('program metrics', () => {
+  it.each(Object.entries(METRICS_SCHEDULES))('runs the metrics function on the %s schedule', (_name, expression) => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: expression,
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(functions.computeMetrics), 'Arn'] } })],
+    });
+  });
+});
+
+describe('permissions', () => {
+  const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
+  const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  const tables = { cases: () => data.casesTable, idempotency: () => data.idempotencyTable };
+  const access: [FunctionName, 'read and write' | 'only read', keyof typeof tables][] = [
+    ['ingestDocket', 'read and write', 'cases'],
+    ['notifyOrr', 'only read', 'cases'],
+    ['notifyOrr', 'read and write', 'idempotency'],
+    ['scheduleNta', 'read and write', 'cases'],
+    ['computeMetrics', 'only read', 'cases'],
+  ];
+
+  it.each(access)('lets %s %s the %s table', (name, verb, table) => {
+    const actions = actionsOn(functions[name], imported(tables[table]().tableArn));
+    expect(actions).toEqual(expect.arrayContaining(readActions));
+    for (const action of writeActions) expect(actions.includes(action)).toBe(verb === 'read and write');
+  });
+
+  it('gives only the ORR notifier the idempotency table', () => {
+    for (const name of ['ingestDocket', 'scheduleNta', 'computeMetrics'] as const) {
+      expect(actionsOn(functions[name], imported(data.idempotencyTable.tableArn))).toEqual([]);
+    }
+  });
+
+  it('lets the ORR notifier send email, and only from the mailFrom address', () => {
+    const ses = statementsOf(functions.notifyOrr).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect([ses[0]?.Action].flat().sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+  });
+
+  it.each(['ingestDocket', 'scheduleNta', 'computeMetrics'] as const)('does not let %s send email', (name) => {
+    expect(JSON.stringify(statementsOf(functions[name]))).not.toContain('ses:');
+  });
+});
+
+describe('alarm notifications', () => {
+  it('emails alarms to alarmEmail when one is given', () => {
+    const { pipeline: withEmail, pipelineTemplate } = synthDocketWatch({ alarmEmail: 'oncall@example.gov' });
+    pipelineTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.gov',
+      TopicArn: { Ref: logicalId(withEmail.alarmTopic) },
+    });
+  });
+
+  it('subscribes nobody when no alarmEmail is given', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

@@ -1,0 +1,28 @@
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { DataStack } from '../../infra/stacks/data-stack';
+import { PipelineStack } from '../../infra/stacks/pipeline-stack';
+
+export const ORR_INBOX = 'orr-inbox@example.gov';
+export const MAIL_FROM = 'docket-watch@example.gov';
+
+/**
+ * Both stacks as infra/app.ts builds them, synthesized without esbuild (the
+ * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
+ */
+export function synthDocketWatch(options: { alarmEmail?: string } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const data = new DataStack(app, 'Data');
+  const pipeline = new PipelineStack(app, 'Pipeline', {
+    data,
+    orrInbox: ORR_INBOX,
+    mailFrom: MAIL_FROM,
+    alarmEmail: options.alarmEmail,
+  });
+  return { data, pipeline, dataTemplate: Template.fromStack(data), pipelineTemplate: Template.fromStack(pipeline) };
+}
+
+/** The logical ID CloudFormation knows `construct` (an L2 with a default child) by. */
+export const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);

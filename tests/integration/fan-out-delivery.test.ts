@@ -1,0 +1,80 @@
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLambdaOutput } from '../../infra/local/capture-output';
+import type { Emulators } from '../../infra/local/emulators';
+import { fetchReceivedEmails } from '../../infra/local/outputs';
+import { localClientConfig } from '../../infra/local/provision';
+import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
+import { FTA_QUEUES } from '../../shared/runtime/resources';
+import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+
+/** Delivery through the real queues: redelivered messages and poison messages. */
+describe('fan-out delivery', () => {
+  let emulators: Emulators;
+  let restore: () => void;
+  let run: LocalRunResult;
+  let sqs: SQSClient;
+  const suffix = uniqueSuffix();
+  const inbox = `orr${suffix}@example.gov`;
+
+  beforeAll(async () => {
+    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
+    emulators = await connectEmulators();
+    run = await runLocalPipeline(emulators, {
+      drops: [SAMPLE_DROP],
+      outDir: tempDir('fanout'),
+      orrInbox: inbox,
+      mailFrom: 'docket-watch@example.gov',
+      suffix,
+      visibilityTimeoutSeconds: 1,
+    });
+    sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
+  });
+
+  afterAll(async () => {
+    await run?.pipeline.stop();
+    sqs?.destroy();
+    restore();
+    await emulators?.stop();
+  });
+
+  const emailsTo = async (): Promise<number> =>
+    (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(inbox))).length;
+
+  it('sends one email when the same FTA message is delivered again to the notifier', async () => {
+    expect(await emailsTo()).toBe(8);
+    const fta = run.ftas[0];
+    const message = {
+      type: 'FTA_RECORDED',
+      version: 1,
+      ftaId: fta?.ftaId,
+      kind: fta?.kind,
+      caseId: fta?.caseId,
+      proceedingId: fta?.proceedingId,
+      scheduleId: null,
+      date: fta?.date,
+      court: 'HOU',
+      aor: fta?.aor,
+      dropId: 'sample-drop',
+      recordedAt: new Date().toISOString(),
+    };
+    for (let i = 0; i < 3; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: run.pipeline.resources.queues.orrNotices.url, MessageBody: JSON.stringify(message) }));
+    }
+    await run.pipeline.drain();
+    expect(await emailsTo()).toBe(8);
+  });
+
+  it('moves a poison message to the DLQ after maxReceiveCount attempts, and nothing else', async () => {
+    const queue = run.pipeline.resources.queues.orrNotices;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"type":"FTA_RECORDED","version":1,"ftaId":"not-an-id"}' }));
+    await run.pipeline.drain(60_000);
+    const dlq = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queue.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(Number(dlq.Attributes?.ApproximateNumberOfMessages)).toBe(1);
+    expect(FTA_QUEUES.orrNotices.maxReceiveCount).toBeGreaterThan(1);
+    expect(await run.pipeline.deadLetterCounts()).toEqual({ orrNotices: 1, ntaSchedule: 0 });
+    expect(await emailsTo()).toBe(8);
+  });
+});

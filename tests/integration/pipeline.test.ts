@@ -1,0 +1,110 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLambdaOutput } from '../../infra/local/capture-output';
+import type { Emulators } from '../../infra/local/emulators';
+import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
+import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+
+describe('the whole pipeline on the local AWS stack', () => {
+  let emulators: Emulators;
+  let restore: () => void;
+  const logs: string[] = [];
+  const suffix = uniqueSuffix();
+  const inbox = `orr${suffix}@example.gov`;
+  const outDir = tempDir('out');
+  let first: LocalRunResult;
+
+  const run = async (out: string): Promise<LocalRunResult> => {
+    const result = await runLocalPipeline(emulators, {
+      drops: [SAMPLE_DROP],
+      outDir: out,
+      orrInbox: inbox,
+      mailFrom: 'docket-watch@example.gov',
+      suffix,
+      visibilityTimeoutSeconds: 2,
+    });
+    await result.pipeline.stop();
+    return result;
+  };
+
+  beforeAll(async () => {
+    restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: () => undefined });
+    emulators = await connectEmulators();
+    first = await run(outDir);
+  });
+
+  afterAll(async () => {
+    restore();
+    await emulators?.stop();
+  });
+
+  it('accounts for every row of the sample drop, accepted or rejected with a reason', () => {
+    const [drop] = first.summary.drops;
+    const proceedings = drop?.tables.B_TblProceeding;
+    expect(proceedings).toEqual({ read: 23, accepted: 22, rejected: 1, rejectedByReason: { ROW_EXTRA_FIELDS: 1 } });
+    expect(drop?.tables.tbl_JuvenileHistory).toMatchObject({ read: 18, accepted: 18, rejected: 0 });
+    expect(drop?.ucCasesMarked).toBe(11);
+  });
+
+  it('records the in-absentia orders of UC cases, and only those, as open FTAs', () => {
+    expect(first.summary.total.ftas).toEqual({ new: 8, repeated: 0, rescinded: 0 });
+    expect(first.ftas).toHaveLength(8);
+    for (const fta of first.ftas) {
+      expect(fta).toMatchObject({ kind: 'IN_ABSENTIA_ORDER', status: 'OPEN', scheduleId: null, aNumber: null });
+      expect(fta.ftaId).toBe(`IA-${fta.proceedingId}`);
+    }
+    // The accompanied (AJ), not-applicable (NA) and legacy J cases also have orders: not UC cases.
+    const ids = new Set(first.ftas.map((f) => f.caseId));
+    expect(ids.has('9431211')).toBe(false);
+  });
+
+  it('emails the ORR inbox once per new FTA, with the case, court and reference', async () => {
+    expect(first.emails).toHaveLength(8);
+    const files = await readdir(join(outDir, 'emails'));
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(8);
+    const houston = first.ftas.find((f) => f.aor === 'HOU');
+    expect(houston).toBeDefined();
+    const raw = first.emails.find((e) => e.subject.includes(`ref ${houston?.ftaId}`));
+    const mail = await simpleParser(raw?.eml ?? '');
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(inbox);
+    expect(mail.subject).toBe(`[Docket Watch] ${houston?.date} FTA in-absentia order - EOIR case ${houston?.caseId} - HOU - ref ${houston?.ftaId}`);
+    expect(mail.text).toContain('In-absentia removal order');
+    expect(mail.text).toContain('IMMIGRATION COURT, HOUSTON, TX (HOU)');
+    expect(mail.text).toContain(`EOIR case id:    ${houston?.caseId}`);
+    expect(mail.text).toContain('carries no name or A-number');
+  });
+
+  it('opens one address re-verification task per FTA and publishes metrics from the store', () => {
+    expect(first.summary.ntaTasksScheduled).toBe(8);
+    const open = first.metrics.find((m) => m.name === 'FtasOpen' && m.aor === undefined);
+    expect(open?.value).toBe(8);
+    expect(first.summary.metricsPublished).toBe(first.metrics.length);
+    expect(first.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+  });
+
+  it('writes summary.json and ftas.jsonl as the spec lays them out', async () => {
+    const summary = JSON.parse(await readFile(join(outDir, 'summary.json'), 'utf8'));
+    expect(summary.total.tables.B_TblProceeding.rejectedByReason).toEqual({ ROW_EXTRA_FIELDS: 1 });
+    expect(summary.emailsSent).toBe(8);
+    const lines = (await readFile(join(outDir, 'ftas.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(Object.keys(lines[0]).sort()).toEqual(
+      ['aNumber', 'aor', 'caseId', 'date', 'ftaId', 'kind', 'proceedingId', 'scheduleId', 'status'].sort(),
+    );
+  });
+
+  it('sends no second email and records nothing new when the same drop lands again', async () => {
+    const again = await run(tempDir('out2'));
+    expect(again.summary.total.ftas).toEqual({ new: 0, repeated: 8, rescinded: 0 });
+    expect(again.emails).toHaveLength(0);
+    expect(again.summary.ntaTasksScheduled).toBe(0);
+    expect(again.ftas).toHaveLength(8);
+  });
+
+  it('keeps names, A-numbers and addresses out of the function logs', () => {
+    expect(logs.length).toBeGreaterThan(0);
+    const text = logs.join('\n');
+    expect(text).not.toMatch(/HOUSTON|MAYAG|\bA\d{8,9}\b/);
+  });
+});
