@@ -4,12 +4,12 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';
-import { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
+import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
-import { notifyOrrOfFta } from '../../shared/use-cases/notify-orr-of-fta';
+import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
 
 const config = loadConfig('notifyOrr');
 const { logger } = createObservability('notify-orr');
@@ -22,22 +22,27 @@ const deps = {
   log: logger,
 };
 
-// The notice ledger: one completed record per ftaId, so a redelivered message, a retried
-// batch or a re-drop never sends a second email (see README, "Delivery guarantees").
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'ftaId', expiresAfterSeconds: 90 * 24 * 3600 });
-const notifyOnce = makeIdempotent((message: FtaRecordedMessage) => notifyOrrOfFta(message, deps), {
-  persistenceStore: new DynamoDBPersistenceLayer({
-    tableName: config[ENV.idempotencyTable],
-    awsSdkV3Client: clients.dynamo,
-  }),
-  config: idempotencyConfig,
-});
+// The notice ledger: one completed record per (message type, ftaId), so a redelivered
+// message, a retried batch or a re-drop never sends a second notice or correction
+// (see README, "Delivery guarantees").
+const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId]', expiresAfterSeconds: 90 * 24 * 3600 });
+const notifyOnce = makeIdempotent(
+  (message: FtaEventMessage) =>
+    message.type === 'FTA_RECORDED' ? notifyOrrOfFta(message, deps) : notifyOrrOfRescission(message, deps),
+  {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: config[ENV.idempotencyTable],
+      awsSdkV3Client: clients.dynamo,
+    }),
+    config: idempotencyConfig,
+  },
+);
 
 const processor = new BatchProcessor(EventType.SQS);
 
 /** A malformed message throws here: it is retried, then lands in the DLQ (alarmed). */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  await notifyOnce(FtaRecordedMessage.parse(JSON.parse(record.body)));
+  await notifyOnce(FtaEventMessage.parse(JSON.parse(record.body)));
 };
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

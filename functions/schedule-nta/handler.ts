@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
-import { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
+import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
@@ -21,9 +21,15 @@ const deps = {
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** Each FTA opens one address re-verification task; a redelivery opens nothing more. */
+/**
+ * Each FTA opens one address re-verification task; a redelivery opens nothing more. A
+ * rescission leaves the task open for now: the field office closes it when the address is
+ * verified (re-planning on rescission belongs to the NTA scheduler's roadmap).
+ */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  await openReverificationTask(FtaRecordedMessage.parse(JSON.parse(record.body)), deps);
+  const message = FtaEventMessage.parse(JSON.parse(record.body));
+  if (message.type === 'FTA_RECORDED') await openReverificationTask(message, deps);
+  else logger.info('rescission received; task left open', { ftaId: message.ftaId });
 };
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

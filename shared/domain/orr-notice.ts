@@ -17,14 +17,46 @@ const KIND_LABEL: Record<Fta['kind'], string> = {
  * The public EOIR layout carries no names or A-numbers; the message says so plainly.
  */
 export function renderFtaNotice(fta: Fta): NoticeContent {
+  return { subject: ftaSubject(fta), text: ftaText(fta) };
+}
+
+export type RescissionReason = 'ABSENTIA_WITHDRAWN' | 'CASE_REOPENED' | 'ADJOURNMENT_CHANGED';
+
+const RESCISSION_LABEL: Record<RescissionReason, string> = {
+  ABSENTIA_WITHDRAWN: 'a later docket shows the proceeding without an in-absentia order',
+  CASE_REOPENED: 'the case was reopened: a newer proceeding was opened after the order',
+  ADJOURNMENT_CHANGED: 'a later docket no longer shows the hearing as a no-show',
+};
+
+/**
+ * The correction ORR receives when an FTA is rescinded. Its subject is the original's with
+ * `CORRECTION:` in front, so it sorts and threads next to the notice it corrects.
+ */
+export function renderRescissionNotice(fta: Fta, reason: RescissionReason): NoticeContent {
+  const text = [
+    `CORRECTION to the Docket Watch notice ${fta.ftaId}: this failure to appear has been rescinded.`,
+    '',
+    `Why: ${RESCISSION_LABEL[reason]}.`,
+    '',
+    'The original notice, for reference:',
+    '',
+    ftaText(fta),
+  ].join('\n');
+  return { subject: `CORRECTION: ${ftaSubject(fta)}`, text };
+}
+
+function ftaSubject(fta: Fta): string {
+  return `[Docket Watch] ${fta.date} FTA ${fta.kind === 'IN_ABSENTIA_ORDER' ? 'in-absentia order' : 'no-show'} - EOIR case ${fta.caseId} - ${fta.aor ?? 'AOR unknown'} - ref ${fta.ftaId}`;
+}
+
+function ftaText(fta: Fta): string {
   const court = findCourt(fta.court);
   const courtLine = court
     ? `${court.name}, ${court.city}${court.state ? `, ${court.state}` : ''} (${court.code})`
     : fta.court === null
       ? 'not given in the docket data'
       : `${fta.court} (not in EOIR's court table)`;
-  const subject = `[Docket Watch] ${fta.date} FTA ${fta.kind === 'IN_ABSENTIA_ORDER' ? 'in-absentia order' : 'no-show'} - EOIR case ${fta.caseId} - ${fta.aor ?? 'AOR unknown'} - ref ${fta.ftaId}`;
-  const text = [
+  return [
     'A child released from ORR care has failed to appear in immigration court.',
     '',
     `What happened:   ${KIND_LABEL[fta.kind]}`,
@@ -44,5 +76,4 @@ export function renderFtaNotice(fta: Fta): NoticeContent {
     '',
     '-- Docket Watch',
   ].join('\n');
-  return { subject, text };
 }

@@ -1,6 +1,7 @@
 import type { Fta } from '../domain/fta';
-import { renderFtaNotice } from '../domain/orr-notice';
+import { renderFtaNotice, renderRescissionNotice } from '../domain/orr-notice';
 import type { FtaRecordedMessage } from '../messages/fta-recorded';
+import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type { Log } from '../ports/log';
 import type { Mailer } from '../ports/mailer';
 
@@ -46,5 +47,27 @@ export async function notifyOrrOfFta(
     referenceId: fta.ftaId,
   });
   deps.log.info('orr notified', { ftaId: fta.ftaId, messageId });
+  return { ftaId: fta.ftaId, messageId };
+}
+
+/**
+ * Tells the ORR inbox that an FTA it was told about has been rescinded, quoting the
+ * original notice and its reference. Same ledger and failure rules as notifyOrrOfFta.
+ */
+export async function notifyOrrOfRescission(
+  message: FtaRescindedMessage,
+  deps: NotifyDeps,
+): Promise<{ ftaId: string; messageId: string }> {
+  const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
+  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
+  const notice = renderRescissionNotice(fta, message.reason);
+  const { messageId } = await deps.mailer.send({
+    to: [deps.inbox],
+    from: deps.from,
+    subject: notice.subject,
+    text: notice.text,
+    referenceId: fta.ftaId,
+  });
+  deps.log.info('orr correction sent', { ftaId: fta.ftaId, messageId, reason: message.reason });
   return { ftaId: fta.ftaId, messageId };
 }

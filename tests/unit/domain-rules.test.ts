@@ -4,7 +4,7 @@ import { addBusinessDays } from '../../shared/domain/business-days';
 import { aorForCourt, aorForState, findCourt } from '../../shared/domain/courts';
 import { detectInAbsentiaOrder } from '../../shared/domain/fta';
 import { isUnaccompaniedCode, JUVENILE_CODES } from '../../shared/domain/juvenile';
-import { renderFtaNotice } from '../../shared/domain/orr-notice';
+import { renderFtaNotice, renderRescissionNotice } from '../../shared/domain/orr-notice';
 import type { ProceedingRow } from '../../shared/domain/proceeding';
 import { buildProgramMetrics } from '../../shared/domain/program-metrics';
 import { COURTS } from '../../shared/data/courts';
@@ -131,5 +131,15 @@ describe('the ORR notice', () => {
     if (found.kind !== 'fta') throw new Error('expected an FTA');
     expect(renderFtaNotice(found.fta).text).toContain("QQQ (not in EOIR's court table)");
     expect(renderFtaNotice(found.fta).subject).toContain('AOR unknown');
+  });
+
+  it('marks a correction in its subject and quotes the original notice and reference', () => {
+    const found = detectInAbsentiaOrder(proceeding(), provenance);
+    if (found.kind !== 'fta') throw new Error('expected an FTA');
+    const correction = renderRescissionNotice(found.fta, 'CASE_REOPENED');
+    expect(correction.subject).toBe(`CORRECTION: ${renderFtaNotice(found.fta).subject}`);
+    expect(correction.text).toContain('CORRECTION to the Docket Watch notice IA-9329338');
+    expect(correction.text).toContain('the case was reopened');
+    expect(correction.text).toContain('Reference: IA-9329338');
   });
 });
