@@ -57,7 +57,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   });
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
-  const tasksBefore = sumValues((await state.readProgramState()).tasksOpenByAor);
+  const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const emailsBefore = new Set((await fetchReceivedEmails(emulators.endpoints.ses)).map((e) => e.messageId));
 
   const drops: (DropReport & { source: string })[] = [];
@@ -75,7 +75,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
 
   progress('metrics: running the scheduled metrics function once');
   const metrics = await pipeline.runScheduledMetrics();
-  const tasksAfter = sumValues((await state.readProgramState()).tasksOpenByAor);
+  const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const emails = (await fetchReceivedEmails(emulators.endpoints.ses)).filter(
     (e) => !emailsBefore.has(e.messageId) && e.to.some((t) => t.includes(options.orrInbox)),
   );

@@ -1,6 +1,9 @@
 import type { ProgramState } from '../domain/program-metrics';
 
-/** Reads the aggregates the metrics job needs: a few items, however many UCs there are. */
+/**
+ * Reads the aggregates the metrics job needs (windows relative to `now`): a few items per
+ * AOR and recent day or drop, however many UCs there are. Read-only, safe to repeat.
+ */
 export interface ProgramStateReader {
-  readProgramState(): Promise<ProgramState>;
+  readProgramState(now: Date): Promise<ProgramState>;
 }
