@@ -11,7 +11,6 @@ export const EMF_UNITS: ReadonlySet<string> = new Set([
   'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
 ]);
 
-// eslint-disable-next-line no-control-regex
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 export function emfViolations(doc: Record<string, unknown>): string[] {
