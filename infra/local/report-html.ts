@@ -54,7 +54,7 @@ export function renderProgramReport(input: {
     ),
     chartSection(
       'Notification latency',
-      'Time from the drop landing to the email reaching ORR, in the last 30 days. Target: within 24 h.',
+      'Time from the drop landing to the email reaching ORR, in the last 30 days. Target: within 24 h; later emails in orange.',
       latency.some((n) => n > 0)
         ? columns(NOTICE_LATENCY_LABELS.map((label, i) => [label, latency[i] ?? 0] as [string, number]), 'emails', 4)
         : empty('No notice timings recorded yet.'),
@@ -164,7 +164,7 @@ function columns(rows: readonly [string, number][], unit: string, highlightUpTo 
   const plotH = height - bottom - 10;
   const max = niceMax(Math.max(...rows.map(([, n]) => n)));
   const slot = plotW / rows.length;
-  const labelEvery = Math.ceil(rows.length / 8);
+  const labelEvery = rows.length <= 10 ? 1 : Math.ceil(rows.length / 8);
   const grid = (max >= 2 ? [0, 0.5, 1] : [0, 1])
     .map((f) => {
       const y = 10 + plotH * (1 - f);
