@@ -85,7 +85,11 @@ export interface FtaAggregateInput {
   readonly dropId: string;
 }
 
-/** ingest, new FTA: AGG#FTA, AGG#FTA_DAY, AGG#FTA_WEEK and AGG#NOTICE, four updates. */
+/**
+ * ingest, new FTA: AGG#FTA, AGG#FTA_DAY, AGG#FTA_WEEK and AGG#NOTICE, four updates.
+ * `landedAt` should be the time the drop landed in S3 (the S3 event time); until the ingest
+ * passes it, the time the FTA was recorded stands in (minutes later, within one run).
+ */
 export function newFtaAggregateUpdates(
   tableName: string,
   fta: FtaAggregateInput,
@@ -120,6 +124,11 @@ export const noticeSk = (dropId: string, ftaId: string, recordedAt: string): str
 /**
  * notifier, first email of an FTA sent (issue 4): notified +1, within24h +1 when the email
  * left within 24 h of the drop landing, and +1 in its latency bucket `lat<i>`.
+ * Apply it exactly once per FTA: in one transaction with a conditional write that records
+ * the send (e.g. SET notifiedAt on the FTA item, condition attribute_not_exists(notifiedAt)),
+ * so a redelivered message or a retried batch cannot count the same email twice.
+ * `recordedAt` and `dropId` come from the FtaRecordedMessage; `landedAt` is the drop's
+ * landing time (today the ingest records it as the FTA's recordedAt).
  */
 export function noticeSentAggregateUpdate(
   tableName: string,
