@@ -11,7 +11,7 @@ import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import type { Fta } from '../../shared/domain/fta';
-import { buildProgramMetrics } from '../../shared/domain/program-metrics';
+import { buildProgramMetrics, HOURLY_METRICS, type MetricPoint } from '../../shared/domain/program-metrics';
 import { emfViolations } from '../helpers/emf-spec';
 import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
 import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
@@ -28,6 +28,7 @@ describe('from a drop to published metrics', () => {
   const emf: Record<string, unknown>[] = [];
   let restore: () => void;
   let run: LocalRunResult;
+  let hourly: readonly MetricPoint[];
 
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: (l) => emf.push(JSON.parse(l)) });
@@ -40,6 +41,7 @@ describe('from a drop to published metrics', () => {
       suffix,
       visibilityTimeoutSeconds: 2,
     });
+    hourly = await run.pipeline.runScheduledMetrics('hourly');
     await run.pipeline.stop();
   });
   afterAll(() => restore?.());
@@ -61,13 +63,18 @@ describe('from a drop to published metrics', () => {
     expect(total('FtasAwaitingNoticeOver24h')).toBe(0);
   });
 
+  it('publishes only the alarm signals on the hourly schedule', () => {
+    expect(new Set(hourly.map((p) => p.name))).toEqual(HOURLY_METRICS);
+    expect(hourly.find((p) => p.name === 'FtasOpen' && p.aor === undefined)?.value).toBe(8);
+  });
+
   it('prints every published point as valid EMF', () => {
     expect(emf.length).toBeGreaterThan(0);
     for (const doc of emf) expect(emfViolations(doc)).toEqual([]);
     const names = emf.flatMap((d) =>
       (d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((c) => c.Metrics.map((m) => m.Name)),
     );
-    expect(names).toHaveLength(run.metrics.length);
+    expect(names).toHaveLength(run.metrics.length + hourly.length);
   });
 
   it('writes a self-contained report.html with no script and no external resource', async () => {
