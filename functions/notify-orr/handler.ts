@@ -11,7 +11,7 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { systemClock } from '../../shared/ports/clock';
-import { ENV } from '../../shared/runtime/resources';
+import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
 
@@ -23,7 +23,11 @@ const deps = {
   ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
   caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
   ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-  mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet] }),
+  mailer: createSesMailer({
+    client: clients.ses,
+    configurationSetName: config[ENV.sesConfigurationSet],
+    rateShare: ORR_SENDING.rateShare,
+  }),
   renderer: loadNoticeRenderer(),
   clock: systemClock,
   log: logger,

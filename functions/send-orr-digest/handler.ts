@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
+import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { previousUtcDay, sendOrrDigest } from '../../shared/use-cases/send-orr-digest';
 
@@ -19,7 +19,11 @@ const deps = {
   ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
   caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
   ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-  mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet] }),
+  mailer: createSesMailer({
+    client: clients.ses,
+    configurationSetName: config[ENV.sesConfigurationSet],
+    rateShare: ORR_SENDING.digestRateShare,
+  }),
   renderer: loadNoticeRenderer(),
   clock: systemClock,
   log: logger,

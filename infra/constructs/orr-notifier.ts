@@ -9,7 +9,7 @@ import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailSendingEvent, EventDe
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE } from '../../shared/runtime/resources';
+import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING } from '../../shared/runtime/resources';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -85,7 +85,8 @@ export class OrrNotifier extends Construct {
     // Reads FTAs and case details; writes the notice ledger items.
     props.casesTable.grantReadWriteData(this.function);
     props.idempotencyTable.grantReadWriteData(this.function);
-    this.function.addEventSource(props.queue.eventSource());
+    // Capped so the instances together stay under the SES sending rate (ORR_SENDING).
+    this.function.addEventSource(props.queue.eventSource({ maxConcurrency: ORR_SENDING.maxConcurrency }));
     alarmOnDeadLetters(this, 'DeadLetterAlarm', props.queue, props.alarmTopic);
 
     this.digestFunction = new PipelineFunction(this, 'DigestFunction', {

@@ -159,6 +159,13 @@ export const FUNCTIONS = {
   recordSesEvents: { timeoutSeconds: 30, memoryMb: 256 },
 } as const;
 
+/**
+ * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source),
+ * each using `rateShare` of the account's MaxSendRate; the digest uses `digestRateShare`.
+ * 2 x 0.4 + 0.2 = 1.0: together they stay within the quota.
+ */
+export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.4, digestRateShare: 0.2 } as const;
+
 /** EventBridge schedule of the optional ORR daily digest (06:00 UTC: the previous UTC day's FTAs). */
 export const DIGEST_SCHEDULE = { cron: { minute: '0', hour: '6' } } as const;
 

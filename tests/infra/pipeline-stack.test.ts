@@ -309,6 +309,13 @@ describe('ORR email delivery', () => {
     });
   });
 
+  it('caps the notifier at two concurrent instances, so sends stay under the SES rate', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(functions.notifyOrr) },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
   it('runs the digest function daily', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 6 * * ? *)',
