@@ -1,9 +1,12 @@
 import { App, Tags } from 'aws-cdk-lib';
+import { loadConfig } from '../shared/runtime/config';
+import { ENV } from '../shared/runtime/resources';
 import { DataStack } from './stacks/data-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 
 // The only place that reads context. Defaults let `npx cdk synth` run with no arguments;
-// deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...] [-c metricsHourly=rate(...)]`.
+// deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...] [-c metricsHourly=rate(...)]
+// [-c juvenileCoordinators='{"HOU":"..."}'] [-c digestRecipients='[{"address":"..."}]']`.
 const DEFAULTS = { orrInbox: 'orr-inbox@example.gov', mailFrom: 'docket-watch@example.gov' };
 
 const app = new App();
@@ -28,6 +31,18 @@ function scheduleContext(key: string): string | undefined {
   return value;
 }
 
+/**
+ * A JSON context value (`-c juvenileCoordinators='{"HOU":"fojc@..."}'`), checked by the
+ * same zod schema the function applies at cold start, so a typo fails the synth.
+ */
+function jsonContext<F extends 'notifyOrr' | 'sendOrrDigest'>(key: string, fn: F, envName: string): unknown {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  const env = { [ENV.casesTable]: 'synth', [ENV.idempotencyTable]: 'synth', [ENV.orrInbox]: DEFAULTS.orrInbox, [ENV.mailFrom]: DEFAULTS.mailFrom, [envName]: raw };
+  return (loadConfig(fn, env) as Record<string, unknown>)[envName];
+}
+
 // Environment-agnostic stacks: account and region come from the deploying credentials.
 const data = new DataStack(app, 'DocketWatchData', {
   description: 'Docket Watch state: drop bucket, case and idempotency tables, FTA queues',
@@ -42,5 +57,7 @@ new PipelineStack(app, 'DocketWatchPipeline', {
     hourly: scheduleContext('metricsHourly'),
     daily: scheduleContext('metricsDaily'),
   },
+  juvenileCoordinators: jsonContext('juvenileCoordinators', 'notifyOrr', ENV.juvenileCoordinators) as Record<string, string> | undefined,
+  digestRecipients: jsonContext('digestRecipients', 'sendOrrDigest', ENV.digestRecipients) as { address: string; aors?: string[] }[] | undefined,
 });
 Tags.of(app).add('app', 'docket-watch');

@@ -2,29 +2,47 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createDynamoCaseDetails } from '../../shared/adapters/dynamo-case-details';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
+import { systemClock } from '../../shared/ports/clock';
+import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
+import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
 
 const config = loadConfig('notifyOrr');
 const { logger } = createObservability('notify-orr');
 const clients = createAwsClients();
+const tableName = config[ENV.casesTable];
 const deps = {
-  ftas: createDynamoCaseStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  mailer: createSesMailer({ client: clients.ses }),
+  ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
+  caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
+  ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
+  mailer: createSesMailer({
+    client: clients.ses,
+    configurationSetName: config[ENV.sesConfigurationSet],
+    rateShare: ORR_SENDING.rateShare,
+  }),
+  renderer: loadNoticeRenderer(),
+  clock: systemClock,
+  log: logger,
   inbox: config[ENV.orrInbox],
   from: config[ENV.mailFrom],
-  log: logger,
+  juvenileCoordinators: config[ENV.juvenileCoordinators],
+  messageIdDomain: config[ENV.mailFrom].split('@')[1] ?? 'docket-watch.invalid',
+  sesMessageIdDomain: config[ENV.sesMessageIdDomain],
+  unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
 };
 
-// The notice ledger: one completed record per (message type, ftaId), so a redelivered
-// message, a retried batch or a re-drop never sends a second notice or correction
-// (see README, "Delivery guarantees").
+// Two ledgers (see README, "Delivery guarantees"): Powertools idempotency, keyed by
+// (message type, ftaId), stops concurrent and repeated deliveries at the door; the notice
+// ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
+// between the send and the idempotency record does not send twice.
 const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId]', expiresAfterSeconds: 90 * 24 * 3600 });
 const notifyOnce = makeIdempotent(
   (message: FtaEventMessage) =>

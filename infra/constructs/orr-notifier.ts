@@ -1,9 +1,15 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant } from 'aws-cdk-lib/aws-iam';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ENV } from '../../shared/runtime/resources';
+import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING } from '../../shared/runtime/resources';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -15,38 +21,132 @@ export interface OrrNotifierProps {
   readonly orrInbox: string;
   readonly mailFrom: string;
   readonly alarmTopic: ITopic;
+  /** AOR -> Field Office Juvenile Coordinator address, copied on that AOR's notices. */
+  readonly juvenileCoordinators?: Readonly<Record<string, string>>;
+  /** Recipients of the optional daily digest; none: the digest function runs and sends nothing. */
+  readonly digestRecipients?: readonly { address: string; aors?: readonly string[] }[];
 }
+
+/** The SES events we record against notices (SES event publishing). */
+const RECORDED_EVENTS = [
+  EmailSendingEvent.SEND,
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.REJECT,
+  EmailSendingEvent.DELIVERY_DELAY,
+  EmailSendingEvent.RENDERING_FAILURE,
+];
 
 /**
  * Emails the ORR inbox about each new FTA: consumes the orrNotices queue in batches,
- * reads the FTA, sends one email per FTA through SES (exactly once, via the Powertools
- * idempotency table), and alarms when a notice lands in the DLQ.
+ * reads the FTA and the case details, sends one MIME email per FTA through SES under a
+ * configuration set that requires TLS (exactly once in effect: Powertools idempotency
+ * plus the notice ledger), records SES events (Send, Delivery, Bounce, Complaint, ...)
+ * against the notice through SNS, alarms on bounces, complaints and DLQ messages, and
+ * sends the optional daily digest on an EventBridge schedule.
  */
 export class OrrNotifier extends Construct {
   readonly function: PipelineFunction;
+  readonly digestFunction: PipelineFunction;
+  readonly sesEventsFunction: PipelineFunction;
+  readonly configurationSet: ConfigurationSet;
+  readonly sesEventsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: OrrNotifierProps) {
     super(scope, id);
+    this.sesEventsTopic = new Topic(this, 'SesEvents', { displayName: 'Docket Watch SES events', enforceSSL: true });
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      // SES refuses to deliver to a receiving server that does not offer TLS.
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+    });
+    this.configurationSet.addEventDestination('ToSns', {
+      destination: EventDestination.snsTopic(this.sesEventsTopic),
+      events: RECORDED_EVENTS,
+    });
+    const mail = {
+      [ENV.mailFrom]: props.mailFrom,
+      [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+      [ENV.sesMessageIdDomain]: Stack.of(this).region === 'us-east-1' ? 'email.amazonses.com' : `${Stack.of(this).region}.amazonses.com`,
+    };
+
     this.function = new PipelineFunction(this, 'Function', {
       name: 'notifyOrr',
+      withTemplates: true,
       environment: {
         [ENV.casesTable]: props.casesTable.tableName,
         [ENV.idempotencyTable]: props.idempotencyTable.tableName,
         [ENV.orrInbox]: props.orrInbox,
-        [ENV.mailFrom]: props.mailFrom,
+        [ENV.juvenileCoordinators]: JSON.stringify(props.juvenileCoordinators ?? {}),
+        ...mail,
       },
     });
-    props.casesTable.grantReadData(this.function);
+    // Reads FTAs and case details; writes the notice ledger items.
+    props.casesTable.grantReadWriteData(this.function);
     props.idempotencyTable.grantReadWriteData(this.function);
-    // SES checks the sending identity (the address or its verified domain) and, while
-    // the account is in the sandbox, the recipient's too; so any identity, but only as mailFrom.
-    Grant.addToPrincipal({
-      grantee: this.function,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resourceArns: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
-      conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
-    });
-    this.function.addEventSource(props.queue.eventSource());
+    // Capped so the instances together stay under the SES sending rate (ORR_SENDING).
+    this.function.addEventSource(props.queue.eventSource({ maxConcurrency: ORR_SENDING.maxConcurrency }));
     alarmOnDeadLetters(this, 'DeadLetterAlarm', props.queue, props.alarmTopic);
+
+    this.digestFunction = new PipelineFunction(this, 'DigestFunction', {
+      name: 'sendOrrDigest',
+      withTemplates: true,
+      environment: {
+        [ENV.casesTable]: props.casesTable.tableName,
+        [ENV.digestRecipients]: JSON.stringify(props.digestRecipients ?? []),
+        ...mail,
+      },
+    });
+    props.casesTable.grantReadWriteData(this.digestFunction);
+    new Rule(this, 'DigestSchedule', {
+      description: 'Daily ORR digest of the previous UTC day FTAs',
+      schedule: Schedule.cron(DIGEST_SCHEDULE.cron),
+      targets: [new LambdaFunction(this.digestFunction, { retryAttempts: 2 })],
+    });
+
+    for (const fn of [this.function, this.digestFunction]) {
+      // SES checks the sending identity (the address or its verified domain) and, while the
+      // account is in the sandbox, the recipient's too; so any identity, but only as mailFrom,
+      // and only through our configuration set. GetSendQuota paces the sends.
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['ses:SendRawEmail'],
+        resourceArns: [
+          Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+          Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
+      });
+      Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetSendQuota'], resourceArns: ['*'] });
+    }
+
+    this.sesEventsFunction = new PipelineFunction(this, 'SesEventsFunction', {
+      name: 'recordSesEvents',
+      environment: { [ENV.casesTable]: props.casesTable.tableName },
+    });
+    props.casesTable.grantReadWriteData(this.sesEventsFunction);
+    this.sesEventsTopic.addSubscription(new LambdaSubscription(this.sesEventsFunction));
+
+    for (const [alarmId, metricName, what] of [
+      ['BounceAlarm', 'NoticeBounced', 'An ORR notice bounced'],
+      ['ComplaintAlarm', 'NoticeComplained', 'An ORR notice drew a complaint'],
+    ] as const) {
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: 'record-ses-events' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      })
+        .createAlarm(this, alarmId, {
+          alarmDescription: `${what}: see the notice item's lastEventType/lastEventDetail in the cases table`,
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(new SnsAction(props.alarmTopic));
+    }
   }
 }

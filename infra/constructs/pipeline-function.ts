@@ -22,6 +22,8 @@ export interface PipelineFunctionProps {
   /** Asynchronous invocations (S3 notifications): retries and where a failed event goes. */
   readonly onFailure?: IDestination;
   readonly retryAttempts?: number;
+  /** Copy shared/templates into the bundle as `templates/` (read at cold start, see shared/runtime/templates.ts). */
+  readonly withTemplates?: boolean;
 }
 
 /**
@@ -66,6 +68,17 @@ export class PipelineFunction extends NodejsFunction {
         // Nothing external, not even @aws-sdk/*: the SDK the runtime ships changes version
         // without a deploy, so we bundle the one package-lock.json pins and the tests ran.
         externalModules: [],
+        ...(props.withTemplates
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `cp -R "${join(inputDir, 'shared', 'templates')}" "${join(outputDir, 'templates')}"`,
+                ],
+              },
+            }
+          : {}),
       },
     });
   }

@@ -38,12 +38,16 @@ export class QueueWithDlq extends Construct {
     });
   }
 
-  /** The Lambda event source for this queue's consumer, with partial batch responses. */
-  eventSource(): SqsEventSource {
+  /**
+   * The Lambda event source for this queue's consumer, with partial batch responses.
+   * `maxConcurrency` (2-1000) caps the concurrent invocations this source starts.
+   */
+  eventSource(options: { maxConcurrency?: number } = {}): SqsEventSource {
     return new SqsEventSource(this.queue, {
       batchSize: this.definition.batchSize,
       maxBatchingWindow: Duration.seconds(this.definition.maxBatchingWindowSeconds),
       reportBatchItemFailures: true,
+      maxConcurrency: options.maxConcurrency,
     });
   }
 }

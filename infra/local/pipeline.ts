@@ -7,25 +7,30 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, S3Event } from 'aws-lambda';
+import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
-import { encodeS3EventKeys, lambdaContext, sqsEvent, type SqsHandler } from './lambda-runtime';
+import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalResources } from './provision';
 
 export interface LocalPipelineOptions {
   readonly orrInbox: string;
   readonly mailFrom: string;
   readonly reverifyDueBusinessDays?: number;
+  /** AOR -> Field Office Juvenile Coordinator address, copied on ORR notices. */
+  readonly juvenileCoordinators?: Readonly<Record<string, string>>;
+  /** Recipients of the ORR daily digest (runScheduledDigest). */
+  readonly digestRecipients?: readonly string[];
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
+type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
 const ASYNC_ATTEMPTS = 3;
@@ -51,7 +56,7 @@ export class LocalPipeline {
   private constructor(
     private readonly emulators: Emulators,
     readonly resources: LocalResources,
-    private readonly handlers: { ingest: IngestHandler; sqs: Record<FtaQueueName, SqsHandler>; metrics: MetricsHandler },
+    private readonly handlers: { ingest: IngestHandler; sqs: Record<FtaQueueName, SqsHandler>; metrics: MetricsHandler; digest: DigestHandler },
     private readonly progress: (line: string) => void,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
@@ -61,11 +66,12 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, notify, schedule, metrics] = await Promise.all([
+    const [ingest, notify, schedule, metrics, digest] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/notify-orr/handler'),
       import('../../functions/schedule-nta/handler'),
       import('../../functions/compute-metrics/handler'),
+      import('../../functions/send-orr-digest/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
@@ -74,6 +80,7 @@ export class LocalPipeline {
         ingest: ingest.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
         metrics: metrics.handler,
+        digest: digest.handler,
       },
       options.onProgress ?? (() => undefined),
     );
@@ -120,6 +127,12 @@ export class LocalPipeline {
       { cadence: METRICS_SCHEDULES[schedule].cadence },
       lambdaContext('compute-metrics', fn.timeoutSeconds, fn.memoryMb),
     );
+  }
+
+  /** Runs the ORR digest function as its daily EventBridge schedule would, for `day` (YYYY-MM-DD). */
+  async runScheduledDigest(day: string): Promise<{ day: string; sent: number }> {
+    const fn = FUNCTIONS.sendOrrDigest;
+    return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
   }
 
   /** Messages that ended in each DLQ. */
@@ -269,5 +282,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
+    [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
+    [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
   };
 }

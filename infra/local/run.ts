@@ -28,6 +28,10 @@ export interface LocalRunOptions {
   /** Suffix for every resource name (tests share emulators). */
   readonly suffix?: string;
   readonly visibilityTimeoutSeconds?: number;
+  /** AOR -> Field Office Juvenile Coordinator address, copied on ORR notices. */
+  readonly juvenileCoordinators?: Readonly<Record<string, string>>;
+  /** When given, the daily digest runs once at the end for today's (UTC) FTAs. */
+  readonly digestRecipients?: readonly string[];
   readonly onProgress?: (line: string) => void;
 }
 
@@ -56,6 +60,8 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   const pipeline = await LocalPipeline.start(emulators, resources, {
     orrInbox: options.orrInbox,
     mailFrom: options.mailFrom,
+    juvenileCoordinators: options.juvenileCoordinators,
+    digestRecipients: options.digestRecipients,
     onProgress: progress,
   });
   const clients = createAwsClients();
@@ -78,10 +84,17 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
 
   progress('metrics: running the scheduled metrics function once');
   const metrics = await pipeline.runScheduledMetrics();
+  const digestTo = options.digestRecipients ?? [];
+  if (digestTo.length > 0) {
+    const day = new Date().toISOString().slice(0, 10);
+    progress(`digest: running the daily digest once for ${day}`);
+    const digest = await pipeline.runScheduledDigest(day);
+    progress(`digest: ${digest.sent} digest email(s) sent`);
+  }
   const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
-  const emails = (await fetchReceivedEmails(emulators.endpoints.ses)).filter(
-    (e) => !emailsBefore.has(e.messageId) && e.to.some((t) => t.includes(options.orrInbox)),
-  );
+  const received = (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => !emailsBefore.has(e.messageId));
+  const emails = received.filter((e) => e.to.some((t) => t.includes(options.orrInbox)));
+  const digests = received.filter((e) => !emails.includes(e) && e.to.some((t) => digestTo.some((d) => t.includes(d))));
   const store = createDynamoCaseStore({ client: clients.dynamo, tableName: resources.casesTable });
   const ftas = await exportFtas(store);
   const summary = summarize({
@@ -93,7 +106,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
   });
-  await writeOutputs(options.outDir, summary, ftas, emails);
+  await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
   // The program report: the same aggregates the job read, with every week of FTAs.
   const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });
   const reportPath = join(options.outDir, 'report.html');

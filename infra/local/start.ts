@@ -25,6 +25,10 @@ Usage: npm start -- [options]
                     (the SES web UI shows the emails), and wait for Ctrl-C.
   --orr-inbox ADDR  The ORR inbox address (default: orr-inbox@example.gov).
   --mail-from ADDR  The sender address (default: docket-watch@example.gov).
+  --fojc AOR=ADDR   Copy ORR notices of that AOR to its Field Office Juvenile
+                    Coordinator (repeatable), e.g. --fojc HOU=fojc-hou@example.gov.
+  --digest-to ADDR  Also run the ORR daily digest once at the end, for today's FTAs,
+                    to this address (repeatable); written to emails/ as well.
   --visibility-timeout S
                     Local SQS visibility timeout in seconds (default: 5; deployed
                     queues use the value in shared/runtime/resources.ts).
@@ -43,6 +47,8 @@ async function main(): Promise<number> {
       'orr-inbox': { type: 'string', default: 'orr-inbox@example.gov' },
       'mail-from': { type: 'string', default: 'docket-watch@example.gov' },
       'visibility-timeout': { type: 'string', default: '5' },
+      fojc: { type: 'string', multiple: true },
+      'digest-to': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -59,6 +65,15 @@ async function main(): Promise<number> {
   if (!Number.isInteger(visibility) || visibility < 1) {
     process.stderr.write('--visibility-timeout must be a whole number of seconds >= 1\n');
     return 2;
+  }
+  const juvenileCoordinators: Record<string, string> = {};
+  for (const pair of values.fojc ?? []) {
+    const [aor, address] = pair.split('=');
+    if (!aor || !address) {
+      process.stderr.write(`--fojc ${pair}: expected AOR=ADDRESS\n`);
+      return 2;
+    }
+    juvenileCoordinators[aor.trim().toUpperCase()] = address.trim();
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
   const outDir = resolve(values.out);
@@ -90,6 +105,8 @@ async function main(): Promise<number> {
       orrInbox: values['orr-inbox'],
       mailFrom: values['mail-from'],
       visibilityTimeoutSeconds: visibility,
+      juvenileCoordinators,
+      digestRecipients: values['digest-to'],
       onProgress: say,
     });
     await result.pipeline.stop();

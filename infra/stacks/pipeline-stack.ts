@@ -19,6 +19,10 @@ export interface PipelineStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Overrides of the metrics schedule expressions (METRICS_SCHEDULES). */
   readonly metricsSchedules?: Partial<Record<MetricsScheduleName, string>>;
+  /** AOR -> Field Office Juvenile Coordinator address, copied on that AOR's ORR notices. */
+  readonly juvenileCoordinators?: Readonly<Record<string, string>>;
+  /** Recipients of the optional daily ORR digest. */
+  readonly digestRecipients?: readonly { address: string; aors?: readonly string[] }[];
 }
 
 /**
@@ -53,6 +57,8 @@ export class PipelineStack extends Stack {
       orrInbox: props.orrInbox,
       mailFrom: props.mailFrom,
       alarmTopic: this.alarmTopic,
+      juvenileCoordinators: props.juvenileCoordinators,
+      digestRecipients: props.digestRecipients,
     });
     this.scheduler = new NtaScheduler(this, 'NtaScheduler', {
       casesTable: data.casesTable,

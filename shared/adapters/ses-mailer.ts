@@ -1,27 +1,101 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingMail } from '../ports/mailer';
+import { backoffMs, sleep } from '../runtime/concurrency';
 
 export interface SesMailerOptions {
   readonly client: SESClient;
+  /** SES configuration set (TLS required, event destinations); none on the emulator. */
+  readonly configurationSetName?: string;
+  /** Our own attempts on throttling and transient errors, on top of the SDK's 3. */
+  readonly maxAttempts?: number;
+  /** Share of the account's MaxSendRate this function instance may use (see README). */
+  readonly rateShare?: number;
+  readonly sleepMs?: (ms: number) => Promise<void>;
 }
 
-/** Sends plain-text email through SES (v1 SendEmail). */
-export function createSesMailer({ client }: SesMailerOptions): Mailer {
+export class MailSendError extends Error {
+  readonly code = 'NOTICE_SEND_FAILED';
+}
+
+/**
+ * SES errors worth another try: throttling ("Maximum sending rate exceeded" is a
+ * Throttling error), 5xx and network errors. Everything else (MessageRejected,
+ * MailFromDomainNotVerified, ConfigurationSetDoesNotExist, AccountSendingPaused) is final.
+ */
+export function isTransientSesError(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
+  if (['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable', 'RequestTimeout'].includes(e.name ?? '')) return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  if (e.$retryable) return true;
+  return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE'].includes(e.code ?? '');
+}
+
+/** Builds the MIME message (text + HTML alternatives, attachments, threading headers). */
+export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: mail.from,
+    to: [...mail.to],
+    cc: mail.cc && mail.cc.length > 0 ? [...mail.cc] : undefined,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageIdHeader,
+    inReplyTo: mail.inReplyTo?.[0],
+    references: mail.inReplyTo ? [...mail.inReplyTo] : undefined,
+    headers: { 'X-Docket-Watch-Reference': mail.referenceId },
+    attachments: (mail.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+  });
+  return composer.compile().build();
+}
+
+/**
+ * Sends MIME email through SES SendRawEmail: composed with nodemailer's MailComposer,
+ * retried with capped exponential backoff and jitter on throttling and transient errors,
+ * and paced under the account's MaxSendRate (GetSendQuota, read once per cold start).
+ */
+export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, sleepMs = sleep }: SesMailerOptions): Mailer {
+  let minIntervalMs: number | undefined;
+  let nextSlot = 0;
+
+  async function pace(): Promise<void> {
+    if (minIntervalMs === undefined) {
+      try {
+        // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
+        const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
+        const rate = Math.max(0.1, (quota.MaxSendRate ?? 1) * rateShare);
+        minIntervalMs = Math.ceil(1000 / rate);
+      } catch {
+        minIntervalMs = 1000; // SES's lowest (sandbox) rate: 1 message per second.
+      }
+    }
+    const now = Date.now();
+    const wait = Math.max(0, nextSlot - now);
+    nextSlot = Math.max(now, nextSlot) + minIntervalMs;
+    if (wait > 0) await sleepMs(wait);
+  }
+
   return {
     async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-      const out = await client.send(
-        new SendEmailCommand({
-          Source: mail.from,
-          Destination: { ToAddresses: [...mail.to] },
-          Message: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-          },
-          Tags: [{ Name: 'reference', Value: mail.referenceId }],
-        }),
-      );
-      if (!out.MessageId) throw new Error('SES returned no MessageId');
-      return { messageId: out.MessageId };
+      const raw = await composeMime(mail);
+      const tags = Object.entries({ reference: mail.referenceId, ...mail.tags }).map(([Name, Value]) => ({ Name, Value }));
+      for (let attempt = 1; ; attempt++) {
+        await pace();
+        try {
+          const out = await client.send(
+            new SendRawEmailCommand({
+              RawMessage: { Data: raw },
+              ConfigurationSetName: configurationSetName,
+              Tags: tags,
+            }),
+          );
+          if (!out.MessageId) throw new MailSendError('SES returned no MessageId');
+          return { messageId: out.MessageId };
+        } catch (err) {
+          if (!isTransientSesError(err) || attempt >= maxAttempts) throw err;
+          await sleepMs(backoffMs(attempt, 200, 10_000));
+        }
+      }
     },
   };
 }

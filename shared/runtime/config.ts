@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AORS } from '../domain/aor';
 import { ENV } from './resources';
 
 /**
@@ -6,6 +7,26 @@ import { ENV } from './resources';
  * or malformed variable fails the cold start with every problem named at once.
  */
 const emailAddress = z.string().email();
+
+/** A JSON value in one environment variable, parsed then checked against `schema`. */
+const jsonOf = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/** AOR -> Field Office Juvenile Coordinator address. */
+const juvenileCoordinators = jsonOf(z.partialRecord(z.enum(AORS), emailAddress)).default({});
+
+const mailSettings = {
+  [ENV.mailFrom]: emailAddress,
+  [ENV.sesConfigurationSet]: z.string().min(1).optional(),
+  [ENV.sesMessageIdDomain]: z.string().min(3).default('email.amazonses.com'),
+};
 
 const schemas = {
   ingestDocket: z.object({
@@ -18,7 +39,19 @@ const schemas = {
     [ENV.casesTable]: z.string().min(3),
     [ENV.idempotencyTable]: z.string().min(3),
     [ENV.orrInbox]: emailAddress,
-    [ENV.mailFrom]: emailAddress,
+    ...mailSettings,
+    [ENV.juvenileCoordinators]: juvenileCoordinators,
+    [ENV.unconfirmedGraceSeconds]: z.coerce.number().int().min(0).max(3600).default(600),
+  }),
+  sendOrrDigest: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    ...mailSettings,
+    [ENV.digestRecipients]: jsonOf(
+      z.array(z.object({ address: emailAddress, aors: z.array(z.enum(AORS)).optional() })),
+    ).default([]),
+  }),
+  recordSesEvents: z.object({
+    [ENV.casesTable]: z.string().min(3),
   }),
   scheduleNta: z.object({
     [ENV.casesTable]: z.string().min(3),

@@ -20,6 +20,16 @@ export const ENV = {
   mailFrom: 'MAIL_FROM_ADDRESS',
   reverifyDueBusinessDays: 'REVERIFY_DUE_BUSINESS_DAYS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** ORR notifier: JSON object AOR -> Field Office Juvenile Coordinator address (copied on notices). */
+  juvenileCoordinators: 'FOJC_ADDRESSES_JSON',
+  /** ORR notifier: SES configuration set (TLS required, event destinations); unset on the emulator. */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** ORR notifier: seconds an unconfirmed send blocks a resend (see README, Delivery guarantees). */
+  unconfirmedGraceSeconds: 'NOTICE_UNCONFIRMED_GRACE_SECONDS',
+  /** ORR notifier: domain of SES-assigned Message-IDs (email.amazonses.com in us-east-1, <region>.amazonses.com elsewhere). */
+  sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
+  /** ORR digest: JSON array of { address, aors? } recipients of the daily digest; [] for none. */
+  digestRecipients: 'DIGEST_RECIPIENTS_JSON',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -145,7 +155,19 @@ export const FUNCTIONS = {
   notifyOrr: { timeoutSeconds: 60, memoryMb: 256 },
   scheduleNta: { timeoutSeconds: 60, memoryMb: 256 },
   computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
+  sendOrrDigest: { timeoutSeconds: 300, memoryMb: 256 },
+  recordSesEvents: { timeoutSeconds: 30, memoryMb: 256 },
 } as const;
+
+/**
+ * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source),
+ * each using `rateShare` of the account's MaxSendRate; the digest uses `digestRateShare`.
+ * 2 x 0.4 + 0.2 = 1.0: together they stay within the quota.
+ */
+export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.4, digestRateShare: 0.2 } as const;
+
+/** EventBridge schedule of the optional ORR daily digest (06:00 UTC: the previous UTC day's FTAs). */
+export const DIGEST_SCHEDULE = { cron: { minute: '0', hour: '6' } } as const;
 
 /**
  * EventBridge schedules of the metrics function. Each rule passes `{ cadence }` as the

@@ -1,73 +1,107 @@
 import type { Fta } from '../domain/fta';
-import { renderFtaNotice, renderRescissionNotice } from '../domain/orr-notice';
+import { correctionView, ftaNoticeView, type JuvenileCoordinators } from '../domain/orr-notice';
 import type { FtaRecordedMessage } from '../messages/fta-recorded';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
-import type { Log } from '../ports/log';
-import type { Mailer } from '../ports/mailer';
+import type { CaseDetailsReader } from '../ports/case-details';
+import type { NoticeRenderer } from '../ports/notice-renderer';
+import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
 
 export interface FtaReader {
   /** The stored FTA, read consistently. */
-  getFta(caseId: string, ftaId: string): Promise<Fta | undefined>;
+  getFta(caseId: string, ftaId: string): Promise<(Fta & { readonly recordedAt?: string }) | undefined>;
 }
 
-export interface NotifyDeps {
+export interface NotifyDeps extends DeliveryDeps {
   readonly ftas: FtaReader;
-  readonly mailer: Mailer;
+  readonly caseDetails: CaseDetailsReader;
+  readonly renderer: NoticeRenderer;
   readonly inbox: string;
   readonly from: string;
-  readonly log: Log;
+  /** AOR -> its Field Office Juvenile Coordinator's address: copied on every notice of that AOR. */
+  readonly juvenileCoordinators: JuvenileCoordinators;
+  /** Domain SES uses in the Message-IDs it assigns (`<MessageId@email.amazonses.com>` in us-east-1). */
+  readonly sesMessageIdDomain: string;
 }
 
 export class FtaNotFoundError extends Error {
   readonly code = 'FTA_NOT_FOUND';
 }
 
-/**
- * Tells the ORR inbox about one new FTA.
- *
- * 1. Read the FTA from the store (the message carries ids only, never PII).
- * 2. Render the notice and send it to the ORR inbox.
- *
- * Exactly-once is the caller's ledger (Powertools idempotency keyed by ftaId): this
- * function sends every time it is called. It throws when the FTA is not in the store,
- * so the message is retried and, failing that, lands in the DLQ.
- */
-export async function notifyOrrOfFta(
-  message: FtaRecordedMessage,
-  deps: NotifyDeps,
-): Promise<{ ftaId: string; messageId: string }> {
-  const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
-  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
-  const notice = renderFtaNotice(fta);
-  const { messageId } = await deps.mailer.send({
-    to: [deps.inbox],
-    from: deps.from,
-    subject: notice.subject,
-    text: notice.text,
-    referenceId: fta.ftaId,
-  });
-  deps.log.info('orr notified', { ftaId: fta.ftaId, messageId });
-  return { ftaId: fta.ftaId, messageId };
+export const ftaNoticeKey = (fta: { caseId: string; ftaId: string }) => ({ scope: fta.caseId, noticeId: `FTA.${fta.ftaId}` });
+export const correctionKey = (fta: { caseId: string; ftaId: string }) => ({ scope: fta.caseId, noticeId: `CORRECTION.${fta.ftaId}` });
+
+function copyFor(fta: Fta, deps: NotifyDeps): string[] {
+  const fojc = fta.aor ? deps.juvenileCoordinators[fta.aor] : undefined;
+  return fojc ? [fojc] : [];
 }
 
 /**
- * Tells the ORR inbox that an FTA it was told about has been rescinded, quoting the
- * original notice and its reference. Same ledger and failure rules as notifyOrrOfFta.
+ * Tells the ORR inbox (copying the AOR's juvenile coordinator) about one new FTA.
+ *
+ * 1. Read the FTA and what the store knows about the child (the message carries ids only).
+ * 2. Render the notice from the templates: text and HTML.
+ * 3. Deliver it at most once through the notice ledger (deliverNoticeOnce).
+ *
+ * Throws when the FTA is not in the store (retried, then DLQ) and when the send fails.
  */
-export async function notifyOrrOfRescission(
-  message: FtaRescindedMessage,
-  deps: NotifyDeps,
-): Promise<{ ftaId: string; messageId: string }> {
+export async function notifyOrrOfFta(message: FtaRecordedMessage, deps: NotifyDeps): Promise<DeliveryOutcome> {
   const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
   if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
-  const notice = renderRescissionNotice(fta, message.reason);
-  const { messageId } = await deps.mailer.send({
-    to: [deps.inbox],
-    from: deps.from,
-    subject: notice.subject,
-    text: notice.text,
-    referenceId: fta.ftaId,
-  });
-  deps.log.info('orr correction sent', { ftaId: fta.ftaId, messageId, reason: message.reason });
-  return { ftaId: fta.ftaId, messageId };
+  const details = await deps.caseDetails.getCaseDetails(fta.caseId);
+  const view = ftaNoticeView(fta, details, deps.juvenileCoordinators);
+  const body = deps.renderer.render('fta-notice', view);
+  return deliverNoticeOnce(
+    {
+      key: ftaNoticeKey(fta),
+      type: 'FTA',
+      ftaId: fta.ftaId,
+      ftaRecordedAt: fta.recordedAt ?? message.recordedAt,
+      mail: () => ({
+        to: [deps.inbox],
+        cc: copyFor(fta, deps),
+        from: deps.from,
+        subject: view.subject,
+        ...body,
+        referenceId: fta.ftaId,
+        tags: { scope: fta.caseId, notice: ftaNoticeKey(fta).noticeId },
+      }),
+    },
+    deps,
+  );
+}
+
+/**
+ * Tells the ORR inbox that an FTA it was told about has been rescinded. The correction
+ * answers the original notice (In-Reply-To/References: the Message-ID we recorded and the
+ * one SES assigned), so mail clients thread it under the original. Same ledger rules.
+ */
+export async function notifyOrrOfRescission(message: FtaRescindedMessage, deps: NotifyDeps): Promise<DeliveryOutcome> {
+  const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
+  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
+  const details = await deps.caseDetails.getCaseDetails(fta.caseId);
+  const original = await deps.ledger.get(ftaNoticeKey(fta));
+  const references = original
+    ? [original.messageIdHeader, ...(original.sesMessageId ? [`<${original.sesMessageId}@${deps.sesMessageIdDomain}>`] : [])]
+    : undefined;
+  const view = correctionView(fta, details, deps.juvenileCoordinators, message.reason);
+  const body = deps.renderer.render('correction', view);
+  return deliverNoticeOnce(
+    {
+      key: correctionKey(fta),
+      type: 'CORRECTION',
+      ftaId: fta.ftaId,
+      ftaRecordedAt: fta.recordedAt ?? null,
+      mail: () => ({
+        to: [deps.inbox],
+        cc: copyFor(fta, deps),
+        from: deps.from,
+        subject: view.subject,
+        ...body,
+        inReplyTo: references,
+        referenceId: fta.ftaId,
+        tags: { scope: fta.caseId, notice: correctionKey(fta).noticeId },
+      }),
+    },
+    deps,
+  );
 }

@@ -1,7 +1,11 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { functionFolder } from '../../infra/constructs/pipeline-function';
+import { functionFolder, PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { loadConfig, type FunctionName } from '../../shared/runtime/config';
 import {
   DROP_BUCKET,
@@ -22,6 +26,8 @@ const imported = (value: string): unknown => pipeline.resolve(value);
 const functions: Record<FunctionName, IFunction> = {
   ingestDocket: pipeline.ingest.function,
   notifyOrr: pipeline.notifier.function,
+  sendOrrDigest: pipeline.notifier.digestFunction,
+  recordSesEvents: pipeline.notifier.sesEventsFunction,
   scheduleNta: pipeline.scheduler.function,
   computeMetrics: pipeline.metrics.function,
 };
@@ -292,8 +298,11 @@ describe('permissions', () => {
   const tables = { cases: () => data.casesTable, idempotency: () => data.idempotencyTable };
   const access: [FunctionName, 'read and write' | 'only read', keyof typeof tables][] = [
     ['ingestDocket', 'read and write', 'cases'],
-    ['notifyOrr', 'only read', 'cases'],
+    // The notifier writes its notice ledger items beside the FTAs.
+    ['notifyOrr', 'read and write', 'cases'],
     ['notifyOrr', 'read and write', 'idempotency'],
+    ['sendOrrDigest', 'read and write', 'cases'],
+    ['recordSesEvents', 'read and write', 'cases'],
     ['scheduleNta', 'read and write', 'cases'],
     ['computeMetrics', 'only read', 'cases'],
   ];
@@ -310,14 +319,16 @@ describe('permissions', () => {
     }
   });
 
-  it('lets the ORR notifier send email, and only from the mailFrom address', () => {
-    const ses = statementsOf(functions.notifyOrr).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
-    expect(ses).toHaveLength(1);
-    expect([ses[0]?.Action].flat().sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+  it.each(['notifyOrr', 'sendOrrDigest'] as const)('lets %s send raw email only from the mailFrom address, and read its quota', (name) => {
+    const ses = statementsOf(functions[name]).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+    const send = ses.filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
+    expect(send).toHaveLength(1);
+    expect([send[0]?.Action].flat()).toEqual(['ses:SendRawEmail']);
+    expect(send[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    expect(ses.flatMap((s) => [s.Action].flat()).sort()).toEqual(['ses:GetSendQuota', 'ses:SendRawEmail']);
   });
 
-  it.each(['ingestDocket', 'scheduleNta', 'computeMetrics'] as const)('does not let %s send email', (name) => {
+  it.each(['ingestDocket', 'scheduleNta', 'computeMetrics', 'recordSesEvents'] as const)('does not let %s send email', (name) => {
     expect(JSON.stringify(statementsOf(functions[name]))).not.toContain('ses:');
   });
 });
@@ -332,7 +343,67 @@ describe('alarm notifications', () => {
     });
   });
 
-  it('subscribes nobody when no alarmEmail is given', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  it('subscribes nobody to the alarm topic when no alarmEmail is given', () => {
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { TopicArn: { Ref: logicalId(pipeline.alarmTopic) } }, 0);
+  });
+});
+
+describe('ORR email delivery', () => {
+  it('sends through an SES configuration set that requires TLS', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { DeliveryOptions: { TlsPolicy: 'REQUIRE' } });
+    expect(environmentOf(functions.notifyOrr)).toMatchObject({
+      SES_CONFIGURATION_SET: { Ref: logicalId(pipeline.notifier.configurationSet) },
+    });
+  });
+
+  it('publishes sends, deliveries, bounces and complaints to SNS, consumed by the SES events function', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['send', 'delivery', 'bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: logicalId(pipeline.notifier.sesEventsTopic) } },
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: logicalId(pipeline.notifier.sesEventsTopic) },
+      Endpoint: { 'Fn::GetAtt': [logicalId(functions.recordSesEvents), 'Arn'] },
+    });
+  });
+
+  it.each(['NoticeBounced', 'NoticeComplained'])('alarms on %s', (metricName) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'DocketWatch',
+      MetricName: metricName,
+      Threshold: 0,
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+  });
+
+  it('caps the notifier at two concurrent instances, so sends stay under the SES rate', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(functions.notifyOrr) },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('runs the digest function daily', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(functions.sendOrrDigest), 'Arn'] } })],
+    });
+  });
+
+  it('bundles the editable templates beside the handler (a real esbuild bundle)', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'docket-watch-bundle-'));
+    const app = new App({ outdir });
+    new PipelineFunction(new Stack(app, 'Bundle'), 'Notify', { name: 'notifyOrr', environment: {}, withTemplates: true });
+    app.synth();
+    const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
+    const bundle = assets.map((d) => join(outdir, d)).find((d) => existsSync(join(d, 'index.js')));
+    expect(bundle).toBeDefined();
+    for (const file of ['fta-notice.txt', 'fta-notice.html', 'correction.txt', 'correction.html', 'details.txt', 'details.html', 'digest.txt', 'digest.html']) {
+      expect(existsSync(join(bundle ?? '', 'templates', file))).toBe(true);
+    }
   });
 });

@@ -72,8 +72,12 @@ describe('the whole pipeline on the local AWS stack', () => {
     expect(mail.subject).toBe(`[Docket Watch] ${houston?.date} FTA in-absentia order - EOIR case ${houston?.caseId} - HOU - ref ${houston?.ftaId}`);
     expect(mail.text).toContain('In-absentia removal order');
     expect(mail.text).toContain('IMMIGRATION COURT, HOUSTON, TX (HOU)');
-    expect(mail.text).toContain(`EOIR case id:    ${houston?.caseId}`);
+    expect(mail.text).toContain(`EOIR case id:       ${houston?.caseId}`);
     expect(mail.text).toContain('carries no name or A-number');
+    // Both MIME parts. (The SES emulator re-creates the .eml from what it parsed and drops
+    // our own headers; tests/integration/orr-notices.test.ts checks those on the raw MIME.)
+    expect(mail.html).toContain('IMMIGRATION COURT, HOUSTON, TX (HOU)');
+    expect(mail.html).toContain('Identity not in the data');
   });
 
   it('opens one address re-verification task per FTA and publishes metrics from the store', () => {

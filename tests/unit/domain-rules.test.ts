@@ -4,7 +4,6 @@ import { addBusinessDays } from '../../shared/domain/business-days';
 import { aorForCourt, aorForState, findCourt } from '../../shared/domain/courts';
 import { detectInAbsentiaOrder } from '../../shared/domain/fta';
 import { isUnaccompaniedCode, JUVENILE_CODES } from '../../shared/domain/juvenile';
-import { renderFtaNotice, renderRescissionNotice } from '../../shared/domain/orr-notice';
 import type { ProceedingRow } from '../../shared/domain/proceeding';
 import { buildProgramMetrics, emptyProgramState } from '../../shared/domain/program-metrics';
 import { COURTS } from '../../shared/data/courts';
@@ -117,33 +116,5 @@ describe('program metrics', () => {
       { name: 'ReverificationTasksOverdue', unit: 'Count', value: 0 },
       { name: 'HoursSinceLastDrop', unit: 'Hours', value: 6.5 },
     ]);
-  });
-});
-
-describe('the ORR notice', () => {
-  it('puts the date, kind, case, AOR and reference in a sortable subject', () => {
-    const found = detectInAbsentiaOrder(proceeding(), provenance);
-    if (found.kind !== 'fta') throw new Error('expected an FTA');
-    const notice = renderFtaNotice(found.fta);
-    expect(notice.subject).toBe('[Docket Watch] 2020-02-24 FTA in-absentia order - EOIR case 9431124 - HOU - ref IA-9329338');
-    expect(notice.text).toContain('IMMIGRATION COURT, HOUSTON, TX (HOU)');
-    expect(notice.text).toContain('Reference: IA-9329338');
-  });
-
-  it('says plainly when the court is unknown', () => {
-    const found = detectInAbsentiaOrder(proceeding({ court: 'QQQ' }), provenance);
-    if (found.kind !== 'fta') throw new Error('expected an FTA');
-    expect(renderFtaNotice(found.fta).text).toContain("QQQ (not in EOIR's court table)");
-    expect(renderFtaNotice(found.fta).subject).toContain('AOR unknown');
-  });
-
-  it('marks a correction in its subject and quotes the original notice and reference', () => {
-    const found = detectInAbsentiaOrder(proceeding(), provenance);
-    if (found.kind !== 'fta') throw new Error('expected an FTA');
-    const correction = renderRescissionNotice(found.fta, 'CASE_REOPENED');
-    expect(correction.subject).toBe(`CORRECTION: ${renderFtaNotice(found.fta).subject}`);
-    expect(correction.text).toContain('CORRECTION to the Docket Watch notice IA-9329338');
-    expect(correction.text).toContain('the case was reopened');
-    expect(correction.text).toContain('Reference: IA-9329338');
   });
 });

@@ -1,0 +1,117 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
+
+/*
+ * Notice items in the cases table, beside the FTA they are about:
+ *   pk CASE#<IDNCASE> | DIGEST   sk NOTICE#<noticeId>
+ *   type, ftaId, state, messageIdHeader, intentAt, ftaRecordedAt, sentAt, sesMessageId,
+ *   providerAcceptedAt, recipients, bounces, complaints, lastEventType, lastEventAt
+ * No PII: ids, timestamps and counts only. `sentAt - ftaRecordedAt` is the notification latency.
+ */
+export interface DynamoNoticeLedgerOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+const keyOf = (k: NoticeKey) => ({ pk: k.scope === 'DIGEST' ? 'DIGEST' : `CASE#${k.scope}`, sk: `NOTICE#${k.noticeId}` });
+const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedgerOptions): NoticeLedger {
+  return {
+    async get(key) {
+      const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(key), ConsistentRead: true }));
+      return out.Item === undefined ? undefined : fromItem(key, out.Item);
+    },
+
+    async begin(record) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keyOf(record),
+              scope: record.scope,
+              noticeId: record.noticeId,
+              type: record.type,
+              ftaId: record.ftaId,
+              state: 'SENDING',
+              messageIdHeader: record.messageIdHeader,
+              intentAt: record.intentAt,
+              ftaRecordedAt: record.ftaRecordedAt,
+              recipients: record.recipients,
+              bounces: 0,
+              complaints: 0,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async markSent(key, sent) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET #state = :sent, sentAt = if_not_exists(sentAt, :at), sesMessageId = if_not_exists(sesMessageId, :id)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':at': sent.sentAt, ':id': sent.sesMessageId },
+        }),
+      );
+    },
+
+    async recordProviderEvent(key, event) {
+      const counters: Record<string, string> = { Bounce: 'bounces', Complaint: 'complaints' };
+      const counter = counters[event.type];
+      const sets = ['lastEventType = :type', 'lastEventAt = :at', 'eventSesMessageId = :id'];
+      if (event.type === 'Send') sets.push('providerAcceptedAt = if_not_exists(providerAcceptedAt, :at)');
+      if (event.detail !== null) sets.push('lastEventDetail = :detail');
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: `SET ${sets.join(', ')}${counter ? ` ADD ${counter} :one` : ''}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: {
+              ':type': event.type,
+              ':at': event.at,
+              ':id': event.sesMessageId,
+              ...(event.detail !== null ? { ':detail': event.detail } : {}),
+              ...(counter ? { ':one': 1 } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+function fromItem(key: NoticeKey, item: Record<string, unknown>): NoticeRecord {
+  const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    scope: key.scope,
+    noticeId: key.noticeId,
+    type: item.type as NoticeRecord['type'],
+    ftaId: s(item.ftaId),
+    state: item.state === 'SENT' ? 'SENT' : 'SENDING',
+    messageIdHeader: String(item.messageIdHeader),
+    intentAt: String(item.intentAt),
+    ftaRecordedAt: s(item.ftaRecordedAt),
+    sentAt: s(item.sentAt),
+    sesMessageId: s(item.sesMessageId) ?? s(item.eventSesMessageId),
+    providerAcceptedAt: s(item.providerAcceptedAt),
+    recipients: Number(item.recipients ?? 0),
+    bounces: Number(item.bounces ?? 0),
+    complaints: Number(item.complaints ?? 0),
+  };
+}

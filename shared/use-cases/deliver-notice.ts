@@ -1,0 +1,93 @@
+import type { Clock } from '../ports/clock';
+import type { Log } from '../ports/log';
+import type { Mailer, OutgoingMail } from '../ports/mailer';
+import type { NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
+
+export interface DeliveryDeps {
+  readonly ledger: NoticeLedger;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Domain of the Message-IDs we mint (the sender's domain). */
+  readonly messageIdDomain: string;
+  /**
+   * How long an unconfirmed attempt (intent written, no SENT, no SES Send event) blocks a
+   * resend. Must be shorter than the queue's retry window (visibility x maxReceiveCount).
+   */
+  readonly unconfirmedGraceMs: number;
+}
+
+export class NoticeUnconfirmedError extends Error {
+  readonly code = 'NOTICE_SEND_UNCONFIRMED';
+}
+
+export type DeliveryOutcome =
+  | { readonly outcome: 'sent'; readonly record: NoticeRecord; readonly messageId: string }
+  | { readonly outcome: 'already-sent'; readonly record: NoticeRecord }
+  | { readonly outcome: 'confirmed-from-ses-event'; readonly record: NoticeRecord };
+
+export interface NoticeToDeliver {
+  readonly key: NoticeKey;
+  readonly type: NoticeType;
+  readonly ftaId: string | null;
+  readonly ftaRecordedAt: string | null;
+  /** Builds the mail once the Message-ID is fixed (a resend reuses the recorded one). */
+  readonly mail: (messageIdHeader: string) => Omit<OutgoingMail, 'messageIdHeader'>;
+}
+
+/**
+ * Sends one notice at most once, as far as the ledger can tell (README, "Delivery guarantees"):
+ *
+ * 1. A SENT record: nothing to do.
+ * 2. A SENDING record (an earlier attempt died between the send and the ledger write):
+ *    if SES's own Send event for it has been recorded, SES accepted it: mark it SENT and
+ *    send nothing. Otherwise wait (throw NoticeUnconfirmedError, so the message is retried)
+ *    until the grace period has passed, then send again with the same Message-ID: a rare
+ *    duplicate is preferred to a notice that is never sent.
+ * 3. No record: write the SENDING intent (conditional: one attempt wins), send, mark SENT.
+ *
+ * A send that fails for good throws: the intent stays, the message is retried and then
+ * lands in the DLQ; a redrive goes through step 2.
+ */
+export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const now = deps.clock.now();
+  const existing = await deps.ledger.get(notice.key);
+  const ids = { scope: notice.key.scope, noticeId: notice.key.noticeId };
+  if (existing?.state === 'SENT') {
+    deps.log.info('notice already sent', ids);
+    return { outcome: 'already-sent', record: existing };
+  }
+  let messageIdHeader: string;
+  if (existing) {
+    if (existing.providerAcceptedAt !== null && existing.sesMessageId !== null) {
+      await deps.ledger.markSent(notice.key, { sesMessageId: existing.sesMessageId, sentAt: existing.providerAcceptedAt });
+      deps.log.info('notice confirmed from ses send event', ids);
+      return { outcome: 'confirmed-from-ses-event', record: { ...existing, state: 'SENT', sentAt: existing.providerAcceptedAt } };
+    }
+    const ageMs = now.getTime() - Date.parse(existing.intentAt);
+    if (ageMs < deps.unconfirmedGraceMs) {
+      throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: an earlier attempt is unconfirmed; retry later`);
+    }
+    deps.log.warn('notice resent after an unconfirmed attempt', { ...ids, ageMs });
+    messageIdHeader = existing.messageIdHeader;
+  } else {
+    messageIdHeader = `<${notice.key.noticeId}.${now.getTime()}@${deps.messageIdDomain}>`;
+    const mail = notice.mail(messageIdHeader);
+    const started = await deps.ledger.begin({
+      ...notice.key,
+      type: notice.type,
+      ftaId: notice.ftaId,
+      messageIdHeader,
+      intentAt: now.toISOString(),
+      ftaRecordedAt: notice.ftaRecordedAt,
+      recipients: mail.to.length + (mail.cc?.length ?? 0),
+    });
+    if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`);
+  }
+  const { messageId } = await deps.mailer.send({ ...notice.mail(messageIdHeader), messageIdHeader });
+  const sentAt = deps.clock.now().toISOString();
+  await deps.ledger.markSent(notice.key, { sesMessageId: messageId, sentAt });
+  deps.log.info('notice sent', { ...ids, messageId });
+  const record = (await deps.ledger.get(notice.key)) as NoticeRecord;
+  return { outcome: 'sent', record, messageId };
+}

@@ -1,0 +1,253 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulators } from '../../infra/local/emulators';
+import { fetchReceivedEmails } from '../../infra/local/outputs';
+import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
+import { createDynamoCaseDetails } from '../../shared/adapters/dynamo-case-details';
+import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
+import { createSesMailer } from '../../shared/adapters/ses-mailer';
+import type { Fta } from '../../shared/domain/fta';
+import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
+import type { Clock } from '../../shared/ports/clock';
+import type { Mailer } from '../../shared/ports/mailer';
+import { loadNoticeRenderer } from '../../shared/runtime/templates';
+import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
+import { ftaNoticeKey, notifyOrrOfFta, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr-of-fta';
+import { recordSesEvent } from '../../shared/use-cases/record-ses-event';
+import { sendOrrDigest } from '../../shared/use-cases/send-orr-digest';
+import { silentLog } from '../helpers/in-memory-ports';
+import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
+
+/**
+ * The notifier's use cases with their real adapters on the emulators (DynamoDB Local and
+ * aws-ses-v2-local). The emulator keeps what it parsed and re-creates the .eml without our
+ * own headers, so the raw MIME each SendRawEmail carried is also captured on the client.
+ */
+describe('ORR notices through the emulators', () => {
+  let emulators: Emulators;
+  let dynamo: DynamoDBDocumentClient;
+  let ses: SESClient;
+  const raw: Buffer[] = [];
+  const suffix = uniqueSuffix();
+  const inbox = `orr${suffix}@example.gov`;
+  const fojc = `fojc${suffix}@example.gov`;
+  let deps: NotifyDeps;
+  let tableName: string;
+  let now = new Date('2026-03-02T10:00:00Z');
+  const clock: Clock = { now: () => now };
+
+  const fta = (id: string, over: Partial<Fta> = {}): Fta => ({
+    ftaId: `IA-${id}`,
+    kind: 'IN_ABSENTIA_ORDER',
+    caseId: `7${id}`,
+    proceedingId: id,
+    scheduleId: null,
+    date: '2026-02-27',
+    court: 'HOU',
+    aor: 'HOU',
+    provenance: { dropId: `drop${suffix}`, table: 'B_TblProceeding', lineNumber: 2 },
+    ...over,
+  });
+
+  const received = async (): Promise<ParsedMail[]> => {
+    const mine = (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(suffix)));
+    return Promise.all(mine.map((e) => simpleParser(e.eml)));
+  };
+  const receivedFor = async (ref: string) => (await received()).filter((m) => m.subject?.includes(`ref ${ref}`));
+  const rawFor = async (ref: string) =>
+    Promise.all(raw.map((r) => simpleParser(r))).then((all) => all.filter((m) => m.headers.get('x-docket-watch-reference') === ref));
+
+  const record = async (f: Fta, at = '2026-03-01T08:00:00.000Z') => {
+    await createDynamoCaseStore({ client: dynamo, tableName }).recordFtas([f], at);
+    return toFtaRecordedMessage(f, at);
+  };
+
+  beforeAll(async () => {
+    emulators = await connectEmulators();
+    const resources = await provisionLocalResources(emulators.endpoints, { suffix });
+    tableName = resources.casesTable;
+    dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    ses = new SESClient(localClientConfig(emulators.endpoints.ses));
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { RawMessage?: { Data?: Uint8Array } };
+        if (input.RawMessage?.Data) raw.push(Buffer.from(input.RawMessage.Data));
+        return next(args);
+      },
+      { step: 'initialize', name: 'captureRawMime' },
+    );
+    deps = {
+      ftas: createDynamoCaseStore({ client: dynamo, tableName }),
+      caseDetails: createDynamoCaseDetails({ client: dynamo, tableName }),
+      ledger: createDynamoNoticeLedger({ client: dynamo, tableName }),
+      mailer: createSesMailer({ client: ses }),
+      renderer: loadNoticeRenderer(),
+      clock,
+      log: silentLog,
+      inbox,
+      from: 'docket-watch@example.gov',
+      juvenileCoordinators: { HOU: fojc },
+      messageIdDomain: 'example.gov',
+      sesMessageIdDomain: 'email.amazonses.com',
+      unconfirmedGraceMs: 10 * 60_000,
+    };
+  });
+
+  afterAll(async () => {
+    dynamo?.destroy();
+    ses?.destroy();
+    await emulators?.stop();
+  });
+
+  it('sends one MIME notice with text and HTML, the child, addresses and FOJC copy, and records it', async () => {
+    const f = fta('9001');
+    const message = await record(f);
+    await dynamo.send(new PutCommand({ TableName: tableName, Item: { pk: `CASE#${f.caseId}`, sk: 'UC', caseId: f.caseId, aNumber: '012345678' } }));
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `CASE#${f.caseId}`, sk: 'PROFILE', firstName: 'Ana', lastName: 'Lopez', birthDate: '2010-07-14', country: 'Guatemala', sponsorName: 'Rosa Lopez', sponsorRelationship: 'Mother' },
+      }),
+    );
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `CASE#${f.caseId}`, sk: 'ADDR#ORR_SPONSOR#1', source: 'ORR_SPONSOR', street: '9 Oak Ave', city: 'Dallas', state: 'TX', zip: '75201', asOf: '2025-11-03' },
+      }),
+    );
+
+    const outcome = await notifyOrrOfFta(message, deps);
+    expect(outcome.outcome).toBe('sent');
+
+    const [mail, ...others] = await receivedFor(f.ftaId);
+    expect(others).toHaveLength(0);
+    expect(mail?.subject).toBe(`[Docket Watch] 2026-02-27 FTA in-absentia order - EOIR case ${f.caseId} - HOU - ref ${f.ftaId}`);
+    expect(mail?.text).toContain('Name:             Ana Lopez');
+    expect(mail?.text).toContain('A-number:         012345678');
+    expect(mail?.text).toContain('Age at hearing:   15');
+    expect(mail?.text).toContain('ORR sponsor address (2025-11-03): 9 Oak Ave, Dallas, TX 75201');
+    expect(mail?.html).toContain('Rosa Lopez (Mother)');
+    expect(mail?.html).toContain(fojc);
+    const cc = mail?.cc && !Array.isArray(mail.cc) ? mail.cc.text : '';
+    expect(cc).toBe(fojc);
+
+    const [sent] = await rawFor(f.ftaId);
+    const ledger = await deps.ledger.get(ftaNoticeKey(f));
+    expect(ledger).toMatchObject({ state: 'SENT', type: 'FTA', ftaRecordedAt: '2026-03-01T08:00:00.000Z', recipients: 2 });
+    expect(ledger?.sentAt).toBeTruthy();
+    expect(sent?.messageId).toBe(ledger?.messageIdHeader);
+    expect(sent?.text).toContain('012345678');
+    expect(sent?.html).toContain('Ana Lopez');
+  });
+
+  it('sends a correction that references the original notice', async () => {
+    const f = fta('9002');
+    const message = await record(f);
+    await notifyOrrOfFta(message, deps);
+    const original = await deps.ledger.get(ftaNoticeKey(f));
+    await notifyOrrOfRescission(
+      { type: 'FTA_RESCINDED', version: 1, ftaId: f.ftaId, kind: f.kind, caseId: f.caseId, aor: f.aor, reason: 'ABSENTIA_WITHDRAWN', dropId: 'd2', rescindedAt: now.toISOString() },
+      deps,
+    );
+    const correction = (await receivedFor(f.ftaId)).find((m) => m.subject?.startsWith('CORRECTION: '));
+    expect(correction?.text).toContain('this failure to appear has been rescinded');
+    expect(correction?.html).toContain('later docket shows the proceeding without an in-absentia order');
+    const rawCorrection = (await rawFor(f.ftaId)).find((m) => m.subject?.startsWith('CORRECTION: '));
+    expect(rawCorrection?.inReplyTo).toBe(original?.messageIdHeader);
+    expect(rawCorrection?.references).toEqual([original?.messageIdHeader, `<${original?.sesMessageId}@email.amazonses.com>`]);
+  });
+
+  it('sends one email however often the same FTA message is handled', async () => {
+    const message = await record(fta('9003'));
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await notifyOrrOfFta(message, deps)).outcome);
+    expect(outcomes).toEqual(['sent', 'already-sent', 'already-sent']);
+    expect(await receivedFor('IA-9003')).toHaveLength(1);
+  });
+
+  it('sends one email when the function dies between the send and the ledger write', async () => {
+    const f = fta('9004');
+    const message = await record(f);
+    // The crash: SES accepts the message, then the process dies before the ledger says SENT.
+    const crashing: Mailer = {
+      async send(mail) {
+        const out = await deps.mailer.send(mail);
+        throw new Error(`crash after SES accepted ${out.messageId}`);
+      },
+    };
+    await expect(notifyOrrOfFta(message, { ...deps, mailer: crashing })).rejects.toThrow('crash after SES accepted');
+    expect(await receivedFor(f.ftaId)).toHaveLength(1);
+
+    // The retry (redelivered SQS message) finds the unconfirmed intent and does not send.
+    await expect(notifyOrrOfFta(message, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+    expect(await receivedFor(f.ftaId)).toHaveLength(1);
+
+    // SES publishes its Send event (configuration set -> SNS -> record-ses-events).
+    const sesMessageId = (await fetchReceivedEmails(emulators.endpoints.ses)).find((e) => e.subject.includes(`ref ${f.ftaId}`))?.messageId ?? '';
+    const key = ftaNoticeKey(f);
+    await recordSesEvent(
+      { eventType: 'Send', mail: { messageId: sesMessageId, timestamp: now.toISOString(), tags: { scope: [key.scope], notice: [key.noticeId] } } },
+      { ledger: deps.ledger, log: silentLog, clock },
+    );
+    const retry = await notifyOrrOfFta(message, deps);
+    expect(retry.outcome).toBe('confirmed-from-ses-event');
+    expect(await deps.ledger.get(key)).toMatchObject({ state: 'SENT', sesMessageId });
+    expect((await notifyOrrOfFta(message, deps)).outcome).toBe('already-sent');
+    expect(await receivedFor(f.ftaId)).toHaveLength(1);
+  });
+
+  it('records bounces and complaints against the notice', async () => {
+    const f = fta('9005');
+    await notifyOrrOfFta(await record(f), deps);
+    const key = ftaNoticeKey(f);
+    const ev = (eventType: 'Bounce' | 'Complaint') => ({
+      eventType,
+      mail: { messageId: 'x', timestamp: now.toISOString(), tags: { scope: [key.scope], notice: [key.noticeId] } },
+      bounce: { bounceType: 'Permanent', bounceSubType: 'General' },
+      complaint: { complaintFeedbackType: 'abuse' },
+    });
+    const depsEv = { ledger: deps.ledger, log: silentLog, clock };
+    expect((await recordSesEvent(ev('Bounce'), depsEv)).permanentBounce).toBe(true);
+    await recordSesEvent(ev('Complaint'), depsEv);
+    expect(await deps.ledger.get(key)).toMatchObject({ bounces: 1, complaints: 1 });
+  });
+
+  it('sends the daily digest once per recipient with the day’s FTAs as a CSV attachment', async () => {
+    const day = '2026-03-05';
+    await record(fta('9101'), `${day}T01:00:00.000Z`);
+    await record(fta('9102', { aor: 'SND', court: null }), `${day}T02:00:00.000Z`);
+    await record(fta('9103'), '2026-03-06T02:00:00.000Z');
+    now = new Date('2026-03-06T06:00:00Z');
+    const recipients = [{ address: `digest-all${suffix}@example.gov` }, { address: `digest-hou${suffix}@example.gov`, aors: ['HOU'] }];
+    const digestDeps = { ...deps, ftas: createDynamoCaseStore({ client: dynamo, tableName }), recipients };
+    await sendOrrDigest(day, digestDeps);
+    await sendOrrDigest(day, digestDeps); // a re-run sends nothing more
+
+    const digests = (await received()).filter((m) => m.subject?.includes('daily digest'));
+    expect(digests).toHaveLength(2);
+    const all = digests.find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '').startsWith('digest-all'));
+    expect(all?.subject).toBe(`[Docket Watch] ${day} daily digest - 2 new FTA(s)`);
+    expect(all?.html).toContain('IA-9101');
+    const [csv] = all?.attachments ?? [];
+    expect(csv?.filename).toBe(`docket-watch-ftas-${day}.csv`);
+    expect(csv?.contentType).toBe('text/csv');
+    // The raw MIME we sent carries the CSV; the emulator's re-created .eml base64-encodes it
+    // once more (aws-ses-v2-local keeps attachment content as base64 text), so decode it once.
+    const rawDigest = (await rawFor(`DIGEST.${day}.0`))[0];
+    const sentCsv = rawDigest?.attachments[0]?.content.toString('utf8') ?? '';
+    expect(Buffer.from(csv?.content.toString('utf8') ?? '', 'base64').toString('utf8')).toBe(sentCsv);
+    const rows = sentCsv.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('reference,date,kind,eoir_case_id,eoir_proceeding_id,court,aor,a_number');
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['IA-9101', 'IA-9102']);
+    const hou = digests.find((m) => m !== all);
+    expect(hou?.text).toContain('IA-9101');
+    expect(hou?.text).not.toContain('IA-9102');
+  });
+});
+

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Mailer, OutgoingMail } from '../../shared/ports/mailer';
+import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
+import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
+import { silentLog } from '../helpers/in-memory-ports';
+
+function memoryLedger(): NoticeLedger & { records: Map<string, NoticeRecord> } {
+  const records = new Map<string, NoticeRecord>();
+  const id = (k: NoticeKey) => `${k.scope}/${k.noticeId}`;
+  return {
+    records,
+    async get(k) {
+      return records.get(id(k));
+    },
+    async begin(r) {
+      if (records.has(id(r))) return false;
+      records.set(id(r), { ...r, state: 'SENDING', sentAt: null, sesMessageId: null, providerAcceptedAt: null, bounces: 0, complaints: 0 });
+      return true;
+    },
+    async markSent(k, sent) {
+      const r = records.get(id(k));
+      if (r) records.set(id(k), { ...r, state: 'SENT', sentAt: r.sentAt ?? sent.sentAt, sesMessageId: r.sesMessageId ?? sent.sesMessageId });
+    },
+    async recordProviderEvent(k, e) {
+      const r = records.get(id(k));
+      if (!r) return false;
+      records.set(id(k), { ...r, sesMessageId: r.sesMessageId ?? e.sesMessageId, providerAcceptedAt: e.type === 'Send' ? e.at : r.providerAcceptedAt });
+      return true;
+    },
+  };
+}
+
+const notice: NoticeToDeliver = {
+  key: { scope: '7', noticeId: 'FTA.IA-1' },
+  type: 'FTA',
+  ftaId: 'IA-1',
+  ftaRecordedAt: '2026-01-01T00:00:00.000Z',
+  mail: () => ({ to: ['orr@example.gov'], from: 'dw@example.gov', subject: 's', text: 't', html: 'h', referenceId: 'IA-1' }),
+};
+
+describe('deliverNoticeOnce', () => {
+  it('after a crash between send and ledger, waits out the grace period, then resends with the same Message-ID', async () => {
+    const ledger = memoryLedger();
+    const sent: OutgoingMail[] = [];
+    const mailer: Mailer = { send: async (m) => (sent.push(m), { messageId: `ses-${sent.length}` }) };
+    let now = new Date('2026-01-02T00:00:00Z');
+    const deps = { ledger, mailer, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+    const crashing: Mailer = { send: async (m) => { await mailer.send(m); throw new Error('crash'); } };
+
+    await expect(deliverNoticeOnce(notice, { ...deps, mailer: crashing })).rejects.toThrow('crash');
+    now = new Date('2026-01-02T00:05:00Z');
+    await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+    expect(sent).toHaveLength(1);
+
+    // No SES Send event arrived in 10 minutes: the notice may be lost, so it is sent again.
+    now = new Date('2026-01-02T00:10:01Z');
+    expect((await deliverNoticeOnce(notice, deps)).outcome).toBe('sent');
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.messageIdHeader).toBe(sent[0]?.messageIdHeader);
+    expect((await deliverNoticeOnce(notice, deps)).outcome).toBe('already-sent');
+    expect(sent).toHaveLength(2);
+  });
+});

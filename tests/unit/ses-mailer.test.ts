@@ -1,0 +1,93 @@
+import { GetSendQuotaCommand, SendRawEmailCommand, SESClient, SESServiceException } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { composeMime, createSesMailer, isTransientSesError } from '../../shared/adapters/ses-mailer';
+import type { OutgoingMail } from '../../shared/ports/mailer';
+
+// Throttling and 5xx cannot be produced by the SES emulator.
+const sesMock = mockClient(SESClient);
+afterEach(() => sesMock.reset());
+
+const mail: OutgoingMail = {
+  to: ['orr@example.gov'],
+  cc: ['fojc@example.gov'],
+  from: 'dw@example.gov',
+  subject: '[Docket Watch] 2026-01-02 FTA - ref IA-1',
+  text: 'plain',
+  html: '<p>html</p>',
+  messageIdHeader: '<FTA.IA-1.1@example.gov>',
+  inReplyTo: ['<orig@example.gov>', '<ses-1@email.amazonses.com>'],
+  referenceId: 'IA-1',
+  tags: { scope: '7', notice: 'FTA.IA-1' },
+};
+
+const sesError = (name: string, status: number) =>
+  new SESServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
+
+describe('the SES mailer', () => {
+  it('retries throttling and 5xx with backoff, then sends once', async () => {
+    const waits: number[] = [];
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock
+      .on(SendRawEmailCommand)
+      .rejectsOnce(sesError('Throttling', 400))
+      .rejectsOnce(sesError('ServiceUnavailable', 503))
+      .resolves({ MessageId: 'ses-42' });
+    const mailer = createSesMailer({ client: new SESClient({}), sleepMs: async (ms) => void waits.push(ms) });
+    await expect(mailer.send(mail)).resolves.toEqual({ messageId: 'ses-42' });
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(3);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives up after maxAttempts, so the message is retried by SQS and then dead-lettered', async () => {
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock.on(SendRawEmailCommand).rejects(sesError('Throttling', 400));
+    const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 3, sleepMs: async () => undefined });
+    await expect(mailer.send(mail)).rejects.toThrow('Throttling');
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(3);
+  });
+
+  it('does not retry a final rejection', async () => {
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock.on(SendRawEmailCommand).rejects(sesError('MessageRejected', 400));
+    const mailer = createSesMailer({ client: new SESClient({}), sleepMs: async () => undefined });
+    await expect(mailer.send(mail)).rejects.toThrow('MessageRejected');
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    expect(isTransientSesError(sesError('MessageRejected', 400))).toBe(false);
+  });
+
+  it('paces sends under the account MaxSendRate from GetSendQuota', async () => {
+    const waits: number[] = [];
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 2 });
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    // rateShare 0.5 of 2/s: one message a second.
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, sleepMs: async (ms) => void waits.push(ms) });
+    for (let i = 0; i < 3; i++) await mailer.send(mail);
+    expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(1);
+    expect(waits.filter((w) => w > 900)).toHaveLength(2);
+  });
+
+  it('sends the configuration set and notice tags with the raw MIME', async () => {
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    await createSesMailer({ client: new SESClient({}), configurationSetName: 'dw-tls' }).send(mail);
+    const input = sesMock.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
+    expect(input?.ConfigurationSetName).toBe('dw-tls');
+    expect(input?.Tags).toEqual([
+      { Name: 'reference', Value: 'IA-1' },
+      { Name: 'scope', Value: '7' },
+      { Name: 'notice', Value: 'FTA.IA-1' },
+    ]);
+  });
+
+  it('composes text and HTML alternatives with our Message-ID and the threading headers', async () => {
+    const parsed = await simpleParser(await composeMime(mail));
+    expect(parsed.messageId).toBe('<FTA.IA-1.1@example.gov>');
+    expect(parsed.inReplyTo).toBe('<orig@example.gov>');
+    expect(parsed.references).toEqual(['<orig@example.gov>', '<ses-1@email.amazonses.com>']);
+    expect(parsed.text?.trim()).toBe('plain');
+    expect(parsed.html).toContain('<p>html</p>');
+    expect(parsed.headers.get('x-docket-watch-reference')).toBe('IA-1');
+  });
+});
