@@ -20,6 +20,10 @@ export const ENV = {
   mailFrom: 'MAIL_FROM_ADDRESS',
   reverifyDueBusinessDays: 'REVERIFY_DUE_BUSINESS_DAYS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** Ingest: tables larger than this many bytes are read in byte ranges (optional). */
+  ingestChunkBytes: 'INGEST_CHUNK_BYTES',
+  /** Ingest: byte ranges read at the same time (optional). */
+  ingestParallelChunks: 'INGEST_PARALLEL_CHUNKS',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -134,9 +138,12 @@ export const DROP_BUCKET = {
   /**
    * A folder drop is processed when its completion marker lands: EOIR's `Count.txt`
    * (upload it last), or an empty `READY` object for drops without one. Each suffix is
-   * one S3 notification filter.
+   * one S3 notification filter. A zip drop (`drops/<dropId>.zip`) is complete when the
+   * object lands (S3 writes an object atomically), so `.zip` triggers too.
    */
-  triggerSuffixes: ['/Count.txt', '/READY'],
+  triggerSuffixes: ['/Count.txt', '/READY', '.zip'],
+  /** Rejected rows of each drop: `quarantine/<dropId>/<table>/<part>.tsv`. */
+  quarantinePrefix: 'quarantine/',
 } as const;
 
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
