@@ -1,4 +1,5 @@
-import { cleanField, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
+import { isAscii } from 'node:buffer';
+import { cleanField, cleanPrintable, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** The EOIR tables the pipeline reads (pipeline spec 1.1). */
@@ -172,17 +173,42 @@ export async function* parseTableRange<T>(
       aligned = true;
     }
     const batch: ParsedRow<T>[] = [];
-    for (let nl = buf.indexOf(LF, pos); nl !== -1; nl = buf.indexOf(LF, pos)) {
-      const lineStart = offset + pos;
-      if (lineStart >= range.end) {
-        done = true;
-        break;
+    const last = buf.lastIndexOf(LF);
+    if (last >= pos && isAscii(buf.subarray(pos, last))) {
+      // Fast path (most chunks of real files): ASCII, so one string for the whole chunk and
+      // character offsets are byte offsets. A chunk with any other byte takes the slow path.
+      const text = buf.toString('latin1', pos, last + 1);
+      // One native scan per chunk: without control characters, fields skip that check.
+      parser.printable = !CONTROL_IN_TEXT.test(text);
+      let at = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
+        const lineStart = offset + pos + at;
+        if (lineStart >= range.end) {
+          done = true;
+          break;
+        }
+        const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        lineNumber += 1;
+        if (end > at && lineStart >= header.byteLength) {
+          batch.push(parser.text(text.slice(at, end), buf, pos + at, pos + end, lineNumber, lineStart));
+        }
+        at = nl + 1;
       }
-      const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
-      lineNumber += 1;
-      // The header line (and blank lines before it) are not rows.
-      if (end > pos && lineStart >= header.byteLength) batch.push(parser(buf.subarray(pos, end), lineNumber, lineStart));
-      pos = nl + 1;
+      pos += at;
+    } else {
+      for (let nl = buf.indexOf(LF, pos); nl !== -1; nl = buf.indexOf(LF, pos)) {
+        const lineStart = offset + pos;
+        if (lineStart >= range.end) {
+          done = true;
+          break;
+        }
+        const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+        lineNumber += 1;
+        // The header line (and blank lines before it) are not rows.
+        parser.printable = false;
+        if (end > pos && lineStart >= header.byteLength) batch.push(parser.bytes(buf.subarray(pos, end), lineNumber, lineStart));
+        pos = nl + 1;
+      }
     }
     if (batch.length > 0) yield batch;
     if (done) return;
@@ -192,15 +218,22 @@ export async function* parseTableRange<T>(
   if (carry !== null && carry.length > 0 && offset < range.end && offset >= header.byteLength) {
     const line = trimCr(carry);
     lineNumber += 1;
-    if (line.length > 0) yield [parser(line, lineNumber, offset)];
+    if (line.length > 0) yield [parser.bytes(line, lineNumber, offset)];
   }
 }
 
-function rowParser<T>(
-  header: TableHeader,
-  indexes: readonly number[],
-  spec: TableSpec<T>,
-): (bytes: Buffer, lineNumber: number, byteOffset: number) => ParsedRow<T> {
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+interface RowParser<T> {
+  /** Set per chunk: the text holds no control character besides TAB, CR and LF. */
+  printable: boolean;
+  /** A line already decoded (ASCII); `buf[from..to)` are its bytes, for quarantine. */
+  text(line: string, buf: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): ParsedRow<T>;
+  bytes(bytes: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
+}
+
+function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>): RowParser<T> {
   const width = header.names.length;
   const delimiter = header.delimiter;
   const freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
@@ -210,28 +243,46 @@ function rowParser<T>(
     if (i >= 0) shapes.push([i, shape]);
   }
   const n = indexes.length;
-  return (bytes, lineNumber, byteOffset) => {
-    let fields = decodeLine(bytes).split(delimiter);
+  const starts = new Int32Array(width + 2);
+  const parse = (line: string, raw: () => Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => {
+    // Find the field boundaries without cutting every field (a row has ~30, we need ~8).
+    let count = 1;
+    starts[0] = 0;
+    for (let p = line.indexOf(delimiter); p !== -1 && count <= width; p = line.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
+    const values = new Array<string | null>(n);
     let repaired = false;
-    if (fields.length !== width) {
+    if (count === width && line.indexOf(delimiter, (starts[width - 1] as number)) === -1) {
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        if (i < 0) values[k] = null;
+        else {
+          const from = starts[i] as number;
+          const to = i + 1 < width ? (starts[i + 1] as number) - 1 : line.length;
+          values[k] = self.printable ? cleanPrintable(line.slice(from, to)) : cleanField(line.slice(from, to));
+        }
+      }
+    } else {
+      const fields = line.split(delimiter);
       const fixed = fields.length === width + 1 ? repairShiftedRow(fields, freeText, shapes) : undefined;
       if (fixed === undefined) {
         const reason: RowRejectionReason = fields.length > width ? 'ROW_EXTRA_FIELDS' : 'ROW_MISSING_FIELDS';
-        return { lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: Buffer.from(bytes) };
+        return { lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: raw() };
       }
-      fields = fixed;
       repaired = true;
-    }
-    const values = new Array<string | null>(n);
-    for (let k = 0; k < n; k++) {
-      const i = indexes[k] as number;
-      values[k] = i < 0 ? null : cleanField(fields[i]);
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        values[k] = i < 0 ? null : cleanField(fixed[i]);
+      }
     }
     const result = spec.parse(values);
-    return result.ok
-      ? { lineNumber, byteOffset, repaired, result }
-      : { lineNumber, byteOffset, repaired, result, raw: Buffer.from(bytes) };
+    return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: raw() };
   };
+  const self: RowParser<T> = {
+    printable: false,
+    text: (line, buf, from, to, lineNumber, byteOffset) => parse(line, () => Buffer.from(buf.subarray(from, to)), lineNumber, byteOffset),
+    bytes: (bytes, lineNumber, byteOffset) => parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
+  };
+  return self;
 }
 
 /**
