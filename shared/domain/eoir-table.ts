@@ -33,6 +33,7 @@ export interface TableSpec<T> {
   readonly freeText?: readonly string[];
   /** Shapes of columns (by header name) checked when a shifted row is repaired. */
   readonly shapes?: Readonly<Record<string, ColumnShape>>;
+  /** `values` is reused between rows: read it during the call, never keep it. */
   readonly parse: (values: readonly (string | null)[]) => RowResult<T>;
 }
 
@@ -244,14 +245,15 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
   }
   const n = indexes.length;
   const starts = new Int32Array(width + 2);
+  const values = new Array<string | null>(n).fill(null);
   const parse = (line: string, raw: () => Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => {
     // Find the field boundaries without cutting every field (a row has ~30, we need ~8).
     let count = 1;
     starts[0] = 0;
     for (let p = line.indexOf(delimiter); p !== -1 && count <= width; p = line.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
-    const values = new Array<string | null>(n);
+    // One array per parser, reused: `spec.parse` reads it synchronously and keeps nothing.
     let repaired = false;
-    if (count === width && line.indexOf(delimiter, (starts[width - 1] as number)) === -1) {
+    if (count === width) {
       for (let k = 0; k < n; k++) {
         const i = indexes[k] as number;
         if (i < 0) values[k] = null;
