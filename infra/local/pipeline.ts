@@ -20,6 +20,8 @@ export interface LocalPipelineOptions {
   readonly orrInbox: string;
   readonly mailFrom: string;
   readonly reverifyDueBusinessDays?: number;
+  /** INGEST_CHUNK_BYTES for the ingest function (default: the function's own). */
+  readonly chunkBytes?: number;
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
@@ -269,5 +271,6 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
+    ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
   };
 }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
@@ -27,6 +27,8 @@ export interface LocalRunOptions {
   /** Suffix for every resource name (tests share emulators). */
   readonly suffix?: string;
   readonly visibilityTimeoutSeconds?: number;
+  /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
+  readonly chunkBytes?: number;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -53,6 +55,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   const pipeline = await LocalPipeline.start(emulators, resources, {
     orrInbox: options.orrInbox,
     mailFrom: options.mailFrom,
+    chunkBytes: options.chunkBytes,
     onProgress: progress,
   });
   const clients = createAwsClients();
@@ -63,11 +66,17 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   const drops: (DropReport & { source: string })[] = [];
   for (const folder of options.drops) {
     const path = resolve(folder);
-    if (!(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder`);
-    const dropId = basename(path);
-    progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
+    const isZip = /\.zip$/i.test(path) && (await stat(path)).isFile();
+    if (!isZip && !(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder or a .zip`);
+    const dropId = basename(path).replace(/\.zip$/i, '');
     const before = pipeline.ingestReports.length;
-    await pipeline.uploadDrop(path, dropId);
+    if (isZip) {
+      progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}.zip`);
+      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path));
+    } else {
+      progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
+      await pipeline.uploadDrop(path, dropId);
+    }
     await pipeline.drain();
     drops.push(...pipeline.ingestReports.slice(before).map((r) => ({ ...r, source: path })));
   }
