@@ -50,6 +50,8 @@ export class DocketIngest extends Construct {
       },
     });
     dropBucket.grantRead(this.function, `${DROP_BUCKET.dropPrefix}*`);
+    // Rejected rows are written to the quarantine prefix, and only there.
+    dropBucket.grantPut(this.function, `${DROP_BUCKET.quarantinePrefix}*`);
     casesTable.grantReadWriteData(this.function);
     for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.function);
 
