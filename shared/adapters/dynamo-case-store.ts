@@ -70,6 +70,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
   getFta(caseId: string, ftaId: string): Promise<FtaView | undefined>;
   listFtas(): AsyncIterable<FtaView>;
   listDropReports(): Promise<DropReport[]>;
+  aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 } {
   async function batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
     await mapWithLimit(chunk(items, BATCH_WRITE_MAX), CONCURRENCY, async (batch) => {
@@ -457,6 +458,26 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         for (const item of out.Items ?? []) yield fromFtaItem(item);
         startKey = out.LastEvaluatedKey;
       } while (startKey !== undefined);
+    },
+
+    /** A-numbers of UC cases, where a DOJ-to-DHS drop carried them (for exports; PII, never logged). */
+    async aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+      const found = new Map<string, string>();
+      await mapWithLimit(chunk([...new Set(caseIds)], BATCH_GET_MAX), CONCURRENCY, async (ids) => {
+        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: caseKey(id), sk: 'UC' }));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+          if (attempt > 0) await sleep(backoffMs(attempt));
+          const out = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'caseId, aNumber' } } }),
+          );
+          for (const item of out.Responses?.[tableName] ?? []) {
+            if (typeof item.aNumber === 'string') found.set(String(item.caseId), item.aNumber);
+          }
+          keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      });
+      return found;
     },
 
     async listDropReports(): Promise<DropReport[]> {

@@ -34,6 +34,24 @@ export interface IngestDeps {
 }
 
 type Refusals = Map<number, RowRejectionReason>;
+/** Hearings handed to the store per call (the bench measures the store at this size). */
+const HEARING_WRITE_BATCH = 2000;
+
+/** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
+class WriteBuffer<T> {
+  private items: T[] = [];
+  constructor(private readonly size: number, private readonly write: (items: T[]) => Promise<void>) {}
+  async add(items: readonly T[]): Promise<void> {
+    this.items.push(...items);
+    if (this.items.length >= this.size) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.items.length === 0) return;
+    const list = this.items;
+    this.items = [];
+    await this.write(list);
+  }
+}
 const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
 
 /**
@@ -197,6 +215,12 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
     }
   }
 
+  // Hearings are few per stream chunk (UC cases only): write them in large batches so the
+  // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
+  const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
+    await deps.store.recordHearings(list);
+    report.hearingsRecorded = (report.hearingsRecorded ?? 0) + list.length;
+  });
   await read('tbl_schedule', SCHEDULE_TABLE, async (rows) => {
     const refusals: Refusals = new Map();
     const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
@@ -216,8 +240,7 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
       else if (found.kind === 'fta') ftas.push(found.fta);
       else otherReason.push(r);
     });
-    await deps.store.recordHearings(hearings);
-    report.hearingsRecorded = (report.hearingsRecorded ?? 0) + hearings.length;
+    await hearingWrites.add(hearings);
     await record(ftas);
     const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })));
     const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
@@ -230,6 +253,8 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
     );
     return refusals;
   });
+
+  await hearingWrites.flush();
 
   if (caseRead && isFullDrop(listing)) {
     report.ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());

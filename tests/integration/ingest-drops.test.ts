@@ -24,6 +24,7 @@ describe('EOIR drops through the local AWS stack', () => {
   const suffix = uniqueSuffix();
   const inbox = `orr${suffix}@example.gov`;
   let zipRun: LocalRunResult;
+  const logs: string[] = [];
 
   const run = async (drops: string[]): Promise<LocalRunResult> => {
     const result = await runLocalPipeline(emulators, {
@@ -34,7 +35,7 @@ describe('EOIR drops through the local AWS stack', () => {
   };
 
   beforeAll(async () => {
-    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
+    restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: () => undefined });
     emulators = await connectEmulators();
     // The sample drop (stray tab, NUL, CRLF, cp1252, ADJ_RSN 11) as EOIR ships it: a zip with a data folder.
     const dir = tempDir('zip');
@@ -92,6 +93,26 @@ describe('EOIR drops through the local AWS stack', () => {
     const again = await run([join(SAMPLE_DROP)]);
     expect(again.summary.total.ftas.new).toBe(0);
     expect(again.emails).toHaveLength(0);
+  });
+
+  it('keeps the A-number of a DOJ-to-DHS drop on the case, exports it, and never logs it', async () => {
+    const dir = join(tempDir('ident'), 'dhs-feed');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'A_TblCase.csv'),
+      'IDNCASE\tALIEN_NBR\tALIEN_LAST_NAME\tALIEN_FIRST_NAME\tALIEN_STREET\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tCASEPRIORITY_CODE\r\n' +
+        '7770001\t20812345\tPEREZLOPEZ\tMARIAJOSE\t12 ELM STREETNAME\tHOUSTON\tTX\t77002\tUC\r\n',
+    );
+    writeFileSync(
+      join(dir, 'B_TblProceeding.csv'),
+      'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n' +
+        '7660001\t7770001\t2023-01-01 00:00:00.000\tHOU\tRMV\tX\tY\t2025-05-05 00:00:00.000\t2025-05-05 00:00:00.000\r\n',
+    );
+    const result = await run([dir]);
+    expect(result.ftas.find((f) => f.ftaId === 'IA-7660001')).toMatchObject({ aNumber: '020812345', status: 'OPEN', aor: 'HOU' });
+    const text = logs.join('\n');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/020812345|20812345|PEREZLOPEZ|MARIAJOSE|STREETNAME/);
   });
 
   it('reads a big table in small byte-range chunks in parallel and counts each row exactly once', async () => {
