@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { cleanField, cleanPrintable, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
+import { cleanField, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** The EOIR tables the pipeline reads (pipeline spec 1.1). */
@@ -179,8 +179,6 @@ export async function* parseTableRange<T>(
       // Fast path (most chunks of real files): ASCII, so one string for the whole chunk and
       // character offsets are byte offsets. A chunk with any other byte takes the slow path.
       const text = buf.toString('latin1', pos, last + 1);
-      // One native scan per chunk: without control characters, fields skip that check.
-      parser.printable = !CONTROL_IN_TEXT.test(text);
       let at = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
         const lineStart = offset + pos + at;
@@ -206,7 +204,6 @@ export async function* parseTableRange<T>(
         const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
         lineNumber += 1;
         // The header line (and blank lines before it) are not rows.
-        parser.printable = false;
         if (end > pos && lineStart >= header.byteLength) batch.push(parser.bytes(buf.subarray(pos, end), lineNumber, lineStart));
         pos = nl + 1;
       }
@@ -223,12 +220,7 @@ export async function* parseTableRange<T>(
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 interface RowParser<T> {
-  /** Set per chunk: the text holds no control character besides TAB, CR and LF. */
-  printable: boolean;
   /** A line already decoded (ASCII); `buf[from..to)` are its bytes, for quarantine. */
   text(line: string, buf: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): ParsedRow<T>;
   bytes(bytes: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
@@ -260,7 +252,7 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
         else {
           const from = starts[i] as number;
           const to = i + 1 < width ? (starts[i + 1] as number) - 1 : line.length;
-          values[k] = self.printable ? cleanPrintable(line.slice(from, to)) : cleanField(line.slice(from, to));
+          values[k] = cleanField(line.slice(from, to));
         }
       }
     } else {
@@ -280,7 +272,6 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: raw() };
   };
   const self: RowParser<T> = {
-    printable: false,
     text: (line, buf, from, to, lineNumber, byteOffset) => parse(line, () => Buffer.from(buf.subarray(from, to)), lineNumber, byteOffset),
     bytes: (bytes, lineNumber, byteOffset) => parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
   };

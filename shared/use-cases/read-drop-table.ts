@@ -98,7 +98,8 @@ export async function readDropTable<T>(
         if (reason === undefined) countAccepted(part);
         else {
           countRejected(part, reason);
-          held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.alloc(0) });
+          // The row was parsed before it was refused: keep its parsed fields (the raw bytes are gone).
+          held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
         }
       });
       if (held.length >= QUARANTINE_PART_ROWS) await flush();
