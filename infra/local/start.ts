@@ -129,7 +129,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     for (const [table, c] of Object.entries(drop.tables)) {
       const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
       const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';
-      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
+      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
     }
     for (const [table, c] of Object.entries(drop.countCheck ?? {})) {
       if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
