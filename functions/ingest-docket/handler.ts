@@ -1,6 +1,7 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createS3DocketSource, dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
+import { createS3Quarantine } from '../../shared/adapters/s3-quarantine';
 import { createSqsFtaPublisher } from '../../shared/adapters/sqs-fta-publisher';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { systemClock } from '../../shared/ports/clock';
@@ -20,8 +21,10 @@ const deps = {
     client: clients.sqs,
     queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]],
   }),
+  quarantine: createS3Quarantine({ client: clients.s3, bucket: config[ENV.dropBucket] }),
   clock: systemClock,
   log: logger,
+  chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },
 };
 
 /**

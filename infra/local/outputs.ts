@@ -80,11 +80,13 @@ export async function exportFtas(store: ReturnType<typeof createDynamoCaseStore>
       scheduleId: f.scheduleId,
       date: f.date,
       status: f.status,
-      // The store holds no A-numbers until identity-bearing drops and the roster are read.
+      // Known when a DOJ-to-DHS drop carried ALIEN_NBR for the case (or, later, the roster).
       aNumber: null,
       aor: f.aor,
     });
   }
+  const aNumbers = await store.aNumbersOf(lines.map((l) => l.caseId));
+  for (const l of lines) l.aNumber = aNumbers.get(l.caseId) ?? null;
   return lines.sort((a, b) => a.date.localeCompare(b.date) || a.ftaId.localeCompare(b.ftaId));
 }
 

@@ -24,6 +24,8 @@ export interface LocalPipelineOptions {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the ORR daily digest (runScheduledDigest). */
   readonly digestRecipients?: readonly string[];
+  /** INGEST_CHUNK_BYTES for the ingest function (default: the function's own). */
+  readonly chunkBytes?: number;
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
@@ -284,5 +286,6 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
+    ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
   };
 }

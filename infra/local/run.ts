@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
@@ -32,6 +32,8 @@ export interface LocalRunOptions {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** When given, the daily digest runs once at the end for today's (UTC) FTAs. */
   readonly digestRecipients?: readonly string[];
+  /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
+  readonly chunkBytes?: number;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -62,6 +64,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     mailFrom: options.mailFrom,
     juvenileCoordinators: options.juvenileCoordinators,
     digestRecipients: options.digestRecipients,
+    chunkBytes: options.chunkBytes,
     onProgress: progress,
   });
   const clients = createAwsClients();
@@ -72,11 +75,17 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   const drops: (DropReport & { source: string })[] = [];
   for (const folder of options.drops) {
     const path = resolve(folder);
-    if (!(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder`);
-    const dropId = basename(path);
-    progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
+    const isZip = /\.zip$/i.test(path) && (await stat(path)).isFile();
+    if (!isZip && !(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder or a .zip`);
+    const dropId = basename(path).replace(/\.zip$/i, '');
     const before = pipeline.ingestReports.length;
-    await pipeline.uploadDrop(path, dropId);
+    if (isZip) {
+      progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}.zip`);
+      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path));
+    } else {
+      progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
+      await pipeline.uploadDrop(path, dropId);
+    }
     await pipeline.drain();
     drops.push(...pipeline.ingestReports.slice(before).map((r) => ({ ...r, source: path })));
   }

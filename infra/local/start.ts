@@ -11,7 +11,8 @@ Usage: npm start -- [options]
 
   --drop PATH       A DOJ docket drop: a folder of EOIR tables (A_TblCase.csv,
                     B_TblProceeding.csv, tbl_schedule.csv, tbl_JuvenileHistory.csv,
-                    Count.txt). Repeat to process several drops, in the order given.
+                    Count.txt), or a .zip holding them. Repeat to process several
+                    drops, in the order given.
                     Default: the bundled sample drop (tests/fixtures/sample-drop).
   --roster FILE     A UC roster CSV (pipeline spec 1.2). Not read yet: the roster
                     ingestion is still to be built, so the run stops with a clear error.
@@ -32,6 +33,8 @@ Usage: npm start -- [options]
   --visibility-timeout S
                     Local SQS visibility timeout in seconds (default: 5; deployed
                     queues use the value in shared/runtime/resources.ts).
+  --chunk-bytes N   Read tables larger than N bytes in byte-range chunks, in parallel
+                    (default: 268435456). A small value shows the chunking locally.
   -h, --help        Show this help.
 `;
 
@@ -49,6 +52,7 @@ async function main(): Promise<number> {
       'visibility-timeout': { type: 'string', default: '5' },
       fojc: { type: 'string', multiple: true },
       'digest-to': { type: 'string', multiple: true },
+      'chunk-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -74,6 +78,11 @@ async function main(): Promise<number> {
       return 2;
     }
     juvenileCoordinators[aor.trim().toUpperCase()] = address.trim();
+  }
+  const chunkBytes = values['chunk-bytes'] === undefined ? undefined : Number(values['chunk-bytes']);
+  if (chunkBytes !== undefined && (!Number.isInteger(chunkBytes) || chunkBytes < 1024)) {
+    process.stderr.write('--chunk-bytes must be a whole number >= 1024\n');
+    return 2;
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
   const outDir = resolve(values.out);
@@ -107,6 +116,7 @@ async function main(): Promise<number> {
       visibilityTimeoutSeconds: visibility,
       juvenileCoordinators,
       digestRecipients: values['digest-to'],
+      chunkBytes,
       onProgress: say,
     });
     await result.pipeline.stop();
@@ -136,9 +146,15 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     for (const [table, c] of Object.entries(drop.tables)) {
       const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
       const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';
-      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
+      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
     }
-    lines.push(`  UC cases marked ${drop.ucCasesMarked}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
+    for (const [table, c] of Object.entries(drop.countCheck ?? {})) {
+      if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
+    }
+    if (drop.missingTables?.length) lines.push(`  tables not in the drop: ${drop.missingTables.join(', ')}`);
+    if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
+    if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
+    lines.push(`  UC cases marked ${drop.ucCasesMarked}; hearings recorded ${drop.hearingsRecorded ?? 0}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
   }
   const t = summary.total.ftas;
   lines.push('');

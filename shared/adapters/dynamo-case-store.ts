@@ -14,9 +14,20 @@ import { isAor } from '../domain/aor';
 import type { DropReport } from '../domain/drop-report';
 import type { Fta, FtaKind, FtaStatus } from '../domain/fta';
 import type { EoirTableName } from '../domain/eoir-table';
-import type { CaseStore, RecordOutcome, StoredFta, UcMark } from '../ports/case-store';
+import type { FtaRescindedMessage } from '../messages/fta-rescinded';
+import type {
+  AddressEntry,
+  CaseSighting,
+  CaseStore,
+  Hearing,
+  RecordOutcome,
+  Rescission,
+  StoredFta,
+  StoredOpenFta,
+  UcMark,
+} from '../ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
-import { dropHistoryItem, newFtaAggregateUpdates } from './program-aggregates';
+import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -24,12 +35,20 @@ import { dropHistoryItem, newFtaAggregateUpdates } from './program-aggregates';
  *   FTA          pk CASE#<IDNCASE>  sk FTA#<ftaId>            see toFtaItem; outboxPk/outboxSk
  *                                                             while not yet queued
  *   drop report  pk DROP#<dropId>   sk REPORT#<startedAt>     report (map)
+ *   hearing      pk CASE#<IDNCASE>  sk HEARING#<IDNSCHEDULE>   date, court, adjRsn, medium, calType, outcome
+ *   address      pk CASE#<IDNCASE>  sk ADDR#<source>#<content> city, state, zip, street?, changedOn,
+ *                                                             firstSeenDropId, lastSeenDropId
+ *   rescission   pk CASE#<IDNCASE>  sk RESCISSION#<ftaId>      message (FTA_RESCINDED); outboxPk/outboxSk
+ *                                                             (partition OUTBOX#RESCINDED) until queued
+ *   (UC mark also carries lastSeenDropId, aNumber, omittedFromDropId/omittedAt when flagged)
  *   aggregates   pk AGG#FTA         sk AOR#<aor|NONE>#<shard> open, rescinded, total (counters)
  *                pk AGG#DROP        sk LAST                   lastDropAt, dropId
  *   and the other program-metric aggregates: shared/domain/program-metrics.ts.
  */
 const caseKey = (caseId: string): string => `CASE#${caseId}`;
 const OUTBOX_PK = 'OUTBOX';
+/** Rescissions wait in their own partition of the sparse outbox index. */
+const RESCISSION_OUTBOX_PK = 'OUTBOX#RESCINDED';
 /** AWS limits: BatchWriteItem takes 25 requests, BatchGetItem 100 keys. */
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
@@ -51,6 +70,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
   getFta(caseId: string, ftaId: string): Promise<FtaView | undefined>;
   listFtas(): AsyncIterable<FtaView>;
   listDropReports(): Promise<DropReport[]>;
+  aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 } {
   async function batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
     await mapWithLimit(chunk(items, BATCH_WRITE_MAX), CONCURRENCY, async (batch) => {
@@ -98,10 +118,67 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     }
   }
 
+  /** One rescission: FTA status, its outbox message and the counters, in one transaction. */
+  async function rescindOne(r: Rescission, rescindedAt: string): Promise<boolean> {
+    const message: FtaRescindedMessage = {
+      type: 'FTA_RESCINDED', version: 1, ftaId: r.fta.ftaId, kind: r.fta.kind, caseId: r.fta.caseId,
+      aor: r.fta.aor, reason: r.reason, dropId: r.dropId, rescindedAt,
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk: caseKey(r.fta.caseId), sk: `FTA#${r.fta.ftaId}` },
+                  UpdateExpression: 'SET #status = :r, rescindedAt = :at, rescindReason = :why, rescindDropId = :d',
+                  ConditionExpression: '#status = :open',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':r': 'RESCINDED', ':open': 'OPEN', ':at': rescindedAt, ':why': r.reason, ':d': r.dropId },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: caseKey(r.fta.caseId), sk: `RESCISSION#${r.fta.ftaId}`, type: 'RESCISSION', message,
+                    outboxPk: RESCISSION_OUTBOX_PK, outboxSk: `${rescindedAt}#${r.fta.ftaId}`,
+                  },
+                },
+              },
+              ...rescindedFtaAggregateUpdates(tableName, { ...r.fta, dropId: r.dropId }, rescindedAt).map((Update) => ({ Update })),
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof TransactionCanceledException) {
+          const reasons = err.CancellationReasons ?? [];
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+          if (attempt < MAX_ATTEMPTS) {
+            await sleep(backoffMs(attempt));
+            continue;
+          }
+        }
+        throw err;
+      }
+    }
+  }
+
   return {
     async markUcCases(marks: readonly UcMark[]): Promise<void> {
-      await batchWrite(
-        marks.map((m) => ({ pk: caseKey(m.caseId), sk: 'UC', caseId: m.caseId, basis: m.basis, dropId: m.dropId })),
+      // An update, not a put: the mark's sighting, A-number and omission flag must survive a re-mark.
+      await mapWithLimit(marks, CONCURRENCY, (m) =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(m.caseId), sk: 'UC' },
+            UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d)',
+            ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId },
+          }),
+        ),
       );
     },
 
@@ -200,6 +277,164 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       });
     },
 
+    async recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void> {
+      await mapWithLimit(sightings, CONCURRENCY, (s) =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(s.caseId), sk: 'UC' },
+            // Seen again: no longer omitted. The A-number is kept once known (PII: never logged).
+            UpdateExpression:
+              s.aNumber === null
+                ? 'SET lastSeenDropId = :d REMOVE omittedFromDropId, omittedAt'
+                : 'SET lastSeenDropId = :d, aNumber = :a REMOVE omittedFromDropId, omittedAt',
+            ExpressionAttributeValues: s.aNumber === null ? { ':d': s.dropId } : { ':d': s.dropId, ':a': s.aNumber },
+          }),
+        ),
+      );
+    },
+
+    async recordAddresses(entries: readonly AddressEntry[]): Promise<void> {
+      await mapWithLimit(entries, CONCURRENCY, (e) => {
+        const a = e.address;
+        const content = [a.street ?? '', a.city ?? '', a.state ?? '', a.zip ?? '', e.changedOn ?? ''].join('|');
+        return client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(e.caseId), sk: `ADDR#${e.source}#${content}` },
+            UpdateExpression:
+              'SET #src = :src, city = :city, #state = :state, zip = :zip, street = :street, changedOn = :on, ' +
+              'firstSeenDropId = if_not_exists(firstSeenDropId, :d), lastSeenDropId = :d',
+            ExpressionAttributeNames: { '#src': 'source', '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':src': e.source, ':city': a.city, ':state': a.state, ':zip': a.zip, ':street': a.street,
+              ':on': e.changedOn, ':d': e.dropId,
+            },
+          }),
+        );
+      });
+    },
+
+    async recordHearings(hearings: readonly Hearing[]): Promise<void> {
+      // Keyed by IDNSCHEDULE: a later drop's version of the row replaces the earlier one.
+      await batchWrite(
+        hearings.map((h) => ({
+          pk: caseKey(h.caseId), sk: `HEARING#${h.scheduleId}`, type: 'HEARING', caseId: h.caseId,
+          scheduleId: h.scheduleId, proceedingId: h.proceedingId, date: h.date, court: h.court,
+          adjRsn: h.adjRsn, medium: h.medium, calType: h.calType, outcome: h.outcome, dropId: h.dropId,
+        })),
+      );
+    },
+
+    async findOpenFtas(keys: readonly { caseId: string; ftaId: string }[]): Promise<readonly StoredOpenFta[]> {
+      const found: StoredOpenFta[] = [];
+      const unique = [...new Map(keys.map((k) => [`${k.caseId}/${k.ftaId}`, k])).values()];
+      await mapWithLimit(chunk(unique, BATCH_GET_MAX), CONCURRENCY, async (batch) => {
+        let req: Record<string, unknown>[] = batch.map((k) => ({ pk: caseKey(k.caseId), sk: `FTA#${k.ftaId}` }));
+        for (let attempt = 0; req.length > 0; attempt++) {
+          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${req.length} keys unprocessed`);
+          if (attempt > 0) await sleep(backoffMs(attempt));
+          const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: req, ConsistentRead: true } } }));
+          for (const item of out.Responses?.[tableName] ?? []) if (item.status === 'OPEN') found.push(fromFtaItem(item));
+          req = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      });
+      return found;
+    },
+
+    async openFtasOfCases(caseIds: readonly string[]): Promise<readonly StoredOpenFta[]> {
+      const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
+        const items: StoredOpenFta[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const out = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fta)',
+              FilterExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#', ':open': 'OPEN' },
+              ConsistentRead: true,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of out.Items ?? []) items.push(fromFtaItem(item));
+          startKey = out.LastEvaluatedKey;
+        } while (startKey !== undefined);
+        return items;
+      });
+      return lists.flat();
+    },
+
+    async rescindFtas(rescissions: readonly Rescission[], rescindedAt: string): Promise<number> {
+      const done = await mapWithLimit(rescissions, CONCURRENCY, (r) => rescindOne(r, rescindedAt));
+      return done.filter(Boolean).length;
+    },
+
+    async *unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]> {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'outbox',
+            KeyConditionExpression: 'outboxPk = :pk',
+            ExpressionAttributeValues: { ':pk': RESCISSION_OUTBOX_PK },
+            Limit: pageSize,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const page = (out.Items ?? []).map((item) => item.message as FtaRescindedMessage);
+        if (page.length > 0) yield page;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    },
+
+    async markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void> {
+      const publishedAt = new Date().toISOString();
+      await mapWithLimit(messages, CONCURRENCY, (m) =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(m.caseId), sk: `RESCISSION#${m.ftaId}` },
+            UpdateExpression: 'REMOVE outboxPk, outboxSk SET publishedAt = if_not_exists(publishedAt, :now)',
+            ExpressionAttributeValues: { ':now': publishedAt },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+    },
+
+    async flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number> {
+      // A full scan of UC marks, once per full drop (monthly). A GSI on lastSeenDropId would
+      // avoid it at the cost of a hot partition per drop; not worth it at ~0.5M UC cases.
+      let flagged = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'sk = :uc AND (attribute_not_exists(lastSeenDropId) OR lastSeenDropId <> :d) AND attribute_not_exists(omittedFromDropId)',
+            ExpressionAttributeValues: { ':uc': 'UC', ':d': dropId },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        await mapWithLimit(out.Items ?? [], CONCURRENCY, (item) =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: item.pk, sk: 'UC' },
+              UpdateExpression: 'SET omittedFromDropId = :d, omittedAt = :at',
+              ExpressionAttributeValues: { ':d': dropId, ':at': flaggedAt },
+            }),
+          ),
+        );
+        flagged += out.Items?.length ?? 0;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return flagged;
+    },
+
     async getFta(caseId: string, ftaId: string): Promise<FtaView | undefined> {
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: { pk: caseKey(caseId), sk: `FTA#${ftaId}` }, ConsistentRead: true }),
@@ -222,6 +457,26 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         for (const item of out.Items ?? []) yield fromFtaItem(item);
         startKey = out.LastEvaluatedKey;
       } while (startKey !== undefined);
+    },
+
+    /** A-numbers of UC cases, where a DOJ-to-DHS drop carried them (for exports; PII, never logged). */
+    async aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+      const found = new Map<string, string>();
+      await mapWithLimit(chunk([...new Set(caseIds)], BATCH_GET_MAX), CONCURRENCY, async (ids) => {
+        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: caseKey(id), sk: 'UC' }));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+          if (attempt > 0) await sleep(backoffMs(attempt));
+          const out = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'caseId, aNumber' } } }),
+          );
+          for (const item of out.Responses?.[tableName] ?? []) {
+            if (typeof item.aNumber === 'string') found.set(String(item.caseId), item.aNumber);
+          }
+          keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      });
+      return found;
     },
 
     async listDropReports(): Promise<DropReport[]> {

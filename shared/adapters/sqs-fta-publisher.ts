@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FtaRecordedMessage } from '../messages/fta-recorded';
+import type { FtaEventMessage } from '../messages/fta-event';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 
@@ -18,7 +18,7 @@ export interface SqsFtaPublisherOptions {
  * counts as published only when every queue accepted it.
  */
 export function createSqsFtaPublisher({ client, queueUrls }: SqsFtaPublisherOptions): FtaPublisher {
-  async function sendAll(queueUrl: string, messages: readonly FtaRecordedMessage[]): Promise<Set<string>> {
+  async function sendAll(queueUrl: string, messages: readonly FtaEventMessage[]): Promise<Set<string>> {
     const accepted = new Set<string>();
     await mapWithLimit(chunk(messages, SEND_BATCH_MAX), 4, async (batch) => {
       let pending = batch;
@@ -44,7 +44,7 @@ export function createSqsFtaPublisher({ client, queueUrls }: SqsFtaPublisherOpti
   }
 
   return {
-    async publish(messages: readonly FtaRecordedMessage[]): Promise<ReadonlySet<string>> {
+    async publish(messages: readonly FtaEventMessage[]): Promise<ReadonlySet<string>> {
       if (messages.length === 0) return new Set();
       const perQueue = await Promise.all(queueUrls.map((url) => sendAll(url, messages)));
       return new Set(messages.map((m) => m.ftaId).filter((id) => perQueue.every((s) => s.has(id))));

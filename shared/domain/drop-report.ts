@@ -1,3 +1,4 @@
+import type { CountCheck } from './count-file';
 import type { EoirTableName } from './eoir-table';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
@@ -7,6 +8,10 @@ export interface TableCounts {
   accepted: number;
   rejected: number;
   rejectedByReason: Partial<Record<RowRejectionReason, number>>;
+  /** Accepted rows that had one stray TAB and were repaired (eoir-table.ts repairShiftedRow). */
+  repaired?: number;
+  /** Byte-range chunks the table was read in (1 = read whole). */
+  chunks?: number;
   /** Set when the whole table could not be read (its rows are then not counted). */
   tableRejection?: { reason: TableRejectionReason; detail: string };
 }
@@ -23,8 +28,20 @@ export interface DropReport {
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
   ftas: FtaCounts;
-  /** FTAs handed to the fan-out queues by this run (new ones and earlier unsent ones). */
+  /** FTA messages (recorded and rescinded) handed to the fan-out queues by this run. */
   ftasPublished: number;
+  /** Hearings of UC cases recorded with their outcome. */
+  hearingsRecorded?: number;
+  /** Address-of-record entries written to UC cases' address history. */
+  addressesRecorded?: number;
+  /** UC cases this full drop omits (flagged, never deleted). */
+  ucCasesOmitted?: number;
+  /** Count.txt against the rows read, per table. */
+  countCheck?: Partial<Record<EoirTableName, CountCheck>>;
+  /** Tables the drop does not have (absent, or listed in Count.txt but missing). */
+  missingTables?: EoirTableName[];
+  /** S3 keys of the quarantine parts written for rejected rows. */
+  quarantine?: string[];
   startedAt: string;
   finishedAt: string;
 }
@@ -42,4 +59,15 @@ export function countRejected(counts: TableCounts, reason: RowRejectionReason): 
   counts.read += 1;
   counts.rejected += 1;
   counts.rejectedByReason[reason] = (counts.rejectedByReason[reason] ?? 0) + 1;
+}
+
+/** Adds the counts of one byte range into the table's counts. */
+export function mergeTableCounts(into: TableCounts, part: TableCounts): void {
+  into.read += part.read;
+  into.accepted += part.accepted;
+  into.rejected += part.rejected;
+  if (part.repaired) into.repaired = (into.repaired ?? 0) + part.repaired;
+  for (const [reason, n] of Object.entries(part.rejectedByReason) as [RowRejectionReason, number][]) {
+    into.rejectedByReason[reason] = (into.rejectedByReason[reason] ?? 0) + n;
+  }
 }

@@ -88,41 +88,72 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
  */
 export function cleanField(raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  let value = raw;
-  if (CONTROL_CHARS.test(value)) {
-    CONTROL_CHARS.lastIndex = 0;
-    value = value.replace(CONTROL_CHARS, '');
+  // A loop over the (short) field beats a regex over the row: only needed fields are checked.
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return cleanPrintable(raw.replace(CONTROL_CHARS, ''));
   }
-  CONTROL_CHARS.lastIndex = 0;
-  value = value.trim();
+  return cleanPrintable(raw);
+}
+
+/** `cleanField` for a value known to hold no control characters (the caller checked its chunk). */
+export function cleanPrintable(raw: string): string | null {
+  const value = raw.trim();
   if (value === '' || value === 'NULL' || value === 'N/A') return null;
   return value;
 }
 
-const EOIR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?$/;
 
 /** Dates outside this range are data-entry errors (IN CHANGELOG: clamp to 1950-2035). */
 const MIN_YEAR = 1950;
 const MAX_YEAR = 2035;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+/** Digits of s[from..to), or -1 when one is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = digit(s, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const TIME_PART = /^[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/;
 
 /**
  * `2019-12-22 00:00:00.000` -> `2019-12-22`. Returns null for anything that is not a real
- * calendar date between 1950 and 2035.
+ * calendar date between 1950 and 2035. (Hand-rolled: it runs on every row of 46M.)
  */
 export function parseEoirDate(value: string | null): string | null {
-  if (value === null) return null;
-  const m = EOIR_DATE.exec(value);
-  if (m === null) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (value === null || value.length < 10) return null;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return null; // '-'
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 7);
+  const day = digits(value, 8, 10);
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return null;
-  return `${m[1]}-${m[2]}-${m[3]}`;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const max = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+  if (day > max) return null;
+  if (value.length > 10) {
+    // The common `HH:MM:SS.mmm` tail is 13 characters; check others with the full pattern.
+    const tail = value.slice(10);
+    if (!(tail.length === 13 && tail.charCodeAt(3) === 58 && tail.charCodeAt(6) === 58 && tail.charCodeAt(9) === 46) && !TIME_PART.test(tail)) {
+      return null;
+    }
+  }
+  return value.length === 10 ? value : value.slice(0, 10);
 }
 
 /** EOIR integer keys (IDNCASE, IDNPROCEEDING, ...): digits only, kept as strings. */
 export function isIntegerKey(value: string): boolean {
-  return /^\d{1,12}$/.test(value);
+  if (value.length < 1 || value.length > 12) return false;
+  for (let i = 0; i < value.length; i++) if (digit(value, i) < 0) return false;
+  return true;
 }

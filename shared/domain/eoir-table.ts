@@ -1,11 +1,5 @@
-import {
-  cleanField,
-  decodeLine,
-  detectDelimiter,
-  splitLines,
-  type Delimiter,
-  type RawLine,
-} from './eoir-format';
+import { isAscii } from 'node:buffer';
+import { cleanField, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** The EOIR tables the pipeline reads (pipeline spec 1.1). */
@@ -22,20 +16,321 @@ export type RowResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: RowRejectionReason; readonly detail?: string };
 
+/** What a value of a column looks like, for telling a repaired row from a wrong one. */
+export type ColumnShape = 'key' | 'date' | 'time' | 'state' | 'zip' | 'yn' | 'code';
+
 /**
  * How to read one table: the columns it needs (matched by header name, case-insensitively,
- * so reordered and added columns do not matter), and the row parser that receives the
- * cleaned values of exactly those columns, in that order.
+ * so reordered and added columns do not matter), optional columns (null when the header
+ * lacks them, e.g. the identity columns of the DOJ-to-DHS feed), and the row parser that
+ * receives the cleaned values of exactly those columns, required first, in that order.
  */
 export interface TableSpec<T> {
   readonly table: EoirTableName;
   readonly columns: readonly string[];
+  readonly optionalColumns?: readonly string[];
+  /** Free-text columns a stray TAB can split (ALIEN_CITY): candidates of the repair. */
+  readonly freeText?: readonly string[];
+  /** Shapes of columns (by header name) checked when a shifted row is repaired. */
+  readonly shapes?: Readonly<Record<string, ColumnShape>>;
+  /** `values` is reused between rows: read it during the call, never keep it. */
   readonly parse: (values: readonly (string | null)[]) => RowResult<T>;
 }
 
 export interface ParsedRow<T> {
+  /** 1-based line number, counted from the start of the part read (the file, or a byte range). */
   readonly lineNumber: number;
+  /** Byte offset of the row's first byte in the file: exact whether the file is read whole or in ranges. */
+  readonly byteOffset: number;
   readonly result: RowResult<T>;
+  /** True when the row had one stray TAB and was repaired (see `repairShiftedRow`). */
+  readonly repaired: boolean;
+  /** The raw line (for quarantine), only on rejected rows. */
+  readonly raw?: Buffer;
+}
+
+/** The header of a table, read once and shared by every byte range of the file. */
+export interface TableHeader {
+  readonly delimiter: Delimiter;
+  readonly names: readonly string[];
+  /** Byte length of the header line, its line end included. */
+  readonly byteLength: number;
+}
+
+export type HeaderResult =
+  | { readonly ok: true; readonly header: TableHeader }
+  | { readonly ok: false; readonly reason: TableRejectionReason; readonly detail: string };
+
+const LF = 0x0a;
+const CR = 0x0d;
+/** A header longer than this is not an EOIR header. */
+const MAX_HEADER_BYTES = 1 << 20;
+
+/** Reads the header line from the first bytes of a table file (leading blank lines skipped). */
+export async function readTableHeader(chunks: AsyncIterable<Uint8Array>, table: EoirTableName): Promise<HeaderResult> {
+  let buf = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    buf = Buffer.concat([buf, chunk]);
+    if (buf.indexOf(LF) !== -1 && headerFrom(buf) !== undefined) break;
+    if (buf.length > MAX_HEADER_BYTES) break;
+  }
+  const found = headerFrom(buf, true);
+  if (found === undefined) return { ok: false, reason: 'TABLE_EMPTY', detail: `${table} has no header line` };
+  const text = decodeLine(found.line);
+  const delimiter = detectDelimiter(text);
+  const names = text.split(delimiter).map((h) => (cleanField(h) ?? '').toLowerCase());
+  return { ok: true, header: { delimiter, names, byteLength: found.end } };
+}
+
+function headerFrom(buf: Buffer, atEof = false): { line: Buffer; end: number } | undefined {
+  let start = 0;
+  for (;;) {
+    const nl = buf.indexOf(LF, start);
+    if (nl === -1) {
+      if (!atEof || start >= buf.length) return undefined;
+      const line = trimCr(buf.subarray(start));
+      return line.length === 0 ? undefined : { line, end: buf.length };
+    }
+    const line = trimCr(buf.subarray(start, nl));
+    if (line.length > 0) return { line, end: nl + 1 };
+    start = nl + 1;
+  }
+}
+
+const trimCr = (b: Buffer): Buffer => (b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b);
+
+/** The needed columns' positions in a header, or the table rejection when one is missing. */
+export function mapColumns<T>(
+  header: TableHeader,
+  spec: TableSpec<T>,
+): { ok: true; indexes: readonly number[] } | { ok: false; reason: TableRejectionReason; detail: string } {
+  const required = spec.columns.map((c) => header.names.indexOf(c.toLowerCase()));
+  const missing = spec.columns.filter((_, i) => required[i] === -1);
+  if (missing.length > 0) {
+    return { ok: false, reason: 'HEADER_MISSING_COLUMNS', detail: `${spec.table} header lacks ${missing.join(', ')}` };
+  }
+  const optional = (spec.optionalColumns ?? []).map((c) => header.names.indexOf(c.toLowerCase()));
+  return { ok: true, indexes: [...required, ...optional] };
+}
+
+/** A byte range of a table file: the rows whose first byte lies in [start, end). */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Plans the byte ranges of a file of `size` bytes, each about `chunkBytes`. Each row
+ * belongs to exactly one range: the one holding its first byte.
+ */
+export function planByteRanges(size: number, chunkBytes: number): ByteRange[] {
+  const ranges: ByteRange[] = [];
+  const step = Math.max(1, Math.floor(chunkBytes));
+  for (let start = 0; start < size; start += step) ranges.push({ start, end: Math.min(size, start + step) });
+  return ranges.length > 0 ? ranges : [{ start: 0, end: 0 }];
+}
+
+/**
+ * The bytes a reader of `range` must fetch: from one byte before the range (to see whether
+ * a line starts exactly at `range.start`) to the end of the file (the last row may end past
+ * `range.end`; the reader stops early).
+ */
+export function fetchStartFor(range: ByteRange): number {
+  return range.start === 0 ? 0 : range.start - 1;
+}
+
+/**
+ * Parses the rows of one byte range of a table (the whole file is the range [0, Infinity)).
+ * `chunks` are the file's bytes from `fetchStartFor(range)`. Yields one batch of rows per
+ * input chunk, synchronously parsed (no per-row promise), so memory stays bounded by the
+ * longest line plus one chunk whatever the file size. Blank lines are skipped (they hold no
+ * row); the header line (offset 0) is never a row.
+ */
+export async function* parseTableRange<T>(
+  chunks: AsyncIterable<Uint8Array>,
+  header: TableHeader,
+  indexes: readonly number[],
+  spec: TableSpec<T>,
+  range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
+): AsyncGenerator<ParsedRow<T>[]> {
+  const parser = rowParser(header, indexes, spec);
+  let offset = fetchStartFor(range); // file offset of buf[0]
+  let carry: Buffer | null = null;
+  // Where the next line starts (file offset), once known; before that we skip to the first LF.
+  let aligned = range.start === 0;
+  let lineNumber = 0;
+  let done = false;
+  for await (const chunk of chunks) {
+    const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
+    carry = null;
+    let pos = 0;
+    if (!aligned) {
+      const nl = buf.indexOf(LF);
+      if (nl === -1) {
+        offset += buf.length;
+        continue;
+      }
+      pos = nl + 1;
+      aligned = true;
+    }
+    const batch: ParsedRow<T>[] = [];
+    const last = buf.lastIndexOf(LF);
+    if (last >= pos && isAscii(buf.subarray(pos, last))) {
+      // Fast path (most chunks of real files): ASCII, so one string for the whole chunk and
+      // character offsets are byte offsets. A chunk with any other byte takes the slow path.
+      const text = buf.toString('latin1', pos, last + 1);
+      let at = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
+        const lineStart = offset + pos + at;
+        if (lineStart >= range.end) {
+          done = true;
+          break;
+        }
+        const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        lineNumber += 1;
+        if (end > at && lineStart >= header.byteLength) {
+          batch.push(parser.text(text.slice(at, end), buf, pos + at, pos + end, lineNumber, lineStart));
+        }
+        at = nl + 1;
+      }
+      pos += at;
+    } else {
+      for (let nl = buf.indexOf(LF, pos); nl !== -1; nl = buf.indexOf(LF, pos)) {
+        const lineStart = offset + pos;
+        if (lineStart >= range.end) {
+          done = true;
+          break;
+        }
+        const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+        lineNumber += 1;
+        // The header line (and blank lines before it) are not rows.
+        if (end > pos && lineStart >= header.byteLength) batch.push(parser.bytes(buf.subarray(pos, end), lineNumber, lineStart));
+        pos = nl + 1;
+      }
+    }
+    if (batch.length > 0) yield batch;
+    if (done) return;
+    if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
+    offset += pos;
+  }
+  if (carry !== null && carry.length > 0 && offset < range.end && offset >= header.byteLength) {
+    const line = trimCr(carry);
+    lineNumber += 1;
+    if (line.length > 0) yield [parser.bytes(line, lineNumber, offset)];
+  }
+}
+
+interface RowParser<T> {
+  /** A line already decoded (ASCII); `buf[from..to)` are its bytes, for quarantine. */
+  text(line: string, buf: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): ParsedRow<T>;
+  bytes(bytes: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
+}
+
+function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>): RowParser<T> {
+  const width = header.names.length;
+  const delimiter = header.delimiter;
+  const freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
+  const shapes: [number, ColumnShape][] = [];
+  for (const [name, shape] of Object.entries(spec.shapes ?? {})) {
+    const i = header.names.indexOf(name.toLowerCase());
+    if (i >= 0) shapes.push([i, shape]);
+  }
+  const n = indexes.length;
+  const starts = new Int32Array(width + 2);
+  const values = new Array<string | null>(n).fill(null);
+  const parse = (line: string, raw: () => Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => {
+    // Find the field boundaries without cutting every field (a row has ~30, we need ~8).
+    let count = 1;
+    starts[0] = 0;
+    for (let p = line.indexOf(delimiter); p !== -1 && count <= width; p = line.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
+    // One array per parser, reused: `spec.parse` reads it synchronously and keeps nothing.
+    let repaired = false;
+    if (count === width) {
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        if (i < 0) values[k] = null;
+        else {
+          const from = starts[i] as number;
+          const to = i + 1 < width ? (starts[i + 1] as number) - 1 : line.length;
+          values[k] = cleanField(line.slice(from, to));
+        }
+      }
+    } else {
+      const fields = line.split(delimiter);
+      const fixed = fields.length === width + 1 ? repairShiftedRow(fields, freeText, shapes) : undefined;
+      if (fixed === undefined) {
+        const reason: RowRejectionReason = fields.length > width ? 'ROW_EXTRA_FIELDS' : 'ROW_MISSING_FIELDS';
+        return { lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: raw() };
+      }
+      repaired = true;
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        values[k] = i < 0 ? null : cleanField(fixed[i]);
+      }
+    }
+    const result = spec.parse(values);
+    return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: raw() };
+  };
+  const self: RowParser<T> = {
+    text: (line, buf, from, to, lineNumber, byteOffset) => parse(line, () => Buffer.from(buf.subarray(from, to)), lineNumber, byteOffset),
+    bytes: (bytes, lineNumber, byteOffset) => parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
+  };
+  return self;
+}
+
+/**
+ * The stray-tab repair rule (eoir-format.md 1.2: about 101 A_TblCase rows, mostly a TAB
+ * inside ALIEN_CITY, and about 71 B_TblProceeding rows with an extra TAB). A row with
+ * exactly one field too many is repaired only when exactly ONE way of undoing one stray
+ * TAB gives a row in which every column of known shape (keys, dates, times, state, ZIP,
+ * Y/N flags, codes) holds a value of that shape or is empty. The candidates are: joining a
+ * free-text column with the field after it (the TAB was inside the text, e.g. a city), and
+ * dropping one empty field (an extra TAB between fields). Candidates giving the same row
+ * count once. No candidate, or two different ones: the row is not repaired (rejected as
+ * ROW_EXTRA_FIELDS). The rule never guesses between two readings.
+ */
+export function repairShiftedRow(
+  fields: readonly string[],
+  freeText: ReadonlySet<number>,
+  shapes: readonly (readonly [number, ColumnShape])[],
+): string[] | undefined {
+  if (shapes.length === 0) return undefined;
+  const seen = new Set<string>();
+  let found: string[] | undefined;
+  let count = 0;
+  const consider = (candidate: string[]): void => {
+    const key = candidate.join('\t');
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (!shapes.every(([i, shape]) => fitsShape(candidate[i], shape))) return;
+    count += 1;
+    found = candidate;
+  };
+  for (const i of freeText) {
+    if (i + 1 < fields.length) {
+      consider([...fields.slice(0, i), `${fields[i]} ${fields[i + 1]}`.trim(), ...fields.slice(i + 2)]);
+    }
+  }
+  for (let i = 0; i < fields.length; i++) {
+    if ((cleanField(fields[i]) ?? '') === '' ) consider([...fields.slice(0, i), ...fields.slice(i + 1)]);
+    if (count > 1) return undefined;
+  }
+  return count === 1 ? found : undefined;
+}
+
+const SHAPES: Record<ColumnShape, (v: string) => boolean> = {
+  key: isIntegerKey,
+  date: (v) => parseEoirDate(v) !== null,
+  time: (v) => /^\d{3,4}$/.test(v),
+  state: (v) => /^[A-Z]{2}$/i.test(v),
+  zip: (v) => /^\d{3,5}(-?\d{4})?$/.test(v),
+  yn: (v) => /^[YN]$/i.test(v),
+  code: (v) => /^[A-Z0-9/]{1,6}$/i.test(v),
+};
+
+function fitsShape(raw: string | undefined, shape: ColumnShape): boolean {
+  const v = cleanField(raw);
+  return v === null || SHAPES[shape](v);
 }
 
 export type OpenedTable<T> =
@@ -43,52 +338,30 @@ export type OpenedTable<T> =
   | { readonly ok: false; readonly reason: TableRejectionReason; readonly detail: string };
 
 /**
- * Reads the header of an EOIR table and returns its data rows, each parsed or rejected
- * with a reason. Blank lines are skipped (they hold no row). A header without a needed
- * column rejects the whole table.
+ * Reads a whole table from one stream: the header, then every data row parsed or rejected
+ * with a reason. A header without a needed column rejects the whole table.
  */
-export async function openEoirTable<T>(
-  chunks: AsyncIterable<Uint8Array>,
-  spec: TableSpec<T>,
-): Promise<OpenedTable<T>> {
-  const lines = splitLines(chunks)[Symbol.asyncIterator]();
-  let first = await lines.next();
-  while (!first.done && first.value.bytes.length === 0) first = await lines.next();
-  if (first.done) return { ok: false, reason: 'TABLE_EMPTY', detail: `${spec.table} has no header line` };
-
-  const headerText = decodeLine(first.value.bytes);
-  const delimiter = detectDelimiter(headerText);
-  const header = headerText.split(delimiter).map((h) => (cleanField(h) ?? '').toLowerCase());
-  const indexes = spec.columns.map((c) => header.indexOf(c.toLowerCase()));
-  const missing = spec.columns.filter((_, i) => indexes[i] === -1);
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      reason: 'HEADER_MISSING_COLUMNS',
-      detail: `${spec.table} header lacks ${missing.join(', ')}`,
-    };
-  }
-  const width = header.length;
-
-  async function* rows(): AsyncGenerator<ParsedRow<T>> {
-    for (let next = await lines.next(); !next.done; next = await lines.next()) {
-      const line: RawLine = next.value;
-      if (line.bytes.length === 0) continue;
-      yield { lineNumber: line.lineNumber, result: parseLine(line, delimiter, width, indexes, spec) };
+export async function openEoirTable<T>(chunks: AsyncIterable<Uint8Array>, spec: TableSpec<T>): Promise<OpenedTable<T>> {
+  // Buffer the stream's chunks so the header read does not lose any bytes.
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: Uint8Array[] = [];
+  async function* headerChunks(): AsyncGenerator<Uint8Array> {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      seen.push(next.value);
+      yield next.value;
     }
   }
-  return { ok: true, delimiter, rows: rows() };
-}
-
-function parseLine<T>(
-  line: RawLine,
-  delimiter: Delimiter,
-  width: number,
-  indexes: readonly number[],
-  spec: TableSpec<T>,
-): RowResult<T> {
-  const fields = decodeLine(line.bytes).split(delimiter);
-  if (fields.length > width) return { ok: false, reason: 'ROW_EXTRA_FIELDS' };
-  if (fields.length < width) return { ok: false, reason: 'ROW_MISSING_FIELDS' };
-  return spec.parse(indexes.map((i) => cleanField(fields[i])));
+  const head = await readTableHeader(headerChunks(), spec.table);
+  if (!head.ok) return head;
+  const mapped = mapColumns(head.header, spec);
+  if (!mapped.ok) return mapped;
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield* seen;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  const batches = parseTableRange(replay(), head.header, mapped.indexes, spec);
+  async function* rows(): AsyncGenerator<ParsedRow<T>> {
+    for await (const batch of batches) yield* batch;
+  }
+  return { ok: true, delimiter: head.header.delimiter, rows: rows() };
 }

@@ -11,7 +11,10 @@ export type FtaStatus = 'OPEN' | 'RESCINDED';
 export interface Provenance {
   readonly dropId: string;
   readonly table: EoirTableName;
+  /** 1-based line in the file; counted from the byte range's start when the table was read in ranges. */
   readonly lineNumber: number;
+  /** Byte offset of the row in the file: exact in every case. */
+  readonly byteOffset?: number;
 }
 
 export interface Fta {
@@ -60,4 +63,45 @@ export function detectInAbsentiaOrder(p: ProceedingRow, provenance: Provenance):
       provenance,
     },
   };
+}
+
+export type RescissionReason = 'ABSENTIA_WITHDRAWN' | 'CASE_REOPENED' | 'ADJOURNMENT_CHANGED';
+
+/** An FTA already in the store, as the rescission rules see it. */
+export interface OpenFta {
+  readonly ftaId: string;
+  readonly kind: FtaKind;
+  readonly caseId: string;
+  readonly proceedingId: string;
+  readonly scheduleId: string | null;
+  readonly date: string;
+}
+
+/**
+ * Spec 3, for an in-absentia order: rescinded when a later drop shows the same proceeding
+ * without ABSENTIA `Y` (ABSENTIA_WITHDRAWN).
+ */
+export function rescindedByProceeding(fta: OpenFta, p: ProceedingRow): RescissionReason | null {
+  if (fta.kind !== 'IN_ABSENTIA_ORDER' || fta.proceedingId !== p.proceedingId) return null;
+  return p.inAbsentia ? null : 'ABSENTIA_WITHDRAWN';
+}
+
+/**
+ * Spec 3, for an in-absentia order: rescinded when a drop shows a newer proceeding of the
+ * same case opened (OSC_DATE) after the order's date: the case was reopened.
+ * `latestOpened` is the latest OSC_DATE among the case's other proceedings in the drop.
+ */
+export function rescindedByReopening(fta: OpenFta, latestOpened: { proceedingId: string; ntaDate: string }): RescissionReason | null {
+  if (fta.kind !== 'IN_ABSENTIA_ORDER' || latestOpened.proceedingId === fta.proceedingId) return null;
+  return latestOpened.ntaDate > fta.date ? 'CASE_REOPENED' : null;
+}
+
+/**
+ * A no-show adjournment whose hearing row a later drop shows with another ADJ_RSN (a data
+ * correction by the court) is rescinded (ADJOURNMENT_CHANGED). Our reading of spec 3 for
+ * the second FTA kind: the signal the FTA rested on is gone.
+ */
+export function rescindedBySchedule(fta: OpenFta, adjRsn: string | null): RescissionReason | null {
+  if (fta.kind !== 'NO_SHOW_ADJOURNMENT') return null;
+  return adjRsn === '11' ? null : 'ADJOURNMENT_CHANGED';
 }

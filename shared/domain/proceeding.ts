@@ -23,6 +23,12 @@ export const PROCEEDING_TABLE: TableSpec<ProceedingRow> = {
     'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA',
     'HEARING_DATE', 'COMP_DATE', 'OSC_DATE',
   ],
+  // ~71 real rows carry an extra TAB before the COMP_DATE/appeal columns (DD eoir_proceeding.R).
+  shapes: {
+    IDNPROCEEDING: 'key', IDNCASE: 'key', OSC_DATE: 'date', INPUT_DATE: 'date', HEARING_DATE: 'date', HEARING_TIME: 'time',
+    COMP_DATE: 'date', ABSENTIA: 'yn', TRANS_IN_DATE: 'date', DATE_APPEAL_DUE_STATUS: 'date', DATE_DETAINED: 'date',
+    DATE_RELEASED: 'date', CASE_TYPE: 'code', DEC_CODE: 'code', DEC_TYPE: 'code', BASE_CITY_CODE: 'code', CUSTODY: 'code',
+  },
   parse: ([proceedingId, caseId, court, caseType, dec, absentia, hearing, comp, osc]): RowResult<ProceedingRow> => {
     if (proceedingId == null || caseId == null) return { ok: false, reason: 'KEY_MISSING' };
     // A shifted real row carried `FC` as IDNPROCEEDING (DD eoir_proceeding.R).

@@ -1,5 +1,9 @@
+import type { EoirAddress } from '../domain/case';
 import type { DropReport } from '../domain/drop-report';
-import type { Fta } from '../domain/fta';
+import type { Fta, OpenFta, RescissionReason } from '../domain/fta';
+import type { Aor } from '../domain/aor';
+import type { HearingOutcome } from '../domain/schedule';
+import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 
 export interface UcMark {
   readonly caseId: string;
@@ -15,9 +19,51 @@ export interface StoredFta {
 
 export type RecordOutcome = 'new' | 'repeated';
 
+/** A UC case's A_TblCase row was seen in a drop (clears an "omitted" flag). */
+export interface CaseSighting {
+  readonly caseId: string;
+  readonly dropId: string;
+  /** ALIEN_NBR when the feed carries it. PII: stored on the case, never logged. */
+  readonly aNumber: string | null;
+}
+
+/** One entry of a UC case's address history (spec 4). */
+export interface AddressEntry {
+  readonly caseId: string;
+  readonly source: 'EOIR_ADDRESS_OF_RECORD' | 'EOIR_PREVIOUS_ADDRESS';
+  readonly address: EoirAddress;
+  /** ADDRESS_CHANGEDON for the current address; null when EOIR has no date. */
+  readonly changedOn: string | null;
+  readonly dropId: string;
+}
+
+export interface Hearing {
+  readonly caseId: string;
+  readonly scheduleId: string;
+  readonly proceedingId: string;
+  readonly date: string | null;
+  readonly court: string | null;
+  readonly adjRsn: string | null;
+  readonly medium: string | null;
+  readonly calType: string | null;
+  readonly outcome: HearingOutcome;
+  readonly dropId: string;
+}
+
+export interface StoredOpenFta extends OpenFta {
+  readonly aor: Aor | null;
+}
+
+export interface Rescission {
+  readonly fta: StoredOpenFta;
+  readonly reason: RescissionReason;
+  readonly dropId: string;
+}
+
 /**
- * The case store (DynamoDB): UC cases, their FTAs, drop reports and the FTA outbox.
- * Every write is idempotent: repeating a call with the same input changes nothing more.
+ * The case store (DynamoDB): UC cases, their FTAs, hearings and address history, drop
+ * reports and the outbox. Every write is idempotent: repeating a call with the same input
+ * changes nothing more.
  */
 export interface CaseStore {
   /** Marks cases as UC cases. Once a UC case, always one (spec section 2). */
@@ -39,4 +85,29 @@ export interface CaseStore {
   /** Clears the outbox entry of FTAs that every fan-out queue has accepted. */
   markFtasPublished(ftas: readonly Fta[]): Promise<void>;
   saveDropReport(report: DropReport): Promise<void>;
+
+  /** UC cases seen in a drop's A_TblCase: last seen drop (and A-number when known). */
+  recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void>;
+  /** Adds address-history entries (keyed by content: the same address twice is one entry). */
+  recordAddresses(entries: readonly AddressEntry[]): Promise<void>;
+  /** Records or updates hearings of UC cases with their outcome (keyed by IDNSCHEDULE). */
+  recordHearings(hearings: readonly Hearing[]): Promise<void>;
+  /** The OPEN FTAs among these ids (case id + FTA id). */
+  findOpenFtas(keys: readonly { caseId: string; ftaId: string }[]): Promise<readonly StoredOpenFta[]>;
+  /** Every OPEN FTA of these cases. */
+  openFtasOfCases(caseIds: readonly string[]): Promise<readonly StoredOpenFta[]>;
+  /**
+   * Marks FTAs RESCINDED (never deleted), each in one transaction with its FTA_RESCINDED
+   * outbox entry and its aggregate counters (open -1, rescinded +1). An FTA not OPEN any
+   * more is skipped. Returns how many were rescinded by this call.
+   */
+  rescindFtas(rescissions: readonly Rescission[], rescindedAt: string): Promise<number>;
+  /** FTA_RESCINDED messages not yet handed to every fan-out queue. */
+  unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]>;
+  markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void>;
+  /**
+   * Flags every UC case whose A_TblCase row this full drop did not show (its last sighting
+   * is another drop). Never deletes. Returns how many are flagged by this drop.
+   */
+  flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number>;
 }

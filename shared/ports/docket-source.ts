@@ -1,16 +1,37 @@
 import type { EoirTableName } from '../domain/eoir-table';
 
-/** A DOJ drop: a folder (S3 prefix) of EOIR tables. */
+/** A DOJ drop: a folder (S3 prefix) of EOIR tables, or one `.zip` object holding them. */
 export interface DropRef {
-  /** Stable id of the drop: its folder name (`drops/<dropId>/...`). */
+  /** Stable id of the drop: its folder name (`drops/<dropId>/...`) or zip name (`drops/<dropId>.zip`). */
   readonly dropId: string;
+  /** The folder prefix, or the zip object's key. */
   readonly location: string;
+  readonly kind?: 'folder' | 'zip';
+}
+
+export interface TableFile {
+  /** Object key (folder drop) or entry name (zip drop). */
+  readonly key: string;
+  /** Size in bytes (uncompressed). */
+  readonly size: number;
+  /** Whether byte ranges can be read directly (an S3 object yes; a deflated zip entry no). */
+  readonly rangeReadable: boolean;
+}
+
+export interface DropListing {
+  readonly tables: ReadonlyMap<EoirTableName, TableFile>;
+  /** The bytes of Count.txt, when the drop has one. */
+  readonly countFile: Buffer | null;
+  /** Table files refused before reading (zip entries outside the drop, bomb-like ratios). */
+  readonly refused: ReadonlyMap<EoirTableName, string>;
 }
 
 /** Reads the tables of a drop. Reads only; calling it twice gives the same bytes. */
 export interface DocketSource {
-  /** The EOIR tables present in the drop, with the object each was found in. */
-  listTables(drop: DropRef): Promise<ReadonlyMap<EoirTableName, string>>;
-  /** The raw bytes of one table file, streamed. */
-  openTable(drop: DropRef, objectKey: string): AsyncIterable<Uint8Array>;
+  listDrop(drop: DropRef): Promise<DropListing>;
+  /**
+   * The raw bytes of one table file, streamed, from byte `fromByte` (default 0) to the end.
+   * A consumer may stop early; the stream is then closed.
+   */
+  openTable(drop: DropRef, key: string, fromByte?: number): AsyncIterable<Uint8Array>;
 }

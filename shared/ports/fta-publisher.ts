@@ -1,4 +1,4 @@
-import type { FtaRecordedMessage } from '../messages/fta-recorded';
+import type { FtaEventMessage } from '../messages/fta-event';
 
 /**
  * Hands FTA messages to every fan-out queue (ORR notifier, NTA scheduler). At least once:
@@ -6,5 +6,5 @@ import type { FtaRecordedMessage } from '../messages/fta-recorded';
  * Returns the ftaIds that every queue accepted.
  */
 export interface FtaPublisher {
-  publish(messages: readonly FtaRecordedMessage[]): Promise<ReadonlySet<string>>;
+  publish(messages: readonly FtaEventMessage[]): Promise<ReadonlySet<string>>;
 }

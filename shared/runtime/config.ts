@@ -34,6 +34,8 @@ const schemas = {
     [ENV.dropBucket]: z.string().min(3),
     [ENV.orrNoticeQueueUrl]: z.string().url(),
     [ENV.ntaScheduleQueueUrl]: z.string().url(),
+    [ENV.ingestChunkBytes]: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+    [ENV.ingestParallelChunks]: z.coerce.number().int().min(1).max(32).default(4),
   }),
   notifyOrr: z.object({
     [ENV.casesTable]: z.string().min(3),

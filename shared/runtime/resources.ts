@@ -30,6 +30,10 @@ export const ENV = {
   sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
   /** ORR digest: JSON array of { address, aors? } recipients of the daily digest; [] for none. */
   digestRecipients: 'DIGEST_RECIPIENTS_JSON',
+  /** Ingest: tables larger than this many bytes are read in byte ranges (optional). */
+  ingestChunkBytes: 'INGEST_CHUNK_BYTES',
+  /** Ingest: byte ranges read at the same time (optional). */
+  ingestParallelChunks: 'INGEST_PARALLEL_CHUNKS',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -144,9 +148,12 @@ export const DROP_BUCKET = {
   /**
    * A folder drop is processed when its completion marker lands: EOIR's `Count.txt`
    * (upload it last), or an empty `READY` object for drops without one. Each suffix is
-   * one S3 notification filter.
+   * one S3 notification filter. A zip drop (`drops/<dropId>.zip`) is complete when the
+   * object lands (S3 writes an object atomically), so `.zip` triggers too.
    */
-  triggerSuffixes: ['/Count.txt', '/READY'],
+  triggerSuffixes: ['/Count.txt', '/READY', '.zip'],
+  /** Rejected rows of each drop: `quarantine/<dropId>/<table>/<part>.tsv`. */
+  quarantinePrefix: 'quarantine/',
 } as const;
 
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */

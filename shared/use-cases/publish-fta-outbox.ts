@@ -40,3 +40,21 @@ export async function sweepFtaOutbox(deps: { store: CaseStore; publisher: FtaPub
   }
   return published;
 }
+
+/**
+ * Hands FTA_RESCINDED messages still in the outbox to every fan-out queue, then clears
+ * their outbox entries; throws (entries stay) when a queue did not accept one.
+ */
+export async function sweepRescissionOutbox(deps: { store: CaseStore; publisher: FtaPublisher }): Promise<number> {
+  let published = 0;
+  for await (const page of deps.store.unpublishedRescissions(100)) {
+    const accepted = await deps.publisher.publish(page);
+    const done = page.filter((m) => accepted.has(m.ftaId));
+    await deps.store.markRescissionsPublished(done);
+    if (done.length < page.length) {
+      throw new PublishError(`${page.length - done.length} of ${page.length} FTA rescissions were not accepted by every queue`);
+    }
+    published += done.length;
+  }
+  return published;
+}

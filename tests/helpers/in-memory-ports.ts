@@ -1,43 +1,83 @@
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import type { Fta } from '../../shared/domain/fta';
-import type { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
-import type { CaseStore, RecordOutcome, StoredFta, UcMark } from '../../shared/ports/case-store';
+import type { FtaEventMessage } from '../../shared/messages/fta-event';
+import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
+import type {
+  AddressEntry,
+  CaseStore,
+  Hearing,
+  RecordOutcome,
+  StoredFta,
+  StoredOpenFta,
+} from '../../shared/ports/case-store';
 import type { Clock } from '../../shared/ports/clock';
-import type { DocketSource, DropRef } from '../../shared/ports/docket-source';
+import type { DocketSource, DropRef, TableFile } from '../../shared/ports/docket-source';
 import type { FtaPublisher } from '../../shared/ports/fta-publisher';
 import type { Log } from '../../shared/ports/log';
+import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
 
-/** Port implementations in memory, for use-case unit tests (adapters are tested on the emulators). */
-export function memoryDocketSource(files: Partial<Record<EoirTableName, string>>): DocketSource {
+/**
+ * Port implementations in memory, for use-case unit tests and the bench's no-I/O ingest
+ * core (adapters are tested on the emulators). Table bodies are latin1 strings or bytes;
+ * `chunkSize` splits each stream into pieces of that size, as a network stream would.
+ */
+export function memoryDocketSource(
+  files: Partial<Record<EoirTableName, string | Buffer>>,
+  options: { countFile?: string; chunkSize?: number } = {},
+): DocketSource {
+  const bytes = (t: EoirTableName): Buffer => {
+    const f = files[t] ?? '';
+    return typeof f === 'string' ? Buffer.from(f, 'latin1') : f;
+  };
   return {
-    async listTables(): Promise<ReadonlyMap<EoirTableName, string>> {
-      return new Map(Object.keys(files).map((t) => [t as EoirTableName, t]));
+    async listDrop() {
+      const tables = new Map<EoirTableName, TableFile>(
+        (Object.keys(files) as EoirTableName[]).map((t) => [t, { key: t, size: bytes(t).length, rangeReadable: true }]),
+      );
+      return { tables, countFile: options.countFile === undefined ? null : Buffer.from(options.countFile), refused: new Map() };
     },
-    async *openTable(_drop: DropRef, key: string): AsyncIterable<Uint8Array> {
-      yield Buffer.from(files[key as EoirTableName] ?? '', 'latin1');
+    async *openTable(_drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
+      const all = bytes(key as EoirTableName);
+      const size = options.chunkSize ?? 64 * 1024;
+      for (let at = fromByte; at < all.length; at += size) yield all.subarray(at, at + size);
     },
   };
 }
 
-export function memoryCaseStore(): CaseStore & { ucCases: Set<string>; ftas: Map<string, StoredFta & { published: boolean }>; reports: DropReport[] } {
+export type MemoryFta = StoredFta & { published: boolean; status: 'OPEN' | 'RESCINDED'; rescindReason?: string };
+
+export function memoryCaseStore(): CaseStore & {
+  ucCases: Set<string>;
+  ftas: Map<string, MemoryFta>;
+  reports: DropReport[];
+  hearings: Map<string, Hearing>;
+  addresses: Map<string, AddressEntry>;
+  sightings: Map<string, string>;
+  omitted: Map<string, string>;
+  rescissionOutbox: FtaRescindedMessage[];
+} {
   const ucCases = new Set<string>();
-  const ftas = new Map<string, StoredFta & { published: boolean }>();
+  const ftas = new Map<string, MemoryFta>();
   const reports: DropReport[] = [];
+  const hearings = new Map<string, Hearing>();
+  const addresses = new Map<string, AddressEntry>();
+  const sightings = new Map<string, string>();
+  const omitted = new Map<string, string>();
+  const rescissionOutbox: FtaRescindedMessage[] = [];
+  const open = (f: MemoryFta): StoredOpenFta => ({ ...f.fta, aor: f.fta.aor });
   return {
-    ucCases,
-    ftas,
-    reports,
-    async markUcCases(marks: readonly UcMark[]) {
+    ucCases, ftas, reports, hearings, addresses, sightings, omitted, rescissionOutbox,
+    async markUcCases(marks) {
       for (const m of marks) ucCases.add(m.caseId);
     },
-    async findUcCases(ids: readonly string[]) {
+    async findUcCases(ids) {
       return new Set(ids.filter((id) => ucCases.has(id)));
     },
     async recordFtas(list: readonly Fta[], recordedAt: string): Promise<RecordOutcome[]> {
       return list.map((fta) => {
         if (ftas.has(fta.ftaId)) return 'repeated';
-        ftas.set(fta.ftaId, { fta, recordedAt, published: false });
+        ftas.set(fta.ftaId, { fta, recordedAt, published: false, status: 'OPEN' });
         return 'new';
       });
     },
@@ -54,17 +94,84 @@ export function memoryCaseStore(): CaseStore & { ucCases: Set<string>; ftas: Map
     async saveDropReport(report: DropReport) {
       reports.push(report);
     },
+    async recordCaseSightings(list) {
+      for (const s of list) {
+        sightings.set(s.caseId, s.dropId);
+        omitted.delete(s.caseId);
+      }
+    },
+    async recordAddresses(entries) {
+      for (const e of entries) addresses.set(`${e.caseId}|${e.source}|${JSON.stringify(e.address)}|${e.changedOn}`, e);
+    },
+    async recordHearings(list) {
+      for (const h of list) hearings.set(h.scheduleId, h);
+    },
+    async findOpenFtas(keys) {
+      return keys.flatMap((k) => {
+        const f = ftas.get(k.ftaId);
+        return f && f.status === 'OPEN' && f.fta.caseId === k.caseId ? [open(f)] : [];
+      });
+    },
+    async openFtasOfCases(caseIds) {
+      const ids = new Set(caseIds);
+      return [...ftas.values()].filter((f) => f.status === 'OPEN' && ids.has(f.fta.caseId)).map(open);
+    },
+    async rescindFtas(list, rescindedAt) {
+      let n = 0;
+      for (const r of list) {
+        const f = ftas.get(r.fta.ftaId);
+        if (!f || f.status !== 'OPEN') continue;
+        f.status = 'RESCINDED';
+        f.rescindReason = r.reason;
+        rescissionOutbox.push({
+          type: 'FTA_RESCINDED', version: 1, ftaId: f.fta.ftaId, kind: f.fta.kind, caseId: f.fta.caseId,
+          aor: f.fta.aor, reason: r.reason, dropId: r.dropId, rescindedAt,
+        });
+        n += 1;
+      }
+      return n;
+    },
+    async *unpublishedRescissions() {
+      if (rescissionOutbox.length) yield [...rescissionOutbox];
+    },
+    async markRescissionsPublished(messages) {
+      for (const m of messages) {
+        const i = rescissionOutbox.findIndex((x) => x.ftaId === m.ftaId);
+        if (i >= 0) rescissionOutbox.splice(i, 1);
+      }
+    },
+    async flagUcCasesNotSeen(dropId, flaggedAt) {
+      let n = 0;
+      for (const id of ucCases) {
+        if (sightings.get(id) !== dropId && !omitted.has(id)) {
+          omitted.set(id, flaggedAt);
+          n += 1;
+        }
+      }
+      return n;
+    },
   };
 }
 
-export function memoryPublisher(options: { failIds?: Set<string> } = {}): FtaPublisher & { sent: FtaRecordedMessage[] } {
-  const sent: FtaRecordedMessage[] = [];
+export function memoryPublisher(options: { failIds?: Set<string> } = {}): FtaPublisher & { sent: FtaEventMessage[] } {
+  const sent: FtaEventMessage[] = [];
   return {
     sent,
     async publish(messages) {
       const ok = messages.filter((m) => !options.failIds?.has(m.ftaId));
       sent.push(...ok);
       return new Set(ok.map((m) => m.ftaId));
+    },
+  };
+}
+
+export function memoryQuarantine(): Quarantine & { rows: (QuarantinedRow & { table: EoirTableName })[] } {
+  const rows: (QuarantinedRow & { table: EoirTableName })[] = [];
+  return {
+    rows,
+    async write(dropId, table, part, list) {
+      rows.push(...list.map((r) => ({ ...r, table })));
+      return `quarantine/${dropId}/${table}/${part}.tsv`;
     },
   };
 }

@@ -153,13 +153,18 @@ describe('drop ingestion', () => {
     });
   });
 
-  it('reads drops only under the drop prefix and writes nothing to the bucket', () => {
-    const s3Actions = statementsOf(functions.ingestDocket)
-      .flatMap((s) => [s.Action].flat())
-      .filter((a) => a.startsWith('s3:'));
+  it('reads drops only under the drop prefix and writes only rejected rows, under the quarantine prefix', () => {
+    const statements = statementsOf(functions.ingestDocket);
+    const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toContain('s3:GetObject*');
-    expect(s3Actions.filter((a) => /^s3:(Put|Delete|Abort|\*)/.test(a))).toEqual([]);
-    expect(JSON.stringify(statementsOf(functions.ingestDocket))).toContain(`/${DROP_BUCKET.dropPrefix}*`);
+    expect(s3Actions.filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
+    const writers = statements.filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Abort)/.test(a)));
+    expect(writers.length).toBeGreaterThan(0);
+    for (const w of writers) {
+      expect(JSON.stringify(w.Resource)).toContain(`/${DROP_BUCKET.quarantinePrefix}*`);
+      expect(JSON.stringify(w.Resource)).not.toContain(`/${DROP_BUCKET.dropPrefix}*`);
+    }
+    expect(JSON.stringify(statements)).toContain(`/${DROP_BUCKET.dropPrefix}*`);
   });
 
   it('sends a drop event that failed every retry to an alarmed failure queue', () => {

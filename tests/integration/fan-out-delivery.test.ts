@@ -42,7 +42,7 @@ describe('fan-out delivery', () => {
     (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(inbox))).length;
 
   it('sends one email when the same FTA message is delivered again to the notifier', async () => {
-    expect(await emailsTo()).toBe(8);
+    expect(await emailsTo()).toBe(9); // 8 in-absentia orders + 1 no-show adjournment
     const fta = run.ftas[0];
     const message = {
       type: 'FTA_RECORDED',
@@ -62,7 +62,7 @@ describe('fan-out delivery', () => {
       await sqs.send(new SendMessageCommand({ QueueUrl: run.pipeline.resources.queues.orrNotices.url, MessageBody: JSON.stringify(message) }));
     }
     await run.pipeline.drain();
-    expect(await emailsTo()).toBe(8);
+    expect(await emailsTo()).toBe(9); // 8 in-absentia orders + 1 no-show adjournment
   });
 
   it('moves a poison message to the DLQ after maxReceiveCount attempts, and nothing else', async () => {
@@ -75,6 +75,6 @@ describe('fan-out delivery', () => {
     expect(Number(dlq.Attributes?.ApproximateNumberOfMessages)).toBe(1);
     expect(FTA_QUEUES.orrNotices.maxReceiveCount).toBeGreaterThan(1);
     expect(await run.pipeline.deadLetterCounts()).toEqual({ orrNotices: 1, ntaSchedule: 0 });
-    expect(await emailsTo()).toBe(8);
+    expect(await emailsTo()).toBe(9); // 8 in-absentia orders + 1 no-show adjournment
   });
 });

@@ -49,9 +49,9 @@ describe('the whole pipeline on the local AWS stack', () => {
   });
 
   it('records the in-absentia orders of UC cases, and only those, as open FTAs', () => {
-    expect(first.summary.total.ftas).toEqual({ new: 8, repeated: 0, rescinded: 0 });
-    expect(first.ftas).toHaveLength(8);
-    for (const fta of first.ftas) {
+    expect(first.summary.total.ftas).toEqual({ new: 9, repeated: 0, rescinded: 0 });
+    expect(first.ftas).toHaveLength(9);
+    for (const fta of first.ftas.filter((f) => f.kind === 'IN_ABSENTIA_ORDER')) {
       expect(fta).toMatchObject({ kind: 'IN_ABSENTIA_ORDER', status: 'OPEN', scheduleId: null, aNumber: null });
       expect(fta.ftaId).toBe(`IA-${fta.proceedingId}`);
     }
@@ -60,10 +60,17 @@ describe('the whole pipeline on the local AWS stack', () => {
     expect(ids.has('9431211')).toBe(false);
   });
 
+  it('records the ADJ_RSN 11 no-show of a UC case as a NO_SHOW_ADJOURNMENT FTA', () => {
+    const noShows = first.ftas.filter((f) => f.kind === 'NO_SHOW_ADJOURNMENT');
+    expect(noShows).toHaveLength(1);
+    expect(noShows[0]?.ftaId).toBe(`NS-${noShows[0]?.scheduleId}`);
+    expect(noShows[0]?.status).toBe('OPEN');
+  });
+
   it('emails the ORR inbox once per new FTA, with the case, court and reference', async () => {
-    expect(first.emails).toHaveLength(8);
+    expect(first.emails).toHaveLength(9);
     const files = await readdir(join(outDir, 'emails'));
-    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(8);
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(9);
     const houston = first.ftas.find((f) => f.aor === 'HOU');
     expect(houston).toBeDefined();
     const raw = first.emails.find((e) => e.subject.includes(`ref ${houston?.ftaId}`));
@@ -81,9 +88,9 @@ describe('the whole pipeline on the local AWS stack', () => {
   });
 
   it('opens one address re-verification task per FTA and publishes metrics from the store', () => {
-    expect(first.summary.ntaTasksScheduled).toBe(8);
+    expect(first.summary.ntaTasksScheduled).toBe(9);
     const open = first.metrics.find((m) => m.name === 'FtasOpen' && m.aor === undefined);
-    expect(open?.value).toBe(8);
+    expect(open?.value).toBe(9);
     expect(first.summary.metricsPublished).toBe(first.metrics.length);
     expect(first.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0 });
   });
@@ -91,7 +98,7 @@ describe('the whole pipeline on the local AWS stack', () => {
   it('writes summary.json and ftas.jsonl as the spec lays them out', async () => {
     const summary = JSON.parse(await readFile(join(outDir, 'summary.json'), 'utf8'));
     expect(summary.total.tables.B_TblProceeding.rejectedByReason).toEqual({ ROW_EXTRA_FIELDS: 1 });
-    expect(summary.emailsSent).toBe(8);
+    expect(summary.emailsSent).toBe(9);
     const lines = (await readFile(join(outDir, 'ftas.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(Object.keys(lines[0]).sort()).toEqual(
       ['aNumber', 'aor', 'caseId', 'date', 'ftaId', 'kind', 'proceedingId', 'scheduleId', 'status'].sort(),
@@ -100,10 +107,10 @@ describe('the whole pipeline on the local AWS stack', () => {
 
   it('sends no second email and records nothing new when the same drop lands again', async () => {
     const again = await run(tempDir('out2'));
-    expect(again.summary.total.ftas).toEqual({ new: 0, repeated: 8, rescinded: 0 });
+    expect(again.summary.total.ftas).toEqual({ new: 0, repeated: 9, rescinded: 0 });
     expect(again.emails).toHaveLength(0);
     expect(again.summary.ntaTasksScheduled).toBe(0);
-    expect(again.ftas).toHaveLength(8);
+    expect(again.ftas).toHaveLength(9);
   });
 
   it('keeps names, A-numbers and addresses out of the function logs', () => {

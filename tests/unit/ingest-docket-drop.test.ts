@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
+import { fixedClock, memoryQuarantine, memoryCaseStore, memoryDocketSource, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 
 const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\tDATCREATEDON\tDATMODIFIEDON\r\n';
 const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n';
@@ -16,7 +16,7 @@ describe('ingestDocketDrop', () => {
       tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n2\t200\t20\t6\t\t\r\n3\t300\t30\t3\t\t\r\n`,
       B_TblProceeding: PROC + proc('10', '100', 'Y') + proc('20', '200', 'Y') + proc('30', '300', 'N') + proc('31', '300', ' y '),
     });
-    const report = await ingestDocketDrop(drop, { source, store, publisher, clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    const report = await ingestDocketDrop(drop, { source, store, publisher, quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
     expect(report.ftas).toEqual({ new: 2, repeated: 0, rescinded: 0 });
     expect(publisher.sent.map((m) => m.ftaId).sort()).toEqual(['IA-10', 'IA-31']);
     expect(report.ftasPublished).toBe(2);
@@ -28,7 +28,7 @@ describe('ingestDocketDrop', () => {
     const store = memoryCaseStore();
     store.ucCases.add('500');
     const source = memoryDocketSource({ B_TblProceeding: PROC + proc('50', '500', 'Y') });
-    const report = await ingestDocketDrop(drop, { source, store, publisher: memoryPublisher(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    const report = await ingestDocketDrop(drop, { source, store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
     expect(report.ftas.new).toBe(1);
   });
 
@@ -36,7 +36,7 @@ describe('ingestDocketDrop', () => {
     const store = memoryCaseStore();
     const publisher = memoryPublisher();
     const source = memoryDocketSource({ tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n`, B_TblProceeding: PROC + proc('10', '100', 'Y') });
-    const deps = { source, store, publisher, clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
+    const deps = { source, store, publisher, quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
     await ingestDocketDrop(drop, deps);
     const again = await ingestDocketDrop(drop, deps);
     expect(again.ftas).toEqual({ new: 0, repeated: 1, rescinded: 0 });
@@ -48,7 +48,7 @@ describe('ingestDocketDrop', () => {
     const failIds = new Set(['IA-10']);
     const publisher = memoryPublisher({ failIds });
     const source = memoryDocketSource({ tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n`, B_TblProceeding: PROC + proc('10', '100', 'Y') });
-    const deps = { source, store, publisher, clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
+    const deps = { source, store, publisher, quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
     await expect(ingestDocketDrop(drop, deps)).rejects.toMatchObject({ code: 'FTA_PUBLISH_FAILED' });
     expect(store.ftas.get('IA-10')?.published).toBe(false);
     failIds.clear();
@@ -63,13 +63,13 @@ describe('ingestDocketDrop', () => {
     const source = memoryDocketSource({
       B_TblProceeding: `${PROC}60\t600\t\tHOU\tRMV\tX\tY\t\t\r\n`,
     });
-    const report = await ingestDocketDrop(drop, { source, store, publisher: memoryPublisher(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    const report = await ingestDocketDrop(drop, { source, store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
     expect(report.tables.B_TblProceeding).toEqual({ read: 1, accepted: 0, rejected: 1, rejectedByReason: { FTA_DATE_MISSING: 1 } });
   });
 
   it('reports a table whose header lacks needed columns', async () => {
     const source = memoryDocketSource({ B_TblProceeding: 'IDNPROCEEDING\tIDNCASE\r\n1\t2\r\n' });
-    const report = await ingestDocketDrop(drop, { source, store: memoryCaseStore(), publisher: memoryPublisher(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    const report = await ingestDocketDrop(drop, { source, store: memoryCaseStore(), publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
     expect(report.tables.B_TblProceeding?.tableRejection?.reason).toBe('HEADER_MISSING_COLUMNS');
   });
 });
