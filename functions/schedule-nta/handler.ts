@@ -7,12 +7,15 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
+import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
 import { openReverificationTask } from '../../shared/use-cases/open-reverification-task';
+import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 
 const config = loadConfig('scheduleNta');
 const { logger } = createObservability('schedule-nta');
 const clients = createAwsClients();
 const deps = {
+  ...ntaPlanDeps(config, clients, logger),
   tasks: createDynamoTaskStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
   clock: systemClock,
   dueBusinessDays: config[ENV.reverifyDueBusinessDays],
@@ -22,14 +25,18 @@ const deps = {
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
- * Each FTA opens one address re-verification task; a redelivery opens nothing more. A
+ * Each FTA opens one address re-verification task; a redelivery opens nothing more. If a
+ * roster UC is linked to the case, it gets its prior-FTA flag and its AOR's NTA plan is
+ * re-planned when it leaves the backlog. A
  * rescission leaves the task open for now: the field office closes it when the address is
  * verified (re-planning on rescission belongs to the NTA scheduler's roadmap).
  */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   const message = FtaEventMessage.parse(JSON.parse(record.body));
-  if (message.type === 'FTA_RECORDED') await openReverificationTask(message, deps);
-  else logger.info('rescission received; task left open', { ftaId: message.ftaId });
+  if (message.type === 'FTA_RECORDED') {
+    await openReverificationTask(message, deps);
+    await followFtaOnRoster(message, deps);
+  } else logger.info('rescission received; task left open', { ftaId: message.ftaId });
 };
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

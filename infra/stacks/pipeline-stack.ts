@@ -6,6 +6,7 @@ import { DocketIngest } from '../constructs/docket-ingest';
 import { NtaScheduler } from '../constructs/nta-scheduler';
 import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
+import { RosterIngest } from '../constructs/roster-ingest';
 import type { DocketWatchData } from './data-stack';
 
 export interface PipelineStackProps extends StackProps {
@@ -28,6 +29,7 @@ export class PipelineStack extends Stack {
   readonly notifier: OrrNotifier;
   readonly scheduler: NtaScheduler;
   readonly metrics: ProgramMetrics;
+  readonly roster: RosterIngest;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -53,8 +55,14 @@ export class PipelineStack extends Stack {
     });
     this.scheduler = new NtaScheduler(this, 'NtaScheduler', {
       casesTable: data.casesTable,
+      dropBucket: data.dropBucket,
       queue: data.queues.ntaSchedule,
       alarmTopic: this.alarmTopic,
+    });
+    this.roster = new RosterIngest(this, 'RosterIngest', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      notificationBucket: this.ingest.notificationBucket,
     });
     this.metrics = new ProgramMetrics(this, 'ProgramMetrics', { casesTable: data.casesTable });
   }

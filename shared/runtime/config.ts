@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AORS } from '../domain/aor';
+import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
 import { ENV } from './resources';
 
 /**
@@ -6,6 +8,29 @@ import { ENV } from './resources';
  * or malformed variable fails the cold start with every problem named at once.
  */
 const emailAddress = z.string().email();
+
+/** The NTA plan's settings (issue 5): capacity, priority order, work-list horizon. */
+const ntaPlan = {
+  [ENV.ntaSlotsPerDay]: z.coerce.number().int().min(0).max(10_000).default(20),
+  [ENV.ntaSlotsByAor]: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(AORS), z.number().int().min(0).max(10_000))),
+  [ENV.ntaPriorityOrder]: z
+    .string()
+    .default(DEFAULT_PRIORITY.join(','))
+    .transform((s) => s.split(',').map((k) => k.trim()).filter((k) => k !== ''))
+    .pipe(z.array(z.enum(PRIORITY_KEYS))),
+  [ENV.ntaWorkListDays]: z.coerce.number().int().min(1).max(60).default(10),
+};
 
 const schemas = {
   ingestDocket: z.object({
@@ -23,6 +48,18 @@ const schemas = {
   scheduleNta: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.reverifyDueBusinessDays]: z.coerce.number().int().min(1).max(60).default(10),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
+  }),
+  ingestRoster: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
+  }),
+  planNta: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
   }),
   computeMetrics: z.object({
     [ENV.casesTable]: z.string().min(3),
