@@ -11,7 +11,8 @@ import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, type FtaQueueName } from '../../shared/runtime/resources';
+import type { RosterReport } from '../../shared/ports/roster-store';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalResources } from './provision';
@@ -20,11 +21,14 @@ export interface LocalPipelineOptions {
   readonly orrInbox: string;
   readonly mailFrom: string;
   readonly reverifyDueBusinessDays?: number;
+  /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
+  readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
+type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type MetricsHandler = (event: ScheduledEvent, context: Context) => Promise<readonly MetricPoint[]>;
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
@@ -39,6 +43,7 @@ const ASYNC_ATTEMPTS = 3;
  */
 export class LocalPipeline {
   readonly ingestReports: DropReport[] = [];
+  readonly rosterReports: RosterReport[] = [];
   readonly ingestFailures: { key: string; error: string }[] = [];
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
@@ -51,7 +56,12 @@ export class LocalPipeline {
   private constructor(
     private readonly emulators: Emulators,
     readonly resources: LocalResources,
-    private readonly handlers: { ingest: IngestHandler; sqs: Record<FtaQueueName, SqsHandler>; metrics: MetricsHandler },
+    private readonly handlers: {
+      ingest: IngestHandler;
+      roster: RosterHandler;
+      sqs: Record<FtaQueueName, SqsHandler>;
+      metrics: MetricsHandler;
+    },
     private readonly progress: (line: string) => void,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
@@ -61,17 +71,19 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, notify, schedule, metrics] = await Promise.all([
+    const [ingest, notify, schedule, metrics, roster] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/notify-orr/handler'),
       import('../../functions/schedule-nta/handler'),
       import('../../functions/compute-metrics/handler'),
+      import('../../functions/ingest-roster/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
       resources,
       {
         ingest: ingest.handler,
+        roster: roster.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
         metrics: metrics.handler,
       },
@@ -94,6 +106,11 @@ export class LocalPipeline {
     }
     if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)));
     else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0));
+  }
+
+  /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
+  async uploadRoster(file: string, rosterId: string): Promise<void> {
+    await this.putObject(`${ROSTER_DROPS.prefix}${rosterId}/roster.csv`, await readFile(file));
   }
 
   async putObject(key: string, body: Buffer): Promise<void> {
@@ -141,6 +158,19 @@ export class LocalPipeline {
 
   private onS3Event(raw: S3Event): void {
     const event = encodeS3EventKeys(raw);
+    // The roster notification: prefix rosters/, suffix .csv.
+    const rosters = event.Records.filter((r) => {
+      const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+      return (
+        r.eventName.startsWith('ObjectCreated:') &&
+        r.s3.bucket.name === this.resources.dropBucket &&
+        key.startsWith(ROSTER_DROPS.prefix) &&
+        key.endsWith(ROSTER_DROPS.suffix)
+      );
+    });
+    if (rosters.length > 0) {
+      this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
+    }
     // The bucket notification filters of the deployed stack: prefix and one suffix each.
     const records = event.Records.filter(
       (r) =>
@@ -169,6 +199,29 @@ export class LocalPipeline {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         this.progress(`ingest: attempt ${attempt} failed: ${message}`);
+        if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  private async invokeRoster(event: S3Event): Promise<void> {
+    const fn = FUNCTIONS.ingestRoster;
+    const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
+    this.progress(`ingest-roster: ${key} landed, ingesting the roster`);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      this.active += 1;
+      try {
+        const reports = await this.handlers.roster(event, lambdaContext('ingest-roster', fn.timeoutSeconds, fn.memoryMb));
+        this.rosterReports.push(...reports);
+        for (const r of reports) {
+          this.progress(`ingest-roster: roster ${r.rosterId}: ${r.rows.accepted} accepted, ${r.rows.rejected} rejected, ${r.ucs.BACKLOG} in the NTA backlog`);
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.progress(`ingest-roster: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
         this.active -= 1;
@@ -269,5 +322,6 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
+    ...options.planEnvironment,
   };
 }

@@ -1,5 +1,8 @@
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import type { DropReport } from '../../shared/domain/drop-report';
@@ -16,11 +19,15 @@ import {
   type RunSummary,
 } from './outputs';
 import { LocalPipeline } from './pipeline';
-import { provisionLocalResources } from './provision';
+import { localClientConfig, provisionLocalResources } from './provision';
 
 export interface LocalRunOptions {
   /** Drop folders, processed in this order. */
   readonly drops: readonly string[];
+  /** A UC roster CSV, put in the bucket (rosters/<name>/roster.csv) before the drops. */
+  readonly roster?: string;
+  /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...). */
+  readonly planEnvironment?: Record<string, string>;
   readonly outDir: string;
   readonly orrInbox: string;
   readonly mailFrom: string;
@@ -54,11 +61,21 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     orrInbox: options.orrInbox,
     mailFrom: options.mailFrom,
     onProgress: progress,
+    planEnvironment: options.planEnvironment,
   });
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
   const tasksBefore = sumValues((await state.readProgramState()).tasksOpenByAor);
   const emailsBefore = new Set((await fetchReceivedEmails(emulators.endpoints.ses)).map((e) => e.messageId));
+
+  if (options.roster !== undefined) {
+    const file = resolve(options.roster);
+    if (!(await stat(file)).isFile()) throw new Error(`--roster ${options.roster}: not a file`);
+    const rosterId = basename(file).replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    progress(`roster ${rosterId}: uploading ${file} to s3://${resources.dropBucket}/rosters/${rosterId}/roster.csv`);
+    await pipeline.uploadRoster(file, rosterId);
+    await pipeline.drain();
+  }
 
   const drops: (DropReport & { source: string })[] = [];
   for (const folder of options.drops) {
@@ -89,10 +106,53 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     deadLetters: await pipeline.deadLetterCounts(),
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
+    rosters: pipeline.rosterReports,
+    ntaPlan: await collectPlan(emulators, resources.dropBucket, resources.casesTable, options.outDir),
+    reverificationTasksOpen: tasksAfter,
   });
   await writeOutputs(options.outDir, summary, ftas, emails);
   clients.dynamo.destroy();
   return { summary, ftas, emails, metrics, pipeline };
+}
+
+/**
+ * The plan aggregates, and the work lists and quarantine files of the bucket copied under
+ * out/ (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
+ */
+async function collectPlan(emulators: Emulators, bucket: string, casesTable: string, outDir: string): Promise<NonNullable<RunSummary['ntaPlan']>> {
+  const clients = createAwsClients();
+  const byAor = await createDynamoRosterStore({ client: clients.dynamo, tableName: casesTable }).readPlanSummaries();
+  const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
+  const copy = async (prefix: string): Promise<string[]> => {
+    await rm(join(outDir, prefix), { recursive: true, force: true });
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    for (const key of keys) {
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString('utf8');
+      await mkdir(dirname(join(outDir, key)), { recursive: true });
+      await writeFile(join(outDir, key), body ?? '');
+    }
+    return keys.sort();
+  };
+  try {
+    const workListFiles = await copy(ROSTER_DROPS.workListPrefix);
+    const quarantineFiles = await copy(ROSTER_DROPS.quarantinePrefix);
+    return {
+      byAor: byAor.sort((a, b) => a.aor.localeCompare(b.aor)),
+      backlog: byAor.reduce((n, a) => n + a.backlog, 0),
+      unscheduled: byAor.reduce((n, a) => n + a.unscheduled, 0),
+      workListFiles,
+      quarantineFiles,
+    };
+  } finally {
+    s3.destroy();
+    clients.dynamo.destroy();
+  }
 }
 
 function sumValues(map: ReadonlyMap<string, number>): number {
