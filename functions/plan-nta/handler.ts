@@ -5,16 +5,28 @@ import { loadConfig } from '../../shared/runtime/config';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
+import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { ENV } from '../../shared/runtime/resources';
 
 const config = loadConfig('planNta');
 const { logger } = createObservability('plan-nta');
-const deps = ntaPlanDeps(config, createAwsClients(), logger);
+const clients = createAwsClients();
+const deps = {
+  ...ntaPlanDeps(config, clients, logger),
+  tasks: createDynamoTaskStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
+};
 
 /**
  * Each business morning (and after a capacity change: invoke it by hand), re-plan every
- * AOR from the next business day and write the coming days' work lists.
+ * AOR from the next business day and write the coming days' work lists, then list the
+ * overdue address re-verification tasks per AOR.
  */
-export const handler = async (_event: ScheduledEvent, context: Context): Promise<ReplanOutcome[]> => {
+export const handler = async (
+  _event: ScheduledEvent,
+  context: Context,
+): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number> }> => {
   logger.addContext(context);
-  return replanNtaBacklog(AORS, deps);
+  const plans = await replanNtaBacklog(AORS, deps);
+  return { plans, overdueTasks: await reportOverdueTasks(deps) };
 };

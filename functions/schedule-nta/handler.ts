@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { FollowUpMessage } from '../../shared/messages/follow-up';
 import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
@@ -9,6 +10,7 @@ import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
 import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
 import { openReverificationTask } from '../../shared/use-cases/open-reverification-task';
+import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 
 const config = loadConfig('scheduleNta');
@@ -27,12 +29,19 @@ const processor = new BatchProcessor(EventType.SQS);
 /**
  * Each FTA opens one address re-verification task; a redelivery opens nothing more. If a
  * roster UC is linked to the case, it gets its prior-FTA flag and its AOR's NTA plan is
- * re-planned when it leaves the backlog. A
+ * re-planned when it leaves the backlog. A follow-up message (ADDRESS_VERIFIED, I830_FILED)
+ * closes the case's open tasks. A
  * rescission leaves the task open for now: the field office closes it when the address is
  * verified (re-planning on rescission belongs to the NTA scheduler's roadmap).
  */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const message = FtaEventMessage.parse(JSON.parse(record.body));
+  const body: unknown = JSON.parse(record.body);
+  const followUp = FollowUpMessage.safeParse(body);
+  if (followUp.success) {
+    await recordFollowUp(followUp.data, deps);
+    return;
+  }
+  const message = FtaEventMessage.parse(body);
   if (message.type === 'FTA_RECORDED') {
     await openReverificationTask(message, deps);
     await followFtaOnRoster(message, deps);

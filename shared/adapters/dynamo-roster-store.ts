@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { AddressEntry, AddressSource } from '../domain/address-history';
 import { isAor, type Aor } from '../domain/aor';
 import type { PlannedUc } from '../domain/nta-plan';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
@@ -315,6 +316,68 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
         new PutCommand({
           TableName: tableName,
           Item: { pk: `ROSTER#${report.rosterId}`, sk: `REPORT#${report.startedAt}`, rosterId: report.rosterId, report },
+        }),
+      );
+    },
+
+    async recordAddress(caseId, entry) {
+      const link = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':r': 'ROSTER#' },
+          ConsistentRead: true,
+        }),
+      );
+      const aNumber = link.Items?.[0]?.aNumber as string | undefined;
+      const partitions = [`CASE#${caseId}`, ...(aNumber ? [`UC#${aNumber}`] : [])];
+      for (const pk of partitions) {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              pk,
+              sk: `ADDR#${entry.asOf}#${entry.source}`,
+              type: 'ADDRESS',
+              source: entry.source,
+              asOf: entry.asOf,
+              street: entry.street,
+              city: entry.city,
+              state: entry.state,
+              zip: entry.zip,
+            },
+          }),
+        );
+      }
+      const history = new Map<string, AddressEntry>();
+      for (const pk of partitions) {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+            ExpressionAttributeValues: { ':pk': pk, ':a': 'ADDR#' },
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          history.set(String(item.sk), {
+            source: item.source as AddressSource,
+            asOf: String(item.asOf),
+            street: (item.street as string | null | undefined) ?? null,
+            city: (item.city as string | null | undefined) ?? null,
+            state: (item.state as string | null | undefined) ?? null,
+            zip: (item.zip as string | null | undefined) ?? null,
+          });
+        }
+      }
+      return [...history.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+    },
+
+    async flagAddressDisagreements(caseId, pairs, at) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `CASE#${caseId}`, sk: 'ADDRFLAG', type: 'ADDRESS_FLAG', disagree: pairs.length > 0, pairs: pairs.map((p) => p.join('|')), at },
         }),
       );
     },

@@ -1,3 +1,4 @@
+import type { AddressEntry, AddressSource } from '../domain/address-history';
 import type { Aor } from '../domain/aor';
 import type { BacklogUc, PlannedUc } from '../domain/nta-plan';
 import type { BacklogStatus, RosterUc } from '../domain/roster';
@@ -63,4 +64,11 @@ export interface RosterStore {
   /** Writes the planned date of these UCs and the AOR's plan aggregate. */
   savePlan(changed: readonly PlannedUc[], summary: AorPlanSummary): Promise<void>;
   saveRosterReport(report: RosterReport): Promise<void>;
+  /**
+   * Adds an address to the history of a case (and of the roster UC linked to it) and
+   * returns the whole history, every source, oldest first. Idempotent per source and date.
+   */
+  recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]>;
+  /** Stores which sources disagree for a case (empty: they agree). */
+  flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { createAwsClients, type AwsClients } from '../../shared/runtime/aws-clients';
 import { ENV } from '../../shared/runtime/resources';
 import { connectEmulators, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
@@ -146,9 +147,33 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     expect(csv).not.toContain('202000001');
   });
 
+  it('closes the re-verification task when a verified address arrives, once, and flags disagreeing sources', async () => {
+    const tasks = createDynamoTaskStore({ client: clients.dynamo, tableName: run.pipeline.resources.casesTable });
+    const fta = run.ftas.find((f) => f.caseId === '9431197') ?? run.ftas[0]!;
+    expect(await tasks.listOverdueTasks(fta.aor, '2099-01-01')).toContainEqual(expect.objectContaining({ caseId: fta.caseId }));
+    expect(await tasks.listOverdueTasks(fta.aor, '2000-01-01')).toEqual([]);
+    const before = await tasksOpen();
+    const sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
+    const body = JSON.stringify({
+      type: 'ADDRESS_VERIFIED', version: 1, caseId: fta.caseId, verifiedOn: '2026-11-27',
+      address: { street: '500 Other St', city: 'El Paso', state: 'TX', zip: '79901' },
+    });
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: run.pipeline.resources.queues.ntaSchedule.url, MessageBody: body }));
+      await run.pipeline.drain();
+    }
+    sqs.destroy();
+    expect(await tasksOpen()).toBe(before - 1);
+    expect(await tasks.listOverdueTasks(fta.aor, '2099-01-01')).not.toContainEqual(expect.objectContaining({ caseId: fta.caseId }));
+    const flag = await clients.dynamo.send(
+      new GetCommand({ TableName: run.pipeline.resources.casesTable, Key: { pk: `CASE#${fta.caseId}`, sk: 'ADDRFLAG' } }),
+    );
+    expect(flag.Item?.pairs).toEqual(['ERO_VERIFIED|ORR_SPONSOR']);
+  });
+
   it('keeps names, A-numbers, addresses and birth dates out of the function logs', () => {
     const text = logs.join('\n');
     expect(text).toContain('roster ingested');
-    expect(text).not.toMatch(/Backlog1|Sample|Demo R|20[123]0000\d\d|2009-05-01/);
+    expect(text).not.toMatch(/Backlog1|Sample|Demo R|20[123]0000\d\d|2009-05-01|Other St|El Paso/);
   });
 });
