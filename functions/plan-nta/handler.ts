@@ -6,6 +6,7 @@ import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
+import { reportRosterMatching } from '../../shared/use-cases/report-roster-matching';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { ENV } from '../../shared/runtime/resources';
 
@@ -20,13 +21,14 @@ const deps = {
 /**
  * Each business morning (and after a capacity change: invoke it by hand), re-plan every
  * AOR from the next business day and write the coming days' work lists, then list the
- * overdue address re-verification tasks per AOR.
+ * overdue address re-verification tasks per AOR and report how roster and EOIR cases match.
  */
 export const handler = async (
   _event: ScheduledEvent,
   context: Context,
-): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number> }> => {
+): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number>; matching: Awaited<ReturnType<typeof reportRosterMatching>> }> => {
   logger.addContext(context);
   const plans = await replanNtaBacklog(AORS, deps);
-  return { plans, overdueTasks: await reportOverdueTasks(deps) };
+  const overdueTasks = await reportOverdueTasks(deps);
+  return { plans, overdueTasks, matching: await reportRosterMatching(deps) };
 };

@@ -50,6 +50,7 @@ export class NtaScheduler extends Construct {
     this.planFunction = new PipelineFunction(this, 'PlanFunction', { name: 'planNta', environment });
     props.casesTable.grantReadWriteData(this.planFunction);
     props.dropBucket.grantPut(this.planFunction, `${ROSTER_DROPS.workListPrefix}*`);
+    props.dropBucket.grantPut(this.planFunction, `${ROSTER_DROPS.reportPrefix}*`);
     this.rules = Object.entries(NTA_PLAN_SCHEDULES).map(
       ([name, expression]) =>
         new Rule(this, `${name}PlanSchedule`, {

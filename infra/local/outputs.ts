@@ -27,6 +27,10 @@ export interface RunSummary {
     readonly unscheduled: number;
     readonly workListFiles: readonly string[];
     readonly quarantineFiles: readonly string[];
+    /** Open re-verification tasks past their due date, per AOR (NONE: no AOR known). */
+    readonly overdueTasks: Record<string, number>;
+    /** Roster UCs matched to EOIR UC cases; lists in out/reports/roster-matching/. */
+    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
   };
   /** Re-verification tasks open in the store after the run, all runs included. */
   readonly reverificationTasksOpen?: number;

@@ -29,6 +29,11 @@ export interface LocalPipelineOptions {
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
+type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
+export interface PlanRun {
+  readonly overdueTasks: Record<string, number>;
+  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+}
 type MetricsHandler = (event: ScheduledEvent, context: Context) => Promise<readonly MetricPoint[]>;
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
@@ -59,6 +64,7 @@ export class LocalPipeline {
     private readonly handlers: {
       ingest: IngestHandler;
       roster: RosterHandler;
+      plan: PlanHandler;
       sqs: Record<FtaQueueName, SqsHandler>;
       metrics: MetricsHandler;
     },
@@ -71,12 +77,13 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, notify, schedule, metrics, roster] = await Promise.all([
+    const [ingest, notify, schedule, metrics, roster, plan] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/notify-orr/handler'),
       import('../../functions/schedule-nta/handler'),
       import('../../functions/compute-metrics/handler'),
       import('../../functions/ingest-roster/handler'),
+      import('../../functions/plan-nta/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
@@ -84,6 +91,7 @@ export class LocalPipeline {
       {
         ingest: ingest.handler,
         roster: roster.handler,
+        plan: plan.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
         metrics: metrics.handler,
       },
@@ -137,6 +145,12 @@ export class LocalPipeline {
       scheduledEvent(`compute-metrics-${Object.keys(METRICS_SCHEDULES)[0]}`),
       lambdaContext('compute-metrics', fn.timeoutSeconds, fn.memoryMb),
     );
+  }
+
+  /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */
+  async runScheduledPlan(): Promise<PlanRun> {
+    const fn = FUNCTIONS.planNta;
+    return this.handlers.plan(scheduledEvent('plan-nta-weekdays'), lambdaContext('plan-nta', fn.timeoutSeconds, fn.memoryMb));
   }
 
   /** Messages that ended in each DLQ. */

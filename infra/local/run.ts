@@ -90,6 +90,8 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   }
   await pipeline.drain();
 
+  progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
+  const planRun = await pipeline.runScheduledPlan();
   progress('metrics: running the scheduled metrics function once');
   const metrics = await pipeline.runScheduledMetrics();
   const tasksAfter = sumValues((await state.readProgramState()).tasksOpenByAor);
@@ -107,7 +109,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
     rosters: pipeline.rosterReports,
-    ntaPlan: await collectPlan(emulators, resources.dropBucket, resources.casesTable, options.outDir),
+    ntaPlan: { ...(await collectPlan(emulators, resources.dropBucket, resources.casesTable, options.outDir)), ...planRun },
     reverificationTasksOpen: tasksAfter,
   });
   await writeOutputs(options.outDir, summary, ftas, emails);
@@ -119,7 +121,12 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
  * The plan aggregates, and the work lists and quarantine files of the bucket copied under
  * out/ (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
  */
-async function collectPlan(emulators: Emulators, bucket: string, casesTable: string, outDir: string): Promise<NonNullable<RunSummary['ntaPlan']>> {
+async function collectPlan(
+  emulators: Emulators,
+  bucket: string,
+  casesTable: string,
+  outDir: string,
+): Promise<Omit<NonNullable<RunSummary['ntaPlan']>, 'overdueTasks' | 'matching'>> {
   const clients = createAwsClients();
   const byAor = await createDynamoRosterStore({ client: clients.dynamo, tableName: casesTable }).readPlanSummaries();
   const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
@@ -142,6 +149,7 @@ async function collectPlan(emulators: Emulators, bucket: string, casesTable: str
   try {
     const workListFiles = await copy(ROSTER_DROPS.workListPrefix);
     const quarantineFiles = await copy(ROSTER_DROPS.quarantinePrefix);
+    await copy(ROSTER_DROPS.reportPrefix);
     return {
       byAor: byAor.sort((a, b) => a.aor.localeCompare(b.aor)),
       backlog: byAor.reduce((n, a) => n + a.backlog, 0),

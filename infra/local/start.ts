@@ -159,6 +159,8 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   if (summary.ntaPlan !== undefined && summary.ntaPlan.byAor.length > 0) {
     const p = summary.ntaPlan;
     lines.push(`NTA backlog: ${p.backlog} UC(s) planned over ${p.byAor.length} AOR(s)${p.unscheduled ? `, ${p.unscheduled} UNSCHEDULED (no capacity)` : ''}; work lists written: ${p.workListFiles.length}`);
+    const m = p.matching;
+    lines.push(`Roster matching: ${m.matched} UC case(s) matched; juvenile cases without roster UC ${m.casesWithoutRosterUc}; roster UCs without EOIR case ${m.rosterUcsWithoutCase}`);
     for (const a of p.byAor) {
       lines.push(`  ${a.aor}  backlog ${String(a.backlog).padStart(6)}  next 30 days ${String(a.plannedNext30Days).padStart(6)}  first ${a.firstDate ?? '-'}  last ${a.lastDate ?? '-'}`);
     }

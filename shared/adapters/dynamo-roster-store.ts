@@ -3,12 +3,14 @@ import {
   DeleteCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressEntry, AddressSource } from '../domain/address-history';
 import { isAor, type Aor } from '../domain/aor';
 import type { PlannedUc } from '../domain/nta-plan';
+import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
 import type { AorPlanSummary, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
@@ -371,6 +373,40 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
         }
       }
       return [...history.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+    },
+
+    async readMatchingInputs() {
+      const marks: UcCaseMark[] = [];
+      const roster: RosterUcRef[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'sk = :uc OR sk = :roster',
+            ExpressionAttributeValues: { ':uc': 'UC', ':roster': 'ROSTER' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          if (item.sk === 'UC') {
+            marks.push({ caseId: String(item.caseId), basis: String(item.basis), aNumber: (item.aNumber as string | undefined) ?? null });
+          } else {
+            roster.push({
+              aNumber: String(item.aNumber),
+              aor: String(item.aor),
+              eoirCaseId: (item.eoirCaseId as string | null | undefined) ?? (item.ftaCaseId as string | undefined) ?? null,
+              status: String(item.status),
+            });
+          }
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return { marks, roster };
+    },
+
+    async saveMatchCounts(counts) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'AGG#MATCH', sk: 'LAST', type: 'MATCH_AGG', ...counts } }));
     },
 
     async flagAddressDisagreements(caseId, pairs, at) {

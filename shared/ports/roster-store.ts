@@ -1,5 +1,6 @@
 import type { AddressEntry, AddressSource } from '../domain/address-history';
 import type { Aor } from '../domain/aor';
+import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import type { BacklogUc, PlannedUc } from '../domain/nta-plan';
 import type { BacklogStatus, RosterUc } from '../domain/roster';
 import type { TableCounts } from '../domain/drop-report';
@@ -69,6 +70,10 @@ export interface RosterStore {
    * returns the whole history, every source, oldest first. Idempotent per source and date.
    */
   recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]>;
+  /** Every UC case mark and roster UC, for the matching report (a full read: daily job only). */
+  readMatchingInputs(): Promise<{ marks: UcCaseMark[]; roster: RosterUcRef[] }>;
+  /** Stores the matching counts for the dashboard (AGG#MATCH). */
+  saveMatchCounts(counts: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; at: string }): Promise<void>;
   /** Stores which sources disagree for a case (empty: they agree). */
   flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void>;
 }

@@ -157,6 +157,7 @@ export const ROSTER_DROPS = {
   suffix: '.csv',
   workListPrefix: 'worklists/',
   quarantinePrefix: 'quarantine/',
+  reportPrefix: 'reports/',
 } as const;
 
 /** EventBridge schedule of the daily NTA re-plan (10:00 UTC, before field offices open). */

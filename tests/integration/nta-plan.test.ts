@@ -81,15 +81,22 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     expect(plan.unscheduled).toBe(1); // CHI has no capacity: listed, not dropped
     const hou = plan.byAor.find((a) => a.aor === 'HOU')!;
     expect(hou.backlog).toBe(3);
-    const houLists = plan.workListFiles.filter((f) => f.startsWith('worklists/HOU/'));
+    const houLists = plan.workListFiles.filter((f) => /^worklists\/HOU\/\d{4}-\d{2}-\d{2}\.csv$/.test(f));
     expect(houLists).toHaveLength(2); // 3 UCs, 2 slots a day
     const first = (await readFile(join(outDir, houLists[0]!), 'utf8')).trim().split('\r\n');
     expect(first[0]).toMatch(/^PLANNED_DATE,AOR,RANK,A_NUMBER,LAST_NAME,FIRST_NAME,/);
     // Longest since ORR release first; the sponsor name with a comma stays one field.
     expect(first[1]).toContain(',HOU,1,202000001,Sample,Backlog1,');
     expect(first[1]).toContain('"Sample, Ana"');
-    expect(plan.workListFiles.some((f) => f.startsWith('worklists/CHI/'))).toBe(false);
+    expect(plan.workListFiles.some((f) => /^worklists\/CHI\/\d{4}/.test(f))).toBe(false);
     expect((await store().loadBacklog('CHI'))[0]?.plannedDate ?? null).toBeNull();
+  });
+
+  it('matches roster UCs to the EOIR UC cases and lists the roster UCs DOJ has no case for', async () => {
+    expect(run.summary.ntaPlan?.matching).toEqual({ matched: 11, casesWithoutRosterUc: 0, rosterUcsWithoutCase: 10 });
+    const list = await readFile(join(outDir, 'reports/roster-matching/roster-ucs-without-eoir-case.csv'), 'utf8');
+    expect(list.trim().split('\r\n')).toHaveLength(11);
+    expect(run.summary.ntaPlan?.overdueTasks.HOU).toBe(0);
   });
 
   it('marks the EOIR cases the roster names as UC cases and opens one task per FTA', async () => {

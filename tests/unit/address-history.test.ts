@@ -28,3 +28,26 @@ describe('address history across sources', () => {
     ]);
   });
 });
+
+describe('matching roster UCs to EOIR cases', () => {
+  it('matches by A-number, else by EOIR case id, and lists what matches nothing', async () => {
+    const { matchRosterToCases } = await import('../../shared/domain/roster-matching');
+    const r = matchRosterToCases(
+      [
+        { caseId: '1', basis: 'JUVENILE_HISTORY', aNumber: '200000001' },
+        { caseId: '2', basis: 'CASE_PRIORITY', aNumber: null },
+        { caseId: '3', basis: 'JUVENILE_HISTORY', aNumber: null },
+        { caseId: '4', basis: 'ROSTER', aNumber: null },
+      ],
+      [
+        { aNumber: '200000001', aor: 'HOU', eoirCaseId: null, status: 'BACKLOG' },
+        { aNumber: '200000002', aor: 'HOU', eoirCaseId: '2', status: 'EOIR_CASE' },
+        { aNumber: '200000004', aor: 'NYC', eoirCaseId: '4', status: 'EOIR_CASE' },
+        { aNumber: '200000005', aor: 'NYC', eoirCaseId: null, status: 'BACKLOG' },
+      ],
+    );
+    expect(r.matched).toBe(2);
+    expect(r.casesWithoutRosterUc.map((c) => c.caseId)).toEqual(['3']);
+    expect(r.rosterUcsWithoutCase.map((u) => u.aNumber)).toEqual(['200000004', '200000005']);
+  });
+});
