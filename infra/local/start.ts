@@ -158,10 +158,13 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   lines.push(`Emails to ORR: ${summary.emailsSent}   Re-verification tasks opened: ${summary.ntaTasksScheduled}   Metrics published: ${summary.metricsPublished}`);
   if (summary.ntaPlan !== undefined && summary.ntaPlan.byAor.length > 0) {
     const p = summary.ntaPlan;
-    lines.push(`NTA backlog: ${p.backlog} UC(s) planned over ${p.byAor.length} AOR(s)${p.unscheduled ? `, ${p.unscheduled} UNSCHEDULED (no capacity)` : ''}; work lists written: ${p.workListFiles.length}`);
+    const withBacklog = p.byAor.filter((a) => a.backlog > 0);
+    const dayLists = p.workListFiles.filter((f) => /\/\d{4}-\d{2}-\d{2}\.csv$/.test(f)).length;
+    const overdue = Object.values(p.overdueTasks).reduce((a, b) => a + b, 0);
+    lines.push(`NTA backlog: ${p.backlog} UC(s) in ${withBacklog.length} AOR(s)${p.unscheduled ? `, ${p.unscheduled} UNSCHEDULED (no capacity)` : ''}; daily work lists written: ${dayLists}; re-verification tasks overdue: ${overdue}`);
     const m = p.matching;
     lines.push(`Roster matching: ${m.matched} UC case(s) matched; juvenile cases without roster UC ${m.casesWithoutRosterUc}; roster UCs without EOIR case ${m.rosterUcsWithoutCase}`);
-    for (const a of p.byAor) {
+    for (const a of withBacklog) {
       lines.push(`  ${a.aor}  backlog ${String(a.backlog).padStart(6)}  next 30 days ${String(a.plannedNext30Days).padStart(6)}  first ${a.firstDate ?? '-'}  last ${a.lastDate ?? '-'}`);
     }
   }
