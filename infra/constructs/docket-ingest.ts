@@ -29,6 +29,11 @@ export class DocketIngest extends Construct {
   readonly function: PipelineFunction;
   /** Drops whose ingest failed after every retry (the S3 event and the error). */
   readonly failures: Queue;
+  /**
+   * The bucket reference that carries the drop bucket's notifications: other triggers on
+   * the bucket (the roster ingest) go through it too, so one notification resource owns them.
+   */
+  readonly notificationBucket: IBucket;
 
   constructor(scope: Construct, id: string, props: DocketIngestProps) {
     super(scope, id);
@@ -65,6 +70,7 @@ export class DocketIngest extends Construct {
       bucketArn: dropBucket.bucketArn,
       bucketName: dropBucket.bucketName,
     });
+    this.notificationBucket = bucket;
     for (const suffix of DROP_BUCKET.triggerSuffixes) {
       bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
         prefix: DROP_BUCKET.dropPrefix,

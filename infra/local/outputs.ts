@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import type { DropReport, TableCounts } from '../../shared/domain/drop-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
+import type { AorPlanSummary, RosterReport } from '../../shared/ports/roster-store';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -17,6 +18,22 @@ export interface RunSummary {
   readonly metricsPublished: number;
   readonly deadLetters: Record<FtaQueueName, number>;
   readonly ingestFailures: readonly { key: string; error: string }[];
+  /** UC rosters ingested in this run (issue 5): row accounting, UCs by backlog status. */
+  readonly rosters?: readonly RosterReport[];
+  /** The NTA backlog plan per AOR after the run, and the files written under out/. */
+  readonly ntaPlan?: {
+    readonly byAor: readonly AorPlanSummary[];
+    readonly backlog: number;
+    readonly unscheduled: number;
+    readonly workListFiles: readonly string[];
+    readonly quarantineFiles: readonly string[];
+    /** Open re-verification tasks past their due date, per AOR (NONE: no AOR known). */
+    readonly overdueTasks: Record<string, number>;
+    /** Roster UCs matched to EOIR UC cases; lists in out/reports/roster-matching/. */
+    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+  };
+  /** Re-verification tasks open in the store after the run, all runs included. */
+  readonly reverificationTasksOpen?: number;
 }
 
 export function summarize(input: {
@@ -27,6 +44,9 @@ export function summarize(input: {
   deadLetters: Record<FtaQueueName, number>;
   ingestFailures: readonly { key: string; error: string }[];
   now: Date;
+  rosters?: RunSummary['rosters'];
+  ntaPlan?: RunSummary['ntaPlan'];
+  reverificationTasksOpen?: number;
 }): RunSummary {
   const tables: Record<string, TableCounts> = {};
   const ftas = { new: 0, repeated: 0, rescinded: 0 };
@@ -53,6 +73,9 @@ export function summarize(input: {
     metricsPublished: input.metricsPublished,
     deadLetters: input.deadLetters,
     ingestFailures: input.ingestFailures,
+    ...(input.rosters === undefined ? {} : { rosters: input.rosters }),
+    ...(input.ntaPlan === undefined ? {} : { ntaPlan: input.ntaPlan }),
+    ...(input.reverificationTasksOpen === undefined ? {} : { reverificationTasksOpen: input.reverificationTasksOpen }),
   };
 }
 

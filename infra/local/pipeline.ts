@@ -11,7 +11,8 @@ import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import type { RosterReport } from '../../shared/ports/roster-store';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalResources } from './provision';
@@ -26,6 +27,8 @@ export interface LocalPipelineOptions {
   readonly digestRecipients?: readonly string[];
   /** INGEST_CHUNK_BYTES for the ingest function (default: the function's own). */
   readonly chunkBytes?: number;
+  /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
+  readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
@@ -33,6 +36,12 @@ export interface LocalPipelineOptions {
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
+type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
+type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
+export interface PlanRun {
+  readonly overdueTasks: Record<string, number>;
+  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+}
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
 const ASYNC_ATTEMPTS = 3;
@@ -46,6 +55,7 @@ const ASYNC_ATTEMPTS = 3;
  */
 export class LocalPipeline {
   readonly ingestReports: DropReport[] = [];
+  readonly rosterReports: RosterReport[] = [];
   readonly ingestFailures: { key: string; error: string }[] = [];
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
@@ -58,7 +68,14 @@ export class LocalPipeline {
   private constructor(
     private readonly emulators: Emulators,
     readonly resources: LocalResources,
-    private readonly handlers: { ingest: IngestHandler; sqs: Record<FtaQueueName, SqsHandler>; metrics: MetricsHandler; digest: DigestHandler },
+    private readonly handlers: {
+      ingest: IngestHandler;
+      roster: RosterHandler;
+      plan: PlanHandler;
+      sqs: Record<FtaQueueName, SqsHandler>;
+      metrics: MetricsHandler;
+      digest: DigestHandler;
+    },
     private readonly progress: (line: string) => void,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
@@ -68,18 +85,22 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, notify, schedule, metrics, digest] = await Promise.all([
+    const [ingest, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/notify-orr/handler'),
       import('../../functions/schedule-nta/handler'),
       import('../../functions/compute-metrics/handler'),
       import('../../functions/send-orr-digest/handler'),
+      import('../../functions/ingest-roster/handler'),
+      import('../../functions/plan-nta/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
       resources,
       {
         ingest: ingest.handler,
+        roster: roster.handler,
+        plan: plan.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
         metrics: metrics.handler,
         digest: digest.handler,
@@ -103,6 +124,11 @@ export class LocalPipeline {
     }
     if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)));
     else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0));
+  }
+
+  /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
+  async uploadRoster(file: string, rosterId: string): Promise<void> {
+    await this.putObject(`${ROSTER_DROPS.prefix}${rosterId}/roster.csv`, await readFile(file));
   }
 
   async putObject(key: string, body: Buffer): Promise<void> {
@@ -137,6 +163,12 @@ export class LocalPipeline {
     return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
   }
 
+  /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */
+  async runScheduledPlan(): Promise<PlanRun> {
+    const fn = FUNCTIONS.planNta;
+    return this.handlers.plan(scheduledEvent('plan-nta-weekdays'), lambdaContext('plan-nta', fn.timeoutSeconds, fn.memoryMb));
+  }
+
   /** Messages that ended in each DLQ. */
   async deadLetterCounts(): Promise<Record<FtaQueueName, number>> {
     const counts = {} as Record<FtaQueueName, number>;
@@ -156,6 +188,19 @@ export class LocalPipeline {
 
   private onS3Event(raw: S3Event): void {
     const event = encodeS3EventKeys(raw);
+    // The roster notification: prefix rosters/, suffix .csv.
+    const rosters = event.Records.filter((r) => {
+      const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+      return (
+        r.eventName.startsWith('ObjectCreated:') &&
+        r.s3.bucket.name === this.resources.dropBucket &&
+        key.startsWith(ROSTER_DROPS.prefix) &&
+        key.endsWith(ROSTER_DROPS.suffix)
+      );
+    });
+    if (rosters.length > 0) {
+      this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
+    }
     // The bucket notification filters of the deployed stack: prefix and one suffix each.
     const records = event.Records.filter(
       (r) =>
@@ -184,6 +229,29 @@ export class LocalPipeline {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         this.progress(`ingest: attempt ${attempt} failed: ${message}`);
+        if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  private async invokeRoster(event: S3Event): Promise<void> {
+    const fn = FUNCTIONS.ingestRoster;
+    const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
+    this.progress(`ingest-roster: ${key} landed, ingesting the roster`);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      this.active += 1;
+      try {
+        const reports = await this.handlers.roster(event, lambdaContext('ingest-roster', fn.timeoutSeconds, fn.memoryMb));
+        this.rosterReports.push(...reports);
+        for (const r of reports) {
+          this.progress(`ingest-roster: roster ${r.rosterId}: ${r.rows.accepted} accepted, ${r.rows.rejected} rejected, ${r.ucs.BACKLOG} in the NTA backlog`);
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.progress(`ingest-roster: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
         this.active -= 1;
@@ -287,5 +355,6 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
+    ...options.planEnvironment,
   };
 }

@@ -1,5 +1,8 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import type { DropReport } from '../../shared/domain/drop-report';
@@ -17,11 +20,15 @@ import {
 } from './outputs';
 import { LocalPipeline } from './pipeline';
 import { renderProgramReport } from './report-html';
-import { provisionLocalResources } from './provision';
+import { localClientConfig, provisionLocalResources } from './provision';
 
 export interface LocalRunOptions {
   /** Drop folders, processed in this order. */
   readonly drops: readonly string[];
+  /** A UC roster CSV, put in the bucket (rosters/<name>/roster.csv) before the drops. */
+  readonly roster?: string;
+  /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...). */
+  readonly planEnvironment?: Record<string, string>;
   readonly outDir: string;
   readonly orrInbox: string;
   readonly mailFrom: string;
@@ -66,11 +73,21 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     digestRecipients: options.digestRecipients,
     chunkBytes: options.chunkBytes,
     onProgress: progress,
+    planEnvironment: options.planEnvironment,
   });
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
   const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const emailsBefore = new Set((await fetchReceivedEmails(emulators.endpoints.ses)).map((e) => e.messageId));
+
+  if (options.roster !== undefined) {
+    const file = resolve(options.roster);
+    if (!(await stat(file)).isFile()) throw new Error(`--roster ${options.roster}: not a file`);
+    const rosterId = basename(file).replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    progress(`roster ${rosterId}: uploading ${file} to s3://${resources.dropBucket}/rosters/${rosterId}/roster.csv`);
+    await pipeline.uploadRoster(file, rosterId);
+    await pipeline.drain();
+  }
 
   const drops: (DropReport & { source: string })[] = [];
   for (const folder of options.drops) {
@@ -91,6 +108,8 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   }
   await pipeline.drain();
 
+  progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
+  const planRun = await pipeline.runScheduledPlan();
   progress('metrics: running the scheduled metrics function once');
   const metrics = await pipeline.runScheduledMetrics();
   const digestTo = options.digestRecipients ?? [];
@@ -114,6 +133,9 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     deadLetters: await pipeline.deadLetterCounts(),
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
+    rosters: pipeline.rosterReports,
+    ntaPlan: { ...(await collectPlan(emulators, resources.dropBucket, resources.casesTable, options.outDir)), ...planRun },
+    reverificationTasksOpen: tasksAfter,
   });
   await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
   // The program report: the same aggregates the job read, with every week of FTAs.
@@ -122,6 +144,52 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics }));
   clients.dynamo.destroy();
   return { summary, ftas, emails, metrics, reportPath, pipeline };
+}
+
+/**
+ * The plan aggregates, and the work lists and quarantine files of the bucket copied under
+ * out/ (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
+ */
+async function collectPlan(
+  emulators: Emulators,
+  bucket: string,
+  casesTable: string,
+  outDir: string,
+): Promise<Omit<NonNullable<RunSummary['ntaPlan']>, 'overdueTasks' | 'matching'>> {
+  const clients = createAwsClients();
+  const byAor = await createDynamoRosterStore({ client: clients.dynamo, tableName: casesTable }).readPlanSummaries();
+  const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
+  const copy = async (prefix: string): Promise<string[]> => {
+    await rm(join(outDir, prefix), { recursive: true, force: true });
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    for (const key of keys) {
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString('utf8');
+      await mkdir(dirname(join(outDir, key)), { recursive: true });
+      await writeFile(join(outDir, key), body ?? '');
+    }
+    return keys.sort();
+  };
+  try {
+    const workListFiles = await copy(ROSTER_DROPS.workListPrefix);
+    const quarantineFiles = await copy(ROSTER_DROPS.quarantinePrefix);
+    await copy(ROSTER_DROPS.reportPrefix);
+    return {
+      byAor: byAor.sort((a, b) => a.aor.localeCompare(b.aor)),
+      backlog: byAor.reduce((n, a) => n + a.backlog, 0),
+      unscheduled: byAor.reduce((n, a) => n + a.unscheduled, 0),
+      workListFiles,
+      quarantineFiles,
+    };
+  } finally {
+    s3.destroy();
+    clients.dynamo.destroy();
+  }
 }
 
 function sumValues(map: ReadonlyMap<string, number>): number {

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { startEmulators, JavaMissingError } from './emulators';
 import { runLocalPipeline } from './run';
 import { captureLambdaOutput } from './capture-output';
+import { loadConfig } from '../../shared/runtime/config';
+import { ENV } from '../../shared/runtime/resources';
 
 const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
 
@@ -14,8 +16,17 @@ Usage: npm start -- [options]
                     Count.txt), or a .zip holding them. Repeat to process several
                     drops, in the order given.
                     Default: the bundled sample drop (tests/fixtures/sample-drop).
-  --roster FILE     A UC roster CSV (pipeline spec 1.2). Not read yet: the roster
-                    ingestion is still to be built, so the run stops with a clear error.
+  --roster FILE     A UC roster CSV (pipeline spec 1.2), put in the bucket as
+                    rosters/<file name>/roster.csv before the drops: the roster ingest
+                    stores the UCs, quarantines rejected rows and plans the NTA backlog.
+                    Work lists land in DIR/worklists/<AOR>/<date>.csv, rejected rows in
+                    DIR/quarantine/rosters/<name>/rejected.csv.
+  --nta-slots N     NTA service slots per business day in every AOR (default 20).
+  --nta-slots-by-aor JSON
+                    Per-AOR slots, e.g. '{"HOU":40,"SPM":0}' (0: UCs listed unscheduled).
+  --nta-priority KEYS
+                    Priority order, comma-separated (default PRIOR_FTA,SAFETY_FLAG,
+                    LONGEST_SINCE_RELEASE,NEAREST_18TH_BIRTHDAY; A-number breaks ties).
   --out DIR         Where to write summary.json, ftas.jsonl, report.html, emails/*.eml, logs/
                     (default: out).
   --state DIR       Where the local DynamoDB and S3 keep their data between runs
@@ -43,6 +54,9 @@ async function main(): Promise<number> {
     options: {
       drop: { type: 'string', multiple: true },
       roster: { type: 'string' },
+      'nta-slots': { type: 'string' },
+      'nta-slots-by-aor': { type: 'string' },
+      'nta-priority': { type: 'string' },
       out: { type: 'string', default: 'out' },
       state: { type: 'string', default: '.local-state' },
       reset: { type: 'boolean', default: false },
@@ -61,8 +75,14 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (values.roster !== undefined) {
-    process.stderr.write('--roster: reading UC rosters is not built yet; run without --roster.\n');
+  const planEnvironment: Record<string, string> = {};
+  if (values['nta-slots'] !== undefined) planEnvironment[ENV.ntaSlotsPerDay] = values['nta-slots'];
+  if (values['nta-slots-by-aor'] !== undefined) planEnvironment[ENV.ntaSlotsByAor] = values['nta-slots-by-aor'];
+  if (values['nta-priority'] !== undefined) planEnvironment[ENV.ntaPriorityOrder] = values['nta-priority'];
+  try {
+    loadConfig('planNta', { [ENV.casesTable]: 'check', [ENV.dropBucket]: 'check', ...planEnvironment });
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
   const visibility = Number(values['visibility-timeout']);
@@ -110,6 +130,8 @@ async function main(): Promise<number> {
   try {
     const result = await runLocalPipeline(emulators, {
       drops,
+      roster: values.roster,
+      planEnvironment,
       outDir,
       orrInbox: values['orr-inbox'],
       mailFrom: values['mail-from'],
@@ -141,6 +163,13 @@ async function main(): Promise<number> {
 
 function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['summary'], outDir: string): void {
   const lines = ['', 'Docket Watch local run', ''];
+  for (const r of summary.rosters ?? []) {
+    const reasons = Object.entries(r.rows.rejectedByReason).map(([k, n]) => `${k} ${n}`).join(', ');
+    const whole = r.rows.tableRejection ? `  ROSTER REJECTED: ${r.rows.tableRejection.reason} (${r.rows.tableRejection.detail})` : '';
+    lines.push(`Roster ${r.rosterId}`);
+    lines.push(`  ${'roster rows'.padEnd(20)} read ${String(r.rows.read).padStart(7)}  accepted ${String(r.rows.accepted).padStart(7)}  rejected ${String(r.rows.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
+    lines.push(`  UCs: NTA backlog ${r.ucs.BACKLOG}, in ORR care ${r.ucs.IN_ORR_CARE}, NTA served ${r.ucs.NTA_SERVED}, with EOIR case ${r.ucs.EOIR_CASE}; EOIR cases marked UC ${r.casesMarked}`);
+  }
   for (const drop of summary.drops) {
     lines.push(`Drop ${drop.dropId}`);
     for (const [table, c] of Object.entries(drop.tables)) {
@@ -160,6 +189,18 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   lines.push('');
   lines.push(`FTAs: ${t.new} new, ${t.repeated} repeated, ${t.rescinded} rescinded`);
   lines.push(`Emails to ORR: ${summary.emailsSent}   Re-verification tasks opened: ${summary.ntaTasksScheduled}   Metrics published: ${summary.metricsPublished}`);
+  if (summary.ntaPlan !== undefined && summary.ntaPlan.byAor.length > 0) {
+    const p = summary.ntaPlan;
+    const withBacklog = p.byAor.filter((a) => a.backlog > 0);
+    const dayLists = p.workListFiles.filter((f) => /\/\d{4}-\d{2}-\d{2}\.csv$/.test(f)).length;
+    const overdue = Object.values(p.overdueTasks).reduce((a, b) => a + b, 0);
+    lines.push(`NTA backlog: ${p.backlog} UC(s) in ${withBacklog.length} AOR(s)${p.unscheduled ? `, ${p.unscheduled} UNSCHEDULED (no capacity)` : ''}; daily work lists written: ${dayLists}; re-verification tasks overdue: ${overdue}`);
+    const m = p.matching;
+    lines.push(`Roster matching: ${m.matched} UC case(s) matched; juvenile cases without roster UC ${m.casesWithoutRosterUc}; roster UCs without EOIR case ${m.rosterUcsWithoutCase}`);
+    for (const a of withBacklog) {
+      lines.push(`  ${a.aor}  backlog ${String(a.backlog).padStart(6)}  next 30 days ${String(a.plannedNext30Days).padStart(6)}  first ${a.firstDate ?? '-'}  last ${a.lastDate ?? '-'}`);
+    }
+  }
   const dead = Object.entries(summary.deadLetters).filter(([, n]) => n > 0);
   lines.push(dead.length ? `DEAD-LETTERED: ${dead.map(([q, n]) => `${q} ${n}`).join(', ')}` : 'Dead-letter queues: empty');
   for (const f of summary.ingestFailures) lines.push(`INGEST FAILED: ${f.key}: ${f.error}`);

@@ -7,6 +7,7 @@ import { NtaScheduler } from '../constructs/nta-scheduler';
 import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
 import type { MetricsScheduleName } from '../../shared/runtime/resources';
+import { RosterIngest } from '../constructs/roster-ingest';
 import type { DocketWatchData } from './data-stack';
 
 export interface PipelineStackProps extends StackProps {
@@ -35,6 +36,7 @@ export class PipelineStack extends Stack {
   readonly notifier: OrrNotifier;
   readonly scheduler: NtaScheduler;
   readonly metrics: ProgramMetrics;
+  readonly roster: RosterIngest;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -62,8 +64,14 @@ export class PipelineStack extends Stack {
     });
     this.scheduler = new NtaScheduler(this, 'NtaScheduler', {
       casesTable: data.casesTable,
+      dropBucket: data.dropBucket,
       queue: data.queues.ntaSchedule,
       alarmTopic: this.alarmTopic,
+    });
+    this.roster = new RosterIngest(this, 'RosterIngest', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      notificationBucket: this.ingest.notificationBucket,
     });
     this.metrics = new ProgramMetrics(this, 'ProgramMetrics', {
       casesTable: data.casesTable,

@@ -175,8 +175,10 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: caseKey(m.caseId), sk: 'UC' },
-            UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d)',
-            ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId },
+            // `bases` keeps every reason the case is a UC case (juvenile history, case
+            // priority, roster), whichever arrived first: roster matching needs the EOIR ones.
+            UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d) ADD bases :bs',
+            ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId, ':bs': new Set([m.basis]) },
           }),
         ),
       );

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReverificationTask, TaskStore } from '../ports/task-store';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../ports/task-store';
 import { backoffMs, sleep } from '../runtime/concurrency';
 import { taskAggregateUpdates } from './program-aggregates';
 
@@ -9,6 +9,8 @@ import { taskAggregateUpdates } from './program-aggregates';
  *   task        pk CASE#<IDNCASE>  sk TASK#REVERIFY#<ftaId>   status OPEN, dueDate, aor
  *   aggregates  pk AGG#TASK        sk REVERIFY#<aor|NONE>     open (counter)
  *               pk AGG#TASK_DUE    sk DUE#<dueDate>#AOR#<aor> open (counter, for overdue)
+ *   open index  pk TASKS#<aor|NONE> sk <dueDate>#<ftaId>       caseId, ftaId, dueDate: only while
+ *                                                             open, so overdue = sk < today
  */
 export interface DynamoTaskStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -18,7 +20,81 @@ export interface DynamoTaskStoreOptions {
 const MAX_ATTEMPTS = 8;
 
 export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOptions): TaskStore {
+  async function closeOne(item: Record<string, unknown>, reason: TaskCloseReason, closedAt: string): Promise<boolean> {
+    const aor = (item.aor as string | null | undefined) ?? 'NONE';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk: item.pk, sk: item.sk },
+                  UpdateExpression: 'SET #s = :closed, closedAt = :at, closedReason = :r',
+                  ConditionExpression: '#s = :open',
+                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':at': closedAt, ':r': reason },
+                },
+              },
+              { Delete: { TableName: tableName, Key: { pk: `TASKS#${aor}`, sk: `${String(item.dueDate)}#${String(item.ftaId)}` } } },
+              ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1 }).map(
+                (Update) => ({ Update }),
+              ),
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof TransactionCanceledException) {
+          if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+          if (attempt < MAX_ATTEMPTS) {
+            await sleep(backoffMs(attempt));
+            continue;
+          }
+        }
+        throw err;
+      }
+    }
+  }
+
   return {
+    async closeReverificationTasks(caseId: string, reason: TaskCloseReason, closedAt: string): Promise<number> {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':t': 'TASK#REVERIFY#' },
+          ConsistentRead: true,
+        }),
+      );
+      let closed = 0;
+      for (const item of out.Items ?? []) {
+        if (item.status === 'OPEN' && (await closeOne(item, reason, closedAt))) closed += 1;
+      }
+      return closed;
+    },
+
+    async listOverdueTasks(aor: string | null, today: string): Promise<OverdueTask[]> {
+      const tasks: OverdueTask[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk < :today',
+            ExpressionAttributeValues: { ':pk': `TASKS#${aor ?? 'NONE'}`, ':today': today },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          tasks.push({ ftaId: String(item.ftaId), caseId: String(item.caseId), aor, dueDate: String(item.dueDate) });
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return tasks;
+    },
+
     async openReverificationTask(task: ReverificationTask): Promise<'opened' | 'exists'> {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -40,6 +116,19 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
                       dueDate: task.dueDate,
                     },
                     ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      pk: `TASKS#${task.aor ?? 'NONE'}`,
+                      sk: `${task.dueDate}#${task.ftaId}`,
+                      type: 'OPEN_TASK_INDEX',
+                      caseId: task.caseId,
+                      ftaId: task.ftaId,
+                      dueDate: task.dueDate,
+                    },
                   },
                 },
                 ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1 }).map((Update) => ({ Update })),

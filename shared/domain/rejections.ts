@@ -17,6 +17,20 @@ export const ROW_REJECTIONS = {
   FTA_DATE_MISSING: 'FTA_DATE_MISSING',
   /** A no-show adjournment (ADJ_RSN 11) whose ADJ_DATE is not a usable date. */
   NO_SHOW_DATE_MISSING: 'NO_SHOW_DATE_MISSING',
+  /** UC roster: A_NUMBER missing or not 8/9 digits (pipeline spec 1.2). */
+  A_NUMBER_INVALID: 'A_NUMBER_INVALID',
+  /** UC roster: a date column is not YYYY-MM-DD (BIRTH_DATE, ORR_*_DATE, NTA_SERVED_DATE). */
+  DATE_INVALID: 'DATE_INVALID',
+  /** UC roster: AOR is not one of the 25 ERO field office codes. */
+  AOR_INVALID: 'AOR_INVALID',
+  /** UC roster: RELEASE_TYPE is not SPONSOR, FOSTER, AGED_OUT or OTHER. */
+  RELEASE_TYPE_INVALID: 'RELEASE_TYPE_INVALID',
+  /** UC roster: EOIR_CASE_ID is given but not an IDNCASE (a positive integer). */
+  CASE_ID_INVALID: 'CASE_ID_INVALID',
+  /** UC roster: an unbalanced double quote. */
+  ROW_MALFORMED_QUOTES: 'ROW_MALFORMED_QUOTES',
+  /** UC roster: the same A-number appears earlier in the same file (first row wins). */
+  A_NUMBER_DUPLICATE: 'A_NUMBER_DUPLICATE',
 } as const;
 
 export type RowRejectionReason = keyof typeof ROW_REJECTIONS;

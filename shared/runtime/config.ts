@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
+import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
 import { ENV } from './resources';
 
 /**
@@ -26,6 +27,29 @@ const mailSettings = {
   [ENV.mailFrom]: emailAddress,
   [ENV.sesConfigurationSet]: z.string().min(1).optional(),
   [ENV.sesMessageIdDomain]: z.string().min(3).default('email.amazonses.com'),
+};
+
+/** The NTA plan's settings (issue 5): capacity, priority order, work-list horizon. */
+const ntaPlan = {
+  [ENV.ntaSlotsPerDay]: z.coerce.number().int().min(0).max(10_000).default(20),
+  [ENV.ntaSlotsByAor]: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(AORS), z.number().int().min(0).max(10_000))),
+  [ENV.ntaPriorityOrder]: z
+    .string()
+    .default(DEFAULT_PRIORITY.join(','))
+    .transform((s) => s.split(',').map((k) => k.trim()).filter((k) => k !== ''))
+    .pipe(z.array(z.enum(PRIORITY_KEYS))),
+  [ENV.ntaWorkListDays]: z.coerce.number().int().min(1).max(60).default(10),
 };
 
 const schemas = {
@@ -58,6 +82,18 @@ const schemas = {
   scheduleNta: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.reverifyDueBusinessDays]: z.coerce.number().int().min(1).max(60).default(10),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
+  }),
+  ingestRoster: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
+  }),
+  planNta: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
   }),
   computeMetrics: z.object({
     [ENV.casesTable]: z.string().min(3),

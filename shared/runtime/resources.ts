@@ -34,6 +34,14 @@ export const ENV = {
   ingestChunkBytes: 'INGEST_CHUNK_BYTES',
   /** Ingest: byte ranges read at the same time (optional). */
   ingestParallelChunks: 'INGEST_PARALLEL_CHUNKS',
+  /** NTA plan: service slots per business day in each AOR (issue 5). */
+  ntaSlotsPerDay: 'NTA_SLOTS_PER_DAY',
+  /** NTA plan: per-AOR overrides, JSON such as {"HOU":40,"SPM":5}. */
+  ntaSlotsByAor: 'NTA_SLOTS_BY_AOR',
+  /** NTA plan: comma-separated priority keys (shared/domain/nta-plan.ts PRIORITY_KEYS). */
+  ntaPriorityOrder: 'NTA_PRIORITY_ORDER',
+  /** NTA plan: business days of work lists written ahead. */
+  ntaWorkListDays: 'NTA_WORK_LIST_DAYS',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -156,6 +164,24 @@ export const DROP_BUCKET = {
   quarantinePrefix: 'quarantine/',
 } as const;
 
+/**
+ * UC rosters land in the drop bucket as `rosters/<rosterId>/<name>.csv`; each such object
+ * invokes the roster ingest (its own S3 notification: prefix and suffix filter).
+ * The plan's outputs go to the same bucket, under prefixes no notification watches.
+ */
+export const ROSTER_DROPS = {
+  prefix: 'rosters/',
+  suffix: '.csv',
+  workListPrefix: 'worklists/',
+  quarantinePrefix: 'quarantine/',
+  reportPrefix: 'reports/',
+} as const;
+
+/** EventBridge schedule of the daily NTA re-plan (10:00 UTC, before field offices open). */
+export const NTA_PLAN_SCHEDULES = {
+  weekdays: 'cron(0 10 ? * MON-FRI *)',
+} as const;
+
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
 export const FUNCTIONS = {
   ingestDocket: { timeoutSeconds: 900, memoryMb: 1024 },
@@ -164,6 +190,8 @@ export const FUNCTIONS = {
   computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
   sendOrrDigest: { timeoutSeconds: 300, memoryMb: 256 },
   recordSesEvents: { timeoutSeconds: 30, memoryMb: 256 },
+  ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
+  planNta: { timeoutSeconds: 900, memoryMb: 1024 },
 } as const;
 
 /**

@@ -16,3 +16,6 @@ export async function connectEmulators(): Promise<Emulators> {
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `docket-watch-${prefix}-`));
 
 export const SAMPLE_DROP = join(import.meta.dirname, '../fixtures/sample-drop');
+
+/** A synthetic UC roster matching the sample drop's UC cases (tests/fixtures/sample-roster/README.md). */
+export const SAMPLE_ROSTER = join(import.meta.dirname, '../fixtures/sample-roster/roster.csv');

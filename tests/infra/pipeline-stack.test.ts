@@ -16,6 +16,7 @@ import {
   METRICS_ALARMS,
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
+  ROSTER_DROPS,
 } from '../../shared/runtime/resources';
 import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
 
@@ -30,6 +31,8 @@ const functions: Record<FunctionName, IFunction> = {
   recordSesEvents: pipeline.notifier.sesEventsFunction,
   scheduleNta: pipeline.scheduler.function,
   computeMetrics: pipeline.metrics.function,
+  ingestRoster: pipeline.roster.function,
+  planNta: pipeline.scheduler.planFunction,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
@@ -135,13 +138,18 @@ describe('drop ingestion', () => {
       rules: Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value])),
       target: c.LambdaFunctionArn,
     }));
-    expect(triggers).toEqual(
-      DROP_BUCKET.triggerSuffixes.map((suffix) => ({
+    expect(triggers).toEqual([
+      ...DROP_BUCKET.triggerSuffixes.map((suffix) => ({
         events: ['s3:ObjectCreated:*'],
         rules: { prefix: DROP_BUCKET.dropPrefix, suffix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
       })),
-    );
+      {
+        events: ['s3:ObjectCreated:*'],
+        rules: { prefix: ROSTER_DROPS.prefix, suffix: ROSTER_DROPS.suffix },
+        target: { 'Fn::GetAtt': [logicalId(functions.ingestRoster), 'Arn'] },
+      },
+    ]);
   });
 
   it('lets only the drop bucket invoke the ingest function', () => {

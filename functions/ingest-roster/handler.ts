@@ -1,0 +1,32 @@
+import type { Context, S3Event } from 'aws-lambda';
+import type { RosterReport } from '../../shared/ports/roster-store';
+import { createAwsClients } from '../../shared/runtime/aws-clients';
+import { loadConfig } from '../../shared/runtime/config';
+import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
+import { createObservability } from '../../shared/runtime/observability';
+import { ROSTER_DROPS } from '../../shared/runtime/resources';
+import { ingestRoster, rosterFromObjectKey } from '../../shared/use-cases/ingest-roster';
+
+const config = loadConfig('ingestRoster');
+const { logger } = createObservability('ingest-roster');
+const deps = ntaPlanDeps(config, createAwsClients(), logger);
+
+/**
+ * S3 object created under `rosters/` (a UC roster CSV) -> ingest it and re-plan the AORs
+ * it touched. A failure throws, so Lambda retries the event; re-ingesting is idempotent.
+ */
+export const handler = async (event: S3Event, context: Context): Promise<RosterReport[]> => {
+  logger.addContext(context);
+  const reports: RosterReport[] = [];
+  for (const record of event.Records) {
+    // S3 event keys are URL-encoded, with spaces as '+'.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const roster = rosterFromObjectKey(key, ROSTER_DROPS.prefix);
+    if (roster === undefined) {
+      logger.warn('object is not a roster file; ignored', { key });
+      continue;
+    }
+    reports.push(await ingestRoster(roster, deps));
+  }
+  return reports;
+};

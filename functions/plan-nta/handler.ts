@@ -1,0 +1,34 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { AORS } from '../../shared/domain/aor';
+import { createAwsClients } from '../../shared/runtime/aws-clients';
+import { loadConfig } from '../../shared/runtime/config';
+import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
+import { createObservability } from '../../shared/runtime/observability';
+import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
+import { reportRosterMatching } from '../../shared/use-cases/report-roster-matching';
+import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { ENV } from '../../shared/runtime/resources';
+
+const config = loadConfig('planNta');
+const { logger } = createObservability('plan-nta');
+const clients = createAwsClients();
+const deps = {
+  ...ntaPlanDeps(config, clients, logger),
+  tasks: createDynamoTaskStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
+};
+
+/**
+ * Each business morning (and after a capacity change: invoke it by hand), re-plan every
+ * AOR from the next business day and write the coming days' work lists, then list the
+ * overdue address re-verification tasks per AOR and report how roster and EOIR cases match.
+ */
+export const handler = async (
+  _event: ScheduledEvent,
+  context: Context,
+): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number>; matching: Awaited<ReturnType<typeof reportRosterMatching>> }> => {
+  logger.addContext(context);
+  const plans = await replanNtaBacklog(AORS, deps);
+  const overdueTasks = await reportOverdueTasks(deps);
+  return { plans, overdueTasks, matching: await reportRosterMatching(deps) };
+};

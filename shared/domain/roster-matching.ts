@@ -1,0 +1,45 @@
+/**
+ * Matching roster UCs to EOIR cases (pipeline spec 2): by A-number when EOIR data carries
+ * one, else by the roster's EOIR_CASE_ID. Two lists for people to work:
+ * - juvenile cases EOIR marked as UC cases (juvenile history, case priority) that no roster
+ *   UC matches: children DHS may not have recorded as transferred to ORR;
+ * - roster UCs DOJ has no case for: no EOIR case id, or one EOIR never showed.
+ */
+export interface UcCaseMark {
+  readonly caseId: string;
+  readonly basis: string;
+  /** A-number from EOIR's identity-bearing feed, when known. */
+  readonly aNumber: string | null;
+}
+
+export interface RosterUcRef {
+  readonly aNumber: string;
+  readonly aor: string;
+  readonly eoirCaseId: string | null;
+  readonly status: string;
+}
+
+export interface MatchReport {
+  readonly matched: number;
+  readonly casesWithoutRosterUc: readonly UcCaseMark[];
+  readonly rosterUcsWithoutCase: readonly RosterUcRef[];
+}
+
+export function matchRosterToCases(marks: readonly UcCaseMark[], roster: readonly RosterUcRef[]): MatchReport {
+  const eoirCases = new Map(marks.filter((m) => m.basis !== 'ROSTER').map((m) => [m.caseId, m]));
+  const byANumber = new Map<string, UcCaseMark>();
+  for (const m of eoirCases.values()) if (m.aNumber !== null) byANumber.set(m.aNumber, m);
+  const matchedCases = new Set<string>();
+  const rosterUcsWithoutCase: RosterUcRef[] = [];
+  for (const uc of roster) {
+    const hit = byANumber.get(uc.aNumber) ?? (uc.eoirCaseId !== null ? eoirCases.get(uc.eoirCaseId) : undefined);
+    if (hit) matchedCases.add(hit.caseId);
+    else rosterUcsWithoutCase.push(uc);
+  }
+  const casesWithoutRosterUc = [...eoirCases.values()].filter((m) => !matchedCases.has(m.caseId));
+  return {
+    matched: matchedCases.size,
+    casesWithoutRosterUc: casesWithoutRosterUc.sort((a, b) => a.caseId.localeCompare(b.caseId)),
+    rosterUcsWithoutCase: rosterUcsWithoutCase.sort((a, b) => a.aNumber.localeCompare(b.aNumber)),
+  };
+}

@@ -1,0 +1,139 @@
+import type { Aor } from '../domain/aor';
+import { countAccepted, countRejected, emptyTableCounts } from '../domain/drop-report';
+import { splitLines } from '../domain/eoir-format';
+import type { RowRejectionReason } from '../domain/rejections';
+import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
+import { csvField } from '../domain/work-list';
+import type { ObjectSource } from '../ports/object-sink';
+import type { RosterReport } from '../ports/roster-store';
+import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
+
+export interface IngestRosterDeps extends ReplanDeps {
+  readonly source: ObjectSource;
+}
+
+export interface RosterRef {
+  /** The roster's folder name: `rosters/<rosterId>/roster.csv`. */
+  readonly rosterId: string;
+  readonly objectKey: string;
+}
+
+const BATCH = 500;
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * Ingests one UC roster file (pipeline spec 1.2).
+ *
+ * 1. Stream the CSV; each row is accepted or rejected with a stable reason code, and each
+ *    rejected row is kept, with its line number and reason, in
+ *    `quarantine/rosters/<rosterId>/rejected.csv` for a person to inspect.
+ * 2. Store accepted UCs by A-number (a re-drop overwrites, never duplicates), with their
+ *    ORR sponsor address, and move each in or out of its AOR's NTA backlog; every UC
+ *    leaving the backlog is counted by reason in the report.
+ * 3. Mark the EOIR case of each UC that names one as a UC case (basis ROSTER).
+ * 4. Re-plan the AORs whose backlog changed, then store the roster report.
+ *
+ * UCs absent from this roster stay as they were: a roster adds and updates, it never
+ * deletes. On retry the same file gives the same store, report and plan.
+ */
+export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): Promise<RosterReport> {
+  const startedAt = deps.clock.now().toISOString();
+  const rows = emptyTableCounts();
+  const report: RosterReport = {
+    rosterId: roster.rosterId,
+    objectKey: roster.objectKey,
+    rows,
+    ucs: { BACKLOG: 0, IN_ORR_CARE: 0, NTA_SERVED: 0, EOIR_CASE: 0 },
+    leftBacklog: {},
+    casesMarked: 0,
+    quarantineKey: null,
+    aorsReplanned: 0,
+    startedAt,
+    finishedAt: startedAt,
+  };
+  const quarantine: string[] = [];
+  const reject = (lineNumber: number, reason: RowRejectionReason, raw: string): void => {
+    countRejected(rows, reason);
+    quarantine.push(`${lineNumber},${reason},${csvField(raw)}`);
+  };
+  const seen = new Set<string>();
+  const touched = new Set<Aor>();
+  let batch: RosterUc[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const transitions = await deps.roster.saveRosterUcs(batch, roster.rosterId, startedAt);
+    for (const t of transitions) {
+      report.ucs[t.status] += 1;
+      if (t.status === 'BACKLOG') touched.add(t.aor);
+      if (t.previous?.status === 'BACKLOG') {
+        touched.add(t.previous.aor);
+        const left: BacklogStatus | 'AOR_CHANGED' | null =
+          t.status !== 'BACKLOG' ? t.status : t.previous.aor !== t.aor ? 'AOR_CHANGED' : null;
+        if (left !== null) report.leftBacklog[left] = (report.leftBacklog[left] ?? 0) + 1;
+      }
+    }
+    const links = batch.filter((uc) => uc.eoirCaseId !== null).map((uc) => ({ caseId: uc.eoirCaseId as string, aNumber: uc.aNumber }));
+    if (links.length > 0) await deps.roster.linkRosterCases(links, roster.rosterId);
+    report.casesMarked += links.length;
+    batch = [];
+  };
+
+  let header: RosterHeader | undefined;
+  let columns: Extract<RosterHeader, { ok: true }> | undefined;
+  for await (const { lineNumber, bytes } of splitLines(deps.source.openObject(roster.objectKey))) {
+    const line = decoder.decode(bytes);
+    if (columns === undefined) {
+      header = parseRosterHeader(line);
+      if (!header.ok) break;
+      columns = header;
+      continue;
+    }
+    if (line.trim() === '') continue;
+    const parsed = parseRosterRow(line, columns);
+    if (!parsed.ok) {
+      reject(lineNumber, parsed.reason, line);
+      continue;
+    }
+    if (seen.has(parsed.value.aNumber)) {
+      reject(lineNumber, 'A_NUMBER_DUPLICATE', line);
+      continue;
+    }
+    seen.add(parsed.value.aNumber);
+    countAccepted(rows);
+    batch.push(parsed.value);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  if (header === undefined) header = parseRosterHeader(undefined);
+  if (!header.ok) {
+    rows.tableRejection = { reason: header.reason, detail: header.detail };
+    deps.log.warn('roster rejected', { rosterId: roster.rosterId, reason: header.reason });
+  }
+
+  if (quarantine.length > 0) {
+    report.quarantineKey = `quarantine/rosters/${roster.rosterId}/rejected.csv`;
+    await deps.files.putObject(report.quarantineKey, `LINE,REASON,ROW\r\n${quarantine.join('\r\n')}\r\n`, 'text/csv; charset=utf-8');
+  }
+  const replanned = await replanNtaBacklog(touched, deps);
+  report.aorsReplanned = replanned.length;
+  report.finishedAt = deps.clock.now().toISOString();
+  await deps.roster.saveRosterReport(report);
+  deps.log.info('roster ingested', {
+    rosterId: roster.rosterId,
+    read: rows.read,
+    accepted: rows.accepted,
+    rejected: rows.rejectedByReason,
+    ucs: report.ucs,
+    leftBacklog: report.leftBacklog,
+  });
+  return report;
+}
+
+/** `rosters/<rosterId>/<file>.csv` -> the roster it belongs to. */
+export function rosterFromObjectKey(key: string, prefix: string): RosterRef | undefined {
+  if (!key.startsWith(prefix) || !key.toLowerCase().endsWith('.csv')) return undefined;
+  const rest = key.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  return { rosterId: rest.slice(0, slash), objectKey: key };
+}

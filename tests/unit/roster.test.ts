@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { backlogStatus, parseRosterHeader, parseRosterRow, splitCsvLine } from '../../shared/domain/roster';
+
+const HEADER =
+  'A_NUMBER,FIRST_NAME,LAST_NAME,BIRTH_DATE,COUNTRY,ORR_TRANSFER_DATE,ORR_RELEASE_DATE,RELEASE_TYPE,SPONSOR_NAME,SPONSOR_RELATIONSHIP,SPONSOR_STREET,SPONSOR_CITY,SPONSOR_STATE,SPONSOR_ZIP,AOR,NTA_SERVED_DATE,EOIR_CASE_ID';
+const header = parseRosterHeader(HEADER);
+if (!header.ok) throw new Error('header');
+const row = (over: Record<string, string> = {}): string => {
+  const base: Record<string, string> = {
+    A_NUMBER: '12345678', FIRST_NAME: 'Ana', LAST_NAME: 'Doe', BIRTH_DATE: '2010-02-03', COUNTRY: 'GT',
+    ORR_TRANSFER_DATE: '2023-01-05', ORR_RELEASE_DATE: '2023-02-01', RELEASE_TYPE: 'SPONSOR', SPONSOR_NAME: '"Doe, Maria"',
+    SPONSOR_RELATIONSHIP: 'AUNT', SPONSOR_STREET: '1 Main St', SPONSOR_CITY: 'Houston', SPONSOR_STATE: 'tx', SPONSOR_ZIP: '77002',
+    AOR: 'HOU', NTA_SERVED_DATE: '', EOIR_CASE_ID: '',
+  };
+  return HEADER.split(',').map((c) => over[c] ?? base[c]).join(',');
+};
+
+describe('UC roster rows', () => {
+  it('reads a row, pads the 8-digit A-number and keeps quoted commas', () => {
+    const r = parseRosterRow(row(), header);
+    expect(r).toMatchObject({ ok: true, value: { aNumber: '012345678', sponsorName: 'Doe, Maria', aor: 'HOU', sponsorAddress: { state: 'TX' } } });
+  });
+
+  it.each([
+    [{ A_NUMBER: '1234' }, 'A_NUMBER_INVALID'],
+    [{ A_NUMBER: '' }, 'A_NUMBER_INVALID'],
+    [{ BIRTH_DATE: '03/02/2010' }, 'DATE_INVALID'],
+    [{ ORR_RELEASE_DATE: '2023-02-30' }, 'DATE_INVALID'],
+    [{ AOR: 'XYZ' }, 'AOR_INVALID'],
+    [{ RELEASE_TYPE: 'PAROLE' }, 'RELEASE_TYPE_INVALID'],
+    [{ EOIR_CASE_ID: 'FC12' }, 'CASE_ID_INVALID'],
+    [{ SPONSOR_NAME: '"Doe' }, 'ROW_MALFORMED_QUOTES'],
+    [{ EOIR_CASE_ID: '1,2' }, 'ROW_EXTRA_FIELDS'],
+  ])('rejects %j with %s', (over, reason) => {
+    expect(parseRosterRow(row(over), header)).toEqual({ ok: false, reason });
+  });
+
+  it('rejects a short row and a header without the planning columns', () => {
+    expect(parseRosterRow('123456789,Ana', header)).toEqual({ ok: false, reason: 'ROW_MISSING_FIELDS' });
+    expect(parseRosterHeader('A_NUMBER,FIRST_NAME')).toMatchObject({ ok: false, reason: 'HEADER_MISSING_COLUMNS' });
+    expect(parseRosterHeader('')).toMatchObject({ ok: false, reason: 'TABLE_EMPTY' });
+  });
+
+  it('splits CSV with escaped quotes', () => {
+    expect(splitCsvLine('a,"b ""c"", d",')).toEqual(['a', 'b "c", d', '']);
+  });
+
+  it('puts a released UC without NTA or EOIR case in the backlog, and no one else', () => {
+    expect(backlogStatus({ orrReleaseDate: '2023-01-01', ntaServedDate: null, eoirCaseId: null })).toBe('BACKLOG');
+    expect(backlogStatus({ orrReleaseDate: null, ntaServedDate: null, eoirCaseId: null })).toBe('IN_ORR_CARE');
+    expect(backlogStatus({ orrReleaseDate: '2023-01-01', ntaServedDate: '2023-05-01', eoirCaseId: null })).toBe('NTA_SERVED');
+    expect(backlogStatus({ orrReleaseDate: '2023-01-01', ntaServedDate: null, eoirCaseId: '9431127' })).toBe('EOIR_CASE');
+  });
+});
