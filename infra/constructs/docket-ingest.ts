@@ -3,6 +3,7 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -18,6 +19,8 @@ export interface DocketIngestProps {
   /** Every new FTA is sent to each of these queues. */
   readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
   readonly alarmTopic: ITopic;
+  /** Encrypts the failure queue (it holds S3 events: keys, no drop contents). */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -35,7 +38,9 @@ export class DocketIngest extends Construct {
     const { dropBucket, casesTable, queues } = props;
     this.failures = new Queue(this, 'Failures', {
       retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...(props.encryptionKey
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
     });
     this.function = new PipelineFunction(this, 'Function', {
