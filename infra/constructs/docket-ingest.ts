@@ -10,6 +10,7 @@ import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { DROP_BUCKET, ENV, INGEST_FAILURES, type FtaQueueName } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import type { QueueWithDlq } from './queue-with-dlq';
 
@@ -55,7 +56,7 @@ export class DocketIngest extends Construct {
       },
     });
     dropBucket.grantRead(this.function, `${DROP_BUCKET.dropPrefix}*`);
-    casesTable.grantReadWriteData(this.function);
+    grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestDocket.cases);
     for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.function);
 
     // Notifications on the bucket itself would put the notification resource in the data

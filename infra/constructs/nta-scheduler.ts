@@ -2,6 +2,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -26,7 +27,7 @@ export class NtaScheduler extends Construct {
       name: 'scheduleNta',
       environment: { [ENV.casesTable]: props.casesTable.tableName },
     });
-    props.casesTable.grantReadWriteData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.scheduleNta.cases);
     this.function.addEventSource(props.queue.eventSource());
     alarmOnDeadLetters(this, 'DeadLetterAlarm', props.queue, props.alarmTopic);
   }

@@ -4,6 +4,7 @@ import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -36,8 +37,8 @@ export class OrrNotifier extends Construct {
         [ENV.mailFrom]: props.mailFrom,
       },
     });
-    props.casesTable.grantReadData(this.function);
-    props.idempotencyTable.grantReadWriteData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.notifyOrr.cases);
+    grantTableAccess(props.idempotencyTable, this.function, TABLE_ACCESS.notifyOrr.idempotency);
     // SES checks the sending identity (the address or its verified domain) and, while
     // the account is in the sandbox, the recipient's too; so any identity, but only as mailFrom.
     Grant.addToPrincipal({

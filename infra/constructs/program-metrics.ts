@@ -3,6 +3,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { ENV, METRICS_SCHEDULES } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 
 export interface ProgramMetricsProps {
@@ -24,7 +25,7 @@ export class ProgramMetrics extends Construct {
       name: 'computeMetrics',
       environment: { [ENV.casesTable]: props.casesTable.tableName },
     });
-    props.casesTable.grantReadData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.computeMetrics.cases);
     this.rules = Object.entries(METRICS_SCHEDULES).map(
       ([name, expression]) =>
         new Rule(this, `${name}Schedule`, {

@@ -216,9 +216,9 @@ describe('program metrics', () => {
 });
 
 describe('permissions', () => {
-  const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
   const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
   const tables = { cases: () => data.casesTable, idempotency: () => data.idempotencyTable };
+  // The exact action lists are TABLE_ACCESS, asserted in least-privilege.test.ts.
   const access: [FunctionName, 'read and write' | 'only read', keyof typeof tables][] = [
     ['ingestDocket', 'read and write', 'cases'],
     ['notifyOrr', 'only read', 'cases'],
@@ -229,8 +229,8 @@ describe('permissions', () => {
 
   it.each(access)('lets %s %s the %s table', (name, verb, table) => {
     const actions = actionsOn(functions[name], imported(tables[table]().tableArn));
-    expect(actions).toEqual(expect.arrayContaining(readActions));
-    for (const action of writeActions) expect(actions.includes(action)).toBe(verb === 'read and write');
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.some((a) => writeActions.includes(a))).toBe(verb === 'read and write');
   });
 
   it('gives only the ORR notifier the idempotency table', () => {
