@@ -1,0 +1,125 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './local-stack';
+
+/** The identity values a generated drop carries: the pipeline must never log any of them. */
+export interface DropPii {
+  readonly aNumbers: readonly string[];
+  readonly lastNames: readonly string[];
+  readonly firstNames: readonly string[];
+  readonly streets: readonly string[];
+  readonly birthDates: readonly string[];
+}
+
+export interface GeneratedDrop {
+  readonly folder: string;
+  readonly dropId: string;
+  readonly pii: DropPii;
+  /** What the ingest must find. */
+  readonly expected: {
+    readonly ucCases: number;
+    readonly ftas: number;
+    readonly proceedingRows: number;
+    readonly proceedingRejected: number;
+    readonly juvenileRows: number;
+  };
+}
+
+export interface DropOptions {
+  /** Different seeds give different cases and people; the same seed gives the same drop. */
+  readonly seed: number;
+  readonly cases: number;
+  /** Rows with a stray tab that carry identity values in the wrong columns (rejected). */
+  readonly shiftedRows?: number;
+  /** Drop folder name (the drop id); defaults to `generated-<seed>`. */
+  readonly dropId?: string;
+  /** Parent folder; a fresh temp folder by default. */
+  readonly parent?: string;
+}
+
+const FIRST = ['María', 'José', 'Yesenia', 'Kevin', 'Dulce', 'Brayan', 'Génesis', 'Wilmer', 'Ashly', 'Elmer', 'Yaritza', 'Darwin'];
+const LAST = ['Hernández', 'Xicará', 'Quiñónez', 'Ajanel', 'Pérez Tzoc', 'Mejía', 'Cux', 'Ventura', 'Chávez', 'Tum', 'Ordóñez', 'Lémus'];
+const STREETS = ['Calle Esperanza', 'Avenida Los Pinos', 'Harrisburg Blvd', 'Westheimer Rd', 'Jamaica Ave', 'Broadway', 'Calle Ocho'];
+const COURTS = ['HOU', 'NYC', 'LOS', 'MIA', 'DAL', 'SFR', 'CHI', 'ATL'];
+
+/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const tsv = (rows: readonly (readonly string[])[]): string => rows.map((r) => r.join('\t')).join('\r\n') + '\r\n';
+
+/**
+ * Writes a drop in EOIR's layout WITH the identity columns EOIR exports hold
+ * (A_TblCase: ALIEN_NBR, ALIEN_LAST_NAME, ALIEN_FIRST_NAME, ALIEN_STREET, C_BIRTHDATE;
+ * B_TblProceeding also carries ALIEN_NBR), plus tbl_JuvenileHistory and Count.txt.
+ * About half the cases are UC cases (UJ or J2) and about half of those have an
+ * in-absentia order. Shifted rows push names and A-numbers into the wrong columns.
+ */
+export function generateDrop(options: DropOptions): GeneratedDrop {
+  const rnd = random(options.seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const dropId = options.dropId ?? `generated-${options.seed}`;
+  const folder = join(options.parent ?? tempDir('drop'), dropId);
+  mkdirSync(folder, { recursive: true });
+  // Case ids are 7 digits, proceeding ids 7 digits, A-numbers 9: an A-number cannot pass for an id.
+  const caseBase = 3_000_000 + (options.seed % 500) * 2_000;
+  const pii = { aNumbers: [] as string[], lastNames: [] as string[], firstNames: [] as string[], streets: [] as string[], birthDates: [] as string[] };
+
+  const caseRows: string[][] = [['IDNCASE', 'ALIEN_NBR', 'ALIEN_LAST_NAME', 'ALIEN_FIRST_NAME', 'ALIEN_STREET', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'NAT', 'C_BIRTHDATE', 'CASEPRIORITY_CODE']];
+  const juvenileRows: string[][] = [['idnJuvenileHistory', 'idnCase', 'idnProceeding', 'idnJuvenile', 'DATCREATEDON']];
+  const proceedingRows: string[][] = [['IDNPROCEEDING', 'IDNCASE', 'ALIEN_NBR', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA', 'HEARING_DATE', 'COMP_DATE', 'OSC_DATE']];
+  let ucCases = 0;
+  let ftas = 0;
+  for (let i = 0; i < options.cases; i++) {
+    const caseId = String(caseBase + i);
+    const proceedingId = String(caseBase + 4_000_000 + i);
+    const aNumber = String(200_000_000 + Math.floor(rnd() * 99_999_999));
+    const first = `${pick(FIRST)}${i % 7 === 0 ? ' Abigail' : ''}`;
+    const last = `${pick(LAST)}-${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + ((i * 7) % 26))}${String.fromCharCode(97 + ((i * 3) % 26))}`;
+    const street = `${100 + Math.floor(rnd() * 9800)} ${pick(STREETS)}`;
+    const birth = `20${String(6 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
+    pii.aNumbers.push(aNumber);
+    pii.firstNames.push(first);
+    pii.lastNames.push(last);
+    pii.streets.push(street);
+    pii.birthDates.push(birth);
+    caseRows.push([caseId, aNumber, last, first, street, 'HOUSTON', 'TX', '77002', 'GT', `${birth} 00:00:00.000`, 'UC']);
+
+    const isUc = rnd() < 0.55;
+    const code = isUc ? pick(['4', '3']) : pick(['6', '5', '1']);
+    if (isUc) ucCases += 1;
+    juvenileRows.push([String(caseBase + 8_000_000 + i), caseId, proceedingId, code, '2024-01-05 10:00:00.000']);
+
+    const absentia = rnd() < 0.5;
+    if (isUc && absentia) ftas += 1;
+    const hearing = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
+    proceedingRows.push([proceedingId, caseId, aNumber, pick(COURTS), 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
+  }
+  const shifted = options.shiftedRows ?? 0;
+  for (let i = 0; i < shifted; i++) {
+    const n = i % Math.max(1, pii.aNumbers.length);
+    // A stray tab: the name lands in a key column and the row has one field too many.
+    proceedingRows.push([String(caseBase + 6_000_000 + i), `${pii.lastNames[n]}\t${pii.firstNames[n]}`, `A${pii.aNumbers[n]}`, pii.streets[n] ?? '', 'RMV', 'X', 'Y', `${pii.birthDates[n]} 00:00:00.000`, '', '']);
+  }
+  writeFileSync(join(folder, 'A_TblCase.csv'), tsv(caseRows));
+  writeFileSync(join(folder, 'tbl_JuvenileHistory.csv'), tsv(juvenileRows));
+  writeFileSync(join(folder, 'B_TblProceeding.csv'), tsv(proceedingRows));
+  writeFileSync(
+    join(folder, 'Count.txt'),
+    tsv([['A_TblCase', String(options.cases)], ['B_TblProceeding', String(options.cases + shifted)], ['tbl_JuvenileHistory', String(options.cases)]]),
+  );
+  return {
+    folder,
+    dropId,
+    pii,
+    expected: { ucCases, ftas, proceedingRows: options.cases + shifted, proceedingRejected: shifted, juvenileRows: options.cases },
+  };
+}
