@@ -19,6 +19,8 @@ export interface GeneratedDrop {
   readonly expected: {
     readonly ucCases: number;
     readonly ftas: number;
+    /** The ids of those FTAs (`IA-<IDNPROCEEDING>`). */
+    readonly ftaIds: readonly string[];
     readonly proceedingRows: number;
     readonly proceedingRejected: number;
     readonly juvenileRows: number;
@@ -78,6 +80,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   const proceedingRows: string[][] = [['IDNPROCEEDING', 'IDNCASE', 'ALIEN_NBR', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA', 'HEARING_DATE', 'COMP_DATE', 'OSC_DATE']];
   let ucCases = 0;
   let ftas = 0;
+  const ftaIds: string[] = [];
   for (let i = 0; i < options.cases; i++) {
     const caseId = String(caseBase + i);
     const proceedingId = String(caseBase + 4_000_000 + i);
@@ -99,7 +102,10 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     juvenileRows.push([String(caseBase + 8_000_000 + i), caseId, proceedingId, code, '2024-01-05 10:00:00.000']);
 
     const absentia = rnd() < 0.5;
-    if (isUc && absentia) ftas += 1;
+    if (isUc && absentia) {
+      ftas += 1;
+      ftaIds.push(`IA-${proceedingId}`);
+    }
     const hearing = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
     proceedingRows.push([proceedingId, caseId, aNumber, pick(COURTS), 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
   }
@@ -120,6 +126,6 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     folder,
     dropId,
     pii,
-    expected: { ucCases, ftas, proceedingRows: options.cases + shifted, proceedingRejected: shifted, juvenileRows: options.cases },
+    expected: { ucCases, ftas, ftaIds, proceedingRows: options.cases + shifted, proceedingRejected: shifted, juvenileRows: options.cases },
   };
 }
