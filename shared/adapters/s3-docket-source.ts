@@ -29,6 +29,19 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
       return tables;
     },
 
+    async listFiles(drop: DropRef): Promise<readonly string[]> {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: drop.location, ContinuationToken: token }),
+        );
+        for (const obj of out.Contents ?? []) if (obj.Key !== undefined) keys.push(obj.Key);
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token !== undefined);
+      return keys;
+    },
+
     async *openTable(_drop: DropRef, objectKey: string): AsyncIterable<Uint8Array> {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
       if (out.Body === undefined) return;

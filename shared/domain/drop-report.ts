@@ -1,5 +1,5 @@
 import type { EoirTableName } from './eoir-table';
-import type { RowRejectionReason, TableRejectionReason } from './rejections';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** Row accounting of one table of a drop: read = accepted + rejected, always. */
 export interface TableCounts {
@@ -22,6 +22,8 @@ export interface DropReport {
   dropId: string;
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
+  /** Files of the drop the ingest did not read, each with its reason (absent when none). */
+  ignoredFiles?: { file: string; reason: FileRejectionReason }[];
   ftas: FtaCounts;
   /** FTAs handed to the fan-out queues by this run (new ones and earlier unsent ones). */
   ftasPublished: number;

@@ -18,6 +18,15 @@ export function tableForFileName(fileName: string): EoirTableName | undefined {
   return EOIR_TABLES.find((t) => t.toLowerCase() === base);
 }
 
+/**
+ * A drop's completion marker, not a table: EOIR's `Count.txt` (table row counts) or an
+ * empty `READY` object (pipeline spec 1.1).
+ */
+export function isDropMarker(fileName: string): boolean {
+  const base = fileName.replace(/^.*\//, '').toLowerCase();
+  return base === 'count.txt' || base === 'ready';
+}
+
 export type RowResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: RowRejectionReason; readonly detail?: string };
@@ -55,6 +64,9 @@ export async function openEoirTable<T>(
   let first = await lines.next();
   while (!first.done && first.value.bytes.length === 0) first = await lines.next();
   if (first.done) return { ok: false, reason: 'TABLE_EMPTY', detail: `${spec.table} has no header line` };
+  if (first.value.tooLong === true || first.value.bytes.includes(0)) {
+    return { ok: false, reason: 'TABLE_NOT_TEXT', detail: `${spec.table} does not start with a text header line` };
+  }
 
   const headerText = decodeLine(first.value.bytes);
   const delimiter = detectDelimiter(headerText);
@@ -74,6 +86,10 @@ export async function openEoirTable<T>(
     for (let next = await lines.next(); !next.done; next = await lines.next()) {
       const line: RawLine = next.value;
       if (line.bytes.length === 0) continue;
+      if (line.tooLong === true) {
+        yield { lineNumber: line.lineNumber, result: { ok: false, reason: 'ROW_TOO_LONG' } };
+        continue;
+      }
       yield { lineNumber: line.lineNumber, result: parseLine(line, delimiter, width, indexes, spec) };
     }
   }

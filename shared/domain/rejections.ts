@@ -15,6 +15,8 @@ export const ROW_REJECTIONS = {
   JUVENILE_CODE_INVALID: 'JUVENILE_CODE_INVALID',
   /** An in-absentia order with neither COMP_DATE nor HEARING_DATE usable. */
   FTA_DATE_MISSING: 'FTA_DATE_MISSING',
+  /** A line longer than MAX_LINE_BYTES (shared/domain/eoir-format.ts): not read, counted. */
+  ROW_TOO_LONG: 'ROW_TOO_LONG',
 } as const;
 
 export type RowRejectionReason = keyof typeof ROW_REJECTIONS;
@@ -24,6 +26,16 @@ export const TABLE_REJECTIONS = {
   HEADER_MISSING_COLUMNS: 'HEADER_MISSING_COLUMNS',
   /** The file is empty (no header line). */
   TABLE_EMPTY: 'TABLE_EMPTY',
+  /** The file is not text: its header line holds NUL bytes or exceeds MAX_LINE_BYTES. */
+  TABLE_NOT_TEXT: 'TABLE_NOT_TEXT',
 } as const;
+
+/** Files in a drop that the ingest does not read, and why. */
+export const FILE_REJECTIONS = {
+  /** Not one of the EOIR tables the ingest reads (EOIR_TABLES), nor a completion marker. */
+  UNKNOWN_TABLE: 'UNKNOWN_TABLE',
+} as const;
+
+export type FileRejectionReason = keyof typeof FILE_REJECTIONS;
 
 export type TableRejectionReason = keyof typeof TABLE_REJECTIONS;

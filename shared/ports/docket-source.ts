@@ -11,6 +11,11 @@ export interface DropRef {
 export interface DocketSource {
   /** The EOIR tables present in the drop, with the object each was found in. */
   listTables(drop: DropRef): Promise<ReadonlyMap<EoirTableName, string>>;
+  /**
+   * Every file in the drop (object keys), tables or not, so files the ingest does not
+   * read are reported rather than silently skipped. Optional: sources without it report none.
+   */
+  listFiles?(drop: DropRef): Promise<readonly string[]>;
   /** The raw bytes of one table file, streamed. */
   openTable(drop: DropRef, objectKey: string): AsyncIterable<Uint8Array>;
 }

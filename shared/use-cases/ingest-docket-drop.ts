@@ -4,7 +4,7 @@ import {
   emptyTableCounts,
   type DropReport,
 } from '../domain/drop-report';
-import { openEoirTable, type TableSpec } from '../domain/eoir-table';
+import { isDropMarker, openEoirTable, type TableSpec } from '../domain/eoir-table';
 import { detectInAbsentiaOrder, type Fta } from '../domain/fta';
 import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../domain/juvenile';
 import { PROCEEDING_TABLE } from '../domain/proceeding';
@@ -35,7 +35,8 @@ const BATCH = 500;
  * 3. B_TblProceeding: each in-absentia order of a UC case (marked now or in an earlier
  *    drop) is an IN_ABSENTIA_ORDER FTA; record it once, then hand new FTAs to the queues.
  * 4. Send any FTA an earlier run stored but never queued (the outbox).
- * 5. Store the drop report: every row read is accepted or rejected with a reason.
+ * 5. Store the drop report: every row read is accepted or rejected with a reason; a file
+ *    that is not a table it reads is listed with UNKNOWN_TABLE.
  *
  * On retry (same drop again, or a crash mid-way) nothing is counted or sent twice: UC marks
  * and FTAs are idempotent writes, and an FTA that is already stored is 'repeated', not new.
@@ -54,6 +55,7 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
   };
   const tables = await deps.source.listTables(drop);
   deps.log.info('drop opened', { dropId: drop.dropId, tables: [...tables.keys()] });
+  await reportIgnoredFiles(drop, tables, deps, report);
 
   const ucCases = new Set<string>();
   const juvenileKey = tables.get('tbl_JuvenileHistory');
@@ -96,6 +98,23 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
   await deps.store.saveDropReport(report);
   deps.log.info('drop ingested', { dropId: drop.dropId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked });
   return report;
+}
+
+/** Files that are neither a table the ingest reads nor the completion marker: reported, not read. */
+async function reportIgnoredFiles(
+  drop: DropRef,
+  tables: ReadonlyMap<string, string>,
+  deps: IngestDeps,
+  report: DropReport,
+): Promise<void> {
+  if (deps.source.listFiles === undefined) return;
+  const read = new Set(tables.values());
+  const ignored = (await deps.source.listFiles(drop))
+    .filter((file) => !read.has(file) && !isDropMarker(file))
+    .map((file) => ({ file, reason: 'UNKNOWN_TABLE' as const }));
+  if (ignored.length === 0) return;
+  report.ignoredFiles = ignored;
+  deps.log.warn('files not read', { dropId: drop.dropId, reason: 'UNKNOWN_TABLE', files: ignored.map((f) => f.file) });
 }
 
 /** Keeps the FTAs of UC cases, records them, and queues the new ones. */
