@@ -1,60 +1,21 @@
-import { createServer, type Server } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import sesLocal from 'aws-ses-v2-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
-import type { Emulators } from '../../infra/local/emulators';
 import { lambdaContext } from '../../infra/local/lambda-runtime';
-import { LocalPipeline } from '../../infra/local/pipeline';
-import { localClientConfig, provisionLocalResources, type LocalResources } from '../../infra/local/provision';
+import type { LocalPipeline } from '../../infra/local/pipeline';
+import { localClientConfig, type LocalResources } from '../../infra/local/provision';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { DROP_BUCKET, FTA_QUEUES, FUNCTIONS } from '../../shared/runtime/resources';
 import { logicalId, synthDocketWatch } from '../infra/synth-docket-watch';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
-import { FAULTS, FaultProxy } from '../helpers/fault-proxy';
-import { connectEmulators, tempDir, uniqueSuffix } from '../helpers/local-stack';
-
-const startSesServer: typeof sesLocal = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
-
-/** The SES emulator on a fixed port, so it can be stopped and started again mid-run. */
-class RestartableSes {
-  private constructor(
-    private server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(): Promise<RestartableSes> {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: p } = probe.address() as { port: number };
-        probe.close(() => resolve(p));
-      });
-    });
-    return new RestartableSes(await startSesServer({ port, host: '127.0.0.1' }), port);
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async stop(): Promise<void> {
-    // Graceful: requests in flight finish; then the port is closed.
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      (this.server as Server & { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    });
-  }
-
-  async restart(downMs: number): Promise<void> {
-    await this.stop();
-    await new Promise((r) => setTimeout(r, downMs));
-    this.server = await startSesServer({ port: this.port, host: '127.0.0.1' });
-  }
-}
+import { FAULTS, type FaultProxy } from '../helpers/fault-proxy';
+import { startFaultyStack, type FaultyStack } from '../helpers/faulty-stack';
+import { tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 /** What a scenario did, for the table printed at the end. */
 interface ScenarioResult {
@@ -73,9 +34,9 @@ interface ScenarioResult {
  * drop; the last test adds everything up: 0 FTAs lost, 0 duplicate emails, every row accounted.
  */
 describe('fault injection through the emulators', () => {
-  let base: Emulators;
-  let ses: RestartableSes;
-  let proxies: { dynamodb: FaultProxy; sqs: FaultProxy; ses: FaultProxy };
+  let stack: FaultyStack;
+  let proxies: FaultyStack['proxies'];
+  let ledger: FaultyStack['ledger'];
   let resources: LocalResources;
   let pipeline: LocalPipeline;
   let ingest: (event: S3Event, context: ReturnType<typeof lambdaContext>) => Promise<DropReport[]>;
@@ -89,58 +50,21 @@ describe('fault injection through the emulators', () => {
   const drops: GeneratedDrop[] = [];
   const reports: DropReport[] = [];
   const results: ScenarioResult[] = [];
-  /** SES-accepted emails per FTA reference: the ledger. */
-  const ledger = new Map<string, number>();
 
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
-    base = await connectEmulators();
-    ses = await RestartableSes.start();
-    proxies = {
-      dynamodb: await FaultProxy.start(base.endpoints.dynamodb),
-      sqs: await FaultProxy.start(base.endpoints.sqs),
-      ses: await FaultProxy.start(ses.endpoint),
-    };
-    proxies.ses.onAnswer((call, status) => {
-      if (call.operation !== 'SendEmail' || status !== 200) return;
-      const params = new URLSearchParams(call.body);
-      for (let i = 1; params.has(`Tags.member.${i}.Name`); i++) {
-        if (params.get(`Tags.member.${i}.Name`) !== 'reference') continue;
-        const ref = params.get(`Tags.member.${i}.Value`) ?? '';
-        ledger.set(ref, (ledger.get(ref) ?? 0) + 1);
-      }
-    });
-    const emulators: Emulators = {
-      endpoints: { dynamodb: proxies.dynamodb.endpoint, sqs: proxies.sqs.endpoint, s3: base.endpoints.s3, ses: proxies.ses.endpoint },
-      onS3Event: (listener) => base.onS3Event(listener),
-      stop: () => base.stop(),
-    };
-    const provisioned = await provisionLocalResources(emulators.endpoints, { suffix, visibilityTimeoutSeconds: 1 });
-    // The SQS client sends to the queue URL's host: point the URLs at the proxy too.
-    const viaProxy = (url: string) => url.replace(new URL(url).origin, proxies.sqs.endpoint);
-    resources = {
-      ...provisioned,
-      queues: Object.fromEntries(
-        Object.entries(provisioned.queues).map(([name, q]) => [name, { ...q, url: viaProxy(q.url), dlqUrl: viaProxy(q.dlqUrl) }]),
-      ) as LocalResources['queues'],
-    };
-    pipeline = await LocalPipeline.start(emulators, resources, {
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-    });
+    stack = await startFaultyStack({ suffix, orrInbox: `orr${suffix}@example.gov`, mailFrom: 'docket-watch@example.gov' });
+    ({ proxies, ledger, resources, pipeline } = stack);
     ingest = (await import('../../functions/ingest-docket/handler')).handler;
-    dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(base.endpoints.dynamodb)));
+    dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.base.endpoints.dynamodb)));
     store = createDynamoCaseStore({ client: dynamo, tableName: resources.casesTable });
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
-    for (const proxy of Object.values(proxies ?? {})) await proxy.close();
+    await stack?.stop();
     await Promise.allSettled(abandoned);
-    await ses?.stop();
     dynamo?.destroy();
     restore?.();
-    await base?.stop();
   });
 
   /** A new generated drop for one scenario. */
@@ -153,7 +77,6 @@ describe('fault injection through the emulators', () => {
   /** Uploads a drop's tables without its completion marker: nothing is triggered. */
   const stage = async (drop: GeneratedDrop): Promise<void> => {
     for (const file of ['A_TblCase.csv', 'tbl_JuvenileHistory.csv', 'B_TblProceeding.csv']) {
-      const { readFile } = await import('node:fs/promises');
       await pipeline.putObject(`${DROP_BUCKET.dropPrefix}${drop.dropId}/${file}`, await readFile(`${drop.folder}/${file}`));
     }
   };
@@ -295,7 +218,7 @@ describe('fault injection through the emulators', () => {
       seen += 1;
       if (seen === 3 && restart === undefined) {
         restarts += 1;
-        restart = ses.restart(1_500);
+        restart = stack.ses.restart(1_500);
       }
     });
     await pipeline.uploadDrop(drop.folder, drop.dropId);
@@ -358,7 +281,7 @@ describe('fault injection through the emulators', () => {
   });
 
   it('a poison message ends in the DLQ, where the deployed alarm fires, and blocks nothing', async () => {
-    const sqs = new SQSClient(localClientConfig(base.endpoints.sqs));
+    const sqs = new SQSClient(localClientConfig(stack.base.endpoints.sqs));
     const queue = resources.queues.orrNotices;
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"type":"FTA_RECORDED","version":1,"ftaId":"poison"}' }));
     const drop = newDrop(109);
@@ -370,14 +293,14 @@ describe('fault injection through the emulators', () => {
     expect(depth).toBe(1);
     expect(FTA_QUEUES.orrNotices.maxReceiveCount).toBeGreaterThan(1);
     // The alarm the CDK app deploys on this DLQ, evaluated on the observed depth.
-    const { data, pipeline: stack, pipelineTemplate } = synthDocketWatch();
-    const dlqName = stack.resolve(data.queues.orrNotices.deadLetterQueue.queueName);
+    const { data, pipeline: cdkPipeline, pipelineTemplate } = synthDocketWatch();
+    const dlqName = cdkPipeline.resolve(data.queues.orrNotices.deadLetterQueue.queueName);
     const alarm = Object.values(pipelineTemplate.findResources('AWS::CloudWatch::Alarm')).find(
       (a) => JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: dlqName }]),
     );
     expect(alarm?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', ComparisonOperator: 'GreaterThanThreshold' });
     expect(depth > alarm?.Properties.Threshold).toBe(true);
-    expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: logicalId(stack.alarmTopic) }]);
+    expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: logicalId(cdkPipeline.alarmTopic) }]);
     expect(await record('poison message', drop, 1)).toMatchObject({ emails: drop.expected.ftas, duplicateEmails: 0 });
   });
 
