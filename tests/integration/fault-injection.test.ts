@@ -16,6 +16,7 @@ import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { FAULTS, type FaultProxy } from '../helpers/fault-proxy';
 import { startFaultyStack, type FaultyStack } from '../helpers/faulty-stack';
 import { tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { scanForPii } from '../helpers/pii-scanner';
 
 /** What a scenario did, for the table printed at the end. */
 interface ScenarioResult {
@@ -50,9 +51,11 @@ describe('fault injection through the emulators', () => {
   const drops: GeneratedDrop[] = [];
   const reports: DropReport[] = [];
   const results: ScenarioResult[] = [];
+  /** Everything the functions logged, errors and retries included. */
+  const logs: string[] = [];
 
   beforeAll(async () => {
-    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
+    restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: (l) => logs.push(l) });
     stack = await startFaultyStack({ suffix, orrInbox: `orr${suffix}@example.gov`, mailFrom: 'docket-watch@example.gov' });
     ({ proxies, ledger, resources, pipeline } = stack);
     ingest = (await import('../../functions/ingest-docket/handler')).handler;
@@ -325,6 +328,9 @@ describe('fault injection through the emulators', () => {
         expect(r.tables.tbl_JuvenileHistory?.read).toBe(drop.expected.juvenileRows);
       }
     }
+    // Every line the functions wrote through all of it: still no PII.
+    expect(logs.length).toBeGreaterThan(0);
+    expect(scanForPii(logs, drops.map((d) => d.pii))).toEqual([]);
     const table = results.map((r) => `  ${r.scenario.padEnd(40)} faults ${String(r.faultsInjected).padStart(3)}  FTAs ${r.ftasStored}/${r.ftasExpected}  emails ${r.emails}  duplicates ${r.duplicateEmails}`);
     process.stderr.write(`\nFault injection: ${expected.length} FTAs, ${lost.length} lost, ${duplicates.length} duplicate emails\n${table.join('\n')}\n`);
   });
