@@ -5,7 +5,7 @@ import { DataStack } from './stacks/data-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 
 // The only place that reads context. Defaults let `npx cdk synth` run with no arguments;
-// deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...]`.
+// deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...] [-c metricsHourly=rate(...)]`.
 const DEFAULTS = { orrInbox: 'orr-inbox@example.gov', mailFrom: 'docket-watch@example.gov' };
 
 const app = new App();
@@ -20,6 +20,16 @@ function emailContext(key: string): string | undefined {
   return value;
 }
 
+/** An EventBridge schedule expression, e.g. `rate(30 minutes)` or `cron(0 7 * * ? *)`. */
+function scheduleContext(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^(rate|cron)\(.+\)$/.test(value)) {
+    throw new Error(`Context "${key}" must be rate(...) or cron(...), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 // Environment-agnostic stacks: account and region come from the deploying credentials.
 const data = new DataStack(app, STACK_IDS.data, {
   description: 'Docket Watch state: drop bucket, case and idempotency tables, FTA queues',
@@ -30,6 +40,10 @@ new PipelineStack(app, STACK_IDS.pipeline, {
   orrInbox: emailContext('orrInbox') ?? DEFAULTS.orrInbox,
   mailFrom: emailContext('mailFrom') ?? DEFAULTS.mailFrom,
   alarmEmail: emailContext('alarmEmail'),
+  metricsSchedules: {
+    hourly: scheduleContext('metricsHourly'),
+    daily: scheduleContext('metricsDaily'),
+  },
 });
 Tags.of(app).add('app', 'docket-watch');
 // cdk-nag AwsSolutions: an unacknowledged finding fails the synth (infra/nag-suppressions.ts).

@@ -1,4 +1,5 @@
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import { createPowertoolsMetricsSink } from '../../shared/adapters/powertools-metrics-sink';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
@@ -18,10 +19,14 @@ const deps = {
   clock: systemClock,
 };
 
+/** The EventBridge rule's input (METRICS_SCHEDULES): which cadence this run publishes. */
+const ScheduleInput = z.object({ cadence: z.enum(['hourly', 'daily']) });
+
 /** EventBridge schedule -> compute and publish the program metrics once. */
-export const handler = async (event: ScheduledEvent, context: Context): Promise<readonly MetricPoint[]> => {
+export const handler = async (event: unknown, context: Context): Promise<readonly MetricPoint[]> => {
   logger.addContext(context);
-  const points = await computeProgramMetrics(deps);
-  logger.info('metrics published', { points: points.length, schedule: event.resources?.[0] });
-  return points;
+  const { cadence } = ScheduleInput.parse(event);
+  const run = await computeProgramMetrics(cadence, deps);
+  logger.info('metrics published', { cadence, points: run.points.length });
+  return run.points;
 };

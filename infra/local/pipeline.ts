@@ -7,13 +7,13 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
-import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
+import { encodeS3EventKeys, lambdaContext, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalResources } from './provision';
 
 export interface LocalPipelineOptions {
@@ -25,7 +25,7 @@ export interface LocalPipelineOptions {
 }
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
-type MetricsHandler = (event: ScheduledEvent, context: Context) => Promise<readonly MetricPoint[]>;
+type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
 const ASYNC_ATTEMPTS = 3;
@@ -113,11 +113,11 @@ export class LocalPipeline {
     }
   }
 
-  /** Runs the metrics function as its EventBridge schedule would. */
-  async runScheduledMetrics(): Promise<readonly MetricPoint[]> {
+  /** Runs the metrics function as its EventBridge schedule would (the rule's input is the event). */
+  async runScheduledMetrics(schedule: MetricsScheduleName = 'daily'): Promise<readonly MetricPoint[]> {
     const fn = FUNCTIONS.computeMetrics;
     return this.handlers.metrics(
-      scheduledEvent(`compute-metrics-${Object.keys(METRICS_SCHEDULES)[0]}`),
+      { cadence: METRICS_SCHEDULES[schedule].cadence },
       lambdaContext('compute-metrics', fn.timeoutSeconds, fn.memoryMb),
     );
   }

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import type { DropReport } from '../../shared/domain/drop-report';
@@ -16,6 +16,7 @@ import {
   type RunSummary,
 } from './outputs';
 import { LocalPipeline } from './pipeline';
+import { renderProgramReport } from './report-html';
 import { provisionLocalResources } from './provision';
 
 export interface LocalRunOptions {
@@ -35,6 +36,8 @@ export interface LocalRunResult {
   readonly ftas: readonly FtaLine[];
   readonly emails: readonly ReceivedEmail[];
   readonly metrics: readonly MetricPoint[];
+  /** `out/report.html`, the program report with charts. */
+  readonly reportPath: string;
   readonly pipeline: LocalPipeline;
 }
 
@@ -57,7 +60,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   });
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
-  const tasksBefore = sumValues((await state.readProgramState()).tasksOpenByAor);
+  const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const emailsBefore = new Set((await fetchReceivedEmails(emulators.endpoints.ses)).map((e) => e.messageId));
 
   const drops: (DropReport & { source: string })[] = [];
@@ -75,7 +78,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
 
   progress('metrics: running the scheduled metrics function once');
   const metrics = await pipeline.runScheduledMetrics();
-  const tasksAfter = sumValues((await state.readProgramState()).tasksOpenByAor);
+  const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const emails = (await fetchReceivedEmails(emulators.endpoints.ses)).filter(
     (e) => !emailsBefore.has(e.messageId) && e.to.some((t) => t.includes(options.orrInbox)),
   );
@@ -91,8 +94,12 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     now: new Date(),
   });
   await writeOutputs(options.outDir, summary, ftas, emails);
+  // The program report: the same aggregates the job read, with every week of FTAs.
+  const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });
+  const reportPath = join(options.outDir, 'report.html');
+  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics }));
   clients.dynamo.destroy();
-  return { summary, ftas, emails, metrics, pipeline };
+  return { summary, ftas, emails, metrics, reportPath, pipeline };
 }
 
 function sumValues(map: ReadonlyMap<string, number>): number {

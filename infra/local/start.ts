@@ -15,7 +15,7 @@ Usage: npm start -- [options]
                     Default: the bundled sample drop (tests/fixtures/sample-drop).
   --roster FILE     A UC roster CSV (pipeline spec 1.2). Not read yet: the roster
                     ingestion is still to be built, so the run stops with a clear error.
-  --out DIR         Where to write summary.json, ftas.jsonl, emails/*.eml, logs/
+  --out DIR         Where to write summary.json, ftas.jsonl, report.html, emails/*.eml, logs/
                     (default: out).
   --state DIR       Where the local DynamoDB and S3 keep their data between runs
                     (default: .local-state). A second run on the same drop finds its
@@ -130,13 +130,18 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   const dead = Object.entries(summary.deadLetters).filter(([, n]) => n > 0);
   lines.push(dead.length ? `DEAD-LETTERED: ${dead.map(([q, n]) => `${q} ${n}`).join(', ')}` : 'Dead-letter queues: empty');
   for (const f of summary.ingestFailures) lines.push(`INGEST FAILED: ${f.key}: ${f.error}`);
-  lines.push('', `Written: ${join(outDir, 'summary.json')}, ${join(outDir, 'ftas.jsonl')}, ${join(outDir, 'emails')}/`);
+  lines.push('', `Written: ${join(outDir, 'summary.json')}, ${join(outDir, 'ftas.jsonl')}, ${join(outDir, 'emails')}/, ${join(outDir, 'report.html')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printMetrics(points: Awaited<ReturnType<typeof runLocalPipeline>>['metrics']): void {
-  const rows = points.map((p) => `  ${p.name.padEnd(26)} ${(p.aor ?? 'all').padEnd(8)} ${String(p.value).padStart(8)} ${p.unit}`);
-  process.stdout.write(`\nMetrics (as published to CloudWatch)\n${rows.join('\n')}\n`);
+  // Totals, then the per-AOR values of each metric on one line (the full set is in report.html).
+  const rows: string[] = [];
+  for (const p of points.filter((q) => q.aor === undefined)) {
+    const byAor = points.filter((q) => q.name === p.name && q.aor !== undefined && q.value !== 0).map((q) => `${q.aor} ${q.value}`);
+    rows.push(`  ${p.name.padEnd(28)} ${String(p.value).padStart(8)} ${p.unit.padEnd(8)}${byAor.length ? ` ${byAor.join(', ')}` : ''}`.trimEnd());
+  }
+  process.stdout.write(`\nMetrics (as published to CloudWatch: metric, total, unit, per AOR)\n${rows.join('\n')}\n`);
 }
 
 main().then(

@@ -6,6 +6,7 @@ import { DocketIngest } from '../constructs/docket-ingest';
 import { NtaScheduler } from '../constructs/nta-scheduler';
 import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
+import type { MetricsScheduleName } from '../../shared/runtime/resources';
 import type { DocketWatchData } from './data-stack';
 
 export interface PipelineStackProps extends StackProps {
@@ -16,6 +17,8 @@ export interface PipelineStackProps extends StackProps {
   readonly mailFrom: string;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail?: string;
+  /** Overrides of the metrics schedule expressions (METRICS_SCHEDULES). */
+  readonly metricsSchedules?: Partial<Record<MetricsScheduleName, string>>;
 }
 
 /**
@@ -61,6 +64,15 @@ export class PipelineStack extends Stack {
       queue: data.queues.ntaSchedule,
       alarmTopic: this.alarmTopic,
     });
-    this.metrics = new ProgramMetrics(this, 'ProgramMetrics', { casesTable: data.casesTable });
+    this.metrics = new ProgramMetrics(this, 'ProgramMetrics', {
+      casesTable: data.casesTable,
+      alarmTopic: this.alarmTopic,
+      deadLetterQueues: {
+        'ORR notices DLQ': data.queues.orrNotices.deadLetterQueue,
+        'NTA schedule DLQ': data.queues.ntaSchedule.deadLetterQueue,
+        'Ingest failures': this.ingest.failures,
+      },
+      scheduleExpressions: props.metricsSchedules,
+    });
   }
 }

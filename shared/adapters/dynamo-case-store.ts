@@ -16,6 +16,7 @@ import type { Fta, FtaKind, FtaStatus } from '../domain/fta';
 import type { EoirTableName } from '../domain/eoir-table';
 import type { CaseStore, RecordOutcome, StoredFta, UcMark } from '../ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { dropHistoryItem, newFtaAggregateUpdates } from './program-aggregates';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -25,11 +26,10 @@ import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
  *   drop report  pk DROP#<dropId>   sk REPORT#<startedAt>     report (map)
  *   aggregates   pk AGG#FTA         sk AOR#<aor|NONE>#<shard> open, rescinded, total (counters)
  *                pk AGG#DROP        sk LAST                   lastDropAt, dropId
+ *   and the other program-metric aggregates: shared/domain/program-metrics.ts.
  */
 const caseKey = (caseId: string): string => `CASE#${caseId}`;
 const OUTBOX_PK = 'OUTBOX';
-/** Aggregate counters are sharded so parallel transactions rarely touch the same item. */
-const AGG_SHARDS = 8;
 /** AWS limits: BatchWriteItem takes 25 requests, BatchGetItem 100 keys. */
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
@@ -65,7 +65,6 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
   }
 
   async function recordOne(fta: Fta, recordedAt: string): Promise<RecordOutcome> {
-    const shard = shardOf(fta.ftaId);
     for (let attempt = 0; ; attempt++) {
       try {
         await client.send(
@@ -78,15 +77,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: 'AGG#FTA', sk: `AOR#${fta.aor ?? 'NONE'}#${shard}` },
-                  UpdateExpression: 'ADD #open :one, #total :one SET aor = :aor',
-                  ExpressionAttributeNames: { '#open': 'open', '#total': 'total' },
-                  ExpressionAttributeValues: { ':one': 1, ':aor': fta.aor ?? 'NONE' },
-                },
-              },
+              // Program-metric aggregates (shared/adapters/program-aggregates.ts).
+              ...newFtaAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
             ],
           }),
         );
@@ -180,6 +172,21 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           Item: { pk: `DROP#${report.dropId}`, sk: `REPORT#${report.startedAt}`, dropId: report.dropId, report },
         }),
       );
+      // The drop history the metrics job reads (rows rejected per drop), newest last by key.
+      const tables = Object.values(report.tables);
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: dropHistoryItem({
+            dropId: report.dropId,
+            landedAt: report.startedAt,
+            rowsRead: tables.reduce((a, t) => a + t.read, 0),
+            rowsRejected: tables.reduce((a, t) => a + t.rejected, 0),
+            ftasNew: report.ftas.new,
+            ftasRescinded: report.ftas.rescinded,
+          }),
+        }),
+      );
       await client.send(
         new UpdateCommand({
           TableName: tableName,
@@ -235,12 +242,6 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       return reports.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     },
   };
-}
-
-function shardOf(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-  return Math.abs(h) % AGG_SHARDS;
 }
 
 function toFtaItem(fta: Fta, recordedAt: string): Record<string, unknown> {

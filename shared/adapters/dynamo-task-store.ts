@@ -2,11 +2,13 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReverificationTask, TaskStore } from '../ports/task-store';
 import { backoffMs, sleep } from '../runtime/concurrency';
+import { taskAggregateUpdates } from './program-aggregates';
 
 /*
  * Items in the cases table:
  *   task        pk CASE#<IDNCASE>  sk TASK#REVERIFY#<ftaId>   status OPEN, dueDate, aor
- *   aggregate   pk AGG#TASK        sk REVERIFY#<aor|NONE>     open (counter)
+ *   aggregates  pk AGG#TASK        sk REVERIFY#<aor|NONE>     open (counter)
+ *               pk AGG#TASK_DUE    sk DUE#<dueDate>#AOR#<aor> open (counter, for overdue)
  */
 export interface DynamoTaskStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -40,15 +42,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: { pk: 'AGG#TASK', sk: `REVERIFY#${task.aor ?? 'NONE'}` },
-                    UpdateExpression: 'ADD #open :one SET aor = :aor',
-                    ExpressionAttributeNames: { '#open': 'open' },
-                    ExpressionAttributeValues: { ':one': 1, ':aor': task.aor ?? 'NONE' },
-                  },
-                },
+                ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1 }).map((Update) => ({ Update })),
               ],
             }),
           );

@@ -1,13 +1,20 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { MetricPoint } from '../domain/program-metrics';
+import type { MetricPoint, MetricUnit as DomainUnit } from '../domain/program-metrics';
 import type { MetricsSink } from '../ports/metrics-sink';
 
-const UNITS = { Count: MetricUnit.Count, Hours: MetricUnit.NoUnit } as const;
+/** EMF has no hour unit: hour-valued metrics (HoursSinceLastDrop) are published with unit None. */
+const UNITS: Record<DomainUnit, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  Count: MetricUnit.Count,
+  Hours: MetricUnit.NoUnit,
+  Percent: MetricUnit.Percent,
+  Seconds: MetricUnit.Seconds,
+};
 
 /**
  * Publishes through Powertools Metrics (CloudWatch EMF on stdout). Points without an AOR
- * go into the function's metric set; each per-AOR point is its own EMF document with the
- * single dimension `Aor`. EMF has no hour unit: HoursSinceLastDrop has unit None.
+ * go into the function's metric set (dimension `service` only); each per-AOR point is its
+ * own EMF document with the dimensions `service` and `Aor`. No other dimension exists, so
+ * dimension values are at most the 25 AOR codes and UNKNOWN: no ids, names or A-numbers.
  */
 export function createPowertoolsMetricsSink(metrics: Metrics): MetricsSink {
   return {

@@ -147,9 +147,25 @@ export const FUNCTIONS = {
   computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
 } as const;
 
-/** EventBridge schedules of the metrics function. */
+/**
+ * EventBridge schedules of the metrics function. Each rule passes `{ cadence }` as the
+ * event: hourly publishes the alarm signals, daily every metric (HOURLY_METRICS in
+ * shared/domain/program-metrics.ts). The expressions can be overridden at deploy time
+ * (`-c metricsHourly=... -c metricsDaily=...`).
+ */
 export const METRICS_SCHEDULES = {
-  hourly: 'rate(1 hour)',
+  hourly: { cadence: 'hourly', expression: 'rate(1 hour)' },
+  daily: { cadence: 'daily', expression: 'cron(15 6 * * ? *)' },
+} as const satisfies Record<string, { cadence: 'hourly' | 'daily'; expression: string }>;
+
+export type MetricsScheduleName = keyof typeof METRICS_SCHEDULES;
+
+/** Thresholds of the program-metric alarms (pipeline stack). */
+export const METRICS_ALARMS = {
+  /** EOIR drops are expected daily: alarm when none has landed for this long. */
+  lateDropHours: 36,
+  /** Alarm when more than this share of the last drop's rows were rejected. */
+  rejectedRowsSharePercent: 5,
 } as const;
 
 /** Metric namespace in CloudWatch. */

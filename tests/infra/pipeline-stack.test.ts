@@ -9,6 +9,7 @@ import {
   FTA_QUEUES,
   FUNCTIONS,
   INGEST_FAILURES,
+  METRICS_ALARMS,
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
 } from '../../shared/runtime/resources';
@@ -206,11 +207,81 @@ describe.each(consumers)('the %s queue', (queueName, functionName) => {
 });
 
 describe('program metrics', () => {
-  it.each(Object.entries(METRICS_SCHEDULES))('runs the metrics function on the %s schedule', (_name, expression) => {
+  const metricsFn = { 'Fn::GetAtt': [logicalId(functions.computeMetrics), 'Arn'] };
+
+  it.each(Object.entries(METRICS_SCHEDULES))('runs the metrics function on the %s schedule with its cadence', (_name, schedule) => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: expression,
+      ScheduleExpression: schedule.expression,
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(functions.computeMetrics), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: metricsFn, Input: JSON.stringify({ cadence: schedule.cadence }) })],
+    });
+  });
+
+  it('takes other schedule expressions from the stack props (CDK context)', () => {
+    const { pipelineTemplate } = synthDocketWatch({ metricsSchedules: { hourly: 'rate(15 minutes)' } });
+    pipelineTemplate.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    pipelineTemplate.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: METRICS_SCHEDULES.daily.expression });
+  });
+
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const programAlarm = (metricName: string) => alarms.find((a) => a.MetricName === metricName && a.Namespace === METRICS_NAMESPACE);
+
+  it.each([
+    ['a late drop', 'HoursSinceLastDrop', METRICS_ALARMS.lateDropHours, 'breaching'],
+    ['FTAs not emailed to ORR within 24 h', 'FtasAwaitingNoticeOver24h', 0, 'notBreaching'],
+    ['ingest rejections above the threshold', 'RowsRejectedShareLastDrop', METRICS_ALARMS.rejectedRowsSharePercent, 'notBreaching'],
+  ])('alarms to the SNS topic on %s', (_what, metricName, threshold, missing) => {
+    expect(programAlarm(metricName)).toMatchObject({
+      Dimensions: [{ Name: 'service', Value: 'compute-metrics' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: missing,
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+  });
+
+  it('alarms on every dead-letter queue and the ingest failure queue', () => {
+    const sqsAlarms = alarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Threshold === 0);
+    expect(sqsAlarms).toHaveLength(3);
+  });
+
+  describe('the dashboard', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(pipeline.resolve(dashboards[0]?.Properties.DashboardBody));
+
+    it('is one dashboard', () => {
+      expect(dashboards).toHaveLength(1);
+    });
+
+    it.each([
+      'FtasOpen',
+      'FtasNewLast7Days',
+      'FtasRescindedLast7Days',
+      'NotifiedWithin24hShare',
+      'NoticeLatencyMedian',
+      'FtasAwaitingNoticeOver24h',
+      'NtaBacklog',
+      'NtaBacklogAge0To90Days',
+      'NtaBacklogAgeOver2Years',
+      'NtaBacklogEnteredLast4Weeks',
+      'NtaBacklogLeftLast4Weeks',
+      'NtasPlannedNext30Days',
+      'ReverificationTasksOpen',
+      'ReverificationTasksOverdue',
+      'UcCasesUnmatchedToRoster',
+      'RowsRejectedLastDrop',
+      'HoursSinceLastDrop',
+    ])('shows %s', (metricName) => {
+      expect(body).toContain(metricName);
+    });
+
+    it('shows per-AOR lines through a search on the Aor dimension, and the alarms and DLQ depths', () => {
+      expect(body).toContain('SEARCH(');
+      expect(body).toContain('Aor');
+      expect(body).toContain('ApproximateNumberOfMessagesVisible');
+      expect(body).toContain('alarms');
     });
   });
 });

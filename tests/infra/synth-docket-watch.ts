@@ -2,7 +2,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { DataStack } from '../../infra/stacks/data-stack';
-import { PipelineStack } from '../../infra/stacks/pipeline-stack';
+import { PipelineStack, type PipelineStackProps } from '../../infra/stacks/pipeline-stack';
 
 export const ORR_INBOX = 'orr-inbox@example.gov';
 export const MAIL_FROM = 'docket-watch@example.gov';
@@ -11,7 +11,7 @@ export const MAIL_FROM = 'docket-watch@example.gov';
  * Both stacks as infra/app.ts builds them, synthesized without esbuild (the
  * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
  */
-export function synthDocketWatch(options: { alarmEmail?: string } = {}) {
+export function synthDocketWatch(options: { alarmEmail?: string; metricsSchedules?: PipelineStackProps['metricsSchedules'] } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'Data');
   const pipeline = new PipelineStack(app, 'Pipeline', {
@@ -19,6 +19,7 @@ export function synthDocketWatch(options: { alarmEmail?: string } = {}) {
     orrInbox: ORR_INBOX,
     mailFrom: MAIL_FROM,
     alarmEmail: options.alarmEmail,
+    metricsSchedules: options.metricsSchedules,
   });
   return { data, pipeline, dataTemplate: Template.fromStack(data), pipelineTemplate: Template.fromStack(pipeline) };
 }

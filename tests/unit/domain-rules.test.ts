@@ -6,7 +6,7 @@ import { detectInAbsentiaOrder } from '../../shared/domain/fta';
 import { isUnaccompaniedCode, JUVENILE_CODES } from '../../shared/domain/juvenile';
 import { renderFtaNotice, renderRescissionNotice } from '../../shared/domain/orr-notice';
 import type { ProceedingRow } from '../../shared/domain/proceeding';
-import { buildProgramMetrics } from '../../shared/domain/program-metrics';
+import { buildProgramMetrics, emptyProgramState } from '../../shared/domain/program-metrics';
 import { COURTS } from '../../shared/data/courts';
 
 const proceeding = (over: Partial<ProceedingRow> = {}): ProceedingRow => ({
@@ -95,22 +95,26 @@ describe('addBusinessDays', () => {
 });
 
 describe('program metrics', () => {
-  it('publishes totals and per-AOR counts, and hours since the last drop', () => {
+  it('publishes totals and per-AOR counts, and hours since the last drop, every hour', () => {
     const points = buildProgramMetrics(
       {
+        ...emptyProgramState(),
         ftasOpenByAor: new Map([['HOU', 3], ['NONE', 1], ['ATL', 2]]),
         tasksOpenByAor: new Map([['HOU', 1]]),
         lastDropAt: '2026-11-28T00:00:00.000Z',
       },
       new Date('2026-11-28T06:30:00.000Z'),
+      'hourly',
     );
     expect(points).toEqual([
       { name: 'FtasOpen', unit: 'Count', value: 6 },
       { name: 'FtasOpen', unit: 'Count', value: 2, aor: 'ATL' },
       { name: 'FtasOpen', unit: 'Count', value: 3, aor: 'HOU' },
       { name: 'FtasOpen', unit: 'Count', value: 1, aor: 'UNKNOWN' },
+      { name: 'FtasAwaitingNoticeOver24h', unit: 'Count', value: 0 },
       { name: 'ReverificationTasksOpen', unit: 'Count', value: 1 },
       { name: 'ReverificationTasksOpen', unit: 'Count', value: 1, aor: 'HOU' },
+      { name: 'ReverificationTasksOverdue', unit: 'Count', value: 0 },
       { name: 'HoursSinceLastDrop', unit: 'Hours', value: 6.5 },
     ]);
   });

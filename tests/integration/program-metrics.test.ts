@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLambdaOutput } from '../../infra/local/capture-output';
+import type { Emulators } from '../../infra/local/emulators';
+import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
+import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
+import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
+import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import type { Fta } from '../../shared/domain/fta';
+import { buildProgramMetrics, HOURLY_METRICS, type MetricPoint } from '../../shared/domain/program-metrics';
+import { emfViolations } from '../helpers/emf-spec';
+import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
+import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+
+let emulators: Emulators;
+beforeAll(async () => {
+  emulators = await connectEmulators();
+});
+afterAll(async () => {
+  await emulators?.stop();
+});
+
+describe('from a drop to published metrics', () => {
+  const emf: Record<string, unknown>[] = [];
+  let restore: () => void;
+  let run: LocalRunResult;
+  let hourly: readonly MetricPoint[];
+
+  beforeAll(async () => {
+    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: (l) => emf.push(JSON.parse(l)) });
+    const suffix = uniqueSuffix();
+    run = await runLocalPipeline(emulators, {
+      drops: [SAMPLE_DROP],
+      outDir: tempDir('metrics'),
+      orrInbox: `orr${suffix}@example.gov`,
+      mailFrom: 'docket-watch@example.gov',
+      suffix,
+      visibilityTimeoutSeconds: 2,
+    });
+    hourly = await run.pipeline.runScheduledMetrics('hourly');
+    await run.pipeline.stop();
+  });
+  afterAll(() => restore?.());
+
+  const total = (name: string) => run.metrics.find((m) => m.name === name && m.aor === undefined)?.value;
+
+  it('publishes the drop\'s FTAs, tasks and rejected rows, read from the aggregates', () => {
+    expect(total('FtasOpen')).toBe(8);
+    expect(total('FtasNewLast7Days')).toBe(8);
+    expect(total('FtasRescinded')).toBe(0);
+    expect(run.metrics.find((m) => m.name === 'FtasOpen' && m.aor === 'HOU')?.value).toBe(1);
+    expect(total('ReverificationTasksOpen')).toBe(8);
+    expect(total('ReverificationTasksOverdue')).toBe(0);
+    // B_TblProceeding has one row with an extra field, out of 41 rows read.
+    expect(total('RowsRejectedLastDrop')).toBe(1);
+    expect(total('RowsRejectedShareLastDrop')).toBe(2.4);
+    expect(total('HoursSinceLastDrop')).toBeLessThan(1);
+    // The drop landed minutes ago: no FTA has missed its 24 h yet.
+    expect(total('FtasAwaitingNoticeOver24h')).toBe(0);
+  });
+
+  it('publishes only the alarm signals on the hourly schedule', () => {
+    expect(new Set(hourly.map((p) => p.name))).toEqual(HOURLY_METRICS);
+    expect(hourly.find((p) => p.name === 'FtasOpen' && p.aor === undefined)?.value).toBe(8);
+  });
+
+  it('prints every published point as valid EMF', () => {
+    expect(emf.length).toBeGreaterThan(0);
+    for (const doc of emf) expect(emfViolations(doc)).toEqual([]);
+    const names = emf.flatMap((d) =>
+      (d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((c) => c.Metrics.map((m) => m.Name)),
+    );
+    expect(names).toHaveLength(run.metrics.length + hourly.length);
+  });
+
+  it('writes a self-contained report.html with no script and no external resource', async () => {
+    const html = await readFile(run.reportPath, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html).not.toMatch(/IA-\d|\bA\d{8,9}\b/);
+  });
+
+  it.skipIf(!browserAvailable())('renders the report in headless Chromium with its charts drawn', async () => {
+    const browser = await launchHeadlessChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(pathToFileURL(run.reportPath).href);
+      expect(await page.title()).toBe('Docket Watch program report');
+      const sections = await page.$$eval('section', (els) =>
+        els.map((el) => ({
+          title: el.querySelector('h2')?.textContent ?? '',
+          svg: (() => {
+            const svg = el.querySelector('svg');
+            if (!svg) return null;
+            const box = svg.getBoundingClientRect();
+            const bars = [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().height > 0);
+            return { width: box.width, height: box.height, bars: bars.length };
+          })(),
+          empty: el.querySelector('.empty')?.textContent ?? null,
+        })),
+      );
+      expect(sections.map((s) => s.title)).toEqual(['NTA backlog by AOR', 'Open FTAs by AOR', 'FTAs by week', 'Notification latency']);
+      const byTitle = Object.fromEntries(sections.map((s) => [s.title, s]));
+      expect(byTitle['Open FTAs by AOR']?.svg).toMatchObject({ bars: 8 });
+      expect(byTitle['Open FTAs by AOR']?.svg?.width).toBeGreaterThan(300);
+      expect(byTitle['FTAs by week']?.svg?.bars).toBe(8);
+      expect(byTitle['FTAs by week']?.svg?.height).toBeGreaterThan(100);
+      // The roster and notifier timings are not on this branch yet: the page says so.
+      expect(byTitle['NTA backlog by AOR']?.empty).toContain('roster');
+      expect(byTitle['Notification latency']?.empty).toContain('No notice timings');
+      expect(await page.locator('.tile').count()).toBe(7);
+      expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('what the metrics job reads', () => {
+  /** Records every read the job makes and what DynamoDB says it cost. */
+  function countingClient() {
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const reads = { calls: 0, items: 0, capacity: 0 };
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (/Query|GetItem|Scan|BatchGet/.test(String(context.commandName))) {
+          const o = out.output as { Count?: number; Item?: unknown; ConsumedCapacity?: { CapacityUnits?: number } };
+          reads.calls += 1;
+          reads.items += o.Count ?? (o.Item ? 1 : 0);
+          reads.capacity += o.ConsumedCapacity?.CapacityUnits ?? 0;
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'countReads' },
+    );
+    return { client, reads };
+  }
+
+  const AORS_USED = ['HOU', 'MIA', 'ATL', null] as const;
+  const fta = (i: number): Fta => ({
+    ftaId: `IA-${900000 + i}`,
+    kind: 'IN_ABSENTIA_ORDER',
+    caseId: String(100000 + i),
+    proceedingId: String(900000 + i),
+    scheduleId: null,
+    date: `2026-11-${String(1 + (i % 4) * 7).padStart(2, '0')}`,
+    court: null,
+    aor: AORS_USED[i % AORS_USED.length] ?? null,
+    provenance: { dropId: 'load-test', table: 'B_TblProceeding', lineNumber: i + 2 },
+  });
+
+  async function storeWith(n: number) {
+    const suffix = uniqueSuffix();
+    const { casesTable } = await provisionLocalResources(emulators.endpoints, { suffix });
+    const writer = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const store = createDynamoCaseStore({ client: writer, tableName: casesTable });
+    const tasks = createDynamoTaskStore({ client: writer, tableName: casesTable });
+    const ftas = Array.from({ length: n }, (_, i) => fta(i));
+    const recordedAt = '2026-11-28T08:00:00.000Z';
+    await store.recordFtas(ftas, recordedAt);
+    for (const f of ftas.slice(0, 10)) {
+      await tasks.openReverificationTask({ ftaId: f.ftaId, caseId: f.caseId, aor: f.aor, openedAt: recordedAt, dueDate: '2026-12-11' });
+    }
+    writer.destroy();
+    return casesTable;
+  }
+
+  it('makes the same reads for 1000 FTAs as for 10: they grow with AORs and shards, not cases', async () => {
+    const now = new Date('2026-11-28T12:00:00.000Z');
+    const measure = async (tableName: string) => {
+      const { client, reads } = countingClient();
+      const state = await createDynamoProgramState({ client, tableName }).readProgramState(now);
+      client.destroy();
+      return { reads, points: buildProgramMetrics(state, now) };
+    };
+    const small = await measure(await storeWith(10));
+    const large = await measure(await storeWith(1000));
+
+    expect(small.points.find((p) => p.name === 'FtasOpen' && !p.aor)?.value).toBe(10);
+    expect(large.points.find((p) => p.name === 'FtasOpen' && !p.aor)?.value).toBe(1000);
+    expect(large.points.find((p) => p.name === 'FtasNewLast7Days' && p.aor === 'HOU')?.value).toBe(250);
+    // One request per aggregate partition (12), whatever the number of FTAs.
+    expect(large.reads.calls).toBe(small.reads.calls);
+    expect(large.reads.calls).toBeLessThanOrEqual(12);
+    // Items: at most AORs x shards per counter partition (4 AORs x 8 shards x 4 partitions
+    // + tasks), however many FTAs.
+    expect(large.reads.items).toBeLessThanOrEqual(4 * 8 * 4 + 4 * 2 + 1);
+    expect(large.reads.items).toBeLessThan(1000 / 5);
+    if (large.reads.capacity > 0) expect(large.reads.capacity).toBeLessThanOrEqual(small.reads.capacity * 3);
+    console.info('metrics job reads', { ftas10: small.reads, ftas1000: large.reads });
+  });
+});

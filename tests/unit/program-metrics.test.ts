@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backlogAgeBucket,
+  buildProgramMetrics,
+  emptyProgramState,
+  histogramMedianSeconds,
+  metricRanges,
+  noticeLatencyBucket,
+  weekOf,
+  type MetricPoint,
+  type NoticeDropRow,
+  type ProgramState,
+} from '../../shared/domain/program-metrics';
+import { noticeSentAggregateUpdate } from '../../shared/adapters/program-aggregates';
+
+const NOW = new Date('2026-11-28T12:00:00.000Z'); // a Saturday
+const value = (points: readonly MetricPoint[], name: string, aor?: string): number | undefined =>
+  points.find((p) => p.name === name && p.aor === aor)?.value;
+const state = (over: Partial<ProgramState>): ProgramState => ({ ...emptyProgramState(), ...over });
+const latency = (counts: Record<number, number>): number[] => Array.from({ length: 9 }, (_, i) => counts[i] ?? 0);
+const notice = (over: Partial<NoticeDropRow>): NoticeDropRow => ({
+  day: '2026-11-20',
+  dropId: 'd1',
+  landedAt: '2026-11-20T08:00:00.000Z',
+  ftas: 0,
+  notified: 0,
+  within24h: 0,
+  latency: latency({}),
+  ...over,
+});
+
+describe('metric windows (fixed clock)', () => {
+  it('finds the UTC Monday of a week', () => {
+    expect(weekOf('2026-11-28')).toBe('2026-11-23');
+    expect(weekOf('2026-11-23')).toBe('2026-11-23');
+    expect(weekOf('2026-11-22')).toBe('2026-11-16');
+  });
+
+  it('reads the last 7 days of new FTAs, the next 30 days of plans and overdue tasks due before today', () => {
+    const r = metricRanges(NOW);
+    expect(r.ftaDays).toEqual({ from: '2026-11-22', to: '2026-11-28' });
+    expect(r.plannedDays).toEqual({ from: '2026-11-28', to: '2026-12-27' });
+    expect(r.overdueDays.to).toBe('2026-11-27');
+    expect(r.backlogFlowWeeks).toEqual({ from: '2026-10-26', to: '2026-11-16' });
+  });
+});
+
+describe('FTA metrics', () => {
+  it('counts open and rescinded FTAs per AOR and new or rescinded ones in the last 7 days only', () => {
+    const points = buildProgramMetrics(
+      state({
+        ftasOpenByAor: new Map([['HOU', 4], ['ATL', 1]]),
+        ftasRescindedByAor: new Map([['HOU', 1]]),
+        ftaDays: [
+          { day: '2026-11-28', aor: 'HOU', new: 2, rescinded: 1 },
+          { day: '2026-11-22', aor: 'ATL', new: 1, rescinded: 0 },
+          { day: '2026-11-21', aor: 'HOU', new: 9, rescinded: 9 }, // 8 days ago: outside
+        ],
+      }),
+      NOW,
+    );
+    expect(value(points, 'FtasOpen')).toBe(5);
+    expect(value(points, 'FtasRescinded')).toBe(1);
+    expect(value(points, 'FtasRescinded', 'HOU')).toBe(1);
+    expect(value(points, 'FtasNewLast7Days')).toBe(3);
+    expect(value(points, 'FtasNewLast7Days', 'ATL')).toBe(1);
+    expect(value(points, 'FtasRescindedLast7Days')).toBe(1);
+  });
+
+  it('merges the NONE AOR into the UNKNOWN dimension value', () => {
+    const points = buildProgramMetrics(state({ ftasOpenByAor: new Map([['NONE', 2]]) }), NOW);
+    expect(value(points, 'FtasOpen', 'UNKNOWN')).toBe(2);
+  });
+});
+
+describe('ORR notice metrics', () => {
+  it('buckets latencies and takes the interpolated median of the histogram', () => {
+    expect(noticeLatencyBucket(0)).toBe(0);
+    expect(noticeLatencyBucket(15 * 60_000)).toBe(0);
+    expect(noticeLatencyBucket(15 * 60_000 + 1)).toBe(1);
+    expect(noticeLatencyBucket(24 * 3_600_000)).toBe(4);
+    expect(noticeLatencyBucket(30 * 86_400_000)).toBe(8);
+    expect(histogramMedianSeconds(latency({}))).toBeNull();
+    // 4 in 0-15 min, 4 in 15-60 min: the median is the boundary, 15 min.
+    expect(histogramMedianSeconds(latency({ 0: 4, 1: 4 }))).toBe(900);
+    // 1 in 0-15, 3 in 15-60: half = 2, one into bucket 1 of 3 -> 15 + 45/3 = 30 min.
+    expect(histogramMedianSeconds(latency({ 0: 1, 1: 3 }))).toBe(1800);
+    expect(histogramMedianSeconds(latency({ 8: 1 }))).toBe(10080 * 60);
+  });
+
+  it('shares FTAs emailed within 24 h among drops whose 24 h have passed, and counts those still waiting', () => {
+    const points = buildProgramMetrics(
+      state({
+        notices: [
+          notice({ ftas: 10, notified: 9, within24h: 8, latency: latency({ 1: 8, 5: 1 }) }),
+          // Landed 2 hours ago: its 24 h are still running, so it counts in neither.
+          notice({ day: '2026-11-28', dropId: 'd2', landedAt: '2026-11-28T10:00:00.000Z', ftas: 5, notified: 1, within24h: 1, latency: latency({ 0: 1 }) }),
+        ],
+      }),
+      NOW,
+    );
+    expect(value(points, 'NotifiedWithin24hShare')).toBe(80);
+    expect(value(points, 'FtasAwaitingNoticeOver24h')).toBe(1);
+    // 10 emails: 1 in bucket 0, 8 in bucket 1, 1 in bucket 5; half = 5 -> 15 + (4/8) * 45 min.
+    expect(value(points, 'NoticeLatencyMedian')).toBe(37.5 * 60);
+  });
+
+  it('publishes no share and no median before any notice was measured', () => {
+    const points = buildProgramMetrics(emptyProgramState(), NOW);
+    expect(value(points, 'NotifiedWithin24hShare')).toBeUndefined();
+    expect(value(points, 'NoticeLatencyMedian')).toBeUndefined();
+    expect(value(points, 'FtasAwaitingNoticeOver24h')).toBe(0);
+  });
+
+  it('the notifier counts an email within 24 h of the drop in its latency bucket', () => {
+    const update = noticeSentAggregateUpdate('t', {
+      ftaId: 'IA-1',
+      dropId: 'd1',
+      recordedAt: '2026-11-20T08:05:00.000Z',
+      landedAt: '2026-11-20T08:00:00.000Z',
+      sentAt: '2026-11-20T08:30:00.000Z',
+    });
+    expect(update.Key.pk).toBe('AGG#NOTICE');
+    expect(update.Key.sk).toMatch(/^DAY#2026-11-20#DROP#d1#[0-7]$/);
+    const adds = Object.fromEntries(
+      Object.entries(update.ExpressionAttributeNames ?? {})
+        .filter(([k]) => k.startsWith('#a'))
+        .map(([k, field]) => [field, update.ExpressionAttributeValues[`:${k.slice(1)}`]]),
+    );
+    expect(adds).toEqual({ notified: 1, within24h: 1, lat1: 1 });
+  });
+});
+
+describe('NTA backlog metrics', () => {
+  it('sizes the backlog per AOR, ages it from the ORR release month, and estimates weeks to clear', () => {
+    const points = buildProgramMetrics(
+      state({
+        backlog: [
+          { aor: 'HOU', releasedMonth: '2026-10', open: 3 }, // ~58 days
+          { aor: 'HOU', releasedMonth: '2026-03', open: 2 }, // ~272 days
+          { aor: 'MIA', releasedMonth: '2023-01', open: 5 }, // > 2 years
+        ],
+        backlogFlow: [
+          { week: '2026-11-16', aor: 'HOU', entered: 1, left: 5 },
+          { week: '2026-11-02', aor: 'MIA', entered: 1, left: 1 },
+          { week: '2026-11-23', aor: 'HOU', entered: 0, left: 50 }, // this week: not complete, ignored
+        ],
+      }),
+      NOW,
+    );
+    expect(value(points, 'NtaBacklog')).toBe(10);
+    expect(value(points, 'NtaBacklog', 'HOU')).toBe(5);
+    expect(value(points, 'NtaBacklogAge0To90Days')).toBe(3);
+    expect(value(points, 'NtaBacklogAge181To365Days')).toBe(2);
+    expect(value(points, 'NtaBacklogAgeOver2Years')).toBe(5);
+    expect(value(points, 'NtaBacklogAge91To180Days')).toBe(0);
+    expect(value(points, 'NtaBacklogEnteredLast4Weeks')).toBe(2);
+    expect(value(points, 'NtaBacklogLeftLast4Weeks')).toBe(6);
+    // net burn (6 - 2) / 4 weeks = 1 a week; 10 left -> 10 weeks.
+    expect(value(points, 'NtaBacklogWeeksToClear')).toBe(10);
+  });
+
+  it('publishes no weeks-to-clear while the backlog grows', () => {
+    const points = buildProgramMetrics(state({ backlogFlow: [{ week: '2026-11-16', aor: 'HOU', entered: 3, left: 1 }] }), NOW);
+    expect(value(points, 'NtaBacklogWeeksToClear')).toBeUndefined();
+    expect(backlogAgeBucket('2026-11', NOW)).toBe('NtaBacklogAge0To90Days');
+  });
+
+  it('counts NTAs planned from today through the next 30 days per AOR', () => {
+    const points = buildProgramMetrics(
+      state({
+        planned: [
+          { day: '2026-11-28', aor: 'HOU', planned: 2 },
+          { day: '2026-12-27', aor: 'ATL', planned: 1 },
+          { day: '2026-12-28', aor: 'ATL', planned: 7 }, // day 31
+        ],
+      }),
+      NOW,
+    );
+    expect(value(points, 'NtasPlannedNext30Days')).toBe(3);
+    expect(value(points, 'NtasPlannedNext30Days', 'ATL')).toBe(1);
+  });
+});
+
+describe('tasks, roster and drops', () => {
+  it('counts re-verification tasks due before today as overdue', () => {
+    const points = buildProgramMetrics(
+      state({
+        tasksOpenByAor: new Map([['HOU', 3]]),
+        tasksDue: [
+          { due: '2026-11-27', aor: 'HOU', open: 1 },
+          { due: '2026-11-28', aor: 'HOU', open: 2 }, // due today: not overdue yet
+        ],
+      }),
+      NOW,
+    );
+    expect(value(points, 'ReverificationTasksOpen')).toBe(3);
+    expect(value(points, 'ReverificationTasksOverdue')).toBe(1);
+    expect(value(points, 'ReverificationTasksOverdue', 'HOU')).toBe(1);
+  });
+
+  it('counts UC cases unmatched to the roster per AOR', () => {
+    const points = buildProgramMetrics(state({ unmatchedByAor: new Map([['PHO', 4], ['NONE', 1]]) }), NOW);
+    expect(value(points, 'UcCasesUnmatchedToRoster')).toBe(5);
+    expect(value(points, 'UcCasesUnmatchedToRoster', 'PHO')).toBe(4);
+  });
+
+  it('reports the rows rejected by the last drop, as a count and a share, and the hours since it', () => {
+    const points = buildProgramMetrics(
+      state({
+        drops: [
+          { dropId: 'd2', landedAt: '2026-11-27T12:00:00.000Z', rowsRead: 200, rowsRejected: 3, ftasNew: 1, ftasRescinded: 0 },
+          { dropId: 'd1', landedAt: '2026-11-26T12:00:00.000Z', rowsRead: 100, rowsRejected: 50, ftasNew: 1, ftasRescinded: 0 },
+        ],
+        lastDropAt: '2026-11-27T00:30:00.000Z',
+      }),
+      NOW,
+      'hourly',
+    );
+    expect(value(points, 'RowsRejectedLastDrop')).toBe(3);
+    expect(value(points, 'RowsRejectedShareLastDrop')).toBe(1.5);
+    expect(value(points, 'HoursSinceLastDrop')).toBe(35.5);
+  });
+
+  it('publishes only the alarm signals hourly and every metric daily', () => {
+    const hourly = new Set(buildProgramMetrics(emptyProgramState(), NOW, 'hourly').map((p) => p.name));
+    const daily = new Set(buildProgramMetrics(emptyProgramState(), NOW, 'daily').map((p) => p.name));
+    expect([...hourly].every((n) => daily.has(n))).toBe(true);
+    expect(hourly.has('FtasAwaitingNoticeOver24h')).toBe(true);
+    expect(hourly.has('NtaBacklog')).toBe(false);
+    expect(daily.has('NtaBacklog')).toBe(true);
+  });
+});
