@@ -106,3 +106,13 @@ describe('dead letters', () => {
     }
   });
 });
+
+describe('alarms', () => {
+  it('sends every alarm of the pipeline to the encrypted alarm topic', () => {
+    const alarms = Object.entries(pipelineTemplate.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: logicalId(pipeline.alarmTopic) }]);
+    }
+  });
+});
