@@ -3,12 +3,14 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { DROP_BUCKET, FUNCTIONS, ENV, INGEST_FAILURES, type FtaQueueName } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import type { QueueWithDlq } from './queue-with-dlq';
 
@@ -18,6 +20,8 @@ export interface DocketIngestProps {
   /** Every new FTA is sent to each of these queues. */
   readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
   readonly alarmTopic: ITopic;
+  /** Encrypts the failure queue (it holds S3 events: keys, no drop contents). */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -40,7 +44,9 @@ export class DocketIngest extends Construct {
     const { dropBucket, casesTable, queues } = props;
     this.failures = new Queue(this, 'Failures', {
       retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...(props.encryptionKey
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
     });
     this.function = new PipelineFunction(this, 'Function', {
@@ -60,7 +66,7 @@ export class DocketIngest extends Construct {
     dropBucket.grantRead(this.function, `${DROP_BUCKET.dropPrefix}*`);
     // Rejected rows are written to the quarantine prefix, and only there.
     dropBucket.grantPut(this.function, `${DROP_BUCKET.quarantinePrefix}*`);
-    casesTable.grantReadWriteData(this.function);
+    grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestDocket.cases);
     for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.function);
 
     // Notifications on the bucket itself would put the notification resource in the data

@@ -5,6 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV, NTA_PLAN_SCHEDULES, ROSTER_DROPS } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -42,13 +43,13 @@ export class NtaScheduler extends Construct {
       ...props.planEnvironment,
     };
     this.function = new PipelineFunction(this, 'Function', { name: 'scheduleNta', environment });
-    props.casesTable.grantReadWriteData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.scheduleNta.cases);
     props.dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     this.function.addEventSource(props.queue.eventSource());
     alarmOnDeadLetters(this, 'DeadLetterAlarm', props.queue, props.alarmTopic);
 
     this.planFunction = new PipelineFunction(this, 'PlanFunction', { name: 'planNta', environment });
-    props.casesTable.grantReadWriteData(this.planFunction);
+    grantTableAccess(props.casesTable, this.planFunction, TABLE_ACCESS.planNta.cases);
     props.dropBucket.grantPut(this.planFunction, `${ROSTER_DROPS.workListPrefix}*`);
     props.dropBucket.grantPut(this.planFunction, `${ROSTER_DROPS.reportPrefix}*`);
     this.rules = Object.entries(NTA_PLAN_SCHEDULES).map(

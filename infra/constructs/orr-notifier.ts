@@ -10,6 +10,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -83,8 +84,8 @@ export class OrrNotifier extends Construct {
       },
     });
     // Reads FTAs and case details; writes the notice ledger items.
-    props.casesTable.grantReadWriteData(this.function);
-    props.idempotencyTable.grantReadWriteData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.notifyOrr.cases);
+    grantTableAccess(props.idempotencyTable, this.function, TABLE_ACCESS.notifyOrr.idempotency);
     // Capped so the instances together stay under the SES sending rate (ORR_SENDING).
     this.function.addEventSource(props.queue.eventSource({ maxConcurrency: ORR_SENDING.maxConcurrency }));
     alarmOnDeadLetters(this, 'DeadLetterAlarm', props.queue, props.alarmTopic);
@@ -98,7 +99,7 @@ export class OrrNotifier extends Construct {
         ...mail,
       },
     });
-    props.casesTable.grantReadWriteData(this.digestFunction);
+    grantTableAccess(props.casesTable, this.digestFunction, TABLE_ACCESS.sendOrrDigest.cases);
     new Rule(this, 'DigestSchedule', {
       description: 'Daily ORR digest of the previous UTC day FTAs',
       schedule: Schedule.cron(DIGEST_SCHEDULE.cron),
@@ -125,7 +126,7 @@ export class OrrNotifier extends Construct {
       name: 'recordSesEvents',
       environment: { [ENV.casesTable]: props.casesTable.tableName },
     });
-    props.casesTable.grantReadWriteData(this.sesEventsFunction);
+    grantTableAccess(props.casesTable, this.sesEventsFunction, TABLE_ACCESS.recordSesEvents.cases);
     this.sesEventsTopic.addSubscription(new LambdaSubscription(this.sesEventsFunction));
 
     for (const [alarmId, metricName, what] of [

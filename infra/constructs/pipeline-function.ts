@@ -8,6 +8,13 @@ import type { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/runtime/config';
 import { FUNCTIONS, METRICS_NAMESPACE } from '../../shared/runtime/resources';
 
+/**
+ * Node.js 24, the latest Lambda runtime (cdk-nag AwsSolutions-L1), supported until 2028.
+ * The code targets what Node.js 20.12 already has (engines), so the same sources run
+ * locally and in CI on Node 20 or 22; only the bundle's syntax target is node24.
+ */
+export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
+
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `ingestDocket` -> `ingest-docket`: the folder under functions/ and the Powertools service name. */
@@ -27,7 +34,7 @@ export interface PipelineFunctionProps {
 }
 
 /**
- * A Docket Watch Lambda function with every default: Node.js 22 on arm64, bundled by
+ * A Docket Watch Lambda function with every default: Node.js 24 on arm64, bundled by
  * esbuild from functions/<name>/handler.ts, timeout and memory from FUNCTIONS, its own
  * log group with a retention, and the Powertools service name and metrics namespace.
  */
@@ -40,7 +47,7 @@ export class PipelineFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: PIPELINE_RUNTIME,
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(settings.timeoutSeconds),
       memorySize: settings.memoryMb,
@@ -63,7 +70,7 @@ export class PipelineFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: 'node24',
         format: OutputFormat.CJS,
         // Nothing external, not even @aws-sdk/*: the SDK the runtime ships changes version
         // without a deploy, so we bundle the one package-lock.json pins and the tests ran.

@@ -28,6 +28,7 @@ import {
   METRICS_SCHEDULES,
   type MetricsScheduleName,
 } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { functionFolder, PipelineFunction } from './pipeline-function';
 
 export interface ProgramMetricsProps {
@@ -63,7 +64,7 @@ export class ProgramMetrics extends Construct {
       name: 'computeMetrics',
       environment: { [ENV.casesTable]: props.casesTable.tableName },
     });
-    props.casesTable.grantReadData(this.function);
+    grantTableAccess(props.casesTable, this.function, TABLE_ACCESS.computeMetrics.cases);
     const rules = {} as Record<MetricsScheduleName, Rule>;
     for (const [name, schedule] of Object.entries(METRICS_SCHEDULES) as [MetricsScheduleName, (typeof METRICS_SCHEDULES)[MetricsScheduleName]][]) {
       rules[name] = new Rule(this, `${name}Schedule`, {

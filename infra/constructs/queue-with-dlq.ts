@@ -4,12 +4,15 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '../../shared/runtime/resources';
 
 export interface QueueWithDlqProps {
   /** One entry of FTA_QUEUES: timeouts, retention, redrive and event-source settings. */
   readonly definition: QueueDefinition;
+  /** Customer-managed key for the queue and its DLQ; SQS-managed encryption without one. */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -21,19 +24,22 @@ export class QueueWithDlq extends Construct {
   readonly deadLetterQueue: Queue;
   readonly definition: QueueDefinition;
 
-  constructor(scope: Construct, id: string, { definition }: QueueWithDlqProps) {
+  constructor(scope: Construct, id: string, { definition, encryptionKey }: QueueWithDlqProps) {
+    const encryption = encryptionKey
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
+      : { encryption: QueueEncryption.SQS_MANAGED };
     super(scope, id);
     this.definition = definition;
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(definition.dlqRetentionDays),
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
     });
     this.queue = new Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(definition.retentionDays),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
     });
   }

@@ -3,6 +3,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
+import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 
@@ -37,7 +38,7 @@ export class RosterIngest extends Construct {
     dropBucket.grantRead(this.function, `${ROSTER_DROPS.prefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
-    casesTable.grantReadWriteData(this.function);
+    grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);
     // Through DocketIngest's reference: no cycle between the stacks, and one notification
     // resource for the bucket (two would overwrite each other's configuration).
     props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {

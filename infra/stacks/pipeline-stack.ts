@@ -43,7 +43,11 @@ export class PipelineStack extends Stack {
     // Exports/imports: the data stack cannot be deleted while this stack still uses it.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { data } = props;
-    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Docket Watch alarms', enforceSSL: true });
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Docket Watch alarms',
+      enforceSSL: true,
+      masterKey: data.dataKey,
+    });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
 
     this.ingest = new DocketIngest(this, 'DocketIngest', {
@@ -51,6 +55,7 @@ export class PipelineStack extends Stack {
       casesTable: data.casesTable,
       queues: data.queues,
       alarmTopic: this.alarmTopic,
+      encryptionKey: data.dataKey,
     });
     this.notifier = new OrrNotifier(this, 'OrrNotifier', {
       casesTable: data.casesTable,

@@ -1,6 +1,6 @@
 import type { CountCheck } from './count-file';
 import type { EoirTableName } from './eoir-table';
-import type { RowRejectionReason, TableRejectionReason } from './rejections';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** Row accounting of one table of a drop: read = accepted + rejected, always. */
 export interface TableCounts {
@@ -27,6 +27,8 @@ export interface DropReport {
   dropId: string;
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
+  /** Files of the drop the ingest did not read, each with its reason (absent when none). */
+  ignoredFiles?: { file: string; reason: FileRejectionReason }[];
   ftas: FtaCounts;
   /** FTA messages (recorded and rescinded) handed to the fan-out queues by this run. */
   ftasPublished: number;

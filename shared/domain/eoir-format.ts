@@ -12,29 +12,64 @@ export interface RawLine {
   /** 1-based line number in the file, header included. */
   readonly lineNumber: number;
   readonly bytes: Buffer;
+  /**
+   * The line was longer than the limit: `bytes` holds only its first `maxLineBytes`
+   * bytes, the rest was skipped up to the next line end.
+   */
+  readonly tooLong?: boolean;
 }
 
 /**
- * Splits a byte stream into lines (LF or CRLF), without decoding. Memory stays bounded by
- * the longest line plus one chunk, whatever the file size.
+ * The longest line the ingest reads whole. EOIR rows are under 2 KB (B_TblProceeding, ~40
+ * short fields); a longer line is a broken export or a binary file, and keeping it whole
+ * could exhaust memory or exceed DynamoDB's 400 KB item limit downstream.
  */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), without decoding. Memory stays bounded by
+ * `maxLineBytes` plus one chunk, whatever the file: a longer line is cut, flagged
+ * `tooLong`, and the rest of it skipped.
+ */
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<RawLine> {
   let carry: Buffer | null = null;
   let lineNumber = 0;
+  /** Set while skipping the rest of a too-long line: its first bytes. */
+  let skipping: Buffer | null = null;
   for await (const chunk of chunks) {
-    const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
+    let buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
     carry = null;
     let start = 0;
+    if (skipping !== null) {
+      const nl = buf.indexOf(LF);
+      if (nl === -1) continue;
+      lineNumber += 1;
+      yield { lineNumber, bytes: skipping, tooLong: true };
+      skipping = null;
+      buf = buf.subarray(nl + 1);
+    }
     for (let nl = buf.indexOf(LF, start); nl !== -1; nl = buf.indexOf(LF, start)) {
       const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
       lineNumber += 1;
-      yield { lineNumber, bytes: buf.subarray(start, end) };
+      if (end - start > maxLineBytes) yield { lineNumber, bytes: Buffer.from(buf.subarray(start, start + maxLineBytes)), tooLong: true };
+      else yield { lineNumber, bytes: buf.subarray(start, end) };
       start = nl + 1;
     }
     if (start < buf.length) {
-      // Copy the tail so the chunk it came from can be collected.
-      carry = Buffer.from(buf.subarray(start));
+      if (buf.length - start > maxLineBytes) {
+        skipping = Buffer.from(buf.subarray(start, start + maxLineBytes));
+      } else {
+        // Copy the tail so the chunk it came from can be collected.
+        carry = Buffer.from(buf.subarray(start));
+      }
     }
+  }
+  if (skipping !== null) {
+    lineNumber += 1;
+    yield { lineNumber, bytes: skipping, tooLong: true };
   }
   if (carry !== null && carry.length > 0) {
     const end = carry[carry.length - 1] === CR ? carry.length - 1 : carry.length;

@@ -31,6 +31,8 @@ export const ROW_REJECTIONS = {
   ROW_MALFORMED_QUOTES: 'ROW_MALFORMED_QUOTES',
   /** UC roster: the same A-number appears earlier in the same file (first row wins). */
   A_NUMBER_DUPLICATE: 'A_NUMBER_DUPLICATE',
+  /** A line longer than MAX_LINE_BYTES (shared/domain/eoir-format.ts): not read, counted. */
+  ROW_TOO_LONG: 'ROW_TOO_LONG',
 } as const;
 
 export type RowRejectionReason = keyof typeof ROW_REJECTIONS;
@@ -44,6 +46,16 @@ export const TABLE_REJECTIONS = {
   TABLE_MISSING: 'TABLE_MISSING',
   /** The zip entry could not be read safely (too large, bad compression ratio, bad path). */
   ENTRY_UNSAFE: 'ENTRY_UNSAFE',
+  /** The file is not text: its header line holds NUL bytes or exceeds MAX_LINE_BYTES. */
+  TABLE_NOT_TEXT: 'TABLE_NOT_TEXT',
 } as const;
+
+/** Files in a drop that the ingest does not read, and why. */
+export const FILE_REJECTIONS = {
+  /** Not one of the EOIR tables the ingest reads (EOIR_TABLES), nor a completion marker. */
+  UNKNOWN_TABLE: 'UNKNOWN_TABLE',
+} as const;
+
+export type FileRejectionReason = keyof typeof FILE_REJECTIONS;
 
 export type TableRejectionReason = keyof typeof TABLE_REJECTIONS;

@@ -31,7 +31,11 @@ describe('data stack', () => {
       Properties: Match.objectLike({
         VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(data.dataKey), 'Arn'] } },
+            }),
+          ],
         },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
@@ -109,7 +113,9 @@ describe('data stack', () => {
     it('encrypts the queue and its DLQ and refuses requests without TLS', () => {
       for (const q of [queue, deadLetterQueue]) {
         const id = logicalId(q);
-        expect(template.findResources('AWS::SQS::Queue')[id]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+        expect(template.findResources('AWS::SQS::Queue')[id]?.Properties).toMatchObject({
+          KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(data.dataKey), 'Arn'] },
+        });
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: id }],
           PolicyDocument: {

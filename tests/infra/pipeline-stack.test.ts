@@ -64,9 +64,9 @@ function actionsOn(fn: IFunction, resource: unknown): string[] {
 }
 
 describe('pipeline functions', () => {
-  it.each(functionNames)('runs %s on Node.js 22, arm64, with the timeout and memory of FUNCTIONS', (name) => {
+  it.each(functionNames)('runs %s on Node.js 24, arm64, with the timeout and memory of FUNCTIONS', (name) => {
     expect(propertiesOf(functions[name])).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: FUNCTIONS[name].timeoutSeconds,
       MemorySize: FUNCTIONS[name].memoryMb,
@@ -306,9 +306,9 @@ describe('program metrics', () => {
 });
 
 describe('permissions', () => {
-  const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
   const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
   const tables = { cases: () => data.casesTable, idempotency: () => data.idempotencyTable };
+  // The exact action lists are TABLE_ACCESS, asserted in least-privilege.test.ts.
   const access: [FunctionName, 'read and write' | 'only read', keyof typeof tables][] = [
     ['ingestDocket', 'read and write', 'cases'],
     // The notifier writes its notice ledger items beside the FTAs.
@@ -322,8 +322,8 @@ describe('permissions', () => {
 
   it.each(access)('lets %s %s the %s table', (name, verb, table) => {
     const actions = actionsOn(functions[name], imported(tables[table]().tableArn));
-    expect(actions).toEqual(expect.arrayContaining(readActions));
-    for (const action of writeActions) expect(actions.includes(action)).toBe(verb === 'read and write');
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.some((a) => writeActions.includes(a))).toBe(verb === 'read and write');
   });
 
   it('gives only the ORR notifier the idempotency table', () => {

@@ -1,0 +1,79 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { DROP_BUCKET } from '../../shared/runtime/resources';
+
+/**
+ * How long each kind of object stays in the drop bucket (README, "What is guaranteed").
+ * Raw drops hold PII (names, A-numbers, addresses, birth dates): once ingested, their
+ * facts live in DynamoDB, so the raw files are kept only long enough to re-run a drop or
+ * answer an audit. Quarantined rows wait for a person, then go.
+ */
+export const RETENTION = {
+  /** `drops/`: raw DOJ drops; to infrequent access after 30 days, deleted after 1 year. */
+  rawDropsDays: 365,
+  rawDropsInfrequentAccessAfterDays: 30,
+  /** `quarantine/`: rejected rows kept for inspection (issue 3 writes them). */
+  quarantinePrefix: 'quarantine/',
+  quarantineDays: 90,
+  /** Older versions of any object (the bucket is versioned) and failed multipart uploads. */
+  noncurrentVersionDays: 30,
+  incompleteUploadDays: 7,
+  /** S3 server access logs. */
+  accessLogDays: 365,
+} as const;
+
+/**
+ * The customer-managed key for Docket Watch's data, rotated yearly and retained with the
+ * data it protects. CloudWatch alarms may use it to publish to the encrypted alarm topic.
+ */
+export function createDataKey(scope: Construct, id: string): Key {
+  const key = new Key(scope, id, {
+    description: 'Docket Watch data: drop bucket, tables, FTA queues, alarm topic',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // CloudWatch alarm actions publish to a KMS-encrypted SNS topic only if this key lets them.
+  key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+  return key;
+}
+
+/** The lifecycle of the drop bucket: see RETENTION. */
+export function dropLifecycleRules(): LifecycleRule[] {
+  return [
+    {
+      id: 'raw-drops',
+      prefix: DROP_BUCKET.dropPrefix,
+      transitions: [
+        { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(RETENTION.rawDropsInfrequentAccessAfterDays) },
+      ],
+      expiration: Duration.days(RETENTION.rawDropsDays),
+    },
+    { id: 'quarantine', prefix: RETENTION.quarantinePrefix, expiration: Duration.days(RETENTION.quarantineDays) },
+    {
+      id: 'old-versions-and-uploads',
+      noncurrentVersionExpiration: Duration.days(RETENTION.noncurrentVersionDays),
+      abortIncompleteMultipartUploadAfter: Duration.days(RETENTION.incompleteUploadDays),
+    },
+  ];
+}
+
+/**
+ * Where S3 writes the drop bucket's server access logs. S3's log delivery supports only
+ * S3-managed encryption on the target bucket, so this one is SSE-S3; it holds request
+ * metadata (keys, callers), not drop contents.
+ */
+export function createAccessLogBucket(scope: Construct, id: string): Bucket {
+  return new Bucket(scope, id, {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: true,
+    lifecycleRules: [
+      { id: 'access-logs', expiration: Duration.days(RETENTION.accessLogDays), noncurrentVersionExpiration: Duration.days(7) },
+    ],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}

@@ -1,0 +1,133 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** The stack ids infra/app.ts uses: suppressions are by construct path. */
+export const STACK_IDS = { data: 'DocketWatchData', pipeline: 'DocketWatchPipeline' } as const;
+const DATA = STACK_IDS.data;
+const PIPELINE = STACK_IDS.pipeline;
+/** The constructs of the four pipeline functions. */
+const FUNCTIONS = ['DocketIngest', 'OrrNotifier', 'NtaScheduler', 'ProgramMetrics'] as const;
+
+/**
+ * Every cdk-nag finding Docket Watch accepts, with its reason: the one place to review them.
+ * Each entry names a construct path (relative to the app, `Stack/...`) and the finding id.
+ */
+export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: string }[] = [
+  ...FUNCTIONS.map((fn) => ({
+    path: `${PIPELINE}/${fn}/Function/ServiceRole`,
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; every data permission is a per-function grant asserted in tests/infra/least-privilege.test.ts.',
+  })),
+  {
+    path: `${PIPELINE}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role`,
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: "CDK's own custom resource that configures the bucket notifications at deploy time; it only needs to write its logs.",
+  },
+  ...['DocketIngest', 'OrrNotifier', 'NtaScheduler'].flatMap((fn) =>
+    ['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
+      path: `${PIPELINE}/${fn}/Function/ServiceRole/DefaultPolicy`,
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason:
+        'The grant of the data key that SQS (send/receive) and DynamoDB need to encrypt with it: KMS actions on the one data key only, never on Resource::*.',
+    })),
+  ),
+  ...FUNCTIONS.map((fn) => ({
+    path: `${PIPELINE}/${fn}/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttCasesTableABF7127DArnA5EF4699/index/*]`,
+    reason:
+      "The cases table's indexes (the outbox index today, more as features add them); actions on them are the function's read or write set, asserted in tests.",
+  })),
+  ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((action) => ({
+    path: `${PIPELINE}/DocketIngest/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Action::${action}]`,
+    reason: 'Bucket.grantRead: the ingest lists a drop folder and reads its files (object versions included), nothing else; no write action.',
+  })),
+  {
+    path: `${PIPELINE}/DocketIngest/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/drops/*]`,
+    reason: 'The ingest reads only objects under the drop prefix, whose names DOJ chooses per drop.',
+  },
+  {
+    path: `${PIPELINE}/OrrNotifier/Function/ServiceRole/DefaultPolicy`,
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+    reason:
+      'SES authorizes against the sending address or its verified domain (and, in the sandbox, the recipient): the statement is bound by the condition ses:FromAddress = mailFrom.',
+  },
+  // Functions that arrived with the notifier, roster and NTA plan features: the same
+  // accepted findings as the four above, function by function.
+  ...['OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function'].flatMap((fn) => [
+    {
+      path: `${PIPELINE}/${fn}/ServiceRole`,
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; data permissions are per-function grants asserted in tests/infra/least-privilege.test.ts.',
+    },
+    {
+      path: `${PIPELINE}/${fn}/ServiceRole/DefaultPolicy`,
+      id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttCasesTableABF7127DArnA5EF4699/index/*]`,
+      reason: "The cases table's indexes; actions on them are the function's read or write set in infra/permissions.ts, asserted in tests.",
+    },
+    ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
+      path: `${PIPELINE}/${fn}/ServiceRole/DefaultPolicy`,
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: 'The grant of the one data key DynamoDB (and SQS, S3) need to encrypt with: KMS actions on that key only, never on Resource::*.',
+    })),
+  ]),
+  // Writes under fixed prefixes of the drop bucket: quarantined rows, field-office work
+  // lists, matching reports. Object names vary per drop, roster, AOR and day.
+  ...[
+    ['DocketIngest/Function', ['quarantine']],
+    ['RosterIngest/Function', ['quarantine', 'worklists']],
+    ['NtaScheduler/Function', ['worklists']],
+    ['NtaScheduler/PlanFunction', ['worklists', 'reports']],
+  ].flatMap(([fn, prefixes]) => [
+    {
+      path: `${PIPELINE}/${fn as string}/ServiceRole/DefaultPolicy`,
+      id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+      reason: 'Bucket.grantPut: aborting its own multipart uploads under the prefixes below; no read, no delete.',
+    },
+    ...(prefixes as string[]).map((prefix) => ({
+      path: `${PIPELINE}/${fn as string}/ServiceRole/DefaultPolicy`,
+      id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/${prefix}/*]`,
+      reason: `Writes only under ${prefix}/, whose object names vary per drop, roster, AOR or day.`,
+    })),
+  ]),
+  ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((action) => ({
+    path: `${PIPELINE}/RosterIngest/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Action::${action}]`,
+    reason: 'Bucket.grantRead: the roster ingest reads the roster file it was notified of, under rosters/ only.',
+  })),
+  {
+    path: `${PIPELINE}/RosterIngest/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/rosters/*]`,
+    reason: 'The roster ingest reads only objects under rosters/, named per roster.',
+  },
+  ...['OrrNotifier/Function', 'OrrNotifier/DigestFunction'].flatMap((fn) => [
+    {
+      path: `${PIPELINE}/${fn}/ServiceRole/DefaultPolicy`,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ses:GetSendQuota only (it has no resource-level permission): the senders pace themselves under the account quota.',
+    },
+  ]),
+  {
+    path: `${PIPELINE}/OrrNotifier/DigestFunction/ServiceRole/DefaultPolicy`,
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+    reason: 'Same as the notifier: SES authorizes against the address or its verified domain; the statement is bound by ses:FromAddress = mailFrom.',
+  },
+  {
+    path: `${PIPELINE}/DocketIngest/Failures`,
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the ingest's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
+  },
+];
+
+/** Acknowledges each entry of NAG_SUPPRESSIONS on its construct; a path that names nothing throws. */
+export function acknowledgeNagFindings(app: App): void {
+  for (const { path, id, reason } of NAG_SUPPRESSIONS) {
+    let node: IConstruct | undefined = app;
+    for (const part of path.split('/')) node = node?.node.tryFindChild(part);
+    if (node === undefined) throw new Error(`nag suppression ${id}: no construct at ${path}`);
+    Validations.of(node).acknowledge({ id, reason });
+  }
+}

@@ -1,0 +1,81 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The DynamoDB actions each function may take on each table: exactly the calls its
+ * adapters make, read and write split (tests/infra/least-privilege.test.ts asserts the
+ * synthesized policies against these lists). A feature that adds a call adds its action here.
+ */
+export const TABLE_ACCESS = {
+  ingestDocket: {
+    cases: {
+      // findUcCases, open FTAs of cases (BatchGetItem, GetItem); the outboxes and case items
+      // (Query); a full drop's omitted-case sweep (Scan, once per full drop).
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      // UC marks, sightings, addresses, hearings (BatchWriteItem, UpdateItem); FTAs and
+      // rescissions (TransactWriteItems: Put + Update); drop reports and aggregates.
+      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
+  notifyOrr: {
+    // getFta (GetItem), case details (Query), the notice ledger (Get, Put, Update with the
+    // notice aggregates).
+    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // Powertools idempotency: get, put (conditional), update on completion, delete on failure.
+    idempotency: {
+      read: ['dynamodb:GetItem'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
+  sendOrrDigest: {
+    // The day's FTAs (Scan: a daily job), case details (Query), the digest's ledger entry.
+    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  },
+  recordSesEvents: {
+    // Bounces and complaints recorded against the notice ledger item.
+    cases: { read: ['dynamodb:GetItem'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  },
+  scheduleNta: {
+    // Tasks (TransactWriteItems: Put, Update, Delete of the open-task index entry; Query),
+    // the roster UC of an FTA and its backlog re-plan (roster store).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
+  ingestRoster: {
+    // Roster UCs, links, addresses, backlog entries (a backlog entry is deleted when the UC
+    // leaves the backlog; the UC itself never is).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
+  planNta: {
+    // The daily re-plan, overdue tasks and roster matching (Scan of marks and roster: daily).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
+  computeMetrics: {
+    // readProgramState: Query of the aggregates, GetItem of the last drop.
+    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: [] },
+  },
+} as const satisfies Record<string, Record<string, { read: readonly string[]; write: readonly string[] }>>;
+
+/**
+ * Grants `grantee` exactly these actions on the table and its indexes, and the use of the
+ * table's KMS key that they imply: decrypt to read, encrypt too when writing.
+ */
+export function grantTableAccess(
+  table: ITable,
+  grantee: IGrantable,
+  access: { readonly read: readonly string[]; readonly write: readonly string[] },
+): void {
+  const actions = [...access.read, ...access.write];
+  if (actions.length === 0) return;
+  table.grant(grantee, ...actions);
+  if (access.write.length > 0) table.encryptionKey?.grantEncryptDecrypt(grantee);
+  else table.encryptionKey?.grantDecrypt(grantee);
+}

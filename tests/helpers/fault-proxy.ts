@@ -1,0 +1,164 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the proxy sees it: the AWS operation and the raw body. */
+export interface ProxiedCall {
+  /** `TransactWriteItems`, `SendMessageBatch`, `SendEmail`, ... (JSON X-Amz-Target or query Action). */
+  readonly operation: string;
+  readonly body: string;
+}
+
+export type Fault =
+  /** Answer with this HTTP status and body instead of the service. */
+  | { readonly kind: 'respond'; readonly status: number; readonly body: string; readonly contentType: string }
+  /** Drop the connection, as a crashed or restarting endpoint does. */
+  | { readonly kind: 'reset' }
+  /** Never answer: the caller waits until its own deadline (a frozen or timed-out function). */
+  | { readonly kind: 'hang' };
+
+export interface FaultRule {
+  readonly operation: string;
+  readonly fault: Fault;
+  /** Let this many matching calls through before the fault applies. */
+  readonly after?: number;
+  /** Apply the fault this many times, then let calls through again (default: until cleared). */
+  readonly times?: number;
+}
+
+interface ActiveRule extends FaultRule {
+  seen: number;
+  injected: number;
+}
+
+/** Errors in each AWS protocol's own shape, so the SDK classifies them as AWS would. */
+export const FAULTS = {
+  sqsInternalError: {
+    kind: 'respond',
+    status: 500,
+    contentType: 'application/x-amz-json-1.0',
+    body: JSON.stringify({ __type: 'com.amazonaws.sqs#InternalError', message: 'injected: internal error' }),
+  },
+  sesThrottling: {
+    kind: 'respond',
+    status: 400,
+    contentType: 'text/xml',
+    body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error><RequestId>injected</RequestId></ErrorResponse>',
+  },
+  sesServiceUnavailable: {
+    kind: 'respond',
+    status: 503,
+    contentType: 'text/xml',
+    body: '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable.</Message></Error><RequestId>injected</RequestId></ErrorResponse>',
+  },
+  reset: { kind: 'reset' },
+  hang: { kind: 'hang' },
+} as const satisfies Record<string, Fault>;
+
+/**
+ * An HTTP proxy in front of one emulator that injects faults by AWS operation: the
+ * functions under test point their SDK endpoint at it and cannot tell it from the service.
+ * It counts every call it forwarded and every fault it injected, and tells listeners about
+ * each answer the service gave (the SES ledger uses it).
+ */
+export class FaultProxy {
+  private readonly rules: ActiveRule[] = [];
+  private readonly held: ServerResponse[] = [];
+  private readonly listeners: ((call: ProxiedCall, status: number, body: string) => void)[] = [];
+  readonly forwarded = new Map<string, number>();
+  readonly injected = new Map<string, number>();
+  /** Calls that found the service down (connection refused or dropped). */
+  upstreamErrors = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly target: URL,
+  ) {}
+
+  static async start(target: string): Promise<FaultProxy> {
+    const server = createServer();
+    const proxy = new FaultProxy(server, new URL(target));
+    server.on('request', (req, res) => void proxy.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Adds a fault; returns a handle that tells how often it was applied. */
+  inject(rule: FaultRule): { readonly injected: () => number } {
+    const active: ActiveRule = { ...rule, seen: 0, injected: 0 };
+    this.rules.push(active);
+    return { injected: () => active.injected };
+  }
+
+  /** Removes every fault (calls already held by a `hang` stay held). */
+  clear(): void {
+    this.rules.length = 0;
+  }
+
+  onAnswer(listener: (call: ProxiedCall, status: number, body: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const res of this.held) res.socket?.destroy();
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8') };
+    const fault = this.faultFor(call);
+    if (fault !== undefined) {
+      this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
+      if (fault.kind === 'reset') req.socket.destroy();
+      else if (fault.kind === 'hang') this.held.push(res);
+      else res.writeHead(fault.status, { 'content-type': fault.contentType }).end(fault.body);
+      return;
+    }
+    this.forwarded.set(call.operation, (this.forwarded.get(call.operation) ?? 0) + 1);
+    const upstream = request(
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      async (answer) => {
+        const parts: Buffer[] = [];
+        for await (const part of answer) parts.push(part as Buffer);
+        const answerBody = Buffer.concat(parts);
+        for (const listener of this.listeners) listener(call, answer.statusCode ?? 0, answerBody.toString('utf8'));
+        res.writeHead(answer.statusCode ?? 502, answer.headers).end(answerBody);
+      },
+    );
+    // The service is down (restarting): the caller sees its connection drop.
+    upstream.on('error', () => {
+      this.upstreamErrors += 1;
+      req.socket.destroy();
+    });
+    upstream.end(body);
+  }
+
+  private faultFor(call: ProxiedCall): Fault | undefined {
+    for (const rule of this.rules) {
+      if (rule.operation !== call.operation && rule.operation !== '*') continue;
+      rule.seen += 1;
+      if (rule.seen <= (rule.after ?? 0)) continue;
+      if (rule.injected >= (rule.times ?? Infinity)) continue;
+      rule.injected += 1;
+      return rule.fault;
+    }
+    return undefined;
+  }
+}
+
+function operationOf(req: IncomingMessage, body: Buffer): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  const action = new URLSearchParams(body.toString('utf8')).get('Action');
+  if (action) return action;
+  return `${req.method ?? 'GET'} ${req.url ?? '/'}`;
+}
