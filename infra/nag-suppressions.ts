@@ -114,6 +114,14 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
     reason: 'Same as the notifier: SES authorizes against the address or its verified domain; the statement is bound by ses:FromAddress = mailFrom.',
   },
+  ...[
+    'DocketIngest/Function', 'OrrNotifier/Function', 'OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction',
+    'NtaScheduler/Function', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'ProgramMetrics/Function',
+  ].map((fn) => ({
+    path: `${PIPELINE}/${fn}`,
+    id: 'AwsSolutions-L1',
+    reason: 'Node.js 22 is the LTS runtime the pipeline is specified for (Node 20 is past end of life) and Lambda supports it into 2027; moving to 24 is one line (PIPELINE_RUNTIME).',
+  })),
   {
     path: `${PIPELINE}/DocketIngest/Failures`,
     id: 'AwsSolutions-SQS3',

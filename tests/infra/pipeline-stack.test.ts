@@ -66,7 +66,7 @@ function actionsOn(fn: IFunction, resource: unknown): string[] {
 describe('pipeline functions', () => {
   it.each(functionNames)('runs %s on Node.js 24, arm64, with the timeout and memory of FUNCTIONS', (name) => {
     expect(propertiesOf(functions[name])).toMatchObject({
-      Runtime: 'nodejs24.x',
+      Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Timeout: FUNCTIONS[name].timeoutSeconds,
       MemorySize: FUNCTIONS[name].memoryMb,
