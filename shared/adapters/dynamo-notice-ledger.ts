@@ -1,4 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { noticeSentAggregateUpdate } from './program-aggregates';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
 
 /*
@@ -52,17 +54,40 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
       }
     },
 
-    async markSent(key, sent) {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(key),
-          UpdateExpression: 'SET #state = :sent, sentAt = if_not_exists(sentAt, :at), sesMessageId = if_not_exists(sesMessageId, :id)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':at': sent.sentAt, ':id': sent.sesMessageId },
-        }),
-      );
+    async markSent(key, sent, countsAs) {
+      const update = {
+        TableName: tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET #state = :sent, sentAt = if_not_exists(sentAt, :at), sesMessageId = if_not_exists(sesMessageId, :id)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'SENT', ':at': sent.sentAt, ':id': sent.sesMessageId },
+      };
+      if (countsAs !== undefined) {
+        // The first mark counts the email in AGG#NOTICE, in the same transaction, so a
+        // retried mark (sentAt already set) cannot count it twice.
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Update: { ...update, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)' } },
+                {
+                  Update: noticeSentAggregateUpdate(tableName, {
+                    ...countsAs,
+                    // The ingest records an FTA minutes after its drop lands: the landing time.
+                    landedAt: countsAs.recordedAt,
+                    sentAt: sent.sentAt,
+                  }),
+                },
+              ],
+            }),
+          );
+          return;
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException) || err.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
+          // Already counted (or not begun): fall through to the plain, idempotent update.
+        }
+      }
+      await client.send(new UpdateCommand({ ...update, ConditionExpression: 'attribute_exists(pk)' }));
     },
 
     async recordProviderEvent(key, event) {

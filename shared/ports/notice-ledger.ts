@@ -15,6 +15,13 @@ export interface NoticeKey {
 
 export type NoticeType = 'FTA' | 'CORRECTION' | 'DIGEST';
 
+/** What an FTA notice counts toward: its FTA's drop and the time the FTA was recorded. */
+export interface NoticeCount {
+  readonly ftaId: string;
+  readonly dropId: string;
+  readonly recordedAt: string;
+}
+
 export interface NoticeRecord extends NoticeKey {
   readonly type: NoticeType;
   readonly ftaId: string | null;
@@ -42,7 +49,11 @@ export interface NoticeLedger {
    */
   begin(record: Omit<NoticeRecord, 'state' | 'sentAt' | 'sesMessageId' | 'providerAcceptedAt' | 'bounces' | 'complaints'>): Promise<boolean>;
   /** SENDING -> SENT with the provider's id; a second call changes nothing. */
-  markSent(key: NoticeKey, sent: { sesMessageId: string; sentAt: string }): Promise<void>;
+  /**
+   * Marks the notice SENT. With `countsAs` (an FTA's first notice), the first call also
+   * counts the email in the notice aggregates, in the same transaction: exactly once.
+   */
+  markSent(key: NoticeKey, sent: { sesMessageId: string; sentAt: string }, countsAs?: NoticeCount): Promise<void>;
   /** Records an SES event against the notice; unknown notices are ignored (returns false). */
   recordProviderEvent(key: NoticeKey, event: { type: ProviderEventType; sesMessageId: string; at: string; detail: string | null }): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
 import type { Mailer, OutgoingMail } from '../ports/mailer';
-import type { NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
+import type { NoticeCount, NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
 
 export interface DeliveryDeps {
   readonly ledger: NoticeLedger;
@@ -31,6 +31,8 @@ export interface NoticeToDeliver {
   readonly type: NoticeType;
   readonly ftaId: string | null;
   readonly ftaRecordedAt: string | null;
+  /** For an FTA's notice: counted in the notification metrics when first marked sent. */
+  readonly countsAs?: NoticeCount;
   /** Builds the mail once the Message-ID is fixed (a resend reuses the recorded one). */
   readonly mail: (messageIdHeader: string) => Omit<OutgoingMail, 'messageIdHeader'>;
 }
@@ -60,7 +62,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
   let messageIdHeader: string;
   if (existing) {
     if (existing.providerAcceptedAt !== null && existing.sesMessageId !== null) {
-      await deps.ledger.markSent(notice.key, { sesMessageId: existing.sesMessageId, sentAt: existing.providerAcceptedAt });
+      await deps.ledger.markSent(notice.key, { sesMessageId: existing.sesMessageId, sentAt: existing.providerAcceptedAt }, notice.countsAs);
       deps.log.info('notice confirmed from ses send event', ids);
       return { outcome: 'confirmed-from-ses-event', record: { ...existing, state: 'SENT', sentAt: existing.providerAcceptedAt } };
     }
@@ -86,7 +88,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
   }
   const { messageId } = await deps.mailer.send({ ...notice.mail(messageIdHeader), messageIdHeader });
   const sentAt = deps.clock.now().toISOString();
-  await deps.ledger.markSent(notice.key, { sesMessageId: messageId, sentAt });
+  await deps.ledger.markSent(notice.key, { sesMessageId: messageId, sentAt }, notice.countsAs);
   deps.log.info('notice sent', { ...ids, messageId });
   const record = (await deps.ledger.get(notice.key)) as NoticeRecord;
   return { outcome: 'sent', record, messageId };

@@ -56,6 +56,7 @@ export async function notifyOrrOfFta(message: FtaRecordedMessage, deps: NotifyDe
       type: 'FTA',
       ftaId: fta.ftaId,
       ftaRecordedAt: fta.recordedAt ?? message.recordedAt,
+      countsAs: { ftaId: fta.ftaId, dropId: message.dropId, recordedAt: fta.recordedAt ?? message.recordedAt },
       mail: () => ({
         to: [deps.inbox],
         cc: copyFor(fta, deps),

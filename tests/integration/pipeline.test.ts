@@ -1,9 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
+import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
@@ -111,6 +114,19 @@ describe('the whole pipeline on the local AWS stack', () => {
     expect(again.emails).toHaveLength(0);
     expect(again.summary.ntaTasksScheduled).toBe(0);
     expect(again.ftas).toHaveLength(9);
+    // Each FTA's email is counted once in the notice aggregates, whatever the re-runs.
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const notices = await dynamo.send(
+      new QueryCommand({
+        TableName: again.pipeline.resources.casesTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'AGG#NOTICE' },
+      }),
+    );
+    dynamo.destroy();
+    const sum = (field: string) => (notices.Items ?? []).reduce((n, i) => n + Number(i[field] ?? 0), 0);
+    expect(sum('ftas')).toBe(9);
+    expect(sum('notified')).toBe(9);
   });
 
   it('keeps names, A-numbers and addresses out of the function logs', () => {
