@@ -4,7 +4,8 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
+  paginateScan,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -208,25 +209,17 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async *unpublishedFtas(pageSize: number): AsyncIterable<readonly StoredFta[]> {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'outbox',
-            KeyConditionExpression: 'outboxPk = :pk',
-            ExpressionAttributeValues: { ':pk': OUTBOX_PK },
-            Limit: pageSize,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery(
+        { client, pageSize },
+        { TableName: tableName, IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :pk', ExpressionAttributeValues: { ':pk': OUTBOX_PK } },
+      );
+      for await (const out of pages) {
         const page = (out.Items ?? []).map((item) => {
           const view = fromFtaItem(item);
           return { fta: view, recordedAt: view.recordedAt };
         });
         if (page.length > 0) yield page;
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      }
     },
 
     async markFtasPublished(ftas: readonly Fta[]): Promise<void> {
@@ -347,22 +340,18 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     async openFtasOfCases(caseIds: readonly string[]): Promise<readonly StoredOpenFta[]> {
       const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
         const items: StoredOpenFta[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const out = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fta)',
-              FilterExpression: '#status = :open',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#', ':open': 'OPEN' },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of out.Items ?? []) items.push(fromFtaItem(item));
-          startKey = out.LastEvaluatedKey;
-        } while (startKey !== undefined);
+        const pages = paginateQuery(
+          { client },
+          {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fta)',
+            FilterExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#', ':open': 'OPEN' },
+            ConsistentRead: true,
+          },
+        );
+        for await (const out of pages) for (const item of out.Items ?? []) items.push(fromFtaItem(item));
         return items;
       });
       return lists.flat();
@@ -374,22 +363,19 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async *unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]> {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'outbox',
-            KeyConditionExpression: 'outboxPk = :pk',
-            ExpressionAttributeValues: { ':pk': RESCISSION_OUTBOX_PK },
-            Limit: pageSize,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery(
+        { client, pageSize },
+        {
+          TableName: tableName,
+          IndexName: 'outbox',
+          KeyConditionExpression: 'outboxPk = :pk',
+          ExpressionAttributeValues: { ':pk': RESCISSION_OUTBOX_PK },
+        },
+      );
+      for await (const out of pages) {
         const page = (out.Items ?? []).map((item) => item.message as FtaRescindedMessage);
         if (page.length > 0) yield page;
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      }
     },
 
     async markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void> {
@@ -446,19 +432,11 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
 
     async *listFtas(): AsyncIterable<FtaView> {
       // A full read of the FTA items: for exports and the local run, not for the metrics job.
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            FilterExpression: 'begins_with(sk, :fta)',
-            ExpressionAttributeValues: { ':fta': 'FTA#' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) yield fromFtaItem(item);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const pages = paginateScan(
+        { client },
+        { TableName: tableName, FilterExpression: 'begins_with(sk, :fta)', ExpressionAttributeValues: { ':fta': 'FTA#' } },
+      );
+      for await (const out of pages) for (const item of out.Items ?? []) yield fromFtaItem(item);
     },
 
     /** A-numbers of UC cases, where a DOJ-to-DHS drop carried them (for exports; PII, never logged). */
@@ -483,19 +461,11 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
 
     async listDropReports(): Promise<DropReport[]> {
       const reports: DropReport[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            FilterExpression: 'begins_with(sk, :r)',
-            ExpressionAttributeValues: { ':r': 'REPORT#' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) reports.push(item.report as DropReport);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const pages = paginateScan(
+        { client },
+        { TableName: tableName, FilterExpression: 'begins_with(sk, :r)', ExpressionAttributeValues: { ':r': 'REPORT#' } },
+      );
+      for await (const out of pages) for (const item of out.Items ?? []) reports.push(item.report as DropReport);
       return reports.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     },
   };
