@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -7,7 +6,6 @@ import {
   paginateQuery,
   paginateScan,
   ScanCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +27,7 @@ import type {
 } from '../ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
+import { transactWrite } from './dynamo-transactions';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -86,37 +85,18 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
   }
 
   async function recordOne(fta: Fta, recordedAt: string): Promise<RecordOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: toFtaItem(fta, recordedAt),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              // Program-metric aggregates (shared/adapters/program-aggregates.ts).
-              ...newFtaAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
-            ],
-          }),
-        );
-        return 'new';
-      } catch (err) {
-        if (err instanceof TransactionCanceledException) {
-          const reasons = err.CancellationReasons ?? [];
-          if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'repeated';
-          // TransactionConflict on the shared counter: retry with backoff.
-          if (attempt < MAX_ATTEMPTS) {
-            await sleep(backoffMs(attempt));
-            continue;
-          }
-        }
-        throw err;
-      }
-    }
+    const outcome = await transactWrite(client, [
+      {
+        Put: {
+          TableName: tableName,
+          Item: toFtaItem(fta, recordedAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      // Program-metric aggregates (shared/adapters/program-aggregates.ts).
+      ...newFtaAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
+    ]);
+    return outcome === 'applied' ? 'new' : 'repeated';
   }
 
   /** One rescission: FTA status, its outbox message and the counters, in one transaction. */
@@ -125,47 +105,29 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       type: 'FTA_RESCINDED', version: 1, ftaId: r.fta.ftaId, kind: r.fta.kind, caseId: r.fta.caseId,
       aor: r.fta.aor, reason: r.reason, dropId: r.dropId, rescindedAt,
     };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: caseKey(r.fta.caseId), sk: `FTA#${r.fta.ftaId}` },
-                  UpdateExpression: 'SET #status = :r, rescindedAt = :at, rescindReason = :why, rescindDropId = :d',
-                  ConditionExpression: '#status = :open',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':r': 'RESCINDED', ':open': 'OPEN', ':at': rescindedAt, ':why': r.reason, ':d': r.dropId },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: caseKey(r.fta.caseId), sk: `RESCISSION#${r.fta.ftaId}`, type: 'RESCISSION', message,
-                    outboxPk: RESCISSION_OUTBOX_PK, outboxSk: `${rescindedAt}#${r.fta.ftaId}`,
-                  },
-                },
-              },
-              ...rescindedFtaAggregateUpdates(tableName, { ...r.fta, dropId: r.dropId }, rescindedAt).map((Update) => ({ Update })),
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof TransactionCanceledException) {
-          const reasons = err.CancellationReasons ?? [];
-          if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-          if (attempt < MAX_ATTEMPTS) {
-            await sleep(backoffMs(attempt));
-            continue;
-          }
-        }
-        throw err;
-      }
-    }
+    const outcome = await transactWrite(client, [
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk: caseKey(r.fta.caseId), sk: `FTA#${r.fta.ftaId}` },
+          UpdateExpression: 'SET #status = :r, rescindedAt = :at, rescindReason = :why, rescindDropId = :d',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':r': 'RESCINDED', ':open': 'OPEN', ':at': rescindedAt, ':why': r.reason, ':d': r.dropId },
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            pk: caseKey(r.fta.caseId), sk: `RESCISSION#${r.fta.ftaId}`, type: 'RESCISSION', message,
+            outboxPk: RESCISSION_OUTBOX_PK, outboxSk: `${rescindedAt}#${r.fta.ftaId}`,
+          },
+        },
+      },
+      ...rescindedFtaAggregateUpdates(tableName, { ...r.fta, dropId: r.dropId }, rescindedAt).map((Update) => ({ Update })),
+    ]);
+    return outcome === 'applied';
   }
 
   return {

@@ -1,8 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../ports/task-store';
-import { backoffMs, sleep } from '../runtime/concurrency';
 import { taskAggregateUpdates } from './program-aggregates';
+import { transactWrite } from './dynamo-transactions';
 
 /*
  * Items in the cases table:
@@ -17,45 +16,27 @@ export interface DynamoTaskStoreOptions {
   readonly tableName: string;
 }
 
-const MAX_ATTEMPTS = 8;
 
 export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOptions): TaskStore {
   async function closeOne(item: Record<string, unknown>, reason: TaskCloseReason, closedAt: string): Promise<boolean> {
     const aor = (item.aor as string | null | undefined) ?? 'NONE';
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: item.pk, sk: item.sk },
-                  UpdateExpression: 'SET #s = :closed, closedAt = :at, closedReason = :r',
-                  ConditionExpression: '#s = :open',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':at': closedAt, ':r': reason },
-                },
-              },
-              { Delete: { TableName: tableName, Key: { pk: `TASKS#${aor}`, sk: `${String(item.dueDate)}#${String(item.ftaId)}` } } },
-              ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1 }).map(
-                (Update) => ({ Update }),
-              ),
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof TransactionCanceledException) {
-          if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-          if (attempt < MAX_ATTEMPTS) {
-            await sleep(backoffMs(attempt));
-            continue;
-          }
-        }
-        throw err;
-      }
-    }
+    const outcome = await transactWrite(client, [
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #s = :closed, closedAt = :at, closedReason = :r',
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':at': closedAt, ':r': reason },
+        },
+      },
+      { Delete: { TableName: tableName, Key: { pk: `TASKS#${aor}`, sk: `${String(item.dueDate)}#${String(item.ftaId)}` } } },
+      ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1 }).map(
+        (Update) => ({ Update }),
+      ),
+    ]);
+    return outcome === 'applied';
   }
 
   return {
@@ -96,57 +77,40 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
     },
 
     async openReverificationTask(task: ReverificationTask): Promise<'opened' | 'exists'> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      pk: `CASE#${task.caseId}`,
-                      sk: `TASK#REVERIFY#${task.ftaId}`,
-                      type: 'REVERIFY_TASK',
-                      ftaId: task.ftaId,
-                      caseId: task.caseId,
-                      aor: task.aor,
-                      status: 'OPEN',
-                      openedAt: task.openedAt,
-                      dueDate: task.dueDate,
-                    },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      pk: `TASKS#${task.aor ?? 'NONE'}`,
-                      sk: `${task.dueDate}#${task.ftaId}`,
-                      type: 'OPEN_TASK_INDEX',
-                      caseId: task.caseId,
-                      ftaId: task.ftaId,
-                      dueDate: task.dueDate,
-                    },
-                  },
-                },
-                ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1 }).map((Update) => ({ Update })),
-              ],
-            }),
-          );
-          return 'opened';
-        } catch (err) {
-          if (err instanceof TransactionCanceledException) {
-            if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-            if (attempt < MAX_ATTEMPTS) {
-              await sleep(backoffMs(attempt));
-              continue;
-            }
-          }
-          throw err;
-        }
-      }
+      const outcome = await transactWrite(client, [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk: `CASE#${task.caseId}`,
+              sk: `TASK#REVERIFY#${task.ftaId}`,
+              type: 'REVERIFY_TASK',
+              ftaId: task.ftaId,
+              caseId: task.caseId,
+              aor: task.aor,
+              status: 'OPEN',
+              openedAt: task.openedAt,
+              dueDate: task.dueDate,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk: `TASKS#${task.aor ?? 'NONE'}`,
+              sk: `${task.dueDate}#${task.ftaId}`,
+              type: 'OPEN_TASK_INDEX',
+              caseId: task.caseId,
+              ftaId: task.ftaId,
+              dueDate: task.dueDate,
+            },
+          },
+        },
+        ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1 }).map((Update) => ({ Update })),
+      ]);
+      return outcome === 'applied' ? 'opened' : 'exists';
     },
   };
 }
