@@ -2,17 +2,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDynamoCaseDetails } from '../../shared/adapters/dynamo-case-details';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
-import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
-import { systemClock } from '../../shared/ports/clock';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
-import { loadNoticeRenderer } from '../../shared/runtime/templates';
+import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
 import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
 
 const config = loadConfig('notifyOrr');
@@ -20,21 +15,16 @@ const { logger } = createObservability('notify-orr');
 const clients = createAwsClients();
 const tableName = config[ENV.casesTable];
 const deps = {
-  ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
-  caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
-  ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-  mailer: createSesMailer({
-    client: clients.ses,
+  ...noticeSendingDeps({
+    clients,
+    tableName,
     configurationSetName: config[ENV.sesConfigurationSet],
     rateShare: ORR_SENDING.rateShare,
+    mailFrom: config[ENV.mailFrom],
+    logger,
   }),
-  renderer: loadNoticeRenderer(),
-  clock: systemClock,
-  log: logger,
   inbox: config[ENV.orrInbox],
-  from: config[ENV.mailFrom],
   juvenileCoordinators: config[ENV.juvenileCoordinators],
-  messageIdDomain: config[ENV.mailFrom].split('@')[1] ?? 'docket-watch.invalid',
   sesMessageIdDomain: config[ENV.sesMessageIdDomain],
   unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
 };
