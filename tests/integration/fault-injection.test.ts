@@ -234,6 +234,29 @@ describe('fault injection through the emulators', () => {
     expect(await record('SES 503 past the mailer for one notice', drop, down.injected())).toMatchObject(allDelivered(drop));
   });
 
+  it('the connection to SES drops mid-send for one notice past the mailer’s retries: resent after the grace, once, not into the DLQ', async () => {
+    const drop = newDrop(111);
+    const target = drop.expected.ftaIds[0] as string;
+    // The notifier cannot tell whether SES took a message whose connection dropped: its
+    // intent stays (unconfirmed) and the retries wait out NOTICE_UNCONFIRMED_GRACE_SECONDS,
+    // which must end before SQS's last delivery (the local stack sets it from its visibility timeout).
+    const dropped = proxies.ses.inject({
+      operation: 'SendRawEmail',
+      fault: FAULTS.reset,
+      times: 18,
+      match: (call) => sesNoticeOf(call)?.reference === target,
+    });
+    await pipeline.uploadDrop(drop.folder, drop.dropId);
+    await pipeline.drain();
+    proxies.ses.clear();
+    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    expect(dropped.injected()).toBe(18);
+    expect(ledger.get(target)).toBe(1);
+    expect(logs.some((l) => l.includes('notice resent after an unconfirmed attempt'))).toBe(true);
+    expect(await pipeline.deadLetterCounts()).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+    expect(await record('SES connection dropped for one notice', drop, dropped.injected())).toMatchObject(allDelivered(drop));
+  });
+
   it('the SES emulator restarted mid-run: notices sent during the outage are retried', async () => {
     const drop = newDrop(106, 40);
     let restarts = 0;
