@@ -19,6 +19,13 @@ export interface DeliveryDeps {
 
 export class NoticeUnconfirmedError extends Error {
   readonly code = 'NOTICE_SEND_UNCONFIRMED';
+  /**
+   * @param retryAfterMs when a retry can resend (the grace period's end); null when another
+   *   attempt is in progress, so the queue's own retry interval is right.
+   */
+  constructor(message: string, readonly retryAfterMs: number | null) {
+    super(message);
+  }
 }
 
 export type DeliveryOutcome =
@@ -70,7 +77,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
     }
     const ageMs = now.getTime() - Date.parse(existing.intentAt);
     if (ageMs < deps.unconfirmedGraceMs) {
-      throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: an earlier attempt is unconfirmed; retry later`);
+      throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: an earlier attempt is unconfirmed; retry later`, deps.unconfirmedGraceMs - ageMs);
     }
     deps.log.warn('notice resent after an unconfirmed attempt', { ...ids, ageMs });
     messageIdHeader = existing.messageIdHeader;
@@ -86,7 +93,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
       ftaRecordedAt: notice.ftaRecordedAt,
       recipients: mail.to.length + (mail.cc?.length ?? 0),
     });
-    if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`);
+    if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`, null);
   }
   let messageId: string;
   try {

@@ -54,7 +54,10 @@ describe('deliverNoticeOnce', () => {
 
     await expect(deliverNoticeOnce(notice, { ...deps, mailer: crashing })).rejects.toThrow('crash');
     now = new Date('2026-01-02T00:05:00Z');
-    await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+    const waiting = await deliverNoticeOnce(notice, deps).catch((e: unknown) => e);
+    expect(waiting).toBeInstanceOf(NoticeUnconfirmedError);
+    // It says when a retry can resend: when the 10-minute grace ends, 5 minutes from now.
+    expect((waiting as NoticeUnconfirmedError).retryAfterMs).toBe(300_000);
     expect(sent).toHaveLength(1);
 
     // No SES Send event arrived in 10 minutes: the notice may be lost, so it is sent again.
