@@ -199,12 +199,3 @@ export function diffPlan(previous: ReadonlyMap<string, string | null>, plan: Aor
   const removed = [...previous.keys()].filter((a) => !seen.has(a));
   return { added, moved, unchanged, removed };
 }
-
-/** Backlog age buckets for the dashboard (days since ORR release). */
-export function ageBucket(releaseDate: string, today: string): 'lt90d' | 'd90to365' | 'y1to2' | 'gt2y' {
-  const age = dayNumber(today) - dayNumber(releaseDate);
-  if (age < 90) return 'lt90d';
-  if (age <= 365) return 'd90to365';
-  if (age <= 730) return 'y1to2';
-  return 'gt2y';
-}

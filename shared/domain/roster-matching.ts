@@ -10,6 +10,10 @@ export interface UcCaseMark {
   readonly basis: string;
   /** A-number from EOIR's identity-bearing feed, when known. */
   readonly aNumber: string | null;
+  /** The AOR of the court of the case's latest hearing, when known. */
+  readonly aor: string | null;
+  /** The AOR (or NONE) the case is counted under as unmatched now; null when not counted. */
+  readonly countedUnmatchedIn: string | null;
 }
 
 export interface RosterUcRef {
@@ -42,4 +46,22 @@ export function matchRosterToCases(marks: readonly UcCaseMark[], roster: readonl
     casesWithoutRosterUc: casesWithoutRosterUc.sort((a, b) => a.caseId.localeCompare(b.caseId)),
     rosterUcsWithoutCase: rosterUcsWithoutCase.sort((a, b) => a.aNumber.localeCompare(b.aNumber)),
   };
+}
+
+/**
+ * How the unmatched count (UcCasesUnmatchedToRoster, per AOR) must move: each EOIR UC case
+ * no roster UC matches is counted once, under its AOR (NONE when unknown); every other
+ * mark is not counted. Only marks whose counted state differs are returned.
+ */
+export function unmatchedCountChanges(
+  marks: readonly UcCaseMark[],
+  report: MatchReport,
+): { caseId: string; from: string | null; to: string | null }[] {
+  const unmatched = new Set(report.casesWithoutRosterUc.map((m) => m.caseId));
+  const changes: { caseId: string; from: string | null; to: string | null }[] = [];
+  for (const m of marks) {
+    const to = unmatched.has(m.caseId) ? (m.aor ?? 'NONE') : null;
+    if (to !== m.countedUnmatchedIn) changes.push({ caseId: m.caseId, from: m.countedUnmatchedIn, to });
+  }
+  return changes;
 }

@@ -1,4 +1,4 @@
-import { matchRosterToCases } from '../domain/roster-matching';
+import { matchRosterToCases, unmatchedCountChanges } from '../domain/roster-matching';
 import { csvField } from '../domain/work-list';
 import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
@@ -20,8 +20,10 @@ export const MATCHING_KEYS = {
 
 /**
  * Matches roster UCs to EOIR UC cases and writes the two lists a person works from
- * (juvenile cases no roster UC matches; roster UCs DOJ has no case for) as CSV, plus the
- * counts as an aggregate for the dashboard. A full read of marks and roster: daily job.
+ * (juvenile cases no roster UC matches; roster UCs DOJ has no case for) as CSV, and moves
+ * each case whose matched state changed in or out of the unmatched count (AGG#ROSTER per
+ * AOR, read by the metrics job), once: a re-run finds nothing to move. A full read of
+ * marks and roster: daily job. A case changed by a concurrent run is left to the next run.
  */
 export async function reportRosterMatching(deps: MatchingDeps): Promise<{ matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number }> {
   const { marks, roster } = await deps.roster.readMatchingInputs();
@@ -29,7 +31,7 @@ export async function reportRosterMatching(deps: MatchingDeps): Promise<{ matche
   const csv = (header: string, rows: string[][]): string => `${[header, ...rows.map((r) => r.map(csvField).join(','))].join('\r\n')}\r\n`;
   await deps.files.putObject(
     MATCHING_KEYS.casesWithoutRosterUc,
-    csv('EOIR_CASE_ID,UC_BASIS', report.casesWithoutRosterUc.map((m) => [m.caseId, m.basis])),
+    csv('EOIR_CASE_ID,UC_BASIS,AOR', report.casesWithoutRosterUc.map((m) => [m.caseId, m.basis, m.aor ?? ''])),
     'text/csv; charset=utf-8',
   );
   await deps.files.putObject(
@@ -42,7 +44,7 @@ export async function reportRosterMatching(deps: MatchingDeps): Promise<{ matche
     casesWithoutRosterUc: report.casesWithoutRosterUc.length,
     rosterUcsWithoutCase: report.rosterUcsWithoutCase.length,
   };
-  await deps.roster.saveMatchCounts({ ...counts, at: deps.clock.now().toISOString() });
-  deps.log.info('roster matching', counts);
+  const moved = await deps.roster.saveUnmatched(unmatchedCountChanges(marks, report));
+  deps.log.info('roster matching', { ...counts, unmatchedCountMoved: moved.written, unmatchedCountStale: moved.stale });
   return counts;
 }
