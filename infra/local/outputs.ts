@@ -31,7 +31,7 @@ export interface RunSummary {
     /** Open re-verification tasks past their due date, per AOR (NONE: no AOR known). */
     readonly overdueTasks: Record<string, number>;
     /** Roster UCs matched to EOIR UC cases; lists in out/reports/roster-matching/. */
-    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
   };
   /** Re-verification tasks open in the store after the run, all runs included. */
   readonly reverificationTasksOpen?: number;

@@ -43,7 +43,7 @@ export interface PlanRun {
   /** Each AOR's re-plan: backlog, unscheduled, planned in 30 days, first and last day. */
   readonly plans: readonly ReplanOutcome[];
   readonly overdueTasks: Record<string, number>;
-  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
 }
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */

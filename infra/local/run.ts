@@ -139,7 +139,12 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
       backlog: planRun.plans.reduce((n, a) => n + a.backlog, 0),
       unscheduled: planRun.plans.reduce((n, a) => n + a.unscheduled, 0),
       overdueTasks: planRun.overdueTasks,
-      matching: planRun.matching,
+      matching: {
+        matched: planRun.matching.matched,
+        casesWithoutRosterUc: planRun.matching.casesWithoutRosterUc,
+        rosterUcsWithoutCase: planRun.matching.rosterUcsWithoutCase,
+        leftBacklog: planRun.matching.leftBacklog,
+      },
     },
     reverificationTasksOpen: tasksAfter,
   });

@@ -75,6 +75,8 @@ interface PreviousUc {
   aor: Aor;
   status: BacklogStatus;
   ftaCaseId: string | null;
+  /** The EOIR case matched to the UC by A-number (the roster did not name it). */
+  matchedCaseId: string | null;
   priorFta: boolean;
   releaseDate: string | null;
   /** Revision of the roster item; every write bumps it (optimistic concurrency). */
@@ -132,7 +134,7 @@ export function createDynamoRosterStore({
     const found = new Map<string, PreviousUc>();
     const ucs = await batchGet(
       aNumbers.map((a) => ({ pk: `UC#${a}`, sk: 'ROSTER' })),
-      'aNumber, aor, #s, ftaCaseId, priorFta, orrReleaseDate, rev',
+      'aNumber, aor, #s, ftaCaseId, matchedCaseId, priorFta, orrReleaseDate, rev',
       { '#s': 'status' },
     );
     for (const item of ucs) {
@@ -140,6 +142,7 @@ export function createDynamoRosterStore({
         aor: item.aor as Aor,
         status: item.status as BacklogStatus,
         ftaCaseId: (item.ftaCaseId as string | undefined) ?? null,
+        matchedCaseId: (item.matchedCaseId as string | undefined) ?? null,
         priorFta: item.priorFta === true,
         releaseDate: (item.orrReleaseDate as string | null | undefined) ?? null,
         rev: typeof item.rev === 'number' ? item.rev : null,
@@ -192,9 +195,9 @@ export function createDynamoRosterStore({
     rosterId: string,
     savedAt: string,
   ): { change: GuardedChange<string>; transition: RosterTransition } {
-    // An FTA already tied this UC to an EOIR case: a roster that does not know it yet
-    // must not put the child back in the backlog.
-    const status = backlogStatus({ ...uc, eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? null });
+    // An FTA or an A-number match already tied this UC to an EOIR case: a roster that does
+    // not know it yet must not put the child back in the backlog.
+    const status = backlogStatus({ ...uc, eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? prev?.matchedCaseId ?? null });
     const priorFta = prev?.priorFta ?? false;
     const fields: Record<string, unknown> = {
       type: 'ROSTER_UC',
@@ -346,6 +349,46 @@ export function createDynamoRosterStore({
     );
   }
 
+  /**
+   * An EOIR case for a roster UC (an FTA on it, or a match by A-number): the UC leaves the
+   * NTA backlog if it is in it (EOIR_CASE), with its counters, in one transaction.
+   */
+  async function recordCaseForUc(aNumber: string, caseId: string, at: string, why: 'FTA' | 'MATCH'): Promise<RosterTransition | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      const prev = (await previousOf([aNumber])).get(aNumber);
+      if (prev === undefined) return undefined;
+      const wasIn = prev.status === 'BACKLOG';
+      const status: BacklogStatus = wasIn ? 'EOIR_CASE' : prev.status;
+      const values: Record<string, unknown> = { ':c': caseId, ':s': status, ':next': (prev.rev ?? 0) + 1 };
+      if (why === 'FTA') values[':t'] = true;
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: tableName,
+            Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
+            UpdateExpression:
+              why === 'FTA'
+                ? 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next'
+                : 'SET matchedCaseId = if_not_exists(matchedCaseId, :c), #s = :s, rev = :next',
+            ConditionExpression: revisionIs(prev.rev, values),
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
+      const deltas: AggregateDelta[] = [];
+      if (wasIn) {
+        const leave = leaveBacklog(aNumber, prev, at);
+        items.push(...leave.items);
+        deltas.push(...leave.deltas);
+      }
+      const { stale } = await applyGuardedChanges(client, tableName, [{ key: aNumber, items, deltas }]);
+      if (stale.length === 0) return { aNumber, previous: { aor: prev.aor, status: prev.status }, aor: prev.aor, status };
+    }
+    throw new Error('roster UC kept changing while recording its EOIR case');
+  }
+
   const leaseKey = (aor: Aor) => ({ pk: 'LEASE#NTA_PLAN', sk: `AOR#${aor}` });
   const leaseGuard = (lease: PlanLease): TransactItem => ({
     ConditionCheck: {
@@ -442,38 +485,9 @@ export function createDynamoRosterStore({
       return prev ? { aNumber, aor: prev.aor, status: prev.status } : undefined;
     },
 
-    async recordFtaForUc(aNumber, caseId) {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        const prev = (await previousOf([aNumber])).get(aNumber);
-        if (prev === undefined) return undefined;
-        const wasIn = prev.status === 'BACKLOG';
-        // An FTA means an EOIR case: the child leaves the NTA backlog, with that reason.
-        const status: BacklogStatus = wasIn ? 'EOIR_CASE' : prev.status;
-        const values: Record<string, unknown> = { ':t': true, ':c': caseId, ':s': status, ':next': (prev.rev ?? 0) + 1 };
-        const items: TransactItem[] = [
-          {
-            Update: {
-              TableName: tableName,
-              Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
-              UpdateExpression: 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next',
-              ConditionExpression: revisionIs(prev.rev, values),
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: values,
-            },
-          },
-        ];
-        const deltas: AggregateDelta[] = [];
-        if (wasIn) {
-          const leave = leaveBacklog(aNumber, prev, new Date().toISOString());
-          items.push(...leave.items);
-          deltas.push(...leave.deltas);
-        }
-        const { stale } = await applyGuardedChanges(client, tableName, [{ key: aNumber, items, deltas }]);
-        if (stale.length === 0) return { aNumber, previous: { aor: prev.aor, status: prev.status }, aor: prev.aor, status };
-      }
-      throw new Error('roster UC kept changing while recording its FTA');
-    },
+    recordFtaForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'FTA'),
+
+    recordEoirCaseForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'MATCH'),
 
     async loadBacklog(aor): Promise<StoredBacklogUc[]> {
       return (await queryAll(`BACKLOG#${aor}`)).map((item) => ({
@@ -664,7 +678,11 @@ export function createDynamoRosterStore({
             roster.push({
               aNumber: String(item.aNumber),
               aor: String(item.aor),
-              eoirCaseId: (item.eoirCaseId as string | null | undefined) ?? (item.ftaCaseId as string | undefined) ?? null,
+              eoirCaseId:
+                (item.eoirCaseId as string | null | undefined) ??
+                (item.ftaCaseId as string | undefined) ??
+                (item.matchedCaseId as string | undefined) ??
+                null,
               status: String(item.status),
             });
           } else {

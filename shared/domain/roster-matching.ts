@@ -25,6 +25,11 @@ export interface RosterUcRef {
 
 export interface MatchReport {
   readonly matched: number;
+  /**
+   * Roster UCs still in the NTA backlog although an EOIR case matches them (by A-number: the
+   * roster did not name the case): they have an EOIR case, so they leave the backlog.
+   */
+  readonly backlogUcsWithCase: readonly { readonly aNumber: string; readonly caseId: string }[];
   readonly casesWithoutRosterUc: readonly UcCaseMark[];
   readonly rosterUcsWithoutCase: readonly RosterUcRef[];
 }
@@ -35,14 +40,18 @@ export function matchRosterToCases(marks: readonly UcCaseMark[], roster: readonl
   for (const m of eoirCases.values()) if (m.aNumber !== null) byANumber.set(m.aNumber, m);
   const matchedCases = new Set<string>();
   const rosterUcsWithoutCase: RosterUcRef[] = [];
+  const backlogUcsWithCase: { aNumber: string; caseId: string }[] = [];
   for (const uc of roster) {
     const hit = byANumber.get(uc.aNumber) ?? (uc.eoirCaseId !== null ? eoirCases.get(uc.eoirCaseId) : undefined);
-    if (hit) matchedCases.add(hit.caseId);
-    else rosterUcsWithoutCase.push(uc);
+    if (hit) {
+      matchedCases.add(hit.caseId);
+      if (uc.status === 'BACKLOG') backlogUcsWithCase.push({ aNumber: uc.aNumber, caseId: hit.caseId });
+    } else rosterUcsWithoutCase.push(uc);
   }
   const casesWithoutRosterUc = [...eoirCases.values()].filter((m) => !matchedCases.has(m.caseId));
   return {
     matched: matchedCases.size,
+    backlogUcsWithCase: backlogUcsWithCase.sort((a, b) => a.aNumber.localeCompare(b.aNumber)),
     casesWithoutRosterUc: casesWithoutRosterUc.sort((a, b) => a.caseId.localeCompare(b.caseId)),
     rosterUcsWithoutCase: rosterUcsWithoutCase.sort((a, b) => a.aNumber.localeCompare(b.aNumber)),
   };

@@ -60,7 +60,9 @@ export interface RosterStore {
   /** The roster UC linked to an EOIR case, if any. */
   findRosterUcForCase(caseId: string): Promise<{ aNumber: string; aor: Aor; status: BacklogStatus } | undefined>;
   /** Records an FTA against a roster UC (priority) and its EOIR case (it leaves the backlog). */
-  recordFtaForUc(aNumber: string, caseId: string): Promise<RosterTransition | undefined>;
+  recordFtaForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
+  /** Records the EOIR case matched to a roster UC by A-number (it leaves the backlog). */
+  recordEoirCaseForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
   /** Every backlog UC of an AOR, with its stored planned date. */
   loadBacklog(aor: Aor): Promise<StoredBacklogUc[]>;
   /**
