@@ -70,7 +70,7 @@ export async function applyGuardedChanges<K>(
   const stale: K[] = [];
   for (const group of packChanges(changes, TRANSACT_MAX_ITEMS - guard.length)) {
     let pending = group;
-    for (let attempt = 0; pending.length > 0; attempt++) {
+    for (let conflicts = 0; pending.length > 0; ) {
       const owners: (number | null)[] = guard.map(() => null);
       const items: TransactItem[] = [...guard];
       pending.forEach((c, i) => {
@@ -85,21 +85,20 @@ export async function applyGuardedChanges<K>(
         break;
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        const conditionFailed = (i: number): boolean => reasons[i]?.Code === 'ConditionalCheckFailed';
+        if (guard.some((_, i) => conditionFailed(i))) throw new GuardFailedError('a guard condition of the transaction failed');
         const failed = new Set<number>();
-        (err.CancellationReasons ?? []).forEach((r, i) => {
-          if (r.Code !== 'ConditionalCheckFailed') return;
-          const owner = owners[i];
-          if (owner === undefined || owner === null) {
-            if (i < guard.length) throw new GuardFailedError('a guard condition of the transaction failed');
-          } else failed.add(owner);
+        owners.forEach((owner, i) => {
+          if (owner !== null && conditionFailed(i)) failed.add(owner);
         });
         if (failed.size > 0) {
           for (const i of failed) stale.push(pending[i]!.key);
           pending = pending.filter((_, i) => !failed.has(i));
           continue;
         }
-        if (attempt >= MAX_ATTEMPTS) throw err;
-        await sleep(backoffMs(attempt));
+        if (conflicts >= MAX_ATTEMPTS) throw err;
+        await sleep(backoffMs(conflicts++));
       }
     }
   }
