@@ -58,7 +58,8 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * Ingests one DOJ docket drop (a folder or a zip).
  *
  * 1. List the drop's tables and read Count.txt. A table Count.txt lists but the drop lacks
- *    is reported TABLE_MISSING; the other tables are still read.
+ *    is reported TABLE_MISSING; a file that is no table it reads is listed in
+ *    `ignoredFiles` (UNKNOWN_TABLE); the other tables are still read.
  * 2. tbl_JuvenileHistory: cases with a UJ or J2 designation are UC cases.
  * 3. A_TblCase: CASEPRIORITY_CODE `UC` marks UC cases too; each UC case's row is a
  *    sighting (last seen drop, A-number when present) and adds its address of record to
@@ -97,6 +98,10 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
   const listing = await deps.source.listDrop(drop);
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
   deps.log.info('drop opened', { dropId: drop.dropId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
+  if (listing.ignored !== undefined && listing.ignored.length > 0) {
+    report.ignoredFiles = listing.ignored.map((f) => ({ ...f }));
+    deps.log.warn('files not read', { dropId: drop.dropId, count: listing.ignored.length, reasons: [...new Set(listing.ignored.map((f) => f.reason))] });
+  }
   for (const table of EOIR_TABLES) {
     if (listing.tables.has(table)) continue;
     report.missingTables?.push(table);
