@@ -128,6 +128,12 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     reason:
       "This queue is the ingest's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
   },
+  {
+    path: `${PIPELINE}/RosterIngest/Failures`,
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the roster ingest's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
+  },
 ];
 
 /** Acknowledges each entry of NAG_SUPPRESSIONS on its construct; a path that names nothing throws. */

@@ -37,24 +37,27 @@ export const TABLE_ACCESS = {
   },
   scheduleNta: {
     // Tasks (TransactWriteItems: Put, Update, Delete of the open-task index entry; Query),
-    // the roster UC of an FTA and its backlog re-plan (roster store).
+    // the roster UC of an FTA and its backlog re-plan (roster store: transactions with the
+    // backlog and plan aggregates, the AOR's re-plan lease checked in each: ConditionCheckItem).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
   ingestRoster: {
     // Roster UCs, links, addresses, backlog entries (a backlog entry is deleted when the UC
-    // leaves the backlog; the UC itself never is).
+    // leaves the backlog; the UC itself never is), with their aggregates in transactions;
+    // the re-plan lease (Put, Delete; ConditionCheckItem in each plan transaction).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
   planNta: {
-    // The daily re-plan, overdue tasks and roster matching (Scan of marks and roster: daily).
+    // The daily re-plan (under the AOR's lease: ConditionCheckItem), overdue tasks and roster
+    // matching (Scan of marks, roster and hearings: daily; unmatched counts in transactions).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },

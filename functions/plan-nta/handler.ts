@@ -19,16 +19,18 @@ const deps = {
 };
 
 /**
- * Each business morning (and after a capacity change: invoke it by hand), re-plan every
- * AOR from the next business day and write the coming days' work lists, then list the
- * overdue address re-verification tasks per AOR and report how roster and EOIR cases match.
+ * Each business morning (and after a capacity change: invoke it by hand): match roster UCs
+ * to EOIR cases (a backlog UC matched by A-number leaves the backlog), re-plan every AOR
+ * from the next business day and write the coming days' work lists, then list the overdue
+ * address re-verification tasks per AOR.
  */
 export const handler = async (
   _event: ScheduledEvent,
   context: Context,
 ): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number>; matching: Awaited<ReturnType<typeof reportRosterMatching>> }> => {
   logger.addContext(context);
+  const matching = await reportRosterMatching(deps);
   const plans = await replanNtaBacklog(AORS, deps);
   const overdueTasks = await reportOverdueTasks(deps);
-  return { plans, overdueTasks, matching: await reportRosterMatching(deps) };
+  return { plans, overdueTasks, matching };
 };

@@ -1,4 +1,11 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
@@ -13,21 +20,36 @@ export interface RosterIngestProps {
   /** DocketIngest.notificationBucket: one notification resource for the bucket. */
   readonly notificationBucket: IBucket;
   readonly planEnvironment?: NtaPlanEnvironment;
+  readonly alarmTopic: ITopic;
+  /** Encrypts the failure queue (it holds S3 events: keys, no roster contents). */
+  readonly encryptionKey?: IKey;
 }
 
 /**
  * Ingests a UC roster when `rosters/<id>/<name>.csv` lands in the drop bucket (its own S3
  * notification), stores the UCs, quarantines rejected rows, and re-plans the AORs whose
- * NTA backlog changed, writing their work lists back to the bucket.
+ * NTA backlog changed, writing their work lists back to the bucket. A roster whose ingest
+ * failed after Lambda's retries (its S3 event and the error) waits in an alarmed failure
+ * queue, as a docket drop's does: re-put the object to ingest it again (idempotent).
  */
 export class RosterIngest extends Construct {
   readonly function: PipelineFunction;
+  /** Rosters whose ingest failed after every retry (the S3 event and the error). */
+  readonly failures: Queue;
 
   constructor(scope: Construct, id: string, props: RosterIngestProps) {
     super(scope, id);
     const { dropBucket, casesTable } = props;
+    this.failures = new Queue(this, 'Failures', {
+      retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
+      ...(props.encryptionKey
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
+      enforceSSL: true,
+    });
     this.function = new PipelineFunction(this, 'Function', {
       name: 'ingestRoster',
+      onFailure: new SqsDestination(this.failures),
       retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
       environment: {
         [ENV.casesTable]: casesTable.tableName,
@@ -45,5 +67,16 @@ export class RosterIngest extends Construct {
       prefix: ROSTER_DROPS.prefix,
       suffix: ROSTER_DROPS.suffix,
     });
+
+    const alarm = this.failures
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'FailureAlarm', {
+        alarmDescription: 'A UC roster failed to ingest after every retry; its S3 event waits in the failure queue',
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import type { DropReport, TableCounts } from '../../shared/domain/drop-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
-import type { AorPlanSummary, RosterReport } from '../../shared/ports/roster-store';
+import type { RosterReport } from '../../shared/ports/roster-store';
+import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -20,9 +21,9 @@ export interface RunSummary {
   readonly ingestFailures: readonly { key: string; error: string }[];
   /** UC rosters ingested in this run (issue 5): row accounting, UCs by backlog status. */
   readonly rosters?: readonly RosterReport[];
-  /** The NTA backlog plan per AOR after the run, and the files written under out/. */
+  /** The NTA backlog plan per AOR after the run (the morning re-plan's outcome), and the files written under out/. */
   readonly ntaPlan?: {
-    readonly byAor: readonly AorPlanSummary[];
+    readonly byAor: readonly ReplanOutcome[];
     readonly backlog: number;
     readonly unscheduled: number;
     readonly workListFiles: readonly string[];
@@ -30,7 +31,7 @@ export interface RunSummary {
     /** Open re-verification tasks past their due date, per AOR (NONE: no AOR known). */
     readonly overdueTasks: Record<string, number>;
     /** Roster UCs matched to EOIR UC cases; lists in out/reports/roster-matching/. */
-    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+    readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
   };
   /** Re-verification tasks open in the store after the run, all runs included. */
   readonly reverificationTasksOpen?: number;

@@ -13,6 +13,7 @@ import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
+import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalResources } from './provision';
@@ -39,8 +40,10 @@ type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context)
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
 export interface PlanRun {
+  /** Each AOR's re-plan: backlog, unscheduled, planned in 30 days, first and last day. */
+  readonly plans: readonly ReplanOutcome[];
   readonly overdueTasks: Record<string, number>;
-  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number };
+  readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
 }
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */

@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
 import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
@@ -134,7 +133,19 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
     rosters: pipeline.rosterReports,
-    ntaPlan: { ...(await collectPlan(emulators, resources.dropBucket, resources.casesTable, options.outDir)), ...planRun },
+    ntaPlan: {
+      ...(await collectPlan(emulators, resources.dropBucket, options.outDir)),
+      byAor: planRun.plans.filter((a) => a.backlog > 0),
+      backlog: planRun.plans.reduce((n, a) => n + a.backlog, 0),
+      unscheduled: planRun.plans.reduce((n, a) => n + a.unscheduled, 0),
+      overdueTasks: planRun.overdueTasks,
+      matching: {
+        matched: planRun.matching.matched,
+        casesWithoutRosterUc: planRun.matching.casesWithoutRosterUc,
+        rosterUcsWithoutCase: planRun.matching.rosterUcsWithoutCase,
+        leftBacklog: planRun.matching.leftBacklog,
+      },
+    },
     reverificationTasksOpen: tasksAfter,
   });
   await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
@@ -147,17 +158,14 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
 }
 
 /**
- * The plan aggregates, and the work lists and quarantine files of the bucket copied under
- * out/ (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
+ * The work lists, quarantine files and matching reports of the bucket copied under out/
+ * (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
  */
 async function collectPlan(
   emulators: Emulators,
   bucket: string,
-  casesTable: string,
   outDir: string,
-): Promise<Omit<NonNullable<RunSummary['ntaPlan']>, 'overdueTasks' | 'matching'>> {
-  const clients = createAwsClients();
-  const byAor = await createDynamoRosterStore({ client: clients.dynamo, tableName: casesTable }).readPlanSummaries();
+): Promise<Pick<NonNullable<RunSummary['ntaPlan']>, 'workListFiles' | 'quarantineFiles'>> {
   const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
   const copy = async (prefix: string): Promise<string[]> => {
     await rm(join(outDir, prefix), { recursive: true, force: true });
@@ -179,16 +187,9 @@ async function collectPlan(
     const workListFiles = await copy(ROSTER_DROPS.workListPrefix);
     const quarantineFiles = await copy(ROSTER_DROPS.quarantinePrefix);
     await copy(ROSTER_DROPS.reportPrefix);
-    return {
-      byAor: byAor.sort((a, b) => a.aor.localeCompare(b.aor)),
-      backlog: byAor.reduce((n, a) => n + a.backlog, 0),
-      unscheduled: byAor.reduce((n, a) => n + a.unscheduled, 0),
-      workListFiles,
-      quarantineFiles,
-    };
+    return { workListFiles, quarantineFiles };
   } finally {
     s3.destroy();
-    clients.dynamo.destroy();
   }
 }
 

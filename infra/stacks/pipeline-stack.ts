@@ -77,6 +77,8 @@ export class PipelineStack extends Stack {
       dropBucket: data.dropBucket,
       casesTable: data.casesTable,
       notificationBucket: this.ingest.notificationBucket,
+      alarmTopic: this.alarmTopic,
+      encryptionKey: data.dataKey,
     });
     this.metrics = new ProgramMetrics(this, 'ProgramMetrics', {
       casesTable: data.casesTable,
@@ -85,6 +87,7 @@ export class PipelineStack extends Stack {
         'ORR notices DLQ': data.queues.orrNotices.deadLetterQueue,
         'NTA schedule DLQ': data.queues.ntaSchedule.deadLetterQueue,
         'Ingest failures': this.ingest.failures,
+        'Roster ingest failures': this.roster.failures,
       },
       scheduleExpressions: props.metricsSchedules,
     });

@@ -1,83 +1,204 @@
 import {
   BatchGetCommand,
   DeleteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { AddressEntry, AddressSource } from '../domain/address-history';
 import { isAor, type Aor } from '../domain/aor';
-import type { PlannedUc } from '../domain/nta-plan';
+import { aorForCourt } from '../domain/courts';
 import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
-import type { AorPlanSummary, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
+import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { applyGuardedChanges, GuardFailedError, type GuardedChange } from './dynamo-transactions';
+import {
+  AGG,
+  backlogAggregateDeltas,
+  backlogAggregateSk,
+  ntaPlanAggregateDelta,
+  unmatchedAggregateDelta,
+  type AggregateDelta,
+} from './program-aggregates';
 
 /*
  * Items in the cases table (PII stays in the table and the bucket, never in logs):
  *   roster UC      pk UC#<aNumber>     sk ROSTER                   roster fields, aor, status,
- *                                                                  priorFta, ftaCaseId, rosterId
+ *                                                                  priorFta, ftaCaseId, rosterId, rev
  *   address        pk UC#<aNumber>     sk ADDR#<date>#ORR_SPONSOR  street, city, state, zip, source
  *   backlog entry  pk BACKLOG#<aor>    sk <aNumber>                planning keys, work-list fields,
  *                                                                  plannedDate, rank
- *   UC mark        pk CASE#<IDNCASE>   sk UC                       basis ROSTER unless EOIR marked it
+ *   UC mark        pk CASE#<IDNCASE>   sk UC                       basis ROSTER unless EOIR marked it;
+ *                                                                  unmatchedAor while counted unmatched
  *   roster link    pk CASE#<IDNCASE>   sk ROSTER#<aNumber>         aNumber
- *   plan aggregate pk AGG#NTA          sk AOR#<aor>                backlog, unscheduled,
- *                                                                  plannedNext30Days, ageBuckets, ...
+ *   plan lease     pk LEASE#NTA_PLAN   sk AOR#<aor>                owner, expiresAt (epoch ms)
  *   roster report  pk ROSTER#<id>      sk REPORT#<startedAt>       report (map)
+ *
+ * The metrics aggregates (contract in shared/domain/program-metrics.ts) move in the same
+ * transaction as the state they count, each guarded by the state read before it:
+ *   AGG#BACKLOG, AGG#BACKLOG_FLOW  a UC's backlog entry created or deleted (roster item at
+ *                                  the revision read, entry at the planned day read)
+ *   AGG#NTA_PLAN                   a backlog entry's plannedDate set, moved or deleted
+ *   AGG#ROSTER                     a UC mark's unmatchedAor set, moved or removed
+ * A redelivered message or a re-run roster finds the state already changed: no write, no count.
  */
 export interface DynamoRosterStoreOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** How long a re-plan holds its AOR's lease at most (a holder that dies frees it then). */
+  readonly leaseSeconds?: number;
+  /** How long a re-plan waits for another re-plan of the same AOR before failing (NTA_PLAN_LOCKED). */
+  readonly leaseWaitMs?: number;
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** AWS limit: BatchGetItem takes 100 keys. */
 const BATCH_GET_MAX = 100;
 const CONCURRENCY = 16;
 const MAX_ATTEMPTS = 8;
+/** Changes per transaction list handed to applyGuardedChanges (it packs them into <= 100 items). */
+const TRANSACTION_BATCH = 30;
+const TRANSACTION_CONCURRENCY = 4;
+/** The longest Lambda run (15 min): a live holder never loses its lease. */
+const DEFAULT_LEASE_SECONDS = 900;
+const DEFAULT_LEASE_WAIT_MS = 30_000;
 
+/** What the store read of a UC before changing it: the state its aggregates count. */
 interface PreviousUc {
   aor: Aor;
   status: BacklogStatus;
   ftaCaseId: string | null;
+  /** The EOIR case matched to the UC by A-number (the roster did not name it). */
+  matchedCaseId: string | null;
+  priorFta: boolean;
+  releaseDate: string | null;
+  /** Revision of the roster item; every write bumps it (optimistic concurrency). */
+  rev: number | null;
+  /** The backlog entry's planned day, when the UC is in the backlog. */
+  plannedDate: string | null;
 }
 
-export function createDynamoRosterStore({ client, tableName }: DynamoRosterStoreOptions): RosterStore & {
-  readPlanSummaries(): Promise<AorPlanSummary[]>;
-} {
-  async function previousOf(aNumbers: readonly string[]): Promise<Map<string, PreviousUc>> {
-    const found = new Map<string, PreviousUc>();
-    await mapWithLimit(chunk(aNumbers, BATCH_GET_MAX), CONCURRENCY, async (ids) => {
-      let keys: Record<string, unknown>[] = ids.map((a) => ({ pk: `UC#${a}`, sk: 'ROSTER' }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+/** A backlog entry's planned day is still the one read (null: none, or stored as NULL). */
+function plannedDateIs(day: string | null, names: Record<string, string>, values: Record<string, unknown>): string {
+  names['#pd'] = 'plannedDate';
+  if (day === null) {
+    values[':nullType'] = 'NULL';
+    return '(attribute_not_exists(#pd) OR attribute_type(#pd, :nullType))';
+  }
+  values[':pd'] = day;
+  return '#pd = :pd';
+}
+
+/** The roster item is still at the revision read (or still absent). */
+function revisionIs(rev: number | null | undefined, values: Record<string, unknown>): string {
+  if (rev === undefined) return 'attribute_not_exists(pk)';
+  if (rev === null) return 'attribute_exists(pk) AND attribute_not_exists(rev)';
+  values[':rev'] = rev;
+  return 'rev = :rev';
+}
+
+export function createDynamoRosterStore({
+  client,
+  tableName,
+  leaseSeconds = DEFAULT_LEASE_SECONDS,
+  leaseWaitMs = DEFAULT_LEASE_WAIT_MS,
+}: DynamoRosterStoreOptions): RosterStore {
+  async function batchGet(keys: readonly { pk: string; sk: string }[], projection: string, names: Record<string, string>) {
+    const items: Record<string, unknown>[] = [];
+    await mapWithLimit(chunk(keys, BATCH_GET_MAX), CONCURRENCY, async (ids) => {
+      let pending: Record<string, unknown>[] = [...ids];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
         if (attempt > 0) await sleep(backoffMs(attempt));
         const out = await client.send(
           new BatchGetCommand({
-            RequestItems: {
-              [tableName]: { Keys: keys, ProjectionExpression: 'aNumber, aor, #s, ftaCaseId', ExpressionAttributeNames: { '#s': 'status' } },
-            },
+            RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: projection, ExpressionAttributeNames: names, ConsistentRead: true } },
           }),
         );
-        for (const item of out.Responses?.[tableName] ?? []) {
-          found.set(String(item.aNumber), {
-            aor: item.aor as Aor,
-            status: item.status as BacklogStatus,
-            ftaCaseId: (item.ftaCaseId as string | undefined) ?? null,
-          });
-        }
-        keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+        items.push(...(out.Responses?.[tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
       }
     });
+    return items;
+  }
+
+  /** The stored state of these UCs, with the planned day of those in the backlog (consistent reads). */
+  async function previousOf(aNumbers: readonly string[]): Promise<Map<string, PreviousUc>> {
+    const found = new Map<string, PreviousUc>();
+    const ucs = await batchGet(
+      aNumbers.map((a) => ({ pk: `UC#${a}`, sk: 'ROSTER' })),
+      'aNumber, aor, #s, ftaCaseId, matchedCaseId, priorFta, orrReleaseDate, rev',
+      { '#s': 'status' },
+    );
+    for (const item of ucs) {
+      found.set(String(item.aNumber), {
+        aor: item.aor as Aor,
+        status: item.status as BacklogStatus,
+        ftaCaseId: (item.ftaCaseId as string | undefined) ?? null,
+        matchedCaseId: (item.matchedCaseId as string | undefined) ?? null,
+        priorFta: item.priorFta === true,
+        releaseDate: (item.orrReleaseDate as string | null | undefined) ?? null,
+        rev: typeof item.rev === 'number' ? item.rev : null,
+        plannedDate: null,
+      });
+    }
+    const inBacklog = [...found.entries()].filter(([, p]) => p.status === 'BACKLOG');
+    const entries = await batchGet(
+      inBacklog.map(([a, p]) => ({ pk: `BACKLOG#${p.aor}`, sk: a })),
+      'aNumber, #pd',
+      { '#pd': 'plannedDate' },
+    );
+    for (const item of entries) {
+      const p = found.get(String(item.aNumber));
+      if (p) p.plannedDate = (item.plannedDate as string | null | undefined) ?? null;
+    }
     return found;
   }
 
-  async function saveOne(uc: RosterUc, prev: PreviousUc | undefined, rosterId: string, savedAt: string): Promise<RosterTransition> {
-    // An FTA already tied this UC to an EOIR case: a roster that does not know it yet
-    // must not put the child back in the backlog.
-    const status = backlogStatus({ ...uc, eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? null });
+  /**
+   * Leaving the backlog entry of `prev`: its delete (guarded by the planned day read) and
+   * the counters it moves (backlog -1 in its AOR and release month, planned day -1).
+   */
+  function leaveBacklog(aNumber: string, prev: PreviousUc, at: string): { items: TransactItem[]; deltas: AggregateDelta[] } {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const condition = `attribute_exists(pk) AND ${plannedDateIs(prev.plannedDate, names, values)}`;
+    return {
+      items: [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: { pk: `BACKLOG#${prev.aor}`, sk: aNumber },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      ],
+      deltas: [
+        ...backlogAggregateDeltas({ aor: prev.aor, releasedOn: prev.releaseDate ?? at, at, delta: -1 }),
+        ...(prev.plannedDate === null ? [] : [ntaPlanAggregateDelta({ aor: prev.aor, day: prev.plannedDate, delta: -1 })]),
+      ],
+    };
+  }
+
+  function rosterChange(
+    uc: RosterUc,
+    prev: PreviousUc | undefined,
+    rosterId: string,
+    savedAt: string,
+  ): { change: GuardedChange<string>; transition: RosterTransition } {
+    // An FTA or an A-number match already tied this UC to an EOIR case: a roster that does
+    // not know it yet must not put the child back in the backlog.
+    const status = backlogStatus({ ...uc, eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? prev?.matchedCaseId ?? null });
+    const priorFta = prev?.priorFta ?? false;
     const fields: Record<string, unknown> = {
       type: 'ROSTER_UC',
       aNumber: uc.aNumber,
@@ -99,88 +220,185 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
       eoirCaseId: uc.eoirCaseId,
       safetyFlag: uc.safetyFlag,
       status,
+      priorFta,
       rosterId,
       savedAt,
+      rev: (prev?.rev ?? 0) + 1,
     };
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':false': false };
+    const values: Record<string, unknown> = {};
     const sets = Object.entries(fields).map(([k, v], i) => {
       names[`#f${i}`] = k;
       values[`:v${i}`] = v;
       return `#f${i} = :v${i}`;
     });
-    const out = await client.send(
-      new UpdateCommand({
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk: `UC#${uc.aNumber}`, sk: 'ROSTER' },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: revisionIs(prev === undefined ? undefined : prev.rev, values),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+    const deltas: AggregateDelta[] = [];
+    const wasIn = prev?.status === 'BACKLOG';
+    const isIn = status === 'BACKLOG';
+    const sameEntry = wasIn && isIn && prev.aor === uc.aor;
+    if (wasIn && !sameEntry) {
+      const leave = leaveBacklog(uc.aNumber, prev, savedAt);
+      items.push(...leave.items);
+      deltas.push(...leave.deltas);
+    }
+    if (isIn) {
+      const releasedOn = uc.orrReleaseDate as string; // BACKLOG means released
+      const entry = {
+        type: 'BACKLOG_UC',
+        aNumber: uc.aNumber,
+        aor: uc.aor,
+        releaseDate: releasedOn,
+        birthDate: uc.birthDate,
+        priorFta,
+        safetyFlag: uc.safetyFlag,
+        workList: {
+          LAST_NAME: uc.lastName,
+          FIRST_NAME: uc.firstName,
+          BIRTH_DATE: uc.birthDate,
+          COUNTRY: uc.country,
+          ORR_RELEASE_DATE: uc.orrReleaseDate,
+          PRIOR_FTA: priorFta ? 'Y' : 'N',
+          SAFETY_FLAG: uc.safetyFlag ? 'Y' : 'N',
+          SPONSOR_NAME: uc.sponsorName,
+          SPONSOR_RELATIONSHIP: uc.sponsorRelationship,
+          SPONSOR_STREET: uc.sponsorAddress.street,
+          SPONSOR_CITY: uc.sponsorAddress.city,
+          SPONSOR_STATE: uc.sponsorAddress.state,
+          SPONSOR_ZIP: uc.sponsorAddress.zip,
+        },
+      };
+      if (sameEntry) {
+        // An update, not a put: the planned date of a UC already in the plan is kept.
+        const n: Record<string, string> = { '#t': 'type' };
+        const v: Record<string, unknown> = {};
+        const s = Object.entries(entry).map(([k, value], i) => {
+          if (k === 'type') {
+            v[':t'] = value;
+            return '#t = :t';
+          }
+          n[`#e${i}`] = k;
+          v[`:e${i}`] = value;
+          return `#e${i} = :e${i}`;
+        });
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: { pk: `BACKLOG#${uc.aor}`, sk: uc.aNumber },
+            UpdateExpression: `SET ${s.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: n,
+            ExpressionAttributeValues: v,
+          },
+        });
+        const prevMonth = (prev.releaseDate ?? releasedOn).slice(0, 7);
+        if (prevMonth !== releasedOn.slice(0, 7)) {
+          // Same AOR, corrected release month: the count moves between months, no flow.
+          deltas.push(
+            { pk: AGG.backlog, sk: backlogAggregateSk(uc.aor, prevMonth), add: { open: -1 }, aor: uc.aor },
+            { pk: AGG.backlog, sk: backlogAggregateSk(uc.aor, releasedOn), add: { open: 1 }, aor: uc.aor },
+          );
+        }
+      } else {
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: { pk: `BACKLOG#${uc.aor}`, sk: uc.aNumber, ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+        deltas.push(...backlogAggregateDeltas({ aor: uc.aor, releasedOn, at: savedAt, delta: 1 }));
+      }
+    }
+    return {
+      change: { key: uc.aNumber, items, deltas },
+      transition: { aNumber: uc.aNumber, previous: prev ? { aor: prev.aor, status: prev.status } : null, aor: uc.aor, status },
+    };
+  }
+
+  async function saveSponsorAddress(uc: RosterUc, rosterId: string, savedAt: string): Promise<void> {
+    const addressDate = uc.orrReleaseDate ?? savedAt.slice(0, 10);
+    if (uc.sponsorAddress.city === null && uc.sponsorAddress.street === null && uc.sponsorAddress.zip === null) return;
+    await client.send(
+      new PutCommand({
         TableName: tableName,
-        Key: { pk: `UC#${uc.aNumber}`, sk: 'ROSTER' },
-        UpdateExpression: `SET ${sets.join(', ')}, priorFta = if_not_exists(priorFta, :false)`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        Item: {
+          pk: `UC#${uc.aNumber}`,
+          sk: `ADDR#${addressDate}#ORR_SPONSOR`,
+          type: 'ADDRESS',
+          source: 'ORR_SPONSOR',
+          asOf: addressDate,
+          street: uc.sponsorAddress.street,
+          city: uc.sponsorAddress.city,
+          state: uc.sponsorAddress.state,
+          zip: uc.sponsorAddress.zip,
+          rosterId,
+        },
       }),
     );
-    const priorFta = out.Attributes?.priorFta === true;
-    const addressDate = uc.orrReleaseDate ?? savedAt.slice(0, 10);
-    if (uc.sponsorAddress.city !== null || uc.sponsorAddress.street !== null || uc.sponsorAddress.zip !== null) {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            pk: `UC#${uc.aNumber}`,
-            sk: `ADDR#${addressDate}#ORR_SPONSOR`,
-            type: 'ADDRESS',
-            source: 'ORR_SPONSOR',
-            asOf: addressDate,
-            street: uc.sponsorAddress.street,
-            city: uc.sponsorAddress.city,
-            state: uc.sponsorAddress.state,
-            zip: uc.sponsorAddress.zip,
-            rosterId,
-          },
-        }),
-      );
-    }
-    if (prev?.status === 'BACKLOG' && (status !== 'BACKLOG' || prev.aor !== uc.aor)) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: `BACKLOG#${prev.aor}`, sk: uc.aNumber } }));
-    }
-    if (status === 'BACKLOG') {
-      // An update, not a put: the planned date of a UC already in the plan is kept.
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `BACKLOG#${uc.aor}`, sk: uc.aNumber },
-          UpdateExpression:
-            'SET #t = :t, aNumber = :a, aor = :aor, releaseDate = :rel, birthDate = :b, priorFta = :p, safetyFlag = :s, workList = :w',
-          ExpressionAttributeNames: { '#t': 'type' },
-          ExpressionAttributeValues: {
-            ':t': 'BACKLOG_UC',
-            ':a': uc.aNumber,
-            ':aor': uc.aor,
-            ':rel': uc.orrReleaseDate,
-            ':b': uc.birthDate,
-            ':p': priorFta,
-            ':s': uc.safetyFlag,
-            ':w': {
-              LAST_NAME: uc.lastName,
-              FIRST_NAME: uc.firstName,
-              BIRTH_DATE: uc.birthDate,
-              COUNTRY: uc.country,
-              ORR_RELEASE_DATE: uc.orrReleaseDate,
-              PRIOR_FTA: priorFta ? 'Y' : 'N',
-              SAFETY_FLAG: uc.safetyFlag ? 'Y' : 'N',
-              SPONSOR_NAME: uc.sponsorName,
-              SPONSOR_RELATIONSHIP: uc.sponsorRelationship,
-              SPONSOR_STREET: uc.sponsorAddress.street,
-              SPONSOR_CITY: uc.sponsorAddress.city,
-              SPONSOR_STATE: uc.sponsorAddress.state,
-              SPONSOR_ZIP: uc.sponsorAddress.zip,
-            },
-          },
-        }),
-      );
-    }
-    return { aNumber: uc.aNumber, previous: prev ? { aor: prev.aor, status: prev.status } : null, aor: uc.aor, status };
   }
+
+  /**
+   * An EOIR case for a roster UC (an FTA on it, or a match by A-number): the UC leaves the
+   * NTA backlog if it is in it (EOIR_CASE), with its counters, in one transaction.
+   */
+  async function recordCaseForUc(aNumber: string, caseId: string, at: string, why: 'FTA' | 'MATCH'): Promise<RosterTransition | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      const prev = (await previousOf([aNumber])).get(aNumber);
+      if (prev === undefined) return undefined;
+      const wasIn = prev.status === 'BACKLOG';
+      const status: BacklogStatus = wasIn ? 'EOIR_CASE' : prev.status;
+      const values: Record<string, unknown> = { ':c': caseId, ':s': status, ':next': (prev.rev ?? 0) + 1 };
+      if (why === 'FTA') values[':t'] = true;
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: tableName,
+            Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
+            UpdateExpression:
+              why === 'FTA'
+                ? 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next'
+                : 'SET matchedCaseId = if_not_exists(matchedCaseId, :c), #s = :s, rev = :next',
+            ConditionExpression: revisionIs(prev.rev, values),
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
+      const deltas: AggregateDelta[] = [];
+      if (wasIn) {
+        const leave = leaveBacklog(aNumber, prev, at);
+        items.push(...leave.items);
+        deltas.push(...leave.deltas);
+      }
+      const { stale } = await applyGuardedChanges(client, tableName, [{ key: aNumber, items, deltas }]);
+      if (stale.length === 0) return { aNumber, previous: { aor: prev.aor, status: prev.status }, aor: prev.aor, status };
+    }
+    throw new Error('roster UC kept changing while recording its EOIR case');
+  }
+
+  const leaseKey = (aor: Aor) => ({ pk: 'LEASE#NTA_PLAN', sk: `AOR#${aor}` });
+  const leaseGuard = (lease: PlanLease): TransactItem => ({
+    ConditionCheck: {
+      TableName: tableName,
+      Key: leaseKey(lease.aor),
+      ConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': lease.token },
+    },
+  });
 
   async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
@@ -203,8 +421,26 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
 
   return {
     async saveRosterUcs(ucs, rosterId, savedAt) {
-      const prev = await previousOf(ucs.map((u) => u.aNumber));
-      return mapWithLimit(ucs, CONCURRENCY, (uc) => saveOne(uc, prev.get(uc.aNumber), rosterId, savedAt));
+      const byA = new Map(ucs.map((uc) => [uc.aNumber, uc]));
+      const transitions = new Map<string, RosterTransition>();
+      let pending = [...byA.keys()];
+      for (let round = 0; pending.length > 0; round++) {
+        // A UC changed by someone else since it was read (an FTA, a re-plan) is read again.
+        if (round >= MAX_ATTEMPTS) throw new Error(`roster UCs kept changing while being saved (${pending.length} left)`);
+        if (round > 0) await sleep(backoffMs(round));
+        const prev = await previousOf(pending);
+        const changes = pending.map((a) => {
+          const { change, transition } = rosterChange(byA.get(a)!, prev.get(a), rosterId, savedAt);
+          transitions.set(a, transition);
+          return change;
+        });
+        const results = await mapWithLimit(chunk(changes, TRANSACTION_BATCH), TRANSACTION_CONCURRENCY, (group) =>
+          applyGuardedChanges(client, tableName, group),
+        );
+        pending = results.flatMap((r) => r.stale);
+      }
+      await mapWithLimit(ucs, CONCURRENCY, (uc) => saveSponsorAddress(uc, rosterId, savedAt));
+      return ucs.map((uc) => transitions.get(uc.aNumber)!);
     },
 
     async linkRosterCases(links, rosterId) {
@@ -236,46 +472,22 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
           ConsistentRead: true,
         }),
       );
-      const aNumber = out.Items?.[0]?.aNumber as string | undefined;
+      let aNumber = out.Items?.[0]?.aNumber as string | undefined;
+      if (aNumber === undefined) {
+        // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.
+        const mark = await client.send(
+          new GetCommand({ TableName: tableName, Key: { pk: `CASE#${caseId}`, sk: 'UC' }, ProjectionExpression: 'aNumber', ConsistentRead: true }),
+        );
+        aNumber = mark.Item?.aNumber as string | undefined;
+      }
       if (aNumber === undefined) return undefined;
       const prev = (await previousOf([aNumber])).get(aNumber);
       return prev ? { aNumber, aor: prev.aor, status: prev.status } : undefined;
     },
 
-    async recordFtaForUc(aNumber, caseId) {
-      const out = await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
-            UpdateExpression: 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':t': true, ':c': caseId },
-            ReturnValues: 'ALL_OLD',
-          }),
-        )
-        .catch((err: { name?: string }) => {
-          if (err.name === 'ConditionalCheckFailedException') return undefined;
-          throw err;
-        });
-      const old = out?.Attributes;
-      if (old === undefined) return undefined;
-      const aor = old.aor as Aor;
-      const previous = { aor, status: old.status as BacklogStatus };
-      if (previous.status !== 'BACKLOG') return { aNumber, previous, aor, status: previous.status };
-      // An FTA means an EOIR case: the child leaves the NTA backlog, with that reason.
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
-          UpdateExpression: 'SET #s = :e',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':e': 'EOIR_CASE' },
-        }),
-      );
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: `BACKLOG#${aor}`, sk: aNumber } }));
-      return { aNumber, previous, aor, status: 'EOIR_CASE' };
-    },
+    recordFtaForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'FTA'),
+
+    recordEoirCaseForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'MATCH'),
 
     async loadBacklog(aor): Promise<StoredBacklogUc[]> {
       return (await queryAll(`BACKLOG#${aor}`)).map((item) => ({
@@ -290,27 +502,87 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
       }));
     },
 
-    async savePlan(changed: readonly PlannedUc[], summary: AorPlanSummary) {
-      await mapWithLimit(changed, CONCURRENCY, (p) =>
-        client
-          .send(
-            new UpdateCommand({
+    async acquirePlanLease(aor) {
+      const token = randomUUID();
+      const deadline = Date.now() + leaseWaitMs;
+      for (let attempt = 0; ; attempt++) {
+        const now = Date.now();
+        try {
+          await client.send(
+            new PutCommand({
               TableName: tableName,
-              Key: { pk: `BACKLOG#${p.aor}`, sk: p.aNumber },
-              UpdateExpression: 'SET plannedDate = :d, #r = :r',
-              // Only UCs still in the backlog: one that left meanwhile is not re-created.
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#r': 'rank' },
-              ExpressionAttributeValues: { ':d': p.plannedDate, ':r': p.rank },
+              Item: { ...leaseKey(aor), type: 'PLAN_LEASE', owner: token, expiresAt: now + leaseSeconds * 1000 },
+              // Free, or left behind by a holder that died (a crash or a timeout) past its term.
+              ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+              ExpressionAttributeValues: { ':now': now },
             }),
-          )
-          .catch((err: { name?: string }) => {
-            if (err.name !== 'ConditionalCheckFailedException') throw err;
+          );
+          return { aor, token };
+        } catch (err) {
+          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          if (Date.now() >= deadline) {
+            throw Object.assign(new Error(`NTA_PLAN_LOCKED: another re-plan of ${aor} holds the lease`), { code: 'NTA_PLAN_LOCKED' });
+          }
+          await sleep(Math.min(backoffMs(attempt, 100, 2_000), Math.max(0, deadline - Date.now())));
+        }
+      }
+    },
+
+    async releasePlanLease(lease) {
+      await client
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: leaseKey(lease.aor),
+            ConditionExpression: '#o = :o',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':o': lease.token },
           }),
-      );
-      await client.send(
-        new PutCommand({ TableName: tableName, Item: { pk: 'AGG#NTA', sk: `AOR#${summary.aor}`, type: 'NTA_PLAN_AGG', ...summary } }),
-      );
+        )
+        .catch((err: { name?: string }) => {
+          if (err.name !== 'ConditionalCheckFailedException') throw err;
+        });
+    },
+
+    async savePlan(lease, changes) {
+      const guarded = changes.map((c): GuardedChange<string> => {
+        const names: Record<string, string> = { '#r': 'rank' };
+        const values: Record<string, unknown> = { ':d': c.plannedDate, ':r': c.rank };
+        // Only UCs still in the backlog with the day read: one that left meanwhile is not re-created.
+        const condition = `attribute_exists(pk) AND ${plannedDateIs(c.previousDate, names, values)}`;
+        return {
+          key: c.aNumber,
+          items: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { pk: `BACKLOG#${c.aor}`, sk: c.aNumber },
+                UpdateExpression: 'SET #pd = :d, #r = :r',
+                ConditionExpression: condition,
+                ExpressionAttributeNames: { ...names, '#pd': 'plannedDate' },
+                ExpressionAttributeValues: values,
+              },
+            },
+          ],
+          deltas: [
+            ...(c.previousDate === null ? [] : [ntaPlanAggregateDelta({ aor: c.aor, day: c.previousDate, delta: -1 })]),
+            ...(c.plannedDate === null ? [] : [ntaPlanAggregateDelta({ aor: c.aor, day: c.plannedDate, delta: 1 })]),
+          ],
+        };
+      });
+      try {
+        // Sequential under the lease: its ConditionCheck is in every transaction (fencing).
+        let skipped = 0;
+        for (const group of chunk(guarded, TRANSACTION_BATCH)) {
+          skipped += (await applyGuardedChanges(client, tableName, group, [leaseGuard(lease)])).stale.length;
+        }
+        return { written: changes.length - skipped, skipped };
+      } catch (err) {
+        if (err instanceof GuardFailedError) {
+          throw Object.assign(new Error(`NTA_PLAN_LEASE_LOST: the re-plan of ${lease.aor} lost its lease`), { code: 'NTA_PLAN_LEASE_LOST' });
+        }
+        throw err;
+      }
     },
 
     async saveRosterReport(report) {
@@ -378,13 +650,15 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
     async readMatchingInputs() {
       const marks: UcCaseMark[] = [];
       const roster: RosterUcRef[] = [];
+      const latestHearing = new Map<string, { date: string; court: string | null }>();
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await client.send(
           new ScanCommand({
             TableName: tableName,
-            FilterExpression: 'sk = :uc OR sk = :roster',
-            ExpressionAttributeValues: { ':uc': 'UC', ':roster': 'ROSTER' },
+            // Hearings give an unmatched case its AOR (the court of its latest hearing).
+            FilterExpression: 'sk = :uc OR sk = :roster OR begins_with(sk, :h)',
+            ExpressionAttributeValues: { ':uc': 'UC', ':roster': 'ROSTER', ':h': 'HEARING#' },
             ExclusiveStartKey: startKey,
           }),
         );
@@ -393,23 +667,69 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
             // An EOIR basis wins over ROSTER, whichever marked the case first.
             const bases = [...((item.bases as Set<string> | undefined) ?? new Set([String(item.basis)]))];
             const basis = bases.find((b) => b !== 'ROSTER') ?? 'ROSTER';
-            marks.push({ caseId: String(item.caseId), basis, aNumber: (item.aNumber as string | undefined) ?? null });
-          } else {
+            marks.push({
+              caseId: String(item.caseId),
+              basis,
+              aNumber: (item.aNumber as string | undefined) ?? null,
+              aor: null,
+              countedUnmatchedIn: (item.unmatchedAor as string | undefined) ?? null,
+            });
+          } else if (item.sk === 'ROSTER') {
             roster.push({
               aNumber: String(item.aNumber),
               aor: String(item.aor),
-              eoirCaseId: (item.eoirCaseId as string | null | undefined) ?? (item.ftaCaseId as string | undefined) ?? null,
+              eoirCaseId:
+                (item.eoirCaseId as string | null | undefined) ??
+                (item.ftaCaseId as string | undefined) ??
+                (item.matchedCaseId as string | undefined) ??
+                null,
               status: String(item.status),
             });
+          } else {
+            const caseId = String(item.pk).slice('CASE#'.length);
+            const date = String(item.date ?? '');
+            const seen = latestHearing.get(caseId);
+            if (seen === undefined || date > seen.date) latestHearing.set(caseId, { date, court: (item.court as string | null | undefined) ?? null });
           }
         }
         startKey = out.LastEvaluatedKey;
       } while (startKey !== undefined);
-      return { marks, roster };
+      return { marks: marks.map((m) => ({ ...m, aor: aorForCourt(latestHearing.get(m.caseId)?.court ?? null) })), roster };
     },
 
-    async saveMatchCounts(counts) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'AGG#MATCH', sk: 'LAST', type: 'MATCH_AGG', ...counts } }));
+    async saveUnmatched(changes) {
+      const guarded = changes.map((c): GuardedChange<string> => {
+        const values: Record<string, unknown> = {};
+        let condition: string;
+        if (c.from === null) condition = 'attribute_not_exists(unmatchedAor)';
+        else {
+          condition = 'unmatchedAor = :from';
+          values[':from'] = c.from;
+        }
+        if (c.to !== null) values[':to'] = c.to;
+        const toAor = (k: string) => (k === 'NONE' ? null : k);
+        return {
+          key: c.caseId,
+          items: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { pk: `CASE#${c.caseId}`, sk: 'UC' },
+                UpdateExpression: c.to === null ? 'REMOVE unmatchedAor' : 'SET unmatchedAor = :to',
+                ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+                ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+              },
+            },
+          ],
+          deltas: [
+            ...(c.from === null ? [] : [unmatchedAggregateDelta({ aor: toAor(c.from), delta: -1 })]),
+            ...(c.to === null ? [] : [unmatchedAggregateDelta({ aor: toAor(c.to), delta: 1 })]),
+          ],
+        };
+      });
+      let stale = 0;
+      for (const group of chunk(guarded, TRANSACTION_BATCH)) stale += (await applyGuardedChanges(client, tableName, group)).stale.length;
+      return { written: changes.length - stale, stale };
     },
 
     async flagAddressDisagreements(caseId, pairs, at) {
@@ -419,13 +739,6 @@ export function createDynamoRosterStore({ client, tableName }: DynamoRosterStore
           Item: { pk: `CASE#${caseId}`, sk: 'ADDRFLAG', type: 'ADDRESS_FLAG', disagree: pairs.length > 0, pairs: pairs.map((p) => p.join('|')), at },
         }),
       );
-    },
-
-    async readPlanSummaries() {
-      return (await queryAll('AGG#NTA')).map((item) => {
-        const { pk: _pk, sk: _sk, type: _type, ...summary } = item;
-        return summary as unknown as AorPlanSummary;
-      });
     },
   };
 }

@@ -146,27 +146,70 @@ export function noticeSentAggregateUpdate(
   );
 }
 
-/** roster (issue 5): a UC enters (+1) or leaves (-1) the NTA backlog; updates both items. */
-export function backlogAggregateUpdates(
-  tableName: string,
-  change: { aor: string | null; releasedOn: string; at: string; delta: 1 | -1 },
-): AggregateUpdate[] {
+/**
+ * One aggregate item's change, before it becomes an Update: writers that move many counted
+ * items in one transaction sum these per item with `combineAggregateDeltas` (a transaction
+ * may name an item only once).
+ */
+export interface AggregateDelta {
+  readonly pk: string;
+  readonly sk: string;
+  readonly add: Readonly<Record<string, number>>;
+  readonly aor: string;
+}
+
+/** Sums deltas per item and drops those that net to zero: the Updates to put in one transaction. */
+export function combineAggregateDeltas(tableName: string, deltas: readonly AggregateDelta[]): AggregateUpdate[] {
+  const byKey = new Map<string, { pk: string; sk: string; aor: string; add: Record<string, number> }>();
+  for (const d of deltas) {
+    const key = `${d.pk}\u0000${d.sk}`;
+    let entry = byKey.get(key);
+    if (entry === undefined) byKey.set(key, (entry = { pk: d.pk, sk: d.sk, aor: d.aor, add: {} }));
+    for (const [field, n] of Object.entries(d.add)) entry.add[field] = (entry.add[field] ?? 0) + n;
+  }
+  const updates: AggregateUpdate[] = [];
+  for (const e of byKey.values()) {
+    const add = Object.fromEntries(Object.entries(e.add).filter(([, n]) => n !== 0));
+    if (Object.keys(add).length > 0) updates.push(addUpdate(tableName, e.pk, e.sk, add, { aor: e.aor }));
+  }
+  return updates;
+}
+
+/** The AGG#BACKLOG item of a UC's backlog state (AOR, month of ORR release). */
+export const backlogAggregateSk = (aor: string | null, releasedOn: string): string =>
+  `AOR#${aorKey(aor)}#RELEASED#${releasedOn.slice(0, 7)}`;
+
+/** roster (issue 5): a UC enters (+1) or leaves (-1) the NTA backlog: AGG#BACKLOG and AGG#BACKLOG_FLOW. */
+export function backlogAggregateDeltas(change: { aor: string | null; releasedOn: string; at: string; delta: 1 | -1 }): AggregateDelta[] {
   const aor = aorKey(change.aor);
   return [
-    addUpdate(tableName, AGG.backlog, `AOR#${aor}#RELEASED#${change.releasedOn.slice(0, 7)}`, { open: change.delta }, { aor }),
-    addUpdate(
-      tableName,
-      AGG.backlogFlow,
-      `WEEK#${weekOf(utcDay(new Date(change.at)))}#AOR#${aor}`,
-      change.delta > 0 ? { entered: 1 } : { left: 1 },
-      { aor },
-    ),
+    { pk: AGG.backlog, sk: backlogAggregateSk(aor, change.releasedOn), add: { open: change.delta }, aor },
+    {
+      pk: AGG.backlogFlow,
+      sk: `WEEK#${weekOf(utcDay(new Date(change.at)))}#AOR#${aor}`,
+      add: change.delta > 0 ? { entered: 1 } : { left: 1 },
+      aor,
+    },
   ];
 }
 
+/** roster (issue 5): a UC enters (+1) or leaves (-1) the NTA backlog; updates both items. */
+export const backlogAggregateUpdates = (
+  tableName: string,
+  change: { aor: string | null; releasedOn: string; at: string; delta: 1 | -1 },
+): AggregateUpdate[] => combineAggregateDeltas(tableName, backlogAggregateDeltas(change));
+
+/** scheduler (issue 5): an NTA service planned on `day` (+1) or re-planned away (-1). */
+export const ntaPlanAggregateDelta = (plan: { aor: string | null; day: string; delta: 1 | -1 }): AggregateDelta => ({
+  pk: AGG.ntaPlan,
+  sk: `DAY#${plan.day}#AOR#${aorKey(plan.aor)}`,
+  add: { planned: plan.delta },
+  aor: aorKey(plan.aor),
+});
+
 /** scheduler (issue 5): an NTA service planned on `day` (+1) or re-planned away (-1). */
 export const ntaPlanAggregateUpdate = (tableName: string, plan: { aor: string | null; day: string; delta: 1 | -1 }): AggregateUpdate =>
-  addUpdate(tableName, AGG.ntaPlan, `DAY#${plan.day}#AOR#${aorKey(plan.aor)}`, { planned: plan.delta }, { aor: aorKey(plan.aor) });
+  combineAggregateDeltas(tableName, [ntaPlanAggregateDelta(plan)])[0]!;
 
 /** task store: a re-verification task opened (+1) or closed (-1): AGG#TASK and AGG#TASK_DUE. */
 export function taskAggregateUpdates(tableName: string, task: { aor: string | null; dueDate: string; delta: 1 | -1 }): AggregateUpdate[] {
@@ -178,8 +221,16 @@ export function taskAggregateUpdates(tableName: string, task: { aor: string | nu
 }
 
 /** roster matcher (issue 5): a UC case matched no roster row (+1), or was matched later (-1). */
+export const unmatchedAggregateDelta = (change: { aor: string | null; delta: 1 | -1 }): AggregateDelta => ({
+  pk: AGG.roster,
+  sk: `UNMATCHED#${aorKey(change.aor)}`,
+  add: { unmatched: change.delta },
+  aor: aorKey(change.aor),
+});
+
+/** roster matcher (issue 5): a UC case matched no roster row (+1), or was matched later (-1). */
 export const unmatchedAggregateUpdate = (tableName: string, change: { aor: string | null; delta: 1 | -1 }): AggregateUpdate =>
-  addUpdate(tableName, AGG.roster, `UNMATCHED#${aorKey(change.aor)}`, { unmatched: change.delta }, { aor: aorKey(change.aor) });
+  combineAggregateDeltas(tableName, [unmatchedAggregateDelta(change)])[0]!;
 
 /** The per-drop history item the job reads for "rows rejected per drop" (a Put, not a counter). */
 export function dropHistoryItem(drop: {

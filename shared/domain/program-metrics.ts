@@ -17,12 +17,12 @@
  * | AGG#FTA_DAY | DAY#<day>#AOR#<aor>#<shard> | new, rescinded | ingest: new FTA (+1 new, day recorded); rescission (+1 rescinded, day rescinded) |
  * | AGG#FTA_WEEK | WEEK#<week of FTA date>#AOR#<aor>#<shard> | count | ingest: new FTA (+1); rescission (-1) |
  * | AGG#NOTICE | DAY#<day recorded>#DROP#<dropId>#<shard> | ftas, landedAt; notified, within24h, lg<i> (sparse latency histogram) | ingest: new FTA (+1 ftas, landedAt if absent); notifier: first email sent (+1 notified, +1 within24h if sent - landedAt <= 24 h, +1 lg<bucket>) |
- * | AGG#BACKLOG | AOR#<aor>#RELEASED#<yyyy-mm> | open | roster: UC enters the NTA backlog (+1) / leaves it (NTA served or EOIR case found, -1) |
- * | AGG#BACKLOG_FLOW | WEEK#<week>#AOR#<aor> | entered, left | roster/scheduler: same writes as AGG#BACKLOG (+1 entered / +1 left) |
- * | AGG#NTA_PLAN | DAY#<planned day>#AOR#<aor> | planned | scheduler: NTA service planned on that day (+1), re-planned or cancelled (-1) |
+ * | AGG#BACKLOG | AOR#<aor>#RELEASED#<yyyy-mm> | open | roster store: UC's backlog entry created (+1) / deleted (NTA served, EOIR case found, AOR changed: -1) |
+ * | AGG#BACKLOG_FLOW | WEEK#<week>#AOR#<aor> | entered, left | roster store: same transactions as AGG#BACKLOG (+1 entered / +1 left) |
+ * | AGG#NTA_PLAN | DAY#<planned day>#AOR#<aor> | planned | roster store: backlog entry's plannedDate set to that day (+1), moved away or entry deleted (-1) |
  * | AGG#TASK | REVERIFY#<aor> | open | task store: task opened (+1) / closed (-1) |
  * | AGG#TASK_DUE | DUE#<due day>#AOR#<aor> | open | task store: task opened (+1) / closed (-1) |
- * | AGG#ROSTER | UNMATCHED#<aor> | unmatched | roster matcher: UC case found on no roster row (+1) / matched later (-1) |
+ * | AGG#ROSTER | UNMATCHED#<aor> | unmatched | roster matcher: UC mark's unmatchedAor set (+1) / removed or moved (-1) |
  * | AGG#DROP | LAST | lastDropAt, dropId | drop report saved (conditional on newer) |
  * | AGG#DROP | DROP#<landedAt>#<dropId> | rowsRead, rowsRejected, ftasNew, ftasRescinded | drop report saved (overwritten by a re-run of the same drop) |
  *

@@ -20,15 +20,16 @@ export interface StoredBacklogUc extends BacklogUc {
   readonly workList: Readonly<Record<string, string | null>>;
 }
 
-export interface AorPlanSummary {
+/** A planned day that changed for one backlog UC (null: unscheduled, no capacity). */
+export interface PlanChange extends PlannedUc {
+  /** The planned day the re-plan read: the write happens only if it is still that. */
+  readonly previousDate: string | null;
+}
+
+/** The right to re-plan one AOR: one re-plan per AOR at a time. */
+export interface PlanLease {
   readonly aor: Aor;
-  readonly backlog: number;
-  readonly unscheduled: number;
-  readonly plannedNext30Days: number;
-  readonly firstDate: string | null;
-  readonly lastDate: string | null;
-  readonly ageBuckets: Readonly<Record<string, number>>;
-  readonly plannedAt: string;
+  readonly token: string;
 }
 
 export interface RosterReport {
@@ -59,11 +60,24 @@ export interface RosterStore {
   /** The roster UC linked to an EOIR case, if any. */
   findRosterUcForCase(caseId: string): Promise<{ aNumber: string; aor: Aor; status: BacklogStatus } | undefined>;
   /** Records an FTA against a roster UC (priority) and its EOIR case (it leaves the backlog). */
-  recordFtaForUc(aNumber: string, caseId: string): Promise<RosterTransition | undefined>;
+  recordFtaForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
+  /** Records the EOIR case matched to a roster UC by A-number (it leaves the backlog). */
+  recordEoirCaseForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
   /** Every backlog UC of an AOR, with its stored planned date. */
   loadBacklog(aor: Aor): Promise<StoredBacklogUc[]>;
-  /** Writes the planned date of these UCs and the AOR's plan aggregate. */
-  savePlan(changed: readonly PlannedUc[], summary: AorPlanSummary): Promise<void>;
+  /**
+   * Takes the AOR's re-plan lease, waiting while another re-plan of the AOR holds it; throws
+   * NTA_PLAN_LOCKED after the store's wait limit. A lease left by a dead holder expires.
+   */
+  acquirePlanLease(aor: Aor): Promise<PlanLease>;
+  /** Gives the lease back (a lease already taken over is left alone). */
+  releasePlanLease(lease: PlanLease): Promise<void>;
+  /**
+   * Writes these planned days, each with its AGG#NTA_PLAN move in the same transaction, and
+   * only if the UC is still in the backlog with the day read (else skipped: whoever changed
+   * it counted it). Throws NTA_PLAN_LEASE_LOST, writing nothing more, if the lease is gone.
+   */
+  savePlan(lease: PlanLease, changes: readonly PlanChange[]): Promise<{ written: number; skipped: number }>;
   saveRosterReport(report: RosterReport): Promise<void>;
   /**
    * Adds an address to the history of a case (and of the roster UC linked to it) and
@@ -72,8 +86,11 @@ export interface RosterStore {
   recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]>;
   /** Every UC case mark and roster UC, for the matching report (a full read: daily job only). */
   readMatchingInputs(): Promise<{ marks: UcCaseMark[]; roster: RosterUcRef[] }>;
-  /** Stores the matching counts for the dashboard (AGG#MATCH). */
-  saveMatchCounts(counts: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; at: string }): Promise<void>;
+  /**
+   * Moves UC cases in or out of the unmatched count (AGG#ROSTER, `<aor>` or NONE; null: not
+   * counted), each only if it is still counted as `from` (else left: stale).
+   */
+  saveUnmatched(changes: readonly { caseId: string; from: string | null; to: string | null }[]): Promise<{ written: number; stale: number }>;
   /** Stores which sources disagree for a case (empty: they agree). */
   flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void>;
 }

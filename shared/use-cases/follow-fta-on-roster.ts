@@ -13,7 +13,7 @@ export async function followFtaOnRoster(
 ): Promise<'no-roster-uc' | 'flagged' | 'replanned'> {
   const uc = await deps.roster.findRosterUcForCase(message.caseId);
   if (uc === undefined) return 'no-roster-uc';
-  const transition = await deps.roster.recordFtaForUc(uc.aNumber, message.caseId);
+  const transition = await deps.roster.recordFtaForUc(uc.aNumber, message.caseId, deps.clock.now().toISOString());
   if (transition?.previous?.status !== 'BACKLOG') return 'flagged';
   await replanNtaBacklog([transition.previous.aor], deps);
   deps.log.info('uc left the nta backlog', { ftaId: message.ftaId, reason: transition.status });

@@ -36,6 +36,7 @@ function resourceNames(): [string, unknown][] {
     ['orrNotices', imported(data.queues.orrNotices.queue.queueArn)],
     ['ntaSchedule', imported(data.queues.ntaSchedule.queue.queueArn)],
     ['ingestFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.failures), 'Arn'] })],
+    ['rosterFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.roster.failures), 'Arn'] })],
     ['dataKey', imported(data.dataKey.keyArn)],
     ['ses:identity/*', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] })],
   ];
@@ -111,6 +112,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...table('cases', TABLE_ACCESS.ingestRoster.cases),
     ...on(['dropBucket', 'dropBucket/rosters/*'], S3_READ),
     ...on(['dropBucket/quarantine/*', 'dropBucket/worklists/*'], S3_PUT),
+    ...on(['rosterFailures'], SQS_SEND),
     ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
   ],
   planNta: [

@@ -190,6 +190,26 @@ describe('drop ingestion', () => {
     });
   });
 
+  it('sends a roster event that failed every retry to its own alarmed, encrypted failure queue', () => {
+    const failures = logicalId(pipeline.roster.failures);
+    expect(failures).not.toBe(logicalId(pipeline.ingest.failures));
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(functions.ingestRoster) },
+      MaximumRetryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failures, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failures, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+    const queue = template.findResources('AWS::SQS::Queue')[failures]?.Properties;
+    expect(queue).toMatchObject({ MessageRetentionPeriod: INGEST_FAILURES.retentionDays * 86_400 });
+    expect(queue?.KmsMasterKeyId).toBeDefined();
+  });
+
   it.each(consumers)('sends each new FTA to the %s queue', (queueName) => {
     expect(actionsOn(functions.ingestDocket, imported(data.queues[queueName].queue.queueArn))).toContain('sqs:SendMessage');
   });
@@ -261,9 +281,9 @@ describe('program metrics', () => {
     });
   });
 
-  it('alarms on every dead-letter queue and the ingest failure queue', () => {
+  it('alarms on every dead-letter queue and the docket and roster ingest failure queues', () => {
     const sqsAlarms = alarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Threshold === 0);
-    expect(sqsAlarms).toHaveLength(3);
+    expect(sqsAlarms).toHaveLength(4);
   });
 
   describe('the dashboard', () => {

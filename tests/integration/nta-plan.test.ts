@@ -93,7 +93,7 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
   });
 
   it('matches roster UCs to the EOIR UC cases and lists the roster UCs DOJ has no case for', async () => {
-    expect(run.summary.ntaPlan?.matching).toEqual({ matched: 11, casesWithoutRosterUc: 0, rosterUcsWithoutCase: 10 });
+    expect(run.summary.ntaPlan?.matching).toEqual({ matched: 11, casesWithoutRosterUc: 0, rosterUcsWithoutCase: 10, leftBacklog: 0 });
     const list = await readFile(join(outDir, 'reports/roster-matching/roster-ucs-without-eoir-case.csv'), 'utf8');
     expect(list.trim().split('\r\n')).toHaveLength(11);
     expect(run.summary.ntaPlan?.overdueTasks.HOU).toBe(0);

@@ -34,10 +34,10 @@ describe('matching roster UCs to EOIR cases', () => {
     const { matchRosterToCases } = await import('../../shared/domain/roster-matching');
     const r = matchRosterToCases(
       [
-        { caseId: '1', basis: 'JUVENILE_HISTORY', aNumber: '200000001' },
-        { caseId: '2', basis: 'CASE_PRIORITY', aNumber: null },
-        { caseId: '3', basis: 'JUVENILE_HISTORY', aNumber: null },
-        { caseId: '4', basis: 'ROSTER', aNumber: null },
+        { caseId: '1', basis: 'JUVENILE_HISTORY', aNumber: '200000001', aor: 'HOU', countedUnmatchedIn: null },
+        { caseId: '2', basis: 'CASE_PRIORITY', aNumber: null, aor: 'HOU', countedUnmatchedIn: null },
+        { caseId: '3', basis: 'JUVENILE_HISTORY', aNumber: null, aor: 'PHO', countedUnmatchedIn: null },
+        { caseId: '4', basis: 'ROSTER', aNumber: null, aor: null, countedUnmatchedIn: null },
       ],
       [
         { aNumber: '200000001', aor: 'HOU', eoirCaseId: null, status: 'BACKLOG' },
@@ -49,5 +49,30 @@ describe('matching roster UCs to EOIR cases', () => {
     expect(r.matched).toBe(2);
     expect(r.casesWithoutRosterUc.map((c) => c.caseId)).toEqual(['3']);
     expect(r.rosterUcsWithoutCase.map((u) => u.aNumber)).toEqual(['200000004', '200000005']);
+  });
+});
+
+describe('moving the unmatched UC case count', () => {
+  it('counts each unmatched EOIR case once under its AOR, uncounts a case matched later, and moves nothing twice', async () => {
+    const { matchRosterToCases, unmatchedCountChanges } = await import('../../shared/domain/roster-matching');
+    const roster = [{ aNumber: '200000001', aor: 'HOU', eoirCaseId: null, status: 'BACKLOG' }];
+    const marks = [
+      { caseId: '1', basis: 'JUVENILE_HISTORY', aNumber: '200000001', aor: 'HOU', countedUnmatchedIn: 'HOU' },
+      { caseId: '3', basis: 'JUVENILE_HISTORY', aNumber: null, aor: 'PHO', countedUnmatchedIn: null },
+      { caseId: '5', basis: 'CASE_PRIORITY', aNumber: null, aor: null, countedUnmatchedIn: null },
+      { caseId: '6', basis: 'CASE_PRIORITY', aNumber: null, aor: 'MIA', countedUnmatchedIn: 'MIA' },
+      { caseId: '4', basis: 'ROSTER', aNumber: null, aor: null, countedUnmatchedIn: null },
+    ];
+    const changes = unmatchedCountChanges(marks, matchRosterToCases(marks, roster));
+    expect(changes).toEqual([
+      { caseId: '1', from: 'HOU', to: null }, // matched by A-number now
+      { caseId: '3', from: null, to: 'PHO' },
+      { caseId: '5', from: null, to: 'NONE' }, // no hearing court known
+    ]);
+    const after = marks.map((m) => {
+      const moved = changes.find((c) => c.caseId === m.caseId);
+      return moved ? { ...m, countedUnmatchedIn: moved.to } : m;
+    });
+    expect(unmatchedCountChanges(after, matchRosterToCases(after, roster))).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Aor } from '../../shared/domain/aor';
-import type { PlannedUc } from '../../shared/domain/nta-plan';
 import type { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
-import type { RosterStore, StoredBacklogUc } from '../../shared/ports/roster-store';
+import type { PlanChange, RosterStore, StoredBacklogUc } from '../../shared/ports/roster-store';
 import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
 import { replanNtaBacklog } from '../../shared/use-cases/replan-nta-backlog';
 import { fixedClock, silentLog } from '../helpers/in-memory-ports';
@@ -10,7 +9,7 @@ import { fixedClock, silentLog } from '../helpers/in-memory-ports';
 /** Just the roster-store calls the re-planning use cases make, in memory. */
 function memoryRoster(backlog: StoredBacklogUc[], links: Record<string, string>) {
   const items = new Map(backlog.map((u) => [u.aNumber, { ...u }]));
-  const saved: PlannedUc[] = [];
+  const saved: PlanChange[] = [];
   const store: Partial<RosterStore> = {
     async findRosterUcForCase(caseId) {
       const a = links[caseId];
@@ -26,12 +25,17 @@ function memoryRoster(backlog: StoredBacklogUc[], links: Record<string, string>)
     async loadBacklog(aor: Aor) {
       return [...items.values()].filter((u) => u.aor === aor);
     },
-    async savePlan(changed) {
+    async acquirePlanLease(aor) {
+      return { aor, token: 't' };
+    },
+    async releasePlanLease() {},
+    async savePlan(_lease, changed) {
       saved.push(...changed);
       for (const p of changed) {
         const uc = items.get(p.aNumber);
         if (uc) items.set(p.aNumber, { ...uc, plannedDate: p.plannedDate });
       }
+      return { written: changed.length, skipped: 0 };
     },
   };
   return { store: store as RosterStore, items, saved };
@@ -65,7 +69,10 @@ describe('re-planning when an FTA arrives', () => {
 
     expect(await followFtaOnRoster(fta('77'), deps(m.store))).toBe('replanned');
     expect(m.items.has('000000001')).toBe(false);
-    expect(m.saved.map((p) => [p.aNumber, p.plannedDate])).toEqual([['000000002', '2026-11-30'], ['000000003', '2026-12-01']]);
+    expect(m.saved.map((p) => [p.aNumber, p.previousDate, p.plannedDate])).toEqual([
+      ['000000002', '2026-12-01', '2026-11-30'],
+      ['000000003', '2026-12-02', '2026-12-01'],
+    ]);
     expect(files).toEqual(['worklists/HOU/2026-11-30.csv', 'worklists/HOU/2026-12-01.csv']);
   });
 

@@ -1,7 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeANumber } from '../../shared/domain/a-number';
 import { addBusinessDays, federalHolidays, dayString, isBusinessDay } from '../../shared/domain/business-days';
-import { diffPlan, planBacklog, type BacklogUc } from '../../shared/domain/nta-plan';
+import {
+  compareKeyed,
+  DEFAULT_PRIORITY,
+  diffPlan,
+  makePriorityKeyer,
+  planBacklog,
+  sortKeyed,
+  type BacklogUc,
+  type PriorityKey,
+} from '../../shared/domain/nta-plan';
 
 const uc = (aNumber: string, over: Partial<BacklogUc> = {}): BacklogUc => ({
   aNumber,
@@ -145,5 +155,37 @@ describe('civilDay', () => {
       expect(civilDay(d, 0)).toBe(Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8)) / 86_400_000);
     }
     expect(civilDay('2008-02-29', 18)).toBe(Date.UTC(2026, 1, 29) / 86_400_000); // 1 March 2026
+  });
+});
+
+describe('the plan sort (typed-array fast path)', () => {
+  const keyedOf = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority));
+  const day = fc.integer({ min: 14_000, max: 21_000 }).map(dayString);
+  const backlogUc = fc.record({
+    aNumber: fc.integer({ min: 0, max: 999_999_999 }).map((n) => String(n).padStart(9, '0')),
+    aor: fc.constant('HOU' as const),
+    releaseDate: day,
+    birthDate: fc.option(day, { nil: null }),
+    priorFta: fc.boolean(),
+    safetyFlag: fc.boolean(),
+  });
+  const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA']];
+
+  it('orders exactly as the comparator sort, ties (long runs of equal keys included) by A-number', () => {
+    fc.assert(
+      fc.property(fc.array(backlogUc, { maxLength: 400 }), fc.constantFrom(...priorities), (ucs, priority) => {
+        const keyed = keyedOf(ucs, priority);
+        const expected = [...keyed].sort(compareKeyed).map((k) => k.uc.aNumber);
+        expect(sortKeyed(keyed).map((k) => k.uc.aNumber)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same order on 20,000 UCs with the same priority flags only', () => {
+    // Input in descending A-number order: only the tie-break can put it right.
+    const ucs = Array.from({ length: 20_000 }, (_, i) => uc(String(999_999_999 - i * 7_919), { priorFta: i % 3 === 0 }));
+    const keyed = keyedOf(ucs, ['PRIOR_FTA']);
+    expect(sortKeyed(keyed).map((k) => k.uc.aNumber)).toEqual([...keyed].sort(compareKeyed).map((k) => k.uc.aNumber));
   });
 });

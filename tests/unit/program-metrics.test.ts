@@ -265,3 +265,27 @@ describe('tasks, roster and drops', () => {
     expect(daily.has('NtaBacklog')).toBe(true);
   });
 });
+
+describe('aggregate deltas in one transaction', () => {
+  it('sums the moves of one item, leaves out items whose moves cancel, and keeps each item once', async () => {
+    const { combineAggregateDeltas, ntaPlanAggregateDelta, backlogAggregateDeltas } = await import('../../shared/adapters/program-aggregates');
+    const updates = combineAggregateDeltas('cases', [
+      // Two UCs swap days (nets to zero), a third moves from 12-01 to 12-02.
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-01', delta: -1 }),
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-02', delta: 1 }),
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-02', delta: -1 }),
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-01', delta: 1 }),
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-01', delta: -1 }),
+      ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-02', delta: 1 }),
+      ...backlogAggregateDeltas({ aor: null, releasedOn: '2024-05-20', at: '2026-11-27T12:00:00Z', delta: 1 }),
+      ...backlogAggregateDeltas({ aor: null, releasedOn: '2024-05-02', at: '2026-11-27T13:00:00Z', delta: 1 }),
+    ]);
+    expect(updates.map((u) => [u.Key.sk, u.ExpressionAttributeValues[':a0']])).toEqual([
+      ['DAY#2026-12-01#AOR#HOU', -1],
+      ['DAY#2026-12-02#AOR#HOU', 1],
+      ['AOR#NONE#RELEASED#2024-05', 2],
+      ['WEEK#2026-11-23#AOR#NONE', 2],
+    ]);
+    expect(new Set(updates.map((u) => `${u.Key.pk}|${u.Key.sk}`)).size).toBe(updates.length);
+  });
+});
