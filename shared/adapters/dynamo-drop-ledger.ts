@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { mapWithLimit } from '../runtime/concurrency';
@@ -29,10 +29,11 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOptions): DropLedger {
   const runKey = (run: DropRun) => ({ pk: dropKey(run.drop.dropId), sk: runSk(run.runId) });
+  const chunkKey = (run: DropRun, chunk: DropChunk) => ({ pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#CHUNK#${chunkId(chunk)}` });
   const toState = (item: Record<string, unknown>): RunState => ({
     run: item.run as DropRun,
     stage: Number(item.stage),
-    report: (item.report as DropReport | undefined) ?? null,
+    report: item.report === undefined ? null : tablesInReadOrder(item.report as DropReport),
   });
   const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
@@ -85,7 +86,7 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
         {
           Put: {
             TableName: tableName,
-            Item: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#CHUNK#${chunkId(chunk)}`, type: 'DROP_CHUNK', result: plain(result) },
+            Item: { ...chunkKey(run, chunk), type: 'DROP_CHUNK', result: plain(result) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -101,6 +102,13 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
         },
       ]);
       return outcome === 'applied' ? 'recorded' : 'duplicate';
+    },
+
+    async isChunkRecorded(run, chunk) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: chunkKey(run, chunk), ProjectionExpression: 'pk', ConsistentRead: true }),
+      );
+      return out.Item !== undefined;
     },
 
     async advanceStage(run, stage, by) {

@@ -41,6 +41,9 @@ export function createInProcessDropLedger(): DropLedger {
       r.done[chunk.stage] = (r.done[chunk.stage] ?? 0) + 1;
       return 'recorded';
     },
+    async isChunkRecorded(run, chunk) {
+      return chunks.get(runKey(run.drop.dropId, run.runId))?.has(chunkId(chunk)) ?? false;
+    },
     async advanceStage(run, stage, by) {
       const r = entry(run);
       if (r.stage === stage + 1 && r.advancedBy.get(stage) === by) return true;

@@ -135,3 +135,12 @@ export interface LatestOpened {
 export function openedLater(a: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>, b: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>): boolean {
   return a.ntaDate > b.ntaDate || (a.ntaDate === b.ntaDate && a.proceedingId > b.proceedingId);
 }
+
+/** The report with its tables in reading order (a stored map comes back in any order). */
+export function tablesInReadOrder(report: DropReport): DropReport {
+  const tables: DropReport['tables'] = {};
+  const names = Object.keys(report.tables) as EoirTableName[];
+  const order = [...report.missingTables ?? [], ...INGEST_STAGES.flat()];
+  for (const t of [...names].sort((a, b) => order.indexOf(a) - order.indexOf(b))) tables[t] = report.tables[t];
+  return { ...report, tables };
+}

@@ -15,6 +15,10 @@ export interface DropRun {
   readonly fullDrop: boolean;
   /** A_TblCase read without a table rejection (a condition of the omitted-case sweep). */
   readonly caseTableReadable: boolean;
+  /** Bytes of the largest table that can be read by range (0 when none can: a zip drop). */
+  readonly largestRangeReadable: number;
+  /** Run by chunk workers over the chunk queue (else inside one invocation). */
+  readonly fannedOut?: boolean;
 }
 
 export interface RunState {
@@ -40,6 +44,8 @@ export interface DropLedger {
    * transaction). 'duplicate' when this chunk's result is already stored (nothing changes).
    */
   recordChunk(run: DropRun, chunk: DropChunk, result: ChunkResult): Promise<'recorded' | 'duplicate'>;
+  /** Whether this chunk's result is stored already (a redelivered chunk skips its work). */
+  isChunkRecorded(run: DropRun, chunk: DropChunk): Promise<boolean>;
   /**
    * Moves the run from `stage` to the next one if every chunk of `stage` is recorded. True
    * for exactly one caller, and again for that caller's retries (same `by`), so the one

@@ -90,12 +90,16 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  */
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
+  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+}
+
+/** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
+export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<DropReport> {
   const ledger = createInProcessDropLedger();
-  const run = await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks });
   await ledger.startRun(run);
   const uc = new UcCases(deps.store);
   for (let stage = 0; stage < run.stages.length; stage++) {
-    await mapWithLimit(run.stages[stage] ?? [], chunks.parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger }, uc));
+    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger }, uc));
     await ledger.advanceStage(run, stage, 'inline');
   }
   return finishDropRun(run, { ...deps, ledger });
@@ -126,6 +130,7 @@ export async function planDropRun(drop: DropRef, runId: string, deps: { source: 
   const tableRejections: Partial<Record<EoirTableName, TableCounts>> = {};
   const chunksPerTable: Partial<Record<EoirTableName, number>> = {};
   const stages: DropChunk[][] = INGEST_STAGES.map(() => []);
+  let largestRangeReadable = 0;
   for (const table of INGEST_STAGES.flat()) {
     const file = listing.tables.get(table);
     if (file === undefined) continue;
@@ -138,10 +143,15 @@ export async function planDropRun(drop: DropRef, runId: string, deps: { source: 
     }
     const planned = planTableChunks(table, file, deps.chunks.chunkBytes);
     chunksPerTable[table] = planned.length;
+    if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
     stages[planned[0]?.stage ?? 0]?.push(...planned);
   }
   const plan: PlannedReport = { dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable };
-  return { drop, runId, plan, stages, fullDrop: isFullDrop(listing), caseTableReadable: listing.tables.has('A_TblCase') && tableRejections.A_TblCase === undefined };
+  return {
+    drop, runId, plan, stages, largestRangeReadable,
+    fullDrop: isFullDrop(listing),
+    caseTableReadable: listing.tables.has('A_TblCase') && tableRejections.A_TblCase === undefined,
+  };
 }
 
 const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
@@ -329,6 +339,7 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
   const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
   const results = await deps.ledger.chunkResults(run);
   const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());
+  if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
   }
