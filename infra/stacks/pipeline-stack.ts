@@ -85,6 +85,7 @@ export class PipelineStack extends Stack {
         'ORR notices DLQ': data.queues.orrNotices.deadLetterQueue,
         'NTA schedule DLQ': data.queues.ntaSchedule.deadLetterQueue,
         'Ingest failures': this.ingest.failures,
+        'Drop chunks DLQ': this.ingest.chunkQueue.deadLetterQueue,
       },
       scheduleExpressions: props.metricsSchedules,
     });

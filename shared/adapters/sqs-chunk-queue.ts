@@ -1,5 +1,4 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DropChunkMessage } from '../messages/drop-chunk';
 import type { ChunkQueue } from '../ports/chunk-queue';
 import { backoffMs, chunk, sleep } from '../runtime/concurrency';
 
