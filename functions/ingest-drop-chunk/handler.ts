@@ -19,7 +19,7 @@ const processor = new BatchProcessor(EventType.SQS);
  * retry from counting anything twice.
  */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  await ingestChunkMessage(DropChunkMessage.parse(JSON.parse(record.body)), deps);
+  await ingestChunkMessage(DropChunkMessage.parse(JSON.parse(record.body)), deps, record.messageId);
 };
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

@@ -8,7 +8,8 @@ import { transactWrite } from './dynamo-transactions';
 /*
  * Items in the cases table, under the drop's partition:
  *   run      pk DROP#<dropId>  sk RUN#<runId>                      run (plan, chunks per stage), stage,
- *                                                                  done<stage> counters, advancedBy<stage>, report
+ *                                                                  done<stage> counters, advancedBy<stage>,
+ *                                                                  followedUp<stage>, report
  *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
  *   opened   pk DROP#<dropId>  sk RUN#<runId>#OPENED#<caseId>       proceedingId, ntaDate (latest per case)
  * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
@@ -120,8 +121,8 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
             UpdateExpression: 'SET #stage = :next, #by = :by',
             // Exactly one caller moves the stage (all chunks done, stage unchanged); the same
             // caller's retry passes again so it can redo its follow-up after a crash.
-            ConditionExpression: '(#stage = :stage AND #done = :total) OR (#stage = :next AND #by = :by)',
-            ExpressionAttributeNames: { '#stage': 'stage', '#done': `done${stage}`, '#by': `advancedBy${stage}` },
+            ConditionExpression: '(#stage = :stage AND #done = :total) OR (#stage = :next AND #by = :by AND attribute_not_exists(#followed))',
+            ExpressionAttributeNames: { '#stage': 'stage', '#done': `done${stage}`, '#by': `advancedBy${stage}`, '#followed': `followedUp${stage}` },
             ExpressionAttributeValues: { ':stage': stage, ':next': stage + 1, ':total': run.stages[stage]?.length ?? 0, ':by': by },
           }),
         );
@@ -130,6 +131,18 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
         if (isConditionFailure(err)) return false;
         throw err;
       }
+    },
+
+    async markFollowUpDone(run, stage) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runKey(run),
+          UpdateExpression: 'SET #followed = :t',
+          ExpressionAttributeNames: { '#followed': `followedUp${stage}` },
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
     },
 
     async chunkResults(run) {

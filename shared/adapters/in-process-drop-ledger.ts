@@ -8,7 +8,7 @@ import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
  * number of chunks and of UC cases with proceedings, never with rows.
  */
 export function createInProcessDropLedger(): DropLedger {
-  const runs = new Map<string, { run: DropRun; stage: number; done: number[]; advancedBy: Map<number, string>; report: DropReport | null }>();
+  const runs = new Map<string, { run: DropRun; stage: number; done: number[]; advancedBy: Map<number, string>; followedUp: Set<number>; report: DropReport | null }>();
   const chunks = new Map<string, Map<string, ChunkResult>>();
   const opened = new Map<string, Map<string, LatestOpened>>();
   const runKey = (dropId: string, runId: string): string => `${dropId}/${runId}`;
@@ -25,7 +25,7 @@ export function createInProcessDropLedger(): DropLedger {
     async startRun(run) {
       const key = runKey(run.drop.dropId, run.runId);
       const created = !runs.has(key);
-      if (created) runs.set(key, { run, stage: 0, done: run.stages.map(() => 0), advancedBy: new Map(), report: null });
+      if (created) runs.set(key, { run, stage: 0, done: run.stages.map(() => 0), advancedBy: new Map(), followedUp: new Set(), report: null });
       return { created, state: stateOf(key) as RunState };
     },
     async getRun(dropId, runId) {
@@ -46,11 +46,14 @@ export function createInProcessDropLedger(): DropLedger {
     },
     async advanceStage(run, stage, by) {
       const r = entry(run);
-      if (r.stage === stage + 1 && r.advancedBy.get(stage) === by) return true;
+      if (r.stage === stage + 1 && r.advancedBy.get(stage) === by && !r.followedUp.has(stage)) return true;
       if (r.stage !== stage || r.done[stage] !== (run.stages[stage]?.length ?? 0)) return false;
       r.stage = stage + 1;
       r.advancedBy.set(stage, by);
       return true;
+    },
+    async markFollowUpDone(run, stage) {
+      entry(run).followedUp.add(stage);
     },
     async chunkResults(run) {
       return [...(chunks.get(runKey(run.drop.dropId, run.runId))?.values() ?? [])];

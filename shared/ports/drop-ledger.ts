@@ -48,10 +48,13 @@ export interface DropLedger {
   isChunkRecorded(run: DropRun, chunk: DropChunk): Promise<boolean>;
   /**
    * Moves the run from `stage` to the next one if every chunk of `stage` is recorded. True
-   * for exactly one caller, and again for that caller's retries (same `by`), so the one
-   * that advanced can redo its follow-up after a crash; false for everyone else.
+   * for exactly one caller, and again for that caller's retries (same `by`) until the
+   * follow-up is marked done, so the one that advanced can redo it after a crash; false
+   * for everyone else.
    */
   advanceStage(run: DropRun, stage: number, by: string): Promise<boolean>;
+  /** The follow-up of advancing past `stage` (sending the next stage) is done: no retry redoes it. */
+  markFollowUpDone(run: DropRun, stage: number): Promise<void>;
   /** Every recorded chunk result of the run. */
   chunkResults(run: DropRun): Promise<readonly ChunkResult[]>;
   /** Keeps, per case, the proceeding opened last (later OSC_DATE; a tie goes to the higher proceeding id). */

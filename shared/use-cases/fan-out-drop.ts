@@ -83,10 +83,11 @@ export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanO
  *    conditional write) sends the next stage's chunks, or, after the last stage, finishes
  *    the drop (finishDropRun) and returns the report.
  *
- * A crash anywhere fails the message; SQS redelivers it, and the retry counts the chunk
- * once, advances at most once and redoes the follow-up if it was the one that advanced.
+ * A crash anywhere fails the message; SQS redelivers it (same `deliveryId`, the SQS
+ * message id), and the retry counts the chunk once, advances at most once and redoes the
+ * follow-up if it was the one that advanced.
  */
-export async function ingestChunkMessage(message: DropChunkMessage, deps: FanOutDeps): Promise<{ outcome: 'recorded' | 'duplicate' | 'run-finished'; report: DropReport | null }> {
+export async function ingestChunkMessage(message: DropChunkMessage, deps: FanOutDeps, deliveryId?: string): Promise<{ outcome: 'recorded' | 'duplicate' | 'run-finished'; report: DropReport | null }> {
   const state = await deps.ledger.getRun(message.dropId, message.runId);
   if (state === undefined) throw new Error(`no ingest run ${message.runId} for drop ${message.dropId}`);
   if (state.report !== null) return { outcome: 'run-finished', report: null };
@@ -94,14 +95,17 @@ export async function ingestChunkMessage(message: DropChunkMessage, deps: FanOut
   const chunk: DropChunk = { table: message.table, key: message.key, start: message.start, end: message.end, stage: message.stage };
   const outcome = (await deps.ledger.isChunkRecorded(run, chunk)) ? 'duplicate' : await ingestDropChunk(run, chunk, deps);
   deps.log.info('drop chunk ingested', { dropId: run.drop.dropId, runId: run.runId, table: chunk.table, start: chunk.start, outcome });
-  const report = await advanceFrom(run, chunk.stage, chunkId(chunk), deps);
+  // Who may advance the stage: this SQS message (its redelivery after a crash redoes the
+  // follow-up); a copy sent again by a duplicate S3 event is another message and does not.
+  const report = await advanceFrom(run, chunk.stage, deliveryId ?? chunkId(chunk), deps);
   return { outcome, report };
 }
 
 /**
  * Advances the run past `stage` if every chunk of it is recorded, through any empty stage,
  * then sends the next stage's chunks or finishes the drop. Only the caller that advanced
- * (and its retries, `by`) does the follow-up.
+ * does the follow-up, and its retry (`by`) redoes it only if it was not marked done: a
+ * redelivered stage-completing chunk does not send the next stage twice.
  */
 async function advanceFrom(run: DropRun, stage: number, by: string, deps: FanOutDeps): Promise<DropReport | null> {
   for (let s = stage; s < run.stages.length; s++) {
@@ -111,6 +115,7 @@ async function advanceFrom(run: DropRun, stage: number, by: string, deps: FanOut
     if (next.length > 0) {
       deps.log.info('drop stage started', { dropId: run.drop.dropId, runId: run.runId, stage: s + 1, tables: INGEST_STAGES[s + 1], chunks: next.length });
       await sendChunks(run, next, deps.queue);
+      await deps.ledger.markFollowUpDone(run, s);
       return null;
     }
   }

@@ -1,3 +1,5 @@
+import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
+import type { ChunkQueue } from '../../shared/ports/chunk-queue';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import type { Fta } from '../../shared/domain/fta';
@@ -195,3 +197,14 @@ export function memoryQuarantine(): Quarantine & { rows: (QuarantinedRow & { tab
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A chunk queue that keeps what was sent; the test delivers the messages (as SQS would, in any order, maybe twice). */
+export function memoryChunkQueue(): ChunkQueue & { sent: DropChunkMessage[] } {
+  const sent: DropChunkMessage[] = [];
+  return {
+    sent,
+    async send(messages) {
+      sent.push(...messages);
+    },
+  };
+}
