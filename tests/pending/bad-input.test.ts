@@ -93,7 +93,7 @@ describe('bad input through the pipeline', () => {
     const expected = [drops.longAndTruncated, drops.unknownTable, drops.good].flatMap((d) => d.expected.ftaIds).sort();
     expect(run.ftas.map((f) => f.ftaId).sort()).toEqual(expected);
     expect(run.emails).toHaveLength(expected.length);
-    expect(run.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+    expect(run.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
     expect(run.pipeline.ingestFailures).toEqual([]);
   });
 });

@@ -210,7 +210,7 @@ describe('fault injection through the emulators', () => {
       emails: drop.expected.ftas,
       duplicateEmails: 0,
     });
-    expect(await pipeline.deadLetterCounts()).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+    expect(await pipeline.deadLetterCounts()).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
   });
 
   it('the SES emulator restarted mid-run: notices sent during the outage are retried', async () => {
