@@ -13,9 +13,9 @@ import {
   DROP_BUCKET,
   DROP_CHUNK_QUEUE,
   DROP_CHUNK_WORKERS,
-  FUNCTIONS,
   ENV,
   INGEST_FAILURES,
+  INGEST_HEAP_MB,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
@@ -70,9 +70,8 @@ export class DocketIngest extends Construct {
       [ENV.orrNoticeQueueUrl]: queues.orrNotices.queue.queueUrl,
       [ENV.ntaScheduleQueueUrl]: queues.ntaSchedule.queue.queueUrl,
       [ENV.dropChunkQueueUrl]: this.chunkQueue.queue.queueUrl,
-      // A fixed heap (3/4 of the function's memory): the ingest's live memory is bounded
-      // (npm run bench), so V8 must collect instead of growing RSS with the file.
-      NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75)}`,
+      // A fixed heap (INGEST_HEAP_MB, 3/4 of the memory; the same cap npm run bench measures under).
+      NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`,
     };
     this.function = new PipelineFunction(this, 'Function', {
       name: 'ingestDocket',
@@ -80,13 +79,7 @@ export class DocketIngest extends Construct {
       retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
       environment,
     });
-    this.chunkFunction = new PipelineFunction(this, 'ChunkFunction', {
-      name: 'ingestDropChunk',
-      environment: {
-        ...environment,
-        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${Math.floor(FUNCTIONS.ingestDropChunk.memoryMb * 0.75)}`,
-      },
-    });
+    this.chunkFunction = new PipelineFunction(this, 'ChunkFunction', { name: 'ingestDropChunk', environment });
     for (const [fn, access] of [
       [this.function, TABLE_ACCESS.ingestDocket.cases],
       [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],

@@ -218,6 +218,7 @@ export const NTA_PLAN_SCHEDULES = {
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
 export const FUNCTIONS = {
   ingestDocket: { timeoutSeconds: 900, memoryMb: 1024 },
+  // Same memory as the ingest: both run under INGEST_HEAP_MB.
   ingestDropChunk: { timeoutSeconds: 900, memoryMb: 1024 },
   notifyOrr: { timeoutSeconds: 60, memoryMb: 256 },
   scheduleNta: { timeoutSeconds: 60, memoryMb: 256 },
@@ -227,6 +228,13 @@ export const FUNCTIONS = {
   ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
 } as const;
+
+/**
+ * The V8 old-space cap (`--max-old-space-size`, MB) of the docket ingest and its chunk
+ * worker: 3/4 of the function's memory. Their live memory is bounded (npm run bench
+ * measures it under this very cap), so V8 must collect instead of growing RSS with the file.
+ */
+export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75);
 
 /**
  * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source),
