@@ -166,8 +166,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         }
         const plain = markUpdate(m);
         try {
-          // The first step of the run to mark the case claims it (counted once per run); the
-          // same step's retry passes again.
+          // The first step of the run to mark the case claims it (counted once per run, with
+          // its basis); the same step's retry passes again.
           await client.send(
             new UpdateCommand({
               ...plain,
@@ -178,8 +178,9 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           );
           return true;
         } catch (err) {
+          // Marked already by an earlier step of this run (the juvenile stage before the
+          // case table): that step's basis is this drop's, as when the drop is read in order.
           if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-          await client.send(new UpdateCommand(plain));
           return false;
         }
       });
