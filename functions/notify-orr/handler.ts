@@ -2,12 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { sqsRedelivery } from '../../shared/adapters/sqs-redelivery';
 import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
+import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
 import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
 
 const config = loadConfig('notifyOrr');
@@ -47,10 +49,20 @@ const notifyOnce = makeIdempotent(
 );
 
 const processor = new BatchProcessor(EventType.SQS);
+const delayRedelivery = sqsRedelivery(clients.sqs);
 
-/** A malformed message throws here: it is retried, then lands in the DLQ (alarmed). */
+/**
+ * A malformed message throws here: it is retried, then lands in the DLQ (alarmed). A notice
+ * whose earlier attempt is unconfirmed is held back until its grace period ends, so its
+ * retries are not spent (and the notice dead-lettered unsent) while nothing can be sent.
+ */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  await notifyOnce(FtaEventMessage.parse(JSON.parse(record.body)));
+  try {
+    await notifyOnce(FtaEventMessage.parse(JSON.parse(record.body)));
+  } catch (err) {
+    if (err instanceof NoticeUnconfirmedError && err.retryAfterMs !== null) await delayRedelivery(record, err.retryAfterMs);
+    throw err;
+  }
 };
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

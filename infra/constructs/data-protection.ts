@@ -3,7 +3,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DROP_BUCKET } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ROSTER_DROPS } from '../../shared/runtime/resources';
 
 /**
  * How long each kind of object stays in the drop bucket (README, "What is guaranteed").
@@ -18,6 +18,15 @@ export const RETENTION = {
   /** `quarantine/`: rejected rows kept for inspection (issue 3 writes them). */
   quarantinePrefix: 'quarantine/',
   quarantineDays: 90,
+  /** `rosters/`: ORR's UC rosters, raw with PII; kept like raw drops (their facts live in DynamoDB). */
+  rostersInfrequentAccessAfterDays: 30,
+  rostersDays: 365,
+  /**
+   * `worklists/` and `reports/`: outputs rewritten each business morning (each day's work
+   * list is a new object). A quarter covers the follow-up of any day's list; the plan and
+   * tasks themselves stay in DynamoDB. An object rewritten daily never reaches this age.
+   */
+  outputsDays: 90,
   /** Older versions of any object (the bucket is versioned) and failed multipart uploads. */
   noncurrentVersionDays: 30,
   incompleteUploadDays: 7,
@@ -52,6 +61,14 @@ export function dropLifecycleRules(): LifecycleRule[] {
       expiration: Duration.days(RETENTION.rawDropsDays),
     },
     { id: 'quarantine', prefix: RETENTION.quarantinePrefix, expiration: Duration.days(RETENTION.quarantineDays) },
+    {
+      id: 'rosters',
+      prefix: ROSTER_DROPS.prefix,
+      transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(RETENTION.rostersInfrequentAccessAfterDays) }],
+      expiration: Duration.days(RETENTION.rostersDays),
+    },
+    { id: 'work-lists', prefix: ROSTER_DROPS.workListPrefix, expiration: Duration.days(RETENTION.outputsDays) },
+    { id: 'reports', prefix: ROSTER_DROPS.reportPrefix, expiration: Duration.days(RETENTION.outputsDays) },
     {
       id: 'old-versions-and-uploads',
       noncurrentVersionExpiration: Duration.days(RETENTION.noncurrentVersionDays),

@@ -15,7 +15,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
@@ -406,6 +406,9 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
+    // Local queues retry in seconds (--visibility-timeout), not minutes: the deployed 600 s
+    // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
+    [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
     ...((options.fanOutBytes ?? options.chunkBytes) === undefined ? {} : { [ENV.ingestFanOutBytes]: String(options.fanOutBytes ?? options.chunkBytes) }),
     ...options.planEnvironment,

@@ -1,4 +1,5 @@
 import {
+  latencyDisplayGroups,
   mergedLatency,
   NOTICE_LATENCY_LABELS,
   addDays,
@@ -34,7 +35,7 @@ export function renderProgramReport(input: {
   const backlog = sumByAor(state.backlog.map((b) => [b.aor, b.open]));
   const ftasOpen = sumByAor([...state.ftasOpenByAor]);
   const weeks = ftaWeeks(state, input.generatedAt.slice(0, 10));
-  const latency = mergedLatency(state.notices);
+  const latency = latencyDisplayGroups(mergedLatency(state.notices));
 
   const sections = [
     chartSection(

@@ -183,6 +183,10 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
       if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
     }
     if (drop.missingTables?.length) lines.push(`  tables not in the drop: ${drop.missingTables.join(', ')}`);
+    if (drop.ignoredFiles?.length) {
+      const shown = drop.ignoredFiles.slice(0, 5).map((f) => `${f.file} (${f.reason})`);
+      lines.push(`  files not read: ${shown.join(', ')}${drop.ignoredFiles.length > 5 ? ` and ${drop.ignoredFiles.length - 5} more` : ''}`);
+    }
     if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
     if (drop.fanOut) lines.push(`  fanned out to the chunk worker: ${drop.fanOut.chunks} chunk message(s) through the drop chunk queue, 3 stages`);
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);

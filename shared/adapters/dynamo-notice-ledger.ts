@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { noticeSentAggregateUpdate } from './program-aggregates';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
 
@@ -45,6 +45,27 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
               complaints: 0,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // The SDK retries a PutItem whose answer was lost (timeout, reset): the retry then
+        // finds our own intent. Only another attempt's intent means "in progress".
+        const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(record), ConsistentRead: true }));
+        return out.Item?.state === 'SENDING' && out.Item.messageIdHeader === record.messageIdHeader;
+      }
+    },
+
+    async release(key, messageIdHeader) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            ConditionExpression: '#state = :sending AND messageIdHeader = :mid AND attribute_not_exists(providerAcceptedAt)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':sending': 'SENDING', ':mid': messageIdHeader },
           }),
         );
         return true;

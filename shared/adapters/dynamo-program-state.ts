@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import {
   metricRanges,
   METRIC_WINDOWS,
-  NOTICE_LATENCY_BUCKETS_MINUTES,
+  emptyLatency,
   type ProgramState,
 } from '../domain/program-metrics';
 import type { ProgramStateReader } from '../ports/program-state';
@@ -96,13 +96,17 @@ export function createDynamoProgramState({ client, tableName }: DynamoProgramSta
           ftas: 0,
           notified: 0,
           within24h: 0,
-          latency: NOTICE_LATENCY_BUCKETS_MINUTES.map(() => 0),
+          latency: emptyLatency(),
         };
         if (typeof item.landedAt === 'string' && (row.landedAt === null || item.landedAt < row.landedAt)) row.landedAt = item.landedAt;
         row.ftas += num(item.ftas);
         row.notified += num(item.notified);
         row.within24h += num(item.within24h);
-        row.latency = row.latency.map((n, i) => n + num(item[`lat${i}`]));
+        for (const [name, value] of Object.entries(item)) {
+          const bucket = /^lg(\d+)$/.exec(name);
+          const i = bucket ? Number(bucket[1]) : -1;
+          if (i >= 0 && i < row.latency.length) row.latency[i] = (row.latency[i] ?? 0) + num(value);
+        }
         noticeByDrop.set(key, row);
       }
       return {

@@ -123,7 +123,7 @@ export const noticeSk = (dropId: string, ftaId: string, recordedAt: string): str
 
 /**
  * notifier, first email of an FTA sent (issue 4): notified +1, within24h +1 when the email
- * left within 24 h of the drop landing, and +1 in its latency bucket `lat<i>`.
+ * left within 24 h of the drop landing, and +1 in its latency bucket `lg<i>` (see noticeLatencyBucket).
  * Apply it exactly once per FTA: in one transaction with a conditional write that records
  * the send (e.g. SET notifiedAt on the FTA item, condition attribute_not_exists(notifiedAt)),
  * so a redelivered message or a retried batch cannot count the same email twice.
@@ -140,7 +140,7 @@ export function noticeSentAggregateUpdate(
     tableName,
     AGG.notice,
     noticeSk(notice.dropId, notice.ftaId, notice.recordedAt),
-    { notified: 1, within24h: within, [`lat${noticeLatencyBucket(latencyMs)}`]: 1 },
+    { notified: 1, within24h: within, [`lg${noticeLatencyBucket(latencyMs)}`]: 1 },
     { dropId: notice.dropId },
     { landedAt: notice.landedAt },
   );

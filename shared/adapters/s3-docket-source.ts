@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { tableForFileName, type EoirTableName } from '../domain/eoir-table';
+import { isDropMarker, tableForFileName, type EoirTableName } from '../domain/eoir-table';
 import type { DocketSource, DropListing, DropRef, TableFile } from '../ports/docket-source';
 import { openZipDrop } from './zip-drop';
 
@@ -12,7 +12,8 @@ const COUNT_FILE = /(^|\/)count\.txt$/i;
 
 /**
  * Drops in S3. A folder drop's `location` is its prefix (`drops/<dropId>/`): table files
- * are recognized by name, case-insensitively, other objects ignored, and every table can
+ * are recognized by name, case-insensitively, other objects listed as ignored
+ * (UNKNOWN_TABLE, never read), and every table can
  * be read by byte range (S3 Range GETs). A zip drop's `location` is the zip's key: it is
  * read in place with ranged GETs (no download, no temp disk), see zip-drop.ts.
  */
@@ -36,6 +37,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
         return (await openZipDrop(drop.location, (start, end) => getObject(drop.location, start, end - 1), await objectSize(drop.location))).listing;
       }
       const tables = new Map<EoirTableName, TableFile>();
+      const ignored: { file: string; reason: 'UNKNOWN_TABLE' }[] = [];
       let countKey: string | undefined;
       let token: string | undefined;
       do {
@@ -47,10 +49,11 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
           if (COUNT_FILE.test(obj.Key)) countKey = obj.Key;
           const table = tableForFileName(obj.Key);
           if (table !== undefined) tables.set(table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
+          else if (!isDropMarker(obj.Key) && !obj.Key.endsWith('/')) ignored.push({ file: obj.Key, reason: 'UNKNOWN_TABLE' });
         }
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token !== undefined);
-      return { tables, countFile: countKey === undefined ? null : await readAll(countKey), refused: new Map() };
+      return { tables, countFile: countKey === undefined ? null : await readAll(countKey), refused: new Map(), ignored };
     },
 
     async *openTable(drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {

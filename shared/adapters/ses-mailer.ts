@@ -1,6 +1,6 @@
 import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { Mailer, OutgoingMail } from '../ports/mailer';
+import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
 import { backoffMs, sleep } from '../runtime/concurrency';
 
 export interface SesMailerOptions {
@@ -31,6 +31,17 @@ export function isTransientSesError(err: unknown): boolean {
   return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE'].includes(e.code ?? '');
 }
 
+/**
+ * Whether SES certainly did not send: it answered with an HTTP error status (throttling,
+ * 5xx, MessageRejected...), or the connection was refused before any byte was sent. A
+ * connection reset or a timeout after the request left is NOT certain: SES may have sent it.
+ */
+export function sesCertainlyDidNotSend(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
+  if (typeof e.$metadata?.httpStatusCode === 'number' && e.$metadata.httpStatusCode >= 400) return true;
+  return e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED';
+}
+
 /** Builds the MIME message (text + HTML alternatives, attachments, threading headers). */
 export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
   const composer = new MailComposer({
@@ -53,6 +64,8 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * Sends MIME email through SES SendRawEmail: composed with nodemailer's MailComposer,
  * retried with capped exponential backoff and jitter on throttling and transient errors,
  * and paced under the account's MaxSendRate (GetSendQuota, read once per cold start).
+ * When it gives up and SES certainly did not send (an error answer, a refused connection),
+ * it throws MailNotSentError, so the caller can let the next delivery send at once.
  */
 export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, sleepMs = sleep }: SesMailerOptions): Mailer {
   let minIntervalMs: number | undefined;
@@ -92,7 +105,13 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
           if (!out.MessageId) throw new MailSendError('SES returned no MessageId');
           return { messageId: out.MessageId };
         } catch (err) {
-          if (!isTransientSesError(err) || attempt >= maxAttempts) throw err;
+          if (!isTransientSesError(err) || attempt >= maxAttempts) {
+            if (sesCertainlyDidNotSend(err)) {
+              const name = (err as { name?: string }).name ?? 'Error';
+              throw new MailNotSentError(`SES did not send the message (${name}, attempt ${attempt}): ${(err as Error).message}`, { cause: err });
+            }
+            throw err;
+          }
           await sleepMs(backoffMs(attempt, 200, 10_000));
         }
       }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { tableForFileName, type EoirTableName } from '../domain/eoir-table';
+import type { FileRejectionReason } from '../domain/rejections';
 import type { DropListing, TableFile } from '../ports/docket-source';
 
 /** Guards against zip bombs and hostile archives (limits chosen for EOIR's ~4 GB / ~20 GB release). */
@@ -27,10 +28,17 @@ class RangeAccessReader extends yauzl.RandomAccessReader {
 function openZip(reader: RangeReader, size: number): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     // validateEntrySizes (default): a stream whose bytes exceed the declared size fails.
-    yauzl.fromRandomAccessReader(new RangeAccessReader(reader), size, { lazyEntries: true, autoClose: false }, (err, zip) =>
+    // decodeStrings off: yauzl would fail the whole zip on one entry with `..` in its path;
+    // we decode names ourselves (entryName) and refuse only that entry (unsafeEntryReason).
+    yauzl.fromRandomAccessReader(new RangeAccessReader(reader), size, { lazyEntries: true, autoClose: false, decodeStrings: false }, (err, zip) =>
       err ? reject(err) : resolve(zip),
     );
   });
+}
+
+/** An entry's path as yauzl would decode it (UTF-8 flag, Info-ZIP Unicode path field; `\\` read as `/`). */
+function entryName(entry: yauzl.Entry): string {
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
 /** Why an entry must not be read, or null when it is safe. */
@@ -61,6 +69,7 @@ export async function openZipDrop(
   const entries = new Map<string, yauzl.Entry>();
   const tables = new Map<EoirTableName, TableFile>();
   const refused = new Map<EoirTableName, string>();
+  const ignored: { file: string; reason: FileRejectionReason }[] = [];
   let countEntry: yauzl.Entry | undefined;
   await new Promise<void>((resolve, reject) => {
     let seen = 0;
@@ -70,17 +79,22 @@ export async function openZipDrop(
         reject(new Error('zip drop has too many entries'));
         return;
       }
-      const base = entry.fileName.replace(/^.*[\\/]/, '');
+      const fileName = entryName(entry);
+      const base = fileName.replace(/^.*[\\/]/, '');
       const table = tableForFileName(base);
-      const unsafe = unsafeEntryReason(entry);
+      const unsafe = unsafeEntryReason({ fileName, uncompressedSize: entry.uncompressedSize, compressedSize: entry.compressedSize });
       if (table !== undefined) {
         if (unsafe !== null) refused.set(table, unsafe);
         else {
-          entries.set(entry.fileName, entry);
-          tables.set(table, { key: entry.fileName, size: entry.uncompressedSize, rangeReadable: false });
+          entries.set(fileName, entry);
+          tables.set(table, { key: fileName, size: entry.uncompressedSize, rangeReadable: false });
         }
       } else if (/^count\.txt$/i.test(base) && unsafe === null && entry.uncompressedSize < 1024 * 1024) {
         countEntry = entry;
+      } else if (!fileName.endsWith('/')) {
+        // Not read: EOIR's lookup and other tables, or anything else; a hostile path is named as such.
+        const outside = unsafe !== null && unsafe.includes('outside');
+        ignored.push({ file: fileName, reason: outside ? 'ENTRY_UNSAFE' : 'UNKNOWN_TABLE' });
       }
       zip.readEntry();
     });
@@ -100,7 +114,7 @@ export async function openZipDrop(
   }
 
   return {
-    listing: { tables, countFile, refused },
+    listing: { tables, countFile, refused, ignored },
     async *openEntry(name: string, fromByte: number): AsyncIterable<Uint8Array> {
       const entry = entries.get(name);
       if (entry === undefined) throw new Error('zip entry not found');

@@ -76,6 +76,8 @@ export interface PlannedReport {
   readonly tableRejections: Partial<Record<EoirTableName, TableCounts>>;
   /** Chunks planned per table. */
   readonly chunksPerTable: Partial<Record<EoirTableName, number>>;
+  /** Files of the drop that are no table the ingest reads (absent when none). */
+  readonly ignoredFiles?: DropReport['ignoredFiles'];
 }
 
 /**
@@ -98,6 +100,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     startedAt: plan.startedAt,
     finishedAt,
   };
+  if (plan.ignoredFiles !== undefined && plan.ignoredFiles.length > 0) report.ignoredFiles = plan.ignoredFiles.map((f) => ({ ...f }));
   const order = INGEST_STAGES.flat();
   const sorted = [...chunks].sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table) || a.start - b.start);
   for (const c of sorted) {

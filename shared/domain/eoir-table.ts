@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { cleanField, decodeLine, detectDelimiter, isIntegerKey, parseEoirDate, type Delimiter } from './eoir-format';
+import { cleanField, decodeLine, detectDelimiter, isIntegerKey, MAX_LINE_BYTES, parseEoirDate, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** The EOIR tables the pipeline reads (pipeline spec 1.1). */
@@ -10,6 +10,15 @@ export type EoirTableName = (typeof EOIR_TABLES)[number];
 export function tableForFileName(fileName: string): EoirTableName | undefined {
   const base = fileName.replace(/^.*\//, '').replace(/\.(csv|txt|tsv)$/i, '').toLowerCase();
   return EOIR_TABLES.find((t) => t.toLowerCase() === base);
+}
+
+/**
+ * A drop's completion marker, not a table: EOIR's `Count.txt` (table row counts) or an
+ * empty `READY` object (pipeline spec 1.1, README "What a drop is").
+ */
+export function isDropMarker(fileName: string): boolean {
+  const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
+  return base === 'count.txt' || base === 'ready';
 }
 
 export type RowResult<T> =
@@ -63,19 +72,38 @@ export type HeaderResult =
 
 const LF = 0x0a;
 const CR = 0x0d;
-/** A header longer than this is not an EOIR header. */
-const MAX_HEADER_BYTES = 1 << 20;
+const TAB = 0x09;
+const NUL = 0x00;
+/** Bytes of a too-long row kept for the quarantine (the rest is skipped, never held). */
+export const TOO_LONG_ROW_KEPT_BYTES = 1024;
 
-/** Reads the header line from the first bytes of a table file (leading blank lines skipped). */
-export async function readTableHeader(chunks: AsyncIterable<Uint8Array>, table: EoirTableName): Promise<HeaderResult> {
+/**
+ * Reads the header line from the first bytes of a table file (leading blank lines skipped).
+ * A file with no line at all is TABLE_EMPTY. A file whose first line is not text (a control
+ * byte other than TAB; NULs are allowed, EOIR exports embed them, eoir-format.md 1.2) or
+ * runs past MAX_LINE_BYTES without a line end is TABLE_NOT_TEXT: a binary file, a zip or
+ * gzip renamed `.csv`, never an EOIR header. At most MAX_LINE_BYTES plus one chunk is read.
+ */
+export async function readTableHeader(
+  chunks: AsyncIterable<Uint8Array>,
+  table: EoirTableName,
+  maxLineBytes: number = MAX_LINE_BYTES,
+): Promise<HeaderResult> {
   let buf = Buffer.alloc(0);
   for await (const chunk of chunks) {
     buf = Buffer.concat([buf, chunk]);
     if (buf.indexOf(LF) !== -1 && headerFrom(buf) !== undefined) break;
-    if (buf.length > MAX_HEADER_BYTES) break;
+    // Leading blank lines cost nothing to skip; a long run of other bytes is no header.
+    if (buf.length - leadingBlankBytes(buf) > maxLineBytes + 1) break;
   }
   const found = headerFrom(buf, true);
   if (found === undefined) return { ok: false, reason: 'TABLE_EMPTY', detail: `${table} has no header line` };
+  if (found.line.length > maxLineBytes) {
+    return { ok: false, reason: 'TABLE_NOT_TEXT', detail: `${table} has no line end in its first ${maxLineBytes} bytes` };
+  }
+  if (!isTextLine(found.line)) {
+    return { ok: false, reason: 'TABLE_NOT_TEXT', detail: `${table} starts with control bytes, not a text header line` };
+  }
   const text = decodeLine(found.line);
   const delimiter = detectDelimiter(text);
   const names = text.split(delimiter).map((h) => (cleanField(h) ?? '').toLowerCase());
@@ -98,6 +126,18 @@ function headerFrom(buf: Buffer, atEof = false): { line: Buffer; end: number } |
 }
 
 const trimCr = (b: Buffer): Buffer => (b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b);
+
+function leadingBlankBytes(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length && (buf[i] === LF || buf[i] === CR)) i++;
+  return i;
+}
+
+/** Text: no control byte but TAB (and NUL and stray CR, EOIR quirks); cp1252 bytes >= 0x80 are text. */
+function isTextLine(line: Buffer): boolean {
+  for (const b of line) if (b < 0x20 && b !== TAB && b !== NUL && b !== CR) return false;
+  return line.some((b) => b !== NUL);
+}
 
 /** The needed columns' positions in a header, or the table rejection when one is missing. */
 export function mapColumns<T>(
@@ -142,9 +182,11 @@ export function fetchStartFor(range: ByteRange): number {
 /**
  * Parses the rows of one byte range of a table (the whole file is the range [0, Infinity)).
  * `chunks` are the file's bytes from `fetchStartFor(range)`. Yields one batch of rows per
- * input chunk, synchronously parsed (no per-row promise), so memory stays bounded by the
- * longest line plus one chunk whatever the file size. Blank lines are skipped (they hold no
- * row); the header line (offset 0) is never a row.
+ * input chunk, synchronously parsed (no per-row promise), so memory stays bounded by
+ * `maxLineBytes` plus one chunk whatever the file size: a line longer than `maxLineBytes`
+ * is rejected ROW_TOO_LONG (its first TOO_LONG_ROW_KEPT_BYTES kept for the quarantine) and
+ * the rest of it skipped up to the next line end, never held. Blank lines are skipped
+ * (they hold no row); the header line (offset 0) is never a row.
  */
 export async function* parseTableRange<T>(
   chunks: AsyncIterable<Uint8Array>,
@@ -152,18 +194,32 @@ export async function* parseTableRange<T>(
   indexes: readonly number[],
   spec: TableSpec<T>,
   range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
+  maxLineBytes: number = MAX_LINE_BYTES,
 ): AsyncGenerator<ParsedRow<T>[]> {
-  const parser = rowParser(header, indexes, spec);
+  const parser = rowParser(header, indexes, spec, maxLineBytes);
   let offset = fetchStartFor(range); // file offset of buf[0]
   let carry: Buffer | null = null;
   // Where the next line starts (file offset), once known; before that we skip to the first LF.
   let aligned = range.start === 0;
   let lineNumber = 0;
   let done = false;
+  /** A too-long line being skipped: its row, yielded when its line end is found. */
+  let skipping: ParsedRow<T> | null = null;
   for await (const chunk of chunks) {
     const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
     carry = null;
     let pos = 0;
+    const batch: ParsedRow<T>[] = [];
+    if (skipping !== null) {
+      const nl = buf.indexOf(LF);
+      if (nl === -1) {
+        offset += buf.length;
+        continue;
+      }
+      batch.push(skipping);
+      skipping = null;
+      pos = nl + 1;
+    }
     if (!aligned) {
       const nl = buf.indexOf(LF);
       if (nl === -1) {
@@ -173,7 +229,6 @@ export async function* parseTableRange<T>(
       pos = nl + 1;
       aligned = true;
     }
-    const batch: ParsedRow<T>[] = [];
     const last = buf.lastIndexOf(LF);
     if (last >= pos && isAscii(buf.subarray(pos, last))) {
       // Fast path (most chunks of real files): ASCII, so one string for the whole chunk and
@@ -189,7 +244,7 @@ export async function* parseTableRange<T>(
         const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         lineNumber += 1;
         if (end > at && lineStart >= header.byteLength) {
-          batch.push(parser.text(text.slice(at, end), buf, pos + at, pos + end, lineNumber, lineStart));
+          batch.push(parser.text(text, at, end, buf, pos, lineNumber, lineStart));
         }
         at = nl + 1;
       }
@@ -208,10 +263,25 @@ export async function* parseTableRange<T>(
         pos = nl + 1;
       }
     }
+    if (!done && buf.length - pos > maxLineBytes + 1 && offset + pos >= header.byteLength) {
+      // No line end within the limit (a CR may still precede the LF): this line is too long.
+      // (The header, read and capped by readTableHeader, is never a row.)
+      const lineStart = offset + pos;
+      if (lineStart >= range.end) done = true;
+      else {
+        lineNumber += 1;
+        skipping = parser.tooLong(buf.subarray(pos, pos + TOO_LONG_ROW_KEPT_BYTES), lineNumber, lineStart);
+        pos = buf.length;
+      }
+    }
     if (batch.length > 0) yield batch;
     if (done) return;
     if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
     offset += pos;
+  }
+  if (skipping !== null) {
+    yield [skipping];
+    return;
   }
   if (carry !== null && carry.length > 0 && offset < range.end && offset >= header.byteLength) {
     const line = trimCr(carry);
@@ -221,12 +291,14 @@ export async function* parseTableRange<T>(
 }
 
 interface RowParser<T> {
-  /** A line already decoded (ASCII); `buf[from..to)` are its bytes, for quarantine. */
-  text(line: string, buf: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): ParsedRow<T>;
+  /** A line of an ASCII chunk: `text[from..to)`, whose bytes are `buf[base + from..base + to)`. */
+  text(text: string, from: number, to: number, buf: Buffer, base: number, lineNumber: number, byteOffset: number): ParsedRow<T>;
   bytes(bytes: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
+  /** A line over the limit: rejected ROW_TOO_LONG, `kept` (its first bytes) for the quarantine. */
+  tooLong(kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
 }
 
-function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>): RowParser<T> {
+function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>, maxLineBytes: number): RowParser<T> {
   const width = header.names.length;
   const delimiter = header.delimiter;
   const freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
@@ -271,9 +343,21 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     const result = spec.parse(values);
     return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: raw() };
   };
+  const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => ({
+    lineNumber,
+    byteOffset,
+    repaired: false,
+    result: { ok: false, reason: 'ROW_TOO_LONG' },
+    raw: Buffer.from(kept.subarray(0, TOO_LONG_ROW_KEPT_BYTES)),
+  });
   const self: RowParser<T> = {
-    text: (line, buf, from, to, lineNumber, byteOffset) => parse(line, () => Buffer.from(buf.subarray(from, to)), lineNumber, byteOffset),
-    bytes: (bytes, lineNumber, byteOffset) => parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
+    text: (text, from, to, buf, base, lineNumber, byteOffset) =>
+      to - from > maxLineBytes
+        ? tooLong(buf.subarray(base + from, base + to), lineNumber, byteOffset)
+        : parse(text.slice(from, to), () => Buffer.from(buf.subarray(base + from, base + to)), lineNumber, byteOffset),
+    bytes: (bytes, lineNumber, byteOffset) =>
+      bytes.length > maxLineBytes ? tooLong(bytes, lineNumber, byteOffset) : parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
+    tooLong,
   };
   return self;
 }

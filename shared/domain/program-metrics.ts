@@ -16,7 +16,7 @@
  * | AGG#FTA | AOR#<aor>#<shard> | open, total, rescinded | ingest: new FTA (+1 open,total); rescission (open -1, rescinded +1) |
  * | AGG#FTA_DAY | DAY#<day>#AOR#<aor>#<shard> | new, rescinded | ingest: new FTA (+1 new, day recorded); rescission (+1 rescinded, day rescinded) |
  * | AGG#FTA_WEEK | WEEK#<week of FTA date>#AOR#<aor>#<shard> | count | ingest: new FTA (+1); rescission (-1) |
- * | AGG#NOTICE | DAY#<day recorded>#DROP#<dropId>#<shard> | ftas, landedAt; notified, within24h, lat0..lat8 | ingest: new FTA (+1 ftas, landedAt if absent); notifier: first email sent (+1 notified, +1 within24h if sent - landedAt <= 24 h, +1 lat<bucket>) |
+ * | AGG#NOTICE | DAY#<day recorded>#DROP#<dropId>#<shard> | ftas, landedAt; notified, within24h, lg<i> (sparse latency histogram) | ingest: new FTA (+1 ftas, landedAt if absent); notifier: first email sent (+1 notified, +1 within24h if sent - landedAt <= 24 h, +1 lg<bucket>) |
  * | AGG#BACKLOG | AOR#<aor>#RELEASED#<yyyy-mm> | open | roster: UC enters the NTA backlog (+1) / leaves it (NTA served or EOIR case found, -1) |
  * | AGG#BACKLOG_FLOW | WEEK#<week>#AOR#<aor> | entered, left | roster/scheduler: same writes as AGG#BACKLOG (+1 entered / +1 left) |
  * | AGG#NTA_PLAN | DAY#<planned day>#AOR#<aor> | planned | scheduler: NTA service planned on that day (+1), re-planned or cancelled (-1) |
@@ -42,8 +42,26 @@ export interface MetricPoint {
   readonly aor?: string;
 }
 
-/** Upper bounds (minutes) of the drop-landing-to-email histogram buckets lat0..lat8. */
-export const NOTICE_LATENCY_BUCKETS_MINUTES = [15, 60, 240, 720, 1440, 2880, 4320, 10080, Infinity] as const;
+/**
+ * Drop-landing-to-email latencies are kept as a log-scale histogram: bucket 0 holds
+ * latencies up to 1 s, bucket i (1..LAST-1) those in (GROWTH^(i-1), GROWTH^i] seconds, the
+ * last bucket everything longer (about 50 days). Each bucket is 10% wider than the one
+ * before, so the median read from the histogram is within 10% of the middle email whatever
+ * the latencies are (seconds locally, hours after a late drop), while the aggregate stays
+ * one counter per bucket that was hit (sparse attributes `lg<i>`).
+ */
+export const NOTICE_LATENCY_GROWTH = 1.1;
+export const NOTICE_LATENCY_BUCKETS = 161;
+/** Upper bound (seconds) of latency bucket `i`; Infinity for the last one. */
+export function latencyBucketUpperSeconds(i: number): number {
+  return i >= NOTICE_LATENCY_BUCKETS - 1 ? Infinity : NOTICE_LATENCY_GROWTH ** i;
+}
+/** Lower bound (seconds, exclusive) of latency bucket `i`. */
+export function latencyBucketLowerSeconds(i: number): number {
+  return i === 0 ? 0 : NOTICE_LATENCY_GROWTH ** (i - 1);
+}
+/** The coarse groups the report's chart shows (upper bounds in minutes). */
+export const NOTICE_LATENCY_DISPLAY_MINUTES = [15, 60, 240, 720, 1440, 2880, 4320, 10080, Infinity] as const;
 export const NOTICE_LATENCY_LABELS = ['≤15 min', '≤1 h', '≤4 h', '≤12 h', '≤24 h', '≤2 d', '≤3 d', '≤7 d', '>7 d'] as const;
 export const NOTICE_TARGET_HOURS = 24;
 
@@ -76,7 +94,7 @@ export interface NoticeDropRow {
   readonly ftas: number;
   readonly notified: number;
   readonly within24h: number;
-  /** Counts per NOTICE_LATENCY_BUCKETS_MINUTES bucket. */
+  /** Counts per latency bucket (NOTICE_LATENCY_BUCKETS of them; see latencyBucketUpperSeconds). */
   readonly latency: readonly number[];
 }
 export interface BacklogRow { readonly aor: string; readonly releasedMonth: string; readonly open: number }
@@ -155,16 +173,24 @@ export function metricRanges(now: Date) {
 
 // ---- arithmetic ----
 
-/** The latency bucket (index into NOTICE_LATENCY_BUCKETS_MINUTES) of one email. */
+/** The latency bucket (0..NOTICE_LATENCY_BUCKETS-1) of one email. */
 export function noticeLatencyBucket(latencyMs: number): number {
-  const minutes = Math.max(0, latencyMs) / 60_000;
-  return NOTICE_LATENCY_BUCKETS_MINUTES.findIndex((upper) => minutes <= upper);
+  const seconds = Math.max(0, latencyMs) / 1000;
+  if (seconds <= 1) return 0;
+  let i = Math.ceil(Math.log(seconds) / Math.log(NOTICE_LATENCY_GROWTH));
+  // Floating point: make sure GROWTH^(i-1) < seconds <= GROWTH^i.
+  while (i > 1 && latencyBucketUpperSeconds(i - 1) >= seconds) i -= 1;
+  while (latencyBucketUpperSeconds(i) < seconds) i += 1;
+  return Math.min(i, NOTICE_LATENCY_BUCKETS - 1);
 }
+
+/** An empty latency histogram. */
+export const emptyLatency = (): number[] => new Array<number>(NOTICE_LATENCY_BUCKETS).fill(0);
 
 /**
  * Median (seconds) of a latency histogram: the bucket holding the middle observation,
- * linearly interpolated inside it. Null with no observations; the open last bucket
- * answers its lower bound (more than 7 days).
+ * linearly interpolated inside it (so within 10% of the middle observations). Null with no
+ * observations; the open last bucket answers its lower bound.
  */
 export function histogramMedianSeconds(counts: readonly number[]): number | null {
   const total = counts.reduce((a, b) => a + b, 0);
@@ -173,15 +199,27 @@ export function histogramMedianSeconds(counts: readonly number[]): number | null
   let seen = 0;
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i] ?? 0;
-    const lower = i === 0 ? 0 : (NOTICE_LATENCY_BUCKETS_MINUTES[i - 1] ?? 0);
-    const upper = NOTICE_LATENCY_BUCKETS_MINUTES[i] ?? Infinity;
+    const lower = latencyBucketLowerSeconds(i);
+    const upper = latencyBucketUpperSeconds(i);
     if (n > 0 && seen + n >= half) {
-      if (!Number.isFinite(upper)) return lower * 60;
-      return Math.round((lower + ((half - seen) / n) * (upper - lower)) * 60);
+      if (!Number.isFinite(upper)) return Math.round(lower);
+      return Math.round(lower + ((half - seen) / n) * (upper - lower));
     }
     seen += n;
   }
   return null;
+}
+
+/** The fine histogram folded into the report's groups (NOTICE_LATENCY_DISPLAY_MINUTES), by each bucket's upper bound. */
+export function latencyDisplayGroups(counts: readonly number[]): number[] {
+  const groups = NOTICE_LATENCY_DISPLAY_MINUTES.map(() => 0);
+  counts.forEach((n, i) => {
+    if (n === 0) return;
+    const minutes = latencyBucketUpperSeconds(i) / 60;
+    const g = NOTICE_LATENCY_DISPLAY_MINUTES.findIndex((upper) => minutes <= upper);
+    groups[g] = (groups[g] ?? 0) + n;
+  });
+  return groups;
 }
 
 /** Drops that landed at least NOTICE_TARGET_HOURS ago: their 24 h window has closed. */
@@ -191,7 +229,7 @@ function closedNoticeRows(state: ProgramState, now: Date): NoticeDropRow[] {
 }
 
 export function mergedLatency(rows: readonly NoticeDropRow[]): number[] {
-  const merged = NOTICE_LATENCY_BUCKETS_MINUTES.map(() => 0);
+  const merged = emptyLatency();
   for (const r of rows) r.latency.forEach((n, i) => (merged[i] = (merged[i] ?? 0) + n));
   return merged;
 }

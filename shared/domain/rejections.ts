@@ -54,6 +54,8 @@ export const TABLE_REJECTIONS = {
 export const FILE_REJECTIONS = {
   /** Not one of the EOIR tables the ingest reads (EOIR_TABLES), nor a completion marker. */
   UNKNOWN_TABLE: 'UNKNOWN_TABLE',
+  /** A zip entry that is no table but whose path points outside the drop (absolute, `..`): never read. */
+  ENTRY_UNSAFE: 'ENTRY_UNSAFE',
 } as const;
 
 export type FileRejectionReason = keyof typeof FILE_REJECTIONS;

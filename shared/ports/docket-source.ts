@@ -1,4 +1,5 @@
 import type { EoirTableName } from '../domain/eoir-table';
+import type { FileRejectionReason } from '../domain/rejections';
 
 /** A DOJ drop: a folder (S3 prefix) of EOIR tables, or one `.zip` object holding them. */
 export interface DropRef {
@@ -24,6 +25,11 @@ export interface DropListing {
   readonly countFile: Buffer | null;
   /** Table files refused before reading (zip entries outside the drop, bomb-like ratios). */
   readonly refused: ReadonlyMap<EoirTableName, string>;
+  /**
+   * Files of the drop that are neither a table the ingest reads nor a completion marker
+   * (Count.txt, READY), each with its reason: reported, never read, never silently skipped.
+   */
+  readonly ignored?: readonly { readonly file: string; readonly reason: FileRejectionReason }[];
 }
 
 /** Reads the tables of a drop. Reads only; calling it twice gives the same bytes. */

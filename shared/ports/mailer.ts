@@ -22,8 +22,20 @@ export interface OutgoingMail {
   readonly attachments?: readonly MailAttachment[];
 }
 
+/**
+ * The provider answered the send with an error (throttled past our retries, 5xx, rejected)
+ * or could not be reached at all: it certainly did not send the message. Any other error a
+ * send throws (a connection dropped mid-request, a timeout) leaves that uncertain.
+ */
+export class MailNotSentError extends Error {
+  readonly code = 'NOTICE_NOT_SENT';
+}
+
 /** Sends one email. Not idempotent by itself: callers guard it with the notice ledger. */
 export interface Mailer {
-  /** Resolves with the provider's message id once the provider accepted the message. */
+  /**
+   * Resolves with the provider's message id once the provider accepted the message.
+   * Throws MailNotSentError when the provider certainly did not send it.
+   */
   send(mail: OutgoingMail): Promise<{ readonly messageId: string }>;
 }

@@ -2,7 +2,8 @@
  * The notice ledger: one record per email we mean to send (a new-FTA notice, a
  * correction, a digest), so that nothing is sent twice and every send is traceable.
  *
- * States: SENDING (intent written just before the send) -> SENT (provider accepted it).
+ * States: SENDING (intent written just before the send) -> SENT (provider accepted it);
+ * a SENDING intent whose send the provider refused is released (removed) for the retry.
  * SES events (Send, Delivery, Bounce, Complaint) are recorded against the same record,
  * found through the message tags `scope` and `notice`.
  */
@@ -48,12 +49,18 @@ export interface NoticeLedger {
    * attempt got there first). Idempotent in effect.
    */
   begin(record: Omit<NoticeRecord, 'state' | 'sentAt' | 'sesMessageId' | 'providerAcceptedAt' | 'bounces' | 'complaints'>): Promise<boolean>;
-  /** SENDING -> SENT with the provider's id; a second call changes nothing. */
   /**
    * Marks the notice SENT. With `countsAs` (an FTA's first notice), the first call also
    * counts the email in the notice aggregates, in the same transaction: exactly once.
    */
   markSent(key: NoticeKey, sent: { sesMessageId: string; sentAt: string }, countsAs?: NoticeCount): Promise<void>;
+  /**
+   * Removes a SENDING intent whose send the provider certainly refused (MailNotSentError),
+   * so the next delivery sends at once instead of waiting out the unconfirmed grace period.
+   * Only that attempt's intent (same Message-ID, still SENDING, no SES Send event) is
+   * removed; returns false otherwise. Idempotent.
+   */
+  release(key: NoticeKey, messageIdHeader: string): Promise<boolean>;
   /** Records an SES event against the notice; unknown notices are ignored (returns false). */
   recordProviderEvent(key: NoticeKey, event: { type: ProviderEventType; sesMessageId: string; at: string; detail: string | null }): Promise<boolean>;
 }

@@ -167,6 +167,17 @@ export const DROP_CHUNK_WORKERS = { maxConcurrency: 10 } as const;
 export const INGEST_CHUNKING = { chunkBytes: 256 * 1024 * 1024, parallelChunks: 4, fanOutBytes: 512 * 1024 * 1024 } as const;
 
 /**
+ * NOTICE_UNCONFIRMED_GRACE_SECONDS must stay below this (exclusive) for the ORR notice
+ * queue: a notice whose send is unconfirmed (outcome unknown) is resent by the first
+ * delivery after the grace, and the deliveries of a message come one visibility timeout
+ * apart, the last at (maxReceiveCount - 1) x visibility after the first. A longer grace
+ * sends the message to the DLQ unsent. Deployed: 600 s < 4 x 180 s = 720 s.
+ */
+export function unconfirmedGraceBoundSeconds(visibilityTimeoutSeconds: number = FTA_QUEUES.orrNotices.visibilityTimeoutSeconds): number {
+  return (FTA_QUEUES.orrNotices.maxReceiveCount - 1) * visibilityTimeoutSeconds;
+}
+
+/**
  * Where a drop's ingest goes when it still fails after Lambda's two retries of the
  * asynchronous S3 invocation (the on-failure destination): the S3 event waits there, with
  * the error, for a person to fix the cause and re-run it. Alarmed as soon as it is not empty.

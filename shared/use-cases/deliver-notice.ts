@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
-import type { Mailer, OutgoingMail } from '../ports/mailer';
+import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
 import type { NoticeCount, NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
 
 export interface DeliveryDeps {
@@ -19,6 +19,13 @@ export interface DeliveryDeps {
 
 export class NoticeUnconfirmedError extends Error {
   readonly code = 'NOTICE_SEND_UNCONFIRMED';
+  /**
+   * @param retryAfterMs when a retry can resend (the grace period's end); null when another
+   *   attempt is in progress, so the queue's own retry interval is right.
+   */
+  constructor(message: string, readonly retryAfterMs: number | null) {
+    super(message);
+  }
 }
 
 export type DeliveryOutcome =
@@ -48,8 +55,10 @@ export interface NoticeToDeliver {
  *    duplicate is preferred to a notice that is never sent.
  * 3. No record: write the SENDING intent (conditional: one attempt wins), send, mark SENT.
  *
- * A send that fails for good throws: the intent stays, the message is retried and then
- * lands in the DLQ; a redrive goes through step 2.
+ * A send SES certainly refused (MailNotSentError: throttled past the mailer's retries, 5xx,
+ * unreachable) releases the intent and throws: the message's next delivery sends at once,
+ * and only a send refused on every delivery lands in the DLQ. Any other failure (the
+ * outcome unknown) keeps the intent and throws: the next delivery goes through step 2.
  */
 export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
@@ -68,7 +77,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
     }
     const ageMs = now.getTime() - Date.parse(existing.intentAt);
     if (ageMs < deps.unconfirmedGraceMs) {
-      throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: an earlier attempt is unconfirmed; retry later`);
+      throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: an earlier attempt is unconfirmed; retry later`, deps.unconfirmedGraceMs - ageMs);
     }
     deps.log.warn('notice resent after an unconfirmed attempt', { ...ids, ageMs });
     messageIdHeader = existing.messageIdHeader;
@@ -84,9 +93,21 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
       ftaRecordedAt: notice.ftaRecordedAt,
       recipients: mail.to.length + (mail.cc?.length ?? 0),
     });
-    if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`);
+    if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`, null);
   }
-  const { messageId } = await deps.mailer.send({ ...notice.mail(messageIdHeader), messageIdHeader });
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({ ...notice.mail(messageIdHeader), messageIdHeader }));
+  } catch (err) {
+    if (err instanceof MailNotSentError) {
+      // SES certainly did not send it: release the intent, so the message's next delivery
+      // sends at once. Left in place, it would make every retry inside the grace period
+      // wait (NOTICE_SEND_UNCONFIRMED) until SQS gave up and dead-lettered an unsent notice.
+      const released = await deps.ledger.release(notice.key, messageIdHeader);
+      deps.log.warn('notice not sent; retried on the next delivery', { ...ids, code: err.code, released });
+    }
+    throw err;
+  }
   const sentAt = deps.clock.now().toISOString();
   await deps.ledger.markSent(notice.key, { sesMessageId: messageId, sentAt }, notice.countsAs);
   deps.log.info('notice sent', { ...ids, messageId });

@@ -70,8 +70,9 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * with every chunk run here and the ledger kept in memory.
  *
  * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
- *    lists but the drop lacks is TABLE_MISSING); check each header; split each table
- *    into byte-range chunks; group them in INGEST_STAGES.
+ *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
+ *    listed in `ignoredFiles`, UNKNOWN_TABLE); check each header; split each table into
+ *    byte-range chunks; group them in INGEST_STAGES.
  * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
  *    marks too; each UC case's row is a sighting and adds its address of record), then
@@ -115,6 +116,10 @@ export async function planDropRun(drop: DropRef, runId: string, deps: { source: 
   const listing = await deps.source.listDrop(drop);
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
   deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
+  const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
+  if (ignoredFiles.length > 0) {
+    deps.log.warn('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
+  }
   const preset: Partial<Record<EoirTableName, TableCounts>> = {};
   const missingTables: EoirTableName[] = [];
   for (const table of EOIR_TABLES) {
@@ -146,7 +151,10 @@ export async function planDropRun(drop: DropRef, runId: string, deps: { source: 
     if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
     stages[planned[0]?.stage ?? 0]?.push(...planned);
   }
-  const plan: PlannedReport = { dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable };
+  const plan: PlannedReport = {
+    dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
+    ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
+  };
   return {
     drop, runId, plan, stages, largestRangeReadable,
     fullDrop: isFullDrop(listing),

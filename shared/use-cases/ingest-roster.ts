@@ -80,8 +80,13 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
 
   let header: RosterHeader | undefined;
   let columns: Extract<RosterHeader, { ok: true }> | undefined;
-  for await (const { lineNumber, bytes } of splitLines(deps.source.openObject(roster.objectKey))) {
+  for await (const { lineNumber, bytes, tooLong } of splitLines(deps.source.openObject(roster.objectKey))) {
     const line = decoder.decode(bytes);
+    if (tooLong === true && columns !== undefined) {
+      // Cut at MAX_LINE_BYTES by splitLines, the rest skipped: no roster row is that long.
+      reject(lineNumber, 'ROW_TOO_LONG', line.slice(0, 1024));
+      continue;
+    }
     if (columns === undefined) {
       header = parseRosterHeader(line);
       if (!header.ok) break;

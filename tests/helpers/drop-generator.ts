@@ -15,15 +15,24 @@ export interface GeneratedDrop {
   readonly folder: string;
   readonly dropId: string;
   readonly pii: DropPii;
-  /** What the ingest must find. */
+  /**
+   * The ground truth, from what the generator wrote and pipeline spec 2-3 (not from the
+   * ingest): what the ingest must find.
+   */
   readonly expected: {
+    /** Juvenile UJ/J2 or CASEPRIORITY_CODE UC (spec 2). */
     readonly ucCases: number;
     readonly ftas: number;
-    /** The ids of those FTAs (`IA-<IDNPROCEEDING>`). */
+    /** Every FTA of a UC case: `IA-<IDNPROCEEDING>` (ABSENTIA Y) and `NS-<IDNSCHEDULE>` (ADJ_RSN 11). */
     readonly ftaIds: readonly string[];
+    readonly inAbsentiaOrders: number;
+    readonly noShows: number;
+    readonly caseRows: number;
     readonly proceedingRows: number;
+    /** The shifted rows: two fields too many readings fit none, so ROW_EXTRA_FIELDS. */
     readonly proceedingRejected: number;
     readonly juvenileRows: number;
+    readonly scheduleRows: number;
   };
 }
 
@@ -61,9 +70,11 @@ const tsv = (rows: readonly (readonly string[])[]): string => rows.map((r) => r.
 /**
  * Writes a drop in EOIR's layout WITH the identity columns EOIR exports hold
  * (A_TblCase: ALIEN_NBR, ALIEN_LAST_NAME, ALIEN_FIRST_NAME, ALIEN_STREET, C_BIRTHDATE;
- * B_TblProceeding also carries ALIEN_NBR), plus tbl_JuvenileHistory and Count.txt.
- * About half the cases are UC cases (UJ or J2) and about half of those have an
- * in-absentia order. Shifted rows push names and A-numbers into the wrong columns.
+ * B_TblProceeding also carries ALIEN_NBR), plus tbl_JuvenileHistory, tbl_schedule and
+ * Count.txt. About half the cases are UC cases (UJ or J2; a few others only by
+ * CASEPRIORITY_CODE UC); about half have an in-absentia order, and about a quarter a
+ * hearing adjourned ADJ_RSN 11 (a no-show), the others 09/10/33/01/8B (no FTA).
+ * Shifted rows push names and A-numbers into the wrong columns.
  */
 export function generateDrop(options: DropOptions): GeneratedDrop {
   const rnd = random(options.seed);
@@ -78,12 +89,15 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   const caseRows: string[][] = [['IDNCASE', 'ALIEN_NBR', 'ALIEN_LAST_NAME', 'ALIEN_FIRST_NAME', 'ALIEN_STREET', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'NAT', 'C_BIRTHDATE', 'CASEPRIORITY_CODE']];
   const juvenileRows: string[][] = [['idnJuvenileHistory', 'idnCase', 'idnProceeding', 'idnJuvenile', 'DATCREATEDON']];
   const proceedingRows: string[][] = [['IDNPROCEEDING', 'IDNCASE', 'ALIEN_NBR', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA', 'HEARING_DATE', 'COMP_DATE', 'OSC_DATE']];
+  const scheduleRows: string[][] = [['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'CAL_TYPE', 'ADJ_DATE', 'ADJ_RSN', 'ADJ_MEDIUM']];
   let ucCases = 0;
-  let ftas = 0;
+  let inAbsentiaOrders = 0;
+  let noShows = 0;
   const ftaIds: string[] = [];
   for (let i = 0; i < options.cases; i++) {
     const caseId = String(caseBase + i);
     const proceedingId = String(caseBase + 4_000_000 + i);
+    const scheduleId = String(caseBase + 10_000_000 + i);
     const aNumber = String(200_000_000 + Math.floor(rnd() * 99_999_999));
     const first = `${pick(FIRST)}${i % 7 === 0 ? ' Abigail' : ''}`;
     const last = `${pick(LAST)}-${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + ((i * 7) % 26))}${String.fromCharCode(97 + ((i * 3) % 26))}`;
@@ -94,20 +108,33 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     pii.lastNames.push(last);
     pii.streets.push(street);
     pii.birthDates.push(birth);
-    caseRows.push([caseId, aNumber, last, first, street, 'HOUSTON', 'TX', '77002', 'GT', `${birth} 00:00:00.000`, 'UC']);
 
-    const isUc = rnd() < 0.55;
-    const code = isUc ? pick(['4', '3']) : pick(['6', '5', '1']);
+    const juvenileUc = rnd() < 0.5;
+    // Spec 2: a case is also a UC case by CASEPRIORITY_CODE UC alone.
+    const priorityUc = !juvenileUc && rnd() < 0.1;
+    const isUc = juvenileUc || priorityUc;
     if (isUc) ucCases += 1;
+    caseRows.push([caseId, aNumber, last, first, street, 'HOUSTON', 'TX', '77002', 'GT', `${birth} 00:00:00.000`, priorityUc ? 'UC' : 'N/A']);
+    const code = juvenileUc ? pick(['4', '3']) : pick(['6', '5', '1', '2']);
     juvenileRows.push([String(caseBase + 8_000_000 + i), caseId, proceedingId, code, '2024-01-05 10:00:00.000']);
 
     const absentia = rnd() < 0.5;
     if (isUc && absentia) {
-      ftas += 1;
+      inAbsentiaOrders += 1;
       ftaIds.push(`IA-${proceedingId}`);
     }
     const hearing = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
-    proceedingRows.push([proceedingId, caseId, aNumber, pick(COURTS), 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
+    const court = pick(COURTS);
+    proceedingRows.push([proceedingId, caseId, aNumber, court, 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
+
+    // One earlier hearing per case; ADJ_RSN 11 is a no-show (spec 3), 09/10/33 are not the respondent's.
+    const adjRsn = rnd() < 0.25 ? '11' : pick(['09', '10', '33', '01', '8B', '']);
+    if (isUc && adjRsn === '11') {
+      noShows += 1;
+      ftaIds.push(`NS-${scheduleId}`);
+    }
+    const adjDate = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
+    scheduleRows.push([scheduleId, proceedingId, caseId, court, 'M', adjDate, adjRsn, adjRsn === '11' ? 'P' : pick(['P', 'V', 'H'])]);
   }
   const shifted = options.shiftedRows ?? 0;
   for (let i = 0; i < shifted; i++) {
@@ -118,14 +145,31 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   writeFileSync(join(folder, 'A_TblCase.csv'), tsv(caseRows));
   writeFileSync(join(folder, 'tbl_JuvenileHistory.csv'), tsv(juvenileRows));
   writeFileSync(join(folder, 'B_TblProceeding.csv'), tsv(proceedingRows));
+  writeFileSync(join(folder, 'tbl_schedule.csv'), tsv(scheduleRows));
   writeFileSync(
     join(folder, 'Count.txt'),
-    tsv([['A_TblCase', String(options.cases)], ['B_TblProceeding', String(options.cases + shifted)], ['tbl_JuvenileHistory', String(options.cases)]]),
+    tsv([
+      ['A_TblCase', String(options.cases)],
+      ['B_TblProceeding', String(options.cases + shifted)],
+      ['tbl_JuvenileHistory', String(options.cases)],
+      ['tbl_schedule', String(options.cases)],
+    ]),
   );
   return {
     folder,
     dropId,
     pii,
-    expected: { ucCases, ftas, ftaIds, proceedingRows: options.cases + shifted, proceedingRejected: shifted, juvenileRows: options.cases },
+    expected: {
+      ucCases,
+      ftas: ftaIds.length,
+      ftaIds,
+      inAbsentiaOrders,
+      noShows,
+      caseRows: options.cases,
+      proceedingRows: options.cases + shifted,
+      proceedingRejected: shifted,
+      juvenileRows: options.cases,
+      scheduleRows: options.cases,
+    },
   };
 }

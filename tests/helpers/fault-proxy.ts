@@ -23,6 +23,8 @@ export interface FaultRule {
   readonly after?: number;
   /** Apply the fault this many times, then let calls through again (default: until cleared). */
   readonly times?: number;
+  /** Only calls this accepts count for the rule (e.g. a body naming one FTA). */
+  readonly match?: (call: ProxiedCall) => boolean;
 }
 
 interface ActiveRule extends FaultRule {
@@ -62,6 +64,7 @@ export const FAULTS = {
  */
 export class FaultProxy {
   private readonly rules: ActiveRule[] = [];
+  private readonly stubs = new Map<string, { status: number; contentType: string; body: string }>();
   private readonly held: ServerResponse[] = [];
   private readonly listeners: ((call: ProxiedCall, status: number, body: string) => void)[] = [];
   readonly forwarded = new Map<string, number>();
@@ -93,6 +96,14 @@ export class FaultProxy {
     return { injected: () => active.injected };
   }
 
+  /**
+   * Answers an operation the emulator does not implement, as the service would (not a
+   * fault: never counted as injected, never cleared).
+   */
+  stub(operation: string, answer: { status: number; contentType: string; body: string }): void {
+    this.stubs.set(operation, answer);
+  }
+
   /** Removes every fault (calls already held by a `hang` stay held). */
   clear(): void {
     this.rules.length = 0;
@@ -115,6 +126,11 @@ export class FaultProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8') };
+    const stub = this.stubs.get(call.operation);
+    if (stub !== undefined) {
+      res.writeHead(stub.status, { 'content-type': stub.contentType }).end(stub.body);
+      return;
+    }
     const fault = this.faultFor(call);
     if (fault !== undefined) {
       this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
@@ -145,6 +161,7 @@ export class FaultProxy {
   private faultFor(call: ProxiedCall): Fault | undefined {
     for (const rule of this.rules) {
       if (rule.operation !== call.operation && rule.operation !== '*') continue;
+      if (rule.match !== undefined && !rule.match(call)) continue;
       rule.seen += 1;
       if (rule.seen <= (rule.after ?? 0)) continue;
       if (rule.injected >= (rule.times ?? Infinity)) continue;

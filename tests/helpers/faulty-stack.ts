@@ -3,8 +3,26 @@ import sesLocal from 'aws-ses-v2-local';
 import type { Emulators } from '../../infra/local/emulators';
 import { LocalPipeline, type LocalPipelineOptions } from '../../infra/local/pipeline';
 import { provisionLocalResources, type LocalResources } from '../../infra/local/provision';
-import { FaultProxy } from './fault-proxy';
+import { FaultProxy, type ProxiedCall } from './fault-proxy';
 import { connectEmulators } from './local-stack';
+
+/**
+ * The notice a SendRawEmail call carries, from its raw MIME: the notice type and FTA id in
+ * the Message-ID the notifier mints, checked against the X-Docket-Watch-Reference header.
+ */
+export function sesNoticeOf(call: ProxiedCall): { type: string; reference: string } | undefined {
+  if (call.operation !== 'SendRawEmail') return undefined;
+  const data = new URLSearchParams(call.body).get('RawMessage.Data');
+  if (data === null) return undefined;
+  const mime = Buffer.from(data, 'base64').toString('utf8');
+  const head = mime.slice(0, mime.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(head)?.[1]?.trim();
+  const id = /^<(FTA|CORRECTION)\.(.+)\.\d+@/.exec(header('Message-ID') ?? '');
+  const reference = header('X-Docket-Watch-Reference');
+  if (id === null || reference === undefined) return undefined;
+  if (id[2] !== reference) throw new Error(`Message-ID names ${id[2]}, X-Docket-Watch-Reference ${reference}`);
+  return { type: id[1] as string, reference };
+}
 
 const startSesServer: typeof sesLocal = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
 
@@ -52,8 +70,13 @@ export interface FaultyStack {
   readonly proxies: { readonly dynamodb: FaultProxy; readonly sqs: FaultProxy; readonly ses: FaultProxy };
   readonly resources: LocalResources;
   readonly pipeline: LocalPipeline;
-  /** Emails SES accepted, per FTA reference (the `reference` tag): the email ledger. */
+  /**
+   * FTA notices SES accepted, per FTA id, read from the raw MIME of each SendRawEmail SES
+   * answered 200 (Message-ID `<FTA.<ftaId>.<ms>@...>` and X-Docket-Watch-Reference): the
+   * email ledger. Corrections (`<CORRECTION.<ftaId>...>`) are counted apart.
+   */
   readonly ledger: ReadonlyMap<string, number>;
+  readonly corrections: ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
@@ -71,15 +94,21 @@ export async function startFaultyStack(options: { suffix: string; visibilityTime
     sqs: await FaultProxy.start(base.endpoints.sqs),
     ses: await FaultProxy.start(ses.endpoint),
   };
+  // aws-ses-v2-local never answers GetSendQuota (the mailer would pace at 1 message a
+  // second after a 3 s wait): answer as SES does for an account out of the sandbox.
+  proxies.ses.stub('GetSendQuota', {
+    status: 200,
+    contentType: 'text/xml',
+    body: '<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><Max24HourSend>200000.0</Max24HourSend><MaxSendRate>50.0</MaxSendRate><SentLast24Hours>0.0</SentLast24Hours></GetSendQuotaResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata></GetSendQuotaResponse>',
+  });
   const ledger = new Map<string, number>();
+  const corrections = new Map<string, number>();
   proxies.ses.onAnswer((call, status) => {
-    if (!['SendEmail', 'SendRawEmail'].includes(call.operation) || status !== 200) return;
-    const params = new URLSearchParams(call.body);
-    for (let i = 1; params.has(`Tags.member.${i}.Name`); i++) {
-      if (params.get(`Tags.member.${i}.Name`) !== 'reference') continue;
-      const ref = params.get(`Tags.member.${i}.Value`) ?? '';
-      ledger.set(ref, (ledger.get(ref) ?? 0) + 1);
-    }
+    if (status !== 200) return;
+    const notice = sesNoticeOf(call);
+    if (notice === undefined) return;
+    const into = notice.type === 'FTA' ? ledger : corrections;
+    into.set(notice.reference, (into.get(notice.reference) ?? 0) + 1);
   });
   const emulators: Emulators = {
     endpoints: { dynamodb: proxies.dynamodb.endpoint, sqs: proxies.sqs.endpoint, s3: base.endpoints.s3, ses: proxies.ses.endpoint },
@@ -106,6 +135,7 @@ export async function startFaultyStack(options: { suffix: string; visibilityTime
     resources,
     pipeline,
     ledger,
+    corrections,
     async stop() {
       await pipeline.stop();
       for (const proxy of Object.values(proxies)) await proxy.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RETENTION } from '../../infra/constructs/data-protection';
-import { DROP_BUCKET } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ROSTER_DROPS } from '../../shared/runtime/resources';
 import { logicalId, synthDocketWatch } from './synth-docket-watch';
 
 const { data, pipeline, dataTemplate, pipelineTemplate } = synthDocketWatch();
@@ -59,6 +59,14 @@ describe('the drop bucket', () => {
   it(`expires raw drops after ${RETENTION.rawDropsDays} days and quarantined rows after ${RETENTION.quarantineDays}`, () => {
     expect(rule('raw-drops')).toMatchObject({ Prefix: DROP_BUCKET.dropPrefix, ExpirationInDays: RETENTION.rawDropsDays, Status: 'Enabled' });
     expect(rule('quarantine')).toMatchObject({ Prefix: RETENTION.quarantinePrefix, ExpirationInDays: RETENTION.quarantineDays, Status: 'Enabled' });
+    // Rosters and the plan's outputs carry PII too: nothing in the bucket is kept forever.
+    expect(rule('rosters')).toMatchObject({ Prefix: ROSTER_DROPS.prefix, ExpirationInDays: RETENTION.rostersDays, Status: 'Enabled' });
+    expect(rule('work-lists')).toMatchObject({ Prefix: ROSTER_DROPS.workListPrefix, ExpirationInDays: RETENTION.outputsDays, Status: 'Enabled' });
+    expect(rule('reports')).toMatchObject({ Prefix: ROSTER_DROPS.reportPrefix, ExpirationInDays: RETENTION.outputsDays, Status: 'Enabled' });
+    const prefixed = bucket().LifecycleConfiguration.Rules.filter((r: { Prefix?: string }) => r.Prefix !== undefined).map((r: { Prefix: string }) => r.Prefix);
+    for (const prefix of [DROP_BUCKET.dropPrefix, DROP_BUCKET.quarantinePrefix, ROSTER_DROPS.prefix, ROSTER_DROPS.workListPrefix, ROSTER_DROPS.reportPrefix]) {
+      expect(prefixed).toContain(prefix);
+    }
     expect(rule('old-versions-and-uploads')).toMatchObject({
       NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.noncurrentVersionDays },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: RETENTION.incompleteUploadDays },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/runtime/config';
-import { ENV } from '../../shared/runtime/resources';
+import { ENV, unconfirmedGraceBoundSeconds } from '../../shared/runtime/resources';
+import { functionEnvironment } from '../../infra/local/pipeline';
 
 describe('loadConfig', () => {
   it('names every missing or malformed variable at once', () => {
@@ -61,5 +62,27 @@ describe('ORR notifier configuration', () => {
     const env = { [ENV.casesTable]: 'cases', [ENV.mailFrom]: 'dw@example.gov', [ENV.digestRecipients]: '[{"address":"d@example.gov","aors":["HOU"]}]' };
     expect(loadConfig('sendOrrDigest', env)[ENV.digestRecipients]).toEqual([{ address: 'd@example.gov', aors: ['HOU'] }]);
     expect(() => loadConfig('sendOrrDigest', { ...env, [ENV.digestRecipients]: '[{"address":"x"}]' })).toThrow(ENV.digestRecipients);
+  });
+});
+
+describe('the unconfirmed-notice grace period against the notice queue', () => {
+  const base = { [ENV.casesTable]: 'cases', [ENV.idempotencyTable]: 'idem', [ENV.orrInbox]: 'orr@example.gov', [ENV.mailFrom]: 'dw@example.gov' };
+
+  it('resends an unconfirmed notice before SQS gives up on it, deployed', () => {
+    // 600 s < (5 - 1) receives x 180 s: the last delivery comes after the grace.
+    expect(loadConfig('notifyOrr', base)[ENV.unconfirmedGraceSeconds]).toBeLessThan(unconfirmedGraceBoundSeconds());
+  });
+
+  it('and on the local stack, whose queues retry in seconds', () => {
+    for (const visibility of [1, 2, 5]) {
+      const env = functionEnvironment(
+        { endpoints: { dynamodb: 'http://x', sqs: 'http://x', s3: 'http://x', ses: 'http://x' }, onS3Event: () => () => undefined, stop: async () => undefined },
+        { queues: { orrNotices: { visibilityTimeoutSeconds: visibility }, ntaSchedule: {} } } as never,
+        { orrInbox: 'orr@example.gov', mailFrom: 'dw@example.gov' },
+      );
+      const grace = loadConfig('notifyOrr', { ...env, ...base })[ENV.unconfirmedGraceSeconds];
+      expect(grace, `visibility ${visibility}`).toBeLessThan(unconfirmedGraceBoundSeconds(visibility));
+      expect(grace).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Mailer, OutgoingMail } from '../../shared/ports/mailer';
+import { MailNotSentError, type Mailer, type OutgoingMail } from '../../shared/ports/mailer';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
 import { silentLog } from '../helpers/in-memory-ports';
@@ -20,6 +20,11 @@ function memoryLedger(): NoticeLedger & { records: Map<string, NoticeRecord> } {
     async markSent(k, sent) {
       const r = records.get(id(k));
       if (r) records.set(id(k), { ...r, state: 'SENT', sentAt: r.sentAt ?? sent.sentAt, sesMessageId: r.sesMessageId ?? sent.sesMessageId });
+    },
+    async release(k, messageIdHeader) {
+      const r = records.get(id(k));
+      if (r?.state !== 'SENDING' || r.messageIdHeader !== messageIdHeader || r.providerAcceptedAt !== null) return false;
+      return records.delete(id(k));
     },
     async recordProviderEvent(k, e) {
       const r = records.get(id(k));
@@ -49,7 +54,10 @@ describe('deliverNoticeOnce', () => {
 
     await expect(deliverNoticeOnce(notice, { ...deps, mailer: crashing })).rejects.toThrow('crash');
     now = new Date('2026-01-02T00:05:00Z');
-    await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+    const waiting = await deliverNoticeOnce(notice, deps).catch((e: unknown) => e);
+    expect(waiting).toBeInstanceOf(NoticeUnconfirmedError);
+    // It says when a retry can resend: when the 10-minute grace ends, 5 minutes from now.
+    expect((waiting as NoticeUnconfirmedError).retryAfterMs).toBe(300_000);
     expect(sent).toHaveLength(1);
 
     // No SES Send event arrived in 10 minutes: the notice may be lost, so it is sent again.
@@ -59,5 +67,38 @@ describe('deliverNoticeOnce', () => {
     expect(sent[1]?.messageIdHeader).toBe(sent[0]?.messageIdHeader);
     expect((await deliverNoticeOnce(notice, deps)).outcome).toBe('already-sent');
     expect(sent).toHaveLength(2);
+  });
+
+  it('when SES certainly did not send (refused past the retries), the next delivery sends at once, not after the grace period', async () => {
+    const ledger = memoryLedger();
+    const sent: OutgoingMail[] = [];
+    let refuse = true;
+    const mailer: Mailer = {
+      send: async (m) => {
+        if (refuse) throw new MailNotSentError('SES did not send the message (ServiceUnavailable)');
+        sent.push(m);
+        return { messageId: 'ses-1' };
+      },
+    };
+    const now = new Date('2026-01-02T00:00:00Z');
+    const deps = { ledger, mailer, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+    await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(MailNotSentError);
+    // The intent is gone: nothing claims an attempt SES may have taken.
+    expect(ledger.records.size).toBe(0);
+    refuse = false;
+    // The SQS retry, seconds later (well inside the grace period): sent, once.
+    expect((await deliverNoticeOnce(notice, deps)).outcome).toBe('sent');
+    expect((await deliverNoticeOnce(notice, deps)).outcome).toBe('already-sent');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('keeps the intent when the outcome is unknown (a connection dropped mid-send), so the retry waits for proof', async () => {
+    const ledger = memoryLedger();
+    const now = new Date('2026-01-02T00:00:00Z');
+    const dropped: Mailer = { send: async () => { throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); } };
+    const deps = { ledger, mailer: dropped, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+    await expect(deliverNoticeOnce(notice, deps)).rejects.toThrow('socket hang up');
+    expect([...ledger.records.values()].map((r) => r.state)).toEqual(['SENDING']);
+    await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
   });
 });

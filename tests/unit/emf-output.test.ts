@@ -7,6 +7,7 @@ import { createObservability } from '../../shared/runtime/observability';
 import { METRICS_NAMESPACE } from '../../shared/runtime/resources';
 import { computeProgramMetrics } from '../../shared/use-cases/compute-program-metrics';
 import { emfViolations } from '../helpers/emf-spec';
+import { latencyOf } from '../helpers/latency';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const every = <T>(make: (aor: string) => T): T[] => [...AORS, 'NONE'].map(make);
@@ -19,7 +20,7 @@ const FULL: ProgramState = {
   ftasRescindedByAor: byAor(1),
   ftaDays: every((aor) => ({ day: '2026-11-27', aor, new: 2, rescinded: 1 })),
   notices: [
-    { day: '2026-11-20', dropId: 'd1', landedAt: '2026-11-20T08:00:00.000Z', ftas: 4, notified: 4, within24h: 3, latency: [1, 2, 0, 0, 0, 1, 0, 0, 0] },
+    { day: '2026-11-20', dropId: 'd1', landedAt: '2026-11-20T08:00:00.000Z', ftas: 4, notified: 4, within24h: 3, latency: latencyOf([600, 1800, 1800, 30 * 3600]) },
   ],
   backlog: every((aor) => ({ aor, releasedMonth: '2025-06', open: 10 })),
   backlogFlow: every((aor) => ({ week: '2026-11-16', aor, entered: 1, left: 3 })),

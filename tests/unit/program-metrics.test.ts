@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  latencyBucketLowerSeconds,
+  latencyBucketUpperSeconds,
+  latencyDisplayGroups,
   backlogAgeBucket,
   buildProgramMetrics,
   emptyProgramState,
@@ -12,12 +16,18 @@ import {
   type ProgramState,
 } from '../../shared/domain/program-metrics';
 import { noticeSentAggregateUpdate } from '../../shared/adapters/program-aggregates';
+import { latencyOf } from '../helpers/latency';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z'); // a Saturday
 const value = (points: readonly MetricPoint[], name: string, aor?: string): number | undefined =>
   points.find((p) => p.name === name && p.aor === aor)?.value;
 const state = (over: Partial<ProgramState>): ProgramState => ({ ...emptyProgramState(), ...over });
-const latency = (counts: Record<number, number>): number[] => Array.from({ length: 9 }, (_, i) => counts[i] ?? 0);
+const latency = latencyOf;
+/** The middle observation(s): one for an odd count, the two around the middle for an even one. */
+const middle = (values: readonly number[]): [number, number] => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[Math.ceil(sorted.length / 2) - 1] ?? 0, sorted[Math.floor(sorted.length / 2)] ?? 0];
+};
 const notice = (over: Partial<NoticeDropRow>): NoticeDropRow => ({
   day: '2026-11-20',
   dropId: 'd1',
@@ -25,7 +35,7 @@ const notice = (over: Partial<NoticeDropRow>): NoticeDropRow => ({
   ftas: 0,
   notified: 0,
   within24h: 0,
-  latency: latency({}),
+  latency: latency(),
   ...over,
 });
 
@@ -74,35 +84,59 @@ describe('FTA metrics', () => {
 });
 
 describe('ORR notice metrics', () => {
-  it('buckets latencies and takes the interpolated median of the histogram', () => {
+  it('puts each latency in the log-scale bucket whose bounds hold it', () => {
     expect(noticeLatencyBucket(0)).toBe(0);
-    expect(noticeLatencyBucket(15 * 60_000)).toBe(0);
-    expect(noticeLatencyBucket(15 * 60_000 + 1)).toBe(1);
-    expect(noticeLatencyBucket(24 * 3_600_000)).toBe(4);
-    expect(noticeLatencyBucket(30 * 86_400_000)).toBe(8);
-    expect(histogramMedianSeconds(latency({}))).toBeNull();
-    // 4 in 0-15 min, 4 in 15-60 min: the median is the boundary, 15 min.
-    expect(histogramMedianSeconds(latency({ 0: 4, 1: 4 }))).toBe(900);
-    // 1 in 0-15, 3 in 15-60: half = 2, one into bucket 1 of 3 -> 15 + 45/3 = 30 min.
-    expect(histogramMedianSeconds(latency({ 0: 1, 1: 3 }))).toBe(1800);
-    expect(histogramMedianSeconds(latency({ 8: 1 }))).toBe(10080 * 60);
+    expect(noticeLatencyBucket(1000)).toBe(0);
+    expect(noticeLatencyBucket(1001)).toBe(1);
+    expect(noticeLatencyBucket(365 * 86_400_000)).toBe(160);
+    fc.assert(
+      fc.property(fc.integer({ min: 1001, max: 40 * 86_400_000 }), (ms) => {
+        const i = noticeLatencyBucket(ms);
+        expect(latencyBucketLowerSeconds(i)).toBeLessThan(ms / 1000);
+        expect(latencyBucketUpperSeconds(i)).toBeGreaterThanOrEqual(ms / 1000);
+        // Each bucket is at most 10% wider than its lower bound.
+        expect(latencyBucketUpperSeconds(i)).toBeLessThanOrEqual(latencyBucketLowerSeconds(i) * 1.1 + 1e-6);
+      }),
+    );
+  });
+
+  it('reads the median from the histogram within 10% of the middle observations', () => {
+    expect(histogramMedianSeconds(latency())).toBeNull();
+    // Seconds (a local run), minutes and days all keep their resolution.
+    expect(histogramMedianSeconds(latency([4, 5, 6]))).toBeGreaterThanOrEqual(Math.floor(5 * 0.9));
+    expect(histogramMedianSeconds(latency([4, 5, 6]))).toBeLessThanOrEqual(Math.ceil(5 * 1.1));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 2, max: 30 * 86_400 }), { minLength: 1, maxLength: 200 }), (seconds) => {
+        const median = histogramMedianSeconds(latency(seconds)) ?? Number.NaN;
+        const [low, high] = middle(seconds);
+        // Between the middle observations, give or take 10% (and the 1 s rounding).
+        expect(median).toBeGreaterThanOrEqual(low * 0.9 - 1);
+        expect(median).toBeLessThanOrEqual(high * 1.1 + 1);
+      }),
+    );
+  });
+
+  it('folds the fine histogram into the report chart groups', () => {
+    // 10 min, 50 min, 30 h, 10 d: one each in the <=15 min, <=1 h, <=2 d and >7 d groups.
+    expect(latencyDisplayGroups(latency([600, 3000, 30 * 3600, 10 * 86_400]))).toEqual([1, 1, 0, 0, 0, 1, 0, 0, 1]);
   });
 
   it('shares FTAs emailed within 24 h among drops whose 24 h have passed, and counts those still waiting', () => {
     const points = buildProgramMetrics(
       state({
         notices: [
-          notice({ ftas: 10, notified: 9, within24h: 8, latency: latency({ 1: 8, 5: 1 }) }),
+          notice({ ftas: 10, notified: 9, within24h: 8, latency: latency([1200, 1500, 1800, 2100, 2400, 2700, 3000, 3300, 30 * 3600]) }),
           // Landed 2 hours ago: its 24 h are still running, so it counts in neither.
-          notice({ day: '2026-11-28', dropId: 'd2', landedAt: '2026-11-28T10:00:00.000Z', ftas: 5, notified: 1, within24h: 1, latency: latency({ 0: 1 }) }),
+          notice({ day: '2026-11-28', dropId: 'd2', landedAt: '2026-11-28T10:00:00.000Z', ftas: 5, notified: 1, within24h: 1, latency: latency([60]) }),
         ],
       }),
       NOW,
     );
     expect(value(points, 'NotifiedWithin24hShare')).toBe(80);
     expect(value(points, 'FtasAwaitingNoticeOver24h')).toBe(1);
-    // 10 emails: 1 in bucket 0, 8 in bucket 1, 1 in bucket 5; half = 5 -> 15 + (4/8) * 45 min.
-    expect(value(points, 'NoticeLatencyMedian')).toBe(37.5 * 60);
+    // The median covers every email sent (10): between 35 and 40 min, 37.5 min, within 10%.
+    const median = value(points, 'NoticeLatencyMedian') ?? 0;
+    expect(Math.abs(median - 2250)).toBeLessThanOrEqual(226);
   });
 
   it('publishes no share and no median before any notice was measured', () => {
@@ -127,7 +161,7 @@ describe('ORR notice metrics', () => {
         .filter(([k]) => k.startsWith('#a'))
         .map(([k, field]) => [field, update.ExpressionAttributeValues[`:${k.slice(1)}`]]),
     );
-    expect(adds).toEqual({ notified: 1, within24h: 1, lat1: 1 });
+    expect(adds).toEqual({ notified: 1, within24h: 1, [`lg${noticeLatencyBucket(30 * 60_000)}`]: 1 });
   });
 });
 

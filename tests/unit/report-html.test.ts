@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderProgramReport } from '../../infra/local/report-html';
 import { buildProgramMetrics, emptyProgramState, type ProgramState } from '../../shared/domain/program-metrics';
+import { latencyOf } from '../helpers/latency';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const STATE: ProgramState = {
@@ -10,7 +11,7 @@ const STATE: ProgramState = {
     { week: '2026-10-05', aor: 'HOU', count: 5 },
     { week: '2026-11-16', aor: 'MIA', count: 9 },
   ],
-  notices: [{ day: '2026-11-20', dropId: 'd', landedAt: '2026-11-20T00:00:00Z', ftas: 10, notified: 10, within24h: 9, latency: [3, 4, 1, 1, 0, 1, 0, 0, 0] }],
+  notices: [{ day: '2026-11-20', dropId: 'd', landedAt: '2026-11-20T00:00:00Z', ftas: 10, notified: 10, within24h: 9, latency: latencyOf([60, 300, 600, 1200, 1800, 2400, 3000, 3 * 3600, 6 * 3600, 30 * 3600]) }],
   backlog: [
     { aor: 'HOU', releasedMonth: '2025-01', open: 1200 },
     { aor: 'LOS', releasedMonth: '2026-09', open: 300 },

@@ -2,7 +2,8 @@ import { GetSendQuotaCommand, SendRawEmailCommand, SESClient, SESServiceExceptio
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeMime, createSesMailer, isTransientSesError } from '../../shared/adapters/ses-mailer';
+import { composeMime, createSesMailer, isTransientSesError, sesCertainlyDidNotSend } from '../../shared/adapters/ses-mailer';
+import { MailNotSentError } from '../../shared/ports/mailer';
 import type { OutgoingMail } from '../../shared/ports/mailer';
 
 // Throttling and 5xx cannot be produced by the SES emulator.
@@ -45,7 +46,16 @@ describe('the SES mailer', () => {
     sesMock.on(SendRawEmailCommand).rejects(sesError('Throttling', 400));
     const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 3, sleepMs: async () => undefined });
     await expect(mailer.send(mail)).rejects.toThrow('Throttling');
-    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(3);
+    await expect(mailer.send(mail)).rejects.toBeInstanceOf(MailNotSentError);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(6);
+  });
+
+  it('says SES certainly did not send only when SES answered with an error or was unreachable', () => {
+    expect(sesCertainlyDidNotSend(sesError('ServiceUnavailable', 503))).toBe(true);
+    expect(sesCertainlyDidNotSend(sesError('MessageRejected', 400))).toBe(true);
+    expect(sesCertainlyDidNotSend(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(sesCertainlyDidNotSend(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(sesCertainlyDidNotSend(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }))).toBe(false);
   });
 
   it('does not retry a final rejection', async () => {
