@@ -13,7 +13,7 @@ import type { DocketSource } from '../shared/ports/docket-source';
 const dir = process.argv[2] as string;
 const ucCases = new Set<string>();
 const countingStore: CaseStore = {
-  async markUcCases(m) { for (const x of m) ucCases.add(x.caseId); },
+  async markUcCases(m) { for (const x of m) ucCases.add(x.caseId); return m.length; },
   async findUcCases(ids) { return new Set(ids.filter((i) => ucCases.has(i))); },
   async recordFtas(f) { return f.map(() => 'new' as const); },
   async *unpublishedFtas() {},

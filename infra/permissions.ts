@@ -10,10 +10,20 @@ export const TABLE_ACCESS = {
   ingestDocket: {
     cases: {
       // findUcCases, open FTAs of cases (BatchGetItem, GetItem); the outboxes and case items
-      // (Query); a full drop's omitted-case sweep (Scan, once per full drop).
+      // (Query); a full drop's omitted-case sweep (Scan, once per full drop); the drop
+      // ledger's run and chunk items (GetItem, Query).
       read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
       // UC marks, sightings, addresses, hearings (BatchWriteItem, UpdateItem); FTAs and
-      // rescissions (TransactWriteItems: Put + Update); drop reports and aggregates.
+      // rescissions (TransactWriteItems: Put + Update); drop reports and aggregates; the
+      // drop ledger (run: PutItem; chunk result + stage counter: TransactWriteItems).
+      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
+  ingestDropChunk: {
+    // The same calls as the ingest: a chunk runs the same use case on one byte range, and
+    // the chunk completing the last stage runs the finish step (Scan: omitted-case sweep).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
       write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
   },

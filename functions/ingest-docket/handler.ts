@@ -1,40 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import type { Context, S3Event } from 'aws-lambda';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createS3DocketSource, dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
-import { createS3Quarantine } from '../../shared/adapters/s3-quarantine';
-import { createSqsFtaPublisher } from '../../shared/adapters/sqs-fta-publisher';
-import type { DropReport } from '../../shared/domain/drop-report';
-import { systemClock } from '../../shared/ports/clock';
+import { dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { ingestDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
-import { DROP_BUCKET, ENV } from '../../shared/runtime/resources';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { DROP_BUCKET } from '../../shared/runtime/resources';
+import { startDocketDrop, type DropStarted } from '../../shared/use-cases/fan-out-drop';
 
 const config = loadConfig('ingestDocket');
 const { logger } = createObservability('ingest-docket');
-const clients = createAwsClients();
-const deps = {
-  source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),
-  store: createDynamoCaseStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  publisher: createSqsFtaPublisher({
-    client: clients.sqs,
-    queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]],
-  }),
-  quarantine: createS3Quarantine({ client: clients.s3, bucket: config[ENV.dropBucket] }),
-  clock: systemClock,
-  log: logger,
-  chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },
-};
+const deps = ingestDeps(config, createAwsClients(), logger);
 
 /**
- * S3 object created (a drop's completion marker) -> ingest that drop. A failure throws,
- * so Lambda retries the event (async invocation: 2 retries, then the on-failure
- * destination); re-ingesting a drop is idempotent.
+ * S3 object created (a drop's completion marker) -> ingest that drop here, or fan a big
+ * one out to the chunk workers. A failure throws, so Lambda retries the event (async
+ * invocation: 2 retries, then the on-failure destination); the event's sequencer names
+ * the run, so a retry or a duplicate event resumes the same run and counts nothing twice.
  */
-export const handler = async (event: S3Event, context: Context): Promise<DropReport[]> => {
+export const handler = async (event: S3Event, context: Context): Promise<DropStarted[]> => {
   logger.addContext(context);
-  const reports: DropReport[] = [];
+  const started: DropStarted[] = [];
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
@@ -43,7 +29,10 @@ export const handler = async (event: S3Event, context: Context): Promise<DropRep
       logger.warn('object is not in a drop folder; ignored', { key });
       continue;
     }
-    reports.push(await ingestDocketDrop(drop, deps));
+    // The sequencer orders events on one key: the same for a duplicate delivery, new for a
+    // new upload. (S3 always sets it; a hand-made event without it gets a run of its own.)
+    const trigger = record.s3.object.sequencer ? String(record.s3.object.sequencer) : randomUUID();
+    started.push(await startDocketDrop(drop, trigger, deps));
   }
-  return reports;
+  return started;
 };

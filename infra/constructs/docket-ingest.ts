@@ -9,10 +9,18 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { DROP_BUCKET, FUNCTIONS, ENV, INGEST_FAILURES, type FtaQueueName } from '../../shared/runtime/resources';
+import {
+  DROP_BUCKET,
+  DROP_CHUNK_QUEUE,
+  DROP_CHUNK_WORKERS,
+  ENV,
+  INGEST_FAILURES,
+  INGEST_HEAP_MB,
+  type FtaQueueName,
+} from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
-import type { QueueWithDlq } from './queue-with-dlq';
+import { alarmOnDeadLetters, QueueWithDlq } from './queue-with-dlq';
 
 export interface DocketIngestProps {
   readonly dropBucket: IBucket;
@@ -27,10 +35,15 @@ export interface DocketIngestProps {
 /**
  * Ingests a DOJ docket drop when its completion marker lands under `drops/`: one S3
  * notification per trigger suffix invokes the function, which reads the drop, writes
- * cases and FTAs, and sends each new FTA to every fan-out queue.
+ * cases and FTAs, and sends each new FTA to every fan-out queue. A drop with a table
+ * above INGEST_FAN_OUT_BYTES is planned by that function and its byte-range chunks go,
+ * stage by stage, through the drop chunk queue (DLQ alarmed) to the chunk worker.
  */
 export class DocketIngest extends Construct {
   readonly function: PipelineFunction;
+  /** The chunk worker: one byte range of a big drop per invocation. */
+  readonly chunkFunction: PipelineFunction;
+  readonly chunkQueue: QueueWithDlq;
   /** Drops whose ingest failed after every retry (the S3 event and the error). */
   readonly failures: Queue;
   /**
@@ -49,25 +62,38 @@ export class DocketIngest extends Construct {
         : { encryption: QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
     });
+    // Chunk messages hold keys and ids only; encrypted like every other queue.
+    this.chunkQueue = new QueueWithDlq(this, DROP_CHUNK_QUEUE.id, { definition: DROP_CHUNK_QUEUE, encryptionKey: props.encryptionKey });
+    const environment = {
+      [ENV.casesTable]: casesTable.tableName,
+      [ENV.dropBucket]: dropBucket.bucketName,
+      [ENV.orrNoticeQueueUrl]: queues.orrNotices.queue.queueUrl,
+      [ENV.ntaScheduleQueueUrl]: queues.ntaSchedule.queue.queueUrl,
+      [ENV.dropChunkQueueUrl]: this.chunkQueue.queue.queueUrl,
+      // A fixed heap (INGEST_HEAP_MB, 3/4 of the memory; the same cap npm run bench measures under).
+      NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${INGEST_HEAP_MB}`,
+    };
     this.function = new PipelineFunction(this, 'Function', {
       name: 'ingestDocket',
       onFailure: new SqsDestination(this.failures),
       retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
-      environment: {
-        [ENV.casesTable]: casesTable.tableName,
-        [ENV.dropBucket]: dropBucket.bucketName,
-        [ENV.orrNoticeQueueUrl]: queues.orrNotices.queue.queueUrl,
-        [ENV.ntaScheduleQueueUrl]: queues.ntaSchedule.queue.queueUrl,
-        // A fixed heap (3/4 of the function's memory): the ingest's live memory is bounded
-        // (npm run bench), so V8 must collect instead of growing RSS with the file.
-        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75)}`,
-      },
+      environment,
     });
-    dropBucket.grantRead(this.function, `${DROP_BUCKET.dropPrefix}*`);
-    // Rejected rows are written to the quarantine prefix, and only there.
-    dropBucket.grantPut(this.function, `${DROP_BUCKET.quarantinePrefix}*`);
-    grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestDocket.cases);
-    for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.function);
+    this.chunkFunction = new PipelineFunction(this, 'ChunkFunction', { name: 'ingestDropChunk', environment });
+    for (const [fn, access] of [
+      [this.function, TABLE_ACCESS.ingestDocket.cases],
+      [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],
+    ] as const) {
+      dropBucket.grantRead(fn, `${DROP_BUCKET.dropPrefix}*`);
+      // Rejected rows are written to the quarantine prefix, and only there.
+      dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
+      grantTableAccess(casesTable, fn, access);
+      for (const { queue } of Object.values(queues)) queue.grantSendMessages(fn);
+      // The ingest sends the first stage; the chunk completing a stage sends the next.
+      this.chunkQueue.queue.grantSendMessages(fn);
+    }
+    this.chunkFunction.addEventSource(this.chunkQueue.eventSource({ maxConcurrency: DROP_CHUNK_WORKERS.maxConcurrency }));
+    alarmOnDeadLetters(this, 'ChunkDeadLetterAlarm', this.chunkQueue, props.alarmTopic);
 
     // Notifications on the bucket itself would put the notification resource in the data
     // stack, pointing at this function: a cycle between the stacks. Through a reference

@@ -17,7 +17,7 @@ export interface RunSummary {
   readonly emailsSent: number;
   readonly ntaTasksScheduled: number;
   readonly metricsPublished: number;
-  readonly deadLetters: Record<FtaQueueName, number>;
+  readonly deadLetters: Record<FtaQueueName | 'dropChunks', number>;
   readonly ingestFailures: readonly { key: string; error: string }[];
   /** UC rosters ingested in this run (issue 5): row accounting, UCs by backlog status. */
   readonly rosters?: readonly RosterReport[];
@@ -42,7 +42,7 @@ export function summarize(input: {
   emailsSent: number;
   ntaTasksScheduled: number;
   metricsPublished: number;
-  deadLetters: Record<FtaQueueName, number>;
+  deadLetters: Record<FtaQueueName | 'dropChunks', number>;
   ingestFailures: readonly { key: string; error: string }[];
   now: Date;
   rosters?: RunSummary['rosters'];

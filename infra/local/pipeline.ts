@@ -8,7 +8,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
 import type { DropReport } from '../../shared/domain/drop-report';
+import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
@@ -16,7 +20,7 @@ import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
-import { localClientConfig, type LocalResources } from './provision';
+import { localClientConfig, type LocalQueue, type LocalResources } from './provision';
 
 export interface LocalPipelineOptions {
   readonly orrInbox: string;
@@ -26,15 +30,20 @@ export interface LocalPipelineOptions {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the ORR daily digest (runScheduledDigest). */
   readonly digestRecipients?: readonly string[];
-  /** INGEST_CHUNK_BYTES for the ingest function (default: the function's own). */
+  /**
+   * INGEST_CHUNK_BYTES for the ingest and chunk functions, and INGEST_FAN_OUT_BYTES unless
+   * `fanOutBytes` says otherwise (default: the functions' own).
+   */
   readonly chunkBytes?: number;
+  /** INGEST_FAN_OUT_BYTES: drops with a bigger table go through the chunk queue. */
+  readonly fanOutBytes?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
   readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
   readonly onProgress?: (line: string) => void;
 }
 
-type IngestHandler = (event: S3Event, context: Context) => Promise<DropReport[]>;
+type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
@@ -60,6 +69,8 @@ export class LocalPipeline {
   readonly ingestReports: DropReport[] = [];
   readonly rosterReports: RosterReport[] = [];
   readonly ingestFailures: { key: string; error: string }[] = [];
+  /** Drops fanned out to the chunk worker whose report is not in yet. */
+  private readonly fannedOut: { dropId: string; runId: string; key: string }[] = [];
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
   private stopped = false;
@@ -76,6 +87,7 @@ export class LocalPipeline {
       roster: RosterHandler;
       plan: PlanHandler;
       sqs: Record<FtaQueueName, SqsHandler>;
+      chunk: SqsHandler;
       metrics: MetricsHandler;
       digest: DigestHandler;
     },
@@ -88,8 +100,9 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
+      import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
       import('../../functions/schedule-nta/handler'),
       import('../../functions/compute-metrics/handler'),
@@ -105,13 +118,19 @@ export class LocalPipeline {
         roster: roster.handler,
         plan: plan.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
+        chunk: chunk.handler,
         metrics: metrics.handler,
         digest: digest.handler,
       },
       options.onProgress ?? (() => undefined),
     );
     pipeline.unsubscribe = emulators.onS3Event((event) => pipeline.onS3Event(event));
-    for (const name of Object.keys(resources.queues) as FtaQueueName[]) pipeline.pollers.push(pipeline.poll(name));
+    for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
+      const fn = name === 'orrNotices' ? { name: 'notify-orr', ...FUNCTIONS.notifyOrr } : { name: 'schedule-nta', ...FUNCTIONS.scheduleNta };
+      pipeline.pollers.push(pipeline.poll(resources.queues[name], pipeline.handlers.sqs[name], fn));
+    }
+    // The chunk queue's event source: one chunk per invocation (batch size 1), as deployed.
+    pipeline.pollers.push(pipeline.poll(resources.chunkQueue, pipeline.handlers.chunk, { name: 'ingest-drop-chunk', ...FUNCTIONS.ingestDropChunk }));
     return pipeline;
   }
 
@@ -138,7 +157,10 @@ export class LocalPipeline {
     await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body }));
   }
 
-  /** Waits until no ingest runs, no handler runs and every fan-out queue is empty. */
+  /**
+   * Waits until no ingest runs, no handler runs and every queue is empty, then collects
+   * the reports of drops the chunk worker finished (read from the drop ledger).
+   */
   async drain(timeoutMs = 10 * 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
@@ -148,6 +170,26 @@ export class LocalPipeline {
       const busy = this.active > 0 || (await this.queuedMessages()) > 0;
       quiet = busy ? 0 : quiet + 1;
       await sleep(150);
+    }
+    await this.collectFannedOut();
+  }
+
+  private async collectFannedOut(): Promise<void> {
+    if (this.fannedOut.length === 0) return;
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(this.emulators.endpoints.dynamodb)));
+    try {
+      const ledger = createDynamoDropLedger({ client: dynamo, tableName: this.resources.casesTable });
+      for (const run of this.fannedOut.splice(0)) {
+        const state = await ledger.getRun(run.dropId, run.runId);
+        if (state?.report) {
+          this.ingestReports.push(state.report);
+          this.progress(`ingest-drop-chunk: drop ${run.dropId} finished: ${state.report.ftas.new} new FTA(s), ${state.report.ftas.repeated} repeated`);
+        } else {
+          this.ingestFailures.push({ key: run.key, error: `drop run ${run.runId} did not finish (stage ${state?.stage ?? '?'}; see the chunk DLQ)` });
+        }
+      }
+    } finally {
+      dynamo.destroy();
     }
   }
 
@@ -172,12 +214,13 @@ export class LocalPipeline {
     return this.handlers.plan(scheduledEvent('plan-nta-weekdays'), lambdaContext('plan-nta', fn.timeoutSeconds, fn.memoryMb));
   }
 
-  /** Messages that ended in each DLQ. */
-  async deadLetterCounts(): Promise<Record<FtaQueueName, number>> {
-    const counts = {} as Record<FtaQueueName, number>;
+  /** Messages that ended in each DLQ (the chunk queue's too). */
+  async deadLetterCounts(): Promise<Record<FtaQueueName | 'dropChunks', number>> {
+    const counts = {} as Record<FtaQueueName | 'dropChunks', number>;
     for (const [name, q] of Object.entries(this.resources.queues) as [FtaQueueName, LocalResources['queues'][FtaQueueName]][]) {
       counts[name] = await this.depth(q.dlqUrl);
     }
+    counts.dropChunks = await this.depth(this.resources.chunkQueue.dlqUrl);
     return counts;
   }
 
@@ -223,10 +266,19 @@ export class LocalPipeline {
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       this.active += 1;
       try {
-        const reports = await this.handlers.ingest(event, lambdaContext('ingest-docket', fn.timeoutSeconds, fn.memoryMb));
-        this.ingestReports.push(...reports);
-        for (const r of reports) {
-          this.progress(`ingest: drop ${r.dropId}: ${r.ftas.new} new FTA(s), ${r.ftas.repeated} repeated, ${r.ucCasesMarked} UC case(s) marked`);
+        const started = await this.handlers.ingest(event, lambdaContext('ingest-docket', fn.timeoutSeconds, fn.memoryMb));
+        for (const s of started) {
+          if (s.kind === 'ingested') {
+            const r = s.report;
+            this.ingestReports.push(r);
+            this.progress(`ingest: drop ${r.dropId}: ${r.ftas.new} new FTA(s), ${r.ftas.repeated} repeated, ${r.ucCasesMarked} UC case(s) marked`);
+          } else if (s.report !== null) {
+            this.ingestReports.push(s.report);
+            this.progress(`ingest: drop ${s.dropId}: run ${s.runId} had finished already (a duplicate event)`);
+          } else {
+            if (!this.fannedOut.some((f) => f.runId === s.runId)) this.fannedOut.push({ dropId: s.dropId, runId: s.runId, key });
+            this.progress(`ingest: drop ${s.dropId} fanned out: ${s.chunks} chunk(s) to the chunk queue, in stages`);
+          }
         }
         return;
       } catch (err) {
@@ -262,10 +314,9 @@ export class LocalPipeline {
     }
   }
 
-  private async poll(name: FtaQueueName): Promise<void> {
-    const queue = this.resources.queues[name];
-    const fnName = name === 'orrNotices' ? 'notify-orr' : 'schedule-nta';
-    const fn = name === 'orrNotices' ? FUNCTIONS.notifyOrr : FUNCTIONS.scheduleNta;
+  /** An SQS event source: receive a batch, invoke the handler, delete what succeeded (partial batch responses). */
+  private async poll(queue: LocalQueue, handler: SqsHandler, fn: { name: string; timeoutSeconds: number; memoryMb: number }): Promise<void> {
+    const fnName = fn.name;
     while (!this.stopped) {
       const out = await this.sqs
         .send(
@@ -287,7 +338,7 @@ export class LocalPipeline {
         const event = sqsEvent(messages, queue.arn);
         let failed = new Set<string>();
         try {
-          const response = await this.handlers.sqs[name](event, lambdaContext(fnName, fn.timeoutSeconds, fn.memoryMb));
+          const response = await handler(event, lambdaContext(fnName, fn.timeoutSeconds, fn.memoryMb));
           failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (err) {
           // A thrown handler fails the whole batch: every message returns after the visibility timeout.
@@ -313,7 +364,7 @@ export class LocalPipeline {
 
   private async queuedMessages(): Promise<number> {
     let total = 0;
-    for (const q of Object.values(this.resources.queues)) total += await this.depth(q.url, true);
+    for (const q of [...Object.values(this.resources.queues), this.resources.chunkQueue]) total += await this.depth(q.url, true);
     return total;
   }
 
@@ -352,6 +403,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.dropBucket]: resources.dropBucket,
     [ENV.orrNoticeQueueUrl]: resources.queues.orrNotices.url,
     [ENV.ntaScheduleQueueUrl]: resources.queues.ntaSchedule.url,
+    [ENV.dropChunkQueueUrl]: resources.chunkQueue.url,
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
@@ -361,6 +413,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
     [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
+    ...((options.fanOutBytes ?? options.chunkBytes) === undefined ? {} : { [ENV.ingestFanOutBytes]: String(options.fanOutBytes ?? options.chunkBytes) }),
     ...options.planEnvironment,
   };
 }

@@ -11,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import {
   CASES_TABLE,
   DROP_BUCKET,
+  DROP_CHUNK_QUEUE,
   FTA_QUEUES,
   IDEMPOTENCY_TABLE,
   dlqLocalName,
@@ -34,6 +35,8 @@ export interface LocalResources {
   readonly idempotencyTable: string;
   readonly dropBucket: string;
   readonly queues: Record<FtaQueueName, LocalQueue>;
+  /** The drop chunk queue (big drops fanned out to the chunk worker). */
+  readonly chunkQueue: LocalQueue;
 }
 
 export interface ProvisionOptions {
@@ -73,7 +76,8 @@ export async function provisionLocalResources(endpoints: Endpoints, options: Pro
     for (const name of Object.keys(FTA_QUEUES) as FtaQueueName[]) {
       queues[name] = await createQueueWithDlq(sqs, FTA_QUEUES[name], suffix, options.visibilityTimeoutSeconds);
     }
-    return { casesTable, idempotencyTable, dropBucket, queues };
+    const chunkQueue = await createQueueWithDlq(sqs, DROP_CHUNK_QUEUE, suffix, options.visibilityTimeoutSeconds);
+    return { casesTable, idempotencyTable, dropBucket, queues, chunkQueue };
   } finally {
     dynamo.destroy();
     sqs.destroy();

@@ -44,8 +44,10 @@ Usage: npm start -- [options]
   --visibility-timeout S
                     Local SQS visibility timeout in seconds (default: 5; deployed
                     queues use the value in shared/runtime/resources.ts).
-  --chunk-bytes N   Read tables larger than N bytes in byte-range chunks, in parallel
-                    (default: 268435456). A small value shows the chunking locally.
+  --chunk-bytes N   Read tables larger than N bytes in byte-range chunks of N bytes, and
+                    fan a drop with such a table out to the chunk worker through the
+                    drop chunk queue, stage by stage (defaults: 256 MiB chunks, fan-out
+                    above 512 MiB). A small value (e.g. 2048) shows it on the sample drop.
   -h, --help        Show this help.
 `;
 
@@ -186,6 +188,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
       lines.push(`  files not read: ${shown.join(', ')}${drop.ignoredFiles.length > 5 ? ` and ${drop.ignoredFiles.length - 5} more` : ''}`);
     }
     if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
+    if (drop.fanOut) lines.push(`  fanned out to the chunk worker: ${drop.fanOut.chunks} chunk message(s) through the drop chunk queue, 3 stages`);
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
     lines.push(`  UC cases marked ${drop.ucCasesMarked}; hearings recorded ${drop.hearingsRecorded ?? 0}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
   }

@@ -88,6 +88,7 @@ export class PipelineStack extends Stack {
         'NTA schedule DLQ': data.queues.ntaSchedule.deadLetterQueue,
         'Ingest failures': this.ingest.failures,
         'Roster ingest failures': this.roster.failures,
+        'Drop chunks DLQ': this.ingest.chunkQueue.deadLetterQueue,
       },
       scheduleExpressions: props.metricsSchedules,
     });

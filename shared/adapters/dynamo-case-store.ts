@@ -19,11 +19,13 @@ import type {
   CaseSighting,
   CaseStore,
   Hearing,
+  MarkClaim,
   RecordOutcome,
   Rescission,
   StoredFta,
   StoredOpenFta,
   UcMark,
+  WriteStep,
 } from '../ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
@@ -84,23 +86,34 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     });
   }
 
-  async function recordOne(fta: Fta, recordedAt: string): Promise<RecordOutcome> {
+  /** The step that last wrote `field` on an item (recordBy, rescindBy), read after a failed condition. */
+  async function writtenBy(key: { pk: string; sk: string }, field: 'recordBy' | 'rescindBy'): Promise<string | undefined> {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: key, ProjectionExpression: '#f', ExpressionAttributeNames: { '#f': field }, ConsistentRead: true }),
+    );
+    const value = out.Item?.[field];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async function recordOne(fta: Fta, recordedAt: string, by: WriteStep | undefined): Promise<RecordOutcome> {
     const outcome = await transactWrite(client, [
       {
         Put: {
           TableName: tableName,
-          Item: toFtaItem(fta, recordedAt),
+          Item: by === undefined ? toFtaItem(fta, recordedAt) : { ...toFtaItem(fta, recordedAt), recordBy: by },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       // Program-metric aggregates (shared/adapters/program-aggregates.ts).
       ...newFtaAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
     ]);
-    return outcome === 'applied' ? 'new' : 'repeated';
+    if (outcome === 'applied') return 'new';
+    // Stored by the same step before a crash: this retry reports it as that attempt would have.
+    return by !== undefined && (await writtenBy({ pk: caseKey(fta.caseId), sk: `FTA#${fta.ftaId}` }, 'recordBy')) === by ? 'new' : 'repeated';
   }
 
   /** One rescission: FTA status, its outbox message and the counters, in one transaction. */
-  async function rescindOne(r: Rescission, rescindedAt: string): Promise<boolean> {
+  async function rescindOne(r: Rescission, rescindedAt: string, by: WriteStep | undefined): Promise<boolean> {
     const message: FtaRescindedMessage = {
       type: 'FTA_RESCINDED', version: 1, ftaId: r.fta.ftaId, kind: r.fta.kind, caseId: r.fta.caseId,
       aor: r.fta.aor, reason: r.reason, dropId: r.dropId, rescindedAt,
@@ -110,10 +123,13 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         Update: {
           TableName: tableName,
           Key: { pk: caseKey(r.fta.caseId), sk: `FTA#${r.fta.ftaId}` },
-          UpdateExpression: 'SET #status = :r, rescindedAt = :at, rescindReason = :why, rescindDropId = :d',
+          UpdateExpression: `SET #status = :r, rescindedAt = :at, rescindReason = :why, rescindDropId = :d${by === undefined ? '' : ', rescindBy = :by'}`,
           ConditionExpression: '#status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':r': 'RESCINDED', ':open': 'OPEN', ':at': rescindedAt, ':why': r.reason, ':d': r.dropId },
+          ExpressionAttributeValues: {
+            ':r': 'RESCINDED', ':open': 'OPEN', ':at': rescindedAt, ':why': r.reason, ':d': r.dropId,
+            ...(by === undefined ? {} : { ':by': by }),
+          },
         },
       },
       {
@@ -127,24 +143,48 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       },
       ...rescindedFtaAggregateUpdates(tableName, { ...r.fta, dropId: r.dropId }, rescindedAt).map((Update) => ({ Update })),
     ]);
-    return outcome === 'applied';
+    if (outcome === 'applied') return true;
+    return by !== undefined && (await writtenBy({ pk: caseKey(r.fta.caseId), sk: `FTA#${r.fta.ftaId}` }, 'rescindBy')) === by;
   }
 
+  const markUpdate = (m: UcMark) => ({
+    TableName: tableName,
+    Key: { pk: caseKey(m.caseId), sk: 'UC' },
+    // `bases` keeps every reason the case is a UC case (juvenile history, case
+    // priority, roster), whichever arrived first: roster matching needs the EOIR ones.
+    UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d) ADD bases :bs',
+    ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId, ':bs': new Set([m.basis]) } as Record<string, unknown>,
+  });
+
   return {
-    async markUcCases(marks: readonly UcMark[]): Promise<void> {
+    async markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number> {
       // An update, not a put: the mark's sighting, A-number and omission flag must survive a re-mark.
-      await mapWithLimit(marks, CONCURRENCY, (m) =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: caseKey(m.caseId), sk: 'UC' },
-            // `bases` keeps every reason the case is a UC case (juvenile history, case
-            // priority, roster), whichever arrived first: roster matching needs the EOIR ones.
-            UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d) ADD bases :bs',
-            ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId, ':bs': new Set([m.basis]) },
-          }),
-        ),
-      );
+      const claimed = await mapWithLimit(marks, CONCURRENCY, async (m) => {
+        if (claim === undefined) {
+          await client.send(new UpdateCommand(markUpdate(m)));
+          return true;
+        }
+        const plain = markUpdate(m);
+        try {
+          // The first step of the run to mark the case claims it (counted once per run, with
+          // its basis); the same step's retry passes again.
+          await client.send(
+            new UpdateCommand({
+              ...plain,
+              UpdateExpression: plain.UpdateExpression.replace(' ADD ', ', markRun = :run, markBy = :by ADD '),
+              ConditionExpression: 'attribute_not_exists(markRun) OR markRun <> :run OR markBy = :by',
+              ExpressionAttributeValues: { ...plain.ExpressionAttributeValues, ':run': claim.runId, ':by': claim.by },
+            }),
+          );
+          return true;
+        } catch (err) {
+          // Marked already by an earlier step of this run (the juvenile stage before the
+          // case table): that step's basis is this drop's, as when the drop is read in order.
+          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          return false;
+        }
+      });
+      return claimed.filter(Boolean).length;
     },
 
     async findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>> {
@@ -166,8 +206,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       return found;
     },
 
-    async recordFtas(ftas: readonly Fta[], recordedAt: string): Promise<readonly RecordOutcome[]> {
-      return mapWithLimit(ftas, CONCURRENCY, (fta) => recordOne(fta, recordedAt));
+    async recordFtas(ftas: readonly Fta[], recordedAt: string, by?: WriteStep): Promise<readonly RecordOutcome[]> {
+      return mapWithLimit(ftas, CONCURRENCY, (fta) => recordOne(fta, recordedAt, by));
     },
 
     async *unpublishedFtas(pageSize: number): AsyncIterable<readonly StoredFta[]> {
@@ -283,7 +323,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       );
     },
 
-    async findOpenFtas(keys: readonly { caseId: string; ftaId: string }[]): Promise<readonly StoredOpenFta[]> {
+    async findOpenFtas(keys: readonly { caseId: string; ftaId: string }[], by?: WriteStep): Promise<readonly StoredOpenFta[]> {
       const found: StoredOpenFta[] = [];
       const unique = [...new Map(keys.map((k) => [`${k.caseId}/${k.ftaId}`, k])).values()];
       await mapWithLimit(chunk(unique, BATCH_GET_MAX), CONCURRENCY, async (batch) => {
@@ -292,14 +332,16 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${req.length} keys unprocessed`);
           if (attempt > 0) await sleep(backoffMs(attempt));
           const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: req, ConsistentRead: true } } }));
-          for (const item of out.Responses?.[tableName] ?? []) if (item.status === 'OPEN') found.push(fromFtaItem(item));
+          for (const item of out.Responses?.[tableName] ?? []) {
+            if (item.status === 'OPEN' || (by !== undefined && item.rescindBy === by)) found.push(fromFtaItem(item));
+          }
           req = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
         }
       });
       return found;
     },
 
-    async openFtasOfCases(caseIds: readonly string[]): Promise<readonly StoredOpenFta[]> {
+    async openFtasOfCases(caseIds: readonly string[], by?: WriteStep): Promise<readonly StoredOpenFta[]> {
       const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
         const items: StoredOpenFta[] = [];
         const pages = paginateQuery(
@@ -307,9 +349,9 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           {
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fta)',
-            FilterExpression: '#status = :open',
+            FilterExpression: by === undefined ? '#status = :open' : '#status = :open OR rescindBy = :by',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#', ':open': 'OPEN' },
+            ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#', ':open': 'OPEN', ...(by === undefined ? {} : { ':by': by }) },
             ConsistentRead: true,
           },
         );
@@ -319,8 +361,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
       return lists.flat();
     },
 
-    async rescindFtas(rescissions: readonly Rescission[], rescindedAt: string): Promise<number> {
-      const done = await mapWithLimit(rescissions, CONCURRENCY, (r) => rescindOne(r, rescindedAt));
+    async rescindFtas(rescissions: readonly Rescission[], rescindedAt: string, by?: WriteStep): Promise<number> {
+      const done = await mapWithLimit(rescissions, CONCURRENCY, (r) => rescindOne(r, rescindedAt, by));
       return done.filter(Boolean).length;
     },
 
@@ -364,7 +406,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         const out = await client.send(
           new ScanCommand({
             TableName: tableName,
-            FilterExpression: 'sk = :uc AND (attribute_not_exists(lastSeenDropId) OR lastSeenDropId <> :d) AND attribute_not_exists(omittedFromDropId)',
+            // Cases this drop flagged already are counted again (a retried sweep reports the same number).
+            FilterExpression: 'sk = :uc AND (attribute_not_exists(lastSeenDropId) OR lastSeenDropId <> :d) AND (attribute_not_exists(omittedFromDropId) OR omittedFromDropId = :d)',
             ExpressionAttributeValues: { ':uc': 'UC', ':d': dropId },
             ExclusiveStartKey: startKey,
           }),

@@ -44,6 +44,8 @@ export interface DropReport {
   missingTables?: EoirTableName[];
   /** S3 keys of the quarantine parts written for rejected rows. */
   quarantine?: string[];
+  /** Set when the drop was fanned out to chunk workers over the chunk queue. */
+  fanOut?: { runId: string; chunks: number };
   startedAt: string;
   finishedAt: string;
 }

@@ -19,6 +19,19 @@ export interface StoredFta {
 
 export type RecordOutcome = 'new' | 'repeated';
 
+/**
+ * The step of an ingest run making a write (`<runId>#<chunk>`), stable across retries: a
+ * retry of the same step counts again what its crashed attempt already did, so a
+ * redelivered chunk reports the same counts; any other step counts it as done before.
+ */
+export type WriteStep = string;
+
+/** Claims UC marks for one run: each case is counted by the first step that marks it in the run. */
+export interface MarkClaim {
+  readonly runId: string;
+  readonly by: WriteStep;
+}
+
 /** A UC case's A_TblCase row was seen in a drop (clears an "omitted" flag). */
 export interface CaseSighting {
   readonly caseId: string;
@@ -66,16 +79,20 @@ export interface Rescission {
  * changes nothing more.
  */
 export interface CaseStore {
-  /** Marks cases as UC cases. Once a UC case, always one (spec section 2). */
-  markUcCases(marks: readonly UcMark[]): Promise<void>;
+  /**
+   * Marks cases as UC cases. Once a UC case, always one (spec section 2). Returns how many
+   * marks `claim` counts: those no other step of the run marked first (all, without a claim).
+   */
+  markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number>;
   /** The subset of these case ids that are UC cases in the store. */
   findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>>;
   /**
    * Records FTAs that are not yet in the store; an FTA already stored is left as it is
    * ('repeated'). A new FTA is stored together with its outbox entry and aggregate counts,
-   * atomically, so it cannot be stored without being queued later.
+   * atomically, so it cannot be stored without being queued later. An FTA stored by the
+   * same step `by` (a retry after a crash) is 'new' again.
    */
-  recordFtas(ftas: readonly Fta[], recordedAt: string): Promise<readonly RecordOutcome[]>;
+  recordFtas(ftas: readonly Fta[], recordedAt: string, by?: WriteStep): Promise<readonly RecordOutcome[]>;
   /**
    * FTAs stored but not yet handed to every fan-out queue, oldest first, in pages. One
    * pass over the outbox index (eventually consistent: an FTA stored a moment ago may only
@@ -92,22 +109,23 @@ export interface CaseStore {
   recordAddresses(entries: readonly AddressEntry[]): Promise<void>;
   /** Records or updates hearings of UC cases with their outcome (keyed by IDNSCHEDULE). */
   recordHearings(hearings: readonly Hearing[]): Promise<void>;
-  /** The OPEN FTAs among these ids (case id + FTA id). */
-  findOpenFtas(keys: readonly { caseId: string; ftaId: string }[]): Promise<readonly StoredOpenFta[]>;
-  /** Every OPEN FTA of these cases. */
-  openFtasOfCases(caseIds: readonly string[]): Promise<readonly StoredOpenFta[]>;
+  /** The OPEN FTAs among these ids (case id + FTA id), and those the step `by` rescinded. */
+  findOpenFtas(keys: readonly { caseId: string; ftaId: string }[], by?: WriteStep): Promise<readonly StoredOpenFta[]>;
+  /** Every OPEN FTA of these cases, and those the step `by` rescinded. */
+  openFtasOfCases(caseIds: readonly string[], by?: WriteStep): Promise<readonly StoredOpenFta[]>;
   /**
    * Marks FTAs RESCINDED (never deleted), each in one transaction with its FTA_RESCINDED
    * outbox entry and its aggregate counters (open -1, rescinded +1). An FTA not OPEN any
-   * more is skipped. Returns how many were rescinded by this call.
+   * more is skipped. Returns how many were rescinded by this call, or earlier by the same step `by`.
    */
-  rescindFtas(rescissions: readonly Rescission[], rescindedAt: string): Promise<number>;
+  rescindFtas(rescissions: readonly Rescission[], rescindedAt: string, by?: WriteStep): Promise<number>;
   /** FTA_RESCINDED messages not yet handed to every fan-out queue. */
   unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]>;
   markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void>;
   /**
    * Flags every UC case whose A_TblCase row this full drop did not show (its last sighting
-   * is another drop). Never deletes. Returns how many are flagged by this drop.
+   * is another drop). Never deletes. Returns how many are flagged by this drop (those a
+   * retried sweep of the same drop flagged already included).
    */
   flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
-import { ENV } from './resources';
+import { ENV, INGEST_CHUNKING } from './resources';
 
 /**
  * Each function's configuration, parsed once from process.env at cold start. A missing
@@ -52,15 +52,21 @@ const ntaPlan = {
   [ENV.ntaWorkListDays]: z.coerce.number().int().min(1).max(60).default(10),
 };
 
+/** The docket ingest and its chunk worker (same ports, same chunking). */
+const ingest = {
+  [ENV.casesTable]: z.string().min(3),
+  [ENV.dropBucket]: z.string().min(3),
+  [ENV.orrNoticeQueueUrl]: z.string().url(),
+  [ENV.ntaScheduleQueueUrl]: z.string().url(),
+  [ENV.dropChunkQueueUrl]: z.string().url(),
+  [ENV.ingestChunkBytes]: z.coerce.number().int().min(1024).default(INGEST_CHUNKING.chunkBytes),
+  [ENV.ingestParallelChunks]: z.coerce.number().int().min(1).max(32).default(INGEST_CHUNKING.parallelChunks),
+  [ENV.ingestFanOutBytes]: z.coerce.number().int().min(1024).default(INGEST_CHUNKING.fanOutBytes),
+};
+
 const schemas = {
-  ingestDocket: z.object({
-    [ENV.casesTable]: z.string().min(3),
-    [ENV.dropBucket]: z.string().min(3),
-    [ENV.orrNoticeQueueUrl]: z.string().url(),
-    [ENV.ntaScheduleQueueUrl]: z.string().url(),
-    [ENV.ingestChunkBytes]: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
-    [ENV.ingestParallelChunks]: z.coerce.number().int().min(1).max(32).default(4),
-  }),
+  ingestDocket: z.object(ingest),
+  ingestDropChunk: z.object(ingest),
   notifyOrr: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.idempotencyTable]: z.string().min(3),

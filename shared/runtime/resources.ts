@@ -34,6 +34,10 @@ export const ENV = {
   ingestChunkBytes: 'INGEST_CHUNK_BYTES',
   /** Ingest: byte ranges read at the same time (optional). */
   ingestParallelChunks: 'INGEST_PARALLEL_CHUNKS',
+  /** Ingest: a drop with a range-readable table larger than this many bytes is fanned out to chunk workers (optional). */
+  ingestFanOutBytes: 'INGEST_FAN_OUT_BYTES',
+  /** Ingest and chunk worker: the drop chunk queue. */
+  dropChunkQueueUrl: 'DROP_CHUNK_QUEUE_URL',
   /** NTA plan: service slots per business day in each AOR (issue 5). */
   ntaSlotsPerDay: 'NTA_SLOTS_PER_DAY',
   /** NTA plan: per-AOR overrides, JSON such as {"HOU":40,"SPM":5}. */
@@ -134,6 +138,35 @@ export const FTA_QUEUES = {
 export type FtaQueueName = keyof typeof FTA_QUEUES;
 
 /**
+ * The drop chunk queue: one message per byte range of a big drop (shared/messages/
+ * drop-chunk.ts), consumed by the chunk worker (`ingest-drop-chunk`), one chunk per
+ * invocation. The visibility timeout is six times the worker's timeout, as AWS advises
+ * for SQS event sources (a throttled or retried batch must not reappear while it runs);
+ * a chunk that fails 3 times waits in the DLQ (alarmed) for a redrive.
+ */
+export const DROP_CHUNK_QUEUE = {
+  id: 'DropChunkQueue',
+  localName: 'docket-watch-drop-chunks',
+  visibilityTimeoutSeconds: 6 * 900,
+  maxReceiveCount: 3,
+  retentionDays: 14,
+  dlqRetentionDays: 14,
+  batchSize: 1,
+  maxBatchingWindowSeconds: 0,
+} as const satisfies QueueDefinition;
+
+/**
+ * Chunk workers running at once (the event source's maximum concurrency): what DynamoDB
+ * on-demand absorbs without throttling from a new table's baseline (4,000 writes/s), at
+ * ~300 writes/s per worker, with Lambda's account concurrency (1,000 by default) left for
+ * the rest of the pipeline.
+ */
+export const DROP_CHUNK_WORKERS = { maxConcurrency: 10 } as const;
+
+/** Default chunking: 256 MiB byte ranges; a drop fans out when a table is larger than 512 MiB. */
+export const INGEST_CHUNKING = { chunkBytes: 256 * 1024 * 1024, parallelChunks: 4, fanOutBytes: 512 * 1024 * 1024 } as const;
+
+/**
  * NOTICE_UNCONFIRMED_GRACE_SECONDS must stay below this (exclusive) for the ORR notice
  * queue: a notice whose send is unconfirmed (outcome unknown) is resent by the first
  * delivery after the grace, and the deliveries of a message come one visibility timeout
@@ -196,6 +229,8 @@ export const NTA_PLAN_SCHEDULES = {
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
 export const FUNCTIONS = {
   ingestDocket: { timeoutSeconds: 900, memoryMb: 1024 },
+  // Same memory as the ingest: both run under INGEST_HEAP_MB.
+  ingestDropChunk: { timeoutSeconds: 900, memoryMb: 1024 },
   notifyOrr: { timeoutSeconds: 60, memoryMb: 256 },
   scheduleNta: { timeoutSeconds: 60, memoryMb: 256 },
   computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
@@ -204,6 +239,13 @@ export const FUNCTIONS = {
   ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
 } as const;
+
+/**
+ * The V8 old-space cap (`--max-old-space-size`, MB) of the docket ingest and its chunk
+ * worker: 3/4 of the function's memory. Their live memory is bounded (npm run bench
+ * measures it under this very cap), so V8 must collect instead of growing RSS with the file.
+ */
+export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75);
 
 /**
  * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source),

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { CASE_TABLE, type CaseRow } from '../domain/case';
-import { checkCount, parseCountFile } from '../domain/count-file';
-import { emptyTableCounts, type DropReport } from '../domain/drop-report';
-import { EOIR_TABLES, type EoirTableName, type TableSpec } from '../domain/eoir-table';
+import { parseCountFile } from '../domain/count-file';
+import { assembleDropReport, chunkId, openedLater, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type LatestOpened, type PlannedReport } from '../domain/drop-plan';
+import { emptyTableCounts, type DropReport, type TableCounts } from '../domain/drop-report';
+import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
 import {
   detectInAbsentiaOrder,
   inAbsentiaFtaId,
@@ -14,14 +16,17 @@ import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../domain/juvenile'
 import { PROCEEDING_TABLE } from '../domain/proceeding';
 import type { RowRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
-import type { AddressEntry, CaseStore, Hearing, Rescission, UcMark } from '../ports/case-store';
+import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
+import type { AddressEntry, CaseStore, Hearing, Rescission, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
+import type { DropLedger, DropRun } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { Log } from '../ports/log';
 import type { Quarantine } from '../ports/quarantine';
+import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
-import { DEFAULT_CHUNKS, readDropTable, type AcceptedRow, type ChunkOptions } from './read-drop-table';
+import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
 
 export interface IngestDeps {
   readonly source: DocketSource;
@@ -33,9 +38,14 @@ export interface IngestDeps {
   readonly chunks?: ChunkOptions;
 }
 
+/** What a chunk worker needs: the ingest's ports plus the run's ledger. */
+export type ChunkDeps = IngestDeps & { readonly ledger: DropLedger };
+
 type Refusals = Map<number, RowRejectionReason>;
 /** Hearings handed to the store per call (the bench measures the store at this size). */
 const HEARING_WRITE_BATCH = 2000;
+/** Cases per openFtasOfCases call in the reopening check. */
+const REOPEN_PAGE = 500;
 
 /** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
 class WriteBuffer<T> {
@@ -55,23 +65,24 @@ class WriteBuffer<T> {
 const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
 
 /**
- * Ingests one DOJ docket drop (a folder or a zip).
+ * Ingests one DOJ docket drop (a folder or a zip) inside this invocation: the same plan,
+ * chunks and finish step as a drop fanned out over the chunk queue (fan-out-drop.ts),
+ * with every chunk run here and the ledger kept in memory.
  *
- * 1. List the drop's tables and read Count.txt. A table Count.txt lists but the drop lacks
- *    is reported TABLE_MISSING; a file that is no table it reads is listed in
- *    `ignoredFiles` (UNKNOWN_TABLE); the other tables are still read.
- * 2. tbl_JuvenileHistory: cases with a UJ or J2 designation are UC cases.
- * 3. A_TblCase: CASEPRIORITY_CODE `UC` marks UC cases too; each UC case's row is a
- *    sighting (last seen drop, A-number when present) and adds its address of record to
- *    the case's address history.
- * 4. B_TblProceeding: in-absentia orders of UC cases are FTAs (recorded once, queued
- *    through the outbox). An OPEN order whose proceeding now shows no ABSENTIA `Y`, or
- *    whose case shows a proceeding opened after the order, is RESCINDED (spec 3).
- * 5. tbl_schedule: hearings of UC cases are recorded with their outcome; ADJ_RSN `11`
- *    is a NO_SHOW_ADJOURNMENT FTA; an OPEN one whose row now shows another reason is
- *    rescinded.
- * 6. A full drop (A_TblCase read whole) flags UC cases it omits; nothing is deleted.
- * 7. Send what the outbox still holds (FTAs and rescissions); store the report.
+ * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
+ *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
+ *    listed in `ignoredFiles`, UNKNOWN_TABLE); check each header; split each table into
+ *    byte-range chunks; group them in INGEST_STAGES.
+ * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
+ *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
+ *    marks too; each UC case's row is a sighting and adds its address of record), then
+ *    B_TblProceeding (in-absentia orders of UC cases are FTAs; an OPEN order whose
+ *    proceeding now shows no ABSENTIA `Y` is RESCINDED) with tbl_schedule (hearings of UC
+ *    cases with their outcome; ADJ_RSN `11` is a NO_SHOW_ADJOURNMENT FTA; an OPEN one now
+ *    showing another reason is rescinded).
+ * 3. Finish (finishDropRun): rescind orders of cases with a proceeding opened after them
+ *    (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
+ *    outbox still holds, assemble and store the report.
  *
  * Every row read is accepted or rejected with a reason (rejected rows are quarantined).
  * Retry-safe: every write is idempotent, an FTA already stored is 'repeated', a
@@ -79,59 +90,96 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * fails the run so Lambda retries it.
  */
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
+  const chunks = deps.chunks ?? DEFAULT_CHUNKS;
+  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+}
+
+/** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
+export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<DropReport> {
+  const ledger = createInProcessDropLedger();
+  await ledger.startRun(run);
+  const uc = new UcCases(deps.store);
+  for (let stage = 0; stage < run.stages.length; stage++) {
+    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger }, uc));
+    await ledger.advanceStage(run, stage, 'inline');
+  }
+  return finishDropRun(run, { ...deps, ledger });
+}
+
+/**
+ * Plans a run of a drop: its tables (missing and refused ones reported), Count.txt,
+ * headers checked (a table whose header is unusable is rejected whole and gets no chunk),
+ * and the chunks of each stage. Reads only.
+ */
+export async function planDropRun(drop: DropRef, runId: string, deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions }): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
-  const report: DropReport = {
-    dropId: drop.dropId,
-    tables: {},
-    ucCasesMarked: 0,
-    ftas: { new: 0, repeated: 0, rescinded: 0 },
-    ftasPublished: 0,
-    hearingsRecorded: 0,
-    addressesRecorded: 0,
-    ucCasesOmitted: 0,
-    countCheck: {},
-    missingTables: [],
-    quarantine: [],
-    startedAt,
-    finishedAt: startedAt,
-  };
   const listing = await deps.source.listDrop(drop);
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
-  deps.log.info('drop opened', { dropId: drop.dropId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
-  if (listing.ignored !== undefined && listing.ignored.length > 0) {
-    report.ignoredFiles = listing.ignored.map((f) => ({ ...f }));
-    deps.log.warn('files not read', { dropId: drop.dropId, count: listing.ignored.length, reasons: [...new Set(listing.ignored.map((f) => f.reason))] });
+  deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
+  const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
+  if (ignoredFiles.length > 0) {
+    deps.log.warn('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
   }
+  const preset: Partial<Record<EoirTableName, TableCounts>> = {};
+  const missingTables: EoirTableName[] = [];
   for (const table of EOIR_TABLES) {
     if (listing.tables.has(table)) continue;
-    report.missingTables?.push(table);
+    missingTables.push(table);
     const refused = listing.refused.get(table);
     if (refused !== undefined) {
-      report.tables[table] = { ...emptyTableCounts(), tableRejection: { reason: 'ENTRY_UNSAFE', detail: refused } };
+      preset[table] = { ...emptyTableCounts(), tableRejection: { reason: 'ENTRY_UNSAFE', detail: refused } };
     } else if (expected[table] !== undefined) {
-      report.tables[table] = { ...emptyTableCounts(), tableRejection: { reason: 'TABLE_MISSING', detail: `Count.txt lists ${table}; the drop has no file for it` } };
+      preset[table] = { ...emptyTableCounts(), tableRejection: { reason: 'TABLE_MISSING', detail: `Count.txt lists ${table}; the drop has no file for it` } };
     }
   }
-
-  const uc = new UcCases(deps.store);
-  const read = async <T>(table: EoirTableName, spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>): Promise<boolean> => {
+  const tableRejections: Partial<Record<EoirTableName, TableCounts>> = {};
+  const chunksPerTable: Partial<Record<EoirTableName, number>> = {};
+  const stages: DropChunk[][] = INGEST_STAGES.map(() => []);
+  let largestRangeReadable = 0;
+  for (const table of INGEST_STAGES.flat()) {
     const file = listing.tables.get(table);
-    if (file === undefined) return false;
-    const { counts, quarantineKeys } = await readDropTable(
-      { drop, file, spec, source: deps.source, quarantine: deps.quarantine, chunks: deps.chunks ?? DEFAULT_CHUNKS },
-      onBatch,
-    );
-    report.tables[table] = counts;
-    report.quarantine?.push(...quarantineKeys);
-    if (counts.tableRejection) deps.log.warn('table rejected', { dropId: drop.dropId, table, reason: counts.tableRejection.reason });
-    const want = expected[table];
-    if (want !== undefined && !counts.tableRejection) {
-      const check = checkCount(want, counts.read);
-      if (report.countCheck) report.countCheck[table] = check;
-      if (!check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: want, read: counts.read });
+    if (file === undefined) continue;
+    const head = await readTableHeader(deps.source.openTable(drop, file.key), table);
+    const mapped = head.ok ? mapColumns(head.header, TABLE_SPECS[table]) : head;
+    if (!mapped.ok) {
+      tableRejections[table] = { ...emptyTableCounts(), tableRejection: { reason: mapped.reason, detail: mapped.detail } };
+      deps.log.warn('table rejected', { dropId: drop.dropId, table, reason: mapped.reason });
+      continue;
     }
-    return !counts.tableRejection;
+    const planned = planTableChunks(table, file, deps.chunks.chunkBytes);
+    chunksPerTable[table] = planned.length;
+    if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
+    stages[planned[0]?.stage ?? 0]?.push(...planned);
+  }
+  const plan: PlannedReport = {
+    dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
+    ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
   };
+  return {
+    drop, runId, plan, stages, largestRangeReadable,
+    fullDrop: isFullDrop(listing),
+    caseTableReadable: listing.tables.has('A_TblCase') && tableRejections.A_TblCase === undefined,
+  };
+}
+
+const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
+  tbl_JuvenileHistory: JUVENILE_HISTORY_TABLE as TableSpec<unknown>,
+  A_TblCase: CASE_TABLE as TableSpec<unknown>,
+  B_TblProceeding: PROCEEDING_TABLE as TableSpec<unknown>,
+  tbl_schedule: SCHEDULE_TABLE as TableSpec<unknown>,
+};
+
+/**
+ * Ingests one chunk (a byte range of one table) and records its result in the ledger,
+ * exactly once. Every write is idempotent and carries the chunk's step id, so a retry
+ * after a crash mid-chunk reports what the crashed attempt did (FTAs 'new' again, its
+ * rescissions and UC-mark claims counted again) and the ledger stores one result per chunk.
+ * Returns 'duplicate' when the chunk's result was already stored (nothing counted twice).
+ */
+export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
+  const { drop } = run;
+  const by: WriteStep = `${run.runId}#${chunkId(chunk)}`;
+  const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
   const mark = async (marks: UcMark[]): Promise<void> => {
     const fresh = marks.filter((m) => !marked.has(m.caseId));
@@ -139,138 +187,173 @@ export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise
       marked.add(m.caseId);
       uc.add(m.caseId);
     }
-    if (fresh.length > 0) await deps.store.markUcCases(fresh);
+    if (fresh.length > 0) tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
   };
-
-  await read('tbl_JuvenileHistory', JUVENILE_HISTORY_TABLE, async (rows) => {
-    await mark(rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile)).map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
-    return NONE;
-  });
-
-  const caseRead = await read('A_TblCase', CASE_TABLE, async (rows) => {
-    await mark(rows.filter((r) => r.value.ucPriority).map((r) => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })));
-    const ucRows = await uc.filter(rows, (r) => r.value.caseId);
-    await recordCases(ucRows.map((r) => r.value), drop.dropId, deps.store, report);
-    return NONE;
-  });
-
   const recordedAt = deps.clock.now().toISOString();
   const rescind = async (rescissions: Rescission[]): Promise<void> => {
-    if (rescissions.length > 0) report.ftas.rescinded += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString());
+    if (rescissions.length > 0) tally.ftas.rescinded += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
   };
   const record = async (ftas: Fta[]): Promise<void> => {
     if (ftas.length === 0) return;
-    const outcomes = await deps.store.recordFtas(ftas, recordedAt);
+    const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
-    report.ftas.new += fresh.length;
-    report.ftas.repeated += ftas.length - fresh.length;
-    report.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
+    tally.ftas.new += fresh.length;
+    tally.ftas.repeated += ftas.length - fresh.length;
+    tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
   };
+  const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
+    readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
-  // Latest proceeding opened (OSC_DATE) per UC case in this drop, for CASE_REOPENED. Bounded by UC cases, not rows.
-  const latestOpened = new Map<string, { proceedingId: string; ntaDate: string }>();
-  await read('B_TblProceeding', PROCEEDING_TABLE, async (rows) => {
-    const refusals: Refusals = new Map();
-    const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-    const ftas: Fta[] = [];
-    const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
-    rows.forEach((r, i) => {
-      const p = r.value;
-      // An order without a usable date is rejected whatever the case: it is unusable data.
-      if (p.inAbsentia && p.completionDate === null && p.hearingDate === null) {
-        refusals.set(i, 'FTA_DATE_MISSING');
-        return;
-      }
-      if (!ucRows.has(r)) return;
-      if (p.ntaDate !== null) {
-        const seen = latestOpened.get(p.caseId);
-        if (seen === undefined || p.ntaDate > seen.ntaDate) latestOpened.set(p.caseId, { proceedingId: p.proceedingId, ntaDate: p.ntaDate });
-      }
-      if (!p.inAbsentia) {
-        withdrawn.push(r);
-        return;
-      }
-      const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
-      if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-      if (found.kind === 'fta') ftas.push(found.fta);
-    });
-    await record(ftas);
-    const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })));
-    const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
-    await rescind(
-      open.flatMap((fta) => {
-        const p = byProceeding.get(fta.proceedingId);
-        const reason = p === undefined ? null : rescindedByProceeding(fta, p);
-        return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-      }),
-    );
-    return refusals;
-  });
-  if (latestOpened.size > 0) {
-    const ids = [...latestOpened.keys()];
-    for (let i = 0; i < ids.length; i += 500) {
-      const open = await deps.store.openFtasOfCases(ids.slice(i, i + 500));
-      await rescind(
-        open.flatMap((fta) => {
-          const latest = latestOpened.get(fta.caseId);
-          const reason = latest === undefined ? null : rescindedByReopening(fta, latest);
-          return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-        }),
-      );
+  let reading: Promise<{ counts: TableCounts; quarantineKeys: string[] }>;
+  switch (chunk.table) {
+    case 'tbl_JuvenileHistory':
+      reading = read(JUVENILE_HISTORY_TABLE, async (rows) => {
+        await mark(rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile)).map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        return NONE;
+      });
+      break;
+    case 'A_TblCase':
+      reading = read(CASE_TABLE, async (rows) => {
+        await mark(rows.filter((r) => r.value.ucPriority).map((r) => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })));
+        const ucRows = await uc.filter(rows, (r) => r.value.caseId);
+        tally.addressesRecorded += await recordCases(ucRows.map((r) => r.value), drop.dropId, deps.store);
+        return NONE;
+      });
+      break;
+    case 'B_TblProceeding': {
+      // Latest proceeding opened (OSC_DATE) per UC case in this chunk; the ledger keeps the latest across chunks.
+      const latestOpened = new Map<string, LatestOpened>();
+      reading = read(PROCEEDING_TABLE, async (rows) => {
+        const refusals: Refusals = new Map();
+        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
+        const ftas: Fta[] = [];
+        const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
+        rows.forEach((r, i) => {
+          const p = r.value;
+          // An order without a usable date is rejected whatever the case: it is unusable data.
+          if (p.inAbsentia && p.completionDate === null && p.hearingDate === null) {
+            refusals.set(i, 'FTA_DATE_MISSING');
+            return;
+          }
+          if (!ucRows.has(r)) return;
+          if (p.ntaDate !== null) {
+            const seen = latestOpened.get(p.caseId);
+            const entry = { caseId: p.caseId, proceedingId: p.proceedingId, ntaDate: p.ntaDate };
+            if (seen === undefined || openedLater(entry, seen)) latestOpened.set(p.caseId, entry);
+          }
+          if (!p.inAbsentia) {
+            withdrawn.push(r);
+            return;
+          }
+          const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+          if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
+          if (found.kind === 'fta') ftas.push(found.fta);
+        });
+        await record(ftas);
+        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), by);
+        const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
+        await rescind(
+          open.flatMap((fta) => {
+            const p = byProceeding.get(fta.proceedingId);
+            const reason = p === undefined ? null : rescindedByProceeding(fta, p);
+            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
+          }),
+        );
+        return refusals;
+      }).then(async (out) => {
+        await deps.ledger.noteOpened(run, [...latestOpened.values()]);
+        return out;
+      });
+      break;
+    }
+    case 'tbl_schedule': {
+      // Hearings are few per stream chunk (UC cases only): write them in large batches so the
+      // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
+      const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
+        await deps.store.recordHearings(list);
+        tally.hearingsRecorded += list.length;
+      });
+      reading = read(SCHEDULE_TABLE, async (rows) => {
+        const refusals: Refusals = new Map();
+        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
+        const ftas: Fta[] = [];
+        const hearings: Hearing[] = [];
+        const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
+        rows.forEach((r, i) => {
+          const s = r.value;
+          if (s.adjRsn === '11' && s.date === null) {
+            refusals.set(i, 'NO_SHOW_DATE_MISSING');
+            return;
+          }
+          if (!ucRows.has(r)) return;
+          hearings.push({ ...s, dropId: drop.dropId });
+          const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+          if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
+          else if (found.kind === 'fta') ftas.push(found.fta);
+          else otherReason.push(r);
+        });
+        await hearingWrites.add(hearings);
+        await record(ftas);
+        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), by);
+        const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
+        await rescind(
+          open.flatMap((fta) => {
+            const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
+            const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
+            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
+          }),
+        );
+        return refusals;
+      }).then(async (out) => {
+        await hearingWrites.flush();
+        return out;
+      });
+      break;
     }
   }
+  const { counts, quarantineKeys } = await reading;
+  const result: ChunkResult = { table: chunk.table, start: chunk.start, ...tally, counts, quarantineKeys };
+  return deps.ledger.recordChunk(run, chunk, result);
+}
 
-  // Hearings are few per stream chunk (UC cases only): write them in large batches so the
-  // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
-  const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
-    await deps.store.recordHearings(list);
-    report.hearingsRecorded = (report.hearingsRecorded ?? 0) + list.length;
-  });
-  await read('tbl_schedule', SCHEDULE_TABLE, async (rows) => {
-    const refusals: Refusals = new Map();
-    const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-    const ftas: Fta[] = [];
-    const hearings: Hearing[] = [];
-    const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
-    rows.forEach((r, i) => {
-      const s = r.value;
-      if (s.adjRsn === '11' && s.date === null) {
-        refusals.set(i, 'NO_SHOW_DATE_MISSING');
-        return;
-      }
-      if (!ucRows.has(r)) return;
-      hearings.push({ ...s, dropId: drop.dropId });
-      const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
-      if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-      else if (found.kind === 'fta') ftas.push(found.fta);
-      else otherReason.push(r);
-    });
-    await hearingWrites.add(hearings);
-    await record(ftas);
-    const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })));
-    const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
-    await rescind(
-      open.flatMap((fta) => {
-        const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
-        const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
+/**
+ * The drop's last step, once every chunk is recorded: CASE_REOPENED rescissions from the
+ * latest proceeding of each case across all chunks, the omitted-case sweep of a full
+ * drop, the outbox sweeps, then the report (assembled from the chunk results) is stored.
+ * Safe to run again: the rescissions and the sweep count what a crashed attempt did.
+ */
+export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
+  const { drop } = run;
+  const by: WriteStep = `${run.runId}#FINISH`;
+  let rescindedByReopeningCount = 0;
+  for await (const page of deps.ledger.latestOpened(run)) {
+    const latest = new Map(page.map((e) => [e.caseId, e]));
+    const ids = [...latest.keys()];
+    for (let i = 0; i < ids.length; i += REOPEN_PAGE) {
+      const open = await deps.store.openFtasOfCases(ids.slice(i, i + REOPEN_PAGE), by);
+      const rescissions = open.flatMap((fta): Rescission[] => {
+        const seen = latest.get(fta.caseId);
+        const reason = seen === undefined ? null : rescindedByReopening(fta, seen);
         return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-      }),
-    );
-    return refusals;
-  });
-
-  await hearingWrites.flush();
-
-  if (caseRead && isFullDrop(listing)) {
-    report.ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
-    if (report.ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: report.ucCasesOmitted });
+      });
+      if (rescissions.length > 0) rescindedByReopeningCount += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
+    }
   }
-  report.ucCasesMarked = marked.size;
-  report.ftasPublished += await sweepFtaOutbox(deps);
-  report.ftasPublished += await sweepRescissionOutbox(deps);
-  report.finishedAt = deps.clock.now().toISOString();
+  let ucCasesOmitted = 0;
+  if (run.caseTableReadable && run.fullDrop) {
+    ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
+    if (ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: ucCasesOmitted });
+  }
+  const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
+  const results = await deps.ledger.chunkResults(run);
+  const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());
+  if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
+  for (const [table, check] of Object.entries(report.countCheck ?? {})) {
+    if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
+  }
   await deps.store.saveDropReport(report);
-  deps.log.info('drop ingested', { dropId: drop.dropId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
+  await deps.ledger.finishRun(run, report);
+  deps.log.info('drop ingested', { dropId: drop.dropId, runId: run.runId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
   return report;
 }
 
@@ -282,8 +365,9 @@ export function isFullDrop(listing: DropListing): boolean {
   return EOIR_TABLES.every((t) => listing.tables.has(t));
 }
 
-async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore, report: DropReport): Promise<void> {
-  if (rows.length === 0) return;
+/** Sightings and address entries of UC cases' A_TblCase rows; returns the address entries written. */
+async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
+  if (rows.length === 0) return 0;
   await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber })));
   const entries: AddressEntry[] = [];
   for (const r of rows) {
@@ -291,15 +375,16 @@ async function recordCases(rows: readonly CaseRow[], dropId: string, store: Case
     if (r.previousAddress) entries.push({ caseId: r.caseId, source: 'EOIR_PREVIOUS_ADDRESS', address: r.previousAddress, changedOn: null, dropId });
   }
   await store.recordAddresses(entries);
-  report.addressesRecorded = (report.addressesRecorded ?? 0) + entries.length;
+  return entries.length;
 }
 
 /**
  * Which case ids are UC cases: those marked in this run, else the store's answer, asked
  * once per batch for the ids not known yet. Only positives are kept, so memory grows with
- * the number of UC cases, never with the number of rows.
+ * the number of UC cases, never with the number of rows. Shared by the chunks of one
+ * invocation (a UC mark is never removed, so a positive stays true).
  */
-class UcCases {
+export class UcCases {
   private readonly known = new Set<string>();
   constructor(private readonly store: CaseStore) {}
   add(caseId: string): void {

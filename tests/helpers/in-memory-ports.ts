@@ -1,3 +1,5 @@
+import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
+import type { ChunkQueue } from '../../shared/ports/chunk-queue';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import type { Fta } from '../../shared/domain/fta';
@@ -45,7 +47,7 @@ export function memoryDocketSource(
   };
 }
 
-export type MemoryFta = StoredFta & { published: boolean; status: 'OPEN' | 'RESCINDED'; rescindReason?: string };
+export type MemoryFta = StoredFta & { published: boolean; status: 'OPEN' | 'RESCINDED'; rescindReason?: string; recordBy?: string; rescindBy?: string };
 
 export function memoryCaseStore(): CaseStore & {
   ucCases: Set<string>;
@@ -65,19 +67,33 @@ export function memoryCaseStore(): CaseStore & {
   const sightings = new Map<string, string>();
   const omitted = new Map<string, string>();
   const rescissionOutbox: FtaRescindedMessage[] = [];
+  const markClaims = new Map<string, { runId: string; by: string }>();
   const open = (f: MemoryFta): StoredOpenFta => ({ ...f.fta, aor: f.fta.aor });
   return {
     ucCases, ftas, reports, hearings, addresses, sightings, omitted, rescissionOutbox,
-    async markUcCases(marks) {
-      for (const m of marks) ucCases.add(m.caseId);
+    async markUcCases(marks, claim) {
+      let claimed = 0;
+      for (const m of marks) {
+        ucCases.add(m.caseId);
+        if (claim === undefined) claimed += 1;
+        else {
+          const held = markClaims.get(m.caseId);
+          if (held === undefined || held.runId !== claim.runId || held.by === claim.by) {
+            markClaims.set(m.caseId, claim);
+            claimed += 1;
+          }
+        }
+      }
+      return claimed;
     },
     async findUcCases(ids) {
       return new Set(ids.filter((id) => ucCases.has(id)));
     },
-    async recordFtas(list: readonly Fta[], recordedAt: string): Promise<RecordOutcome[]> {
+    async recordFtas(list: readonly Fta[], recordedAt: string, by?: string): Promise<RecordOutcome[]> {
       return list.map((fta) => {
-        if (ftas.has(fta.ftaId)) return 'repeated';
-        ftas.set(fta.ftaId, { fta, recordedAt, published: false, status: 'OPEN' });
+        const stored = ftas.get(fta.ftaId);
+        if (stored) return by !== undefined && stored.recordBy === by ? 'new' : 'repeated';
+        ftas.set(fta.ftaId, { fta, recordedAt, published: false, status: 'OPEN', recordBy: by });
         return 'new';
       });
     },
@@ -106,23 +122,25 @@ export function memoryCaseStore(): CaseStore & {
     async recordHearings(list) {
       for (const h of list) hearings.set(h.scheduleId, h);
     },
-    async findOpenFtas(keys) {
+    async findOpenFtas(keys, by) {
       return keys.flatMap((k) => {
         const f = ftas.get(k.ftaId);
-        return f && f.status === 'OPEN' && f.fta.caseId === k.caseId ? [open(f)] : [];
+        return f && (f.status === 'OPEN' || (by !== undefined && f.rescindBy === by)) && f.fta.caseId === k.caseId ? [open(f)] : [];
       });
     },
-    async openFtasOfCases(caseIds) {
+    async openFtasOfCases(caseIds, by) {
       const ids = new Set(caseIds);
-      return [...ftas.values()].filter((f) => f.status === 'OPEN' && ids.has(f.fta.caseId)).map(open);
+      return [...ftas.values()].filter((f) => (f.status === 'OPEN' || (by !== undefined && f.rescindBy === by)) && ids.has(f.fta.caseId)).map(open);
     },
-    async rescindFtas(list, rescindedAt) {
+    async rescindFtas(list, rescindedAt, by) {
       let n = 0;
       for (const r of list) {
         const f = ftas.get(r.fta.ftaId);
+        if (f && f.status === 'RESCINDED' && by !== undefined && f.rescindBy === by) n += 1;
         if (!f || f.status !== 'OPEN') continue;
         f.status = 'RESCINDED';
         f.rescindReason = r.reason;
+        f.rescindBy = by;
         rescissionOutbox.push({
           type: 'FTA_RESCINDED', version: 1, ftaId: f.fta.ftaId, kind: f.fta.kind, caseId: f.fta.caseId,
           aor: f.fta.aor, reason: r.reason, dropId: r.dropId, rescindedAt,
@@ -140,11 +158,11 @@ export function memoryCaseStore(): CaseStore & {
         if (i >= 0) rescissionOutbox.splice(i, 1);
       }
     },
-    async flagUcCasesNotSeen(dropId, flaggedAt) {
+    async flagUcCasesNotSeen(dropId) {
       let n = 0;
       for (const id of ucCases) {
-        if (sightings.get(id) !== dropId && !omitted.has(id)) {
-          omitted.set(id, flaggedAt);
+        if (sightings.get(id) !== dropId && (!omitted.has(id) || omitted.get(id) === dropId)) {
+          omitted.set(id, dropId);
           n += 1;
         }
       }
@@ -179,3 +197,14 @@ export function memoryQuarantine(): Quarantine & { rows: (QuarantinedRow & { tab
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A chunk queue that keeps what was sent; the test delivers the messages (as SQS would, in any order, maybe twice). */
+export function memoryChunkQueue(): ChunkQueue & { sent: DropChunkMessage[] } {
+  const sent: DropChunkMessage[] = [];
+  return {
+    sent,
+    async send(messages) {
+      sent.push(...messages);
+    },
+  };
+}

@@ -9,6 +9,7 @@ const { data, pipeline, pipelineTemplate: template } = synthDocketWatch();
 
 const functions: Record<FunctionName, IFunction> = {
   ingestDocket: pipeline.ingest.function,
+  ingestDropChunk: pipeline.ingest.chunkFunction,
   notifyOrr: pipeline.notifier.function,
   sendOrrDigest: pipeline.notifier.digestFunction,
   recordSesEvents: pipeline.notifier.sesEventsFunction,
@@ -37,6 +38,7 @@ function resourceNames(): [string, unknown][] {
     ['ntaSchedule', imported(data.queues.ntaSchedule.queue.queueArn)],
     ['ingestFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.failures), 'Arn'] })],
     ['rosterFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.roster.failures), 'Arn'] })],
+    ['dropChunks', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.chunkQueue.queue), 'Arn'] })],
     ['dataKey', imported(data.dataKey.keyArn)],
     ['ses:identity/*', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] })],
   ];
@@ -89,8 +91,17 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...table('cases', TABLE_ACCESS.ingestDocket.cases),
     ...on(['dropBucket', 'dropBucket/drops/*'], S3_READ),
     ...on(['dropBucket/quarantine/*'], S3_PUT),
-    ...on(['orrNotices', 'ntaSchedule', 'ingestFailures'], SQS_SEND),
+    ...on(['orrNotices', 'ntaSchedule', 'ingestFailures', 'dropChunks'], SQS_SEND),
     // Encrypt: sending to the queues; DescribeKey: reading SSE-KMS objects (Bucket.grantRead).
+    ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
+  ],
+  ingestDropChunk: [
+    ...table('cases', TABLE_ACCESS.ingestDropChunk.cases),
+    ...on(['dropBucket', 'dropBucket/drops/*'], S3_READ),
+    ...on(['dropBucket/quarantine/*'], S3_PUT),
+    // Sends FTAs and the next stage's chunks; consumes the chunk queue.
+    ...on(['orrNotices', 'ntaSchedule'], SQS_SEND),
+    ...on(['dropChunks'], [...new Set([...SQS_SEND, ...SQS_CONSUME])]),
     ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
   ],
   notifyOrr: [

@@ -12,6 +12,8 @@ import {
   ENV,
   FTA_QUEUES,
   FUNCTIONS,
+  DROP_CHUNK_QUEUE,
+  DROP_CHUNK_WORKERS,
   INGEST_FAILURES,
   METRICS_ALARMS,
   METRICS_NAMESPACE,
@@ -26,6 +28,7 @@ const imported = (value: string): unknown => pipeline.resolve(value);
 
 const functions: Record<FunctionName, IFunction> = {
   ingestDocket: pipeline.ingest.function,
+  ingestDropChunk: pipeline.ingest.chunkFunction,
   notifyOrr: pipeline.notifier.function,
   sendOrrDigest: pipeline.notifier.digestFunction,
   recordSesEvents: pipeline.notifier.sesEventsFunction,
@@ -212,6 +215,47 @@ describe('drop ingestion', () => {
 
   it.each(consumers)('sends each new FTA to the %s queue', (queueName) => {
     expect(actionsOn(functions.ingestDocket, imported(data.queues[queueName].queue.queueArn))).toContain('sqs:SendMessage');
+    expect(actionsOn(functions.ingestDropChunk, imported(data.queues[queueName].queue.queueArn))).toContain('sqs:SendMessage');
+  });
+});
+
+describe('the drop chunk queue (big drops fanned out)', () => {
+  const { queue, deadLetterQueue } = pipeline.ingest.chunkQueue;
+  const queueArn = { 'Fn::GetAtt': [logicalId(queue), 'Arn'] };
+
+  it('feeds the chunk worker one chunk per invocation, at most DROP_CHUNK_WORKERS at once, with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn,
+      FunctionName: { Ref: logicalId(functions.ingestDropChunk) },
+      BatchSize: DROP_CHUNK_QUEUE.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: DROP_CHUNK_WORKERS.maxConcurrency },
+    });
+  });
+
+  it('hides a chunk for six times the worker timeout, redrives to a DLQ and alarms on it', () => {
+    expect(DROP_CHUNK_QUEUE.visibilityTimeoutSeconds).toBe(6 * FUNCTIONS.ingestDropChunk.timeoutSeconds);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: DROP_CHUNK_QUEUE.visibilityTimeoutSeconds,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'Arn'] }, maxReceiveCount: DROP_CHUNK_QUEUE.maxReceiveCount },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+  });
+
+  it('lets the ingest and the chunk worker send chunks, and gives both the queue URL', () => {
+    for (const fn of [functions.ingestDocket, functions.ingestDropChunk]) {
+      expect(actionsOn(fn, queueArn)).toContain('sqs:SendMessage');
+      expect(environmentOf(fn)[ENV.dropChunkQueueUrl]).toEqual({ Ref: logicalId(queue) });
+    }
+  });
+
+  it('runs the chunk worker with the same capped heap as the ingest', () => {
+    expect(environmentOf(functions.ingestDropChunk).NODE_OPTIONS).toBe(environmentOf(functions.ingestDocket).NODE_OPTIONS);
   });
 });
 

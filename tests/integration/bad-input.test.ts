@@ -161,7 +161,7 @@ describe('bad input through the pipeline', () => {
     ].sort();
     expect(run.ftas.map((f) => f.ftaId).sort()).toEqual(expected);
     expect(run.emails).toHaveLength(expected.length);
-    expect(run.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+    expect(run.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
     expect(run.pipeline.ingestFailures).toEqual([]);
     // Every table read is accounted for, row by row.
     for (const r of run.summary.drops) for (const t of Object.values(r.tables)) expect(t.accepted + t.rejected).toBe(t.read);

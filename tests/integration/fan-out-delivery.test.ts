@@ -74,7 +74,7 @@ describe('fan-out delivery', () => {
     );
     expect(Number(dlq.Attributes?.ApproximateNumberOfMessages)).toBe(1);
     expect(FTA_QUEUES.orrNotices.maxReceiveCount).toBeGreaterThan(1);
-    expect(await run.pipeline.deadLetterCounts()).toEqual({ orrNotices: 1, ntaSchedule: 0 });
+    expect(await run.pipeline.deadLetterCounts()).toEqual({ orrNotices: 1, ntaSchedule: 0, dropChunks: 0 });
     expect(await emailsTo()).toBe(9); // 8 in-absentia orders + 1 no-show adjournment
   });
 });

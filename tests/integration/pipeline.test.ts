@@ -95,7 +95,7 @@ describe('the whole pipeline on the local AWS stack', () => {
     const open = first.metrics.find((m) => m.name === 'FtasOpen' && m.aor === undefined);
     expect(open?.value).toBe(9);
     expect(first.summary.metricsPublished).toBe(first.metrics.length);
-    expect(first.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0 });
+    expect(first.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
   });
 
   it('writes summary.json and ftas.jsonl as the spec lays them out', async () => {

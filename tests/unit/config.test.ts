@@ -77,7 +77,7 @@ describe('the unconfirmed-notice grace period against the notice queue', () => {
     for (const visibility of [1, 2, 5]) {
       const env = functionEnvironment(
         { endpoints: { dynamodb: 'http://x', sqs: 'http://x', s3: 'http://x', ses: 'http://x' }, onS3Event: () => () => undefined, stop: async () => undefined },
-        { queues: { orrNotices: { visibilityTimeoutSeconds: visibility }, ntaSchedule: {} } } as never,
+        { queues: { orrNotices: { visibilityTimeoutSeconds: visibility }, ntaSchedule: {} }, chunkQueue: {} } as never,
         { orrInbox: 'orr@example.gov', mailFrom: 'dw@example.gov' },
       );
       const grace = loadConfig('notifyOrr', { ...env, ...base })[ENV.unconfirmedGraceSeconds];

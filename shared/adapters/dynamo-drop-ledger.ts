@@ -1,0 +1,191 @@
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
+import type { DropReport } from '../domain/drop-report';
+import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
+import { mapWithLimit } from '../runtime/concurrency';
+import { transactWrite } from './dynamo-transactions';
+
+/*
+ * Items in the cases table, under the drop's partition:
+ *   run      pk DROP#<dropId>  sk RUN#<runId>                      run (plan, chunks per stage), stage,
+ *                                                                  done<stage> counters, advancedBy<stage>,
+ *                                                                  followedUp<stage>, report
+ *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
+ *   opened   pk DROP#<dropId>  sk RUN#<runId>#OPENED#<caseId>       proceedingId, ntaDate (latest per case)
+ * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
+ * ranges), and one `opened` item per UC case with proceedings in the drop.
+ */
+const dropKey = (dropId: string): string => `DROP#${dropId}`;
+const runSk = (runId: string): string => `RUN#${runId}`;
+/** Parallel conditional updates of `opened` items per call. */
+const CONCURRENCY = 16;
+
+export interface DynamoDropLedgerOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** Plain data only (no undefined, no class instances) in the stored maps. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOptions): DropLedger {
+  const runKey = (run: DropRun) => ({ pk: dropKey(run.drop.dropId), sk: runSk(run.runId) });
+  const chunkKey = (run: DropRun, chunk: DropChunk) => ({ pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#CHUNK#${chunkId(chunk)}` });
+  const toState = (item: Record<string, unknown>): RunState => ({
+    run: item.run as DropRun,
+    stage: Number(item.stage),
+    report: item.report === undefined ? null : tablesInReadOrder(item.report as DropReport),
+  });
+  const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+  async function getRun(dropId: string, runId: string): Promise<RunState | undefined> {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: { pk: dropKey(dropId), sk: runSk(runId) }, ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : toState(out.Item);
+  }
+
+  async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED'): AsyncIterable<Record<string, unknown>[]> {
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': dropKey(run.drop.dropId), ':prefix': `${runSk(run.runId)}#${kind}#` },
+        ConsistentRead: true,
+      },
+    );
+    for await (const out of pages) if ((out.Items ?? []).length > 0) yield out.Items ?? [];
+  }
+
+  return {
+    async startRun(run) {
+      const counters = Object.fromEntries(run.stages.map((_, i) => [`done${i}`, 0]));
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...runKey(run), type: 'DROP_RUN', dropId: run.drop.dropId, runId: run.runId, run: plain(run), stage: 0, ...counters },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, state: { run, stage: 0, report: null } };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const state = await getRun(run.drop.dropId, run.runId);
+        if (state === undefined) throw err;
+        return { created: false, state };
+      }
+    },
+
+    getRun,
+
+    async recordChunk(run: DropRun, chunk: DropChunk, result: ChunkResult) {
+      // The chunk's result and its stage counter in one transaction: a redelivered chunk
+      // fails the first condition and changes nothing, a crash before it leaves neither.
+      const outcome = await transactWrite(client, [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...chunkKey(run, chunk), type: 'DROP_CHUNK', result: plain(result) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: runKey(run),
+            UpdateExpression: 'ADD #done :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#done': `done${chunk.stage}` },
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ]);
+      return outcome === 'applied' ? 'recorded' : 'duplicate';
+    },
+
+    async isChunkRecorded(run, chunk) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: chunkKey(run, chunk), ProjectionExpression: 'pk', ConsistentRead: true }),
+      );
+      return out.Item !== undefined;
+    },
+
+    async advanceStage(run, stage, by) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: runKey(run),
+            UpdateExpression: 'SET #stage = :next, #by = :by',
+            // Exactly one caller moves the stage (all chunks done, stage unchanged); the same
+            // caller's retry passes again so it can redo its follow-up after a crash.
+            ConditionExpression: '(#stage = :stage AND #done = :total) OR (#stage = :next AND #by = :by AND attribute_not_exists(#followed))',
+            ExpressionAttributeNames: { '#stage': 'stage', '#done': `done${stage}`, '#by': `advancedBy${stage}`, '#followed': `followedUp${stage}` },
+            ExpressionAttributeValues: { ':stage': stage, ':next': stage + 1, ':total': run.stages[stage]?.length ?? 0, ':by': by },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async markFollowUpDone(run, stage) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runKey(run),
+          UpdateExpression: 'SET #followed = :t',
+          ExpressionAttributeNames: { '#followed': `followedUp${stage}` },
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+    },
+
+    async chunkResults(run) {
+      const results: ChunkResult[] = [];
+      for await (const page of queryRun(run, 'CHUNK')) for (const item of page) results.push(item.result as ChunkResult);
+      return results;
+    },
+
+    async noteOpened(run, entries) {
+      await mapWithLimit(entries, CONCURRENCY, async (e) => {
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#OPENED#${e.caseId}` },
+              UpdateExpression: 'SET caseId = :c, proceedingId = :p, ntaDate = :d',
+              // Set if later (openedLater in shared/domain/drop-plan.ts), whatever the order chunks arrive in.
+              ConditionExpression: 'attribute_not_exists(ntaDate) OR ntaDate < :d OR (ntaDate = :d AND proceedingId < :p)',
+              ExpressionAttributeValues: { ':c': e.caseId, ':p': e.proceedingId, ':d': e.ntaDate },
+            }),
+          );
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
+        }
+      });
+    },
+
+    async *latestOpened(run) {
+      for await (const page of queryRun(run, 'OPENED')) {
+        yield page.map((item): LatestOpened => ({ caseId: String(item.caseId), proceedingId: String(item.proceedingId), ntaDate: String(item.ntaDate) }));
+      }
+    },
+
+    async finishRun(run, report) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runKey(run),
+          UpdateExpression: 'SET report = :r, finishedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':r': plain(report), ':at': report.finishedAt },
+        }),
+      );
+    },
+  };
+}

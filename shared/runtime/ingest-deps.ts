@@ -1,0 +1,36 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
+import { createDynamoDropLedger } from '../adapters/dynamo-drop-ledger';
+import { createS3DocketSource } from '../adapters/s3-docket-source';
+import { createS3Quarantine } from '../adapters/s3-quarantine';
+import { createSqsChunkQueue } from '../adapters/sqs-chunk-queue';
+import { createSqsFtaPublisher } from '../adapters/sqs-fta-publisher';
+import { systemClock } from '../ports/clock';
+import type { FanOutDeps } from '../use-cases/fan-out-drop';
+import type { AwsClients } from './aws-clients';
+import type { Config } from './config';
+import { ENV } from './resources';
+
+/**
+ * The docket ingest and its chunk worker wire the same ports the same way: the drop
+ * source and quarantine (S3), the case store and drop ledger (DynamoDB), the FTA fan-out
+ * queues and the chunk queue (SQS), and the chunking settings.
+ */
+export function ingestDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
+  const tableName = config[ENV.casesTable];
+  return {
+    source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),
+    store: createDynamoCaseStore({ client: clients.dynamo, tableName }),
+    ledger: createDynamoDropLedger({ client: clients.dynamo, tableName }),
+    publisher: createSqsFtaPublisher({
+      client: clients.sqs,
+      queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]],
+    }),
+    queue: createSqsChunkQueue({ client: clients.sqs, queueUrl: config[ENV.dropChunkQueueUrl] }),
+    quarantine: createS3Quarantine({ client: clients.s3, bucket: config[ENV.dropBucket] }),
+    clock: systemClock,
+    log: logger,
+    chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },
+    fanOutBytes: config[ENV.ingestFanOutBytes],
+  };
+}

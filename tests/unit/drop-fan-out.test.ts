@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
+import type { DropReport } from '../../shared/domain/drop-report';
+import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
+import type { CaseStore } from '../../shared/ports/case-store';
+import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import {
+  fixedClock,
+  memoryCaseStore,
+  memoryChunkQueue,
+  memoryDocketSource,
+  memoryPublisher,
+  memoryQuarantine,
+  silentLog,
+} from '../helpers/in-memory-ports';
+
+const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\r\n';
+const CASE = 'IDNCASE\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tADDRESS_CHANGEDON\tCASEPRIORITY_CODE\r\n';
+const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n';
+const SCHED = 'IDNSCHEDULE\tIDNPROCEEDING\tIDNCASE\tBASE_CITY_CODE\tCAL_TYPE\tADJ_DATE\tADJ_RSN\tADJ_MEDIUM\r\n';
+const CASES = 120;
+const caseId = (i: number) => String(1000 + i);
+
+/**
+ * A drop whose tables each span several 1 KiB chunks: UC cases by juvenile history (every
+ * third case) and by CASEPRIORITY_CODE (every fifth; some cases both), in-absentia orders
+ * on every second case, a no-show on every fourth, one row with a stray tab (rejected),
+ * and case 1000 reopened: its order sits in the first proceeding chunk, the proceeding
+ * opened after it in the last one.
+ */
+function bigDrop(): Record<string, string> {
+  let juv = JUV;
+  let cases = CASE;
+  let proc = PROC;
+  let sched = SCHED;
+  for (let i = 0; i < CASES; i++) {
+    const id = caseId(i);
+    juv += `${i + 1}\t${id}\t${5000 + i}\t${i % 3 === 0 ? '4' : '6'}\r\n`;
+    cases += `${id}\tHOUSTON\tTX\t77002\t2024-05-01 00:00:00.000\t${i % 5 === 0 ? 'UC' : 'N/A'}\r\n`;
+    proc += `${5000 + i}\t${id}\t2022-01-01 00:00:00.000\tHOU\tRMV\tX\t${i % 2 === 0 ? 'Y' : 'N'}\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\r\n`;
+    sched += `${9000 + i}\t${5000 + i}\t${id}\tHOU\tM\t2025-02-01 00:00:00.000\t${i % 4 === 0 ? '11' : '01'}\tP\r\n`;
+  }
+  proc += `5999\t1000\t2025-06-01 00:00:00.000\tHOU\tRMV\t\tN\t2025-07-01 00:00:00.000\t\r\n`;
+  proc += `5998\t1001\t\tHOU\tRMV\tX\tY\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\textra\r\n`;
+  return { tbl_JuvenileHistory: juv, A_TblCase: cases, B_TblProceeding: proc, tbl_schedule: sched };
+}
+
+const CHUNK = 1024;
+const drop = { dropId: 'big', location: 'drops/big/' };
+
+function fanOutDeps(store: CaseStore = memoryCaseStore()) {
+  const queue = memoryChunkQueue();
+  const publisher = memoryPublisher();
+  const deps: FanOutDeps = {
+    source: memoryDocketSource(bigDrop() as never, { chunkSize: 97 }),
+    store,
+    publisher,
+    quarantine: memoryQuarantine(),
+    clock: fixedClock('2026-11-28T00:00:00Z'),
+    log: silentLog,
+    ledger: createInProcessDropLedger(),
+    queue,
+    fanOutBytes: CHUNK,
+    chunks: { chunkBytes: CHUNK, parallelChunks: 2 },
+  };
+  return { deps, queue, publisher };
+}
+
+/** Delivers every message sent so far and since, as SQS would; `each` picks the deliveries of one message. */
+async function deliverAll(
+  queue: { sent: DropChunkMessage[] },
+  deliver: (m: DropChunkMessage) => Promise<DropReport | null>,
+  order: 'fifo' | 'reverse' = 'fifo',
+): Promise<DropReport | null> {
+  let delivered = 0;
+  let report: DropReport | null = null;
+  while (delivered < queue.sent.length) {
+    const batch = queue.sent.slice(delivered);
+    delivered = queue.sent.length;
+    for (const m of order === 'reverse' ? batch.reverse() : batch) report = (await deliver(m)) ?? report;
+  }
+  return report;
+}
+
+/** The counts of a report, without what differs by construction (times, chunking, run id). */
+function counts(report: DropReport | null) {
+  const { startedAt: _s, finishedAt: _f, fanOut: _o, quarantine: _q, ...rest } = report ?? ({} as DropReport);
+  const tables = Object.fromEntries(Object.entries(rest.tables ?? {}).map(([t, c]) => {
+    const { chunks: _c, ...plain } = c;
+    return [t, plain];
+  }));
+  return { ...rest, tables };
+}
+
+async function inlineBaseline() {
+  const store = memoryCaseStore();
+  const report = await ingestDocketDrop(drop, {
+    source: memoryDocketSource(bigDrop() as never), store, publisher: memoryPublisher(), quarantine: memoryQuarantine(),
+    clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
+  });
+  return { report, store };
+}
+
+describe('a big drop fanned out over the chunk queue', () => {
+  it('counts every row once and gives the same report as the drop read whole in one invocation', async () => {
+    const baseline = await inlineBaseline();
+    const { deps, queue } = fanOutDeps();
+    const started = await startDocketDrop(drop, 'seq-1', deps);
+    expect(started).toMatchObject({ kind: 'fanned-out', created: true });
+    // Only the first stage goes out at first: juvenile history before cases before the rest.
+    expect(new Set(queue.sent.map((m) => m.table))).toEqual(new Set(['tbl_JuvenileHistory']));
+    const report = await deliverAll(queue, async (m) => (await ingestChunkMessage(m, deps)).report);
+    expect(counts(report)).toEqual(counts(baseline.report));
+    expect(report?.tables.tbl_schedule?.chunks).toBeGreaterThan(3);
+    expect(report?.tables.B_TblProceeding).toMatchObject({ read: CASES + 2, rejected: 1, rejectedByReason: { ROW_EXTRA_FIELDS: 1 } });
+    expect(report?.ftas.rescinded).toBe(1);
+    expect(report?.fanOut?.chunks).toBe(queue.sent.length);
+    expect(baseline.report.ucCasesMarked).toBe(new Set([...Array(CASES).keys()].filter((i) => i % 3 === 0 || i % 5 === 0)).size);
+  });
+
+  it('delivers every chunk twice, in reverse order, and still reports the same counts and advances each stage once', async () => {
+    const baseline = await inlineBaseline();
+    const { deps, queue, publisher } = fanOutDeps();
+    await startDocketDrop(drop, 'seq-1', deps);
+    const outcomes: string[] = [];
+    const report = await deliverAll(
+      queue,
+      async (m) => {
+        const first = await ingestChunkMessage(m, deps);
+        const second = await ingestChunkMessage(m, deps);
+        outcomes.push(second.outcome);
+        return first.report ?? second.report;
+      },
+      'reverse',
+    );
+    expect(counts(report)).toEqual(counts(baseline.report));
+    expect(outcomes.every((o) => o === 'duplicate' || o === 'run-finished')).toBe(true);
+    // Each chunk was sent exactly once: no stage was started twice.
+    const ids = queue.sent.map((m) => `${m.table}#${m.start}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(publisher.sent.filter((m) => m.type === 'FTA_RECORDED')).toHaveLength(report?.ftas.new ?? -1);
+  });
+
+  it('resumes a chunk that crashed after some writes: same counts, no FTA twice', async () => {
+    const baseline = await inlineBaseline();
+    const inner = memoryCaseStore();
+    let crashes = 0;
+    // The worker dies right after writing the FTAs of a proceeding chunk (before recording
+    // the chunk), and again in the finish step right after the CASE_REOPENED rescission.
+    const crashOnce = async <T>(step: string | undefined, what: string, write: () => Promise<T>): Promise<T> => {
+      const out = await write();
+      if (step?.includes(what) && !seen.has(what)) {
+        seen.add(what);
+        crashes += 1;
+        throw new Error('Lambda timed out');
+      }
+      return out;
+    };
+    const seen = new Set<string>();
+    const store: CaseStore = {
+      ...inner,
+      recordFtas: (list, at, by) => crashOnce(by, 'B_TblProceeding', () => inner.recordFtas(list, at, by)),
+      rescindFtas: (list, at, by) => crashOnce(by, 'FINISH', () => inner.rescindFtas(list, at, by)),
+    };
+    const { deps, queue } = fanOutDeps(store);
+    await startDocketDrop(drop, 'seq-1', deps);
+    const report = await deliverAll(queue, async (m) => {
+      const messageId = `${m.table}-${m.start}`;
+      for (;;) {
+        try {
+          return (await ingestChunkMessage(m, deps, messageId)).report;
+        } catch {
+          // SQS redelivers the same message after its visibility timeout.
+        }
+      }
+    });
+    expect(crashes).toBe(2);
+    expect(report?.ftas.rescinded).toBe(1);
+    expect(counts(report)).toEqual(counts(baseline.report));
+    expect([...inner.ftas.keys()].sort()).toEqual([...baseline.store.ftas.keys()].sort());
+  });
+
+  it('a duplicate S3 event resends the current stage without counting anything twice, and returns the finished report afterwards', async () => {
+    const baseline = await inlineBaseline();
+    const { deps, queue } = fanOutDeps();
+    await startDocketDrop(drop, 'seq-1', deps);
+    const again = await startDocketDrop(drop, 'seq-1', deps);
+    expect(again).toMatchObject({ kind: 'fanned-out', created: false, report: null });
+    const report = await deliverAll(queue, async (m) => (await ingestChunkMessage(m, deps)).report);
+    expect(counts(report)).toEqual(counts(baseline.report));
+    const sent = queue.sent.length;
+    const after = await startDocketDrop(drop, 'seq-1', deps);
+    expect(after).toMatchObject({ kind: 'fanned-out', created: false });
+    expect(after.kind === 'fanned-out' && counts(after.report)).toEqual(counts(report));
+    expect(queue.sent.length).toBe(sent);
+  });
+
+  it('moves a stage on exactly once when its last chunks finish at the same time', async () => {
+    const { deps, queue } = fanOutDeps();
+    await startDocketDrop(drop, 'seq-1', deps);
+    const stage0 = [...queue.sent];
+    await Promise.all(stage0.map((m, i) => ingestChunkMessage(m, deps, `a${i}`)));
+    expect(queue.sent.filter((m) => m.table === 'A_TblCase')).toHaveLength(queue.sent.length - stage0.length);
+    const stage1 = queue.sent.slice(stage0.length);
+    // Every chunk at once, each also as a second SQS message (a duplicate S3 event sent the stage again).
+    await Promise.all([...stage1, ...stage1].map((m, i) => ingestChunkMessage(m, deps, `b${i}`)));
+    const stage2 = queue.sent.slice(stage0.length + stage1.length);
+    expect(new Set(stage2.map((m) => m.table))).toEqual(new Set(['B_TblProceeding', 'tbl_schedule']));
+    expect(new Set(stage2.map((m) => `${m.table}#${m.start}`)).size).toBe(stage2.length);
+  });
+
+  it('reads a drop below the fan-out threshold inside the invocation, and a duplicate event reads nothing again', async () => {
+    const { deps, queue } = fanOutDeps();
+    const small = { ...deps, fanOutBytes: 10 * 1024 * 1024 };
+    const first = await startDocketDrop(drop, 'seq-2', small);
+    expect(first).toMatchObject({ kind: 'ingested', duplicate: false });
+    const again = await startDocketDrop(drop, 'seq-2', small);
+    expect(again).toMatchObject({ kind: 'ingested', duplicate: true });
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it('skips stages without chunks: a proceedings-only update drop starts at the third stage', async () => {
+    const { deps, queue } = fanOutDeps();
+    const only = { ...deps, source: memoryDocketSource({ B_TblProceeding: bigDrop().B_TblProceeding }) };
+    await startDocketDrop(drop, 'seq-3', only);
+    expect(new Set(queue.sent.map((m) => m.stage))).toEqual(new Set([2]));
+    const report = await deliverAll(queue, async (m) => (await ingestChunkMessage(m, only)).report);
+    expect(report?.tables.B_TblProceeding?.read).toBe(CASES + 2);
+    expect(report?.ucCasesOmitted).toBe(0);
+  });
+});
