@@ -55,8 +55,15 @@ export class RestartableSes {
     });
   }
 
+  /**
+   * As a crashed and restarted process: every connection drops at once (a graceful close
+   * would keep serving a busy keep-alive connection, so steady traffic might never see
+   * the outage), the port stays closed for `downMs`, then a fresh emulator listens.
+   */
   async restart(downMs: number): Promise<void> {
-    await this.stop();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    (this.server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+    await closed;
     await new Promise((r) => setTimeout(r, downMs));
     this.server = await startSesServer({ port: this.port, host: '127.0.0.1' });
   }
