@@ -327,7 +327,8 @@ describe('program metrics', () => {
 
   it('alarms on every dead-letter queue and the docket and roster ingest failure queues', () => {
     const sqsAlarms = alarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Threshold === 0);
-    expect(sqsAlarms).toHaveLength(4);
+    // ORR notices DLQ, NTA schedule DLQ, drop chunks DLQ, docket ingest failures, roster ingest failures.
+    expect(sqsAlarms).toHaveLength(5);
   });
 
   describe('the dashboard', () => {
