@@ -1,11 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
@@ -20,7 +17,7 @@ import {
 } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
-import { alarmOnDeadLetters, QueueWithDlq } from './queue-with-dlq';
+import { alarmOnDeadLetters, ingestFailureQueue, QueueWithDlq } from './queue-with-dlq';
 
 export interface DocketIngestProps {
   readonly dropBucket: IBucket;
@@ -55,12 +52,10 @@ export class DocketIngest extends Construct {
   constructor(scope: Construct, id: string, props: DocketIngestProps) {
     super(scope, id);
     const { dropBucket, casesTable, queues } = props;
-    this.failures = new Queue(this, 'Failures', {
-      retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
-      ...(props.encryptionKey
-        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
+    this.failures = ingestFailureQueue(this, {
+      encryptionKey: props.encryptionKey,
+      alarmTopic: props.alarmTopic,
+      alarmDescription: 'A docket drop failed to ingest after every retry; its S3 event waits in the failure queue',
     });
     // Chunk messages hold keys and ids only; encrypted like every other queue.
     this.chunkQueue = new QueueWithDlq(this, DROP_CHUNK_QUEUE.id, { definition: DROP_CHUNK_QUEUE, encryptionKey: props.encryptionKey });
@@ -110,15 +105,5 @@ export class DocketIngest extends Construct {
       });
     }
 
-    const alarm = this.failures
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'FailureAlarm', {
-        alarmDescription: 'A docket drop failed to ingest after every retry; its S3 event waits in the failure queue',
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

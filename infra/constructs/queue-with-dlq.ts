@@ -3,10 +3,10 @@ import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aw
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { QueueDefinition } from '../../shared/runtime/resources';
+import { INGEST_FAILURES, type QueueDefinition } from '../../shared/runtime/resources';
 
 export interface QueueWithDlqProps {
   /** One entry of FTA_QUEUES: timeouts, retention, redrive and event-source settings. */
@@ -58,12 +58,12 @@ export class QueueWithDlq extends Construct {
   }
 }
 
-/** Alarms to `topic` as soon as any message is waiting in the queue's DLQ. */
-export function alarmOnDeadLetters(scope: Construct, id: string, queue: QueueWithDlq, topic: ITopic): Alarm {
-  const alarm = queue.deadLetterQueue
+/** Alarms to `topic` as soon as any message is waiting in `queue` (a DLQ or a failure queue). */
+export function alarmOnWaitingMessages(scope: Construct, id: string, queue: IQueue, alarmDescription: string, topic: ITopic): Alarm {
+  const alarm = queue
     .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
     .createAlarm(scope, id, {
-      alarmDescription: `A message reached the dead-letter queue of ${queue.definition.id}`,
+      alarmDescription,
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -71,4 +71,25 @@ export function alarmOnDeadLetters(scope: Construct, id: string, queue: QueueWit
     });
   alarm.addAlarmAction(new SnsAction(topic));
   return alarm;
+}
+
+/** Alarms to `topic` as soon as any message is waiting in the queue's DLQ. */
+export function alarmOnDeadLetters(scope: Construct, id: string, queue: QueueWithDlq, topic: ITopic): Alarm {
+  return alarmOnWaitingMessages(scope, id, queue.deadLetterQueue, `A message reached the dead-letter queue of ${queue.definition.id}`, topic);
+}
+
+/**
+ * The on-failure destination of an S3-triggered (asynchronously invoked) function: its
+ * events that failed every retry wait here, encrypted, alarmed to `topic`, for a redrive.
+ */
+export function ingestFailureQueue(scope: Construct, options: { encryptionKey?: IKey; alarmTopic: ITopic; alarmDescription: string }): Queue {
+  const queue = new Queue(scope, 'Failures', {
+    retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
+    ...(options.encryptionKey
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
+      : { encryption: QueueEncryption.SQS_MANAGED }),
+    enforceSSL: true,
+  });
+  alarmOnWaitingMessages(scope, 'FailureAlarm', queue, options.alarmDescription, options.alarmTopic);
+  return queue;
 }

@@ -1,17 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
+import { ingestFailureQueue } from './queue-with-dlq';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 
 export interface RosterIngestProps {
@@ -40,12 +38,10 @@ export class RosterIngest extends Construct {
   constructor(scope: Construct, id: string, props: RosterIngestProps) {
     super(scope, id);
     const { dropBucket, casesTable } = props;
-    this.failures = new Queue(this, 'Failures', {
-      retentionPeriod: Duration.days(INGEST_FAILURES.retentionDays),
-      ...(props.encryptionKey
-        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-        : { encryption: QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
+    this.failures = ingestFailureQueue(this, {
+      encryptionKey: props.encryptionKey,
+      alarmTopic: props.alarmTopic,
+      alarmDescription: 'A UC roster failed to ingest after every retry; its S3 event waits in the failure queue',
     });
     this.function = new PipelineFunction(this, 'Function', {
       name: 'ingestRoster',
@@ -68,15 +64,5 @@ export class RosterIngest extends Construct {
       suffix: ROSTER_DROPS.suffix,
     });
 
-    const alarm = this.failures
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'FailureAlarm', {
-        alarmDescription: 'A UC roster failed to ingest after every retry; its S3 event waits in the failure queue',
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }
