@@ -29,7 +29,7 @@ import type {
 } from '../ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
-import { transactWrite } from './dynamo-transactions';
+import { isConditionFailure, transactWrite } from './dynamo-transactions';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -180,7 +180,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         } catch (err) {
           // Marked already by an earlier step of this run (the juvenile stage before the
           // case table): that step's basis is this drop's, as when the drop is read in order.
-          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          if (!isConditionFailure(err)) throw err;
           return false;
         }
       });
@@ -270,7 +270,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           ExpressionAttributeValues: { ':at': report.startedAt, ':id': report.dropId },
         }),
       ).catch((err: unknown) => {
-        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+        if (!isConditionFailure(err)) throw err;
       });
     },
 

@@ -3,7 +3,7 @@ import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type Late
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { mapWithLimit } from '../runtime/concurrency';
-import { transactWrite } from './dynamo-transactions';
+import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
 
 /*
  * Items in the cases table, under the drop's partition:
@@ -36,7 +36,6 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     stage: Number(item.stage),
     report: item.report === undefined ? null : tablesInReadOrder(item.report as DropReport),
   });
-  const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
   async function getRun(dropId: string, runId: string): Promise<RunState | undefined> {
     const out = await client.send(
@@ -113,24 +112,19 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     },
 
     async advanceStage(run, stage, by) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: runKey(run),
-            UpdateExpression: 'SET #stage = :next, #by = :by',
-            // Exactly one caller moves the stage (all chunks done, stage unchanged); the same
-            // caller's retry passes again so it can redo its follow-up after a crash.
-            ConditionExpression: '(#stage = :stage AND #done = :total) OR (#stage = :next AND #by = :by AND attribute_not_exists(#followed))',
-            ExpressionAttributeNames: { '#stage': 'stage', '#done': `done${stage}`, '#by': `advancedBy${stage}`, '#followed': `followedUp${stage}` },
-            ExpressionAttributeValues: { ':stage': stage, ':next': stage + 1, ':total': run.stages[stage]?.length ?? 0, ':by': by },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionFailure(err)) return false;
-        throw err;
-      }
+      return sendConditional(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runKey(run),
+          UpdateExpression: 'SET #stage = :next, #by = :by',
+          // Exactly one caller moves the stage (all chunks done, stage unchanged); the same
+          // caller's retry passes again so it can redo its follow-up after a crash.
+          ConditionExpression: '(#stage = :stage AND #done = :total) OR (#stage = :next AND #by = :by AND attribute_not_exists(#followed))',
+          ExpressionAttributeNames: { '#stage': 'stage', '#done': `done${stage}`, '#by': `advancedBy${stage}`, '#followed': `followedUp${stage}` },
+          ExpressionAttributeValues: { ':stage': stage, ':next': stage + 1, ':total': run.stages[stage]?.length ?? 0, ':by': by },
+        }),
+      );
     },
 
     async markFollowUpDone(run, stage) {
@@ -153,20 +147,18 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
 
     async noteOpened(run, entries) {
       await mapWithLimit(entries, CONCURRENCY, async (e) => {
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#OPENED#${e.caseId}` },
-              UpdateExpression: 'SET caseId = :c, proceedingId = :p, ntaDate = :d',
-              // Set if later (openedLater in shared/domain/drop-plan.ts), whatever the order chunks arrive in.
-              ConditionExpression: 'attribute_not_exists(ntaDate) OR ntaDate < :d OR (ntaDate = :d AND proceedingId < :p)',
-              ExpressionAttributeValues: { ':c': e.caseId, ':p': e.proceedingId, ':d': e.ntaDate },
-            }),
-          );
-        } catch (err) {
-          if (!isConditionFailure(err)) throw err;
-        }
+        // A false condition: a later proceeding is already noted.
+        await sendConditional(
+          client,
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#OPENED#${e.caseId}` },
+            UpdateExpression: 'SET caseId = :c, proceedingId = :p, ntaDate = :d',
+            // Set if later (openedLater in shared/domain/drop-plan.ts), whatever the order chunks arrive in.
+            ConditionExpression: 'attribute_not_exists(ntaDate) OR ntaDate < :d OR (ntaDate = :d AND proceedingId < :p)',
+            ExpressionAttributeValues: { ':c': e.caseId, ':p': e.proceedingId, ':d': e.ntaDate },
+          }),
+        );
       });
     },
 

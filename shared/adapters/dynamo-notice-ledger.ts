@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, sendConditional } from './dynamo-transactions';
 import { noticeSentAggregateUpdate } from './program-aggregates';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
 
@@ -16,7 +17,6 @@ export interface DynamoNoticeLedgerOptions {
 }
 
 const keyOf = (k: NoticeKey) => ({ pk: k.scope === 'DIGEST' ? 'DIGEST' : `CASE#${k.scope}`, sk: `NOTICE#${k.noticeId}` });
-const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedgerOptions): NoticeLedger {
   return {
@@ -58,21 +58,16 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
     },
 
     async release(key, messageIdHeader) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keyOf(key),
-            ConditionExpression: '#state = :sending AND messageIdHeader = :mid AND attribute_not_exists(providerAcceptedAt)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':sending': 'SENDING', ':mid': messageIdHeader },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionFailure(err)) return false;
-        throw err;
-      }
+      return sendConditional(
+        client,
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          ConditionExpression: '#state = :sending AND messageIdHeader = :mid AND attribute_not_exists(providerAcceptedAt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'SENDING', ':mid': messageIdHeader },
+        }),
+      );
     },
 
     async markSent(key, sent, countsAs) {

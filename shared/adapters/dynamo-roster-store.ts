@@ -17,7 +17,7 @@ import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
 import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
-import { applyGuardedChanges, GuardFailedError, type GuardedChange } from './dynamo-transactions';
+import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './dynamo-transactions';
 import {
   AGG,
   backlogAggregateDeltas,
@@ -519,7 +519,7 @@ export function createDynamoRosterStore({
           );
           return { aor, token };
         } catch (err) {
-          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          if (!isConditionFailure(err)) throw err;
           if (Date.now() >= deadline) {
             throw Object.assign(new Error(`NTA_PLAN_LOCKED: another re-plan of ${aor} holds the lease`), { code: 'NTA_PLAN_LOCKED' });
           }

@@ -1,9 +1,36 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DeleteCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../runtime/concurrency';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
 
 const MAX_ATTEMPTS = 8;
+
+/** The error DynamoDB answers when a single write's ConditionExpression is false. */
+export const isConditionFailure = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * Sends one conditional write (Put, Update, Delete): true when it was applied, false when
+ * its condition was false (already done, or not ours to do); any other error is thrown.
+ */
+export async function sendConditional(client: DynamoDBDocumentClient, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  try {
+    // The union has no common send() overload: dispatch per type.
+    if (command instanceof PutCommand) await client.send(command);
+    else if (command instanceof UpdateCommand) await client.send(command);
+    else await client.send(command);
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
 
 /**
  * One TransactWriteItems whose first item carries the idempotency condition (the item
