@@ -49,6 +49,11 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     reason: 'The ingest reads only objects under the drop prefix, whose names DOJ chooses per drop.',
   },
   {
+    path: `${PIPELINE}/DocketIngest/Function/ServiceRole/DefaultPolicy`,
+    id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/unpacked/*]`,
+    reason: 'The ingest reads and writes the tables of big zip drops under unpacked/, one folder per drop id.',
+  },
+  {
     path: `${PIPELINE}/OrrNotifier/Function/ServiceRole/DefaultPolicy`,
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
     reason:
@@ -76,7 +81,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
   // Writes under fixed prefixes of the drop bucket: quarantined rows, field-office work
   // lists, matching reports. Object names vary per drop, roster, AOR and day.
   ...[
-    ['DocketIngest/Function', ['quarantine']],
+    ['DocketIngest/Function', ['quarantine', 'unpacked']],
     ['RosterIngest/Function', ['quarantine', 'worklists']],
     ['NtaScheduler/Function', ['worklists']],
     ['NtaScheduler/PlanFunction', ['worklists', 'reports']],
@@ -144,6 +149,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
   ...[
     ['CasesTableABF7127DArnA5EF4699/index/*', "The cases table's indexes; actions on them are the function's read or write set in infra/permissions.ts, asserted in tests."],
     ['DropBucketCB075576Arn83D8B7AC/drops/*', 'The chunk worker reads only objects under the drop prefix, whose names DOJ chooses per drop.'],
+    ['DropBucketCB075576Arn83D8B7AC/unpacked/*', 'The chunk worker reads byte ranges of the tables the ingest unpacked from big zip drops, one folder per drop id.'],
     ['DropBucketCB075576Arn83D8B7AC/quarantine/*', 'Writes only under quarantine/, whose object names vary per drop, table and byte range.'],
   ].map(([resource, reason]) => ({
     path: `${PIPELINE}/DocketIngest/ChunkFunction/ServiceRole/DefaultPolicy`,

@@ -24,7 +24,7 @@ export const handler = async (event: S3Event, context: Context): Promise<DropSta
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const drop = dropFromObjectKey(key, DROP_BUCKET.dropPrefix);
+    const drop = dropFromObjectKey(key, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix });
     if (drop === undefined) {
       logger.warn('object is not in a drop folder; ignored', { key });
       continue;

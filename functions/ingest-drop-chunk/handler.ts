@@ -3,13 +3,13 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
-import { ingestDeps } from '../../shared/runtime/ingest-deps';
+import { chunkDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ingestChunkMessage } from '../../shared/use-cases/fan-out-drop';
 
 const config = loadConfig('ingestDropChunk');
 const { logger } = createObservability('ingest-drop-chunk');
-const deps = ingestDeps(config, createAwsClients(), logger);
+const deps = chunkDeps(config, createAwsClients(), logger);
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

@@ -15,6 +15,13 @@ export const RETENTION = {
   /** `drops/`: raw DOJ drops; to infrequent access after 30 days, deleted after 1 year. */
   rawDropsDays: 365,
   rawDropsInfrequentAccessAfterDays: 30,
+  /**
+   * `unpacked/`: the tables of a big zip drop, unpacked by the ingest so chunk workers can
+   * read byte ranges. A copy of what `drops/` keeps: needed only while the drop is
+   * ingested (hours), kept a month for a re-run or a look at a quarantined row's context.
+   * Later, the zip is still in `drops/`: copying it onto itself unpacks it again.
+   */
+  unpackedDays: 30,
   /** `quarantine/`: rejected rows kept for inspection (issue 3 writes them). */
   quarantinePrefix: 'quarantine/',
   quarantineDays: 90,
@@ -60,6 +67,7 @@ export function dropLifecycleRules(): LifecycleRule[] {
       ],
       expiration: Duration.days(RETENTION.rawDropsDays),
     },
+    { id: 'unpacked-zips', prefix: DROP_BUCKET.unpackedPrefix, expiration: Duration.days(RETENTION.unpackedDays) },
     { id: 'quarantine', prefix: RETENTION.quarantinePrefix, expiration: Duration.days(RETENTION.quarantineDays) },
     {
       id: 'rosters',

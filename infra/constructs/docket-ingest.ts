@@ -13,6 +13,7 @@ import {
   ENV,
   INGEST_FAILURES,
   INGEST_HEAP_MB,
+  INGEST_TRIGGERS,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
@@ -34,7 +35,9 @@ export interface DocketIngestProps {
  * notification per trigger suffix invokes the function, which reads the drop, writes
  * cases and FTAs, and sends each new FTA to every fan-out queue. A drop with a table
  * above INGEST_FAN_OUT_BYTES is planned by that function and its byte-range chunks go,
- * stage by stage, through the drop chunk queue (DLQ alarmed) to the chunk worker.
+ * stage by stage, through the drop chunk queue (DLQ alarmed) to the chunk worker. A zip
+ * drop with such a table is first unpacked into `unpacked/<dropId>/`, whose completion
+ * marker starts the function again (INGEST_TRIGGERS).
  */
 export class DocketIngest extends Construct {
   readonly function: PipelineFunction;
@@ -80,6 +83,7 @@ export class DocketIngest extends Construct {
       [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],
     ] as const) {
       dropBucket.grantRead(fn, `${DROP_BUCKET.dropPrefix}*`);
+      dropBucket.grantRead(fn, `${DROP_BUCKET.unpackedPrefix}*`);
       // Rejected rows are written to the quarantine prefix, and only there.
       dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
       grantTableAccess(casesTable, fn, access);
@@ -87,6 +91,9 @@ export class DocketIngest extends Construct {
       // The ingest sends the first stage; the chunk completing a stage sends the next.
       this.chunkQueue.queue.grantSendMessages(fn);
     }
+    // A big zip drop is unpacked into `unpacked/<dropId>/` by the ingest alone. Nothing
+    // writes under `drops/` (DOJ's copy), and the chunk worker only reads.
+    dropBucket.grantPut(this.function, `${DROP_BUCKET.unpackedPrefix}*`);
     this.chunkFunction.addEventSource(this.chunkQueue.eventSource({ maxConcurrency: DROP_CHUNK_WORKERS.maxConcurrency }));
     alarmOnDeadLetters(this, 'ChunkDeadLetterAlarm', this.chunkQueue, props.alarmTopic);
 
@@ -98,11 +105,8 @@ export class DocketIngest extends Construct {
       bucketName: dropBucket.bucketName,
     });
     this.notificationBucket = bucket;
-    for (const suffix of DROP_BUCKET.triggerSuffixes) {
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
-        prefix: DROP_BUCKET.dropPrefix,
-        suffix,
-      });
+    for (const { prefix, suffix } of INGEST_TRIGGERS) {
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), { prefix, suffix });
     }
 
   }

@@ -15,7 +15,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
@@ -248,13 +248,14 @@ export class LocalPipeline {
       this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
     }
     // The bucket notification filters of the deployed stack: prefix and one suffix each.
-    const records = event.Records.filter(
-      (r) =>
+    const records = event.Records.filter((r) => {
+      const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+      return (
         r.eventName.startsWith('ObjectCreated:') &&
         r.s3.bucket.name === this.resources.dropBucket &&
-        decodeURIComponent(r.s3.object.key).startsWith(DROP_BUCKET.dropPrefix) &&
-        DROP_BUCKET.triggerSuffixes.some((s) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')).endsWith(s)),
-    );
+        INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix) && key.endsWith(t.suffix))
+      );
+    });
     if (records.length === 0) return;
     const key = records[0]?.s3.object.key ?? '';
     this.ingestChain = this.ingestChain.then(() => this.invokeIngest({ Records: records }, key));
@@ -272,6 +273,12 @@ export class LocalPipeline {
             const r = s.report;
             this.ingestReports.push(r);
             this.progress(`ingest: drop ${r.dropId}: ${r.ftas.new} new FTA(s), ${r.ftas.repeated} repeated, ${r.ucCasesMarked} UC case(s) marked`);
+          } else if (s.kind === 'unpacked') {
+            this.progress(
+              s.duplicate
+                ? `ingest: zip drop ${s.dropId} was unpacked by this event already`
+                : `ingest: zip drop ${s.dropId} unpacked: ${s.tables} table(s), ${s.bytes} bytes, into ${s.folder}; ${s.marker.replace(/^.*\//, '')} starts its ingest`,
+            );
           } else if (s.report !== null) {
             this.ingestReports.push(s.report);
             this.progress(`ingest: drop ${s.dropId}: run ${s.runId} had finished already (a duplicate event)`);

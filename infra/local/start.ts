@@ -173,7 +173,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     lines.push(`  UCs: NTA backlog ${r.ucs.BACKLOG}, in ORR care ${r.ucs.IN_ORR_CARE}, NTA served ${r.ucs.NTA_SERVED}, with EOIR case ${r.ucs.EOIR_CASE}; EOIR cases marked UC ${r.casesMarked}`);
   }
   for (const drop of summary.drops) {
-    lines.push(`Drop ${drop.dropId}`);
+    lines.push(`Drop ${drop.dropId}${drop.unpackedFrom ? ` (unpacked from ${drop.unpackedFrom}: a table was too big to read from the zip in one invocation)` : ''}`);
     for (const [table, c] of Object.entries(drop.tables)) {
       const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
       const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';

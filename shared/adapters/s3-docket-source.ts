@@ -1,5 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { isDropMarker, tableForFileName, type EoirTableName } from '../domain/eoir-table';
+import type { FileRejectionReason } from '../domain/rejections';
+import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../messages/unpacked-zip';
 import type { DocketSource, DropListing, DropRef, TableFile } from '../ports/docket-source';
 import { openZipDrop } from './zip-drop';
 
@@ -14,7 +16,9 @@ const COUNT_FILE = /(^|\/)count\.txt$/i;
  * Drops in S3. A folder drop's `location` is its prefix (`drops/<dropId>/`): table files
  * are recognized by name, case-insensitively, other objects listed as ignored
  * (UNKNOWN_TABLE, never read), and every table can
- * be read by byte range (S3 Range GETs). A zip drop's `location` is the zip's key: it is
+ * be read by byte range (S3 Range GETs). A folder the ingest unpacked a big zip into
+ * (unpack-zip-drop.ts) is listed through its manifest: the zip's tables only, and the
+ * zip's refused and ignored entries. A zip drop's `location` is the zip's key: it is
  * read in place with ranged GETs (no download, no temp disk), see zip-drop.ts.
  */
 export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions): DocketSource {
@@ -37,7 +41,9 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
         return (await openZipDrop(drop.location, (start, end) => getObject(drop.location, start, end - 1), await objectSize(drop.location))).listing;
       }
       const tables = new Map<EoirTableName, TableFile>();
-      const ignored: { file: string; reason: 'UNKNOWN_TABLE' }[] = [];
+      const ignored: { file: string; reason: FileRejectionReason }[] = [];
+      const manifestKey = `${drop.location}${UNPACKED_ZIP_MANIFEST}`;
+      let hasManifest = false;
       let countKey: string | undefined;
       let token: string | undefined;
       do {
@@ -46,6 +52,10 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
         );
         for (const obj of out.Contents ?? []) {
           if (obj.Key === undefined) continue;
+          if (obj.Key === manifestKey) {
+            hasManifest = true;
+            continue;
+          }
           if (COUNT_FILE.test(obj.Key)) countKey = obj.Key;
           const table = tableForFileName(obj.Key);
           if (table !== undefined) tables.set(table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
@@ -53,7 +63,9 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
         }
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token !== undefined);
-      return { tables, countFile: countKey === undefined ? null : await readAll(countKey), refused: new Map(), ignored };
+      const countFile = countKey === undefined ? null : await readAll(countKey);
+      if (!hasManifest) return { tables, countFile, refused: new Map(), ignored };
+      return unpackedListing(parseManifest(manifestKey, await readAll(manifestKey)), tables, countKey === undefined ? null : { key: countKey, body: countFile }, ignored);
     },
 
     async *openTable(drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
@@ -74,18 +86,66 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
   }
 }
 
+function parseManifest(key: string, body: Buffer): UnpackedZipManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new Error(`${key} is not a manifest of an unpacked zip drop: not JSON`);
+  }
+  const parsed = UnpackedZipManifest.safeParse(json);
+  if (!parsed.success) throw new Error(`${key} is not a manifest of an unpacked zip drop: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
 /**
- * The drop an S3 key belongs to: `drops/<dropId>/<file>` -> a folder drop;
- * `drops/<dropId>.zip` -> a zip drop.
+ * The listing of a folder unpacked from a zip: the tables the manifest names (a table
+ * file it does not name was left by an earlier zip of the same id: NOT_IN_ZIP, not
+ * read; so is a Count.txt when the zip had none), the zip's refused entries, and the
+ * zip's ignored entries before the folder's own.
  */
-export function dropFromObjectKey(key: string, dropPrefix: string): DropRef | undefined {
-  if (!key.startsWith(dropPrefix)) return undefined;
-  const rest = key.slice(dropPrefix.length);
-  const slash = rest.indexOf('/');
-  if (slash === -1 && /\.zip$/i.test(rest) && rest.length > 4) {
+function unpackedListing(
+  manifest: UnpackedZipManifest,
+  found: ReadonlyMap<EoirTableName, TableFile>,
+  count: { key: string; body: Buffer | null } | null,
+  folderIgnored: readonly { file: string; reason: FileRejectionReason }[],
+): DropListing {
+  const named = new Set(manifest.tables.map((t) => t.key));
+  const tables = new Map<EoirTableName, TableFile>();
+  const stale: { file: string; reason: FileRejectionReason }[] = [];
+  for (const [table, file] of found) {
+    if (named.has(file.key)) tables.set(table, file);
+    else stale.push({ file: file.key, reason: 'NOT_IN_ZIP' });
+  }
+  if (count !== null && !manifest.countFile) stale.push({ file: count.key, reason: 'NOT_IN_ZIP' });
+  return {
+    tables,
+    countFile: manifest.countFile ? (count?.body ?? null) : null,
+    refused: new Map(manifest.refused.map((r) => [r.table, r.detail])),
+    ignored: [...manifest.ignored, ...stale, ...folderIgnored],
+    unpackedFrom: manifest.zipKey,
+  };
+}
+
+/**
+ * The drop an S3 key belongs to: `<drops>/<dropId>/<file>` -> a folder drop;
+ * `<drops>/<dropId>.zip` -> a zip drop; `<unpacked>/<dropId>/<file>` -> the folder a big
+ * zip drop was unpacked into (a folder drop of the same id).
+ */
+export function dropFromObjectKey(key: string, prefixes: { readonly drops: string; readonly unpacked: string }): DropRef | undefined {
+  if (key.startsWith(prefixes.unpacked)) return folderDrop(key, prefixes.unpacked);
+  if (!key.startsWith(prefixes.drops)) return undefined;
+  const rest = key.slice(prefixes.drops.length);
+  if (!rest.includes('/') && /\.zip$/i.test(rest) && rest.length > 4) {
     return { dropId: rest.slice(0, -4), location: key, kind: 'zip' };
   }
+  return folderDrop(key, prefixes.drops);
+}
+
+function folderDrop(key: string, prefix: string): DropRef | undefined {
+  const rest = key.slice(prefix.length);
+  const slash = rest.indexOf('/');
   if (slash <= 0) return undefined;
   const dropId = rest.slice(0, slash);
-  return { dropId, location: `${dropPrefix}${dropId}/`, kind: 'folder' };
+  return { dropId, location: `${prefix}${dropId}/`, kind: 'folder' };
 }

@@ -78,6 +78,8 @@ export interface PlannedReport {
   readonly chunksPerTable: Partial<Record<EoirTableName, number>>;
   /** Files of the drop that are no table the ingest reads (absent when none). */
   readonly ignoredFiles?: DropReport['ignoredFiles'];
+  /** The zip the drop's folder was unpacked from (absent for a drop DOJ delivered as a folder or read as a zip). */
+  readonly unpackedFrom?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     finishedAt,
   };
   if (plan.ignoredFiles !== undefined && plan.ignoredFiles.length > 0) report.ignoredFiles = plan.ignoredFiles.map((f) => ({ ...f }));
+  if (plan.unpackedFrom !== undefined) report.unpackedFrom = plan.unpackedFrom;
   const order = INGEST_STAGES.flat();
   const sorted = [...chunks].sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table) || a.start - b.start);
   for (const c of sorted) {

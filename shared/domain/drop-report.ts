@@ -44,6 +44,8 @@ export interface DropReport {
   missingTables?: EoirTableName[];
   /** S3 keys of the quarantine parts written for rejected rows. */
   quarantine?: string[];
+  /** The zip drop's key, when this folder drop holds the tables the ingest unpacked from that zip. */
+  unpackedFrom?: string;
   /** Set when the drop was fanned out to chunk workers over the chunk queue. */
   fanOut?: { runId: string; chunks: number };
   startedAt: string;

@@ -56,6 +56,11 @@ export const FILE_REJECTIONS = {
   UNKNOWN_TABLE: 'UNKNOWN_TABLE',
   /** A zip entry that is no table but whose path points outside the drop (absolute, `..`): never read. */
   ENTRY_UNSAFE: 'ENTRY_UNSAFE',
+  /**
+   * A file in a folder the ingest unpacked a zip drop into that this zip did not hold
+   * (left there by an earlier zip of the same drop id): not read.
+   */
+  NOT_IN_ZIP: 'NOT_IN_ZIP',
 } as const;
 
 export type FileRejectionReason = keyof typeof FILE_REJECTIONS;

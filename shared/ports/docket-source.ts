@@ -30,6 +30,8 @@ export interface DropListing {
    * (Count.txt, READY), each with its reason: reported, never read, never silently skipped.
    */
   readonly ignored?: readonly { readonly file: string; readonly reason: FileRejectionReason }[];
+  /** The zip drop's key, when this folder holds the tables the ingest unpacked from it. */
+  readonly unpackedFrom?: string;
 }
 
 /** Reads the tables of a drop. Reads only; calling it twice gives the same bytes. */

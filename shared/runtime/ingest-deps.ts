@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
 import { createDynamoDropLedger } from '../adapters/dynamo-drop-ledger';
 import { createS3DocketSource } from '../adapters/s3-docket-source';
+import { createS3DropStaging } from '../adapters/s3-drop-staging';
 import { createS3Quarantine } from '../adapters/s3-quarantine';
 import { createSqsChunkQueue } from '../adapters/sqs-chunk-queue';
 import { createSqsFtaPublisher } from '../adapters/sqs-fta-publisher';
@@ -9,14 +10,24 @@ import { systemClock } from '../ports/clock';
 import type { FanOutDeps } from '../use-cases/fan-out-drop';
 import type { AwsClients } from './aws-clients';
 import type { Config } from './config';
-import { ENV } from './resources';
+import { DROP_BUCKET, ENV } from './resources';
+
+/**
+ * The docket ingest's ports: the chunk worker's (chunkDeps), and the bucket writes that
+ * unpack a big zip drop into `unpacked/<dropId>/`.
+ */
+export function ingestDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
+  const staging = createS3DropStaging({ client: clients.s3, bucket: config[ENV.dropBucket] });
+  return { ...chunkDeps(config, clients, logger), unpack: { staging, prefix: DROP_BUCKET.unpackedPrefix } };
+}
 
 /**
  * The docket ingest and its chunk worker wire the same ports the same way: the drop
  * source and quarantine (S3), the case store and drop ledger (DynamoDB), the FTA fan-out
- * queues and the chunk queue (SQS), and the chunking settings.
+ * queues and the chunk queue (SQS), and the chunking settings. The chunk worker never
+ * unpacks a zip (it may not write under `unpacked/`).
  */
-export function ingestDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
+export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
   const tableName = config[ENV.casesTable];
   return {
     source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),

@@ -204,9 +204,23 @@ export const DROP_BUCKET = {
    * object lands (S3 writes an object atomically), so `.zip` triggers too.
    */
   triggerSuffixes: ['/Count.txt', '/READY', '.zip'],
+  /**
+   * A zip drop with a table too big to read from the zip in one invocation is unpacked by
+   * the ingest into `unpacked/<dropId>/` (the same drop id), and read from there as a
+   * folder drop. Written by the ingest only: nothing writes under `drops/`, DOJ's copy.
+   */
+  unpackedPrefix: 'unpacked/',
+  /** The unpacked folder's completion marker: the zip's Count.txt, or READY when it had none. */
+  unpackedTriggerSuffixes: ['/Count.txt', '/READY'],
   /** Rejected rows of each drop: `quarantine/<dropId>/<table>/<part>.tsv`. */
   quarantinePrefix: 'quarantine/',
 } as const;
+
+/** The S3 notifications that start the docket ingest: one per prefix and suffix. */
+export const INGEST_TRIGGERS: readonly { readonly prefix: string; readonly suffix: string }[] = [
+  ...DROP_BUCKET.triggerSuffixes.map((suffix) => ({ prefix: DROP_BUCKET.dropPrefix, suffix })),
+  ...DROP_BUCKET.unpackedTriggerSuffixes.map((suffix) => ({ prefix: DROP_BUCKET.unpackedPrefix, suffix })),
+];
 
 /**
  * UC rosters land in the drop bucket as `rosters/<rosterId>/<name>.csv`; each such object

@@ -3,14 +3,21 @@ import type { DropReport } from '../domain/drop-report';
 import { toDropChunkMessage, type DropChunkMessage } from '../messages/drop-chunk';
 import type { ChunkQueue } from '../ports/chunk-queue';
 import type { DropRef } from '../ports/docket-source';
+import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
 import { finishDropRun, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
 import { DEFAULT_CHUNKS } from './read-drop-table';
+import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
 
 export interface FanOutDeps extends ChunkDeps {
   readonly queue: ChunkQueue;
-  /** A drop with a range-readable table larger than this is fanned out over the chunk queue. */
+  /**
+   * A drop with a range-readable table larger than this is fanned out over the chunk
+   * queue; a zip drop with a table larger than this is unpacked into a folder drop first.
+   */
   readonly fanOutBytes: number;
+  /** Where and how a big zip drop is unpacked (the docket ingest only: it alone may write there). */
+  readonly unpack?: { readonly staging: DropStaging; readonly prefix: string };
 }
 
 export type DropStarted =
@@ -30,11 +37,15 @@ export type DropStarted =
       readonly created: boolean;
       /** The run's report when a duplicate event finds it finished. */
       readonly report: DropReport | null;
-    };
+    }
+  | ZipUnpacked;
 
 /**
  * Starts the ingest of a drop when its completion marker lands.
  *
+ * 0. A zip drop with a table larger than `fanOutBytes` is unpacked into a folder drop of
+ *    the same id (unpackZipDrop); the folder's completion marker starts its own ingest,
+ *    which fans it out. Nothing is read here.
  * 1. Plan the run (listing, Count.txt, headers, chunks per stage: planDropRun). The run id
  *    is the S3 trigger's (`trigger`, the event's sequencer), so a duplicate event or a
  *    retried invocation finds the same run.
@@ -47,7 +58,12 @@ export type DropStarted =
  */
 export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
-  const planned = await planDropRun(drop, `s3-${trigger}`, { ...deps, chunks });
+  const listing = await deps.source.listDrop(drop);
+  if (drop.kind === 'zip' && mustUnpack(listing, deps.fanOutBytes)) {
+    if (deps.unpack === undefined) throw new Error(`zip drop ${drop.dropId} must be unpacked, and this function cannot unpack drops`);
+    return unpackZipDrop(drop, listing, trigger, { ...deps, ...deps.unpack });
+  }
+  const planned = await planDropRun(drop, `s3-${trigger}`, { ...deps, chunks }, listing);
   if (planned.largestRangeReadable <= deps.fanOutBytes) {
     // Read here. The finished run is kept in the ledger, so a duplicate event reads nothing
     // twice; a retry after a crash mid-drop is the same run (same step ids): it reports

@@ -111,9 +111,14 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<D
  * headers checked (a table whose header is unusable is rejected whole and gets no chunk),
  * and the chunks of each stage. Reads only.
  */
-export async function planDropRun(drop: DropRef, runId: string, deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions }): Promise<DropRun> {
+export async function planDropRun(
+  drop: DropRef,
+  runId: string,
+  deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions },
+  listed?: DropListing,
+): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
-  const listing = await deps.source.listDrop(drop);
+  const listing = listed ?? (await deps.source.listDrop(drop));
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
   deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
   const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
@@ -154,6 +159,7 @@ export async function planDropRun(drop: DropRef, runId: string, deps: { source: 
   const plan: PlannedReport = {
     dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
     ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
+    ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
   };
   return {
     drop, runId, plan, stages, largestRangeReadable,

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/ports/case-store';
 import type { Clock } from '../../shared/ports/clock';
 import type { DocketSource, DropRef, TableFile } from '../../shared/ports/docket-source';
+import type { DropStaging } from '../../shared/ports/drop-staging';
 import type { FtaPublisher } from '../../shared/ports/fta-publisher';
 import type { Log } from '../../shared/ports/log';
 import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
@@ -207,4 +208,39 @@ export function memoryChunkQueue(): ChunkQueue & { sent: DropChunkMessage[] } {
       sent.push(...messages);
     },
   };
+}
+
+/** The drop bucket's writes in memory, in the order they were made (`writes`). */
+/** `failStreamOf`: a streamed write to a key ending so fails mid-stream (settable between calls). */
+export function memoryStaging(options: { failStreamOf?: string } = {}): DropStaging & {
+  objects: Map<string, { body: Buffer; contentType: string; metadata: Record<string, string> }>;
+  writes: string[];
+  failStreamOf?: string;
+} {
+  const objects = new Map<string, { body: Buffer; contentType: string; metadata: Record<string, string> }>();
+  const writes: string[] = [];
+  const staging = {
+    objects,
+    writes,
+    failStreamOf: options.failStreamOf,
+    async writeStream(key: string, body: AsyncIterable<Uint8Array>, contentType: string) {
+      const parts: Buffer[] = [];
+      for await (const c of body) {
+        parts.push(Buffer.from(c));
+        if (staging.failStreamOf !== undefined && key.endsWith(staging.failStreamOf)) throw new Error('connection reset while reading the zip');
+      }
+      const all = Buffer.concat(parts);
+      objects.set(key, { body: all, contentType, metadata: {} });
+      writes.push(key);
+      return all.length;
+    },
+    async write(key: string, body: Uint8Array, contentType: string, metadata?: Readonly<Record<string, string>>) {
+      objects.set(key, { body: Buffer.from(body), contentType, metadata: { ...metadata } });
+      writes.push(key);
+    },
+    async metadata(key: string) {
+      return objects.get(key)?.metadata;
+    },
+  };
+  return staging;
 }

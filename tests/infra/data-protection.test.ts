@@ -59,12 +59,14 @@ describe('the drop bucket', () => {
   it(`expires raw drops after ${RETENTION.rawDropsDays} days and quarantined rows after ${RETENTION.quarantineDays}`, () => {
     expect(rule('raw-drops')).toMatchObject({ Prefix: DROP_BUCKET.dropPrefix, ExpirationInDays: RETENTION.rawDropsDays, Status: 'Enabled' });
     expect(rule('quarantine')).toMatchObject({ Prefix: RETENTION.quarantinePrefix, ExpirationInDays: RETENTION.quarantineDays, Status: 'Enabled' });
+    // The unpacked copy of a big zip is needed while it is ingested; the zip stays in drops/.
+    expect(rule('unpacked-zips')).toMatchObject({ Prefix: DROP_BUCKET.unpackedPrefix, ExpirationInDays: RETENTION.unpackedDays, Status: 'Enabled' });
     // Rosters and the plan's outputs carry PII too: nothing in the bucket is kept forever.
     expect(rule('rosters')).toMatchObject({ Prefix: ROSTER_DROPS.prefix, ExpirationInDays: RETENTION.rostersDays, Status: 'Enabled' });
     expect(rule('work-lists')).toMatchObject({ Prefix: ROSTER_DROPS.workListPrefix, ExpirationInDays: RETENTION.outputsDays, Status: 'Enabled' });
     expect(rule('reports')).toMatchObject({ Prefix: ROSTER_DROPS.reportPrefix, ExpirationInDays: RETENTION.outputsDays, Status: 'Enabled' });
     const prefixed = bucket().LifecycleConfiguration.Rules.filter((r: { Prefix?: string }) => r.Prefix !== undefined).map((r: { Prefix: string }) => r.Prefix);
-    for (const prefix of [DROP_BUCKET.dropPrefix, DROP_BUCKET.quarantinePrefix, ROSTER_DROPS.prefix, ROSTER_DROPS.workListPrefix, ROSTER_DROPS.reportPrefix]) {
+    for (const prefix of [DROP_BUCKET.dropPrefix, DROP_BUCKET.unpackedPrefix, DROP_BUCKET.quarantinePrefix, ROSTER_DROPS.prefix, ROSTER_DROPS.workListPrefix, ROSTER_DROPS.reportPrefix]) {
       expect(prefixed).toContain(prefix);
     }
     expect(rule('old-versions-and-uploads')).toMatchObject({

@@ -29,6 +29,7 @@ function resourceNames(): [string, unknown][] {
     ['idempotency', imported(data.idempotencyTable.tableArn)],
     ['dropBucket', imported(data.dropBucket.bucketArn)],
     ['dropBucket/drops/*', join(data.dropBucket.bucketArn, `/${DROP_BUCKET.dropPrefix}*`)],
+    ['dropBucket/unpacked/*', join(data.dropBucket.bucketArn, `/${DROP_BUCKET.unpackedPrefix}*`)],
     ['dropBucket/quarantine/*', join(data.dropBucket.bucketArn, '/quarantine/*')],
     ['dropBucket/rosters/*', join(data.dropBucket.bucketArn, '/rosters/*')],
     ['dropBucket/worklists/*', join(data.dropBucket.bucketArn, '/worklists/*')],
@@ -89,15 +90,16 @@ const SES_SEND = [...on(['ses:identity/*', 'ses:configuration-set'], ['ses:SendR
 const EXPECTED: Record<FunctionName, string[]> = {
   ingestDocket: [
     ...table('cases', TABLE_ACCESS.ingestDocket.cases),
-    ...on(['dropBucket', 'dropBucket/drops/*'], S3_READ),
-    ...on(['dropBucket/quarantine/*'], S3_PUT),
+    ...on(['dropBucket', 'dropBucket/drops/*', 'dropBucket/unpacked/*'], S3_READ),
+    // Rejected rows; the tables of a big zip drop, unpacked for the chunk workers.
+    ...on(['dropBucket/quarantine/*', 'dropBucket/unpacked/*'], S3_PUT),
     ...on(['orrNotices', 'ntaSchedule', 'ingestFailures', 'dropChunks'], SQS_SEND),
     // Encrypt: sending to the queues; DescribeKey: reading SSE-KMS objects (Bucket.grantRead).
     ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
   ],
   ingestDropChunk: [
     ...table('cases', TABLE_ACCESS.ingestDropChunk.cases),
-    ...on(['dropBucket', 'dropBucket/drops/*'], S3_READ),
+    ...on(['dropBucket', 'dropBucket/drops/*', 'dropBucket/unpacked/*'], S3_READ),
     ...on(['dropBucket/quarantine/*'], S3_PUT),
     // Sends FTAs and the next stage's chunks; consumes the chunk queue.
     ...on(['orrNotices', 'ntaSchedule'], SQS_SEND),
@@ -160,11 +162,14 @@ describe('least privilege, on the synthesized policies', () => {
     }
   });
 
-  it('writes to the bucket only under the quarantine, work-list and report prefixes, never the drops', () => {
+  it('writes to the bucket only under the quarantine, unpacked, work-list and report prefixes, never the drops', () => {
     for (const fn of Object.values(functions)) {
       const writes = grantsOf(fn).filter((g) => /^dropBucket.*: s3:(Put|Delete|Abort)/.test(g));
-      expect(writes.filter((g) => !/^dropBucket\/(quarantine|worklists|reports)\/\*:/.test(g))).toEqual([]);
+      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports)\/\*:/.test(g))).toEqual([]);
     }
+    // Only the ingest unpacks zips; the chunk worker reads what it wrote.
+    const unpackers = (Object.keys(functions) as FunctionName[]).filter((n) => grantsOf(functions[n]).some((g) => /^dropBucket\/unpacked\/\*: s3:Put/.test(g)));
+    expect(unpackers).toEqual(['ingestDocket']);
   });
 
   it('lets only the roster and NTA functions delete items (backlog entries, the open-task index), and nobody batch-delete', () => {

@@ -16,6 +16,7 @@ import {
   DROP_CHUNK_WORKERS,
   INGEST_FAILURES,
   METRICS_ALARMS,
+  INGEST_TRIGGERS,
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
   ROSTER_DROPS,
@@ -142,9 +143,9 @@ describe('drop ingestion', () => {
       target: c.LambdaFunctionArn,
     }));
     expect(triggers).toEqual([
-      ...DROP_BUCKET.triggerSuffixes.map((suffix) => ({
+      ...INGEST_TRIGGERS.map(({ prefix, suffix }) => ({
         events: ['s3:ObjectCreated:*'],
-        rules: { prefix: DROP_BUCKET.dropPrefix, suffix },
+        rules: { prefix, suffix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
       })),
       {
@@ -164,7 +165,7 @@ describe('drop ingestion', () => {
     });
   });
 
-  it('reads drops only under the drop prefix and writes only rejected rows, under the quarantine prefix', () => {
+  it('reads drops only under the drop and unpacked prefixes and writes only rejected rows and unpacked zips, never under drops/', () => {
     const statements = statementsOf(functions.ingestDocket);
     const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toContain('s3:GetObject*');
@@ -172,7 +173,7 @@ describe('drop ingestion', () => {
     const writers = statements.filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Abort)/.test(a)));
     expect(writers.length).toBeGreaterThan(0);
     for (const w of writers) {
-      expect(JSON.stringify(w.Resource)).toContain(`/${DROP_BUCKET.quarantinePrefix}*`);
+      expect(JSON.stringify(w.Resource)).toMatch(new RegExp(`/(${DROP_BUCKET.quarantinePrefix}|${DROP_BUCKET.unpackedPrefix})\\*`));
       expect(JSON.stringify(w.Resource)).not.toContain(`/${DROP_BUCKET.dropPrefix}*`);
     }
     expect(JSON.stringify(statements)).toContain(`/${DROP_BUCKET.dropPrefix}*`);
