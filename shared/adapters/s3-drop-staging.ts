@@ -17,7 +17,7 @@ export const STREAM_UPLOAD = { partSize: 16 * 1024 * 1024, queueSize: 3 } as con
  */
 export function createS3DropStaging({ client, bucket }: { client: S3Client; bucket: string }): DropStaging {
   return {
-    async writeStream(key, body, contentType) {
+    async writeStream(key, body, contentType, signal) {
       let bytes = 0;
       let bodyError: unknown;
       async function* counted(): AsyncIterable<Uint8Array> {
@@ -37,12 +37,18 @@ export function createS3DropStaging({ client, bucket }: { client: S3Client; buck
         partSize: STREAM_UPLOAD.partSize,
         queueSize: STREAM_UPLOAD.queueSize,
       });
+      const abort = (): void => void upload.abort().catch(() => undefined);
+      signal?.addEventListener('abort', abort, { once: true });
       try {
+        if (signal?.aborted) throw signal.reason;
         await upload.done();
       } catch (err) {
-        // When the body failed (a zip entry's CRC, a dropped connection), that is the cause,
-        // even if aborting the upload failed too (the lifecycle rule removes what is left).
-        throw bodyError ?? err;
+        // When the body failed (a zip entry's CRC, a dropped connection) or the caller aborted,
+        // that is the cause, even if aborting the upload failed too (the lifecycle rule
+        // removes what is left).
+        throw bodyError ?? (signal?.aborted ? signal.reason : err);
+      } finally {
+        signal?.removeEventListener('abort', abort);
       }
       return bytes;
     },

@@ -67,14 +67,25 @@ export async function unpackZipDrop(drop: DropRef, listing: DropListing, trigger
     return { kind: 'unpacked', dropId: drop.dropId, folder, marker, tables: listing.tables.size, bytes: 0, duplicate: true };
   }
   deps.log.info('unpacking zip drop into a folder drop', { dropId: drop.dropId, folder, tables: [...listing.tables.keys()] });
-  const tables = await Promise.all(
+  // One table failing stops the others (their uploads are aborted): the invocation fails
+  // at once, rather than after the biggest table, and Lambda's retry starts over.
+  const failed = new AbortController();
+  const settled = await Promise.allSettled(
     [...listing.tables].map(async ([table, file]) => {
-      const key = `${folder}${table}.csv`;
-      const bytes = await deps.staging.writeStream(key, deps.source.openTable(drop, file.key), 'text/tab-separated-values');
-      if (bytes !== file.size) throw new Error(`zip entry of ${table} gave ${bytes} bytes; its directory says ${file.size}`);
-      return { table, entry: file.key, key, bytes };
+      try {
+        const key = `${folder}${table}.csv`;
+        const bytes = await deps.staging.writeStream(key, deps.source.openTable(drop, file.key), 'text/tab-separated-values', failed.signal);
+        if (bytes !== file.size) throw new Error(`zip entry of ${table} gave ${bytes} bytes; its directory says ${file.size}`);
+        return { table, entry: file.key, key, bytes };
+      } catch (err) {
+        failed.abort(err);
+        throw err;
+      }
     }),
   );
+  // The first failure is the cause; the others are the aborts it caused.
+  if (failed.signal.aborted) throw failed.signal.reason;
+  const tables = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const manifest: UnpackedZipManifest = {
     type: 'UNPACKED_ZIP',
     version: 1,

@@ -223,9 +223,10 @@ export function memoryStaging(options: { failStreamOf?: string } = {}): DropStag
     objects,
     writes,
     failStreamOf: options.failStreamOf,
-    async writeStream(key: string, body: AsyncIterable<Uint8Array>, contentType: string) {
+    async writeStream(key: string, body: AsyncIterable<Uint8Array>, contentType: string, signal?: AbortSignal) {
       const parts: Buffer[] = [];
       for await (const c of body) {
+        if (signal?.aborted) throw new Error(`upload of ${key} aborted`);
         parts.push(Buffer.from(c));
         if (staging.failStreamOf !== undefined && key.endsWith(staging.failStreamOf)) throw new Error('connection reset while reading the zip');
       }

@@ -201,7 +201,7 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     ]);
   });
 
-  it('streams an object bigger than one upload part through a multipart upload, and leaves no object when the stream fails', async () => {
+  it('streams an object bigger than one upload part through a multipart upload, and leaves no object when the stream fails or is aborted', async () => {
     const resources = await provisionLocalResources(emulators.endpoints, { suffix: `${suffix}m` });
     const staging = createS3DropStaging({ client: s3, bucket: resources.dropBucket });
     const parts = Math.ceil((2.5 * STREAM_UPLOAD.partSize) / (1024 * 1024));
@@ -218,5 +218,17 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
 
     await expect(staging.writeStream('unpacked/big/B_TblProceeding.csv', stream(20), 'text/tab-separated-values')).rejects.toThrow(/CRC/);
     expect(await staging.metadata('unpacked/big/B_TblProceeding.csv')).toBeUndefined();
+
+    // Another table's failure aborts this upload mid-stream: no object either.
+    const failed = new AbortController();
+    async function* slow(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < parts; i++) {
+        if (i === 3) failed.abort(new Error('another table failed'));
+        await new Promise((r) => setTimeout(r, 10));
+        yield Buffer.alloc(1024 * 1024, 66);
+      }
+    }
+    await expect(staging.writeStream('unpacked/big/A_TblCase.csv', slow(), 'text/tab-separated-values', failed.signal)).rejects.toThrow(/another table failed/);
+    expect(await staging.metadata('unpacked/big/A_TblCase.csv')).toBeUndefined();
   });
 });

@@ -115,11 +115,13 @@ describe('unpackZipDrop', () => {
     expect(d.staging.objects.get('unpacked/release-2026-11/Count.txt')?.metadata).toEqual({ [UNPACKED_BY_META]: 'seq-2' });
   });
 
-  it('writes no marker when a table fails mid-stream, so the folder is never read half-written; the retry completes it', async () => {
+  it('writes no marker when a table fails mid-stream (the other uploads are aborted), so the folder is never read half-written; the retry completes it', async () => {
     const source = zipSource({ countFile: COUNT });
     const listing = await source.listDrop(ZIP);
     const failing = deps(source, memoryStaging({ failStreamOf: 'B_TblProceeding.csv' }));
     await expect(unpackZipDrop(ZIP, listing, 'seq-1', failing)).rejects.toThrow(/connection reset/);
+    // The other tables' uploads were aborted, not left to run on.
+    expect(failing.staging.objects.has('unpacked/release-2026-11/A_TblCase.csv')).toBe(false);
     expect(failing.staging.objects.has('unpacked/release-2026-11/Count.txt')).toBe(false);
     expect(failing.staging.objects.has(`unpacked/release-2026-11/${UNPACKED_ZIP_MANIFEST}`)).toBe(false);
 
