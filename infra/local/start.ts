@@ -183,10 +183,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
       if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
     }
     if (drop.missingTables?.length) lines.push(`  tables not in the drop: ${drop.missingTables.join(', ')}`);
-    if (drop.ignoredFiles?.length) {
-      const shown = drop.ignoredFiles.slice(0, 5).map((f) => `${f.file} (${f.reason})`);
-      lines.push(`  files not read: ${shown.join(', ')}${drop.ignoredFiles.length > 5 ? ` and ${drop.ignoredFiles.length - 5} more` : ''}`);
-    }
+    if (drop.ignoredFiles?.length) lines.push(`  files not read: ${describeUnreadFiles(drop.ignoredFiles)}`);
     if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
     if (drop.fanOut) lines.push(`  fanned out to the chunk worker: ${drop.fanOut.chunks} chunk message(s) through the drop chunk queue, 3 stages`);
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
@@ -233,3 +230,19 @@ main().then(
     process.exit(1);
   },
 );
+
+/**
+ * EOIR's own files (lookup tables, tables the ingest does not use) by count, since a
+ * release holds about 90 of them; anything else by name (up to 5), since it is worth a look.
+ */
+function describeUnreadFiles(files: readonly { file: string; reason: string }[]): string {
+  const lookups = files.filter((f) => f.reason === 'EOIR_LOOKUP_TABLE').length;
+  const others = files.filter((f) => f.reason === 'EOIR_TABLE_NOT_READ').length;
+  const rest = files.filter((f) => f.reason !== 'EOIR_LOOKUP_TABLE' && f.reason !== 'EOIR_TABLE_NOT_READ');
+  const parts: string[] = [];
+  if (lookups > 0) parts.push(`${lookups} EOIR lookup table(s)`);
+  if (others > 0) parts.push(`${others} other EOIR table(s)`);
+  const named = rest.slice(0, 5).map((f) => `${f.file} (${f.reason})`);
+  if (rest.length > 5) named.push(`and ${rest.length - 5} more`);
+  return [...parts, ...named].join(', ');
+}

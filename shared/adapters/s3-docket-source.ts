@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { isDropMarker, tableForFileName, type EoirTableName } from '../domain/eoir-table';
+import { isDropMarker, tableForFileName, unreadFileReason, type EoirTableName } from '../domain/eoir-table';
 import type { FileRejectionReason } from '../domain/rejections';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../messages/unpacked-zip';
 import type { DocketSource, DropListing, DropRef, TableFile } from '../ports/docket-source';
@@ -14,8 +14,8 @@ const COUNT_FILE = /(^|\/)count\.txt$/i;
 
 /**
  * Drops in S3. A folder drop's `location` is its prefix (`drops/<dropId>/`): table files
- * are recognized by name, case-insensitively, other objects listed as ignored
- * (UNKNOWN_TABLE, never read), and every table can
+ * are recognized by name, case-insensitively, other objects listed as ignored (EOIR
+ * lookup and other tables, or UNKNOWN_TABLE; never read), and every table can
  * be read by byte range (S3 Range GETs). A folder the ingest unpacked a big zip into
  * (unpack-zip-drop.ts) is listed through its manifest: the zip's tables only, and the
  * zip's refused and ignored entries. A zip drop's `location` is the zip's key: it is
@@ -59,7 +59,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
           if (COUNT_FILE.test(obj.Key)) countKey = obj.Key;
           const table = tableForFileName(obj.Key);
           if (table !== undefined) tables.set(table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
-          else if (!isDropMarker(obj.Key) && !obj.Key.endsWith('/')) ignored.push({ file: obj.Key, reason: 'UNKNOWN_TABLE' });
+          else if (!isDropMarker(obj.Key) && !obj.Key.endsWith('/')) ignored.push({ file: obj.Key, reason: unreadFileReason(obj.Key.slice(drop.location.length)) });
         }
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token !== undefined);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { tableForFileName, type EoirTableName } from '../domain/eoir-table';
+import { tableForFileName, unreadFileReason, type EoirTableName } from '../domain/eoir-table';
 import type { FileRejectionReason } from '../domain/rejections';
 import type { DropListing, TableFile } from '../ports/docket-source';
 
@@ -92,9 +92,9 @@ export async function openZipDrop(
       } else if (/^count\.txt$/i.test(base) && unsafe === null && entry.uncompressedSize < 1024 * 1024) {
         countEntry = entry;
       } else if (!fileName.endsWith('/')) {
-        // Not read: EOIR's lookup and other tables, or anything else; a hostile path is named as such.
+        // Not read: EOIR's lookup and other tables, or anything else (each named for what it is); a hostile path is named as such.
         const outside = unsafe !== null && unsafe.includes('outside');
-        ignored.push({ file: fileName, reason: outside ? 'ENTRY_UNSAFE' : 'UNKNOWN_TABLE' });
+        ignored.push({ file: fileName, reason: outside ? 'ENTRY_UNSAFE' : unreadFileReason(fileName) });
       }
       zip.readEntry();
     });

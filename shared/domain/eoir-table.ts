@@ -13,6 +13,35 @@ export function tableForFileName(fileName: string): EoirTableName | undefined {
 }
 
 /**
+ * EOIR's other main tables (and its schema file), which the ingest does not read: from
+ * EOIR's own schema (`EOIRDB_Schema.csv`, shipped with older releases) and the tables of
+ * the 2025-2026 releases. Lookup tables are told by folder and name (isEoirLookupFile).
+ */
+export const EOIR_OTHER_TABLES: readonly string[] = [
+  'A_TblCaseIdentifier', 'B_TblProceedCharges', 'D_TblAssociatedBond', 'tblAction', 'tblAdjournmentcodes',
+  'tblAppeal', 'tblAppealFedCourts', 'tblBarCodeType', 'tblDecCode', 'tblINSoffice', 'tblInmateHousing',
+  'tblLanguage', 'tblPanels', 'tblProBono', 'tblResponsibleParty', 'tblTeams', 'tblThreeMbrReferrals',
+  'tblTortureConvID', 'tbl_CasePriorityHistory', 'tbl_Court_Appln', 'tbl_Court_Motions', 'tbl_CustodyHistory',
+  'tbl_EOIR_Attorney', 'tbl_Lead_Rider', 'tbl_RepsAssigned', 'tbl_br_DeductCodes', 'EOIRDB_Schema',
+];
+const OTHER_TABLES = new Set(EOIR_OTHER_TABLES.map((t) => t.toLowerCase()));
+
+/** An EOIR lookup table: in a `Lookup/` folder, or named `tblLookup…` (EOIR mixes the casing). */
+function isEoirLookupFile(path: string): boolean {
+  return /(^|[\\/])lookups?[\\/]/i.test(path) || /^tbl_?look_?up/i.test(path.replace(/^.*[\\/]/, ''));
+}
+
+/**
+ * Why a file of a drop that is no table the ingest reads (nor a completion marker) is not
+ * read: an EOIR lookup table, another EOIR table, or an unknown file (worth a look).
+ */
+export function unreadFileReason(path: string): 'EOIR_LOOKUP_TABLE' | 'EOIR_TABLE_NOT_READ' | 'UNKNOWN_TABLE' {
+  if (isEoirLookupFile(path)) return 'EOIR_LOOKUP_TABLE';
+  const base = path.replace(/^.*[\\/]/, '').replace(/\.(csv|txt|tsv)$/i, '').toLowerCase();
+  return OTHER_TABLES.has(base) ? 'EOIR_TABLE_NOT_READ' : 'UNKNOWN_TABLE';
+}
+
+/**
  * A drop's completion marker, not a table: EOIR's `Count.txt` (table row counts) or an
  * empty `READY` object (pipeline spec 1.1, README "What a drop is").
  */

@@ -52,7 +52,11 @@ export const TABLE_REJECTIONS = {
 
 /** Files in a drop that the ingest does not read, and why. */
 export const FILE_REJECTIONS = {
-  /** Not one of the EOIR tables the ingest reads (EOIR_TABLES), nor a completion marker. */
+  /** An EOIR lookup table (code descriptions: a `Lookup/` folder, `tblLookup…`): not read. */
+  EOIR_LOOKUP_TABLE: 'EOIR_LOOKUP_TABLE',
+  /** One of EOIR's other main tables (custody history, bonds, appeals…; EOIR_OTHER_TABLES): not read. */
+  EOIR_TABLE_NOT_READ: 'EOIR_TABLE_NOT_READ',
+  /** No file EOIR's export is known to hold, nor a table the ingest reads, nor a completion marker: worth a look. */
   UNKNOWN_TABLE: 'UNKNOWN_TABLE',
   /** A zip entry that is no table but whose path points outside the drop (absolute, `..`): never read. */
   ENTRY_UNSAFE: 'ENTRY_UNSAFE',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EOIR_TABLES } from '../domain/eoir-table';
+import { FILE_REJECTIONS, type FileRejectionReason } from '../domain/rejections';
 
 /** The manifest's object name in the folder a zip drop was unpacked into. */
 export const UNPACKED_ZIP_MANIFEST = 'unpacked-from-zip.json';
@@ -23,6 +24,6 @@ export const UnpackedZipManifest = z.object({
   countFile: z.boolean(),
   tables: z.array(z.object({ table: z.enum(EOIR_TABLES), entry: z.string().min(1), key: z.string().min(1), bytes: z.number().int().min(0) })),
   refused: z.array(z.object({ table: z.enum(EOIR_TABLES), detail: z.string() })),
-  ignored: z.array(z.object({ file: z.string(), reason: z.enum(['UNKNOWN_TABLE', 'ENTRY_UNSAFE', 'NOT_IN_ZIP']) })),
+  ignored: z.array(z.object({ file: z.string(), reason: z.enum(Object.keys(FILE_REJECTIONS) as [FileRejectionReason, ...FileRejectionReason[]]) })),
 });
 export type UnpackedZipManifest = z.infer<typeof UnpackedZipManifest>;

@@ -128,7 +128,7 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     expect(report?.tables.B_TblProceeding).toMatchObject({ read: drop.expected.proceedingRows, rejected: drop.expected.proceedingRejected });
     for (const check of Object.values(report?.countCheck ?? {})) expect(check?.matches).toBe(true);
     expect(report?.ignoredFiles).toEqual([
-      { file: 'Lookup/tblLookupJudge.csv', reason: 'UNKNOWN_TABLE' },
+      { file: 'Lookup/tblLookupJudge.csv', reason: 'EOIR_LOOKUP_TABLE' },
       { file: '../outside.csv', reason: 'ENTRY_UNSAFE' },
     ]);
     expect(report?.ftas).toEqual({ new: baseline.ftas.new, repeated: 0, rescinded: 0 });
@@ -194,7 +194,7 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     expect(listing.countFile).toBeNull();
     expect(listing.unpackedFrom).toBe(`drops/${drop.dropId}.zip`);
     expect(listing.ignored).toEqual([
-      { file: 'Lookup/tblLookupJudge.csv', reason: 'UNKNOWN_TABLE' },
+      { file: 'Lookup/tblLookupJudge.csv', reason: 'EOIR_LOOKUP_TABLE' },
       { file: '../outside.csv', reason: 'ENTRY_UNSAFE' },
       { file: `${folder}tbl_JuvenileHistory.csv`, reason: 'NOT_IN_ZIP' },
       { file: `${folder}Count.txt`, reason: 'NOT_IN_ZIP' },

@@ -198,7 +198,7 @@ describe('bad input in a whole drop', () => {
 });
 
 describe('zip drop listing', () => {
-  it('names unknown entries UNKNOWN_TABLE and hostile paths ENTRY_UNSAFE; refuses a table outside the drop or a bomb', async () => {
+  it('names lookup entries EOIR_LOOKUP_TABLE and hostile paths ENTRY_UNSAFE; refuses a table outside the drop or a bomb', async () => {
     const zip = makeZip([
       { name: 'Data/tbl_JuvenileHistory.csv', data: Buffer.from(`${JUV}1\t100\t10\t4\t\t\r\n`) },
       { name: '../B_TblProceeding.csv', data: Buffer.from(PROC + proc('10', '100')) },
@@ -212,7 +212,7 @@ describe('zip drop listing', () => {
     expect(listing.refused.get('B_TblProceeding')).toMatch(/outside/);
     expect(listing.refused.get('A_TblCase')).toMatch(/bomb/);
     expect(listing.ignored).toEqual([
-      { file: 'Lookup/tblLookupBaseCity.csv', reason: 'UNKNOWN_TABLE' },
+      { file: 'Lookup/tblLookupBaseCity.csv', reason: 'EOIR_LOOKUP_TABLE' },
       { file: '../../etc/cron.d/evil', reason: 'ENTRY_UNSAFE' },
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openEoirTable, tableForFileName, type ParsedRow } from '../../shared/domain/eoir-table';
+import { openEoirTable, tableForFileName, unreadFileReason, type ParsedRow } from '../../shared/domain/eoir-table';
 import { JUVENILE_HISTORY_TABLE, type JuvenileHistoryRow } from '../../shared/domain/juvenile';
 import { PROCEEDING_TABLE } from '../../shared/domain/proceeding';
 
@@ -87,5 +87,23 @@ describe('tableForFileName', () => {
     expect(tableForFileName('tbl_juvenilehistory.CSV')).toBe('tbl_JuvenileHistory');
     expect(tableForFileName('drops/x/Count.txt')).toBeUndefined();
     expect(tableForFileName('tblLookup_Juvenile.csv')).toBeUndefined();
+  });
+});
+
+describe('unreadFileReason', () => {
+  it('names the files of a release the ingest does not read for what they are, so an unknown one stands out', () => {
+    // EOIR's lookup tables: the Lookup/ folder, or the tblLookup name in any of EOIR's casings.
+    expect(unreadFileReason('Lookup/tblLookupJudge.csv')).toBe('EOIR_LOOKUP_TABLE');
+    expect(unreadFileReason('EOIR Case Data/tbllookupCal_Type.csv')).toBe('EOIR_LOOKUP_TABLE');
+    expect(unreadFileReason('tblLookUpCaseIdentifier.csv')).toBe('EOIR_LOOKUP_TABLE');
+    expect(unreadFileReason('tblLookup_Juvenile.csv')).toBe('EOIR_LOOKUP_TABLE');
+    // EOIR's other main tables, by name.
+    expect(unreadFileReason('EOIR Case Data/tbl_CustodyHistory.csv')).toBe('EOIR_TABLE_NOT_READ');
+    expect(unreadFileReason('D_TblAssociatedBond.csv')).toBe('EOIR_TABLE_NOT_READ');
+    expect(unreadFileReason('EOIRDB_Schema.csv')).toBe('EOIR_TABLE_NOT_READ');
+    // Anything else is unknown: a renamed table, a stray file.
+    expect(unreadFileReason('tbl_Unknown.csv')).toBe('UNKNOWN_TABLE');
+    expect(unreadFileReason('B_TblProceedings.csv')).toBe('UNKNOWN_TABLE');
+    expect(unreadFileReason('notes.docx')).toBe('UNKNOWN_TABLE');
   });
 });

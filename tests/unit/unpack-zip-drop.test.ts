@@ -47,7 +47,7 @@ function zipSource(options: { countFile?: string; sizeOf?: Partial<Record<EoirTa
         countFile: options.countFile === undefined ? null : Buffer.from(options.countFile),
         refused: new Map([['tbl_JuvenileHistory', 'entry compression ratio is that of a zip bomb']]),
         ignored: [
-          { file: 'Lookup/tblLookupJudge.csv', reason: 'UNKNOWN_TABLE' },
+          { file: 'Lookup/tblLookupJudge.csv', reason: 'EOIR_LOOKUP_TABLE' },
           { file: '../../etc/passwd', reason: 'ENTRY_UNSAFE' },
         ],
       };
