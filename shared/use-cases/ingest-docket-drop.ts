@@ -71,7 +71,7 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  *
  * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
  *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
- *    listed in `ignoredFiles`, UNKNOWN_TABLE); check each header; split each table into
+ *    listed in `ignoredFiles` with why: EOIR lookup or other table, or unknown); check each header; split each table into
  *    byte-range chunks; group them in INGEST_STAGES.
  * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
@@ -123,7 +123,9 @@ export async function planDropRun(
   deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
   const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
   if (ignoredFiles.length > 0) {
-    deps.log.warn('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
+    // EOIR's own lookup and other tables come with every release: worth a line, not a warning.
+    const expectedOnly = ignoredFiles.every((f) => f.reason === 'EOIR_LOOKUP_TABLE' || f.reason === 'EOIR_TABLE_NOT_READ');
+    deps.log[expectedOnly ? 'info' : 'warn']('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
   }
   const preset: Partial<Record<EoirTableName, TableCounts>> = {};
   const missingTables: EoirTableName[] = [];

@@ -16,6 +16,7 @@ import {
 import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
 import type { DocketSource } from '../../shared/ports/docket-source';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import type { FileRejectionReason } from '../../shared/domain/rejections';
 import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { makeZip } from '../helpers/zip';
 
@@ -194,6 +195,26 @@ describe('bad input in a whole drop', () => {
     const report = await ingestDocketDrop(drop, deps(source));
     expect(report.ignoredFiles).toEqual([{ file: 'drops/bad/tbl_Unknown.csv', reason: 'UNKNOWN_TABLE' }]);
     expect(report.ftas.new).toBe(1);
+  });
+
+  it('warns of an unknown file, but only logs the EOIR lookup and other tables every release holds', async () => {
+    const tables = memoryDocketSource({ tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n` });
+    const withIgnored = (ignored: { file: string; reason: FileRejectionReason }[]): DocketSource => ({
+      ...tables,
+      listDrop: async (ref) => ({ ...(await tables.listDrop(ref)), ignored }),
+    });
+    const levels = async (source: DocketSource): Promise<string[]> => {
+      const seen: string[] = [];
+      const log = { ...silentLog, info: (m: string) => void (m === 'files not read' && seen.push('info')), warn: (m: string) => void (m === 'files not read' && seen.push('warn')) };
+      await ingestDocketDrop(drop, { ...deps(source), log });
+      return seen;
+    };
+    const eoirOwn = [
+      { file: 'Lookup/tblLookupJudge.csv', reason: 'EOIR_LOOKUP_TABLE' as const },
+      { file: 'tbl_CustodyHistory.csv', reason: 'EOIR_TABLE_NOT_READ' as const },
+    ];
+    expect(await levels(withIgnored(eoirOwn))).toEqual(['info']);
+    expect(await levels(withIgnored([...eoirOwn, { file: 'notes.docx', reason: 'UNKNOWN_TABLE' }]))).toEqual(['warn']);
   });
 });
 
