@@ -23,22 +23,12 @@ import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 import { scanForPii } from '../helpers/pii-scanner';
+import { reportCounts } from '../helpers/report-counts';
 import { connectEmulators, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 /** Small chunks, so a drop of a few hundred cases spreads over dozens of chunk messages. */
 const CHUNK_BYTES = 1024;
 
-/** The counts of a report, without what differs by construction (times, chunking, the run). */
-function counts(report: DropReport | null | undefined) {
-  const { startedAt: _s, finishedAt: _f, fanOut: _o, quarantine: _q, ftasPublished: _p, source: _src, ...rest } = (report ?? {}) as DropReport & { source?: string };
-  const tables = Object.fromEntries(
-    Object.entries(rest.tables ?? {}).map(([t, c]) => {
-      const { chunks: _c, ...plain } = c;
-      return [t, plain];
-    }),
-  );
-  return { ...rest, tables };
-}
 
 describe('a big drop fanned out over the drop chunk queue, on the local AWS stack', () => {
   let emulators: Emulators;
@@ -102,7 +92,7 @@ describe('a big drop fanned out over the drop chunk queue, on the local AWS stac
     expect(report?.fanOut?.chunks).toBeGreaterThan(8);
     expect(report?.tables.B_TblProceeding?.chunks).toBeGreaterThan(2);
     expect(baseline.fanOut).toBeUndefined();
-    expect(counts(report)).toEqual(counts(baseline));
+    expect(reportCounts(report)).toEqual(reportCounts(baseline));
     expect(report?.tables.B_TblProceeding).toMatchObject({ read: drop.expected.proceedingRows, rejected: drop.expected.proceedingRejected });
     for (const check of Object.values(report?.countCheck ?? {})) expect(check?.matches).toBe(true);
     // The generator's A_TblCase marks every case UC (CASEPRIORITY_CODE), so every order is an FTA.
@@ -173,7 +163,7 @@ describe('a big drop fanned out over the drop chunk queue, on the local AWS stac
       }
     }
     expect(crashed).toBe(1);
-    expect(counts(report)).toEqual(counts(baseline));
+    expect(reportCounts(report)).toEqual(reportCounts(baseline));
     const stored: string[] = [];
     for await (const f of inner.listFtas()) stored.push(f.ftaId);
     expect(stored.sort()).toEqual(run.ftas.map((f) => f.ftaId).sort());

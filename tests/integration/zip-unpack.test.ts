@@ -27,6 +27,7 @@ import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { scanForPii } from '../helpers/pii-scanner';
+import { reportCounts } from '../helpers/report-counts';
 import { makeZip } from '../helpers/zip';
 
 /** Small chunks: the zip's tables are "too big to read whole" at this size, and fan out over many chunks. */
@@ -45,12 +46,6 @@ function zipOf(g: GeneratedDrop, options: { without?: readonly string[] } = {}):
   ]);
 }
 
-/** The counts of a report, without what differs by construction (times, chunking, the run, the unpacking). */
-function counts(report: DropReport | null | undefined) {
-  const { startedAt: _s, finishedAt: _f, fanOut: _o, quarantine: _q, ftasPublished: _p, unpackedFrom: _u, source: _src, ...rest } = (report ?? {}) as DropReport & { source?: string };
-  const tables = Object.fromEntries(Object.entries(rest.tables ?? {}).map(([t, c]) => [t, { ...c, chunks: undefined }]));
-  return { ...rest, tables };
-}
 
 describe('a big zip drop, unpacked by the ingest and fanned out, on the local AWS stack', () => {
   let emulators: Emulators;
@@ -124,7 +119,7 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     expect(report?.unpackedFrom).toBe(`drops/${drop.dropId}.zip`);
     expect(report?.fanOut?.chunks).toBeGreaterThan(8);
     expect(baseline.fanOut).toBeUndefined();
-    expect(counts(report)).toEqual(counts(baseline));
+    expect(reportCounts(report)).toEqual(reportCounts(baseline));
     expect(report?.tables.B_TblProceeding).toMatchObject({ read: drop.expected.proceedingRows, rejected: drop.expected.proceedingRejected });
     for (const check of Object.values(report?.countCheck ?? {})) expect(check?.matches).toBe(true);
     expect(report?.ignoredFiles).toEqual([
