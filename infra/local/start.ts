@@ -47,7 +47,9 @@ Usage: npm start -- [options]
   --chunk-bytes N   Read tables larger than N bytes in byte-range chunks of N bytes, and
                     fan a drop with such a table out to the chunk worker through the
                     drop chunk queue, stage by stage (defaults: 256 MiB chunks, fan-out
-                    above 512 MiB). A small value (e.g. 2048) shows it on the sample drop.
+                    above 512 MiB). A zip with such a table is first unpacked into
+                    unpacked/<dropId>/ in the bucket. A small value (e.g. 2048) shows
+                    it on the sample drop, or on a zip of it.
   -h, --help        Show this help.
 `;
 
