@@ -13,8 +13,9 @@ const { logger } = createObservability('ingest-docket');
 const deps = ingestDeps(config, createAwsClients(), logger);
 
 /**
- * S3 object created (a drop's completion marker) -> ingest that drop here, or fan a big
- * one out to the chunk workers. A failure throws, so Lambda retries the event (async
+ * S3 object created (a drop's completion marker, or a zip) -> ingest that drop here, fan
+ * a big one out to the chunk workers, or unpack a big zip into `unpacked/<dropId>/` (whose
+ * marker invokes this function again, on the folder). A failure throws, so Lambda retries the event (async
  * invocation: 2 retries, then the on-failure destination); the event's sequencer names
  * the run, so a retry or a duplicate event resumes the same run and counts nothing twice.
  */
