@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import type { LocalRunOptions } from '../../infra/local/run';
 
 /** A unique suffix for one test's resource names and addresses. */
 export const uniqueSuffix = (): string => `-${randomBytes(4).toString('hex')}`;
@@ -19,3 +20,19 @@ export const SAMPLE_DROP = join(import.meta.dirname, '../fixtures/sample-drop');
 
 /** A synthetic UC roster matching the sample drop's UC cases (tests/fixtures/sample-roster/README.md). */
 export const SAMPLE_ROSTER = join(import.meta.dirname, '../fixtures/sample-roster/roster.csv');
+
+/**
+ * The run options every pipeline test shares: resource names and an ORR inbox of its own
+ * (`suffix`), a fresh output folder and a short visibility timeout; `options` add the
+ * drops and override the rest.
+ */
+export function pipelineTestOptions(suffix: string, options: Partial<LocalRunOptions> & Pick<LocalRunOptions, 'drops'>): LocalRunOptions {
+  return {
+    orrInbox: `orr${suffix}@example.gov`,
+    mailFrom: 'docket-watch@example.gov',
+    suffix,
+    outDir: tempDir('out'),
+    visibilityTimeoutSeconds: 2,
+    ...options,
+  };
+}

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import type { LocalRunResult } from '../../infra/local/run';
 import type { DropReport } from '../../shared/domain/drop-report';
 
 /**
@@ -14,4 +16,17 @@ export function reportCounts(report: DropReport | null | undefined) {
     }),
   );
   return { ...rest, tables };
+}
+
+/**
+ * A local run of a drop ended as reading the same drop whole in one invocation did
+ * (`baseline`): the same counts, its FTAs new once and emailed once, no dead letter, no
+ * failed ingest.
+ */
+export function expectSameOutcomeAsWholeRead(run: LocalRunResult, report: DropReport | undefined, baseline: DropReport): void {
+  expect(reportCounts(report)).toEqual(reportCounts(baseline));
+  expect(report?.ftas).toEqual({ new: baseline.ftas.new, repeated: 0, rescinded: 0 });
+  expect(run.emails).toHaveLength(baseline.ftas.new);
+  expect(run.summary.deadLetters).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
+  expect(run.summary.ingestFailures).toEqual([]);
 }

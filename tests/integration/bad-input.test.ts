@@ -7,7 +7,7 @@ import type { Emulators } from '../../infra/local/emulators';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { EOIR_TABLES } from '../../shared/domain/eoir-table';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
-import { connectEmulators, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { makeZip } from '../helpers/zip';
 
 /**
@@ -74,15 +74,11 @@ describe('bad input through the pipeline', () => {
     restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
     emulators = await connectEmulators();
     const broken = [drops.empty, drops.binary, drops.header, drops.longAndTruncated, drops.unknownTable];
-    run = await runLocalPipeline(emulators, {
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, {
       drops: [...broken.map((d) => d.folder), zipPath, drops.good.folder],
       roster: rosterPath,
       outDir: tempDir('bad-out'),
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
-      visibilityTimeoutSeconds: 2,
-    });
+    }));
     await run.pipeline.stop();
   });
 

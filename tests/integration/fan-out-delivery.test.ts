@@ -6,7 +6,7 @@ import { fetchReceivedEmails } from '../../infra/local/outputs';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { FTA_QUEUES } from '../../shared/runtime/resources';
-import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 /** Delivery through the real queues: redelivered messages and poison messages. */
 describe('fan-out delivery', () => {
@@ -20,14 +20,12 @@ describe('fan-out delivery', () => {
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
     emulators = await connectEmulators();
-    run = await runLocalPipeline(emulators, {
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, {
       drops: [SAMPLE_DROP],
       outDir: tempDir('fanout'),
       orrInbox: inbox,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
       visibilityTimeoutSeconds: 1,
-    });
+    }));
     sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
   });
 

@@ -133,12 +133,21 @@ describe('fault injection through the emulators', () => {
   const allDelivered = (drop: GeneratedDrop) => ({ ftasStored: drop.expected.ftas, emails: drop.expected.ftas, duplicateEmails: 0 });
 
   const injectedTotal = (proxy: FaultProxy): number => [...proxy.injected.values()].reduce((a, b) => a + b, 0);
+  /** Keeps the reports of the drop's ingest runs, for the summary table. */
+  const collectReports = (drop: GeneratedDrop): void => {
+    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+  };
+  /** A drop through the pipeline under the faults injected so far: upload, wait until idle, then lift the faults of `proxy`. */
+  const runDrop = async (drop: GeneratedDrop, proxy?: FaultProxy): Promise<void> => {
+    await pipeline.uploadDrop(drop.folder, drop.dropId);
+    await pipeline.drain();
+    proxy?.clear();
+    collectReports(drop);
+  };
 
   it('baseline: a drop with no fault', async () => {
     const drop = newDrop(101);
-    await pipeline.uploadDrop(drop.folder, drop.dropId);
-    await pipeline.drain();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    await runDrop(drop);
     expect(drop.expected.ftas).toBeGreaterThan(0);
     expect(reports.at(-1)?.ftas).toEqual({ new: drop.expected.ftas, repeated: 0, rescinded: 0 });
     expect(await record('baseline', drop, 0)).toMatchObject(allDelivered(drop));
@@ -175,11 +184,8 @@ describe('fault injection through the emulators', () => {
     // Transient: a few 500s are absorbed by the SDK's and the publisher's retries.
     const transient = newDrop(103);
     const few = proxies.sqs.inject({ operation: 'SendMessageBatch', fault: FAULTS.sqsInternalError, times: 4 });
-    await pipeline.uploadDrop(transient.folder, transient.dropId);
-    await pipeline.drain();
-    proxies.sqs.clear();
+    await runDrop(transient, proxies.sqs);
     expect(few.injected()).toBe(4);
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === transient.dropId));
     expect(pipeline.ingestFailures).toEqual([]);
     expect(await record('SQS 500 x4 (transient)', transient, few.injected())).toMatchObject(allDelivered(transient));
 
@@ -198,7 +204,7 @@ describe('fault injection through the emulators', () => {
     // An operator re-drives the event (the marker lands again): nothing is lost.
     await pipeline.putObject(`${DROP_BUCKET.dropPrefix}${lasting.dropId}/Count.txt`, await readFile(`${lasting.folder}/Count.txt`));
     await pipeline.drain();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === lasting.dropId));
+    collectReports(lasting);
     expect(await record('SQS down for a whole drop, re-driven', lasting, all.injected())).toMatchObject(allDelivered(lasting));
   });
 
@@ -206,10 +212,7 @@ describe('fault injection through the emulators', () => {
     const drop = newDrop(105);
     const throttled = proxies.ses.inject({ operation: 'SendRawEmail', fault: FAULTS.sesThrottling, times: 5 });
     const unavailable = proxies.ses.inject({ operation: 'SendRawEmail', fault: FAULTS.sesServiceUnavailable, after: 2, times: 4 });
-    await pipeline.uploadDrop(drop.folder, drop.dropId);
-    await pipeline.drain();
-    proxies.ses.clear();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    await runDrop(drop, proxies.ses);
     expect(throttled.injected() + unavailable.injected()).toBe(9);
     expect(await record('SES throttling x5 + 503 x4', drop, 9)).toMatchObject(allDelivered(drop));
     expect(await pipeline.deadLetterCounts()).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
@@ -226,10 +229,7 @@ describe('fault injection through the emulators', () => {
       times: 18,
       match: (call) => sesNoticeOf(call)?.reference === target,
     });
-    await pipeline.uploadDrop(drop.folder, drop.dropId);
-    await pipeline.drain();
-    proxies.ses.clear();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    await runDrop(drop, proxies.ses);
     expect(down.injected()).toBe(18);
     expect(ledger.get(target)).toBe(1);
     expect(await pipeline.deadLetterCounts()).toEqual({ orrNotices: 0, ntaSchedule: 0, dropChunks: 0 });
@@ -248,10 +248,7 @@ describe('fault injection through the emulators', () => {
       times: 18,
       match: (call) => sesNoticeOf(call)?.reference === target,
     });
-    await pipeline.uploadDrop(drop.folder, drop.dropId);
-    await pipeline.drain();
-    proxies.ses.clear();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    await runDrop(drop, proxies.ses);
     expect(dropped.injected()).toBe(18);
     expect(ledger.get(target)).toBe(1);
     expect(logs.some((l) => l.includes('notice resent after an unconfirmed attempt'))).toBe(true);
@@ -278,7 +275,7 @@ describe('fault injection through the emulators', () => {
     await pipeline.drain();
     await restart;
     await pipeline.drain();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    collectReports(drop);
     expect(restarts).toBe(1);
     // Faults here: the calls that found SES down while it restarted.
     const faults = proxies.ses.upstreamErrors - errorsBefore;
@@ -337,7 +334,7 @@ describe('fault injection through the emulators', () => {
     await pipeline.uploadDrop(drop.folder, drop.dropId);
     await pipeline.drain(60_000);
     sqs.destroy();
-    reports.push(...pipeline.ingestReports.filter((r) => r.dropId === drop.dropId));
+    collectReports(drop);
     const depth = (await pipeline.deadLetterCounts()).orrNotices;
     expect(depth - before).toBe(1);
     expect(FTA_QUEUES.orrNotices.maxReceiveCount).toBeGreaterThan(1);

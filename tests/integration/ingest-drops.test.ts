@@ -14,7 +14,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 import { makeZip } from '../helpers/zip';
 
@@ -22,14 +22,11 @@ describe('EOIR drops through the local AWS stack', () => {
   let emulators: Emulators;
   let restore: () => void;
   const suffix = uniqueSuffix();
-  const inbox = `orr${suffix}@example.gov`;
   let zipRun: LocalRunResult;
   const logs: string[] = [];
 
   const run = async (drops: string[]): Promise<LocalRunResult> => {
-    const result = await runLocalPipeline(emulators, {
-      drops, outDir: tempDir('out'), orrInbox: inbox, mailFrom: 'docket-watch@example.gov', suffix, visibilityTimeoutSeconds: 2,
-    });
+    const result = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops }));
     await result.pipeline.stop();
     return result;
   };

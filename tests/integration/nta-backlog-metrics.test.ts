@@ -18,7 +18,7 @@ import type { RosterStore } from '../../shared/ports/roster-store';
 import { ENV } from '../../shared/runtime/resources';
 import { replanNtaBacklog } from '../../shared/use-cases/replan-nta-backlog';
 import { fixedClock, silentLog } from '../helpers/in-memory-ports';
-import { connectEmulators, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -113,16 +113,13 @@ describe('from roster and drop to the NTA backlog metrics, through the emulators
     const rosterFile = join(rosterDir, 'roster.csv');
     await writeFile(rosterFile, r1);
     const suffix = uniqueSuffix();
-    run = await runLocalPipeline(emulators, {
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, {
       drops: [await dropWithANumber()],
       roster: rosterFile,
       planEnvironment: { [ENV.ntaSlotsPerDay]: '2', [ENV.ntaSlotsByAor]: '{"CHI":0}' },
       outDir,
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
       visibilityTimeoutSeconds: 1,
-    });
+    }));
     client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
   });
 

@@ -13,7 +13,7 @@ import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-sto
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { createAwsClients, type AwsClients } from '../../shared/runtime/aws-clients';
 import { ENV } from '../../shared/runtime/resources';
-import { connectEmulators, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 /** From a roster and a drop, through the emulators, to work lists, plan and tasks. */
 describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => {
@@ -40,16 +40,13 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: () => undefined });
     emulators = await connectEmulators();
-    run = await runLocalPipeline(emulators, {
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, {
       drops: [SAMPLE_DROP],
       roster: SAMPLE_ROSTER,
       planEnvironment: { [ENV.ntaSlotsPerDay]: '2', [ENV.ntaSlotsByAor]: '{"CHI":0}' },
       outDir,
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
       visibilityTimeoutSeconds: 1,
-    });
+    }));
     clients = createAwsClients();
   });
 

@@ -3,7 +3,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
-import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { scanForPii } from '../helpers/pii-scanner';
 
 /**
@@ -27,14 +27,7 @@ describe('PII in logs and metrics', () => {
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: (l) => emf.push(l) });
     emulators = await connectEmulators();
-    run = await runLocalPipeline(emulators, {
-      drops: [SAMPLE_DROP, ...drops.map((d) => d.folder)],
-      outDir: tempDir('pii-out'),
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
-      visibilityTimeoutSeconds: 2,
-    });
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP, ...drops.map((d) => d.folder)], outDir: tempDir('pii-out') }));
     await run.pipeline.stop();
   });
 

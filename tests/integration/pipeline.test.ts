@@ -8,7 +8,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 describe('the whole pipeline on the local AWS stack', () => {
   let emulators: Emulators;
@@ -20,14 +20,7 @@ describe('the whole pipeline on the local AWS stack', () => {
   let first: LocalRunResult;
 
   const run = async (out: string): Promise<LocalRunResult> => {
-    const result = await runLocalPipeline(emulators, {
-      drops: [SAMPLE_DROP],
-      outDir: out,
-      orrInbox: inbox,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
-      visibilityTimeoutSeconds: 2,
-    });
+    const result = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], outDir: out, orrInbox: inbox }));
     await result.pipeline.stop();
     return result;
   };

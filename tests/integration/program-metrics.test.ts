@@ -14,7 +14,7 @@ import type { Fta } from '../../shared/domain/fta';
 import { buildProgramMetrics, HOURLY_METRICS, type MetricPoint } from '../../shared/domain/program-metrics';
 import { emfViolations } from '../helpers/emf-spec';
 import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
-import { connectEmulators, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 let emulators: Emulators;
 beforeAll(async () => {
@@ -33,14 +33,7 @@ describe('from a drop to published metrics', () => {
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: (l) => emf.push(JSON.parse(l)) });
     const suffix = uniqueSuffix();
-    run = await runLocalPipeline(emulators, {
-      drops: [SAMPLE_DROP],
-      outDir: tempDir('metrics'),
-      orrInbox: `orr${suffix}@example.gov`,
-      mailFrom: 'docket-watch@example.gov',
-      suffix,
-      visibilityTimeoutSeconds: 2,
-    });
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], outDir: tempDir('metrics') }));
     hourly = await run.pipeline.runScheduledMetrics('hourly');
     await run.pipeline.stop();
   });
