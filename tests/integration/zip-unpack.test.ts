@@ -189,6 +189,16 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     ]);
   });
 
+  it('refuses, with a clear error, a folder whose unpack manifest is not one', async () => {
+    const resources = await provisionLocalResources(emulators.endpoints, { suffix: `${suffix}c` });
+    const source = createS3DocketSource({ client: s3, bucket: resources.dropBucket });
+    const folder = { dropId: 'broken', location: 'unpacked/broken/', kind: 'folder' as const };
+    await s3.send(new PutObjectCommand({ Bucket: resources.dropBucket, Key: `unpacked/broken/${UNPACKED_ZIP_MANIFEST}`, Body: '{"type":"UNPACKED_ZIP"' }));
+    await expect(source.listDrop(folder)).rejects.toThrow(`unpacked/broken/${UNPACKED_ZIP_MANIFEST} is not a manifest of an unpacked zip drop: not JSON`);
+    await s3.send(new PutObjectCommand({ Bucket: resources.dropBucket, Key: `unpacked/broken/${UNPACKED_ZIP_MANIFEST}`, Body: '{"type":"UNPACKED_ZIP","version":1}' }));
+    await expect(source.listDrop(folder)).rejects.toThrow(/is not a manifest of an unpacked zip drop: /);
+  });
+
   it('streams an object bigger than one upload part through a multipart upload, and leaves no object when the stream fails or is aborted', async () => {
     const resources = await provisionLocalResources(emulators.endpoints, { suffix: `${suffix}m` });
     const staging = createS3DropStaging({ client: s3, bucket: resources.dropBucket });
