@@ -1,6 +1,6 @@
 import type { CountCheck } from './count-file';
 import type { EoirTableName } from './eoir-table';
-import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from './rejections';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason, ValueNoteReason } from './rejections';
 
 /** Row accounting of one table of a drop: read = accepted + rejected, always. */
 export interface TableCounts {
@@ -10,6 +10,15 @@ export interface TableCounts {
   rejectedByReason: Partial<Record<RowRejectionReason, number>>;
   /** Accepted rows that had one stray TAB and were repaired (eoir-table.ts repairShiftedRow). */
   repaired?: number;
+  /**
+   * Accepted lines of UC cases whose key (IDNCASE, IDNPROCEEDING, IDNSCHEDULE,
+   * idnJuvenileHistory) repeats an earlier line of the same drop: a key's lines minus one.
+   */
+  duplicates?: number;
+  /** Keys whose copies in this drop hold different deciding values (listed in the report's `conflicts`). */
+  conflicts?: number;
+  /** Accepted rows holding a value the ingest does not act on, by reason (not rejections). */
+  valueNotes?: Partial<Record<ValueNoteReason, number>>;
   /** Byte-range chunks the table was read in (1 = read whole). */
   chunks?: number;
   /** Set when the whole table could not be read (its rows are then not counted). */
@@ -42,6 +51,8 @@ export interface DropReport {
   countCheck?: Partial<Record<EoirTableName, CountCheck>>;
   /** Tables the drop does not have (absent, or listed in Count.txt but missing). */
   missingTables?: EoirTableName[];
+  /** Keys repeated with conflicting values (the FTA kept), for review: a count and the first 100 by table and key. */
+  conflicts?: { count: number; listed: { table: EoirTableName; key: string; values: string[] }[] };
   /** S3 keys of the quarantine parts written for rejected rows. */
   quarantine?: string[];
   /** The zip drop's key, when this folder drop holds the tables the ingest unpacked from that zip. */
@@ -73,6 +84,10 @@ export function mergeTableCounts(into: TableCounts, part: TableCounts): void {
   into.accepted += part.accepted;
   into.rejected += part.rejected;
   if (part.repaired) into.repaired = (into.repaired ?? 0) + part.repaired;
+  if (part.duplicates) into.duplicates = (into.duplicates ?? 0) + part.duplicates;
+  for (const [reason, n] of Object.entries(part.valueNotes ?? {}) as [ValueNoteReason, number][]) {
+    into.valueNotes = { ...into.valueNotes, [reason]: (into.valueNotes?.[reason] ?? 0) + n };
+  }
   for (const [reason, n] of Object.entries(part.rejectedByReason) as [RowRejectionReason, number][]) {
     into.rejectedByReason[reason] = (into.rejectedByReason[reason] ?? 0) + n;
   }

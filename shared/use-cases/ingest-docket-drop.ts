@@ -27,6 +27,7 @@ import type { Quarantine } from '../ports/quarantine';
 import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
+import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './repeated-keys';
 
 export interface IngestDeps {
   readonly source: DocketSource;
@@ -77,10 +78,13 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
  *    marks too; each UC case's row is a sighting and adds its address of record), then
  *    B_TblProceeding (in-absentia orders of UC cases are FTAs; an OPEN order whose
- *    proceeding now shows no ABSENTIA `Y` is RESCINDED) with tbl_schedule (hearings of UC
- *    cases with their outcome; ADJ_RSN `11` is a NO_SHOW_ADJOURNMENT FTA; an OPEN one now
- *    showing another reason is rescinded).
- * 3. Finish (finishDropRun): rescind orders of cases with a proceeding opened after them
+ *    proceeding now shows ABSENTIA `N` or empty is withdrawn; any other value is counted
+ *    and changes nothing) with tbl_schedule (hearings of UC cases with their outcome;
+ *    ADJ_RSN `11` is a NO_SHOW_ADJOURNMENT FTA; an OPEN one now showing another reason is
+ *    withdrawn). A key repeated in the drop is one record, whatever the chunks
+ *    (repeated-keys.ts): its FTA recorded once, its extra lines counted as duplicates.
+ * 3. Finish (finishDropRun): rescind the withdrawn FTAs no line of the drop records
+ *    (copies in conflict keep the FTA and are listed for review), rescind orders of cases with a proceeding opened after them
  *    (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
  *    outbox still holds, assemble and store the report.
  *
@@ -190,7 +194,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
   const mark = async (marks: UcMark[]): Promise<void> => {
-    const fresh = marks.filter((m) => !marked.has(m.caseId));
+    // A case repeated in the list (a repeated line) is one mark.
+    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId)).map((m) => [m.caseId, m])).values()];
     for (const m of fresh) {
       marked.add(m.caseId);
       uc.add(m.caseId);
@@ -198,17 +203,20 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     if (fresh.length > 0) tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
   };
   const recordedAt = deps.clock.now().toISOString();
-  const rescind = async (rescissions: Rescission[]): Promise<void> => {
-    if (rescissions.length > 0) tally.ftas.rescinded += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
-  };
   const record = async (ftas: Fta[]): Promise<void> => {
     if (ftas.length === 0) return;
+    if (new Set(ftas.map((f) => f.ftaId)).size !== ftas.length) throw new Error('an FTA listed twice in one record call');
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
     tally.ftas.new += fresh.length;
     tally.ftas.repeated += ftas.length - fresh.length;
     tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
   };
+  // Repeated keys: the chunk's lines per key, settled against the drop at its end; the
+  // withdrawals it finds are applied by the finish step (whose step id finds them again).
+  const keys = new ChunkKeys(chunk.table);
+  const notes = new ValueNotes();
+  const finishBy: WriteStep = `${run.runId}#FINISH`;
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
@@ -216,7 +224,9 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   switch (chunk.table) {
     case 'tbl_JuvenileHistory':
       reading = read(JUVENILE_HISTORY_TABLE, async (rows) => {
-        await mark(rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile)).map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        const uj = rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile));
+        for (const r of uj) keys.line(r.value.historyId, `idnJuvenile=${r.value.idnJuvenile}`, false);
+        await mark(uj.map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
         return NONE;
       });
       break;
@@ -224,17 +234,21 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       reading = read(CASE_TABLE, async (rows) => {
         await mark(rows.filter((r) => r.value.ucPriority).map((r) => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })));
         const ucRows = await uc.filter(rows, (r) => r.value.caseId);
-        tally.addressesRecorded += await recordCases(ucRows.map((r) => r.value), drop.dropId, deps.store);
+        for (const r of ucRows) keys.line(r.value.caseId, `CASEPRIORITY_CODE=${r.value.ucPriority ? 'UC' : '-'}`, false);
+        // A case repeated in the batch is written once (its last line).
+        const unique = [...new Map(ucRows.map((r) => [r.value.caseId, r.value])).values()];
+        tally.addressesRecorded += await recordCases(unique, drop.dropId, deps.store);
         return NONE;
       });
       break;
     case 'B_TblProceeding': {
       // Latest proceeding opened (OSC_DATE) per UC case in this chunk; the ledger keeps the latest across chunks.
       const latestOpened = new Map<string, LatestOpened>();
+      // Orders of this chunk, one per proceeding (its first line), recorded at the chunk's end.
+      const orders = new Map<string, Fta>();
       reading = read(PROCEEDING_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
         const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-        const ftas: Fta[] = [];
         const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
         rows.forEach((r, i) => {
           const p = r.value;
@@ -243,34 +257,32 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             refusals.set(i, 'FTA_DATE_MISSING');
             return;
           }
+          if (p.absentia === 'UNKNOWN') notes.add('ABSENTIA_VALUE_UNKNOWN');
           if (!ucRows.has(r)) return;
           if (p.ntaDate !== null) {
             const seen = latestOpened.get(p.caseId);
             const entry = { caseId: p.caseId, proceedingId: p.proceedingId, ntaDate: p.ntaDate };
             if (seen === undefined || openedLater(entry, seen)) latestOpened.set(p.caseId, entry);
           }
-          if (!p.inAbsentia) {
-            withdrawn.push(r);
-            return;
-          }
           const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+          keys.line(p.proceedingId, `ABSENTIA=${p.absentia === 'ORDER' ? `Y ${p.completionDate ?? p.hearingDate}` : p.absentia === 'NO_ORDER' ? 'N' : '?'}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-          if (found.kind === 'fta') ftas.push(found.fta);
+          if (found.kind === 'fta' && !orders.has(found.fta.ftaId)) orders.set(found.fta.ftaId, found.fta);
+          if (p.absentia === 'NO_ORDER') withdrawn.push(r);
         });
-        await record(ftas);
-        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), by);
+        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), finishBy);
         const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
-        await rescind(
-          open.flatMap((fta) => {
-            const p = byProceeding.get(fta.proceedingId);
-            const reason = p === undefined ? null : rescindedByProceeding(fta, p);
-            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-          }),
-        );
+        for (const fta of open) {
+          const p = byProceeding.get(fta.proceedingId);
+          const reason = p === undefined ? null : rescindedByProceeding(fta, p);
+          if (reason !== null) keys.withdraw(fta.proceedingId, { fta, reason, dropId: drop.dropId });
+        }
         return refusals;
       }).then(async (out) => {
         await deps.ledger.noteOpened(run, [...latestOpened.values()]);
-        return out;
+        const settled = await keys.settle(run, chunk, deps.ledger);
+        await record([...orders.values()].filter((f) => settled.recordsFta(f.proceedingId)));
+        return { ...out, counts: notes.into(out.counts, settled.duplicates) };
       });
       break;
     }
@@ -278,13 +290,13 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       // Hearings are few per stream chunk (UC cases only): write them in large batches so the
       // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
       const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
-        await deps.store.recordHearings(list);
-        tally.hearingsRecorded += list.length;
+        await deps.store.recordHearings(oneHearingPerSchedule(list));
       });
+      // No-shows of this chunk, one per hearing (its first line), recorded at the chunk's end.
+      const noShows = new Map<string, Fta>();
       reading = read(SCHEDULE_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
         const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-        const ftas: Fta[] = [];
         const hearings: Hearing[] = [];
         const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
         rows.forEach((r, i) => {
@@ -296,28 +308,34 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           if (!ucRows.has(r)) return;
           hearings.push({ ...s, dropId: drop.dropId });
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+          keys.line(s.scheduleId, `ADJ_RSN=${s.adjRsn ?? ''}${found.kind === 'fta' ? ` ${found.fta.date}` : ''}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') ftas.push(found.fta);
-          else otherReason.push(r);
+          else if (found.kind === 'fta') {
+            if (!noShows.has(found.fta.ftaId)) noShows.set(found.fta.ftaId, found.fta);
+          } else otherReason.push(r);
         });
         await hearingWrites.add(hearings);
-        await record(ftas);
-        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), by);
+        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), finishBy);
         const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
-        await rescind(
-          open.flatMap((fta) => {
-            const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
-            const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
-            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-          }),
-        );
+        for (const fta of open) {
+          const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
+          const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
+          if (reason !== null && fta.scheduleId !== null) keys.withdraw(fta.scheduleId, { fta, reason, dropId: drop.dropId });
+        }
         return refusals;
       }).then(async (out) => {
         await hearingWrites.flush();
-        return out;
+        const settled = await keys.settle(run, chunk, deps.ledger);
+        // Hearings this chunk added to the drop (a key's first sighting in the run).
+        tally.hearingsRecorded += settled.firstKeys;
+        await record([...noShows.values()].filter((f) => f.scheduleId !== null && settled.recordsFta(f.scheduleId)));
+        return { ...out, counts: notes.into(out.counts, settled.duplicates) };
       });
       break;
     }
+  }
+  if (chunk.table === 'tbl_JuvenileHistory' || chunk.table === 'A_TblCase') {
+    reading = reading.then(async (out) => ({ ...out, counts: notes.into(out.counts, (await keys.settle(run, chunk, deps.ledger)).duplicates) }));
   }
   const { counts, quarantineKeys } = await reading;
   const result: ChunkResult = { table: chunk.table, start: chunk.start, ...tally, counts, quarantineKeys };
@@ -352,9 +370,12 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
     if (ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: ucCasesOmitted });
   }
+  // Withdrawals no line of the drop contradicts, and the keys repeated with conflicting values.
+  const repeated = await settleRepeatedKeys(run, deps, by);
   const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
   const results = await deps.ledger.chunkResults(run);
   const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());
+  withRepeatedKeys(report, repeated);
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
