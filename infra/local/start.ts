@@ -179,13 +179,14 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     for (const [table, c] of Object.entries(drop.tables)) {
       const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
       const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';
-      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
+      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.duplicates ? `  duplicates ${c.duplicates}` : ''}${c.conflicts ? `  conflicting copies ${c.conflicts}` : ''}${Object.entries(c.valueNotes ?? {}).map(([r, n]) => `  ${r} ${n}`).join('')}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
     }
     for (const [table, c] of Object.entries(drop.countCheck ?? {})) {
       if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
     }
     if (drop.missingTables?.length) lines.push(`  tables not in the drop: ${drop.missingTables.join(', ')}`);
     if (drop.ignoredFiles?.length) lines.push(`  files not read: ${describeUnreadFiles(drop.ignoredFiles)}`);
+    if (drop.conflicts?.count) lines.push(`  keys repeated with conflicting values (FTA kept; listed in summary.json for review): ${drop.conflicts.count}`);
     if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
     if (drop.fanOut) lines.push(`  fanned out to the chunk worker: ${drop.fanOut.chunks} chunk message(s) through the drop chunk queue, 3 stages`);
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
