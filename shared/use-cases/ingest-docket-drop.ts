@@ -27,7 +27,7 @@ import type { Quarantine } from '../ports/quarantine';
 import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
-import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './repeated-keys';
+import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withdrawStep, withRepeatedKeys } from './repeated-keys';
 
 export interface IngestDeps {
   readonly source: DocketSource;
@@ -84,8 +84,8 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  *    withdrawn). A key repeated in the drop is one record, whatever the chunks
  *    (repeated-keys.ts): its FTA recorded once, its extra lines counted as duplicates.
  * 3. Finish (finishDropRun): rescind the withdrawn FTAs no line of the drop records
- *    (copies in conflict keep the FTA and are listed for review), rescind orders of cases with a proceeding opened after them
- *    (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
+ *    (copies in conflict keep the FTA and are listed for review), rescind orders of cases
+ *    with a proceeding opened after them (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
  *    outbox still holds, assemble and store the report.
  *
  * Every row read is accepted or rejected with a reason (rejected rows are quarantined).
@@ -216,7 +216,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   // withdrawals it finds are applied by the finish step (whose step id finds them again).
   const keys = new ChunkKeys(chunk.table);
   const notes = new ValueNotes();
-  const finishBy: WriteStep = `${run.runId}#FINISH`;
+  const withdrawBy = withdrawStep(run.runId);
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
@@ -270,7 +270,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           if (found.kind === 'fta' && !orders.has(found.fta.ftaId)) orders.set(found.fta.ftaId, found.fta);
           if (p.absentia === 'NO_ORDER') withdrawn.push(r);
         });
-        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), finishBy);
+        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), withdrawBy);
         const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
         for (const fta of open) {
           const p = byProceeding.get(fta.proceedingId);
@@ -315,7 +315,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           } else otherReason.push(r);
         });
         await hearingWrites.add(hearings);
-        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), finishBy);
+        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), withdrawBy);
         const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
         for (const fta of open) {
           const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
@@ -351,6 +351,9 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
   const by: WriteStep = `${run.runId}#FINISH`;
+  // Withdrawals no line of the drop contradicts (a step of their own, so the reopening check
+  // below does not count them again), and the keys repeated with conflicting values.
+  const repeated = await settleRepeatedKeys(run, deps, withdrawStep(run.runId));
   let rescindedByReopeningCount = 0;
   for await (const page of deps.ledger.latestOpened(run)) {
     const latest = new Map(page.map((e) => [e.caseId, e]));
@@ -370,8 +373,6 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
     if (ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: ucCasesOmitted });
   }
-  // Withdrawals no line of the drop contradicts, and the keys repeated with conflicting values.
-  const repeated = await settleRepeatedKeys(run, deps, by);
   const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
   const results = await deps.ledger.chunkResults(run);
   const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());

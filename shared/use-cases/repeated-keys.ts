@@ -82,6 +82,9 @@ export function oneHearingPerSchedule(hearings: readonly Hearing[]): Hearing[] {
   return [...by.values()];
 }
 
+/** The step that applies a run's withdrawals: chunks look for FTAs it rescinded already (a retried run). */
+export const withdrawStep = (runId: string): WriteStep => `${runId}#WITHDRAWN`;
+
 /**
  * The finish step's part for repeated keys: applies the withdrawals no line of the drop
  * contradicts (the drop never rescinds what it records itself) and collects the conflicts.

@@ -132,6 +132,18 @@ describe('conflicting copies of one key in a drop', () => {
     expect(store.hearings.get('7')?.outcome).toBe('NO_SHOW');
   });
 
+  it('counts an order both withdrawn and reopened in one drop as rescinded once', async () => {
+    const store = memoryCaseStore();
+    store.ucCases.add('100');
+    const publisher = memoryPublisher();
+    await ingest(store, publisher, 'd0', { B_TblProceeding: PROC + proc('10', 'Y') });
+    const reopened = `11\t100\t2025-06-01 00:00:00.000\tHOU\tRMV\t\t\t\t\r\n`;
+    const report = await ingest(store, publisher, 'd1', { B_TblProceeding: PROC + proc('10', 'N') + reopened });
+    expect(report.ftas.rescinded).toBe(1);
+    expect(store.ftas.get('IA-10')?.status).toBe('RESCINDED');
+    expect(publisher.sent.filter((m) => m.type === 'FTA_RESCINDED').map((m) => m.ftaId)).toEqual(['IA-10']);
+  });
+
   it('lists at most 100 conflicts and counts them all', async () => {
     const store = memoryCaseStore();
     store.ucCases.add('100');
