@@ -185,7 +185,8 @@ const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
  * Ingests one chunk (a byte range of one table) and records its result in the ledger,
  * exactly once. Every write is idempotent and carries the chunk's step id, so a retry
  * after a crash mid-chunk reports what the crashed attempt did (FTAs 'new' again, its
- * rescissions and UC-mark claims counted again) and the ledger stores one result per chunk.
+ * UC-mark claims and first sightings of keys counted again) and the ledger stores one
+ * result per chunk. Withdrawals are only noted here; the finish step applies them.
  * Returns 'duplicate' when the chunk's result was already stored (nothing counted twice).
  */
 export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
@@ -203,17 +204,20 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     if (fresh.length > 0) tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
   };
   const recordedAt = deps.clock.now().toISOString();
-  const record = async (ftas: Fta[]): Promise<void> => {
+  // FTAs this chunk recorded: a key repeated in a later batch is not recorded again.
+  const recordedIds = new Set<string>();
+  const record = async (candidates: Fta[]): Promise<void> => {
+    const ftas = [...new Map(candidates.filter((f) => !recordedIds.has(f.ftaId)).map((f) => [f.ftaId, f])).values()];
     if (ftas.length === 0) return;
-    if (new Set(ftas.map((f) => f.ftaId)).size !== ftas.length) throw new Error('an FTA listed twice in one record call');
+    for (const f of ftas) recordedIds.add(f.ftaId);
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
     tally.ftas.new += fresh.length;
     tally.ftas.repeated += ftas.length - fresh.length;
     tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
   };
-  // Repeated keys: the chunk's lines per key, settled against the drop at its end; the
-  // withdrawals it finds are applied by the finish step (whose step id finds them again).
+  // Repeated keys: each batch's lines per key, settled against the drop; the withdrawals
+  // found are applied by the finish step (whose step id finds them again).
   const keys = new ChunkKeys(chunk.table);
   const notes = new ValueNotes();
   const withdrawBy = withdrawStep(run.runId);
@@ -227,6 +231,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         const uj = rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile));
         for (const r of uj) keys.line(r.value.historyId, `idnJuvenile=${r.value.idnJuvenile}`, false);
         await mark(uj.map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        await keys.settle(run, chunk, deps.ledger);
         return NONE;
       });
       break;
@@ -238,18 +243,18 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         // A case repeated in the batch is written once (its last line).
         const unique = [...new Map(ucRows.map((r) => [r.value.caseId, r.value])).values()];
         tally.addressesRecorded += await recordCases(unique, drop.dropId, deps.store);
+        await keys.settle(run, chunk, deps.ledger);
         return NONE;
       });
       break;
     case 'B_TblProceeding': {
       // Latest proceeding opened (OSC_DATE) per UC case in this chunk; the ledger keeps the latest across chunks.
       const latestOpened = new Map<string, LatestOpened>();
-      // Orders of this chunk, one per proceeding (its first line), recorded at the chunk's end.
-      const orders = new Map<string, Fta>();
       reading = read(PROCEEDING_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
         const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
         const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
+        const orders: Fta[] = [];
         rows.forEach((r, i) => {
           const p = r.value;
           // An order without a usable date is rejected whatever the case: it is unusable data.
@@ -267,7 +272,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
           keys.line(p.proceedingId, `ABSENTIA=${p.absentia === 'ORDER' ? `Y ${p.completionDate ?? p.hearingDate}` : p.absentia === 'NO_ORDER' ? 'N' : '?'}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-          if (found.kind === 'fta' && !orders.has(found.fta.ftaId)) orders.set(found.fta.ftaId, found.fta);
+          if (found.kind === 'fta') orders.push(found.fta);
           if (p.absentia === 'NO_ORDER') withdrawn.push(r);
         });
         const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), withdrawBy);
@@ -277,12 +282,12 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           const reason = p === undefined ? null : rescindedByProceeding(fta, p);
           if (reason !== null) keys.withdraw(fta.proceedingId, { fta, reason, dropId: drop.dropId });
         }
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await record(orders.filter((f) => recordsFta(f.proceedingId)));
         return refusals;
       }).then(async (out) => {
         await deps.ledger.noteOpened(run, [...latestOpened.values()]);
-        const settled = await keys.settle(run, chunk, deps.ledger);
-        await record([...orders.values()].filter((f) => settled.recordsFta(f.proceedingId)));
-        return { ...out, counts: notes.into(out.counts, settled.duplicates) };
+        return out;
       });
       break;
     }
@@ -292,12 +297,11 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
         await deps.store.recordHearings(oneHearingPerSchedule(list));
       });
-      // No-shows of this chunk, one per hearing (its first line), recorded at the chunk's end.
-      const noShows = new Map<string, Fta>();
       reading = read(SCHEDULE_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
         const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
         const hearings: Hearing[] = [];
+        const noShows: Fta[] = [];
         const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
         rows.forEach((r, i) => {
           const s = r.value;
@@ -310,9 +314,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
           keys.line(s.scheduleId, `ADJ_RSN=${s.adjRsn ?? ''}${found.kind === 'fta' ? ` ${found.fta.date}` : ''}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') {
-            if (!noShows.has(found.fta.ftaId)) noShows.set(found.fta.ftaId, found.fta);
-          } else otherReason.push(r);
+          else if (found.kind === 'fta') noShows.push(found.fta);
+          else otherReason.push(r);
         });
         await hearingWrites.add(hearings);
         const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), withdrawBy);
@@ -322,22 +325,20 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
           if (reason !== null && fta.scheduleId !== null) keys.withdraw(fta.scheduleId, { fta, reason, dropId: drop.dropId });
         }
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await record(noShows.filter((f) => f.scheduleId !== null && recordsFta(f.scheduleId)));
         return refusals;
       }).then(async (out) => {
         await hearingWrites.flush();
-        const settled = await keys.settle(run, chunk, deps.ledger);
         // Hearings this chunk added to the drop (a key's first sighting in the run).
-        tally.hearingsRecorded += settled.firstKeys;
-        await record([...noShows.values()].filter((f) => f.scheduleId !== null && settled.recordsFta(f.scheduleId)));
-        return { ...out, counts: notes.into(out.counts, settled.duplicates) };
+        tally.hearingsRecorded += keys.firstKeys;
+        return out;
       });
       break;
     }
   }
-  if (chunk.table === 'tbl_JuvenileHistory' || chunk.table === 'A_TblCase') {
-    reading = reading.then(async (out) => ({ ...out, counts: notes.into(out.counts, (await keys.settle(run, chunk, deps.ledger)).duplicates) }));
-  }
-  const { counts, quarantineKeys } = await reading;
+  const { counts: readCounts, quarantineKeys } = await reading;
+  const counts = notes.into(readCounts, keys.duplicates);
   const result: ChunkResult = { table: chunk.table, start: chunk.start, ...tally, counts, quarantineKeys };
   return deps.ledger.recordChunk(run, chunk, result);
 }

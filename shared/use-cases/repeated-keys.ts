@@ -9,50 +9,59 @@ import type { DropKeys, KeyNote } from '../ports/drop-keys';
 import type { DropRef } from '../ports/docket-source';
 
 /**
- * What one chunk saw of the keys of the rows it keeps (UC cases' rows), settled against the
- * whole drop at the chunk's end (DropKeys in the drop ledger), so that a key repeated in
- * the drop is one record whatever chunk or line order it is read in (rules:
- * shared/domain/drop-duplicates.ts).
+ * What one chunk sees of the keys of the rows it keeps (UC cases' rows), settled against the
+ * whole drop batch by batch (DropKeys in the drop ledger), so that a key repeated in the
+ * drop is one record whatever chunk, batch or line order it is read in (rules:
+ * shared/domain/drop-duplicates.ts). Memory: the batch's keys, and the keys whose first
+ * line in the drop this chunk holds.
  */
 export class ChunkKeys {
-  private readonly keys = new Map<string, { lines: number; values: Set<string>; fta: boolean; withdrawal?: Rescission }>();
+  private batch = new Map<string, { lines: number; values: Set<string>; fta: boolean; withdrawal?: Rescission }>();
+  private readonly firstHere = new Set<string>();
+  /** Lines of this chunk that repeat a key seen first elsewhere in the drop (or earlier here). */
+  duplicates = 0;
+  /** Keys whose first line in the drop this chunk holds (the records it adds). */
+  firstKeys = 0;
   constructor(private readonly table: EoirTableName) {}
 
   /** One accepted line of a kept row: its key, the value of its deciding fields, whether it holds the FTA signal. */
   line(key: string, value: string, fta: boolean): void {
-    let k = this.keys.get(key);
-    if (k === undefined) this.keys.set(key, (k = { lines: 0, values: new Set(), fta: false }));
+    let k = this.batch.get(key);
+    if (k === undefined) this.batch.set(key, (k = { lines: 0, values: new Set(), fta: false }));
     k.lines += 1;
     k.values.add(value);
     k.fta ||= fta;
   }
 
-  /** An OPEN FTA this chunk's lines of `key` would rescind: applied when the drop is finished, unless a line of the drop holds the signal. */
+  /**
+   * An OPEN FTA this batch's lines of `key` would rescind: the finish step applies it unless
+   * a line of the drop (this chunk's included) holds the signal.
+   */
   withdraw(key: string, rescission: Rescission): void {
-    const k = this.keys.get(key);
+    const k = this.batch.get(key);
     if (k !== undefined) k.withdrawal = rescission;
   }
 
   /**
-   * Notes the chunk's keys in the run and returns the chunk's exact share: its lines that
-   * repeat a key (the drop's first line of each key is not counted), the keys it saw first
-   * (the records it adds), and whether it records a key's FTA (exactly one chunk does).
+   * Notes the batch's keys in the run, counts its duplicates, and says for each key whether
+   * this chunk records its FTA (exactly one chunk of the run does; the same answer on a retry).
    */
-  async settle(run: { drop: DropRef; runId: string }, chunk: DropChunk, keys: DropKeys): Promise<{ duplicates: number; firstKeys: number; recordsFta: (key: string) => boolean }> {
-    const notes: KeyNote[] = [...this.keys].map(([key, k]) => ({
-      table: this.table, key, values: [...k.values], fta: k.fta,
-      // A chunk never withdraws what one of its own lines records.
-      ...(k.withdrawal !== undefined && !k.fta ? { withdrawal: k.withdrawal } : {}),
+  async settle(run: { drop: DropRef; runId: string }, chunk: DropChunk, keys: DropKeys): Promise<(key: string) => boolean> {
+    const batch = this.batch;
+    this.batch = new Map();
+    const notes: KeyNote[] = [...batch].map(([key, k]) => ({
+      table: this.table, key, values: [...k.values], fta: k.fta, ...(k.withdrawal === undefined ? {} : { withdrawal: k.withdrawal }),
     }));
     const verdicts = notes.length > 0 ? await keys.noteKeys(run, chunk, notes) : new Map();
-    let duplicates = 0;
-    let firstKeys = 0;
-    for (const [key, k] of this.keys) {
-      const first = verdicts.get(`${this.table}#${key}`)?.first === true;
-      duplicates += k.lines - (first ? 1 : 0);
-      if (first) firstKeys += 1;
+    for (const [key, k] of batch) {
+      this.duplicates += k.lines;
+      if (verdicts.get(`${this.table}#${key}`)?.first === true && !this.firstHere.has(key)) {
+        this.firstHere.add(key);
+        this.duplicates -= 1;
+        this.firstKeys += 1;
+      }
     }
-    return { duplicates, firstKeys, recordsFta: (key) => verdicts.get(`${this.table}#${key}`)?.recordsFta === true };
+    return (key) => verdicts.get(`${this.table}#${key}`)?.recordsFta === true;
   }
 }
 
