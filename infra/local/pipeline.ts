@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
@@ -11,6 +11,8 @@ import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
+import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
+import { isDropMarker } from '../../shared/domain/eoir-table';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
@@ -135,12 +137,16 @@ export class LocalPipeline {
   }
 
   /**
-   * Uploads a drop folder to `drops/<dropId>/`, its completion marker last (Count.txt if
-   * the drop has one, else an empty READY object), as a DOJ transfer would.
+   * Uploads a drop folder to `drops/<dropId>/`, sub-folders included (a release copied as a
+   * folder keeps `EOIR Case Data/` and `Lookup/`), its completion marker last (a Count.txt
+   * or READY, any letter case, at the top or one folder down; else an empty READY object
+   * at the top), as a DOJ transfer would.
    */
   async uploadDrop(folder: string, dropId: string): Promise<void> {
-    const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name);
-    const marker = files.find((f) => f.toLowerCase() === 'count.txt');
+    const files = (await readdir(folder, { withFileTypes: true, recursive: true }))
+      .filter((f) => f.isFile())
+      .map((f) => relative(folder, join(f.parentPath, f.name)).split(sep).join('/'));
+    const marker = files.find((f) => f.split('/').length <= 2 && isDropMarker(f));
     for (const file of files.filter((f) => f !== marker).sort()) {
       await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
     }
@@ -247,13 +253,13 @@ export class LocalPipeline {
     if (rosters.length > 0) {
       this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
     }
-    // The bucket notification filters of the deployed stack: prefix and one suffix each.
+    // The bucket notification filters of the deployed stack: prefix only (the handler tells markers by name).
     const records = event.Records.filter((r) => {
       const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
       return (
         r.eventName.startsWith('ObjectCreated:') &&
         r.s3.bucket.name === this.resources.dropBucket &&
-        INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix) && key.endsWith(t.suffix))
+        INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix))
       );
     });
     if (records.length === 0) return;
@@ -263,7 +269,9 @@ export class LocalPipeline {
 
   private async invokeIngest(event: S3Event, key: string): Promise<void> {
     const fn = FUNCTIONS.ingestDocket;
-    this.progress(`ingest: ${decodeURIComponent(key)} landed, ingesting the drop`);
+    const decoded = decodeURIComponent(key.replace(/\+/g, ' '));
+    const starts = dropTriggeredBy(decoded, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix }) !== undefined;
+    if (starts) this.progress(`ingest: ${decoded} landed, ingesting the drop`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       this.active += 1;
       try {

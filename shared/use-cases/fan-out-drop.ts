@@ -6,6 +6,7 @@ import type { DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
 import { finishDropRun, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
+import { sweepOutboxesBeforeIngest } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS } from './read-drop-table';
 import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
 
@@ -43,6 +44,8 @@ export type DropStarted =
 /**
  * Starts the ingest of a drop when its completion marker lands.
  *
+ * Before anything, the outboxes are swept (FTAs and rescissions an earlier run stored but
+ * could not queue go out now; a queue still refusing is logged and the drop read anyway).
  * 0. A zip drop with a table larger than `fanOutBytes` is unpacked into a folder drop of
  *    the same id (unpackZipDrop); the folder's completion marker starts its own ingest,
  *    which fans it out. Nothing is read here.
@@ -58,6 +61,7 @@ export type DropStarted =
  */
 export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
+  const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
   const listing = await deps.source.listDrop(drop);
   if (drop.kind === 'zip' && mustUnpack(listing, deps.fanOutBytes)) {
     if (deps.unpack === undefined) throw new Error(`zip drop ${drop.dropId} must be unpacked, and this function cannot unpack drops`);
@@ -71,6 +75,7 @@ export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanO
     const done = await deps.ledger.getRun(drop.dropId, planned.runId);
     if (done?.report) return { kind: 'ingested', report: done.report, duplicate: true };
     const report = await ingestRunInline(planned, deps);
+    report.ftasPublished += swept;
     await deps.ledger.startRun(planned);
     await deps.ledger.finishRun(planned, report);
     return { kind: 'ingested', report, duplicate: false };

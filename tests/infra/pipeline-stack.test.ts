@@ -16,7 +16,6 @@ import {
   DROP_CHUNK_WORKERS,
   INGEST_FAILURES,
   METRICS_ALARMS,
-  INGEST_TRIGGERS,
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
   ROSTER_DROPS,
@@ -37,6 +36,7 @@ const functions: Record<FunctionName, IFunction> = {
   computeMetrics: pipeline.metrics.function,
   ingestRoster: pipeline.roster.function,
   planNta: pipeline.scheduler.planFunction,
+  sweepOutbox: pipeline.ingest.sweepFunction,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
@@ -128,7 +128,7 @@ describe('pipeline functions', () => {
 });
 
 describe('drop ingestion', () => {
-  it('invokes the ingest function when a completion marker lands under the drop prefix', () => {
+  it('invokes the ingest function for every object under the drop prefixes, with no case-sensitive suffix filter', () => {
     const [notifications, ...others] = Object.values(template.findResources('Custom::S3BucketNotifications'));
     expect(others).toHaveLength(0);
     expect(notifications?.Properties.BucketName).toEqual(imported(data.dropBucket.bucketName));
@@ -143,9 +143,10 @@ describe('drop ingestion', () => {
       target: c.LambdaFunctionArn,
     }));
     expect(triggers).toEqual([
-      ...INGEST_TRIGGERS.map(({ prefix, suffix }) => ({
+      ...['drops/', 'unpacked/'].map((prefix) => ({
         events: ['s3:ObjectCreated:*'],
-        rules: { prefix, suffix },
+        // A suffix rule is matched letter for letter: `/Count.txt` would never fire for COUNT.TXT.
+        rules: { prefix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
       })),
       {
