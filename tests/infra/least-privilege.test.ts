@@ -169,7 +169,7 @@ describe('least privilege, on the synthesized policies', () => {
   it('writes to the bucket only under the quarantine, unpacked, work-list and report prefixes, never the drops', () => {
     for (const fn of Object.values(functions)) {
       const writes = grantsOf(fn).filter((g) => /^dropBucket.*: s3:(Put|Delete|Abort)/.test(g));
-      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports)\/\*:/.test(g))).toEqual([]);
+      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports|reports\/drops)\/\*:/.test(g))).toEqual([]);
     }
     // Only the ingest unpacks zips; the chunk worker reads what it wrote.
     const unpackers = (Object.keys(functions) as FunctionName[]).filter((n) => grantsOf(functions[n]).some((g) => /^dropBucket\/unpacked\/\*: s3:Put/.test(g)));

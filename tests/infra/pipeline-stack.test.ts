@@ -166,7 +166,7 @@ describe('drop ingestion', () => {
     });
   });
 
-  it('reads drops only under the drop and unpacked prefixes and writes only rejected rows and unpacked zips, never under drops/', () => {
+  it('reads drops only under the drop and unpacked prefixes and writes only rejected rows, report lists and unpacked zips, never under drops/', () => {
     const statements = statementsOf(functions.ingestDocket);
     const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toContain('s3:GetObject*');
@@ -174,8 +174,9 @@ describe('drop ingestion', () => {
     const writers = statements.filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Abort)/.test(a)));
     expect(writers.length).toBeGreaterThan(0);
     for (const w of writers) {
-      expect(JSON.stringify(w.Resource)).toMatch(new RegExp(`/(${DROP_BUCKET.quarantinePrefix}|${DROP_BUCKET.unpackedPrefix})\\*`));
-      expect(JSON.stringify(w.Resource)).not.toContain(`/${DROP_BUCKET.dropPrefix}*`);
+      expect(JSON.stringify(w.Resource)).toMatch(new RegExp(`/(${DROP_BUCKET.quarantinePrefix}|${DROP_BUCKET.unpackedPrefix}|${DROP_BUCKET.reportPrefix})\\*`));
+      // The suffix joined to the bucket ARN is exactly `/drops/*` (not `/reports/drops/*`).
+      expect(JSON.stringify(w.Resource)).not.toContain(`"/${DROP_BUCKET.dropPrefix}*"`);
     }
     expect(JSON.stringify(statements)).toContain(`/${DROP_BUCKET.dropPrefix}*`);
   });
