@@ -50,6 +50,7 @@ type MetricsHandler = (event: unknown, context: Context) => Promise<readonly Met
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
+type SweepHandler = (event: ScheduledEvent, context: Context) => Promise<{ ftas: number; rescissions: number }>;
 export interface PlanRun {
   /** Each AOR's re-plan: backlog, unscheduled, planned in 30 days, first and last day. */
   readonly plans: readonly ReplanOutcome[];
@@ -92,6 +93,7 @@ export class LocalPipeline {
       chunk: SqsHandler;
       metrics: MetricsHandler;
       digest: DigestHandler;
+      sweep: SweepHandler;
     },
     private readonly progress: (line: string) => void,
   ) {
@@ -102,7 +104,7 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -111,6 +113,7 @@ export class LocalPipeline {
       import('../../functions/send-orr-digest/handler'),
       import('../../functions/ingest-roster/handler'),
       import('../../functions/plan-nta/handler'),
+      import('../../functions/sweep-outbox/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
@@ -123,6 +126,7 @@ export class LocalPipeline {
         chunk: chunk.handler,
         metrics: metrics.handler,
         digest: digest.handler,
+        sweep: sweep.handler,
       },
       options.onProgress ?? (() => undefined),
     );
@@ -212,6 +216,12 @@ export class LocalPipeline {
   async runScheduledDigest(day: string): Promise<{ day: string; sent: number }> {
     const fn = FUNCTIONS.sendOrrDigest;
     return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
+  }
+
+  /** Runs the outbox sweep as its EventBridge schedule (every few minutes) would. */
+  async runScheduledOutboxSweep(): Promise<{ ftas: number; rescissions: number }> {
+    const fn = FUNCTIONS.sweepOutbox;
+    return this.handlers.sweep(scheduledEvent('sweep-outbox'), lambdaContext('sweep-outbox', fn.timeoutSeconds, fn.memoryMb));
   }
 
   /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */

@@ -46,12 +46,46 @@ class RangeZipReader extends zipjs.Reader<null> {
   }
 }
 
+/** Reads this small or smaller (directory records, local headers) are served from whole blocks. */
+const SMALL_READ_BYTES = 64 * 1024;
+const BLOCK_BYTES = 1024 * 1024;
+const BLOCKS_KEPT = 4;
+
+/**
+ * yauzl's reads through byte ranges of the zip object. yauzl reads the central directory
+ * one record at a time (thousands of reads of ~100 bytes for a zip of thousands of
+ * entries); each small read is served from a 1 MiB block read once, so a directory costs a
+ * few ranged GETs, not one per entry. Entry data (large reads) streams straight through.
+ */
 class RangeAccessReader extends yauzl.RandomAccessReader {
-  constructor(private readonly readRange: RangeReader) {
+  private readonly blocks = new Map<number, Promise<Buffer>>();
+  constructor(private readonly readRange: RangeReader, private readonly size: number) {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    return Readable.from(this.readRange(start, end));
+    if (end - start > SMALL_READ_BYTES) return Readable.from(this.readRange(start, end));
+    return Readable.from(this.fromBlocks(start, end));
+  }
+  private async *fromBlocks(start: number, end: number): AsyncIterable<Buffer> {
+    for (let b = Math.floor(start / BLOCK_BYTES); b * BLOCK_BYTES < end; b++) {
+      const block = await this.block(b);
+      yield block.subarray(Math.max(0, start - b * BLOCK_BYTES), Math.min(block.length, end - b * BLOCK_BYTES));
+    }
+  }
+  private block(b: number): Promise<Buffer> {
+    let found = this.blocks.get(b);
+    if (found === undefined) {
+      found = (async () => {
+        const parts: Uint8Array[] = [];
+        for await (const c of this.readRange(b * BLOCK_BYTES, Math.min(this.size, (b + 1) * BLOCK_BYTES))) parts.push(c);
+        return Buffer.concat(parts);
+      })();
+      // A failed read is not kept: the next read tries again.
+      found.catch(() => this.blocks.delete(b));
+      this.blocks.set(b, found);
+      if (this.blocks.size > BLOCKS_KEPT) this.blocks.delete(this.blocks.keys().next().value as number);
+    }
+    return found;
   }
 }
 
@@ -60,7 +94,7 @@ function openZip(reader: RangeReader, size: number): Promise<yauzl.ZipFile> {
     // validateEntrySizes (default): a stream whose bytes exceed the declared size fails.
     // decodeStrings off: yauzl would fail the whole zip on one entry with `..` in its path;
     // we decode names ourselves (entryName) and refuse only that entry (unsafeEntryReason).
-    yauzl.fromRandomAccessReader(new RangeAccessReader(reader), size, { lazyEntries: true, autoClose: false, decodeStrings: false }, (err, zip) =>
+    yauzl.fromRandomAccessReader(new RangeAccessReader(reader, size), size, { lazyEntries: true, autoClose: false, decodeStrings: false }, (err, zip) =>
       err ? reject(err) : resolve(zip),
     );
   });
