@@ -60,6 +60,31 @@ export type DropStarted =
  *    the current stage's chunks again: a chunk already recorded counts nothing twice.
  */
 export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
+  try {
+    return await startOnce(drop, trigger, deps);
+  } catch (err) {
+    await recordIngestFailure(drop, `s3-${trigger}`, err, deps);
+    throw err;
+  }
+}
+
+/**
+ * Why an ingest attempt failed, where the operator finds it beside the drop's other report
+ * lists (`reports/drops/<dropId>/<runId>/failure.json`, replaced by each failed attempt of
+ * the run), before the error is rethrown for Lambda to retry (then the alarmed failure
+ * queue). Writing it must not hide the error: a failed write is only logged.
+ */
+async function recordIngestFailure(drop: DropRef, runId: string, err: unknown, deps: FanOutDeps): Promise<void> {
+  const error = err instanceof Error ? err.message : String(err);
+  deps.log.error('drop ingest failed', { dropId: drop.dropId, runId, error });
+  try {
+    await deps.reports?.writeList(drop.dropId, runId, 'failure', [{ dropId: drop.dropId, runId, location: drop.location, error, failedAt: deps.clock.now().toISOString() }]);
+  } catch (writeErr) {
+    deps.log.warn('could not write the failure note', { dropId: drop.dropId, runId, error: writeErr instanceof Error ? writeErr.message : String(writeErr) });
+  }
+}
+
+async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
   const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
   const listing = await deps.source.listDrop(drop);

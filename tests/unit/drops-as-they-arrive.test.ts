@@ -8,8 +8,10 @@ import { readTableHeader } from '../../shared/domain/eoir-table';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import type { DocketSource, DropListing, TableFile } from '../../shared/ports/docket-source';
 import type { ReportArchive } from '../../shared/ports/report-archive';
+import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
+import { startDocketDrop } from '../../shared/use-cases/fan-out-drop';
 import { dropMetrics, ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
+import { fixedClock, memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { makeZip } from '../helpers/zip';
 
 const PREFIXES = { drops: 'drops/', unpacked: 'unpacked/' };
@@ -218,5 +220,26 @@ describe('zip entries by compression method', () => {
     const opened = await openZipDrop('drops/z.zip', bufferReader(zip), zip.length);
     expect(opened.listing.refused.get('A_TblCase')).toMatch(/A_TblCase\.csv: compression method 12 is not supported/);
     expect([...opened.listing.tables.keys()]).toEqual(['tbl_JuvenileHistory']);
+  });
+});
+
+describe('an ingest that fails', () => {
+  it('leaves a failure note saying why beside the report lists of the run, and still fails for Lambda to retry', async () => {
+    const written: { dropId: string; runId: string; name: string; entries: readonly unknown[] }[] = [];
+    const broken: DocketSource = {
+      async listDrop() {
+        throw new Error('the zip central directory is corrupt');
+      },
+      openTable: () => (async function* () {})(),
+    };
+    const d = {
+      ...deps(broken),
+      ledger: createInProcessDropLedger(),
+      queue: memoryChunkQueue(),
+      fanOutBytes: 1024 * 1024,
+      reports: { writeList: async (dropId: string, runId: string, name: string, entries: readonly unknown[]) => (written.push({ dropId, runId, name, entries }), `reports/drops/${dropId}/${runId}/${name}.json`) },
+    };
+    await expect(startDocketDrop(drop, 'seq-7', d)).rejects.toThrow(/central directory is corrupt/);
+    expect(written).toMatchObject([{ dropId: 'd1', runId: 's3-seq-7', name: 'failure', entries: [{ error: 'the zip central directory is corrupt', location: 'drops/d1/' }] }]);
   });
 });
