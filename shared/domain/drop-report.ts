@@ -23,6 +23,11 @@ export interface TableCounts {
   chunks?: number;
   /** Set when the whole table could not be read (its rows are then not counted). */
   tableRejection?: { reason: TableRejectionReason; detail: string };
+  /**
+   * The table's files when it has more than one (`tbl_schedule.csv` and `tbl_schedule.txt`):
+   * each is read, and named here with its own counts, or with why it could not be read.
+   */
+  files?: { key: string; read: number; accepted: number; rejected: number; tableRejection?: { reason: TableRejectionReason; detail: string } }[];
 }
 
 export interface FtaCounts {
@@ -36,8 +41,24 @@ export interface DropReport {
   dropId: string;
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
-  /** Files of the drop the ingest did not read, each with its reason (absent when none). */
+  /**
+   * Files of the drop the ingest did not read, each with its reason (absent when none).
+   * Only up to REPORT_LIST_LIMIT of them: a longer list is in S3 (`lists.ignoredFiles`),
+   * and `ignoredByReason` counts them all.
+   */
   ignoredFiles?: { file: string; reason: FileRejectionReason }[];
+  /** Files not read, counted by reason (absent when none). */
+  ignoredByReason?: Partial<Record<FileRejectionReason, number>>;
+  /**
+   * Lists too long for the report item (DynamoDB items hold 400 KB), written as JSON to S3
+   * under `reports/drops/<dropId>/<runId>/`: the object key and how many entries it holds.
+   */
+  lists?: { ignoredFiles?: ReportList; quarantine?: ReportList };
+  /**
+   * Why the drop is a failure, when it is: nothing in it could be read (NOTHING_READABLE).
+   * The ingest publishes DropsFailed and the operator is alarmed; `npm start` exits non-zero.
+   */
+  failure?: { reason: 'NOTHING_READABLE'; detail: string };
   ftas: FtaCounts;
   /** FTA messages (recorded and rescinded) handed to the fan-out queues by this run. */
   ftasPublished: number;
@@ -53,7 +74,10 @@ export interface DropReport {
   missingTables?: EoirTableName[];
   /** Keys repeated with conflicting values (the FTA kept), for review: a count and the first 100 by table and key. */
   conflicts?: { count: number; listed: { table: EoirTableName; key: string; values: string[] }[] };
-  /** S3 keys of the quarantine parts written for rejected rows. */
+  /**
+   * S3 keys of the quarantine parts written for rejected rows: up to REPORT_LIST_LIMIT of
+   * them; all of them in S3 when more (`lists.quarantine`).
+   */
   quarantine?: string[];
   /** The zip drop's key, when this folder drop holds the tables the ingest unpacked from that zip. */
   unpackedFrom?: string;
@@ -62,6 +86,18 @@ export interface DropReport {
   startedAt: string;
   finishedAt: string;
 }
+
+/** A list kept in S3: its key and its length. */
+export interface ReportList {
+  key: string;
+  count: number;
+}
+
+/**
+ * Entries of a list kept in a drop report or a run item; a longer list goes to S3. 200
+ * entries of ~200 bytes keep the item far below DynamoDB's 400 KB item limit.
+ */
+export const REPORT_LIST_LIMIT = 200;
 
 export function emptyTableCounts(): TableCounts {
   return { read: 0, accepted: 0, rejected: 0, rejectedByReason: {} };

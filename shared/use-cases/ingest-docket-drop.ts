@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CASE_TABLE, type CaseRow } from '../domain/case';
 import { parseCountFile } from '../domain/count-file';
 import { assembleDropReport, chunkId, openedLater, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type LatestOpened, type PlannedReport } from '../domain/drop-plan';
-import { emptyTableCounts, type DropReport, type TableCounts } from '../domain/drop-report';
+import { emptyTableCounts, REPORT_LIST_LIMIT, type DropReport, type TableCounts } from '../domain/drop-report';
+import type { FileRejectionReason } from '../domain/rejections';
 import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
+import type { TableRejectionReason } from '../domain/rejections';
 import {
   detectInAbsentiaOrder,
   inAbsentiaFtaId,
@@ -23,9 +25,12 @@ import type { DocketSource, DropListing, DropRef } from '../ports/docket-source'
 import type { DropLedger, DropRun } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { Log } from '../ports/log';
+import type { MetricPoint } from '../domain/program-metrics';
+import type { MetricsSink } from '../ports/metrics-sink';
 import type { Quarantine } from '../ports/quarantine';
+import type { ReportArchive } from '../ports/report-archive';
 import { mapWithLimit } from '../runtime/concurrency';
-import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
+import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withdrawStep, withRepeatedKeys } from './repeated-keys';
 
@@ -37,6 +42,10 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly chunks?: ChunkOptions;
+  /** Where the report's long lists go (S3); without it they stay in the report whole. */
+  readonly reports?: ReportArchive;
+  /** Drop-level metrics (DropsFailed, Count.txt shortfall); none published without it. */
+  readonly metrics?: MetricsSink;
 }
 
 /** What a chunk worker needs: the ingest's ports plus the run's ledger. */
@@ -70,6 +79,8 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * chunks and finish step as a drop fanned out over the chunk queue (fan-out-drop.ts),
  * with every chunk run here and the ledger kept in memory.
  *
+ * 0. Sweep the outboxes (sweepOutboxesBeforeIngest): what an earlier run stored but could
+ *    not queue goes out first.
  * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
  *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
  *    listed in `ignoredFiles` with why: EOIR lookup or other table, or unknown); check each header; split each table into
@@ -95,7 +106,9 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  */
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
-  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+  const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
+  const report = await ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+  return { ...report, ftasPublished: report.ftasPublished + swept };
 }
 
 /** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
@@ -118,18 +131,29 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<D
 export async function planDropRun(
   drop: DropRef,
   runId: string,
-  deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions },
+  deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions; reports?: ReportArchive },
   listed?: DropListing,
 ): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
   const listing = listed ?? (await deps.source.listDrop(drop));
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
-  deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
-  const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
-  if (ignoredFiles.length > 0) {
+  deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], files: [...listing.tables.values()].flat().length, countFile: listing.countFile !== null });
+  const ignored = listing.ignored ?? [];
+  const ignoredByReason: Partial<Record<FileRejectionReason, number>> = {};
+  for (const f of ignored) ignoredByReason[f.reason] = (ignoredByReason[f.reason] ?? 0) + 1;
+  if (ignored.length > 0) {
     // EOIR's own lookup and other tables come with every release: worth a line, not a warning.
-    const expectedOnly = ignoredFiles.every((f) => f.reason === 'EOIR_LOOKUP_TABLE' || f.reason === 'EOIR_TABLE_NOT_READ');
-    deps.log[expectedOnly ? 'info' : 'warn']('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
+    const expectedOnly = ignored.every((f) => f.reason === 'EOIR_LOOKUP_TABLE' || f.reason === 'EOIR_TABLE_NOT_READ');
+    deps.log[expectedOnly ? 'info' : 'warn']('files not read', { dropId: drop.dropId, count: ignored.length, byReason: ignoredByReason });
+  }
+  // A long list of files not read (a zip with thousands of stray entries) goes to S3: the
+  // run item and the report item hold its counts by reason and where it is.
+  let ignoredFiles: { file: string; reason: FileRejectionReason }[] = ignored.map((f) => ({ ...f }));
+  let lists: PlannedReport['lists'];
+  if (ignored.length > REPORT_LIST_LIMIT && deps.reports !== undefined) {
+    const key = await deps.reports.writeList(drop.dropId, runId, 'ignored-files', ignoredFiles);
+    lists = { ignoredFiles: { key, count: ignored.length } };
+    ignoredFiles = [];
   }
   const preset: Partial<Record<EoirTableName, TableCounts>> = {};
   const missingTables: EoirTableName[] = [];
@@ -144,27 +168,42 @@ export async function planDropRun(
     }
   }
   const tableRejections: Partial<Record<EoirTableName, TableCounts>> = {};
+  const tableFiles: NonNullable<PlannedReport['tableFiles']> = {};
   const chunksPerTable: Partial<Record<EoirTableName, number>> = {};
   const stages: DropChunk[][] = INGEST_STAGES.map(() => []);
   let largestRangeReadable = 0;
   for (const table of INGEST_STAGES.flat()) {
-    const file = listing.tables.get(table);
-    if (file === undefined) continue;
-    const head = await readTableHeader(deps.source.openTable(drop, file.key), table);
-    const mapped = head.ok ? mapColumns(head.header, TABLE_SPECS[table]) : head;
-    if (!mapped.ok) {
-      tableRejections[table] = { ...emptyTableCounts(), tableRejection: { reason: mapped.reason, detail: mapped.detail } };
-      deps.log.warn('table rejected', { dropId: drop.dropId, table, reason: mapped.reason });
-      continue;
+    const files = listing.tables.get(table) ?? [];
+    const named: { key: string; tableRejection?: { reason: TableRejectionReason; detail: string } }[] = [];
+    for (const [i, file] of files.entries()) {
+      const head = await readTableHeader(deps.source.openTable(drop, file.key), table);
+      const mapped = head.ok ? mapColumns(head.header, TABLE_SPECS[table]) : head;
+      if (!mapped.ok) {
+        named.push({ key: file.key, tableRejection: { reason: mapped.reason, detail: mapped.detail } });
+        deps.log.warn('table rejected', { dropId: drop.dropId, table, key: file.key, reason: mapped.reason });
+        continue;
+      }
+      named.push({ key: file.key });
+      const planned = planTableChunks(table, file, deps.chunks.chunkBytes, i);
+      chunksPerTable[table] = (chunksPerTable[table] ?? 0) + planned.length;
+      if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
+      stages[planned[0]?.stage ?? 0]?.push(...planned);
     }
-    const planned = planTableChunks(table, file, deps.chunks.chunkBytes);
-    chunksPerTable[table] = planned.length;
-    if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
-    stages[planned[0]?.stage ?? 0]?.push(...planned);
+    // A table with a readable file and a refused zip entry (both `.csv` and `.txt`): both are named.
+    const refused = files.length > 0 ? listing.refused.get(table) : undefined;
+    if (refused !== undefined) named.push({ key: refused.replace(/: .*$/, ''), tableRejection: { reason: 'ENTRY_UNSAFE', detail: refused } });
+    const rejected = named.filter((f) => f.tableRejection !== undefined);
+    if (named.length > 0 && rejected.length === named.length) {
+      tableRejections[table] = { ...emptyTableCounts(), tableRejection: { ...(rejected[0]?.tableRejection as { reason: TableRejectionReason; detail: string }) } };
+    }
+    if (named.length > 1) tableFiles[table] = named;
   }
   const plan: PlannedReport = {
     dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
     ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
+    ...(ignored.length > 0 ? { ignoredByReason } : {}),
+    ...(lists === undefined ? {} : { lists }),
+    ...(Object.keys(tableFiles).length > 0 ? { tableFiles } : {}),
     ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
   };
   return {
@@ -339,7 +378,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   }
   const { counts: readCounts, quarantineKeys } = await reading;
   const counts = notes.into(readCounts, keys.duplicates);
-  const result: ChunkResult = { table: chunk.table, start: chunk.start, ...tally, counts, quarantineKeys };
+  const result: ChunkResult = { table: chunk.table, start: chunk.start, key: chunk.key, ...(chunk.file ? { file: chunk.file } : {}), ...tally, counts, quarantineKeys };
   return deps.ledger.recordChunk(run, chunk, result);
 }
 
@@ -382,10 +421,31 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
   }
+  if (report.quarantine !== undefined && report.quarantine.length > REPORT_LIST_LIMIT && deps.reports !== undefined) {
+    const key = await deps.reports.writeList(drop.dropId, run.runId, 'quarantine-parts', report.quarantine);
+    report.lists = { ...report.lists, quarantine: { key, count: report.quarantine.length } };
+    report.quarantine = report.quarantine.slice(0, REPORT_LIST_LIMIT);
+  }
+  if (report.failure) deps.log.error('drop failed', { dropId: drop.dropId, runId: run.runId, reason: report.failure.reason, detail: report.failure.detail });
+  deps.metrics?.publish(dropMetrics(report));
   await deps.store.saveDropReport(report);
   await deps.ledger.finishRun(run, report);
   deps.log.info('drop ingested', { dropId: drop.dropId, runId: run.runId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
   return report;
+}
+
+/**
+ * What the operator is alarmed on after each drop: DropsFailed (1 when nothing in it could
+ * be read), and the Count.txt shortfall (tables read short of EOIR's count, and the rows
+ * missing): a table read short may have lost FTAs.
+ */
+export function dropMetrics(report: DropReport): MetricPoint[] {
+  const short = Object.values(report.countCheck ?? {}).filter((c) => c !== undefined && c.read < c.expected);
+  return [
+    { name: 'DropsFailed', unit: 'Count', value: report.failure ? 1 : 0 },
+    { name: 'CountShortfallTables', unit: 'Count', value: short.length },
+    { name: 'CountShortfallRows', unit: 'Count', value: short.reduce((n, c) => n + (c ? c.expected - c.read : 0), 0) },
+  ];
 }
 
 /**
