@@ -36,6 +36,8 @@ export interface RosterReport {
   rosterId: string;
   objectKey: string;
   rows: TableCounts;
+  /** The text encoding the file was read in (absent when it was refused before reading). */
+  encoding?: 'UTF-8' | 'WINDOWS-1252';
   /** Accepted UCs by backlog status. */
   ucs: Record<BacklogStatus, number>;
   /** UCs that left the backlog with this run, by reason (never silently). */
