@@ -74,6 +74,22 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     onProgress: progress,
     planEnvironment: options.planEnvironment,
   });
+  try {
+    return await runOnPipeline(emulators, resources, pipeline, options);
+  } catch (err) {
+    // The SQS pollers hold the emulators' connections open: stop them, or nothing can shut down.
+    await pipeline.stop();
+    throw err;
+  }
+}
+
+async function runOnPipeline(
+  emulators: Emulators,
+  resources: Awaited<ReturnType<typeof provisionLocalResources>>,
+  pipeline: LocalPipeline,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
+  const progress = options.onProgress ?? (() => undefined);
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
   const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulators, JavaMissingError } from './emulators';
 import { runLocalPipeline } from './run';
+import { checkLocalInputs } from './inputs';
 import { captureLambdaOutput } from './capture-output';
 import { loadConfig } from '../../shared/runtime/config';
 import { ENV } from '../../shared/runtime/resources';
@@ -109,6 +110,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
+  // A wrong path ends the run here, before anything is started that would have to be stopped.
+  const problems = await checkLocalInputs({ drops, roster: values.roster });
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`docket-watch: ${p}\n`);
+    process.stderr.write('Nothing was started. See npm start -- --help.\n');
+    return 2;
+  }
   const outDir = resolve(values.out);
   const stateDir = resolve(values.state);
   if (values.reset) await rm(stateDir, { recursive: true, force: true });
@@ -157,7 +165,8 @@ async function main(): Promise<number> {
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
     }
-    return result.summary.ingestFailures.length > 0 ? 1 : 0;
+    const refused = (result.summary.rosters ?? []).some((r) => r.rows.tableRejection !== undefined);
+    return result.summary.ingestFailures.length > 0 || refused ? 1 : 0;
   } finally {
     restore();
     await emulators.stop();
@@ -170,7 +179,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   for (const r of summary.rosters ?? []) {
     const reasons = Object.entries(r.rows.rejectedByReason).map(([k, n]) => `${k} ${n}`).join(', ');
     const whole = r.rows.tableRejection ? `  ROSTER REJECTED: ${r.rows.tableRejection.reason} (${r.rows.tableRejection.detail})` : '';
-    lines.push(`Roster ${r.rosterId}`);
+    lines.push(`Roster ${r.rosterId}${r.encoding === 'WINDOWS-1252' ? ' (not UTF-8: decoded as Windows-1252)' : ''}`);
     lines.push(`  ${'roster rows'.padEnd(20)} read ${String(r.rows.read).padStart(7)}  accepted ${String(r.rows.accepted).padStart(7)}  rejected ${String(r.rows.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
     lines.push(`  UCs: NTA backlog ${r.ucs.BACKLOG}, in ORR care ${r.ucs.IN_ORR_CARE}, NTA served ${r.ucs.NTA_SERVED}, with EOIR case ${r.ucs.EOIR_CASE}; EOIR cases marked UC ${r.casesMarked}`);
   }
