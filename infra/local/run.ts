@@ -175,7 +175,7 @@ async function runOnPipeline(
 
 /**
  * The work lists, quarantine files and matching reports of the bucket copied under out/
- * (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
+ * (out/worklists/<AOR>/<date>.xlsx and .csv, out/quarantine/...), as a field office gets them.
  */
 async function collectPlan(
   emulators: Emulators,
@@ -193,9 +193,10 @@ async function collectPlan(
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
     for (const key of keys) {
-      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString('utf8');
+      // Bytes as they are: a work list is also an .xlsx (a zip).
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray();
       await mkdir(dirname(join(outDir, key)), { recursive: true });
-      await writeFile(join(outDir, key), body ?? '');
+      await writeFile(join(outDir, key), body ?? new Uint8Array());
     }
     return keys.sort();
   };
