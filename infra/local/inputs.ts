@@ -3,15 +3,18 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { csvRecords, sniffText } from '../../shared/adapters/csv-records';
 import { parseRosterHeader } from '../../shared/domain/roster';
+import { parseReturnHeader } from '../../shared/domain/work-list-return';
+import { readReturnFile } from '../../shared/adapters/work-list-return-file';
 
 /**
- * What `npm start` checks before it starts anything: every --drop and --roster
+ * What `npm start` checks before it starts anything: every --drop, --roster and --return
  * path exists and holds a table. A wrong path is the most common mistake at the command
  * line; it must end the run at once with a sentence, never after the emulators started.
  */
 export async function checkLocalInputs(input: {
   readonly drops: readonly string[];
   readonly roster?: string;
+  readonly returns?: readonly string[];
 }): Promise<string[]> {
   const problems: string[] = [];
   for (const drop of input.drops) {
@@ -21,6 +24,10 @@ export async function checkLocalInputs(input: {
   if (input.roster !== undefined) {
     const problem = await checkRoster(input.roster);
     if (problem) problems.push(`--roster ${input.roster}: ${problem}`);
+  }
+  for (const file of input.returns ?? []) {
+    const problem = await checkReturn(file);
+    if (problem) problems.push(`--return ${file}: ${problem}`);
   }
   return problems;
 }
@@ -71,4 +78,20 @@ async function checkRoster(path: string): Promise<string | undefined> {
     return header.ok ? undefined : `not a roster: ${header.reason} (${header.detail})`;
   }
   return 'not a roster: no header line';
+}
+
+async function checkReturn(path: string): Promise<string | undefined> {
+  const full = resolve(path);
+  const k = await kind(full);
+  if (k === 'missing') return 'no such file';
+  if (k !== 'file') return 'not a file (a returned work list is one .xlsx or .csv file)';
+  if (!/\.(xlsx|csv)$/i.test(full)) return 'not a .xlsx or .csv file';
+  const file = await readReturnFile(full, () => createReadStream(full));
+  if (!file.ok) return `not a work list: ${file.reason} (${file.detail})`;
+  for await (const record of file.records) {
+    const header = record.ok ? parseReturnHeader(record.fields) : undefined;
+    if (header === undefined) return 'not a work list: its header row cannot be read';
+    return header.ok ? undefined : `not a work list: ${header.reason} (${header.detail})`;
+  }
+  return 'not a work list: no header row';
 }
