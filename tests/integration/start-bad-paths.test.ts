@@ -55,6 +55,22 @@ describe('npm start with a path that is not there or holds no table', () => {
       expect(r.stderr).toContain(`--roster ${file}: ${message}`);
     }
   });
+  it('a --return that does not exist, is not a spreadsheet, or is not a work list', () => {
+    const dir = tempDir('bad-return');
+    writeFileSync(join(dir, 'notes.txt'), 'NTA served today\n');
+    writeFileSync(join(dir, 'budget.csv'), 'ITEM,COST\r\nfuel,12\r\n');
+    writeFileSync(join(dir, 'broken.xlsx'), 'not a workbook');
+    for (const [file, message] of [
+      [join(dir, 'missing.xlsx'), 'no such file'],
+      [join(dir, 'notes.txt'), 'not a .xlsx or .csv file'],
+      [join(dir, 'budget.csv'), 'not a work list: HEADER_MISSING_COLUMNS'],
+      [join(dir, 'broken.xlsx'), 'not a work list: WORKBOOK_UNREADABLE'],
+    ] as const) {
+      const r = start(['--return', file]);
+      expect(r.status, file).toBe(2);
+      expect(r.stderr).toContain(`--return ${file}: ${message}`);
+    }
+  });
 });
 
 describe('the local run when an input fails after the stack started', () => {
