@@ -173,6 +173,31 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     id: 'AwsSolutions-SQS3',
     reason:
       "This queue is the roster ingest's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
+  },  // The work-list return recorder: the same accepted findings as the roster ingest, on its
+  // own prefixes (reads returns/, writes work lists and its own quarantine and reports).
+  ...[
+    ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'ServiceRole',
+      'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; data permissions are per-function grants asserted in tests/infra/least-privilege.test.ts.'],
+    ['AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'ServiceRole/DefaultPolicy', 'The grant of the one data key DynamoDB, SQS and S3 need to encrypt with: KMS actions on that key only, never on Resource::*.'],
+    ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'ServiceRole/DefaultPolicy', 'The grant of the one data key DynamoDB, SQS and S3 need to encrypt with: KMS actions on that key only, never on Resource::*.'],
+    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((action) => [`AwsSolutions-IAM5[Action::${action}]`, 'ServiceRole/DefaultPolicy', 'Bucket.grantRead: the recorder reads the returned work list it was notified of, under returns/ only.']),
+    ['AwsSolutions-IAM5[Action::s3:Abort*]', 'ServiceRole/DefaultPolicy', 'Bucket.grantPut: aborting its own multipart uploads under the prefixes below; no read, no delete.'],
+    [`AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttCasesTableABF7127DArnA5EF4699/index/*]`, 'ServiceRole/DefaultPolicy', "The cases table's indexes; actions on them are the function's read or write set in infra/permissions.ts, asserted in tests."],
+    [`AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/returns/*]`, 'ServiceRole/DefaultPolicy', 'Reads only objects under returns/, named per AOR and file by the field office.'],
+    ...['worklists', 'quarantine/returns', 'reports/returns'].map((prefix) => [
+      `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/${prefix}/*]`, 'ServiceRole/DefaultPolicy', `Writes only under ${prefix}/, whose object names vary per AOR, day and returned file.`,
+    ]),
+  ].map(([id, under, reason]) => ({ path: `${PIPELINE}/WorkListReturns/Function/${under}`, id: id as string, reason: reason as string })),
+  {
+    path: `${PIPELINE}/WorkListReturns/Function`,
+    id: 'AwsSolutions-L1',
+    reason: 'Node.js 22 is the LTS runtime the pipeline is specified for (Node 20 is past end of life) and Lambda supports it into 2027; moving to 24 is one line (PIPELINE_RUNTIME).',
+  },
+  {
+    path: `${PIPELINE}/WorkListReturns/Failures`,
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the work-list return recorder's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
   },
 ];
 

@@ -71,6 +71,16 @@ export const TABLE_ACCESS = {
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
+  recordWorkListReturns: {
+    // The roster UC of a row (BatchGetItem), its case link (Query, GetItem); NTA served: the
+    // UC leaves the backlog (TransactWriteItems: Update, Delete, aggregates) and its AOR is
+    // re-planned under the lease (Put, Delete; ConditionCheckItem); verified addresses
+    // (PutItem, Query) and closed re-verification tasks (TransactWriteItems: Update, Delete).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
   computeMetrics: {
     // readProgramState: Query of the aggregates, GetItem of the last drop.
     cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: [] },

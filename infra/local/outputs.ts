@@ -5,6 +5,7 @@ import { emptyTableCounts, mergeTableCounts, type DropReport, type TableCounts }
 import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -21,6 +22,8 @@ export interface RunSummary {
   readonly ingestFailures: readonly { key: string; error: string }[];
   /** UC rosters ingested in this run (issue 5): row accounting, UCs by backlog status. */
   readonly rosters?: readonly RosterReport[];
+  /** Work lists returned by field offices in this run (--return): row accounting, follow-ups recorded. */
+  readonly returns?: readonly WorkListReturnReport[];
   /** The NTA backlog plan per AOR after the run (the morning re-plan's outcome), and the files written under out/. */
   readonly ntaPlan?: {
     readonly byAor: readonly ReplanOutcome[];
@@ -46,6 +49,7 @@ export function summarize(input: {
   ingestFailures: readonly { key: string; error: string }[];
   now: Date;
   rosters?: RunSummary['rosters'];
+  returns?: RunSummary['returns'];
   ntaPlan?: RunSummary['ntaPlan'];
   reverificationTasksOpen?: number;
 }): RunSummary {
@@ -70,6 +74,7 @@ export function summarize(input: {
     deadLetters: input.deadLetters,
     ingestFailures: input.ingestFailures,
     ...(input.rosters === undefined ? {} : { rosters: input.rosters }),
+    ...(input.returns === undefined || input.returns.length === 0 ? {} : { returns: input.returns }),
     ...(input.ntaPlan === undefined ? {} : { ntaPlan: input.ntaPlan }),
     ...(input.reverificationTasksOpen === undefined ? {} : { reverificationTasksOpen: input.reverificationTasksOpen }),
   };

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
@@ -17,8 +17,9 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
+import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
@@ -49,6 +50,7 @@ type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
+type ReturnsHandler = (event: S3Event, context: Context) => Promise<WorkListReturnReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
 type SweepHandler = (event: ScheduledEvent, context: Context) => Promise<{ ftas: number; rescissions: number }>;
 export interface PlanRun {
@@ -71,6 +73,7 @@ const ASYNC_ATTEMPTS = 3;
 export class LocalPipeline {
   readonly ingestReports: DropReport[] = [];
   readonly rosterReports: RosterReport[] = [];
+  readonly returnReports: WorkListReturnReport[] = [];
   readonly ingestFailures: { key: string; error: string }[] = [];
   /** Drops fanned out to the chunk worker whose report is not in yet. */
   private readonly fannedOut: { dropId: string; runId: string; key: string }[] = [];
@@ -88,6 +91,7 @@ export class LocalPipeline {
     private readonly handlers: {
       ingest: IngestHandler;
       roster: RosterHandler;
+      returns: ReturnsHandler;
       plan: PlanHandler;
       sqs: Record<FtaQueueName, SqsHandler>;
       chunk: SqsHandler;
@@ -104,7 +108,7 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -114,6 +118,7 @@ export class LocalPipeline {
       import('../../functions/ingest-roster/handler'),
       import('../../functions/plan-nta/handler'),
       import('../../functions/sweep-outbox/handler'),
+      import('../../functions/record-work-list-returns/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
@@ -121,6 +126,7 @@ export class LocalPipeline {
       {
         ingest: ingest.handler,
         roster: roster.handler,
+        returns: returns.handler,
         plan: plan.handler,
         sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
         chunk: chunk.handler,
@@ -263,6 +269,14 @@ export class LocalPipeline {
     if (rosters.length > 0) {
       this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
     }
+    // The work-list return notification: prefix returns/ only, as deployed.
+    const returns = event.Records.filter((r) => {
+      const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+      return r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === this.resources.dropBucket && key.startsWith(WORK_LIST_RETURNS.prefix);
+    });
+    if (returns.length > 0) {
+      this.ingestChain = this.ingestChain.then(() => this.invokeReturns({ Records: returns }));
+    }
     // The bucket notification filters of the deployed stack: prefix only (the handler tells markers by name).
     const records = event.Records.filter((r) => {
       const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
@@ -314,6 +328,36 @@ export class LocalPipeline {
         this.active -= 1;
       }
     }
+  }
+
+  private async invokeReturns(event: S3Event): Promise<void> {
+    const fn = FUNCTIONS.recordWorkListReturns;
+    const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
+    this.progress(`record-work-list-returns: ${key} landed, recording the outcomes`);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      this.active += 1;
+      try {
+        const reports = await this.handlers.returns(event, lambdaContext('record-work-list-returns', fn.timeoutSeconds, fn.memoryMb));
+        this.returnReports.push(...reports);
+        for (const r of reports) {
+          this.progress(`record-work-list-returns: ${r.objectKey}: ${r.rows.accepted} accepted, ${r.rows.rejected} rejected, ${r.rowsWithoutOutcome} without outcome`);
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.progress(`record-work-list-returns: attempt ${attempt} failed: ${message}`);
+        if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  /** Puts a returned work list at `returns/<AOR>/<file name>`; its S3 notification starts the recorder. */
+  async uploadReturn(file: string, aor: string): Promise<string> {
+    const key = `${WORK_LIST_RETURNS.prefix}${aor}/${basename(file)}`;
+    await this.putObject(key, await readFile(file));
+    return key;
   }
 
   private async invokeRoster(event: S3Event): Promise<void> {

@@ -1,5 +1,8 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { readReturnFile } from '../../shared/adapters/work-list-return-file';
+import { isAor } from '../../shared/domain/aor';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
@@ -26,6 +29,8 @@ export interface LocalRunOptions {
   readonly drops: readonly string[];
   /** A UC roster CSV, put in the bucket (rosters/<name>/roster.csv) before the drops. */
   readonly roster?: string;
+  /** Returned work lists (.xlsx or .csv), put at returns/<AOR>/<file name> after the drops. */
+  readonly returns?: readonly string[];
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...). */
   readonly planEnvironment?: Record<string, string>;
   readonly outDir: string;
@@ -74,6 +79,22 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     onProgress: progress,
     planEnvironment: options.planEnvironment,
   });
+  try {
+    return await runOnPipeline(emulators, resources, pipeline, options);
+  } catch (err) {
+    // The SQS pollers hold the emulators' connections open: stop them, or nothing can shut down.
+    await pipeline.stop();
+    throw err;
+  }
+}
+
+async function runOnPipeline(
+  emulators: Emulators,
+  resources: Awaited<ReturnType<typeof provisionLocalResources>>,
+  pipeline: LocalPipeline,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
+  const progress = options.onProgress ?? (() => undefined);
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
   const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
@@ -107,6 +128,14 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
   }
   await pipeline.drain();
 
+  for (const file of options.returns ?? []) {
+    const path = resolve(file);
+    const aor = await returnAor(path);
+    progress(`return ${basename(path)}: uploading to s3://${resources.dropBucket}/returns/${aor}/${basename(path)}`);
+    await pipeline.uploadReturn(path, aor);
+    await pipeline.drain();
+  }
+
   progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
   const planRun = await pipeline.runScheduledPlan();
   progress('metrics: running the scheduled metrics function once');
@@ -133,6 +162,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     ingestFailures: pipeline.ingestFailures,
     now: new Date(),
     rosters: pipeline.rosterReports,
+    returns: pipeline.returnReports,
     ntaPlan: {
       ...(await collectPlan(emulators, resources.dropBucket, options.outDir)),
       byAor: planRun.plans.filter((a) => a.backlog > 0),
@@ -159,7 +189,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
 
 /**
  * The work lists, quarantine files and matching reports of the bucket copied under out/
- * (out/worklists/<AOR>/<date>.csv, out/quarantine/...), as a field office gets them.
+ * (out/worklists/<AOR>/<date>.xlsx and .csv, out/quarantine/...), as a field office gets them.
  */
 async function collectPlan(
   emulators: Emulators,
@@ -177,9 +207,10 @@ async function collectPlan(
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
     for (const key of keys) {
-      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString('utf8');
+      // Bytes as they are: a work list is also an .xlsx (a zip).
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray();
       await mkdir(dirname(join(outDir, key)), { recursive: true });
-      await writeFile(join(outDir, key), body ?? '');
+      await writeFile(join(outDir, key), body ?? new Uint8Array());
     }
     return keys.sort();
   };
@@ -197,4 +228,28 @@ function sumValues(map: ReadonlyMap<string, number>): number {
   let total = 0;
   for (const v of map.values()) total += v;
   return total;
+}
+
+/**
+ * The AOR a returned work list belongs to: the folder it sits in when that is an AOR (as
+ * out/worklists/<AOR>/ hands it out), else the AOR column of its first row.
+ */
+export async function returnAor(path: string): Promise<string> {
+  const folder = basename(dirname(path)).toUpperCase();
+  if (isAor(folder)) return folder;
+  const file = await readReturnFile(path, () => createReadStream(path));
+  if (file.ok) {
+    let aorColumn: number | undefined;
+    for await (const record of file.records) {
+      if (!record.ok) continue;
+      if (aorColumn === undefined) {
+        aorColumn = record.fields.findIndex((f) => f.trim().toUpperCase() === 'AOR');
+        if (aorColumn < 0) break;
+        continue;
+      }
+      const aor = record.fields[aorColumn]?.trim().toUpperCase() ?? '';
+      if (isAor(aor)) return aor;
+    }
+  }
+  throw new Error(`--return ${path}: no AOR (put the file in a folder named for its AOR, or keep the AOR column)`);
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulators, JavaMissingError } from './emulators';
 import { runLocalPipeline } from './run';
+import { checkLocalInputs } from './inputs';
 import { captureLambdaOutput } from './capture-output';
 import { loadConfig } from '../../shared/runtime/config';
 import { ENV } from '../../shared/runtime/resources';
@@ -19,8 +20,16 @@ Usage: npm start -- [options]
   --roster FILE     A UC roster CSV (pipeline spec 1.2), put in the bucket as
                     rosters/<file name>/roster.csv before the drops: the roster ingest
                     stores the UCs, quarantines rejected rows and plans the NTA backlog.
-                    Work lists land in DIR/worklists/<AOR>/<date>.csv, rejected rows in
-                    DIR/quarantine/rosters/<name>/rejected.csv.
+                    Work lists land in DIR/worklists/<AOR>/<date>.xlsx (open this one) and
+                    .csv, rejected rows in
+                    DIR/quarantine/rosters/<name>/rejected.csv. The file must have an
+                    A_NUMBER column (UTF-8 or Windows-1252; CRLF, LF or CR line ends).
+  --return FILE     A work list a field office filled in and sent back (.xlsx or .csv,
+                    from DIR/worklists/<AOR>/), put at returns/<AOR>/<file name> after the
+                    drops: each row's NTA_SERVED_DATE, ADDRESS_VERIFIED_DATE (+ VERIFIED_*),
+                    I830_FILED_DATE is recorded; rejected rows go to
+                    DIR/quarantine/returns/<AOR>/. Repeatable. The AOR is the file's folder
+                    name, else its AOR column.
   --nta-slots N     NTA service slots per business day in every AOR (default 20).
   --nta-slots-by-aor JSON
                     Per-AOR slots, e.g. '{"HOU":40,"SPM":0}' (0: UCs listed unscheduled).
@@ -58,6 +67,7 @@ async function main(): Promise<number> {
     options: {
       drop: { type: 'string', multiple: true },
       roster: { type: 'string' },
+      return: { type: 'string', multiple: true },
       'nta-slots': { type: 'string' },
       'nta-slots-by-aor': { type: 'string' },
       'nta-priority': { type: 'string' },
@@ -109,6 +119,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
+  // A wrong path ends the run here, before anything is started that would have to be stopped.
+  const problems = await checkLocalInputs({ drops, roster: values.roster, returns: values.return });
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`docket-watch: ${p}\n`);
+    process.stderr.write('Nothing was started. See npm start -- --help.\n');
+    return 2;
+  }
   const outDir = resolve(values.out);
   const stateDir = resolve(values.state);
   if (values.reset) await rm(stateDir, { recursive: true, force: true });
@@ -135,6 +152,7 @@ async function main(): Promise<number> {
     const result = await runLocalPipeline(emulators, {
       drops,
       roster: values.roster,
+      returns: values.return,
       planEnvironment,
       outDir,
       orrInbox: values['orr-inbox'],
@@ -157,8 +175,9 @@ async function main(): Promise<number> {
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
     }
-    // A drop with nothing readable is a failure too, never a quiet success.
-    return result.summary.ingestFailures.length > 0 || result.summary.drops.some((d) => d.failure !== undefined) ? 1 : 0;
+    // A drop with nothing readable, or a roster or return refused whole, is a failure too, never a quiet success.
+    const refused = [...(result.summary.rosters ?? []), ...(result.summary.returns ?? [])].some((r) => r.rows.tableRejection !== undefined);
+    return result.summary.ingestFailures.length > 0 || refused || result.summary.drops.some((d) => d.failure !== undefined) ? 1 : 0;
   } finally {
     restore();
     await emulators.stop();
@@ -171,9 +190,17 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   for (const r of summary.rosters ?? []) {
     const reasons = Object.entries(r.rows.rejectedByReason).map(([k, n]) => `${k} ${n}`).join(', ');
     const whole = r.rows.tableRejection ? `  ROSTER REJECTED: ${r.rows.tableRejection.reason} (${r.rows.tableRejection.detail})` : '';
-    lines.push(`Roster ${r.rosterId}`);
+    lines.push(`Roster ${r.rosterId}${r.encoding === 'WINDOWS-1252' ? ' (not UTF-8: decoded as Windows-1252)' : ''}`);
     lines.push(`  ${'roster rows'.padEnd(20)} read ${String(r.rows.read).padStart(7)}  accepted ${String(r.rows.accepted).padStart(7)}  rejected ${String(r.rows.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
     lines.push(`  UCs: NTA backlog ${r.ucs.BACKLOG}, in ORR care ${r.ucs.IN_ORR_CARE}, NTA served ${r.ucs.NTA_SERVED}, with EOIR case ${r.ucs.EOIR_CASE}; EOIR cases marked UC ${r.casesMarked}`);
+  }
+  for (const r of summary.returns ?? []) {
+    const reasons = Object.entries(r.rows.rejectedByReason).map(([k, n]) => `${k} ${n}`).join(', ');
+    const whole = r.rows.tableRejection ? `  RETURN REFUSED: ${r.rows.tableRejection.reason} (${r.rows.tableRejection.detail})` : '';
+    lines.push(`Returned work list ${r.objectKey}${r.format ? ` (${r.format})` : ''}`);
+    lines.push(`  ${'rows with outcome'.padEnd(20)} read ${String(r.rows.read).padStart(7)}  accepted ${String(r.rows.accepted).padStart(7)}  rejected ${String(r.rows.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${whole}`);
+    lines.push(`  rows without outcome ${r.rowsWithoutOutcome}; NTAs served ${r.ntaServed} (left the backlog now ${r.leftBacklog}); addresses verified ${r.addressesVerified}; I-830s filed ${r.i830Filed}; re-verification tasks closed ${r.tasksClosed}`);
+    if (r.quarantineKey) lines.push(`  rejected rows: ${r.quarantineKey}`);
   }
   for (const drop of summary.drops) {
     lines.push(`Drop ${drop.dropId}${drop.unpackedFrom ? ` (unpacked from ${drop.unpackedFrom}: a table was too big to read from the zip in one invocation)` : ''}`);

@@ -8,6 +8,7 @@ import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
 import type { MetricsScheduleName } from '../../shared/runtime/resources';
 import { RosterIngest } from '../constructs/roster-ingest';
+import { WorkListReturns } from '../constructs/work-list-returns';
 import type { DocketWatchData } from './data-stack';
 
 export interface PipelineStackProps extends StackProps {
@@ -37,6 +38,7 @@ export class PipelineStack extends Stack {
   readonly scheduler: NtaScheduler;
   readonly metrics: ProgramMetrics;
   readonly roster: RosterIngest;
+  readonly returns: WorkListReturns;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -80,6 +82,13 @@ export class PipelineStack extends Stack {
       alarmTopic: this.alarmTopic,
       encryptionKey: data.dataKey,
     });
+    this.returns = new WorkListReturns(this, 'WorkListReturns', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      notificationBucket: this.ingest.notificationBucket,
+      alarmTopic: this.alarmTopic,
+      encryptionKey: data.dataKey,
+    });
     this.metrics = new ProgramMetrics(this, 'ProgramMetrics', {
       casesTable: data.casesTable,
       alarmTopic: this.alarmTopic,
@@ -88,6 +97,7 @@ export class PipelineStack extends Stack {
         'NTA schedule DLQ': data.queues.ntaSchedule.deadLetterQueue,
         'Ingest failures': this.ingest.failures,
         'Roster ingest failures': this.roster.failures,
+        'Work-list return failures': this.returns.failures,
         'Drop chunks DLQ': this.ingest.chunkQueue.deadLetterQueue,
       },
       scheduleExpressions: props.metricsSchedules,

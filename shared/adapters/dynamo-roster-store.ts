@@ -75,6 +75,10 @@ interface PreviousUc {
   ftaCaseId: string | null;
   /** The EOIR case matched to the UC by A-number (the roster did not name it). */
   matchedCaseId: string | null;
+  /** The EOIR case the roster named. */
+  rosterCaseId: string | null;
+  /** An NTA served as a field office reported it (a returned work list), the roster not knowing it yet. */
+  eroNtaServedDate: string | null;
   priorFta: boolean;
   releaseDate: string | null;
   /** Revision of the roster item; every write bumps it (optimistic concurrency). */
@@ -117,7 +121,7 @@ export function createDynamoRosterStore({
     const found = new Map<string, PreviousUc>();
     const ucs = await batchGet(
       aNumbers.map((a) => ({ pk: `UC#${a}`, sk: 'ROSTER' })),
-      'aNumber, aor, #s, ftaCaseId, matchedCaseId, priorFta, orrReleaseDate, rev',
+      'aNumber, aor, #s, ftaCaseId, matchedCaseId, eoirCaseId, eroNtaServedDate, priorFta, orrReleaseDate, rev',
       { '#s': 'status' },
     );
     for (const item of ucs) {
@@ -126,6 +130,8 @@ export function createDynamoRosterStore({
         status: item.status as BacklogStatus,
         ftaCaseId: (item.ftaCaseId as string | undefined) ?? null,
         matchedCaseId: (item.matchedCaseId as string | undefined) ?? null,
+        rosterCaseId: (item.eoirCaseId as string | null | undefined) ?? null,
+        eroNtaServedDate: (item.eroNtaServedDate as string | undefined) ?? null,
         priorFta: item.priorFta === true,
         releaseDate: (item.orrReleaseDate as string | null | undefined) ?? null,
         rev: typeof item.rev === 'number' ? item.rev : null,
@@ -179,8 +185,13 @@ export function createDynamoRosterStore({
     savedAt: string,
   ): { change: GuardedChange<string>; transition: RosterTransition } {
     // An FTA or an A-number match already tied this UC to an EOIR case: a roster that does
-    // not know it yet must not put the child back in the backlog.
-    const status = backlogStatus({ ...uc, eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? prev?.matchedCaseId ?? null });
+    // not know it yet must not put the child back in the backlog; nor may an NTA the field
+    // office reported served.
+    const status = backlogStatus({
+      ...uc,
+      ntaServedDate: uc.ntaServedDate ?? prev?.eroNtaServedDate ?? null,
+      eoirCaseId: uc.eoirCaseId ?? prev?.ftaCaseId ?? prev?.matchedCaseId ?? null,
+    });
     const priorFta = prev?.priorFta ?? false;
     const fields: Record<string, unknown> = {
       type: 'ROSTER_UC',
@@ -336,13 +347,15 @@ export function createDynamoRosterStore({
    * An EOIR case for a roster UC (an FTA on it, or a match by A-number): the UC leaves the
    * NTA backlog if it is in it (EOIR_CASE), with its counters, in one transaction.
    */
-  async function recordCaseForUc(aNumber: string, caseId: string, at: string, why: 'FTA' | 'MATCH'): Promise<RosterTransition | undefined> {
+  async function recordCaseForUc(aNumber: string, caseId: string, at: string, why: 'FTA' | 'MATCH' | 'NTA_SERVED'): Promise<RosterTransition | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt));
       const prev = (await previousOf([aNumber])).get(aNumber);
       if (prev === undefined) return undefined;
       const wasIn = prev.status === 'BACKLOG';
-      const status: BacklogStatus = wasIn ? 'EOIR_CASE' : prev.status;
+      const served = why === 'NTA_SERVED' && (wasIn || prev.status === 'IN_ORR_CARE');
+      const status: BacklogStatus = served ? 'NTA_SERVED' : wasIn && why !== 'NTA_SERVED' ? 'EOIR_CASE' : prev.status;
+      const leaves = wasIn && status !== 'BACKLOG';
       const values: Record<string, unknown> = { ':c': caseId, ':s': status, ':next': (prev.rev ?? 0) + 1 };
       if (why === 'FTA') values[':t'] = true;
       const items: TransactItem[] = [
@@ -353,7 +366,9 @@ export function createDynamoRosterStore({
             UpdateExpression:
               why === 'FTA'
                 ? 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next'
-                : 'SET matchedCaseId = if_not_exists(matchedCaseId, :c), #s = :s, rev = :next',
+                : why === 'MATCH'
+                  ? 'SET matchedCaseId = if_not_exists(matchedCaseId, :c), #s = :s, rev = :next'
+                  : 'SET eroNtaServedDate = if_not_exists(eroNtaServedDate, :c), #s = :s, rev = :next',
             ConditionExpression: revisionIs(prev.rev, values),
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: values,
@@ -361,7 +376,7 @@ export function createDynamoRosterStore({
         },
       ];
       const deltas: AggregateDelta[] = [];
-      if (wasIn) {
+      if (leaves) {
         const leave = leaveBacklog(aNumber, prev, at);
         items.push(...leave.items);
         deltas.push(...leave.deltas);
@@ -471,6 +486,14 @@ export function createDynamoRosterStore({
     recordFtaForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'FTA'),
 
     recordEoirCaseForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'MATCH'),
+
+    recordNtaServedForUc: (aNumber, servedOn, at) => recordCaseForUc(aNumber, servedOn, at, 'NTA_SERVED'),
+
+    async findRosterUc(aNumber) {
+      const prev = (await previousOf([aNumber])).get(aNumber);
+      if (prev === undefined) return undefined;
+      return { aNumber, aor: prev.aor, status: prev.status, caseId: prev.rosterCaseId ?? prev.ftaCaseId ?? prev.matchedCaseId };
+    },
 
     async loadBacklog(aor): Promise<StoredBacklogUc[]> {
       return (await queryAll(`BACKLOG#${aor}`)).map((item) => ({

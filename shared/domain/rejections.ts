@@ -33,11 +33,21 @@ export const ROW_REJECTIONS = {
   A_NUMBER_DUPLICATE: 'A_NUMBER_DUPLICATE',
   /** A line longer than MAX_LINE_BYTES (shared/domain/eoir-format.ts): not read, counted. */
   ROW_TOO_LONG: 'ROW_TOO_LONG',
+  /** Returned work list: a verified address without its date, or a date without any address field. */
+  OUTCOME_INCOMPLETE: 'OUTCOME_INCOMPLETE',
+  /** Returned work list: no roster UC has this A-number (or is linked to this EOIR case). */
+  NOT_ON_ROSTER: 'NOT_ON_ROSTER',
+  /** Returned work list: an address verified or an I-830 filed for a UC with no EOIR case known. */
+  NO_EOIR_CASE: 'NO_EOIR_CASE',
 } as const;
 
 export type RowRejectionReason = keyof typeof ROW_REJECTIONS;
 
 export const TABLE_REJECTIONS = {
+  /** Returned work list: the folder under returns/ is not one of the 25 ERO AOR codes. */
+  AOR_UNKNOWN: 'AOR_UNKNOWN',
+  /** Returned work list: not a .xlsx workbook that can be opened, or too large to be a work list. */
+  WORKBOOK_UNREADABLE: 'WORKBOOK_UNREADABLE',
   /** The header lacks a column the ingest needs. */
   HEADER_MISSING_COLUMNS: 'HEADER_MISSING_COLUMNS',
   /** The file is empty (no header line). */

@@ -4,8 +4,9 @@ import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /**
  * The UC roster (ICE/ORR records, pipeline spec 1.2): CSV, header row, UTF-8, one row per
- * UC that DHS transferred to ORR. Pure parsing: a row becomes a RosterUc or a rejection
- * with a stable reason code.
+ * UC that DHS transferred to ORR. Pure parsing of the fields of one record (the CSV
+ * reading is shared/adapters/csv-records.ts): a row becomes a RosterUc or a rejection with a
+ * stable reason code.
  */
 export const ROSTER_COLUMNS = [
   'A_NUMBER', 'FIRST_NAME', 'LAST_NAME', 'BIRTH_DATE', 'COUNTRY', 'ORR_TRANSFER_DATE',
@@ -50,49 +51,14 @@ export type RosterRowResult =
   | { readonly ok: true; readonly value: RosterUc }
   | { readonly ok: false; readonly reason: RowRejectionReason };
 
-/** Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes). */
-export function splitCsvLine(line: string): string[] | null {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = '';
-      i += 1;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q === -1) return null;
-        value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      fields.push(value);
-      if (i === line.length) return fields;
-      if (line[i] !== ',') return null;
-      i += 1;
-    } else {
-      const comma = line.indexOf(',', i);
-      if (comma === -1) {
-        fields.push(line.slice(i));
-        return fields;
-      }
-      fields.push(line.slice(i, comma));
-      i = comma + 1;
-    }
-  }
-}
-
 export type RosterHeader =
   | { readonly ok: true; readonly index: ReadonlyMap<string, number>; readonly width: number }
   | { readonly ok: false; readonly reason: TableRejectionReason; readonly detail: string };
 
-export function parseRosterHeader(line: string | undefined): RosterHeader {
-  if (line === undefined || line.trim() === '') return { ok: false, reason: 'TABLE_EMPTY', detail: 'no header line' };
-  const names = (splitCsvLine(line.replace(/^\uFEFF/, '')) ?? []).map((n) => n.trim().toUpperCase());
+/** The header record: column names are matched trimmed and in any letter case. */
+export function parseRosterHeader(fields: readonly string[] | undefined): RosterHeader {
+  if (fields === undefined || fields.every((f) => f.trim() === '')) return { ok: false, reason: 'TABLE_EMPTY', detail: 'no header line' };
+  const names = fields.map((n, i) => (i === 0 ? n.replace(/^\uFEFF/, '') : n).trim().toUpperCase());
   const index = new Map(names.map((n, i) => [n, i]));
   const missing = ROSTER_REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0) return { ok: false, reason: 'HEADER_MISSING_COLUMNS', detail: missing.join(',') };
@@ -102,12 +68,13 @@ export function parseRosterHeader(line: string | undefined): RosterHeader {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const validDate = (s: string): boolean => ISO_DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
-/** Parses one data line of the roster against its header. */
-export function parseRosterRow(line: string, header: Extract<RosterHeader, { ok: true }>): RosterRowResult {
-  const fields = splitCsvLine(line);
-  if (fields === null) return { ok: false, reason: 'ROW_MALFORMED_QUOTES' };
-  if (fields.length > header.width) return { ok: false, reason: 'ROW_EXTRA_FIELDS' };
-  if (fields.length < header.width) return { ok: false, reason: 'ROW_MISSING_FIELDS' };
+/**
+ * Parses one data record of the roster against its header. A record shorter than the header
+ * has its trailing fields empty (Excel omits trailing empty cells); one longer is refused
+ * unless the extra fields are empty (a stray trailing comma).
+ */
+export function parseRosterRow(fields: readonly string[], header: Extract<RosterHeader, { ok: true }>): RosterRowResult {
+  if (fields.length > header.width && fields.slice(header.width).some((f) => f.trim() !== '')) return { ok: false, reason: 'ROW_EXTRA_FIELDS' };
   const get = (col: string): string | null => {
     const i = header.index.get(col);
     const v = i === undefined ? undefined : fields[i]?.trim();

@@ -3,8 +3,9 @@ import { z } from 'zod';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**
- * Follow-up results a field office system sends to the NTA schedule queue: a verified
- * address, or an I-830 filed. Either closes the case's open re-verification tasks.
+ * Follow-up results of a field office (sent to the NTA schedule queue, or read from a
+ * returned work list): a verified address, or an I-830 filed, either closing the case's open
+ * re-verification tasks; or an NTA served, taking the roster UC out of the NTA backlog.
  * ADDRESS_VERIFIED carries the address (PII): the queue is encrypted, and consumers never
  * log message bodies.
  */
@@ -28,5 +29,12 @@ export const I830FiledMessage = z.object({
   filedOn: isoDate,
 });
 
-export const FollowUpMessage = z.discriminatedUnion('type', [AddressVerifiedMessage, I830FiledMessage]);
+export const NtaServedMessage = z.object({
+  type: z.literal('NTA_SERVED'),
+  version: z.literal(1),
+  aNumber: z.string().regex(/^\d{9}$/),
+  servedOn: isoDate,
+});
+
+export const FollowUpMessage = z.discriminatedUnion('type', [AddressVerifiedMessage, I830FiledMessage, NtaServedMessage]);
 export type FollowUpMessage = z.infer<typeof FollowUpMessage>;

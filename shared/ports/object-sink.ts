@@ -1,6 +1,6 @@
 /** Files for people: quarantined rows, work lists, reports. Writing the same key again replaces it. */
 export interface ObjectSink {
-  putObject(key: string, body: string, contentType: string): Promise<void>;
+  putObject(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
 }
 
 /** Reads one object as a byte stream. */

@@ -36,6 +36,8 @@ export interface RosterReport {
   rosterId: string;
   objectKey: string;
   rows: TableCounts;
+  /** The text encoding the file was read in (absent when it was refused before reading). */
+  encoding?: 'UTF-8' | 'WINDOWS-1252';
   /** Accepted UCs by backlog status. */
   ucs: Record<BacklogStatus, number>;
   /** UCs that left the backlog with this run, by reason (never silently). */
@@ -63,6 +65,14 @@ export interface RosterStore {
   recordFtaForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
   /** Records the EOIR case matched to a roster UC by A-number (it leaves the backlog). */
   recordEoirCaseForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
+  /**
+   * Records an NTA a field office reported served (a returned work list): the UC leaves the
+   * backlog (NTA_SERVED), and a later roster without NTA_SERVED_DATE does not put it back.
+   * Undefined when no roster UC has the A-number. A repeat changes nothing.
+   */
+  recordNtaServedForUc(aNumber: string, servedOn: string, at: string): Promise<RosterTransition | undefined>;
+  /** A roster UC by A-number, with the EOIR case it is known by (roster, FTA or match), if any. */
+  findRosterUc(aNumber: string): Promise<{ aNumber: string; aor: Aor; status: BacklogStatus; caseId: string | null } | undefined>;
   /** Every backlog UC of an AOR, with its stored planned date. */
   loadBacklog(aor: Aor): Promise<StoredBacklogUc[]>;
   /**

@@ -101,6 +101,11 @@ const schemas = {
     [ENV.dropBucket]: z.string().min(3),
     ...ntaPlan,
   }),
+  recordWorkListReturns: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...ntaPlan,
+  }),
   computeMetrics: z.object({
     [ENV.casesTable]: z.string().min(3),
   }),

@@ -9,7 +9,7 @@ import { ENV } from './resources';
 
 /** Wires the roster store, the bucket and the plan settings for the functions that re-plan. */
 export function ntaPlanDeps(
-  config: Config<'ingestRoster'> | Config<'planNta'> | Config<'scheduleNta'>,
+  config: Config<'ingestRoster'> | Config<'planNta'> | Config<'scheduleNta'> | Config<'recordWorkListReturns'>,
   clients: AwsClients,
   log: Log,
 ): IngestRosterDeps {

@@ -249,6 +249,18 @@ export const ROSTER_DROPS = {
   reportPrefix: 'reports/',
 } as const;
 
+/**
+ * Work lists come back from the field offices as `returns/<AOR>/<file>.xlsx|.csv` in the drop
+ * bucket; each object invokes the return recorder. The notification filters on the prefix
+ * only: S3 suffix filters match letter case exactly, and an office saves `.XLSX` as often
+ * as `.xlsx` (the function takes both and says why it ignores anything else).
+ */
+export const WORK_LIST_RETURNS = {
+  prefix: 'returns/',
+  quarantinePrefix: 'quarantine/returns/',
+  reportPrefix: 'reports/returns/',
+} as const;
+
 /** EventBridge schedule of the daily NTA re-plan (10:00 UTC, before field offices open). */
 export const NTA_PLAN_SCHEDULES = {
   weekdays: 'cron(0 10 ? * MON-FRI *)',
@@ -267,6 +279,7 @@ export const FUNCTIONS = {
   ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
   sweepOutbox: { timeoutSeconds: 120, memoryMb: 256 },
+  recordWorkListReturns: { timeoutSeconds: 300, memoryMb: 1024 },
 } as const;
 
 /**

@@ -1,9 +1,9 @@
 import type { Aor } from '../domain/aor';
 import { countAccepted, countRejected, emptyTableCounts } from '../domain/drop-report';
-import { splitLines } from '../domain/eoir-format';
 import type { RowRejectionReason } from '../domain/rejections';
 import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
 import { csvField } from '../domain/work-list';
+import { csvRecords, sniffText } from '../adapters/csv-records';
 import type { ObjectSource } from '../ports/object-sink';
 import type { RosterReport } from '../ports/roster-store';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
@@ -19,13 +19,15 @@ export interface RosterRef {
 }
 
 const BATCH = 500;
-const decoder = new TextDecoder('utf-8');
 
 /**
  * Ingests one UC roster file (pipeline spec 1.2).
  *
- * 1. Stream the CSV; each row is accepted or rejected with a stable reason code, and each
- *    rejected row is kept, with its line number and reason, in
+ * 1. Read the bytes once to tell UTF-8 from Windows-1252 (said in the report); a file that
+ *    is not a roster (empty, not text, no A_NUMBER column) is refused with a reason, never
+ *    read as zero rows. Then stream the CSV (csv-parse: BOM, CRLF/LF/CR, line breaks in
+ *    quoted fields, short rows); each row is accepted or rejected with a stable reason code,
+ *    and each rejected row is kept, with the line it starts on and its reason, in
  *    `quarantine/rosters/<rosterId>/rejected.csv` for a person to inspect.
  * 2. Store accepted UCs by A-number (a re-drop overwrites, never duplicates), with their
  *    ORR sponsor address, and move each in or out of its AOR's NTA backlog; every UC
@@ -80,39 +82,43 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
 
   let header: RosterHeader | undefined;
   let columns: Extract<RosterHeader, { ok: true }> | undefined;
-  for await (const { lineNumber, bytes, tooLong } of splitLines(deps.source.openObject(roster.objectKey))) {
-    const line = decoder.decode(bytes);
-    if (tooLong === true && columns !== undefined) {
-      // Cut at MAX_LINE_BYTES by splitLines, the rest skipped: no roster row is that long.
-      reject(lineNumber, 'ROW_TOO_LONG', line.slice(0, 1024));
-      continue;
+  const sniff = await sniffText(deps.source.openObject(roster.objectKey));
+  if (!sniff.ok) header = { ok: false, reason: sniff.reason, detail: sniff.detail };
+  else {
+    report.encoding = sniff.encoding;
+    if (sniff.encoding !== 'UTF-8') deps.log.warn('roster decoded as Windows-1252 (not valid UTF-8)', { rosterId: roster.rosterId });
+    for await (const record of csvRecords(deps.source.openObject(roster.objectKey), sniff.encoding)) {
+      if (columns === undefined) {
+        // The first record is the header; one that cannot be read leaves the file unread.
+        header = record.ok ? parseRosterHeader(record.fields) : { ok: false, reason: 'HEADER_MISSING_COLUMNS', detail: 'the header line cannot be read' };
+        if (!header.ok) break;
+        columns = header;
+        continue;
+      }
+      if (!record.ok) {
+        reject(record.line, record.reason, record.raw);
+        continue;
+      }
+      const parsed = parseRosterRow(record.fields, columns);
+      if (!parsed.ok) {
+        reject(record.line, parsed.reason, record.raw);
+        continue;
+      }
+      if (seen.has(parsed.value.aNumber)) {
+        reject(record.line, 'A_NUMBER_DUPLICATE', record.raw);
+        continue;
+      }
+      seen.add(parsed.value.aNumber);
+      countAccepted(rows);
+      batch.push(parsed.value);
+      if (batch.length >= BATCH) await flush();
     }
-    if (columns === undefined) {
-      header = parseRosterHeader(line);
-      if (!header.ok) break;
-      columns = header;
-      continue;
-    }
-    if (line.trim() === '') continue;
-    const parsed = parseRosterRow(line, columns);
-    if (!parsed.ok) {
-      reject(lineNumber, parsed.reason, line);
-      continue;
-    }
-    if (seen.has(parsed.value.aNumber)) {
-      reject(lineNumber, 'A_NUMBER_DUPLICATE', line);
-      continue;
-    }
-    seen.add(parsed.value.aNumber);
-    countAccepted(rows);
-    batch.push(parsed.value);
-    if (batch.length >= BATCH) await flush();
   }
   await flush();
-  if (header === undefined) header = parseRosterHeader(undefined);
+  header ??= parseRosterHeader(undefined);
   if (!header.ok) {
     rows.tableRejection = { reason: header.reason, detail: header.detail };
-    deps.log.warn('roster rejected', { rosterId: roster.rosterId, reason: header.reason });
+    deps.log.warn('roster refused: not a roster file', { rosterId: roster.rosterId, reason: header.reason });
   }
 
   if (quarantine.length > 0) {

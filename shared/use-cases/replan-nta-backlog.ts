@@ -1,11 +1,14 @@
 import type { Aor } from '../domain/aor';
 import { addBusinessDays, dayNumber } from '../domain/business-days';
 import { diffPlan, planBacklog, type Capacity, type PriorityKey } from '../domain/nta-plan';
-import { workListCsv, workListKey } from '../domain/work-list';
+import { workListKey, workListRows, workListXlsxKey } from '../domain/work-list';
+import { workListCsv, workListXlsx } from '../adapters/work-list-files';
 import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
 import type { ObjectSink } from '../ports/object-sink';
 import type { PlanLease, RosterStore } from '../ports/roster-store';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ReplanDeps {
   readonly roster: RosterStore;
@@ -44,7 +47,7 @@ export interface ReplanOutcome {
  *    configured priority order, into the AOR's capacity.
  * 4. Write back only the UCs whose date changed; each write moves the planned-NTA counter
  *    (AGG#NTA_PLAN) in its own transaction, and only if the UC is still where it was read.
- * 5. Write the work lists (CSV) of the next `workListDays` business days; release the lease.
+ * 5. Write the work lists (.xlsx to open, .csv beside it) of the next `workListDays` business days; release the lease.
  *
  * Safe to repeat: the same inputs give the same plan, nothing changes the second time.
  * A UC leaves the backlog only through the roster store, which records why. On failure
@@ -88,7 +91,8 @@ async function replanAor(aor: Aor, lease: PlanLease, deps: ReplanDeps): Promise<
     list.push(p);
   }
   for (const [date, list] of days) {
-    const rows = list.map((p) => ({ ...p, fields: byA.get(p.aNumber)?.workList ?? {} }));
+    const rows = workListRows(list.map((p) => ({ ...p, fields: byA.get(p.aNumber)?.workList ?? {} })));
+    await deps.files.putObject(workListXlsxKey(aor, date), await workListXlsx(rows, `${aor} ${date}`), XLSX_TYPE);
     await deps.files.putObject(workListKey(aor, date), workListCsv(rows), 'text/csv; charset=utf-8');
   }
   const outcome: ReplanOutcome = {

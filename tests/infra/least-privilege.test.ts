@@ -16,6 +16,7 @@ const functions: Record<FunctionName, IFunction> = {
   scheduleNta: pipeline.scheduler.function,
   ingestRoster: pipeline.roster.function,
   planNta: pipeline.scheduler.planFunction,
+  recordWorkListReturns: pipeline.returns.function,
   computeMetrics: pipeline.metrics.function,
   sweepOutbox: pipeline.ingest.sweepFunction,
 };
@@ -36,11 +37,15 @@ function resourceNames(): [string, unknown][] {
     ['dropBucket/worklists/*', join(data.dropBucket.bucketArn, '/worklists/*')],
     ['dropBucket/reports/*', join(data.dropBucket.bucketArn, '/reports/*')],
     ['dropBucket/reports/drops/*', join(data.dropBucket.bucketArn, `/${DROP_BUCKET.reportPrefix}*`)],
+    ['dropBucket/returns/*', join(data.dropBucket.bucketArn, '/returns/*')],
+    ['dropBucket/quarantine/returns/*', join(data.dropBucket.bucketArn, '/quarantine/returns/*')],
+    ['dropBucket/reports/returns/*', join(data.dropBucket.bucketArn, '/reports/returns/*')],
     ['ses:configuration-set', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: logicalId(pipeline.notifier.configurationSet) }]] })],
     ['orrNotices', imported(data.queues.orrNotices.queue.queueArn)],
     ['ntaSchedule', imported(data.queues.ntaSchedule.queue.queueArn)],
     ['ingestFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.failures), 'Arn'] })],
     ['rosterFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.roster.failures), 'Arn'] })],
+    ['returnFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.returns.failures), 'Arn'] })],
     ['dropChunks', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.chunkQueue.queue), 'Arn'] })],
     ['dataKey', imported(data.dataKey.keyArn)],
     ['ses:identity/*', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] })],
@@ -138,6 +143,15 @@ const EXPECTED: Record<FunctionName, string[]> = {
   computeMetrics: [...table('cases', TABLE_ACCESS.computeMetrics.cases), ...on(['dataKey'], KMS_DECRYPT)],
   // Reads the outboxes, clears their entries, sends to both fan-out queues.
   sweepOutbox: [...table('cases', TABLE_ACCESS.sweepOutbox.cases), ...on(['orrNotices', 'ntaSchedule'], SQS_SEND), ...on(['dataKey'], KMS_ENCRYPT_DECRYPT)],
+  recordWorkListReturns: [
+    ...table('cases', TABLE_ACCESS.recordWorkListReturns.cases),
+    // Reads only what the field offices returned; writes the re-planned work lists, its
+    // quarantine and its reports, each under its own returns/ folder.
+    ...on(['dropBucket', 'dropBucket/returns/*'], S3_READ),
+    ...on(['dropBucket/worklists/*', 'dropBucket/quarantine/returns/*', 'dropBucket/reports/returns/*'], S3_PUT),
+    ...on(['returnFailures'], SQS_SEND),
+    ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
+  ],
 };
 
 const WRITE_ACTIONS = /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQLInsert|PartiQLUpdate|PartiQLDelete)|^s3:(Put|Delete|Abort|Restore)|^sqs:(Purge|Delete(Queue)?$|SetQueue)|^kms:(Encrypt|GenerateDataKey|ReEncrypt)/;
@@ -169,18 +183,18 @@ describe('least privilege, on the synthesized policies', () => {
   it('writes to the bucket only under the quarantine, unpacked, work-list and report prefixes, never the drops', () => {
     for (const fn of Object.values(functions)) {
       const writes = grantsOf(fn).filter((g) => /^dropBucket.*: s3:(Put|Delete|Abort)/.test(g));
-      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports|reports\/drops)\/\*:/.test(g))).toEqual([]);
+      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports)\/((returns|drops)\/)?\*:/.test(g))).toEqual([]);
     }
     // Only the ingest unpacks zips; the chunk worker reads what it wrote.
     const unpackers = (Object.keys(functions) as FunctionName[]).filter((n) => grantsOf(functions[n]).some((g) => /^dropBucket\/unpacked\/\*: s3:Put/.test(g)));
     expect(unpackers).toEqual(['ingestDocket']);
   });
 
-  it('lets only the roster and NTA functions delete items (backlog entries, the open-task index), and nobody batch-delete', () => {
+  it('lets only the roster, NTA and work-list return functions delete items (backlog entries, the open-task index), and nobody batch-delete', () => {
     const deleters = (Object.keys(functions) as FunctionName[]).filter((n) =>
       grantsOf(functions[n]).some((g) => g.startsWith('cases') && /DeleteItem|PartiQLDelete/.test(g)),
     );
-    expect(deleters.sort()).toEqual(['ingestRoster', 'planNta', 'scheduleNta']);
+    expect(deleters.sort()).toEqual(['ingestRoster', 'planNta', 'recordWorkListReturns', 'scheduleNta']);
   });
 
   it('binds the SES permission to the mailFrom address', () => {

@@ -19,6 +19,7 @@ import {
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
   ROSTER_DROPS,
+  WORK_LIST_RETURNS,
 } from '../../shared/runtime/resources';
 import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
 
@@ -37,6 +38,7 @@ const functions: Record<FunctionName, IFunction> = {
   ingestRoster: pipeline.roster.function,
   planNta: pipeline.scheduler.planFunction,
   sweepOutbox: pipeline.ingest.sweepFunction,
+  recordWorkListReturns: pipeline.returns.function,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
@@ -154,6 +156,12 @@ describe('drop ingestion', () => {
         rules: { prefix: ROSTER_DROPS.prefix, suffix: ROSTER_DROPS.suffix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestRoster), 'Arn'] },
       },
+      {
+        // Prefix only: S3 suffix filters match letter case, and offices save .XLSX too.
+        events: ['s3:ObjectCreated:*'],
+        rules: { prefix: WORK_LIST_RETURNS.prefix },
+        target: { 'Fn::GetAtt': [logicalId(functions.recordWorkListReturns), 'Arn'] },
+      },
     ]);
   });
 
@@ -194,6 +202,23 @@ describe('drop ingestion', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
     });
+  });
+
+  it('sends a work-list return event that failed every retry to its own alarmed, encrypted failure queue', () => {
+    const failures = logicalId(pipeline.returns.failures);
+    expect(failures).not.toBe(logicalId(pipeline.roster.failures));
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(functions.recordWorkListReturns) },
+      MaximumRetryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failures, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failures, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(pipeline.alarmTopic) }],
+    });
+    expect(template.findResources('AWS::SQS::Queue')[failures]?.Properties?.KmsMasterKeyId).toBeDefined();
   });
 
   it('sends a roster event that failed every retry to its own alarmed, encrypted failure queue', () => {
@@ -328,10 +353,10 @@ describe('program metrics', () => {
     });
   });
 
-  it('alarms on every dead-letter queue and the docket and roster ingest failure queues', () => {
+  it('alarms on every dead-letter queue and the docket, roster and work-list return failure queues', () => {
     const sqsAlarms = alarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Threshold === 0);
-    // ORR notices DLQ, NTA schedule DLQ, drop chunks DLQ, docket ingest failures, roster ingest failures.
-    expect(sqsAlarms).toHaveLength(5);
+    // ORR notices DLQ, NTA schedule DLQ, drop chunks DLQ, docket ingest, roster ingest and work-list return failures.
+    expect(sqsAlarms).toHaveLength(6);
   });
 
   describe('the dashboard', () => {

@@ -73,7 +73,7 @@ describe('re-planning when an FTA arrives', () => {
       ['000000002', '2026-12-01', '2026-11-30'],
       ['000000003', '2026-12-02', '2026-12-01'],
     ]);
-    expect(files).toEqual(['worklists/HOU/2026-11-30.csv', 'worklists/HOU/2026-12-01.csv']);
+    expect(files).toEqual(['worklists/HOU/2026-11-30.xlsx', 'worklists/HOU/2026-11-30.csv', 'worklists/HOU/2026-12-01.xlsx', 'worklists/HOU/2026-12-01.csv']);
   });
 
   it('changes no plan for a case no roster UC is linked to, or one already out of the backlog', async () => {
