@@ -17,6 +17,7 @@ const deps = {
     tableName,
     configurationSetName: config[ENV.sesConfigurationSet],
     rateShare: ORR_SENDING.digestRateShare,
+    maxSendRate: config[ENV.sesMaxSendRate],
     mailFrom: config[ENV.mailFrom],
     logger,
   }),

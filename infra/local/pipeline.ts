@@ -55,6 +55,11 @@ export interface PlanRun {
   readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
 }
 
+/** SES's default sending rate out of the sandbox (messages per second), given to the local functions. */
+export const LOCAL_SES_MAX_SEND_RATE = 14;
+/** Not a secret: the local stack's HMAC key for PII-derived item keys. */
+export const LOCAL_PII_KEY_SECRET = 'docket-watch-local-stack-pii-key-0123456789';
+
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
 const ASYNC_ATTEMPTS = 3;
 
@@ -413,6 +418,10 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.dropChunkQueueUrl]: resources.chunkQueue.url,
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
+    // SES's default production quota: the emulator never answers GetSendQuota.
+    [ENV.sesMaxSendRate]: String(LOCAL_SES_MAX_SEND_RATE),
+    // The local HMAC key of PII-derived item keys (deployed: a Secrets Manager secret).
+    [ENV.piiKeySecret]: LOCAL_PII_KEY_SECRET,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),

@@ -26,6 +26,9 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
     dynamo,
     s3: new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' }),
     sqs: new SQSClient({}),
-    ses: new SESClient({}),
+    // No SDK retries: the mailer retries itself and must see every attempt, since one
+    // attempt with an unknown outcome (a reset after SES may have accepted) decides whether
+    // the notice may be sent again at once.
+    ses: new SESClient({ maxAttempts: 1 }),
   };
 }

@@ -1,39 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../../shared/ports/mailer';
-import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
-import { silentLog } from '../helpers/in-memory-ports';
-
-function memoryLedger(): NoticeLedger & { records: Map<string, NoticeRecord> } {
-  const records = new Map<string, NoticeRecord>();
-  const id = (k: NoticeKey) => `${k.scope}/${k.noticeId}`;
-  return {
-    records,
-    async get(k) {
-      return records.get(id(k));
-    },
-    async begin(r) {
-      if (records.has(id(r))) return false;
-      records.set(id(r), { ...r, state: 'SENDING', sentAt: null, sesMessageId: null, providerAcceptedAt: null, bounces: 0, complaints: 0 });
-      return true;
-    },
-    async markSent(k, sent) {
-      const r = records.get(id(k));
-      if (r) records.set(id(k), { ...r, state: 'SENT', sentAt: r.sentAt ?? sent.sentAt, sesMessageId: r.sesMessageId ?? sent.sesMessageId });
-    },
-    async release(k, messageIdHeader) {
-      const r = records.get(id(k));
-      if (r?.state !== 'SENDING' || r.messageIdHeader !== messageIdHeader || r.providerAcceptedAt !== null) return false;
-      return records.delete(id(k));
-    },
-    async recordProviderEvent(k, e) {
-      const r = records.get(id(k));
-      if (!r) return false;
-      records.set(id(k), { ...r, sesMessageId: r.sesMessageId ?? e.sesMessageId, providerAcceptedAt: e.type === 'Send' ? e.at : r.providerAcceptedAt });
-      return true;
-    },
-  };
-}
+import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
 
 const notice: NoticeToDeliver = {
   key: { scope: '7', noticeId: 'FTA.IA-1' },
@@ -45,7 +13,7 @@ const notice: NoticeToDeliver = {
 
 describe('deliverNoticeOnce', () => {
   it('after a crash between send and ledger, waits out the grace period, then resends with the same Message-ID', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const sent: OutgoingMail[] = [];
     const mailer: Mailer = { send: async (m) => (sent.push(m), { messageId: `ses-${sent.length}` }) };
     let now = new Date('2026-01-02T00:00:00Z');
@@ -70,7 +38,7 @@ describe('deliverNoticeOnce', () => {
   });
 
   it('when SES certainly did not send (refused past the retries), the next delivery sends at once, not after the grace period', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const sent: OutgoingMail[] = [];
     let refuse = true;
     const mailer: Mailer = {
@@ -93,7 +61,7 @@ describe('deliverNoticeOnce', () => {
   });
 
   it('keeps the intent when the outcome is unknown (a connection dropped mid-send), so the retry waits for proof', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const now = new Date('2026-01-02T00:00:00Z');
     const dropped: Mailer = { send: async () => { throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); } };
     const deps = { ledger, mailer: dropped, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
