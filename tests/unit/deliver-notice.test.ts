@@ -1,4 +1,7 @@
+import { SendRawEmailCommand, SESClient, SESServiceException } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../../shared/ports/mailer';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
 import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
@@ -68,5 +71,24 @@ describe('deliverNoticeOnce', () => {
     await expect(deliverNoticeOnce(notice, deps)).rejects.toThrow('socket hang up');
     expect([...ledger.records.values()].map((r) => r.state)).toEqual(['SENDING']);
     await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+  });
+
+  it('keeps the intent after a reset followed by certain refusals (reset, then 5 x 503): the next delivery does not send a second email', async () => {
+    const sesMock = mockClient(SESClient);
+    try {
+      sesMock.on(SendRawEmailCommand)
+        .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+        .rejects(new SESServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'unavailable' }));
+      const ledger = memoryNoticeLedger();
+      const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 6, maxSendRate: 1000, sleepMs: async () => undefined });
+      const deps = { ledger, mailer, clock: { now: () => new Date('2026-01-02T00:00:00Z') }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+      await expect(deliverNoticeOnce(notice, deps)).rejects.not.toBeInstanceOf(MailNotSentError);
+      expect([...ledger.records.values()].map((r) => r.state)).toEqual(['SENDING']);
+      sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-2' });
+      await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+      expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(6);
+    } finally {
+      sesMock.restore();
+    }
   });
 });
