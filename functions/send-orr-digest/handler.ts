@@ -1,4 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { recipientKey } from '../../shared/adapters/pii-keys';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
@@ -22,6 +23,7 @@ const deps = {
     logger,
   }),
   recipients: config[ENV.digestRecipients],
+  recipientKey,
   // A digest run is not redelivered by a queue: an unconfirmed earlier attempt waits 10 minutes.
   unconfirmedGraceMs: 10 * 60_000,
 };

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -18,6 +19,8 @@ import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { FunctionName } from '../../shared/runtime/config';
+import { runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalQueue, type LocalResources } from './provision';
@@ -55,6 +58,9 @@ export interface PlanRun {
   readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
 }
 
+/** When set, each local pipeline writes its functions' AWS calls there on stop (one file per pipeline). */
+export const RECORD_AWS_CALLS_DIR = 'DOCKET_WATCH_RECORD_AWS_CALLS_DIR';
+
 /** SES's default sending rate out of the sandbox (messages per second), given to the local functions. */
 export const LOCAL_SES_MAX_SEND_RATE = 14;
 /** Not a secret: the local stack's HMAC key for PII-derived item keys. */
@@ -83,6 +89,8 @@ export class LocalPipeline {
   private readonly pollers: Promise<void>[] = [];
   private readonly s3: S3Client;
   private readonly sqs: SQSClient;
+  /** Every AWS call the functions made, and every email SES accepted (exact raw MIME). */
+  private readonly sink: CallSink = { calls: [], emails: [] };
 
   private constructor(
     private readonly emulators: Emulators,
@@ -97,6 +105,7 @@ export class LocalPipeline {
       digest: DigestHandler;
     },
     private readonly progress: (line: string) => void,
+    private readonly options: LocalPipelineOptions,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
     this.sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
@@ -115,20 +124,28 @@ export class LocalPipeline {
       import('../../functions/ingest-roster/handler'),
       import('../../functions/plan-nta/handler'),
     ]);
+    // Each invocation runs as its function, so the recorder knows whose call it sees.
+    let self: LocalPipeline | undefined;
+    const as =
+      <A extends unknown[], R>(fn: FunctionName, handler: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        runAsFunction(fn, (self as LocalPipeline).sink, () => handler(...args));
     const pipeline = new LocalPipeline(
       emulators,
       resources,
       {
-        ingest: ingest.handler,
-        roster: roster.handler,
-        plan: plan.handler,
-        sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
-        chunk: chunk.handler,
-        metrics: metrics.handler,
-        digest: digest.handler,
+        ingest: as('ingestDocket', ingest.handler),
+        roster: as('ingestRoster', roster.handler),
+        plan: as('planNta', plan.handler),
+        sqs: { orrNotices: as('notifyOrr', notify.handler), ntaSchedule: as('scheduleNta', schedule.handler) },
+        chunk: as('ingestDropChunk', chunk.handler),
+        metrics: as('computeMetrics', metrics.handler),
+        digest: as('sendOrrDigest', digest.handler),
       },
       options.onProgress ?? (() => undefined),
+      options,
     );
+    self = pipeline;
     pipeline.unsubscribe = emulators.onS3Event((event) => pipeline.onS3Event(event));
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
       const fn = name === 'orrNotices' ? { name: 'notify-orr', ...FUNCTIONS.notifyOrr } : { name: 'schedule-nta', ...FUNCTIONS.scheduleNta };
@@ -229,12 +246,60 @@ export class LocalPipeline {
     return counts;
   }
 
+  /** The emails SES accepted from the functions so far, as sent: our raw MIME, in send order. */
+  get sentEmails(): readonly SentEmail[] {
+    return this.sink.emails;
+  }
+
+  /**
+   * The functions' AWS calls so far, with the local resource names replaced by the deployed
+   * stack's logical ones (cases, dropBucket/<key>, orrNotices, ses:identity/mailFrom) and
+   * the addresses by their role (mailFrom, orrInbox, fojc, digestRecipient).
+   */
+  recordedCalls(): AwsCall[] {
+    const r = this.resources;
+    const queues = new Map<string, string>([
+      ...Object.entries(r.queues).flatMap(([name, q]) => [[q.url, name], [q.dlqUrl, `${name}Dlq`]] as [string, string][]),
+      [r.chunkQueue.url, 'dropChunks'],
+      [r.chunkQueue.dlqUrl, 'dropChunksDlq'],
+    ]);
+    const role = (address: string): string => {
+      const a = address.toLowerCase();
+      if (a === this.options.mailFrom.toLowerCase()) return 'mailFrom';
+      if (a === this.options.orrInbox.toLowerCase()) return 'orrInbox';
+      if (Object.values(this.options.juvenileCoordinators ?? {}).some((f) => f.toLowerCase() === a)) return 'fojc';
+      if ((this.options.digestRecipients ?? []).some((d) => d.toLowerCase() === a)) return 'digestRecipient';
+      return `other:${a}`;
+    };
+    return this.sink.calls.map((c) => {
+      const [kind, ...rest] = c.resource.split(':');
+      const name = rest.join(':');
+      let resource = c.resource;
+      if (kind === 'table') resource = name === r.casesTable ? 'cases' : name === r.idempotencyTable ? 'idempotency' : `table:${name}`;
+      else if (kind === 'bucket') resource = name === r.dropBucket ? 'dropBucket' : c.resource;
+      else if (kind === 'object') resource = name.startsWith(`${r.dropBucket}/`) ? `dropBucket/${name.slice(r.dropBucket.length + 1)}` : c.resource;
+      else if (kind === 'queue') resource = queues.get(name) ?? queues.get(name.replace(/^https?:\/\/[^/]+/, '')) ?? c.resource;
+      else if (kind === 'ses-identity') resource = `ses:identity/${role(name)}`;
+      const context = c.context === undefined ? undefined : Object.fromEntries(
+        Object.entries(c.context).map(([k, v]) => [k, k.startsWith('ses:') ? (Array.isArray(v) ? v.map(role) : role(v as string)) : v]),
+      );
+      return { ...c, resource, ...(context === undefined ? {} : { context }) };
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
     await Promise.all(this.pollers);
     this.s3.destroy();
     this.sqs.destroy();
+    // The test suites collect every run's calls (tests/global-setup.ts checks them).
+    const dir = process.env[RECORD_AWS_CALLS_DIR];
+    if (dir !== undefined && dir !== '') {
+      await mkdir(dir, { recursive: true });
+      const lines = this.recordedCalls().map((c) => JSON.stringify(c));
+      if (lines.length > 0) await appendFile(join(dir, `calls-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`), `${lines.join('\n')}\n`);
+    }
   }
 
   private onS3Event(raw: S3Event): void {
