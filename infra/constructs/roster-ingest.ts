@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
-import { ingestFailureQueue } from './queue-with-dlq';
+import { ingestFailureQueue, type QueueWithDlq } from './queue-with-dlq';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 
 export interface RosterIngestProps {
@@ -19,6 +19,8 @@ export interface RosterIngestProps {
   readonly notificationBucket: IBucket;
   readonly planEnvironment?: NtaPlanEnvironment;
   readonly alarmTopic: ITopic;
+  /** The ORR notices queue: CASE_IDENTIFIED messages for notices sent without the child's name. */
+  readonly orrNotices: QueueWithDlq;
   /** Encrypts the failure queue (it holds S3 events: keys, no roster contents). */
   readonly encryptionKey?: IKey;
 }
@@ -50,6 +52,7 @@ export class RosterIngest extends Construct {
       environment: {
         [ENV.casesTable]: casesTable.tableName,
         [ENV.dropBucket]: dropBucket.bucketName,
+        [ENV.orrNoticeQueueUrl]: props.orrNotices.queue.queueUrl,
         ...props.planEnvironment,
       },
     });
@@ -57,6 +60,7 @@ export class RosterIngest extends Construct {
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
     grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);
+    props.orrNotices.queue.grantSendMessages(this.function);
     // Through DocketIngest's reference: no cycle between the stacks, and one notification
     // resource for the bucket (two would overwrite each other's configuration).
     props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {

@@ -20,7 +20,7 @@ import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { FunctionName } from '../../shared/runtime/config';
-import { runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
+import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalQueue, type LocalResources } from './provision';
@@ -114,6 +114,8 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
+    // Before the handler modules load: they create their clients at import.
+    installRecorder();
     const [ingest, chunk, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),

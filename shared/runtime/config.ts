@@ -96,6 +96,8 @@ const schemas = {
   ingestRoster: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
+    // CASE_IDENTIFIED messages: the notifier follows up notices sent without the child's name.
+    [ENV.orrNoticeQueueUrl]: z.string().url(),
     ...ntaPlan,
   }),
   planNta: z.object({
