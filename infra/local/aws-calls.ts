@@ -77,7 +77,9 @@ function dynamoCalls(target: string, body: Record<string, unknown>): { action: s
   if (op === 'BatchGetItem' || op === 'BatchWriteItem') {
     return Object.keys((body.RequestItems as Record<string, unknown> | undefined) ?? {}).map((table) => ({ action: `dynamodb:${op}`, table }));
   }
-  return [{ action: `dynamodb:${op}`, table: String(body.TableName ?? '') }];
+  // A query of an index is checked against the index's ARN.
+  const index = typeof body.IndexName === 'string' ? `/index/${body.IndexName}` : '';
+  return [{ action: `dynamodb:${op}`, table: `${String(body.TableName ?? '')}${index}` }];
 }
 
 function bodyText(body: unknown): string {

@@ -8,7 +8,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
+import type { Context, S3Event, ScheduledEvent, SNSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
@@ -48,6 +48,7 @@ export interface LocalPipelineOptions {
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
+type SesEventsHandler = (event: SNSEvent, context: Context) => Promise<void>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
@@ -103,6 +104,7 @@ export class LocalPipeline {
       chunk: SqsHandler;
       metrics: MetricsHandler;
       digest: DigestHandler;
+      sesEvents: SesEventsHandler;
     },
     private readonly progress: (line: string) => void,
     private readonly options: LocalPipelineOptions,
@@ -116,7 +118,7 @@ export class LocalPipeline {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     installRecorder();
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sesEvents] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -125,6 +127,7 @@ export class LocalPipeline {
       import('../../functions/send-orr-digest/handler'),
       import('../../functions/ingest-roster/handler'),
       import('../../functions/plan-nta/handler'),
+      import('../../functions/record-ses-events/handler'),
     ]);
     // Each invocation runs as its function, so the recorder knows whose call it sees.
     let self: LocalPipeline | undefined;
@@ -143,6 +146,7 @@ export class LocalPipeline {
         chunk: as('ingestDropChunk', chunk.handler),
         metrics: as('computeMetrics', metrics.handler),
         digest: as('sendOrrDigest', digest.handler),
+        sesEvents: as('recordSesEvents', sesEvents.handler),
       },
       options.onProgress ?? (() => undefined),
       options,
@@ -232,6 +236,29 @@ export class LocalPipeline {
     return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
   }
 
+  /**
+   * Delivers one SES event (SES event publishing -> SNS) to the record-ses-events function,
+   * as the SNS subscription would: the emulator publishes none itself.
+   */
+  async deliverSesEvent(sesEvent: Record<string, unknown>): Promise<void> {
+    const fn = FUNCTIONS.recordSesEvents;
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
+          Sns: {
+            Type: 'Notification', MessageId: 'local', TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events', Subject: '',
+            Message: JSON.stringify(sesEvent), Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: '',
+            SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {},
+          },
+        },
+      ],
+    } as SNSEvent;
+    await this.handlers.sesEvents(event, lambdaContext('record-ses-events', fn.timeoutSeconds, fn.memoryMb));
+  }
+
   /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */
   async runScheduledPlan(): Promise<PlanRun> {
     const fn = FUNCTIONS.planNta;
@@ -277,7 +304,11 @@ export class LocalPipeline {
       const [kind, ...rest] = c.resource.split(':');
       const name = rest.join(':');
       let resource = c.resource;
-      if (kind === 'table') resource = name === r.casesTable ? 'cases' : name === r.idempotencyTable ? 'idempotency' : `table:${name}`;
+      if (kind === 'table') {
+        const [table, index] = name.split('/index/');
+        const logical = table === r.casesTable ? 'cases' : table === r.idempotencyTable ? 'idempotency' : `table:${table}`;
+        resource = index === undefined ? logical : `${logical}/index/${index}`;
+      }
       else if (kind === 'bucket') resource = name === r.dropBucket ? 'dropBucket' : c.resource;
       else if (kind === 'object') resource = name.startsWith(`${r.dropBucket}/`) ? `dropBucket/${name.slice(r.dropBucket.length + 1)}` : c.resource;
       else if (kind === 'queue') resource = queues.get(name) ?? queues.get(name.replace(/^https?:\/\/[^/]+/, '')) ?? c.resource;

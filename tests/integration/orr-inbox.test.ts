@@ -26,11 +26,23 @@ describe("ORR's inbox on the local stack, the roster landing after the drop", ()
 
   beforeAll(async () => {
     emulators = await connectEmulators();
-    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], outDir }));
+    run = await runLocalPipeline(
+      emulators,
+      pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], outDir, juvenileCoordinators: { HOU: `fojc${suffix}@example.gov` }, digestRecipients: [`digest${suffix}@example.gov`] }),
+    );
     const before = run.pipeline.sentEmails.length;
     await run.pipeline.uploadRoster(SAMPLE_ROSTER, `later${suffix}`);
     await run.pipeline.drain();
     followUps = await Promise.all(run.pipeline.sentEmails.slice(before).map((e) => simpleParser(e.raw)));
+    // SES's Delivery event for the first notice, through the SNS subscription's function.
+    const first = await simpleParser(run.pipeline.sentEmails[0]!.raw);
+    const scope = /EOIR case (\d+)/.exec(first.subject ?? '')?.[1] ?? '';
+    const reference = String(first.headers.get('x-docket-watch-reference'));
+    await run.pipeline.deliverSesEvent({
+      eventType: 'Delivery',
+      mail: { messageId: run.pipeline.sentEmails[0]!.messageId, timestamp: new Date().toISOString(), tags: { scope: [scope], notice: [`FTA.${reference}`] } },
+      delivery: { timestamp: new Date().toISOString(), recipients: [] },
+    });
     await run.pipeline.stop();
     const rows = (await readFile(SAMPLE_ROSTER, 'utf8')).trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
     roster = {
@@ -49,20 +61,22 @@ describe("ORR's inbox on the local stack, the roster landing after the drop", ()
 
   it('writes out/emails/ as sent: our Message-ID, reference header, CRLF line ends only', async () => {
     const files = (await readdir(join(outDir, 'emails'))).filter((f) => f.endsWith('.eml'));
-    expect(files).toHaveLength(9);
+    // Nine notices and the day's digest.
+    expect(files).toHaveLength(10);
     for (const file of files) {
       const raw = await readFile(join(outDir, 'emails', file), 'latin1');
       expect(raw.match(/(?<!\r)\n/g) ?? []).toEqual([]);
       const mail = await simpleParser(raw);
       const reference = mail.headers.get('x-docket-watch-reference');
       expect(typeof reference).toBe('string');
-      expect(mail.subject).toContain(`ref ${String(reference)}`);
-      expect(mail.messageId).toMatch(new RegExp(`^<FTA\\.${String(reference)}\\.\\d+@example\\.gov>$`));
+      expect(mail.subject).toContain(String(reference).startsWith('DIGEST.') ? 'daily digest' : `ref ${String(reference)}`);
+      expect(mail.messageId).toMatch(new RegExp(`^<(FTA\\.)?${String(reference).replace(/\./g, '\\.')}\\.\\d+@example\\.gov>$`));
     }
   });
 
   it('follows each unnamed notice up once, threaded under it, naming the child and sponsor', async () => {
-    const notices = await Promise.all(run.pipeline.sentEmails.slice(0, 9).map((e) => simpleParser(e.raw)));
+    const notices = (await Promise.all(run.pipeline.sentEmails.map((e) => simpleParser(e.raw)))).filter((m) => /^<FTA\./.test(m.messageId ?? ''));
+    expect(notices).toHaveLength(9);
     expect(notices.every((n) => n.text?.includes('IDENTITY NOT IN THE DATA'))).toBe(true);
     expect(followUps).toHaveLength(9);
     for (const followUp of followUps) {
