@@ -16,7 +16,7 @@ import {
   INGEST_TRIGGERS,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
-import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, ingestFailureQueue, QueueWithDlq } from './queue-with-dlq';
 
@@ -82,8 +82,7 @@ export class DocketIngest extends Construct {
       [this.function, TABLE_ACCESS.ingestDocket.cases],
       [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],
     ] as const) {
-      dropBucket.grantRead(fn, `${DROP_BUCKET.dropPrefix}*`);
-      dropBucket.grantRead(fn, `${DROP_BUCKET.unpackedPrefix}*`);
+      grantReadPrefixes(dropBucket, fn, [DROP_BUCKET.dropPrefix, DROP_BUCKET.unpackedPrefix]);
       // Rejected rows are written to the quarantine prefix, and only there.
       dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
       grantTableAccess(casesTable, fn, access);

@@ -7,7 +7,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
-import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { ingestFailureQueue, type QueueWithDlq } from './queue-with-dlq';
 import type { NtaPlanEnvironment } from './nta-scheduler';
@@ -56,7 +56,7 @@ export class RosterIngest extends Construct {
         ...props.planEnvironment,
       },
     });
-    dropBucket.grantRead(this.function, `${ROSTER_DROPS.prefix}*`);
+    grantReadPrefixes(dropBucket, this.function, [ROSTER_DROPS.prefix]);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
     grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);

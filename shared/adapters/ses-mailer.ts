@@ -42,9 +42,7 @@ export function isTransientSesError(err: unknown): boolean {
  * connection reset or a timeout after the request left is NOT certain: SES may have sent it.
  */
 export function sesCertainlyDidNotSend(err: unknown): boolean {
-  const e = err as { $metadata?: { httpStatusCode?: number; attempts?: number }; code?: string; cause?: { code?: string } };
-  // The SDK retried inside this call: its earlier attempts' outcomes are not in this error.
-  if ((e.$metadata?.attempts ?? 1) > 1) return false;
+  const e = err as { $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
   if (typeof e.$metadata?.httpStatusCode === 'number' && e.$metadata.httpStatusCode >= 400) return true;
   return e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED';
 }
@@ -78,8 +76,8 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * connections), it throws MailNotSentError, so the caller can let the next delivery send
  * at once. One attempt whose outcome is unknown (a connection reset after the request
  * left) makes the whole send unknown, whatever the later attempts answered: SES may have
- * accepted that one. The client it is given should not retry by itself (maxAttempts 1,
- * see shared/runtime/aws-clients.ts), so that every attempt is seen here.
+ * accepted that one. The SDK's own retries are attempts too: a middleware on each send
+ * sees every one of them.
  */
 export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, sleepMs = sleep }: SesMailerOptions): Mailer {
   let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
@@ -110,13 +108,20 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
       for (let attempt = 1; ; attempt++) {
         await pace();
         try {
-          const out = await client.send(
-            new SendRawEmailCommand({
-              RawMessage: { Data: raw },
-              ConfigurationSetName: configurationSetName,
-              Tags: tags,
-            }),
+          const command = new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: configurationSetName, Tags: tags });
+          // Below the SDK's retry step: runs once per HTTP attempt, and sees each attempt's error.
+          command.middlewareStack.add(
+            (next) => async (args) => {
+              try {
+                return await next(args);
+              } catch (err) {
+                if (!sesCertainlyDidNotSend(err)) outcomeUnknown = true;
+                throw err;
+              }
+            },
+            { step: 'deserialize', priority: 'high', name: 'docketWatchWatchSesAttempt' },
           );
+          const out = await client.send(command);
           if (!out.MessageId) throw new MailSendError('SES returned no MessageId');
           return { messageId: out.MessageId };
         } catch (err) {

@@ -37,10 +37,9 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
   const base = new DynamoDBClient({});
   const s3 = new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' });
   const sqs = new SQSClient({});
-  // No SDK retries: the mailer retries itself and must see every attempt, since one
-  // attempt with an unknown outcome (a reset after SES may have accepted) decides whether
-  // the notice may be sent again at once.
-  const ses = new SESClient({ maxAttempts: 1 });
+  // The mailer watches each of the SDK's attempts (a middleware on each send): one with an
+  // unknown outcome (a reset after SES may have accepted) keeps the notice's intent.
+  const ses = new SESClient({});
   for (const client of [base, s3, sqs, ses]) for (const hook of clientHooks) hook(client);
   const dynamo = DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true },

@@ -17,12 +17,14 @@ import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import type { Fta } from '../../shared/domain/fta';
 import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import type { Clock } from '../../shared/ports/clock';
-import type { Mailer } from '../../shared/ports/mailer';
+import { MailNotSentError, type Mailer } from '../../shared/ports/mailer';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
 import { ftaNoticeKey, notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr-of-fta';
 import { recordSesEvent } from '../../shared/use-cases/record-ses-event';
 import { sendOrrDigest } from '../../shared/use-cases/send-orr-digest';
+import { FAULTS, FaultProxy, type ProxiedCall } from '../helpers/fault-proxy';
+import { sesNoticeOf } from '../helpers/faulty-stack';
 import { silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 
@@ -367,5 +369,30 @@ describe('ORR notices through the emulators', () => {
     const csv = digests[0]?.attachments[0]?.content.toString('utf8') ?? '';
     // The A-number column is filled from the roster.
     expect(csv).toContain(`${f.ftaId},${f.date},IN_ABSENTIA_ORDER,${f.caseId},${f.proceedingId},HOU,HOU,301000031`);
+  });
+
+  it('keeps the intent through the fault proxy when a reset is followed by 5 x 503: the next delivery sends no second email', async () => {
+    const proxy = await FaultProxy.start(emulators.endpoints.ses);
+    // The SDK's own 3 attempts per call, as deployed: the reset is one of the SDK's retries.
+    const viaProxy = new SESClient(localClientConfig(proxy.endpoint));
+    try {
+      const f = fta('9401');
+      const message = await record(f);
+      const isMine = (call: ProxiedCall) => sesNoticeOf(call)?.reference === f.ftaId;
+      const reset = proxy.inject({ operation: 'SendRawEmail', fault: FAULTS.reset, times: 1, match: isMine });
+      const unavailable = proxy.inject({ operation: 'SendRawEmail', fault: FAULTS.sesServiceUnavailable, times: 5, match: isMine });
+      // 2 mailer attempts x 3 SDK attempts: the reset, then five 503s.
+      const proxied = { ...deps, mailer: createSesMailer({ client: viaProxy, maxAttempts: 2, maxSendRate: LOCAL_SES_MAX_SEND_RATE, sleepMs: async () => undefined }) };
+      const failed = await notifyOrrOfFta(message, proxied).catch((e: unknown) => e);
+      expect(reset.injected() + unavailable.injected()).toBe(6);
+      expect(failed).not.toBeInstanceOf(MailNotSentError);
+      expect(await deps.ledger.get(ftaNoticeKey(f))).toMatchObject({ state: 'SENDING' });
+      proxy.clear();
+      await expect(notifyOrrOfFta(message, proxied)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+      expect(await receivedFor(f.ftaId)).toHaveLength(0);
+    } finally {
+      viaProxy.destroy();
+      await proxy.close();
+    }
   });
 });
