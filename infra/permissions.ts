@@ -65,7 +65,7 @@ export const TABLE_ACCESS = {
     // leaves the backlog; the UC itself never is), with their aggregates in transactions;
     // the re-plan lease (Put, Delete; ConditionCheckItem in each plan transaction).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
@@ -100,13 +100,13 @@ export function grantTableAccess(
 }
 
 /**
- * Lets `grantee` read the objects under `prefixes` and list only those prefixes (an
- * s3:prefix condition: Bucket.grantRead would let it list the whole bucket), with the
- * bucket key's Decrypt for SSE-KMS objects.
+ * Lets `grantee` read the objects under `prefixes` and, when it lists (`list`), list only
+ * those prefixes (an s3:prefix condition: Bucket.grantRead would let it list the whole
+ * bucket), with the bucket key's Decrypt for SSE-KMS objects.
  */
-export function grantReadPrefixes(bucket: IBucket, grantee: IGrantable, prefixes: readonly string[]): void {
+export function grantReadPrefixes(bucket: IBucket, grantee: IGrantable, prefixes: readonly string[], options: { list: boolean }): void {
   Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: prefixes.map((p) => bucket.arnForObjects(`${p}*`)) });
-  Grant.addToPrincipal({
+  if (options.list) Grant.addToPrincipal({
     grantee,
     actions: ['s3:ListBucket'],
     resourceArns: [bucket.bucketArn],

@@ -82,7 +82,8 @@ export class DocketIngest extends Construct {
       [this.function, TABLE_ACCESS.ingestDocket.cases],
       [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],
     ] as const) {
-      grantReadPrefixes(dropBucket, fn, [DROP_BUCKET.dropPrefix, DROP_BUCKET.unpackedPrefix]);
+      // Only the ingest lists a drop's folder; the chunk worker reads the keys it is given.
+      grantReadPrefixes(dropBucket, fn, [DROP_BUCKET.dropPrefix, DROP_BUCKET.unpackedPrefix], { list: fn === this.function });
       // Rejected rows are written to the quarantine prefix, and only there.
       dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
       grantTableAccess(casesTable, fn, access);

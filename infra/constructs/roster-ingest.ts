@@ -56,7 +56,8 @@ export class RosterIngest extends Construct {
         ...props.planEnvironment,
       },
     });
-    grantReadPrefixes(dropBucket, this.function, [ROSTER_DROPS.prefix]);
+    // It reads the roster its S3 event names: no listing.
+    grantReadPrefixes(dropBucket, this.function, [ROSTER_DROPS.prefix], { list: false });
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
     grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);

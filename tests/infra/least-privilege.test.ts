@@ -18,6 +18,19 @@ const recorded = JSON.parse(readFileSync(join(import.meta.dirname, 'recorded-aws
 const { functions, statementsOf, nameOf } = synthesizedPolicies();
 const names = Object.keys(functions) as FunctionName[];
 
+/**
+ * Grants for code paths no suite drives through the local stack, each reviewed: the
+ * recorded calls cannot prove them used, so they are listed here, with the path.
+ */
+const UNEXERCISED: Partial<Record<FunctionName, readonly string[]>> = {
+  // The digest's notice ledger releases an intent SES certainly refused (deliverNoticeOnce;
+  // tests/unit/deliver-notice.test.ts): no emulator test makes SES refuse a digest.
+  sendOrrDigest: ['dynamodb:DeleteItem'],
+  // Powertools idempotency reads a record when its conditional put finds one it cannot
+  // decide from the put's answer alone (an expired in-progress record).
+  notifyOrr: ['dynamodb:GetItem'],
+};
+
 describe('least privilege, proven by the calls the functions made', () => {
   it('has recorded calls of every function', () => {
     expect(names.filter((n) => !recorded.some((c) => c.fn === n))).toEqual([]);
@@ -29,7 +42,8 @@ describe('least privilege, proven by the calls the functions made', () => {
   });
 
   it.each(names)('grants %s nothing it never uses', (name) => {
-    expect(unusedGrants(statementsOf(name), nameOf, recorded.filter((c) => c.fn === name))).toEqual([]);
+    const unused = unusedGrants(statementsOf(name), nameOf, recorded.filter((c) => c.fn === name));
+    expect(unused.filter((g) => !(UNEXERCISED[name] ?? []).some((u) => g.endsWith(`: ${u}`)))).toEqual([]);
   });
 
   it.each(names)('names every resource %s may touch: no wildcard resource, no wildcard service', (name) => {
