@@ -90,8 +90,6 @@ export class LocalPipeline {
   private readonly pollers: Promise<void>[] = [];
   private readonly s3: S3Client;
   private readonly sqs: SQSClient;
-  /** Every AWS call the functions made, and every email SES accepted (exact raw MIME). */
-  private readonly sink: CallSink = { calls: [], emails: [] };
 
   private constructor(
     private readonly emulators: Emulators,
@@ -108,6 +106,8 @@ export class LocalPipeline {
     },
     private readonly progress: (line: string) => void,
     private readonly options: LocalPipelineOptions,
+    /** Every AWS call the functions made, and every email SES accepted (exact raw MIME). */
+    private readonly sink: CallSink,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
     this.sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
@@ -130,11 +130,11 @@ export class LocalPipeline {
       import('../../functions/record-ses-events/handler'),
     ]);
     // Each invocation runs as its function, so the recorder knows whose call it sees.
-    let self: LocalPipeline | undefined;
+    const sink: CallSink = { calls: [], emails: [] };
     const as =
       <A extends unknown[], R>(fn: FunctionName, handler: (...args: A) => Promise<R>) =>
       (...args: A): Promise<R> =>
-        runAsFunction(fn, (self as LocalPipeline).sink, () => handler(...args));
+        runAsFunction(fn, sink, () => handler(...args));
     const pipeline = new LocalPipeline(
       emulators,
       resources,
@@ -150,8 +150,8 @@ export class LocalPipeline {
       },
       options.onProgress ?? (() => undefined),
       options,
+      sink,
     );
-    self = pipeline;
     pipeline.unsubscribe = emulators.onS3Event((event) => pipeline.onS3Event(event));
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
       const fn = name === 'orrNotices' ? { name: 'notify-orr', ...FUNCTIONS.notifyOrr } : { name: 'schedule-nta', ...FUNCTIONS.scheduleNta };
