@@ -56,7 +56,7 @@ export const TABLE_ACCESS = {
     // the roster UC of an FTA and its backlog re-plan (roster store: transactions with the
     // backlog and plan aggregates, the AOR's re-plan lease checked in each: ConditionCheckItem).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
