@@ -1,5 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 
 /**
  * The DynamoDB actions each function may take on each table: exactly the calls its
@@ -28,9 +29,10 @@ export const TABLE_ACCESS = {
     },
   },
   notifyOrr: {
-    // getFta (GetItem), case details (Query), the notice ledger (Get, Put, Update with the
-    // notice aggregates).
-    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // getFta (GetItem), case details and a case's FTAs (Query), the notice ledger (Get,
+    // Put, Update with the notice aggregates; Delete: an intent SES certainly refused is
+    // released so the next delivery sends at once).
+    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // Powertools idempotency: get, put (conditional), update on completion, delete on failure.
     idempotency: {
       read: ['dynamodb:GetItem'],
@@ -38,19 +40,23 @@ export const TABLE_ACCESS = {
     },
   },
   sendOrrDigest: {
-    // The day's FTAs (Scan: a daily job), case details (Query), the digest's ledger entry.
-    cases: { read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // The day's FTAs (Scan: a daily job), case details (Query, GetItem), the digest's ledger
+    // entry (Delete: an intent SES certainly refused is released).
+    cases: {
+      read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
   },
   recordSesEvents: {
-    // Bounces and complaints recorded against the notice ledger item.
-    cases: { read: ['dynamodb:GetItem'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // Events recorded against the notice ledger item: one conditional UpdateItem each.
+    cases: { read: [], write: ['dynamodb:UpdateItem'] },
   },
   scheduleNta: {
     // Tasks (TransactWriteItems: Put, Update, Delete of the open-task index entry; Query),
     // the roster UC of an FTA and its backlog re-plan (roster store: transactions with the
     // backlog and plan aggregates, the AOR's re-plan lease checked in each: ConditionCheckItem).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
@@ -59,7 +65,7 @@ export const TABLE_ACCESS = {
     // leaves the backlog; the UC itself never is), with their aggregates in transactions;
     // the re-plan lease (Put, Delete; ConditionCheckItem in each plan transaction).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
+      read: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
@@ -105,4 +111,20 @@ export function grantTableAccess(
   table.grant(grantee, ...actions);
   if (access.write.length > 0) table.encryptionKey?.grantEncryptDecrypt(grantee);
   else table.encryptionKey?.grantDecrypt(grantee);
+}
+
+/**
+ * Lets `grantee` read the objects under `prefixes` and, when it lists (`list`), list only
+ * those prefixes (an s3:prefix condition: Bucket.grantRead would let it list the whole
+ * bucket), with the bucket key's Decrypt for SSE-KMS objects.
+ */
+export function grantReadPrefixes(bucket: IBucket, grantee: IGrantable, prefixes: readonly string[], options: { list: boolean }): void {
+  Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: prefixes.map((p) => bucket.arnForObjects(`${p}*`)) });
+  if (options.list) Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:ListBucket'],
+    resourceArns: [bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+  });
+  bucket.encryptionKey?.grantDecrypt(grantee);
 }

@@ -4,12 +4,17 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
-import { ROSTER_DROPS } from '../../shared/runtime/resources';
+import { ENV, ROSTER_DROPS } from '../../shared/runtime/resources';
+import { createSqsCaseIdentifiedPublisher } from '../../shared/adapters/sqs-case-identified-publisher';
 import { ingestRoster, rosterFromObjectKey } from '../../shared/use-cases/ingest-roster';
 
 const config = loadConfig('ingestRoster');
 const { logger } = createObservability('ingest-roster');
-const deps = ntaPlanDeps(config, createAwsClients(), logger);
+const clients = createAwsClients();
+const deps = {
+  ...ntaPlanDeps(config, clients, logger),
+  identified: createSqsCaseIdentifiedPublisher({ client: clients.sqs, queueUrl: config[ENV.orrNoticeQueueUrl] }),
+};
 
 /**
  * S3 object created under `rosters/` (a UC roster CSV) -> ingest it and re-plan the AORs

@@ -3,14 +3,21 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sqsRedelivery } from '../../shared/adapters/sqs-redelivery';
-import { FtaEventMessage } from '../../shared/messages/fta-event';
+import { z } from 'zod';
+import { CaseIdentifiedMessage } from '../../shared/messages/case-identified';
+import { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
+import { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
 import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
-import { notifyOrrOfFta, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
+import { notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
+
+/** What the ORR notices queue carries: the FTA events, and the roster's "child now known". */
+const NotifierMessage = z.discriminatedUnion('type', [FtaRecordedMessage, FtaRescindedMessage, CaseIdentifiedMessage]);
+type NotifierMessage = z.infer<typeof NotifierMessage>;
 
 const config = loadConfig('notifyOrr');
 const { logger } = createObservability('notify-orr');
@@ -22,6 +29,7 @@ const deps = {
     tableName,
     configurationSetName: config[ENV.sesConfigurationSet],
     rateShare: ORR_SENDING.rateShare,
+    maxSendRate: config[ENV.sesMaxSendRate],
     mailFrom: config[ENV.mailFrom],
     logger,
   }),
@@ -32,13 +40,16 @@ const deps = {
 };
 
 // Two ledgers (see README, "Delivery guarantees"): Powertools idempotency, keyed by
-// (message type, ftaId), stops concurrent and repeated deliveries at the door; the notice
+// (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
 // ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
 // between the send and the idempotency record does not send twice.
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId]', expiresAfterSeconds: 90 * 24 * 3600 });
+const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId, caseId, source]', expiresAfterSeconds: 90 * 24 * 3600 });
 const notifyOnce = makeIdempotent(
-  (message: FtaEventMessage) =>
-    message.type === 'FTA_RECORDED' ? notifyOrrOfFta(message, deps) : notifyOrrOfRescission(message, deps),
+  async (message: NotifierMessage) => {
+    if (message.type === 'FTA_RECORDED') return notifyOrrOfFta(message, deps);
+    if (message.type === 'FTA_RESCINDED') return notifyOrrOfRescission(message, deps);
+    return notifyOrrOfIdentity(message, deps);
+  },
   {
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: config[ENV.idempotencyTable],
@@ -58,7 +69,7 @@ const delayRedelivery = sqsRedelivery(clients.sqs);
  */
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   try {
-    await notifyOnce(FtaEventMessage.parse(JSON.parse(record.body)));
+    await notifyOnce(NotifierMessage.parse(JSON.parse(record.body)));
   } catch (err) {
     if (err instanceof NoticeUnconfirmedError && err.retryAfterMs !== null) await delayRedelivery(record, err.retryAfterMs);
     throw err;

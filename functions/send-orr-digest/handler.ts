@@ -1,4 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { recipientKey } from '../../shared/adapters/pii-keys';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
@@ -17,10 +18,12 @@ const deps = {
     tableName,
     configurationSetName: config[ENV.sesConfigurationSet],
     rateShare: ORR_SENDING.digestRateShare,
+    maxSendRate: config[ENV.sesMaxSendRate],
     mailFrom: config[ENV.mailFrom],
     logger,
   }),
   recipients: config[ENV.digestRecipients],
+  recipientKey,
   // A digest run is not redelivered by a queue: an unconfirmed earlier attempt waits 10 minutes.
   unconfirmedGraceMs: 10 * 60_000,
 };

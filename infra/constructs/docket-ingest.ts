@@ -23,7 +23,7 @@ import {
   OUTBOX_SWEEP_SCHEDULE,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
-import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { functionFolder, PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, ingestFailureQueue, QueueWithDlq } from './queue-with-dlq';
 
@@ -95,8 +95,8 @@ export class DocketIngest extends Construct {
       [this.function, TABLE_ACCESS.ingestDocket.cases],
       [this.chunkFunction, TABLE_ACCESS.ingestDropChunk.cases],
     ] as const) {
-      dropBucket.grantRead(fn, `${DROP_BUCKET.dropPrefix}*`);
-      dropBucket.grantRead(fn, `${DROP_BUCKET.unpackedPrefix}*`);
+      // Only the ingest lists a drop's folder; the chunk worker reads the keys it is given.
+      grantReadPrefixes(dropBucket, fn, [DROP_BUCKET.dropPrefix, DROP_BUCKET.unpackedPrefix], { list: fn === this.function });
       // Rejected rows are written to the quarantine prefix; a report's long lists under reports/drops/.
       dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
       dropBucket.grantPut(fn, `${DROP_BUCKET.reportPrefix}*`);

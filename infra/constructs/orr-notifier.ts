@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -56,7 +57,22 @@ export class OrrNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: OrrNotifierProps) {
     super(scope, id);
-    this.sesEventsTopic = new Topic(this, 'SesEvents', { displayName: 'Docket Watch SES events', enforceSSL: true });
+    // SES events name notices and recipients: encrypted at rest with a key of their own,
+    // which SES may use to publish (this account's configuration sets only).
+    const eventsKey = new Key(this, 'SesEventsKey', {
+      description: 'Docket Watch SES events topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    eventsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.sesEventsTopic = new Topic(this, 'SesEvents', { displayName: 'Docket Watch SES events', enforceSSL: true, masterKey: eventsKey });
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       // SES refuses to deliver to a receiving server that does not offer TLS.
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
@@ -106,10 +122,18 @@ export class OrrNotifier extends Construct {
       targets: [new LambdaFunction(this.digestFunction, { retryAttempts: 2 })],
     });
 
-    for (const fn of [this.function, this.digestFunction]) {
-      // SES checks the sending identity (the address or its verified domain) and, while the
-      // account is in the sandbox, the recipient's too; so any identity, but only as mailFrom,
-      // and only through our configuration set. GetSendQuota paces the sends.
+    // SES checks the sending identity (the address or its verified domain) and, while the
+    // account is in the sandbox, the recipient's too; so any identity, but only as mailFrom,
+    // only through our configuration set, and only to the configured recipients (the ORR
+    // inbox and the coordinators for notices; the digest list for the digest). GetSendQuota
+    // paces the sends.
+    const recipients = [
+      [this.function, [props.orrInbox, ...Object.values(props.juvenileCoordinators ?? {})]],
+      [this.digestFunction, (props.digestRecipients ?? []).map((r) => r.address)],
+    ] as const;
+    for (const [fn, to] of recipients) {
+      Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetSendQuota'], resourceArns: ['*'] });
+      if (to.length === 0) continue;
       Grant.addToPrincipal({
         grantee: fn,
         actions: ['ses:SendRawEmail'],
@@ -117,9 +141,11 @@ export class OrrNotifier extends Construct {
           Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
           Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
         ],
-        conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
+        conditions: {
+          StringEquals: { 'ses:FromAddress': props.mailFrom },
+          'ForAllValues:StringEquals': { 'ses:Recipients': [...new Set(to)] },
+        },
       });
-      Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetSendQuota'], resourceArns: ['*'] });
     }
 
     this.sesEventsFunction = new PipelineFunction(this, 'SesEventsFunction', {

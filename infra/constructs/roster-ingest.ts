@@ -7,9 +7,9 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
-import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
-import { ingestFailureQueue } from './queue-with-dlq';
+import { ingestFailureQueue, type QueueWithDlq } from './queue-with-dlq';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 
 export interface RosterIngestProps {
@@ -19,6 +19,8 @@ export interface RosterIngestProps {
   readonly notificationBucket: IBucket;
   readonly planEnvironment?: NtaPlanEnvironment;
   readonly alarmTopic: ITopic;
+  /** The ORR notices queue: CASE_IDENTIFIED messages for notices sent without the child's name. */
+  readonly orrNotices: QueueWithDlq;
   /** Encrypts the failure queue (it holds S3 events: keys, no roster contents). */
   readonly encryptionKey?: IKey;
 }
@@ -50,13 +52,16 @@ export class RosterIngest extends Construct {
       environment: {
         [ENV.casesTable]: casesTable.tableName,
         [ENV.dropBucket]: dropBucket.bucketName,
+        [ENV.orrNoticeQueueUrl]: props.orrNotices.queue.queueUrl,
         ...props.planEnvironment,
       },
     });
-    dropBucket.grantRead(this.function, `${ROSTER_DROPS.prefix}*`);
+    // It reads the roster its S3 event names: no listing.
+    grantReadPrefixes(dropBucket, this.function, [ROSTER_DROPS.prefix], { list: false });
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
     grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);
+    props.orrNotices.queue.grantSendMessages(this.function);
     // Through DocketIngest's reference: no cycle between the stacks, and one notification
     // resource for the bucket (two would overwrite each other's configuration).
     props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {

@@ -6,6 +6,8 @@ import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
+import { simpleParser } from 'mailparser';
+import type { SentEmail } from './aws-calls';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -122,7 +124,28 @@ export interface ReceivedEmail {
   readonly text: string;
 }
 
-/** Every message the local SES received, with its MIME source (aws-ses-v2-local's API). */
+/**
+ * The emails as the functions sent them: the exact raw MIME each SendRawEmail carried
+ * (captured on the SDK client, infra/local/aws-calls.ts), with SES's message id. The
+ * emulator's own copy is rebuilt: it drops our Message-ID and threading headers.
+ */
+export async function sentEmailsAsReceived(sent: readonly SentEmail[]): Promise<ReceivedEmail[]> {
+  return Promise.all(
+    sent.map(async (e) => {
+      const parsed = await simpleParser(e.raw);
+      const addresses = (field: typeof parsed.to) => [field ?? []].flat().flatMap((a) => a.value.map((v) => v.address ?? ''));
+      return {
+        messageId: e.messageId,
+        eml: e.raw.toString('utf8'),
+        subject: parsed.subject ?? '',
+        to: [...addresses(parsed.to), ...addresses(parsed.cc)],
+        text: parsed.text ?? '',
+      };
+    }),
+  );
+}
+
+/** Every message the local SES received, with the MIME source it rebuilt (aws-ses-v2-local's API). */
 export async function fetchReceivedEmails(sesEndpoint: string): Promise<ReceivedEmail[]> {
   const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as {
     emails: { messageId: string; subject: string; destination: { to: string[] }; body: { text?: string } }[];

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -7,7 +8,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
+import type { Context, S3Event, ScheduledEvent, SNSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
@@ -21,6 +22,8 @@ import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { FunctionName } from '../../shared/runtime/config';
+import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
 import { localClientConfig, type LocalQueue, type LocalResources } from './provision';
@@ -48,6 +51,7 @@ export interface LocalPipelineOptions {
 
 type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
+type SesEventsHandler = (event: SNSEvent, context: Context) => Promise<void>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type ReturnsHandler = (event: S3Event, context: Context) => Promise<WorkListReturnReport[]>;
@@ -59,6 +63,14 @@ export interface PlanRun {
   readonly overdueTasks: Record<string, number>;
   readonly matching: { matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number };
 }
+
+/** When set, each local pipeline writes its functions' AWS calls there on stop (one file per pipeline). */
+export const RECORD_AWS_CALLS_DIR = 'DOCKET_WATCH_RECORD_AWS_CALLS_DIR';
+
+/** SES's default sending rate out of the sandbox (messages per second), given to the local functions. */
+export const LOCAL_SES_MAX_SEND_RATE = 14;
+/** Not a secret: the local stack's HMAC key for PII-derived item keys. */
+export const LOCAL_PII_KEY_SECRET = 'docket-watch-local-stack-pii-key-0123456789';
 
 /** Lambda retries a failed asynchronous invocation twice (S3 notifications are async). */
 const ASYNC_ATTEMPTS = 3;
@@ -98,8 +110,12 @@ export class LocalPipeline {
       metrics: MetricsHandler;
       digest: DigestHandler;
       sweep: SweepHandler;
+      sesEvents: SesEventsHandler;
     },
     private readonly progress: (line: string) => void,
+    private readonly options: LocalPipelineOptions,
+    /** Every AWS call the functions made, and every email SES accepted (exact raw MIME). */
+    private readonly sink: CallSink,
   ) {
     this.s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
     this.sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
@@ -108,7 +124,9 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns] = await Promise.all([
+    // Before the handler modules load: they create their clients at import.
+    installRecorder();
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns, sesEvents] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -119,22 +137,32 @@ export class LocalPipeline {
       import('../../functions/plan-nta/handler'),
       import('../../functions/sweep-outbox/handler'),
       import('../../functions/record-work-list-returns/handler'),
+      import('../../functions/record-ses-events/handler'),
     ]);
+    // Each invocation runs as its function, so the recorder knows whose call it sees.
+    const sink: CallSink = { calls: [], emails: [] };
+    const as =
+      <A extends unknown[], R>(fn: FunctionName, handler: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        runAsFunction(fn, sink, () => handler(...args));
     const pipeline = new LocalPipeline(
       emulators,
       resources,
       {
-        ingest: ingest.handler,
-        roster: roster.handler,
-        returns: returns.handler,
-        plan: plan.handler,
-        sqs: { orrNotices: notify.handler, ntaSchedule: schedule.handler },
-        chunk: chunk.handler,
-        metrics: metrics.handler,
-        digest: digest.handler,
-        sweep: sweep.handler,
+        ingest: as('ingestDocket', ingest.handler),
+        roster: as('ingestRoster', roster.handler),
+        plan: as('planNta', plan.handler),
+        sqs: { orrNotices: as('notifyOrr', notify.handler), ntaSchedule: as('scheduleNta', schedule.handler) },
+        chunk: as('ingestDropChunk', chunk.handler),
+        metrics: as('computeMetrics', metrics.handler),
+        digest: as('sendOrrDigest', digest.handler),
+        sesEvents: as('recordSesEvents', sesEvents.handler),
+        returns: as('recordWorkListReturns', returns.handler),
+        sweep: as('sweepOutbox', sweep.handler),
       },
       options.onProgress ?? (() => undefined),
+      options,
+      sink,
     );
     pipeline.unsubscribe = emulators.onS3Event((event) => pipeline.onS3Event(event));
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
@@ -230,6 +258,29 @@ export class LocalPipeline {
     return this.handlers.sweep(scheduledEvent('sweep-outbox'), lambdaContext('sweep-outbox', fn.timeoutSeconds, fn.memoryMb));
   }
 
+  /**
+   * Delivers one SES event (SES event publishing -> SNS) to the record-ses-events function,
+   * as the SNS subscription would: the emulator publishes none itself.
+   */
+  async deliverSesEvent(sesEvent: Record<string, unknown>): Promise<void> {
+    const fn = FUNCTIONS.recordSesEvents;
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
+          Sns: {
+            Type: 'Notification', MessageId: 'local', TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events', Subject: '',
+            Message: JSON.stringify(sesEvent), Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: '',
+            SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {},
+          },
+        },
+      ],
+    } as SNSEvent;
+    await this.handlers.sesEvents(event, lambdaContext('record-ses-events', fn.timeoutSeconds, fn.memoryMb));
+  }
+
   /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */
   async runScheduledPlan(): Promise<PlanRun> {
     const fn = FUNCTIONS.planNta;
@@ -246,12 +297,64 @@ export class LocalPipeline {
     return counts;
   }
 
+  /** The emails SES accepted from the functions so far, as sent: our raw MIME, in send order. */
+  get sentEmails(): readonly SentEmail[] {
+    return this.sink.emails;
+  }
+
+  /**
+   * The functions' AWS calls so far, with the local resource names replaced by the deployed
+   * stack's logical ones (cases, dropBucket/<key>, orrNotices, ses:identity/mailFrom) and
+   * the addresses by their role (mailFrom, orrInbox, fojc, digestRecipient).
+   */
+  recordedCalls(): AwsCall[] {
+    const r = this.resources;
+    const queues = new Map<string, string>([
+      ...Object.entries(r.queues).flatMap(([name, q]) => [[q.url, name], [q.dlqUrl, `${name}Dlq`]] as [string, string][]),
+      [r.chunkQueue.url, 'dropChunks'],
+      [r.chunkQueue.dlqUrl, 'dropChunksDlq'],
+    ]);
+    const role = (address: string): string => {
+      const a = address.toLowerCase();
+      if (a === this.options.mailFrom.toLowerCase()) return 'mailFrom';
+      if (a === this.options.orrInbox.toLowerCase()) return 'orrInbox';
+      if (Object.values(this.options.juvenileCoordinators ?? {}).some((f) => f.toLowerCase() === a)) return 'fojc';
+      if ((this.options.digestRecipients ?? []).some((d) => d.toLowerCase() === a)) return 'digestRecipient';
+      return `other:${a}`;
+    };
+    return this.sink.calls.map((c) => {
+      const [kind, ...rest] = c.resource.split(':');
+      const name = rest.join(':');
+      let resource = c.resource;
+      if (kind === 'table') {
+        const [table, index] = name.split('/index/');
+        const logical = table === r.casesTable ? 'cases' : table === r.idempotencyTable ? 'idempotency' : `table:${table}`;
+        resource = index === undefined ? logical : `${logical}/index/${index}`;
+      }
+      else if (kind === 'bucket') resource = name === r.dropBucket ? 'dropBucket' : c.resource;
+      else if (kind === 'object') resource = name.startsWith(`${r.dropBucket}/`) ? `dropBucket/${name.slice(r.dropBucket.length + 1)}` : c.resource;
+      else if (kind === 'queue') resource = queues.get(name) ?? queues.get(name.replace(/^https?:\/\/[^/]+/, '')) ?? c.resource;
+      else if (kind === 'ses-identity') resource = `ses:identity/${role(name)}`;
+      const context = c.context === undefined ? undefined : Object.fromEntries(
+        Object.entries(c.context).map(([k, v]) => [k, k.startsWith('ses:') ? (Array.isArray(v) ? v.map(role) : role(v as string)) : v]),
+      );
+      return { ...c, resource, ...(context === undefined ? {} : { context }) };
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
     await Promise.all(this.pollers);
     this.s3.destroy();
     this.sqs.destroy();
+    // The test suites collect every run's calls (tests/global-setup.ts checks them).
+    const dir = process.env[RECORD_AWS_CALLS_DIR];
+    if (dir !== undefined && dir !== '') {
+      await mkdir(dir, { recursive: true });
+      const lines = this.recordedCalls().map((c) => JSON.stringify(c));
+      if (lines.length > 0) await appendFile(join(dir, `calls-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`), `${lines.join('\n')}\n`);
+    }
   }
 
   private onS3Event(raw: S3Event): void {
@@ -475,6 +578,10 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.dropChunkQueueUrl]: resources.chunkQueue.url,
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
+    // SES's default production quota: the emulator never answers GetSendQuota.
+    [ENV.sesMaxSendRate]: String(LOCAL_SES_MAX_SEND_RATE),
+    // The local HMAC key of PII-derived item keys (deployed: a Secrets Manager secret).
+    [ENV.piiKeySecret]: LOCAL_PII_KEY_SECRET,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),

@@ -13,7 +13,7 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import type { Emulators } from './emulators';
 import {
   exportFtas,
-  fetchReceivedEmails,
+  sentEmailsAsReceived,
   summarize,
   writeOutputs,
   type FtaLine,
@@ -98,7 +98,7 @@ async function runOnPipeline(
   const clients = createAwsClients();
   const state = createDynamoProgramState({ client: clients.dynamo, tableName: resources.casesTable });
   const tasksBefore = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
-  const emailsBefore = new Set((await fetchReceivedEmails(emulators.endpoints.ses)).map((e) => e.messageId));
+  const emailsBefore = pipeline.sentEmails.length;
 
   if (options.roster !== undefined) {
     const file = resolve(options.roster);
@@ -148,7 +148,7 @@ async function runOnPipeline(
     progress(`digest: ${digest.sent} digest email(s) sent`);
   }
   const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
-  const received = (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => !emailsBefore.has(e.messageId));
+  const received = await sentEmailsAsReceived(pipeline.sentEmails.slice(emailsBefore));
   const emails = received.filter((e) => e.to.some((t) => t.includes(options.orrInbox)));
   const digests = received.filter((e) => !emails.includes(e) && e.to.some((t) => digestTo.some((d) => t.includes(d))));
   const store = createDynamoCaseStore({ client: clients.dynamo, tableName: resources.casesTable });

@@ -79,6 +79,7 @@ export class PipelineStack extends Stack {
       dropBucket: data.dropBucket,
       casesTable: data.casesTable,
       notificationBucket: this.ingest.notificationBucket,
+      orrNotices: data.queues.orrNotices,
       alarmTopic: this.alarmTopic,
       encryptionKey: data.dataKey,
     });

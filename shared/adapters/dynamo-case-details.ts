@@ -1,16 +1,22 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../domain/case-details';
 import type { CaseDetailsReader } from '../ports/case-details';
+import { aNumberKey } from './pii-keys';
 
 /*
- * Reads every item of one case (pk CASE#<IDNCASE>) and keeps only the fields a notice
- * needs, mapped one by one, so a new attribute never reaches an email by accident:
- *   UC          aNumber, firstName, lastName, birthDate/birthMonth (EOIR identity columns)
- *   PROFILE     roster person: aNumber, firstName, lastName, birthDate, country, orrCaseId,
- *               sponsorName, sponsorRelationship (UC roster, issue 5)
- *   ADDR#...    source, street, city, state, zip, changedOn|asOf (EOIR A_TblCase; roster sponsor)
+ * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs
+ * to, and keeps only the fields a notice needs, mapped one by one, so a new attribute
+ * never reaches an email by accident:
+ *   UC          aNumber (ALIEN_NBR), firstName/lastName (ALIEN_FIRST_NAME/ALIEN_LAST_NAME),
+ *               birthMonth (C_BIRTHDATE): the DOJ-to-DHS identity columns of A_TblCase
+ *   ROSTER#...  roster link: the A-number of the roster row naming this case (EOIR_CASE_ID)
+ *   PROFILE     an older profile item (aNumber, names, birthDate, country, sponsor)
+ *   ADDR#...    source, street, city, state, zip, changedOn|asOf (EOIR A_TblCase; ERO)
  *   HEARING#<IDNSCHEDULE>  scheduleId, date, court, calType, outcome (tbl_schedule)
- * A PROFILE value wins over a UC value (the roster is the more complete source).
+ * The roster UC is found by the link's A-number, else by the case's own ALIEN_NBR (the
+ * roster by A-number): its item (pk aNumberKey, sk ROSTER) gives name, birth date,
+ * country, sponsor and relationship; its ADDR# items the sponsor's (and ERO-verified)
+ * addresses. A roster value wins over an EOIR one (the roster is the more complete source).
  */
 export interface DynamoCaseDetailsOptions {
   readonly client: DynamoDBDocumentClient;
@@ -20,43 +26,87 @@ export interface DynamoCaseDetailsOptions {
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
 
 export function createDynamoCaseDetails({ client, tableName }: DynamoCaseDetailsOptions): CaseDetailsReader {
+  async function queryAll(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':p': skPrefix },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
   return {
     async getCaseDetails(caseId: string): Promise<CaseDetails> {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
-            ExclusiveStartKey: startKey,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return toCaseDetails(items);
+      const caseItems = await queryAll(`CASE#${caseId}`);
+      const aNumber = rosterANumberOf(caseItems);
+      if (aNumber === null) return toCaseDetails(caseItems);
+      const pk = aNumberKey(aNumber);
+      const [roster, ucAddresses] = await Promise.all([
+        client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'ROSTER' }, ConsistentRead: true })),
+        queryAll(pk, 'ADDR#'),
+      ]);
+      return toCaseDetails(caseItems, roster.Item, ucAddresses);
     },
   };
 }
 
+/** The A-number to look the case up on the roster by: the roster's own link first, then EOIR's ALIEN_NBR. */
+export function rosterANumberOf(caseItems: readonly Record<string, unknown>[]): string | null {
+  const link = caseItems.find((i) => typeof i.sk === 'string' && i.sk.startsWith('ROSTER#'));
+  const mark = caseItems.find((i) => i.sk === 'UC');
+  return str(link?.aNumber) ?? str(mark?.aNumber);
+}
+
+const toAddress = (i: Record<string, unknown>): CaseAddress => ({
+  source: str(i.source) ?? 'UNKNOWN',
+  street: str(i.street),
+  city: str(i.city),
+  state: str(i.state),
+  zip: str(i.zip),
+  asOf: str(i.asOf) ?? str(i.changedOn),
+});
+
 /** Exported for unit tests: the mapping from stored items to CaseDetails. */
-export function toCaseDetails(items: readonly Record<string, unknown>[]): CaseDetails {
+export function toCaseDetails(
+  items: readonly Record<string, unknown>[],
+  rosterUc: Record<string, unknown> = {},
+  ucAddresses: readonly Record<string, unknown>[] = [],
+): CaseDetails {
   const uc = items.find((i) => i.sk === 'UC') ?? {};
   const profile = items.find((i) => i.sk === 'PROFILE') ?? {};
-  const pick = (key: string): string | null => str(profile[key]) ?? str(uc[key]);
-  const addresses: CaseAddress[] = items
-    .filter((i) => typeof i.sk === 'string' && i.sk.startsWith('ADDR#'))
-    .map((i) => ({
-      source: str(i.source) ?? 'UNKNOWN',
-      street: str(i.street),
-      city: str(i.city),
-      state: str(i.state),
-      zip: str(i.zip),
-      asOf: str(i.asOf) ?? str(i.changedOn),
-    }));
+  const pick = (key: string): string | null => str(rosterUc[key]) ?? str(profile[key]) ?? str(uc[key]);
+  const caseAddresses = items.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('ADDR#')).map(toAddress);
+  const rosterAddresses = ucAddresses.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('ADDR#')).map(toAddress);
+  // A roster saved before its sponsor address item existed still names the address.
+  const sponsorFromRoster: CaseAddress[] =
+    rosterAddresses.some((a) => a.source === 'ORR_SPONSOR') || !(str(rosterUc.sponsorStreet) ?? str(rosterUc.sponsorCity))
+      ? []
+      : [
+          {
+            source: 'ORR_SPONSOR',
+            street: str(rosterUc.sponsorStreet),
+            city: str(rosterUc.sponsorCity),
+            state: str(rosterUc.sponsorState),
+            zip: str(rosterUc.sponsorZip),
+            asOf: str(rosterUc.orrReleaseDate),
+          },
+        ];
+  // The same address recorded under the case and the UC (ERO-verified) is listed once.
+  const addresses = [
+    ...new Map(
+      [...caseAddresses, ...rosterAddresses, ...sponsorFromRoster].map((a) => [JSON.stringify([a.source, a.street, a.city, a.state, a.zip, a.asOf]), a]),
+    ).values(),
+  ];
   const hearings: CaseHearing[] = items
     .filter((i) => typeof i.sk === 'string' && i.sk.startsWith('HEARING#'))
     .map((i) => ({

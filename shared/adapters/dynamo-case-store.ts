@@ -29,6 +29,7 @@ import { mapWithLimit } from '../runtime/concurrency';
 import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { isConditionFailure, transactWrite } from './dynamo-transactions';
+import { addressKey } from './pii-keys';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -37,7 +38,7 @@ import { isConditionFailure, transactWrite } from './dynamo-transactions';
  *                                                             while not yet queued
  *   drop report  pk DROP#<dropId>   sk REPORT#<startedAt>     report (map)
  *   hearing      pk CASE#<IDNCASE>  sk HEARING#<IDNSCHEDULE>   date, court, adjRsn, medium, calType, outcome
- *   address      pk CASE#<IDNCASE>  sk ADDR#<source>#<content> city, state, zip, street?, changedOn,
+ *   address      pk CASE#<IDNCASE>  sk ADDR#<source>#AD#<hmac>  city, state, zip, street?, changedOn,
  *                                                             firstSeenDropId, lastSeenDropId
  *   rescission   pk CASE#<IDNCASE>  sk RESCISSION#<ftaId>      message (FTA_RESCINDED); outboxPk/outboxSk
  *                                                             (partition OUTBOX#RESCINDED) until queued
@@ -65,6 +66,7 @@ export interface FtaView extends Fta {
 
 export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOptions): CaseStore & {
   getFta(caseId: string, ftaId: string): Promise<FtaView | undefined>;
+  listCaseFtaIds(caseId: string): Promise<readonly string[]>;
   listFtas(): AsyncIterable<FtaView>;
   listDropReports(): Promise<DropReport[]>;
   aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
@@ -244,26 +246,32 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void> {
-      await mapWithLimit(sightings, CONCURRENCY, (s) =>
-        client.send(
+      await mapWithLimit(sightings, CONCURRENCY, (s) => {
+        // Seen again: no longer omitted. Identity columns are kept once known (PII: never logged).
+        const sets = ['lastSeenDropId = :d'];
+        const values: Record<string, unknown> = { ':d': s.dropId };
+        for (const [field, value] of [['aNumber', s.aNumber], ['firstName', s.firstName], ['lastName', s.lastName]] as const) {
+          if (value === null || value === undefined) continue;
+          sets.push(`${field} = :${field}`);
+          values[`:${field}`] = value;
+        }
+        return client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: caseKey(s.caseId), sk: 'UC' },
-            // Seen again: no longer omitted. The A-number is kept once known (PII: never logged).
-            UpdateExpression:
-              s.aNumber === null
-                ? 'SET lastSeenDropId = :d REMOVE omittedFromDropId, omittedAt'
-                : 'SET lastSeenDropId = :d, aNumber = :a REMOVE omittedFromDropId, omittedAt',
-            ExpressionAttributeValues: s.aNumber === null ? { ':d': s.dropId } : { ':d': s.dropId, ':a': s.aNumber },
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE omittedFromDropId, omittedAt`,
+            ExpressionAttributeValues: values,
           }),
-        ),
-      );
+        );
+      });
     },
 
     async recordAddresses(entries: readonly AddressEntry[]): Promise<void> {
       await mapWithLimit(entries, CONCURRENCY, (e) => {
         const a = e.address;
-        const content = [a.street ?? '', a.city ?? '', a.state ?? '', a.zip ?? '', e.changedOn ?? ''].join('|');
+        // One item per distinct address and date, keyed by their HMAC: a street in a sort key
+        // would reach CloudTrail data events.
+        const content = addressKey([a.street, a.city, a.state, a.zip, e.changedOn]);
         return client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -392,6 +400,22 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
         new GetCommand({ TableName: tableName, Key: { pk: caseKey(caseId), sk: `FTA#${ftaId}` }, ConsistentRead: true }),
       );
       return out.Item === undefined ? undefined : fromFtaItem(out.Item);
+    },
+
+    async listCaseFtaIds(caseId: string): Promise<readonly string[]> {
+      const ids: string[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fta)',
+          ExpressionAttributeValues: { ':pk': caseKey(caseId), ':fta': 'FTA#' },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.sk).slice('FTA#'.length));
+      return ids;
     },
 
     async *listFtas(): AsyncIterable<FtaView> {

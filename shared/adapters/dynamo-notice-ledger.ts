@@ -7,7 +7,8 @@ import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledg
  * Notice items in the cases table, beside the FTA they are about:
  *   pk CASE#<IDNCASE> | DIGEST   sk NOTICE#<noticeId>
  *   type, ftaId, state, messageIdHeader, intentAt, ftaRecordedAt, sentAt, sesMessageId,
- *   providerAcceptedAt, recipients, bounces, complaints, lastEventType, lastEventAt
+ *   providerAcceptedAt, recipients, identified, bounces, complaints, lastEventType, lastEventAt
+ *   (WITHHELD: type, ftaId, state, withheldReason, withheldAt)
  * No PII: ids, timestamps and counts only. `sentAt - ftaRecordedAt` is the notification latency.
  */
 export interface DynamoNoticeLedgerOptions {
@@ -40,6 +41,7 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
               intentAt: record.intentAt,
               ftaRecordedAt: record.ftaRecordedAt,
               recipients: record.recipients,
+              ...(record.identified === undefined ? {} : { identified: record.identified }),
               bounces: 0,
               complaints: 0,
             },
@@ -54,6 +56,26 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
         const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(record), ConsistentRead: true }));
         return out.Item?.state === 'SENDING' && out.Item.messageIdHeader === record.messageIdHeader;
       }
+    },
+
+    async withhold(record) {
+      return sendConditional(
+        client,
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keyOf(record),
+            scope: record.scope,
+            noticeId: record.noticeId,
+            type: record.type,
+            ftaId: record.ftaId,
+            state: 'WITHHELD',
+            withheldReason: record.reason,
+            withheldAt: record.at,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     },
 
     async release(key, messageIdHeader) {
@@ -135,9 +157,11 @@ function fromItem(key: NoticeKey, item: Record<string, unknown>): NoticeRecord {
     noticeId: key.noticeId,
     type: item.type as NoticeRecord['type'],
     ftaId: s(item.ftaId),
-    state: item.state === 'SENT' ? 'SENT' : 'SENDING',
-    messageIdHeader: String(item.messageIdHeader),
-    intentAt: String(item.intentAt),
+    state: item.state === 'SENT' ? 'SENT' : item.state === 'WITHHELD' ? 'WITHHELD' : 'SENDING',
+    withheldReason: (s(item.withheldReason) as NoticeRecord['withheldReason']) ?? null,
+    ...(typeof item.identified === 'boolean' ? { identified: item.identified } : {}),
+    messageIdHeader: String(item.messageIdHeader ?? ''),
+    intentAt: String(item.intentAt ?? item.withheldAt ?? ''),
     ftaRecordedAt: s(item.ftaRecordedAt),
     sentAt: s(item.sentAt),
     sesMessageId: s(item.sesMessageId) ?? s(item.eventSesMessageId),

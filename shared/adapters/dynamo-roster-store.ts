@@ -17,6 +17,7 @@ import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/rost
 import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 import { batchGetItems } from './dynamo-batch';
+import { aNumberKey } from './pii-keys';
 import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './dynamo-transactions';
 import {
   AGG,
@@ -28,15 +29,16 @@ import {
 } from './program-aggregates';
 
 /*
- * Items in the cases table (PII stays in the table and the bucket, never in logs):
- *   roster UC      pk UC#<aNumber>     sk ROSTER                   roster fields, aor, status,
+ * Items in the cases table (PII stays in the table and the bucket, never in logs nor in a
+ * key attribute: AN#<hmac> is aNumberKey(aNumber), shared/adapters/pii-keys.ts):
+ *   roster UC      pk AN#<hmac>        sk ROSTER                   aNumber, roster fields, aor, status,
  *                                                                  priorFta, ftaCaseId, rosterId, rev
- *   address        pk UC#<aNumber>     sk ADDR#<date>#ORR_SPONSOR  street, city, state, zip, source
- *   backlog entry  pk BACKLOG#<aor>    sk <aNumber>                planning keys, work-list fields,
- *                                                                  plannedDate, rank
+ *   address        pk AN#<hmac>        sk ADDR#<date>#ORR_SPONSOR  street, city, state, zip, source
+ *   backlog entry  pk BACKLOG#<aor>    sk AN#<hmac>                aNumber, planning keys, work-list
+ *                                                                  fields, plannedDate, rank
  *   UC mark        pk CASE#<IDNCASE>   sk UC                       basis ROSTER unless EOIR marked it;
  *                                                                  unmatchedAor while counted unmatched
- *   roster link    pk CASE#<IDNCASE>   sk ROSTER#<aNumber>         aNumber
+ *   roster link    pk CASE#<IDNCASE>   sk ROSTER#AN#<hmac>         aNumber
  *   plan lease     pk LEASE#NTA_PLAN   sk AOR#<aor>                owner, expiresAt (epoch ms)
  *   roster report  pk ROSTER#<id>      sk REPORT#<startedAt>       report (map)
  *
@@ -120,7 +122,7 @@ export function createDynamoRosterStore({
   async function previousOf(aNumbers: readonly string[]): Promise<Map<string, PreviousUc>> {
     const found = new Map<string, PreviousUc>();
     const ucs = await batchGet(
-      aNumbers.map((a) => ({ pk: `UC#${a}`, sk: 'ROSTER' })),
+      aNumbers.map((a) => ({ pk: aNumberKey(a), sk: 'ROSTER' })),
       'aNumber, aor, #s, ftaCaseId, matchedCaseId, eoirCaseId, eroNtaServedDate, priorFta, orrReleaseDate, rev',
       { '#s': 'status' },
     );
@@ -140,7 +142,7 @@ export function createDynamoRosterStore({
     }
     const inBacklog = [...found.entries()].filter(([, p]) => p.status === 'BACKLOG');
     const entries = await batchGet(
-      inBacklog.map(([a, p]) => ({ pk: `BACKLOG#${p.aor}`, sk: a })),
+      inBacklog.map(([a, p]) => ({ pk: `BACKLOG#${p.aor}`, sk: aNumberKey(a) })),
       'aNumber, #pd',
       { '#pd': 'plannedDate' },
     );
@@ -164,7 +166,7 @@ export function createDynamoRosterStore({
         {
           Delete: {
             TableName: tableName,
-            Key: { pk: `BACKLOG#${prev.aor}`, sk: aNumber },
+            Key: { pk: `BACKLOG#${prev.aor}`, sk: aNumberKey(aNumber) },
             ConditionExpression: condition,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -230,7 +232,7 @@ export function createDynamoRosterStore({
       {
         Update: {
           TableName: tableName,
-          Key: { pk: `UC#${uc.aNumber}`, sk: 'ROSTER' },
+          Key: { pk: aNumberKey(uc.aNumber), sk: 'ROSTER' },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: revisionIs(prev === undefined ? undefined : prev.rev, values),
           ExpressionAttributeNames: names,
@@ -289,7 +291,7 @@ export function createDynamoRosterStore({
         items.push({
           Update: {
             TableName: tableName,
-            Key: { pk: `BACKLOG#${uc.aor}`, sk: uc.aNumber },
+            Key: { pk: `BACKLOG#${uc.aor}`, sk: aNumberKey(uc.aNumber) },
             UpdateExpression: `SET ${s.join(', ')}`,
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: n,
@@ -308,7 +310,7 @@ export function createDynamoRosterStore({
         items.push({
           Put: {
             TableName: tableName,
-            Item: { pk: `BACKLOG#${uc.aor}`, sk: uc.aNumber, ...entry },
+            Item: { pk: `BACKLOG#${uc.aor}`, sk: aNumberKey(uc.aNumber), ...entry },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
@@ -328,7 +330,7 @@ export function createDynamoRosterStore({
       new PutCommand({
         TableName: tableName,
         Item: {
-          pk: `UC#${uc.aNumber}`,
+          pk: aNumberKey(uc.aNumber),
           sk: `ADDR#${addressDate}#ORR_SPONSOR`,
           type: 'ADDRESS',
           source: 'ORR_SPONSOR',
@@ -362,7 +364,7 @@ export function createDynamoRosterStore({
         {
           Update: {
             TableName: tableName,
-            Key: { pk: `UC#${aNumber}`, sk: 'ROSTER' },
+            Key: { pk: aNumberKey(aNumber), sk: 'ROSTER' },
             UpdateExpression:
               why === 'FTA'
                 ? 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next'
@@ -455,7 +457,7 @@ export function createDynamoRosterStore({
         await client.send(
           new PutCommand({
             TableName: tableName,
-            Item: { pk: `CASE#${caseId}`, sk: `ROSTER#${aNumber}`, type: 'ROSTER_LINK', caseId, aNumber, rosterId },
+            Item: { pk: `CASE#${caseId}`, sk: `ROSTER#${aNumberKey(aNumber)}`, type: 'ROSTER_LINK', caseId, aNumber, rosterId },
           }),
         );
       });
@@ -562,7 +564,7 @@ export function createDynamoRosterStore({
             {
               Update: {
                 TableName: tableName,
-                Key: { pk: `BACKLOG#${c.aor}`, sk: c.aNumber },
+                Key: { pk: `BACKLOG#${c.aor}`, sk: aNumberKey(c.aNumber) },
                 UpdateExpression: 'SET #pd = :d, #r = :r',
                 ConditionExpression: condition,
                 ExpressionAttributeNames: { ...names, '#pd': 'plannedDate' },
@@ -610,7 +612,7 @@ export function createDynamoRosterStore({
         }),
       );
       const aNumber = link.Items?.[0]?.aNumber as string | undefined;
-      const partitions = [`CASE#${caseId}`, ...(aNumber ? [`UC#${aNumber}`] : [])];
+      const partitions = [`CASE#${caseId}`, ...(aNumber ? [aNumberKey(aNumber)] : [])];
       for (const pk of partitions) {
         await client.send(
           new PutCommand({

@@ -11,6 +11,11 @@ export interface SesMailerOptions {
   readonly maxAttempts?: number;
   /** Share of the account's MaxSendRate this function instance may use (see README). */
   readonly rateShare?: number;
+  /**
+   * The account's MaxSendRate when configuration knows it (messages per second): no
+   * GetSendQuota call then. The local stack sets it (the SES emulator never answers).
+   */
+  readonly maxSendRate?: number;
   readonly sleepMs?: (ms: number) => Promise<void>;
 }
 
@@ -44,7 +49,10 @@ export function sesCertainlyDidNotSend(err: unknown): boolean {
 
 /** Builds the MIME message (text + HTML alternatives, attachments, threading headers). */
 export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
-  const composer = new MailComposer({
+  const options: ConstructorParameters<typeof MailComposer>[0] & { newline: 'windows' } = {
+    // RFC 5322: CRLF line ends everywhere, the bodies' own line breaks included (a
+    // MailComposer option its type declarations omit).
+    newline: 'windows',
     from: mail.from,
     to: [...mail.to],
     cc: mail.cc && mail.cc.length > 0 ? [...mail.cc] : undefined,
@@ -56,19 +64,23 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
     references: mail.inReplyTo ? [...mail.inReplyTo] : undefined,
     headers: { 'X-Docket-Watch-Reference': mail.referenceId },
     attachments: (mail.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
-  });
-  return composer.compile().build();
+  };
+  return new MailComposer(options).compile().build();
 }
 
 /**
  * Sends MIME email through SES SendRawEmail: composed with nodemailer's MailComposer,
  * retried with capped exponential backoff and jitter on throttling and transient errors,
  * and paced under the account's MaxSendRate (GetSendQuota, read once per cold start).
- * When it gives up and SES certainly did not send (an error answer, a refused connection),
- * it throws MailNotSentError, so the caller can let the next delivery send at once.
+ * When it gives up and SES certainly did not send on EVERY attempt (error answers, refused
+ * connections), it throws MailNotSentError, so the caller can let the next delivery send
+ * at once. One attempt whose outcome is unknown (a connection reset after the request
+ * left) makes the whole send unknown, whatever the later attempts answered: SES may have
+ * accepted that one. The SDK's own retries are attempts too: a middleware on each send
+ * sees every one of them.
  */
-export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, sleepMs = sleep }: SesMailerOptions): Mailer {
-  let minIntervalMs: number | undefined;
+export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, sleepMs = sleep }: SesMailerOptions): Mailer {
+  let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
   let nextSlot = 0;
 
   async function pace(): Promise<void> {
@@ -92,21 +104,30 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
     async send(mail: OutgoingMail): Promise<{ messageId: string }> {
       const raw = await composeMime(mail);
       const tags = Object.entries({ reference: mail.referenceId, ...mail.tags }).map(([Name, Value]) => ({ Name, Value }));
+      let outcomeUnknown = false;
       for (let attempt = 1; ; attempt++) {
         await pace();
         try {
-          const out = await client.send(
-            new SendRawEmailCommand({
-              RawMessage: { Data: raw },
-              ConfigurationSetName: configurationSetName,
-              Tags: tags,
-            }),
+          const command = new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: configurationSetName, Tags: tags });
+          // Below the SDK's retry step: runs once per HTTP attempt, and sees each attempt's error.
+          command.middlewareStack.add(
+            (next) => async (args) => {
+              try {
+                return await next(args);
+              } catch (err) {
+                if (!sesCertainlyDidNotSend(err)) outcomeUnknown = true;
+                throw err;
+              }
+            },
+            { step: 'deserialize', priority: 'high', name: 'docketWatchWatchSesAttempt' },
           );
+          const out = await client.send(command);
           if (!out.MessageId) throw new MailSendError('SES returned no MessageId');
           return { messageId: out.MessageId };
         } catch (err) {
+          if (!sesCertainlyDidNotSend(err)) outcomeUnknown = true;
           if (!isTransientSesError(err) || attempt >= maxAttempts) {
-            if (sesCertainlyDidNotSend(err)) {
+            if (!outcomeUnknown) {
               const name = (err as { name?: string }).name ?? 'Error';
               throw new MailNotSentError(`SES did not send the message (${name}, attempt ${attempt}): ${(err as Error).message}`, { cause: err });
             }

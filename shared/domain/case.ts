@@ -24,6 +24,9 @@ export interface CaseRow {
   readonly previousAddress: EoirAddress | null;
   /** ALIEN_NBR (A-number, 9 digits) when the feed carries it. PII: never logged. */
   readonly aNumber: string | null;
+  /** ALIEN_FIRST_NAME / ALIEN_LAST_NAME when the feed carries them (DOJ-to-DHS). PII: never logged. */
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
 }
 
 /** A-numbers are 9 digits; 8-digit ones get a leading 0 (spec 1.2). */
@@ -50,9 +53,9 @@ function address(city: string | null, state: string | null, zip: string | null, 
 export const CASE_TABLE: TableSpec<CaseRow> = {
   table: 'A_TblCase',
   columns: ['IDNCASE', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'CASEPRIORITY_CODE'],
-  optionalColumns: ['ADDRESS_CHANGEDON', 'UPDATED_CITY', 'UPDATED_STATE', 'UPDATED_ZIPCODE', 'ALIEN_NBR', 'ALIEN_STREET'],
+  optionalColumns: ['ADDRESS_CHANGEDON', 'UPDATED_CITY', 'UPDATED_STATE', 'UPDATED_ZIPCODE', 'ALIEN_NBR', 'ALIEN_STREET', 'ALIEN_FIRST_NAME', 'ALIEN_LAST_NAME'],
   // Most real shifted A_TblCase rows come from a TAB inside ALIEN_CITY (DD eoir_case.R).
-  freeText: ['ALIEN_CITY', 'UPDATED_CITY'],
+  freeText: ['ALIEN_CITY', 'UPDATED_CITY', 'ALIEN_FIRST_NAME', 'ALIEN_LAST_NAME'],
   shapes: {
     IDNCASE: 'key', ALIEN_STATE: 'state', ALIEN_ZIPCODE: 'zip', UPDATED_STATE: 'state', UPDATED_ZIPCODE: 'zip',
     LATEST_HEARING: 'date', LATEST_TIME: 'time', LATEST_CAL_TYPE: 'code', CUSTODY: 'code', CASE_TYPE: 'code',
@@ -60,7 +63,7 @@ export const CASE_TABLE: TableSpec<CaseRow> = {
     C_RELEASE_DATE: 'date', DATE_DETAINED: 'date', DATE_RELEASED: 'date', DETENTION_DATE: 'date',
     CASEPRIORITY_CODE: 'code', SITE_TYPE: 'code', LPR: 'code',
   },
-  parse: ([caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street]): RowResult<CaseRow> => {
+  parse: ([caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street, firstName, lastName]): RowResult<CaseRow> => {
     if (caseId == null) return { ok: false, reason: 'KEY_MISSING' };
     if (!isIntegerKey(caseId)) return { ok: false, reason: 'KEY_NOT_INTEGER' };
     return {
@@ -72,6 +75,8 @@ export const CASE_TABLE: TableSpec<CaseRow> = {
         addressChangedOn: parseEoirDate(changedOn ?? null),
         previousAddress: address(upCity ?? null, upState ?? null, upZip ?? null, null),
         aNumber: normalizeANumber(aNbr ?? null),
+        firstName: firstName ?? null,
+        lastName: lastName ?? null,
       },
     };
   },

@@ -56,7 +56,7 @@ export interface NoticeView {
   };
   readonly addresses: readonly { readonly source: string; readonly line: string; readonly asOf: string }[];
   readonly hasAddresses: boolean;
-  readonly sponsor: { readonly name: string; readonly relationship: string } | null;
+  readonly sponsor: { readonly name: string; readonly relationship: string; readonly address: string | null } | null;
   readonly aor: string;
   readonly juvenileCoordinator: string;
   readonly eoirCaseId: string;
@@ -64,6 +64,11 @@ export interface NoticeView {
   readonly eoirScheduleId: string | null;
   readonly orrCaseId: string;
   readonly source: string;
+}
+
+export interface IdentityFollowUpView extends NoticeView {
+  readonly identitySource: string;
+  readonly originalSubject: string;
 }
 
 export interface CorrectionView extends NoticeView {
@@ -85,6 +90,16 @@ export function correctionSubject(fta: Fta): string {
   return `CORRECTION: ${ftaSubject(fta)}`;
 }
 
+export function identitySubject(fta: Fta): string {
+  return `CHILD IDENTIFIED: ${ftaSubject(fta)}`;
+}
+
+/** The facts of the follow-up that names a child the notice could not name. */
+export function identityFollowUpView(fta: Fta, details: CaseDetails, coordinators: JuvenileCoordinators): IdentityFollowUpView {
+  const view = ftaNoticeView(fta, details, coordinators);
+  return { ...view, subject: identitySubject(fta), originalSubject: view.subject, identitySource: 'the UC roster or a DOJ-to-DHS docket drop' };
+}
+
 function courtLine(code: string | null): string {
   const court = findCourt(code);
   if (court) return `${court.name}, ${court.city}${court.state ? `, ${court.state}` : ''} (${court.code})`;
@@ -96,12 +111,25 @@ function addressLine(a: CaseDetails['addresses'][number]): string {
   return [a.street, [cityState, a.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ') || 'no address given';
 }
 
+/** The sponsor's newest address (the roster's), as one line. */
+function sponsorAddress(details: CaseDetails): string | null {
+  const newest = details.addresses
+    .filter((a) => a.source === 'ORR_SPONSOR' || a.source === 'ROSTER')
+    .sort((a, b) => (b.asOf ?? '').localeCompare(a.asOf ?? ''))[0];
+  return newest === undefined ? null : addressLine(newest);
+}
+
+/** Whether the notice can name the child: a name or an A-number is known. */
+export function childIdentified(details: CaseDetails): boolean {
+  return [details.firstName, details.lastName].some(Boolean) || details.aNumber !== null;
+}
+
 /** The facts of a new-FTA notice, with a plain fallback for every unknown. */
 export function ftaNoticeView(fta: Fta, details: CaseDetails, coordinators: JuvenileCoordinators): NoticeView {
   const hearing = fta.scheduleId === null ? undefined : details.hearings.find((h) => h.scheduleId === fta.scheduleId);
   const name = [details.firstName, details.lastName].filter(Boolean).join(' ');
   const age = ageOn(details.birthMonth, fta.date);
-  const identified = name !== '' || details.aNumber !== null;
+  const identified = childIdentified(details);
   return {
     reference: fta.ftaId,
     subject: ftaSubject(fta),
@@ -128,7 +156,7 @@ export function ftaNoticeView(fta: Fta, details: CaseDetails, coordinators: Juve
     hasAddresses: details.addresses.length > 0,
     sponsor:
       details.sponsorName || details.sponsorRelationship
-        ? { name: details.sponsorName ?? UNKNOWN, relationship: details.sponsorRelationship ?? UNKNOWN }
+        ? { name: details.sponsorName ?? UNKNOWN, relationship: details.sponsorRelationship ?? UNKNOWN, address: sponsorAddress(details) }
         : null,
     aor: fta.aor ?? 'unknown (the court maps to no AOR)',
     juvenileCoordinator: (fta.aor && coordinators[fta.aor]) || 'no contact configured',

@@ -38,6 +38,9 @@ export interface CaseSighting {
   readonly dropId: string;
   /** ALIEN_NBR when the feed carries it. PII: stored on the case, never logged. */
   readonly aNumber: string | null;
+  /** ALIEN_FIRST_NAME / ALIEN_LAST_NAME when the feed carries them. PII: stored on the case, never logged. */
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
 }
 
 /** One entry of a UC case's address history (spec 4). */

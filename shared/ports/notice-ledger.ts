@@ -4,17 +4,31 @@
  *
  * States: SENDING (intent written just before the send) -> SENT (provider accepted it);
  * a SENDING intent whose send the provider refused is released (removed) for the retry.
+ * WITHHELD: the notice will never be sent, and `withheldReason` says why (an FTA rescinded
+ * before its notice went out; a correction of a notice that was never sent).
  * SES events (Send, Delivery, Bounce, Complaint) are recorded against the same record,
  * found through the message tags `scope` and `notice`.
  */
 export interface NoticeKey {
   /** The case id the notice is about, or `DIGEST`. Also an SES tag value. */
   readonly scope: string;
-  /** `FTA.<ftaId>`, `CORRECTION.<ftaId>` or `DIGEST.<day>.<recipient index>`. Also an SES tag value. */
+  /**
+   * `FTA.<ftaId>`, `CORRECTION.<ftaId>`, `IDENTITY.<ftaId>` (the follow-up naming the child)
+   * or `DIGEST.<day>.<recipientKey>`. Also an SES tag value.
+   */
   readonly noticeId: string;
 }
 
-export type NoticeType = 'FTA' | 'CORRECTION' | 'DIGEST';
+export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST';
+
+/** Why a notice is never sent. */
+export type WithheldReason =
+  /** The FTA was rescinded before its notice went out: ORR hears of neither. */
+  | 'FTA_RESCINDED_BEFORE_NOTICE'
+  /** A correction of a notice that was withheld: there is nothing to correct. */
+  | 'NOTICE_WITHHELD'
+  /** A correction whose FTA is open again in the store. */
+  | 'FTA_NOT_RESCINDED';
 
 /** What an FTA notice counts toward: its FTA's drop and the time the FTA was recorded. */
 export interface NoticeCount {
@@ -26,7 +40,10 @@ export interface NoticeCount {
 export interface NoticeRecord extends NoticeKey {
   readonly type: NoticeType;
   readonly ftaId: string | null;
-  readonly state: 'SENDING' | 'SENT';
+  readonly state: 'SENDING' | 'SENT' | 'WITHHELD';
+  readonly withheldReason?: WithheldReason | null;
+  /** An FTA notice: whether it named the child (a later follow-up does when it did not). */
+  readonly identified?: boolean;
   readonly messageIdHeader: string;
   readonly intentAt: string;
   /** When the FTA was recorded by the ingest (for the notification-latency metric). */
@@ -48,7 +65,12 @@ export interface NoticeLedger {
    * Writes the SENDING intent unless a record exists. Returns false when one does (another
    * attempt got there first). Idempotent in effect.
    */
-  begin(record: Omit<NoticeRecord, 'state' | 'sentAt' | 'sesMessageId' | 'providerAcceptedAt' | 'bounces' | 'complaints'>): Promise<boolean>;
+  begin(record: Omit<NoticeRecord, 'state' | 'sentAt' | 'sesMessageId' | 'providerAcceptedAt' | 'bounces' | 'complaints' | 'withheldReason'>): Promise<boolean>;
+  /**
+   * Records that the notice will never be sent, and why, unless a record exists (then
+   * returns false: an attempt began, or it was sent or withheld already).
+   */
+  withhold(record: NoticeKey & { type: NoticeType; ftaId: string | null; reason: WithheldReason; at: string }): Promise<boolean>;
   /**
    * Marks the notice SENT. With `countsAs` (an FTA's first notice), the first call also
    * counts the email in the notice aggregates, in the same transaction: exactly once.

@@ -18,14 +18,36 @@ export interface AwsClients {
   readonly ses: SESClient;
 }
 
+/** Any SDK v3 client: what a client hook may add middleware to. */
+export type AnyAwsClient = DynamoDBClient | S3Client | SQSClient | SESClient;
+
+const clientHooks = new Set<(client: AnyAwsClient) => void>();
+
+/**
+ * Runs `hook` on every client createAwsClients makes from now on. For the local stack only
+ * (infra/local/aws-calls.ts records each call and captures each email sent); returns the
+ * uninstaller. Deployed functions install none.
+ */
+export function onAwsClientCreated(hook: (client: AnyAwsClient) => void): () => void {
+  clientHooks.add(hook);
+  return () => clientHooks.delete(hook);
+}
+
 export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const base = new DynamoDBClient({});
+  const s3 = new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' });
+  const sqs = new SQSClient({});
+  // The mailer watches each of the SDK's attempts (a middleware on each send): one with an
+  // unknown outcome (a reset after SES may have accepted) keeps the notice's intent.
+  const ses = new SESClient({});
+  for (const client of [base, s3, sqs, ses]) for (const hook of clientHooks) hook(client);
+  const dynamo = DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return {
     dynamo,
-    s3: new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' }),
-    sqs: new SQSClient({}),
-    ses: new SESClient({}),
+    s3,
+    sqs,
+    ses,
   };
 }

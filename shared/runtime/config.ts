@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
+import { usePiiKey } from '../adapters/pii-keys';
 import { ENV, INGEST_CHUNKING } from './resources';
 
 /**
@@ -25,6 +26,7 @@ const juvenileCoordinators = jsonOf(z.partialRecord(z.enum(AORS), emailAddress))
 
 const mailSettings = {
   [ENV.mailFrom]: emailAddress,
+  [ENV.sesMaxSendRate]: z.coerce.number().min(0.1).max(10_000).optional(),
   [ENV.sesConfigurationSet]: z.string().min(1).optional(),
   [ENV.sesMessageIdDomain]: z.string().min(3).default('email.amazonses.com'),
 };
@@ -94,6 +96,8 @@ const schemas = {
   ingestRoster: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
+    // CASE_IDENTIFIED messages: the notifier follows up notices sent without the child's name.
+    [ENV.orrNoticeQueueUrl]: z.string().url(),
     ...ntaPlan,
   }),
   planNta: z.object({
@@ -116,6 +120,12 @@ const schemas = {
   }),
 } as const;
 
+/**
+ * The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts), for every function:
+ * at least 32 characters of secret. Changing it orphans every keyed item (README: migration).
+ */
+const piiKey = z.string().min(32).optional();
+
 export type FunctionName = keyof typeof schemas;
 export type Config<F extends FunctionName> = z.infer<(typeof schemas)[F]>;
 
@@ -129,9 +139,14 @@ export function loadConfig<F extends FunctionName>(
   env: NodeJS.ProcessEnv = process.env,
 ): Config<F> {
   const result = schemas[fn].safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const key = piiKey.safeParse(env[ENV.piiKeySecret]);
+  if (!result.success || !key.success) {
+    const problems = [
+      ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+      ...(key.success ? [] : [`${ENV.piiKeySecret}: ${key.error.issues[0]?.message ?? 'invalid'}`]),
+    ];
     throw new ConfigError(`Invalid configuration for ${fn}: ${problems.join('; ')}`);
   }
+  if (key.data !== undefined) usePiiKey(key.data);
   return result.data as Config<F>;
 }

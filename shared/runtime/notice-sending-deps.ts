@@ -17,6 +17,8 @@ export function noticeSendingDeps(options: {
   tableName: string;
   configurationSetName: string | undefined;
   rateShare: number;
+  /** The account's SES MaxSendRate when configured (no GetSendQuota call then). */
+  maxSendRate?: number;
   mailFrom: string;
   logger: Logger;
 }) {
@@ -25,7 +27,7 @@ export function noticeSendingDeps(options: {
     ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
     caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
     ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-    mailer: createSesMailer({ client: clients.ses, configurationSetName: options.configurationSetName, rateShare: options.rateShare }),
+    mailer: createSesMailer({ client: clients.ses, configurationSetName: options.configurationSetName, rateShare: options.rateShare, maxSendRate: options.maxSendRate }),
     renderer: loadNoticeRenderer(),
     clock: systemClock,
     log: options.logger,

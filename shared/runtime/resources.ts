@@ -46,6 +46,14 @@ export const ENV = {
   ntaPriorityOrder: 'NTA_PRIORITY_ORDER',
   /** NTA plan: business days of work lists written ahead. */
   ntaWorkListDays: 'NTA_WORK_LIST_DAYS',
+  /** HMAC key of the PII-derived DynamoDB keys (shared/adapters/pii-keys.ts); a secret, never in the table. */
+  piiKeySecret: 'PII_KEY_SECRET',
+  /**
+   * ORR notifier and digest: the account's SES MaxSendRate (messages per second), when known
+   * from configuration; GetSendQuota is not called then. Set by the local stack (the SES
+   * emulator never answers GetSendQuota).
+   */
+  sesMaxSendRate: 'SES_MAX_SEND_RATE',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';

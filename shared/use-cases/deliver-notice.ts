@@ -31,13 +31,17 @@ export class NoticeUnconfirmedError extends Error {
 export type DeliveryOutcome =
   | { readonly outcome: 'sent'; readonly record: NoticeRecord; readonly messageId: string }
   | { readonly outcome: 'already-sent'; readonly record: NoticeRecord }
-  | { readonly outcome: 'confirmed-from-ses-event'; readonly record: NoticeRecord };
+  | { readonly outcome: 'confirmed-from-ses-event'; readonly record: NoticeRecord }
+  /** Never sent, on purpose: the record's withheldReason says why. */
+  | { readonly outcome: 'withheld'; readonly record: NoticeRecord };
 
 export interface NoticeToDeliver {
   readonly key: NoticeKey;
   readonly type: NoticeType;
   readonly ftaId: string | null;
   readonly ftaRecordedAt: string | null;
+  /** An FTA notice: whether it names the child (recorded, so a later follow-up can). */
+  readonly identified?: boolean;
   /** For an FTA's notice: counted in the notification metrics when first marked sent. */
   readonly countsAs?: NoticeCount;
   /** Builds the mail once the Message-ID is fixed (a resend reuses the recorded one). */
@@ -55,8 +59,10 @@ export interface NoticeToDeliver {
  *    duplicate is preferred to a notice that is never sent.
  * 3. No record: write the SENDING intent (conditional: one attempt wins), send, mark SENT.
  *
- * A send SES certainly refused (MailNotSentError: throttled past the mailer's retries, 5xx,
- * unreachable) releases the intent and throws: the message's next delivery sends at once,
+ * A WITHHELD record (the notice will never be sent, see withheldReason): nothing to do.
+ *
+ * A send SES certainly refused on every attempt (MailNotSentError: throttled past the
+ * mailer's retries, 5xx, unreachable) releases the intent and throws: the message's next delivery sends at once,
  * and only a send refused on every delivery lands in the DLQ. Any other failure (the
  * outcome unknown) keeps the intent and throws: the next delivery goes through step 2.
  */
@@ -67,6 +73,10 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
   if (existing?.state === 'SENT') {
     deps.log.info('notice already sent', ids);
     return { outcome: 'already-sent', record: existing };
+  }
+  if (existing?.state === 'WITHHELD') {
+    deps.log.info('notice withheld', { ...ids, reason: existing.withheldReason ?? null });
+    return { outcome: 'withheld', record: existing };
   }
   let messageIdHeader: string;
   if (existing) {
@@ -92,6 +102,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
       intentAt: now.toISOString(),
       ftaRecordedAt: notice.ftaRecordedAt,
       recipients: mail.to.length + (mail.cc?.length ?? 0),
+      ...(notice.identified === undefined ? {} : { identified: notice.identified }),
     });
     if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`, null);
   }

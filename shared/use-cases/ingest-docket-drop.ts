@@ -459,7 +459,7 @@ export function isFullDrop(listing: DropListing): boolean {
 /** Sightings and address entries of UC cases' A_TblCase rows; returns the address entries written. */
 async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
   if (rows.length === 0) return 0;
-  await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber })));
+  await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null })));
   const entries: AddressEntry[] = [];
   for (const r of rows) {
     if (r.address) entries.push({ caseId: r.caseId, source: 'EOIR_ADDRESS_OF_RECORD', address: r.address, changedOn: r.addressChangedOn, dropId });

@@ -4,12 +4,15 @@ import type { RowRejectionReason } from '../domain/rejections';
 import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
 import { csvField } from '../domain/work-list';
 import { csvRecords, sniffText } from '../adapters/csv-records';
+import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
 import type { ObjectSource } from '../ports/object-sink';
 import type { RosterReport } from '../ports/roster-store';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
 
 export interface IngestRosterDeps extends ReplanDeps {
   readonly source: ObjectSource;
+  /** Tells the ORR notifier which cases a roster row now names (identity follow-ups). */
+  readonly identified?: CaseIdentifiedPublisher;
 }
 
 export interface RosterRef {
@@ -76,6 +79,8 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     }
     const links = batch.filter((uc) => uc.eoirCaseId !== null).map((uc) => ({ caseId: uc.eoirCaseId as string, aNumber: uc.aNumber }));
     if (links.length > 0) await deps.roster.linkRosterCases(links, roster.rosterId);
+    // A notice that went out before this roster named the child gets its follow-up.
+    if (links.length > 0) await deps.identified?.publish(links.map((l) => l.caseId), `roster:${roster.rosterId}`);
     report.casesMarked += links.length;
     batch = [];
   };

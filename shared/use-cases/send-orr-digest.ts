@@ -17,6 +17,12 @@ export interface DigestDeps extends DeliveryDeps {
   readonly renderer: NoticeRenderer;
   readonly from: string;
   readonly recipients: readonly DigestRecipient[];
+  /**
+   * A recipient's stable id in its ledger key (shared/adapters/pii-keys.ts recipientKey):
+   * the key follows the address, not its place in the list, so a reordered, shortened or
+   * extended list neither re-sends nor skips anyone's digest.
+   */
+  readonly recipientKey: (address: string) => string;
 }
 
 /** The UTC day (YYYY-MM-DD) before `now`: the day a 06:00 UTC digest reports. */
@@ -29,7 +35,7 @@ export function previousUtcDay(now: Date): string {
  * on `day` (UTC) in their AORs, with the same list as a CSV attachment.
  *
  * 1. Read the FTAs recorded that day (and each child's A-number, when known, for the CSV).
- * 2. Per recipient: filter by AOR, render, deliver once (ledger key DIGEST.<day>.<n>).
+ * 2. Per recipient: filter by AOR, render, deliver once (ledger key DIGEST.<day>.<recipientKey>).
  *
  * A repeated run (schedule retry, manual re-run) sends nothing already sent. A recipient
  * whose send fails does not stop the others; the run then throws, so it is retried.
@@ -43,7 +49,7 @@ export async function sendOrrDigest(day: string, deps: DigestDeps): Promise<read
 
   const outcomes: DeliveryOutcome[] = [];
   const failures: unknown[] = [];
-  for (const [index, recipient] of deps.recipients.entries()) {
+  for (const recipient of deps.recipients) {
     const mine = ftas.filter((f) => !recipient.aors || (f.aor !== null && recipient.aors.includes(f.aor)));
     const view = {
       day,
@@ -52,7 +58,7 @@ export async function sendOrrDigest(day: string, deps: DigestDeps): Promise<read
       ftas: mine.map((f) => ({ date: f.date, kind: f.kind, caseId: f.caseId, aor: f.aor ?? 'unknown', reference: f.ftaId })),
     };
     const body = deps.renderer.render('digest', view);
-    const key = { scope: 'DIGEST', noticeId: `DIGEST.${day}.${index}` };
+    const key = { scope: 'DIGEST', noticeId: `DIGEST.${day}.${deps.recipientKey(recipient.address)}` };
     try {
       outcomes.push(
         await deliverNoticeOnce(

@@ -18,6 +18,7 @@ import type { DocketSource, DropRef, TableFile } from '../../shared/ports/docket
 import type { DropStaging } from '../../shared/ports/drop-staging';
 import type { FtaPublisher } from '../../shared/ports/fta-publisher';
 import type { Log } from '../../shared/ports/log';
+import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
 
 /**
@@ -244,4 +245,45 @@ export function memoryStaging(options: { failStreamOf?: string } = {}): DropStag
     },
   };
   return staging;
+}
+
+/** The notice ledger in memory, with the DynamoDB ledger's conditions. */
+export function memoryNoticeLedger(): NoticeLedger & { records: Map<string, NoticeRecord> } {
+  const records = new Map<string, NoticeRecord>();
+  const id = (k: NoticeKey) => `${k.scope}/${k.noticeId}`;
+  return {
+    records,
+    async get(k) {
+      return records.get(id(k));
+    },
+    async begin(r) {
+      if (records.has(id(r))) return false;
+      records.set(id(r), { ...r, state: 'SENDING', sentAt: null, sesMessageId: null, providerAcceptedAt: null, bounces: 0, complaints: 0 });
+      return true;
+    },
+    async withhold(r) {
+      if (records.has(id(r))) return false;
+      records.set(id(r), {
+        scope: r.scope, noticeId: r.noticeId, type: r.type, ftaId: r.ftaId, state: 'WITHHELD', withheldReason: r.reason,
+        messageIdHeader: '', intentAt: r.at, ftaRecordedAt: null, sentAt: null, sesMessageId: null, providerAcceptedAt: null,
+        recipients: 0, bounces: 0, complaints: 0,
+      });
+      return true;
+    },
+    async markSent(k, sent) {
+      const r = records.get(id(k));
+      if (r) records.set(id(k), { ...r, state: 'SENT', sentAt: r.sentAt ?? sent.sentAt, sesMessageId: r.sesMessageId ?? sent.sesMessageId });
+    },
+    async release(k, messageIdHeader) {
+      const r = records.get(id(k));
+      if (r?.state !== 'SENDING' || r.messageIdHeader !== messageIdHeader || r.providerAcceptedAt !== null) return false;
+      return records.delete(id(k));
+    },
+    async recordProviderEvent(k, e) {
+      const r = records.get(id(k));
+      if (!r) return false;
+      records.set(id(k), { ...r, sesMessageId: r.sesMessageId ?? e.sesMessageId, providerAcceptedAt: e.type === 'Send' ? e.at : r.providerAcceptedAt });
+      return true;
+    },
+  };
 }

@@ -177,7 +177,7 @@ describe('drop ingestion', () => {
   it('reads drops only under the drop and unpacked prefixes and writes only rejected rows, report lists and unpacked zips, never under drops/', () => {
     const statements = statementsOf(functions.ingestDocket);
     const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
-    expect(s3Actions).toContain('s3:GetObject*');
+    expect(s3Actions).toContain('s3:GetObject');
     expect(s3Actions.filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
     const writers = statements.filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Abort)/.test(a)));
     expect(writers.length).toBeGreaterThan(0);
@@ -425,13 +425,18 @@ describe('permissions', () => {
     }
   });
 
-  it.each(['notifyOrr', 'sendOrrDigest'] as const)('lets %s send raw email only from the mailFrom address, and read its quota', (name) => {
-    const ses = statementsOf(functions[name]).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+  it('lets notifyOrr send raw email only from the mailFrom address to the ORR inbox, and read its quota', () => {
+    const ses = statementsOf(functions.notifyOrr).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
     const send = ses.filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
     expect(send).toHaveLength(1);
     expect([send[0]?.Action].flat()).toEqual(['ses:SendRawEmail']);
-    expect(send[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    expect(send[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM }, 'ForAllValues:StringEquals': { 'ses:Recipients': [ORR_INBOX] } });
     expect(ses.flatMap((s) => [s.Action].flat()).sort()).toEqual(['ses:GetSendQuota', 'ses:SendRawEmail']);
+  });
+
+  it('lets the digest send no email when no digest recipient is configured', () => {
+    const ses = statementsOf(functions.sendOrrDigest).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('ses:'));
+    expect(ses).toEqual(['ses:GetSendQuota']);
   });
 
   it.each(['ingestDocket', 'scheduleNta', 'computeMetrics', 'recordSesEvents'] as const)('does not let %s send email', (name) => {

@@ -11,7 +11,9 @@ export const MAIL_FROM = 'docket-watch@example.gov';
  * Both stacks as infra/app.ts builds them, synthesized without esbuild (the
  * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
  */
-export function synthDocketWatch(options: { alarmEmail?: string; metricsSchedules?: PipelineStackProps['metricsSchedules'] } = {}) {
+export function synthDocketWatch(
+  options: Pick<PipelineStackProps, 'alarmEmail' | 'metricsSchedules' | 'juvenileCoordinators' | 'digestRecipients'> = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'Data');
   const pipeline = new PipelineStack(app, 'Pipeline', {
@@ -20,6 +22,8 @@ export function synthDocketWatch(options: { alarmEmail?: string; metricsSchedule
     mailFrom: MAIL_FROM,
     alarmEmail: options.alarmEmail,
     metricsSchedules: options.metricsSchedules,
+    juvenileCoordinators: options.juvenileCoordinators,
+    digestRecipients: options.digestRecipients,
   });
   return { data, pipeline, dataTemplate: Template.fromStack(data), pipelineTemplate: Template.fromStack(pipeline) };
 }

@@ -1,3 +1,4 @@
+import { aNumberKey } from '../../shared/adapters/pii-keys';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -132,7 +133,7 @@ describe('from roster and drop to the NTA backlog metrics, through the emulators
   it('matches a roster UC to its EOIR case by A-number alone, and takes it out of the backlog', async () => {
     // 9 UCs name their case; 201000018 matches case 9431183 only through ALIEN_NBR.
     expect(run.summary.ntaPlan?.matching).toEqual({ matched: 10, casesWithoutRosterUc: 1, rosterUcsWithoutCase: 11, leftBacklog: 1 });
-    const uc = await client.send(new GetCommand({ TableName: table(), Key: { pk: 'UC#201000018', sk: 'ROSTER' } }));
+    const uc = await client.send(new GetCommand({ TableName: table(), Key: { pk: aNumberKey('201000018'), sk: 'ROSTER' } }));
     expect(uc.Item).toMatchObject({ status: 'EOIR_CASE', matchedCaseId: '9431183', eoirCaseId: null });
     expect(await store().loadBacklog('BOS')).toEqual([]);
     const list = await readFile(join(outDir, 'reports/roster-matching/juvenile-cases-without-roster-uc.csv'), 'utf8');

@@ -1,3 +1,4 @@
+import { aNumberKey } from '../../shared/adapters/pii-keys';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -106,7 +107,7 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     // The roster landed first; EOIR's basis joins it, and matching counts the case as EOIR's.
     expect([...(mark.Item?.bases as Set<string>)].sort()).toEqual(['JUVENILE_HISTORY', 'ROSTER']);
     const uc = await clients.dynamo.send(
-      new GetCommand({ TableName: run.pipeline.resources.casesTable, Key: { pk: 'UC#201000010', sk: 'ROSTER' } }),
+      new GetCommand({ TableName: run.pipeline.resources.casesTable, Key: { pk: aNumberKey('201000010'), sk: 'ROSTER' } }),
     );
     expect(uc.Item?.priorFta).toBe(true); // case 9431127 has an FTA
   });

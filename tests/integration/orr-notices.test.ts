@@ -5,6 +5,10 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { fetchReceivedEmails } from '../../infra/local/outputs';
+import { LOCAL_SES_MAX_SEND_RATE } from '../../infra/local/pipeline';
+import { recipientKey } from '../../shared/adapters/pii-keys';
+import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import type { RosterUc } from '../../shared/domain/roster';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { createDynamoCaseDetails } from '../../shared/adapters/dynamo-case-details';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
@@ -13,12 +17,14 @@ import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import type { Fta } from '../../shared/domain/fta';
 import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import type { Clock } from '../../shared/ports/clock';
-import type { Mailer } from '../../shared/ports/mailer';
+import { MailNotSentError, type Mailer } from '../../shared/ports/mailer';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
-import { ftaNoticeKey, notifyOrrOfFta, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr-of-fta';
+import { ftaNoticeKey, notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr-of-fta';
 import { recordSesEvent } from '../../shared/use-cases/record-ses-event';
 import { sendOrrDigest } from '../../shared/use-cases/send-orr-digest';
+import { FAULTS, FaultProxy, type ProxiedCall } from '../helpers/fault-proxy';
+import { sesNoticeOf } from '../helpers/faulty-stack';
 import { silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 
@@ -66,6 +72,13 @@ describe('ORR notices through the emulators', () => {
     return toFtaRecordedMessage(f, at);
   };
 
+  /** The next drop rescinds the FTA: the store says RESCINDED before the correction message is handled. */
+  const rescindInStore = async (f: Fta) => {
+    const store = createDynamoCaseStore({ client: dynamo, tableName });
+    const [open] = await store.findOpenFtas([{ caseId: f.caseId, ftaId: f.ftaId }]);
+    await store.rescindFtas([{ fta: open!, reason: 'ABSENTIA_WITHDRAWN', dropId: 'd2' }], now.toISOString());
+  };
+
   beforeAll(async () => {
     emulators = await connectEmulators();
     const resources = await provisionLocalResources(emulators.endpoints, { suffix });
@@ -86,7 +99,8 @@ describe('ORR notices through the emulators', () => {
       ftas: createDynamoCaseStore({ client: dynamo, tableName }),
       caseDetails: createDynamoCaseDetails({ client: dynamo, tableName }),
       ledger: createDynamoNoticeLedger({ client: dynamo, tableName }),
-      mailer: createSesMailer({ client: ses }),
+      // SES's default production rate, so nothing waits for GetSendQuota (the emulator never answers it).
+      mailer: createSesMailer({ client: ses, maxSendRate: LOCAL_SES_MAX_SEND_RATE }),
       renderer: loadNoticeRenderer(),
       clock,
       log: silentLog,
@@ -151,6 +165,7 @@ describe('ORR notices through the emulators', () => {
     const message = await record(f);
     await notifyOrrOfFta(message, deps);
     const original = await deps.ledger.get(ftaNoticeKey(f));
+    await rescindInStore(f);
     await notifyOrrOfRescission(
       { type: 'FTA_RESCINDED', version: 1, ftaId: f.ftaId, kind: f.kind, caseId: f.caseId, aor: f.aor, reason: 'ABSENTIA_WITHDRAWN', dropId: 'd2', rescindedAt: now.toISOString() },
       deps,
@@ -225,7 +240,7 @@ describe('ORR notices through the emulators', () => {
     await record(fta('9103'), '2026-03-06T02:00:00.000Z');
     now = new Date('2026-03-06T06:00:00Z');
     const recipients = [{ address: `digest-all${suffix}@example.gov` }, { address: `digest-hou${suffix}@example.gov`, aors: ['HOU'] }];
-    const digestDeps = { ...deps, ftas: createDynamoCaseStore({ client: dynamo, tableName }), recipients };
+    const digestDeps = { ...deps, ftas: createDynamoCaseStore({ client: dynamo, tableName }), recipients, recipientKey };
     await sendOrrDigest(day, digestDeps);
     await sendOrrDigest(day, digestDeps); // a re-run sends nothing more
 
@@ -239,7 +254,7 @@ describe('ORR notices through the emulators', () => {
     expect(csv?.contentType).toBe('text/csv');
     // The raw MIME we sent carries the CSV; the emulator's re-created .eml base64-encodes it
     // once more (aws-ses-v2-local keeps attachment content as base64 text), so decode it once.
-    const rawDigest = (await rawFor(`DIGEST.${day}.0`))[0];
+    const rawDigest = (await rawFor(`DIGEST.${day}.${recipientKey(recipients[0]!.address)}`))[0];
     const sentCsv = rawDigest?.attachments[0]?.content.toString('utf8') ?? '';
     expect(Buffer.from(csv?.content.toString('utf8') ?? '', 'base64').toString('utf8')).toBe(sentCsv);
     const rows = sentCsv.trimEnd().split('\r\n');
@@ -249,5 +264,135 @@ describe('ORR notices through the emulators', () => {
     expect(hou?.text).toContain('IA-9101');
     expect(hou?.text).not.toContain('IA-9102');
   });
-});
 
+  const rosterUc = (aNumber: string, eoirCaseId: string | null, over: Partial<RosterUc> = {}): RosterUc => ({
+    aNumber,
+    firstName: 'Lucia',
+    lastName: 'Ramirez',
+    birthDate: '2010-04-02',
+    country: 'Honduras',
+    orrTransferDate: '2024-01-02',
+    orrReleaseDate: '2024-02-03',
+    releaseType: 'SPONSOR',
+    sponsorName: 'Marta Ramirez',
+    sponsorRelationship: 'AUNT',
+    sponsorAddress: { street: '12 Elm St', city: 'Houston', state: 'TX', zip: '77002' },
+    aor: 'HOU',
+    ntaServedDate: null,
+    eoirCaseId,
+    safetyFlag: false,
+    ...over,
+  });
+  const landRoster = async (ucs: RosterUc[], rosterId: string) => {
+    const roster = createDynamoRosterStore({ client: dynamo, tableName });
+    await roster.saveRosterUcs(ucs, rosterId, now.toISOString());
+    const links = ucs.filter((u) => u.eoirCaseId !== null).map((u) => ({ caseId: u.eoirCaseId as string, aNumber: u.aNumber }));
+    await roster.linkRosterCases(links, rosterId);
+  };
+
+  it('names the child, birth month, country, sponsor, relationship and sponsor address of a case the roster links by EOIR_CASE_ID', async () => {
+    const f = fta('9201');
+    await landRoster([rosterUc('301000001', f.caseId)], `r${suffix}`);
+    await notifyOrrOfFta(await record(f), deps);
+    const [sent] = await rawFor(f.ftaId);
+    expect(sent?.text).toContain('Name:             Lucia Ramirez');
+    expect(sent?.text).toContain('A-number:         301000001');
+    expect(sent?.text).toContain('Born (month):     2010-04');
+    expect(sent?.text).toContain('Country:          Honduras');
+    expect(sent?.text).toContain('Marta Ramirez (AUNT)');
+    expect(sent?.text).toContain('Address: 12 Elm St, Houston, TX 77002');
+    expect(sent?.text).not.toContain('IDENTITY NOT IN THE DATA');
+    expect(await deps.ledger.get(ftaNoticeKey(f))).toMatchObject({ state: 'SENT', identified: true });
+  });
+
+  it('names the child of a case the roster knows by A-number only (ALIEN_NBR on the case)', async () => {
+    const f = fta('9202');
+    await landRoster([rosterUc('301000002', null, { firstName: 'Testa', lastName: 'Ejemplo' })], `r2${suffix}`);
+    await createDynamoCaseStore({ client: dynamo, tableName }).recordCaseSightings([{ caseId: f.caseId, dropId: 'd', aNumber: '301000002' }]);
+    await notifyOrrOfFta(await record(f), deps);
+    const [sent] = await rawFor(f.ftaId);
+    expect(sent?.text).toContain('Name:             Testa Ejemplo');
+    expect(sent?.text).toContain('Marta Ramirez (AUNT)');
+  });
+
+  it('names the child from the DOJ-to-DHS identity columns when no roster has them', async () => {
+    const f = fta('9203');
+    await createDynamoCaseStore({ client: dynamo, tableName }).recordCaseSightings([
+      { caseId: f.caseId, dropId: 'd', aNumber: '301000003', firstName: 'Rosa', lastName: 'Diaz' },
+    ]);
+    await notifyOrrOfFta(await record(f), deps);
+    const [sent] = await rawFor(f.ftaId);
+    expect(sent?.text).toContain('Name:             Rosa Diaz');
+    expect(sent?.text).toContain('A-number:         301000003');
+  });
+
+  it('sends one follow-up, threaded under the notice, when a roster names the child after the notice went out', async () => {
+    const f = fta('9204');
+    await notifyOrrOfFta(await record(f), deps);
+    const original = await deps.ledger.get(ftaNoticeKey(f));
+    expect(original).toMatchObject({ state: 'SENT', identified: false });
+    await landRoster([rosterUc('301000004', f.caseId)], `r3${suffix}`);
+    const message = { type: 'CASE_IDENTIFIED' as const, version: 1 as const, caseId: f.caseId, source: `roster:r3${suffix}` };
+    expect((await notifyOrrOfIdentity(message, deps)).map((o) => o.outcome)).toEqual(['sent']);
+    expect((await notifyOrrOfIdentity(message, deps)).map((o) => o.outcome)).toEqual(['already-sent']);
+    const followUps = (await rawFor(f.ftaId)).filter((m) => m.subject?.startsWith('CHILD IDENTIFIED: '));
+    expect(followUps).toHaveLength(1);
+    expect(followUps[0]?.inReplyTo).toBe(original?.messageIdHeader);
+    expect(followUps[0]?.references).toEqual([original?.messageIdHeader, `<${original?.sesMessageId}@email.amazonses.com>`]);
+    expect(followUps[0]?.text).toContain('Name:             Lucia Ramirez');
+  });
+
+  it('sends neither notice nor correction when the rescission is handled first, and the ledger says why', async () => {
+    const f = fta('9205');
+    const message = await record(f);
+    await rescindInStore(f);
+    const rescission = { type: 'FTA_RESCINDED' as const, version: 1 as const, ftaId: f.ftaId, kind: f.kind, caseId: f.caseId, aor: f.aor, reason: 'ABSENTIA_WITHDRAWN' as const, dropId: 'd2', rescindedAt: now.toISOString() };
+    expect((await notifyOrrOfRescission(rescission, deps)).outcome).toBe('withheld');
+    expect((await notifyOrrOfFta(message, deps)).outcome).toBe('withheld');
+    expect(await rawFor(f.ftaId)).toHaveLength(0);
+    expect(await deps.ledger.get(ftaNoticeKey(f))).toMatchObject({ state: 'WITHHELD', withheldReason: 'FTA_RESCINDED_BEFORE_NOTICE' });
+  });
+
+  it('keys the digest by recipient: a reordered list on a re-run sends nobody a second digest', async () => {
+    const day = '2026-03-07';
+    const f = fta('9301');
+    await landRoster([rosterUc('301000031', f.caseId)], `r4${suffix}`);
+    await record(f, `${day}T01:00:00.000Z`);
+    const a = { address: `digest-a${suffix}@example.gov` };
+    const b = { address: `digest-b${suffix}@example.gov` };
+    const digestDeps = (recipients: { address: string }[]) => ({ ...deps, ftas: createDynamoCaseStore({ client: dynamo, tableName }), recipients, recipientKey });
+    await sendOrrDigest(day, digestDeps([a, b]));
+    const rerun = await sendOrrDigest(day, digestDeps([b, a]));
+    expect(rerun.map((o) => o.outcome)).toEqual(['already-sent', 'already-sent']);
+    const digests = raw.length === 0 ? [] : (await Promise.all(raw.map((r) => simpleParser(r)))).filter((m) => m.subject?.includes(`${day} daily digest`));
+    expect(digests).toHaveLength(2);
+    const csv = digests[0]?.attachments[0]?.content.toString('utf8') ?? '';
+    // The A-number column is filled from the roster.
+    expect(csv).toContain(`${f.ftaId},${f.date},IN_ABSENTIA_ORDER,${f.caseId},${f.proceedingId},HOU,HOU,301000031`);
+  });
+
+  it('keeps the intent through the fault proxy when a reset is followed by 5 x 503: the next delivery sends no second email', async () => {
+    const proxy = await FaultProxy.start(emulators.endpoints.ses);
+    // The SDK's own 3 attempts per call, as deployed: the reset is one of the SDK's retries.
+    const viaProxy = new SESClient(localClientConfig(proxy.endpoint));
+    try {
+      const f = fta('9401');
+      const message = await record(f);
+      const isMine = (call: ProxiedCall) => sesNoticeOf(call)?.reference === f.ftaId;
+      const reset = proxy.inject({ operation: 'SendRawEmail', fault: FAULTS.reset, times: 1, match: isMine });
+      const unavailable = proxy.inject({ operation: 'SendRawEmail', fault: FAULTS.sesServiceUnavailable, times: 5, match: isMine });
+      // 2 mailer attempts x 3 SDK attempts: the reset, then five 503s.
+      const proxied = { ...deps, mailer: createSesMailer({ client: viaProxy, maxAttempts: 2, maxSendRate: LOCAL_SES_MAX_SEND_RATE, sleepMs: async () => undefined }) };
+      const failed = await notifyOrrOfFta(message, proxied).catch((e: unknown) => e);
+      expect(reset.injected() + unavailable.injected()).toBe(6);
+      expect(failed).not.toBeInstanceOf(MailNotSentError);
+      expect(await deps.ledger.get(ftaNoticeKey(f))).toMatchObject({ state: 'SENDING' });
+      proxy.clear();
+      await expect(notifyOrrOfFta(message, proxied)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+      expect(await receivedFor(f.ftaId)).toHaveLength(0);
+    } finally {
+      viaProxy.destroy();
+      await proxy.close();
+    }
+  });
+});

@@ -1,39 +1,10 @@
+import { SendRawEmailCommand, SESClient, SESServiceException } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../../shared/ports/mailer';
-import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
-import { silentLog } from '../helpers/in-memory-ports';
-
-function memoryLedger(): NoticeLedger & { records: Map<string, NoticeRecord> } {
-  const records = new Map<string, NoticeRecord>();
-  const id = (k: NoticeKey) => `${k.scope}/${k.noticeId}`;
-  return {
-    records,
-    async get(k) {
-      return records.get(id(k));
-    },
-    async begin(r) {
-      if (records.has(id(r))) return false;
-      records.set(id(r), { ...r, state: 'SENDING', sentAt: null, sesMessageId: null, providerAcceptedAt: null, bounces: 0, complaints: 0 });
-      return true;
-    },
-    async markSent(k, sent) {
-      const r = records.get(id(k));
-      if (r) records.set(id(k), { ...r, state: 'SENT', sentAt: r.sentAt ?? sent.sentAt, sesMessageId: r.sesMessageId ?? sent.sesMessageId });
-    },
-    async release(k, messageIdHeader) {
-      const r = records.get(id(k));
-      if (r?.state !== 'SENDING' || r.messageIdHeader !== messageIdHeader || r.providerAcceptedAt !== null) return false;
-      return records.delete(id(k));
-    },
-    async recordProviderEvent(k, e) {
-      const r = records.get(id(k));
-      if (!r) return false;
-      records.set(id(k), { ...r, sesMessageId: r.sesMessageId ?? e.sesMessageId, providerAcceptedAt: e.type === 'Send' ? e.at : r.providerAcceptedAt });
-      return true;
-    },
-  };
-}
+import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
 
 const notice: NoticeToDeliver = {
   key: { scope: '7', noticeId: 'FTA.IA-1' },
@@ -45,7 +16,7 @@ const notice: NoticeToDeliver = {
 
 describe('deliverNoticeOnce', () => {
   it('after a crash between send and ledger, waits out the grace period, then resends with the same Message-ID', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const sent: OutgoingMail[] = [];
     const mailer: Mailer = { send: async (m) => (sent.push(m), { messageId: `ses-${sent.length}` }) };
     let now = new Date('2026-01-02T00:00:00Z');
@@ -70,7 +41,7 @@ describe('deliverNoticeOnce', () => {
   });
 
   it('when SES certainly did not send (refused past the retries), the next delivery sends at once, not after the grace period', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const sent: OutgoingMail[] = [];
     let refuse = true;
     const mailer: Mailer = {
@@ -93,12 +64,31 @@ describe('deliverNoticeOnce', () => {
   });
 
   it('keeps the intent when the outcome is unknown (a connection dropped mid-send), so the retry waits for proof', async () => {
-    const ledger = memoryLedger();
+    const ledger = memoryNoticeLedger();
     const now = new Date('2026-01-02T00:00:00Z');
     const dropped: Mailer = { send: async () => { throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); } };
     const deps = { ledger, mailer: dropped, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
     await expect(deliverNoticeOnce(notice, deps)).rejects.toThrow('socket hang up');
     expect([...ledger.records.values()].map((r) => r.state)).toEqual(['SENDING']);
     await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+  });
+
+  it('keeps the intent after a reset followed by certain refusals (reset, then 5 x 503): the next delivery does not send a second email', async () => {
+    const sesMock = mockClient(SESClient);
+    try {
+      sesMock.on(SendRawEmailCommand)
+        .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+        .rejects(new SESServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'unavailable' }));
+      const ledger = memoryNoticeLedger();
+      const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 6, maxSendRate: 1000, sleepMs: async () => undefined });
+      const deps = { ledger, mailer, clock: { now: () => new Date('2026-01-02T00:00:00Z') }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+      await expect(deliverNoticeOnce(notice, deps)).rejects.not.toBeInstanceOf(MailNotSentError);
+      expect([...ledger.records.values()].map((r) => r.state)).toEqual(['SENDING']);
+      sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-2' });
+      await expect(deliverNoticeOnce(notice, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+      expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(6);
+    } finally {
+      sesMock.restore();
+    }
   });
 });

@@ -100,4 +100,43 @@ describe('the SES mailer', () => {
     expect(parsed.html).toContain('<p>html</p>');
     expect(parsed.headers.get('x-docket-watch-reference')).toBe('IA-1');
   });
+
+  it('keeps the outcome unknown after a reset, however many certain refusals follow (reset, then 5 x 503)', async () => {
+    sesMock.on(SendRawEmailCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .rejects(sesError('ServiceUnavailable', 503));
+    const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 6, maxSendRate: 1000, sleepMs: async () => undefined });
+    const err = await mailer.send(mail).catch((e: unknown) => e);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(6);
+    // The last answer was a certain 503, but the first attempt may have been accepted.
+    expect(err).not.toBeInstanceOf(MailNotSentError);
+    expect((err as { name?: string }).name).toBe('ServiceUnavailable');
+  });
+
+  it('says SES certainly did not send only when every attempt was refused', async () => {
+    sesMock.on(SendRawEmailCommand).rejects(sesError('ServiceUnavailable', 503));
+    const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 3, maxSendRate: 1000, sleepMs: async () => undefined });
+    await expect(mailer.send(mail)).rejects.toBeInstanceOf(MailNotSentError);
+  });
+
+  it('uses a configured send rate without asking GetSendQuota', async () => {
+    const waits: number[] = [];
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    // 14/s at a share of 0.5: one message every 143 ms.
+    const mailer = createSesMailer({ client: new SESClient({}), maxSendRate: 14, rateShare: 0.5, sleepMs: async (ms) => void waits.push(ms) });
+    for (let i = 0; i < 3; i++) await mailer.send(mail);
+    expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(0);
+    // The sleeps are not slept: the third send is owed two intervals (2 x 143 ms), where
+    // the 1-a-second fallback would owe 2 s.
+    expect(waits.filter((w) => w > 0)).toHaveLength(2);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(286);
+  });
+
+  it('composes with CRLF line ends only (RFC 5322), the bodies included', async () => {
+    const raw = (await composeMime({ ...mail, text: 'one\ntwo\n', html: '<p>a</p>\n<p>b</p>', attachments: [{ filename: 'a.csv', contentType: 'text/csv', content: 'x,y\r\n1,2\r\n' }] })).toString('latin1');
+    expect(raw).toContain('\r\n');
+    expect(raw.match(/(?<!\r)\n/g) ?? []).toEqual([]);
+    const parsed = await simpleParser(raw);
+    expect(parsed.attachments[0]?.content.toString('utf8')).toBe('x,y\r\n1,2\r\n');
+  });
 });
