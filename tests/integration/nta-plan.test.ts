@@ -113,6 +113,8 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
 
   it('opens no second task when the same FTA message is delivered again', async () => {
     const before = await tasksOpen();
+    const deadBefore = await run.pipeline.deadLetterCounts();
+    const errorsBefore = logs.filter((l) => l.includes('"level":"ERROR"')).length;
     const fta = run.ftas[0]!;
     const sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
     const body = JSON.stringify({
@@ -124,6 +126,10 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     await run.pipeline.drain();
     sqs.destroy();
     expect(await tasksOpen()).toBe(before);
+    // Both deliveries handled, not failed: a scheduler that throws would leave the count
+    // unchanged too, but its messages would end in the DLQ and its errors in the log.
+    expect(await run.pipeline.deadLetterCounts()).toEqual(deadBefore);
+    expect(logs.filter((l) => l.includes('"level":"ERROR"'))).toHaveLength(errorsBefore);
   });
 
   it('stores nothing twice when the same roster lands again', async () => {
