@@ -71,6 +71,8 @@ export class FaultProxy {
   readonly injected = new Map<string, number>();
   /** Calls that found the service down (connection refused or dropped). */
   upstreamErrors = 0;
+  /** Calls forwarded to the service and not answered yet (a held call is not one). */
+  inFlight = 0;
 
   private constructor(
     private readonly server: Server,
@@ -140,6 +142,12 @@ export class FaultProxy {
       return;
     }
     this.forwarded.set(call.operation, (this.forwarded.get(call.operation) ?? 0) + 1);
+    this.inFlight += 1;
+    let answered = false;
+    const done = () => {
+      if (!answered) this.inFlight -= 1;
+      answered = true;
+    };
     const upstream = request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       async (answer) => {
@@ -148,10 +156,12 @@ export class FaultProxy {
         const answerBody = Buffer.concat(parts);
         for (const listener of this.listeners) listener(call, answer.statusCode ?? 0, answerBody.toString('utf8'));
         res.writeHead(answer.statusCode ?? 502, answer.headers).end(answerBody);
+        done();
       },
     );
     // The service is down (restarting): the caller sees its connection drop.
     upstream.on('error', () => {
+      done();
       this.upstreamErrors += 1;
       req.socket.destroy();
     });
