@@ -14,7 +14,13 @@ export type Fault =
   /** Drop the connection, as a crashed or restarting endpoint does. */
   | { readonly kind: 'reset' }
   /** Never answer: the caller waits until its own deadline (a frozen or timed-out function). */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /**
+   * SQS SendMessageBatch (JSON protocol): the entries with these Ids are not sent, and the
+   * answer lists them under Failed (a partial batch failure, as SQS gives one); the other
+   * entries go through to the service.
+   */
+  | { readonly kind: 'failEntries'; readonly ids: readonly string[] };
 
 export interface FaultRule {
   readonly operation: string;
@@ -134,6 +140,22 @@ export class FaultProxy {
       return;
     }
     const fault = this.faultFor(call);
+    if (fault?.kind === 'failEntries') {
+      this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
+      const input = JSON.parse(call.body) as { Entries: { Id: string }[] };
+      const failed = input.Entries.filter((e) => fault.ids.includes(e.Id)).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected: entry failed' }));
+      const kept = input.Entries.filter((e) => !fault.ids.includes(e.Id));
+      const withFailed = (answer: string): string => {
+        const out = JSON.parse(answer) as { Successful?: unknown[]; Failed?: unknown[] };
+        return JSON.stringify({ ...out, Successful: out.Successful ?? [], Failed: [...(out.Failed ?? []), ...failed] });
+      };
+      if (kept.length === 0) {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(withFailed('{}'));
+        return;
+      }
+      this.forward(req, res, call, Buffer.from(JSON.stringify({ ...input, Entries: kept })), withFailed);
+      return;
+    }
     if (fault !== undefined) {
       this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
       if (fault.kind === 'reset') req.socket.destroy();
@@ -141,6 +163,11 @@ export class FaultProxy {
       else res.writeHead(fault.status, { 'content-type': fault.contentType }).end(fault.body);
       return;
     }
+    this.forward(req, res, call, body);
+  }
+
+  /** Sends the call on to the service (its body rewritten, or its answer), and the answer back. */
+  private forward(req: IncomingMessage, res: ServerResponse, call: ProxiedCall, body: Buffer, rewriteAnswer?: (answer: string) => string): void {
     this.forwarded.set(call.operation, (this.forwarded.get(call.operation) ?? 0) + 1);
     this.inFlight += 1;
     let answered = false;
@@ -149,13 +176,20 @@ export class FaultProxy {
       answered = true;
     };
     const upstream = request(
-      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: { ...req.headers, 'content-length': String(body.length) } },
       async (answer) => {
         const parts: Buffer[] = [];
         for await (const part of answer) parts.push(part as Buffer);
-        const answerBody = Buffer.concat(parts);
+        let answerBody = Buffer.concat(parts);
+        const headers = { ...answer.headers };
+        if (rewriteAnswer !== undefined && answer.statusCode === 200) {
+          answerBody = Buffer.from(rewriteAnswer(answerBody.toString('utf8')));
+          headers['content-length'] = String(answerBody.length);
+          delete headers['x-amz-crc32'];
+          delete headers['transfer-encoding'];
+        }
         for (const listener of this.listeners) listener(call, answer.statusCode ?? 0, answerBody.toString('utf8'));
-        res.writeHead(answer.statusCode ?? 502, answer.headers).end(answerBody);
+        res.writeHead(answer.statusCode ?? 502, headers).end(answerBody);
         done();
       },
     );

@@ -184,6 +184,25 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     expect(flag.Item?.pairs).toEqual(['EOIR_ADDRESS_OF_RECORD|ERO_VERIFIED', 'ERO_VERIFIED|ORR_SPONSOR']);
   });
 
+  it('closes the re-verification task when an I-830 filed arrives through the queue, once', async () => {
+    const tasks = createDynamoTaskStore({ client: clients.dynamo, tableName: run.pipeline.resources.casesTable });
+    // Not the case the verified-address test closes.
+    const fta = run.ftas.find((f) => f.caseId !== '9431197' && f.aor !== null)!;
+    expect(await tasks.listOverdueTasks(fta.aor, '2099-01-01')).toContainEqual(expect.objectContaining({ caseId: fta.caseId }));
+    const before = await tasksOpen();
+    const deadBefore = await run.pipeline.deadLetterCounts();
+    const sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
+    const body = JSON.stringify({ type: 'I830_FILED', version: 1, caseId: fta.caseId, filedOn: '2026-11-27' });
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: run.pipeline.resources.queues.ntaSchedule.url, MessageBody: body }));
+      await run.pipeline.drain();
+    }
+    sqs.destroy();
+    expect(await tasksOpen()).toBe(before - 1);
+    expect(await tasks.listOverdueTasks(fta.aor, '2099-01-01')).not.toContainEqual(expect.objectContaining({ caseId: fta.caseId }));
+    expect(await run.pipeline.deadLetterCounts()).toEqual(deadBefore);
+  });
+
   it('keeps names, A-numbers, addresses and birth dates out of the function logs', () => {
     const text = logs.join('\n');
     expect(text).toContain('roster ingested');
