@@ -79,6 +79,8 @@ export class FaultProxy {
   upstreamErrors = 0;
   /** Calls forwarded to the service and not answered yet (a held call is not one). */
   inFlight = 0;
+  /** When the last call arrived, event sources' polls aside (ReceiveMessage, GetQueueAttributes). */
+  lastCallAt = 0;
 
   private constructor(
     private readonly server: Server,
@@ -134,6 +136,7 @@ export class FaultProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8') };
+    if (!POLLS.has(call.operation)) this.lastCallAt = Date.now();
     const stub = this.stubs.get(call.operation);
     if (stub !== undefined) {
       res.writeHead(stub.status, { 'content-type': stub.contentType }).end(stub.body);
@@ -169,10 +172,11 @@ export class FaultProxy {
   /** Sends the call on to the service (its body rewritten, or its answer), and the answer back. */
   private forward(req: IncomingMessage, res: ServerResponse, call: ProxiedCall, body: Buffer, rewriteAnswer?: (answer: string) => string): void {
     this.forwarded.set(call.operation, (this.forwarded.get(call.operation) ?? 0) + 1);
-    this.inFlight += 1;
+    const counted = !POLLS.has(call.operation);
+    if (counted) this.inFlight += 1;
     let answered = false;
     const done = () => {
-      if (!answered) this.inFlight -= 1;
+      if (!answered && counted) this.inFlight -= 1;
       answered = true;
     };
     const upstream = request(
@@ -215,6 +219,9 @@ export class FaultProxy {
     return undefined;
   }
 }
+
+/** What the local event sources call all the time, whatever the functions do. */
+export const POLLS = new Set(['ReceiveMessage', 'GetQueueAttributes']);
 
 function operationOf(req: IncomingMessage, body: Buffer): string {
   const target = req.headers['x-amz-target'];

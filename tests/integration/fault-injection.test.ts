@@ -14,7 +14,7 @@ import { EOIR_TABLES } from '../../shared/domain/eoir-table';
 import { DROP_BUCKET, FUNCTIONS } from '../../shared/runtime/resources';
 import { logicalId, synthDocketWatch } from '../infra/synth-docket-watch';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
-import { FAULTS, type FaultProxy } from '../helpers/fault-proxy';
+import { FAULTS, POLLS, type FaultProxy } from '../helpers/fault-proxy';
 import { sesNoticeOf, startFaultyStack, type FaultyStack } from '../helpers/faulty-stack';
 import { tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { scanForPii } from '../helpers/pii-scanner';
@@ -102,10 +102,12 @@ describe('fault injection through the emulators', () => {
     );
 
   /**
-   * Runs an invocation until it hangs on the fault `hang` (a rule that holds every matching
-   * call until cleared), waits until nothing it sent is still on its way (so what it stored
-   * can no longer change), and abandons it, as Lambda does at its timeout. Fails if the
-   * invocation finishes instead, or never reaches the fault.
+   * Runs an invocation until it reaches the fault `hang`, then freezes it whole, as Lambda
+   * freezes and kills a function at its timeout: from then on every DynamoDB and SQS call
+   * (the event sources' polls aside) is held, so the chunks it runs in parallel stop at
+   * their next call; waits until none of its calls is on its way and none came for a
+   * moment. Fails if it finishes instead, or never reaches the fault. `thaw()` lifts the
+   * freeze for what comes next; the held calls stay held.
    */
   const invokeUntilFrozen = async (drop: GeneratedDrop, hang: { injected: () => number }, operation: string): Promise<void> => {
     let finished = false;
@@ -114,9 +116,18 @@ describe('fault injection through the emulators', () => {
     });
     abandoned.push(run.catch(() => undefined));
     await waitFor(() => finished || hang.injected() > 0, `the ingest reaching its ${operation} (held by the proxy)`);
+    proxies.dynamodb.inject({ operation: '*', fault: FAULTS.hang });
+    proxies.sqs.inject({ operation: '*', fault: FAULTS.hang, match: (call) => !POLLS.has(call.operation) });
     expect(finished, 'the ingest finished before the fault froze it').toBe(false);
-    // Only DynamoDB writes change what is stored (the event sources' SQS long polls are always in flight).
-    await waitFor(() => proxies.dynamodb.inFlight === 0, 'the frozen ingest\'s DynamoDB calls in flight being answered');
+    await waitFor(
+      () => [proxies.dynamodb, proxies.sqs].every((p) => p.inFlight === 0 && Date.now() - p.lastCallAt > 500),
+      'the frozen ingest\'s other calls being answered or held',
+    );
+  };
+
+  /** Lifts every fault and the freeze, for the retry (the frozen invocation's held calls stay held). */
+  const thaw = (): void => {
+    for (const proxy of Object.values(proxies)) proxy.clear();
   };
 
   const storedFtaIds = async (): Promise<Set<string>> => {
@@ -205,7 +216,7 @@ describe('fault injection through the emulators', () => {
     const before = injectedTotal(proxies.sqs);
     const hang = proxies.sqs.inject({ operation: 'SendMessageBatch', fault: FAULTS.hang });
     await invokeUntilFrozen(drop, hang, 'first SendMessageBatch');
-    proxies.sqs.clear();
+    thaw();
     const stored = await storedFtaIds();
     const storedBeforeCrash = drop.expected.ftaIds.filter((id) => stored.has(id));
     expect(storedBeforeCrash.length).toBeGreaterThan(0);
@@ -362,7 +373,7 @@ describe('fault injection through the emulators', () => {
     // DynamoDB stops answering from the 6th FTA write on: the function is frozen mid-drop, then killed.
     const hang = proxies.dynamodb.inject({ operation: 'TransactWriteItems', fault: FAULTS.hang, after: 5, match: (call) => call.body.includes('outboxPk') });
     await invokeUntilFrozen(drop, hang, '6th FTA write');
-    proxies.dynamodb.clear();
+    thaw();
     const stored = await storedFtaIds();
     const partial = drop.expected.ftaIds.filter((id) => stored.has(id)).length;
     expect(partial).toBeGreaterThan(0);
