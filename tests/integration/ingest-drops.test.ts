@@ -77,20 +77,17 @@ describe('EOIR drops through the local AWS stack', () => {
     const row = (lines.find((l) => l.startsWith('9329341\t')) ?? '').replace('2025-01-03 00:00:00.000\tY\t', '2025-01-03 00:00:00.000\tN\t');
     writeFileSync(join(dir, 'B_TblProceeding.csv'), Buffer.from(`${header}\r\n${row}\r\n`, 'latin1'));
     // On resources of its own: the sample drop, then the later one.
-    const later = await run([SAMPLE_DROP, dir], uniqueSuffix());
-    expect(later.summary.drops.map((d) => d.ftas)).toEqual([
-      { new: 9, repeated: 0, rescinded: 0 },
-      { new: 0, repeated: 0, rescinded: 1 },
-    ]);
+    const own = uniqueSuffix();
+    await run([SAMPLE_DROP], own);
+    const later = await run([dir], own);
+    expect(later.summary.total.ftas).toEqual({ new: 0, repeated: 0, rescinded: 1 });
     const fta = later.ftas.find((f) => f.ftaId === 'IA-9329341');
     expect(fta?.status).toBe('RESCINDED');
     expect(later.ftas.filter((f) => f.status === 'OPEN')).toHaveLength(8);
-    const mails = await Promise.all(later.emails.map((e) => simpleParser(e.eml)));
-    const corrections = mails.filter((m) => m.subject?.startsWith('CORRECTION:'));
-    expect(mails).toHaveLength(10);
-    expect(corrections).toHaveLength(1);
-    expect(corrections[0]?.subject).toMatch(/^CORRECTION: .* ref IA-9329341$/);
-    expect(corrections[0]?.text).toContain('has been rescinded');
+    expect(later.emails).toHaveLength(1);
+    const mail = await simpleParser(later.emails[0]?.eml ?? '');
+    expect(mail.subject).toMatch(/^CORRECTION: .* ref IA-9329341$/);
+    expect(mail.text).toContain('has been rescinded');
   });
 
   it('sends nothing when the same tables land again (as a folder drop this time)', async () => {
