@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import vitest from '@vitest/eslint-plugin';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'out/', '.local-state/', 'coverage/'] },
@@ -22,6 +23,24 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'Domain code takes configuration as parameters.' },
         { object: 'Date', property: 'now', message: 'Domain code takes the time as a parameter (Clock).' },
       ],
+    },
+  },
+  {
+    // Tests that can fail: every test asserts, titles are real, no assertion hidden behind
+    // an `if` or a catch (a guard that throws is fine), no two tests of the same name, no test left focused or skipped
+    // without a condition.
+    files: ['tests/**/*.ts'],
+    plugins: { vitest },
+    rules: {
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '*.hasResourceProperties', '*.resourceCountIs', '*.hasResource', '*.hasOutput', '*.resourcePropertiesCountIs'] }],
+      'vitest/valid-title': 'error',
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
+      'vitest/no-conditional-expect': 'error',
+      'vitest/no-identical-title': 'error',
+      'vitest/no-focused-tests': 'error',
+      'vitest/no-disabled-tests': 'error',
+      'vitest/no-standalone-expect': 'error',
+      'vitest/no-done-callback': 'error',
     },
   },
 );

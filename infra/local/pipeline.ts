@@ -207,13 +207,15 @@ export class LocalPipeline {
    */
   async drain(timeoutMs = 10 * 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Idle means idle for three checks in a row, 50 ms apart: an S3 event or a message sent
+    // just before a check is seen by the next one.
     let quiet = 0;
-    while (quiet < 2) {
+    while (quiet < 3) {
       if (Date.now() > deadline) throw new Error('local pipeline did not drain in time');
       await this.ingestChain;
       const busy = this.active > 0 || (await this.queuedMessages()) > 0;
       quiet = busy ? 0 : quiet + 1;
-      await sleep(150);
+      if (quiet < 3) await sleep(50);
     }
     await this.collectFannedOut();
   }

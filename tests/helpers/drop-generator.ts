@@ -22,6 +22,8 @@ export interface GeneratedDrop {
   readonly expected: {
     /** Juvenile UJ/J2 or CASEPRIORITY_CODE UC (spec 2). */
     readonly ucCases: number;
+    /** The UC cases that are UC by CASEPRIORITY_CODE UC alone (no juvenile history code says so). */
+    readonly priorityUcCases: number;
     readonly ftas: number;
     /** Every FTA of a UC case: `IA-<IDNPROCEEDING>` (ABSENTIA Y) and `NS-<IDNSCHEDULE>` (ADJ_RSN 11). */
     readonly ftaIds: readonly string[];
@@ -91,6 +93,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   const proceedingRows: string[][] = [['IDNPROCEEDING', 'IDNCASE', 'ALIEN_NBR', 'BASE_CITY_CODE', 'CASE_TYPE', 'DEC_CODE', 'ABSENTIA', 'HEARING_DATE', 'COMP_DATE', 'OSC_DATE']];
   const scheduleRows: string[][] = [['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'CAL_TYPE', 'ADJ_DATE', 'ADJ_RSN', 'ADJ_MEDIUM']];
   let ucCases = 0;
+  let priorityUcCases = 0;
   let inAbsentiaOrders = 0;
   let noShows = 0;
   const ftaIds: string[] = [];
@@ -114,6 +117,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     const priorityUc = !juvenileUc && rnd() < 0.1;
     const isUc = juvenileUc || priorityUc;
     if (isUc) ucCases += 1;
+    if (priorityUc) priorityUcCases += 1;
     caseRows.push([caseId, aNumber, last, first, street, 'HOUSTON', 'TX', '77002', 'GT', `${birth} 00:00:00.000`, priorityUc ? 'UC' : 'N/A']);
     const code = juvenileUc ? pick(['4', '3']) : pick(['6', '5', '1', '2']);
     juvenileRows.push([String(caseBase + 8_000_000 + i), caseId, proceedingId, code, '2024-01-05 10:00:00.000']);
@@ -161,6 +165,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     pii,
     expected: {
       ucCases,
+      priorityUcCases,
       ftas: ftaIds.length,
       ftaIds,
       inAbsentiaOrders,

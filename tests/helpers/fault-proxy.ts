@@ -14,7 +14,13 @@ export type Fault =
   /** Drop the connection, as a crashed or restarting endpoint does. */
   | { readonly kind: 'reset' }
   /** Never answer: the caller waits until its own deadline (a frozen or timed-out function). */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /**
+   * SQS SendMessageBatch (JSON protocol): the entries with these Ids are not sent, and the
+   * answer lists them under Failed (a partial batch failure, as SQS gives one); the other
+   * entries go through to the service.
+   */
+  | { readonly kind: 'failEntries'; readonly ids: readonly string[] };
 
 export interface FaultRule {
   readonly operation: string;
@@ -71,6 +77,10 @@ export class FaultProxy {
   readonly injected = new Map<string, number>();
   /** Calls that found the service down (connection refused or dropped). */
   upstreamErrors = 0;
+  /** Calls forwarded to the service and not answered yet (a held call is not one). */
+  inFlight = 0;
+  /** When the last call arrived, event sources' polls aside (ReceiveMessage, GetQueueAttributes). */
+  lastCallAt = 0;
 
   private constructor(
     private readonly server: Server,
@@ -126,12 +136,29 @@ export class FaultProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8') };
+    if (!POLLS.has(call.operation)) this.lastCallAt = Date.now();
     const stub = this.stubs.get(call.operation);
     if (stub !== undefined) {
       res.writeHead(stub.status, { 'content-type': stub.contentType }).end(stub.body);
       return;
     }
     const fault = this.faultFor(call);
+    if (fault?.kind === 'failEntries') {
+      this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
+      const input = JSON.parse(call.body) as { Entries: { Id: string }[] };
+      const failed = input.Entries.filter((e) => fault.ids.includes(e.Id)).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected: entry failed' }));
+      const kept = input.Entries.filter((e) => !fault.ids.includes(e.Id));
+      const withFailed = (answer: string): string => {
+        const out = JSON.parse(answer) as { Successful?: unknown[]; Failed?: unknown[] };
+        return JSON.stringify({ ...out, Successful: out.Successful ?? [], Failed: [...(out.Failed ?? []), ...failed] });
+      };
+      if (kept.length === 0) {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(withFailed('{}'));
+        return;
+      }
+      this.forward(req, res, call, Buffer.from(JSON.stringify({ ...input, Entries: kept })), withFailed);
+      return;
+    }
     if (fault !== undefined) {
       this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
       if (fault.kind === 'reset') req.socket.destroy();
@@ -139,19 +166,40 @@ export class FaultProxy {
       else res.writeHead(fault.status, { 'content-type': fault.contentType }).end(fault.body);
       return;
     }
+    this.forward(req, res, call, body);
+  }
+
+  /** Sends the call on to the service (its body rewritten, or its answer), and the answer back. */
+  private forward(req: IncomingMessage, res: ServerResponse, call: ProxiedCall, body: Buffer, rewriteAnswer?: (answer: string) => string): void {
     this.forwarded.set(call.operation, (this.forwarded.get(call.operation) ?? 0) + 1);
+    const counted = !POLLS.has(call.operation);
+    if (counted) this.inFlight += 1;
+    let answered = false;
+    const done = () => {
+      if (!answered && counted) this.inFlight -= 1;
+      answered = true;
+    };
     const upstream = request(
-      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: { ...req.headers, 'content-length': String(body.length) } },
       async (answer) => {
         const parts: Buffer[] = [];
         for await (const part of answer) parts.push(part as Buffer);
-        const answerBody = Buffer.concat(parts);
+        let answerBody = Buffer.concat(parts);
+        const headers = { ...answer.headers };
+        if (rewriteAnswer !== undefined && answer.statusCode === 200) {
+          answerBody = Buffer.from(rewriteAnswer(answerBody.toString('utf8')));
+          headers['content-length'] = String(answerBody.length);
+          delete headers['x-amz-crc32'];
+          delete headers['transfer-encoding'];
+        }
         for (const listener of this.listeners) listener(call, answer.statusCode ?? 0, answerBody.toString('utf8'));
-        res.writeHead(answer.statusCode ?? 502, answer.headers).end(answerBody);
+        res.writeHead(answer.statusCode ?? 502, headers).end(answerBody);
+        done();
       },
     );
     // The service is down (restarting): the caller sees its connection drop.
     upstream.on('error', () => {
+      done();
       this.upstreamErrors += 1;
       req.socket.destroy();
     });
@@ -171,6 +219,9 @@ export class FaultProxy {
     return undefined;
   }
 }
+
+/** What the local event sources call all the time, whatever the functions do. */
+export const POLLS = new Set(['ReceiveMessage', 'GetQueueAttributes']);
 
 function operationOf(req: IncomingMessage, body: Buffer): string {
   const target = req.headers['x-amz-target'];

@@ -56,6 +56,15 @@ describe('the drop bucket', () => {
   const bucket = () => dataTemplate.findResources('AWS::S3::Bucket')[logicalId(data.dropBucket)]?.Properties;
   const rule = (id: string) => bucket().LifecycleConfiguration.Rules.find((r: { Id: string }) => r.Id === id);
 
+  it('moves raw drops and rosters to Standard-IA after 30 days, and nothing else', () => {
+    // Literal values, as the README promises them: a change here is a reviewed change.
+    expect(rule('raw-drops')?.Transitions).toEqual([{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]);
+    expect(rule('rosters')?.Transitions).toEqual([{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]);
+    // Standard-IA bills at least 30 days and 128 KB an object: short-lived outputs stay Standard.
+    const transitioned = bucket().LifecycleConfiguration.Rules.filter((r: { Transitions?: unknown }) => r.Transitions !== undefined).map((r: { Id: string }) => r.Id);
+    expect(transitioned.sort()).toEqual(['raw-drops', 'rosters']);
+  });
+
   it(`expires raw drops after ${RETENTION.rawDropsDays} days and quarantined rows after ${RETENTION.quarantineDays}`, () => {
     expect(rule('raw-drops')).toMatchObject({ Prefix: DROP_BUCKET.dropPrefix, ExpirationInDays: RETENTION.rawDropsDays, Status: 'Enabled' });
     expect(rule('quarantine')).toMatchObject({ Prefix: RETENTION.quarantinePrefix, ExpirationInDays: RETENTION.quarantineDays, Status: 'Enabled' });

@@ -114,6 +114,8 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
 
   it('opens no second task when the same FTA message is delivered again', async () => {
     const before = await tasksOpen();
+    const deadBefore = await run.pipeline.deadLetterCounts();
+    const errorsBefore = logs.filter((l) => l.includes('"level":"ERROR"')).length;
     const fta = run.ftas[0]!;
     const sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
     const body = JSON.stringify({
@@ -125,6 +127,10 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     await run.pipeline.drain();
     sqs.destroy();
     expect(await tasksOpen()).toBe(before);
+    // Both deliveries handled, not failed: a scheduler that throws would leave the count
+    // unchanged too, but its messages would end in the DLQ and its errors in the log.
+    expect(await run.pipeline.deadLetterCounts()).toEqual(deadBefore);
+    expect(logs.filter((l) => l.includes('"level":"ERROR"'))).toHaveLength(errorsBefore);
   });
 
   it('stores nothing twice when the same roster lands again', async () => {
@@ -177,6 +183,27 @@ describe('roster, NTA backlog plan and follow-up on the local AWS stack', () => 
     );
     // The EOIR address of record (A_TblCase) is a third source, and it disagrees too.
     expect(flag.Item?.pairs).toEqual(['EOIR_ADDRESS_OF_RECORD|ERO_VERIFIED', 'ERO_VERIFIED|ORR_SPONSOR']);
+  });
+
+  it('closes the re-verification task when an I-830 filed arrives through the queue, once', async () => {
+    const tasks = createDynamoTaskStore({ client: clients.dynamo, tableName: run.pipeline.resources.casesTable });
+    // A case with an open task, not the one the verified-address test closes.
+    const open = new Set<string>();
+    for (const aor of new Set(run.ftas.map((f) => f.aor))) for (const t of await tasks.listOverdueTasks(aor, '2099-01-01')) open.add(t.caseId);
+    const fta = run.ftas.find((f) => f.caseId !== '9431197' && open.has(f.caseId))!;
+    expect(fta).toBeDefined();
+    const before = await tasksOpen();
+    const deadBefore = await run.pipeline.deadLetterCounts();
+    const sqs = new SQSClient(localClientConfig(emulators.endpoints.sqs));
+    const body = JSON.stringify({ type: 'I830_FILED', version: 1, caseId: fta.caseId, filedOn: '2026-11-27' });
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: run.pipeline.resources.queues.ntaSchedule.url, MessageBody: body }));
+      await run.pipeline.drain();
+    }
+    sqs.destroy();
+    expect(await tasksOpen()).toBe(before - 1);
+    expect(await tasks.listOverdueTasks(fta.aor, '2099-01-01')).not.toContainEqual(expect.objectContaining({ caseId: fta.caseId }));
+    expect(await run.pipeline.deadLetterCounts()).toEqual(deadBefore);
   });
 
   it('keeps names, A-numbers, addresses and birth dates out of the function logs', () => {

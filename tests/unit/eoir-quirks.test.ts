@@ -15,6 +15,7 @@ import { rescindedByProceeding, rescindedByReopening, rescindedBySchedule, type 
 import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
 import { detectNoShow, hearingOutcome, SCHEDULE_TABLE } from '../../shared/domain/schedule';
 import { unsafeEntryReason } from '../../shared/adapters/zip-drop';
+import { rowOffsets } from '../helpers/row-oracle';
 
 const CASE_HEADER = 'IDNCASE\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tLATEST_HEARING\tCASEPRIORITY_CODE\r\n';
 const SCHED_HEADER = 'IDNSCHEDULE\tIDNPROCEEDING\tIDNCASE\tBASE_CITY_CODE\tCAL_TYPE\tADJ_DATE\tADJ_RSN\tADJ_MEDIUM\r\n';
@@ -153,6 +154,11 @@ describe('zip entries', () => {
 });
 
 describe('byte-range chunks', () => {
+  it('the independent row counter finds the rows a reader sees', () => {
+    const bytes = Buffer.from('H1\tH2\r\n1\t2\r\n\r\n\n2\t\u00e9\n\r\r\n3', 'utf8');
+    expect(rowOffsets(bytes)).toEqual([7, 15, 20, 23]);
+  });
+
   const line = fc.array(fc.constantFrom('1', '2', 'Y', 'N', ' ', 'HOU', '\t', '\r', 'é'), { maxLength: 12 }).map((p) => p.join(''));
   it('count every row exactly once, at the same offsets as a whole read, whatever the chunk size', async () => {
     await fc.assert(
@@ -177,6 +183,8 @@ describe('byte-range chunks', () => {
         const whole = await offsets(0, Number.POSITIVE_INFINITY);
         const parts: number[] = [];
         for (const r of planByteRanges(bytes.length, chunkBytes)) parts.push(...(await offsets(r.start, r.end)));
+        // The oracle is not the parser: the lines of the bytes, counted apart.
+        expect(whole).toEqual(rowOffsets(bytes));
         expect(parts).toEqual(whole);
       }),
       { numRuns: 200 },

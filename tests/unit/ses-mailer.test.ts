@@ -1,14 +1,17 @@
 import { GetSendQuotaCommand, SendRawEmailCommand, SESClient, SESServiceException } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeMime, createSesMailer, isTransientSesError, sesCertainlyDidNotSend } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError } from '../../shared/ports/mailer';
 import type { OutgoingMail } from '../../shared/ports/mailer';
 
 // Throttling and 5xx cannot be produced by the SES emulator.
 const sesMock = mockClient(SESClient);
-afterEach(() => sesMock.reset());
+afterEach(() => {
+  sesMock.reset();
+  vi.restoreAllMocks();
+});
 
 const mail: OutgoingMail = {
   to: ['orr@example.gov'],
@@ -39,6 +42,28 @@ describe('the SES mailer', () => {
     await expect(mailer.send(mail)).resolves.toEqual({ messageId: 'ses-42' });
     expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(3);
     expect(waits.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('backs off exponentially from 200 ms, capped at 10 s, with full jitter (an injected random)', async () => {
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock.on(SendRawEmailCommand).rejects(sesError('Throttling', 400));
+    const backoffs = async (random: number): Promise<number[]> => {
+      const waits: number[] = [];
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 8, rateShare: 1, sleepMs: async (ms) => void waits.push(ms) });
+      await expect(mailer.send(mail)).rejects.toBeInstanceOf(MailNotSentError);
+      vi.restoreAllMocks();
+      // The pacing's own waits are a few ms here (1 ms a message, as no sleep really passes):
+      // only the backoffs are longer.
+      return waits.filter((w) => w >= 100);
+    };
+    // The random at its top: the full step, 200 ms x 2^attempt, up to the cap.
+    const top = await backoffs(0.999999);
+    expect(top.map((w) => Math.round(w))).toEqual([400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+    // Full jitter: the wait is the random share of the step, from 0.
+    const half = await backoffs(0.5);
+    expect(half.map((w) => Math.round(w))).toEqual([200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect(await backoffs(0)).toEqual([]);
   });
 
   it('gives up after maxAttempts, so the message is retried by SQS and then dead-lettered', async () => {
