@@ -5,6 +5,7 @@ import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { DEFAULT_PRIORITY } from '../../shared/domain/nta-plan';
 import type { ObjectSink } from '../../shared/ports/object-sink';
 import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
 import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
@@ -45,7 +46,7 @@ describe('re-verification tasks: I-830 follow-ups and the overdue list, through 
   };
   const files = () => {
     const written = new Map<string, string>();
-    const sink: ObjectSink = { putObject: async (key, body) => void written.set(key, body) };
+    const sink: ObjectSink = { putObject: async (key, body) => void written.set(key, typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) };
     return { written, sink };
   };
 
@@ -67,11 +68,21 @@ describe('re-verification tasks: I-830 follow-ups and the overdue list, through 
 
   it('closes the open tasks of a case when an I-830 is filed, once, and drops them from the overdue list', async () => {
     const { casesTable, tasks } = await tableWithTasks();
-    const deps = { tasks, roster: createDynamoRosterStore({ client, tableName: casesTable }), clock: fixedClock('2026-11-30T10:00:00Z'), log: silentLog };
+    const deps = {
+      tasks,
+      roster: createDynamoRosterStore({ client, tableName: casesTable }),
+      clock: fixedClock('2026-11-30T10:00:00Z'),
+      log: silentLog,
+      // An I-830 closes tasks only: nothing is re-planned, so no work list is written.
+      files: { putObject: async () => expect.unreachable('an I-830 writes no work list') },
+      capacity: { defaultSlotsPerDay: 20, slotsPerDayByAor: {} },
+      priority: DEFAULT_PRIORITY,
+      workListDays: 10,
+    };
     const message = { type: 'I830_FILED', version: 1, caseId: '8001', filedOn: '2026-11-27' } as const;
-    expect(await recordFollowUp(message, deps)).toEqual({ closed: 1, disagreements: 0 });
+    expect(await recordFollowUp(message, deps)).toMatchObject({ closed: 1, disagreements: 0 });
     // A redelivered follow-up closes nothing more.
-    expect(await recordFollowUp(message, deps)).toEqual({ closed: 0, disagreements: 0 });
+    expect(await recordFollowUp(message, deps)).toMatchObject({ closed: 0, disagreements: 0 });
     const { written, sink } = files();
     const counts = await reportOverdueTasks({ tasks, files: sink, clock: fixedClock('2026-11-30T10:00:00Z'), log: silentLog });
     expect(counts).toMatchObject({ HOU: 0, NYC: 1, NONE: 1 });
