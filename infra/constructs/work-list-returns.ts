@@ -7,7 +7,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV, INGEST_FAILURES, ROSTER_DROPS, WORK_LIST_RETURNS } from '../../shared/runtime/resources';
-import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 import { PipelineFunction } from './pipeline-function';
 import { ingestFailureQueue } from './queue-with-dlq';
@@ -52,7 +52,8 @@ export class WorkListReturns extends Construct {
         ...props.planEnvironment,
       },
     });
-    dropBucket.grantRead(this.function, `${WORK_LIST_RETURNS.prefix}*`);
+    // Reads only the returned files it is told of; it never lists the bucket.
+    grantReadPrefixes(dropBucket, this.function, [WORK_LIST_RETURNS.prefix], { list: false });
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${WORK_LIST_RETURNS.quarantinePrefix}*`);
     dropBucket.grantPut(this.function, `${WORK_LIST_RETURNS.reportPrefix}*`);

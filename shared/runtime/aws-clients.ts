@@ -21,7 +21,10 @@ export interface AwsClients {
 /** Any SDK v3 client: what a client hook may add middleware to. */
 export type AnyAwsClient = DynamoDBClient | S3Client | SQSClient | SESClient;
 
-const clientHooks = new Set<(client: AnyAwsClient) => void>();
+// Kept on globalThis so that a test reloading the handler modules (vi.resetModules) still
+// reaches the hooks the local stack installed before.
+const HOOKS = Symbol.for('docket-watch.aws-client-hooks');
+const clientHooks: Set<(client: AnyAwsClient) => void> = ((globalThis as Record<symbol, unknown>)[HOOKS] ??= new Set()) as Set<(client: AnyAwsClient) => void>;
 
 /**
  * Runs `hook` on every client createAwsClients makes from now on. For the local stack only

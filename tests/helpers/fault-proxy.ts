@@ -16,8 +16,8 @@ export type Fault =
   /** Never answer: the caller waits until its own deadline (a frozen or timed-out function). */
   | { readonly kind: 'hang' }
   /**
-   * SQS SendMessageBatch (JSON protocol): the entries with these Ids are not sent, and the
-   * answer lists them under Failed (a partial batch failure, as SQS gives one); the other
+   * SQS SendMessageBatch (JSON protocol): the entries for these FTA ids (the `ftaId` of the
+   * message body; entry Ids are batch positions) are not sent, and the answer lists them under Failed (a partial batch failure, as SQS gives one); the other
    * entries go through to the service.
    */
   | { readonly kind: 'failEntries'; readonly ids: readonly string[] };
@@ -145,9 +145,17 @@ export class FaultProxy {
     const fault = this.faultFor(call);
     if (fault?.kind === 'failEntries') {
       this.injected.set(call.operation, (this.injected.get(call.operation) ?? 0) + 1);
-      const input = JSON.parse(call.body) as { Entries: { Id: string }[] };
-      const failed = input.Entries.filter((e) => fault.ids.includes(e.Id)).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected: entry failed' }));
-      const kept = input.Entries.filter((e) => !fault.ids.includes(e.Id));
+      const input = JSON.parse(call.body) as { Entries: { Id: string; MessageBody?: string }[] };
+      const ftaIdOf = (e: { MessageBody?: string }): unknown => {
+        try {
+          return (JSON.parse(e.MessageBody ?? '{}') as { ftaId?: unknown }).ftaId;
+        } catch {
+          return undefined;
+        }
+      };
+      const hit = (e: { MessageBody?: string }): boolean => fault.ids.includes(String(ftaIdOf(e)));
+      const failed = input.Entries.filter(hit).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected: entry failed' }));
+      const kept = input.Entries.filter((e) => !hit(e));
       const withFailed = (answer: string): string => {
         const out = JSON.parse(answer) as { Successful?: unknown[]; Failed?: unknown[] };
         return JSON.stringify({ ...out, Successful: out.Successful ?? [], Failed: [...(out.Failed ?? []), ...failed] });

@@ -36,6 +36,16 @@ const UNEXERCISED: Partial<Record<FunctionName, readonly string[]>> = {
   // The same lease-guarded re-plan transactions; GetItem: the roster link of an FTA's case
   // read by the matching when the case has no roster row (findRosterUcForCase).
   planNta: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem'],
+  // A fanned-out drop's finish runs in the chunk worker that completes the last stage; only
+  // a report with more than REPORT_LIST_LIMIT files not read or quarantine parts writes its
+  // lists under reports/drops/ (tests/integration/drops-as-they-arrive.test.ts drives that
+  // through the inline ingest, not the chunk worker).
+  ingestDropChunk: ['s3:Abort*'],
+  // NTA served re-plans the UC's AOR under the lease (ConditionCheckItem; see scheduleNta);
+  // the case link of a row named by EOIR case id is read with GetItem when the UC mark has
+  // the A-number (findRosterUcForCase); the failure queue is Lambda's on-failure destination
+  // after the asynchronous retries, which no suite exhausts for a return.
+  recordWorkListReturns: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'sqs:SendMessage'],
 };
 
 describe('least privilege, proven by the calls the functions made', () => {

@@ -75,7 +75,11 @@ describe('from a drop to published metrics', () => {
     const names = emf.flatMap((d) =>
       (d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((c) => c.Metrics.map((m) => m.Name)),
     );
-    expect(names).toHaveLength(run.metrics.length + hourly.length);
+    // The metrics job's points, the hourly run's, and the ingest's per-drop alarm signals
+    // (DropsFailed and the Count.txt shortfall: 0s for the sample drop).
+    const dropSignals = ['DropsFailed', 'CountShortfallTables', 'CountShortfallRows'];
+    expect(names.filter((n) => dropSignals.includes(n)).sort()).toEqual([...dropSignals].sort());
+    expect(names).toHaveLength(run.metrics.length + hourly.length + dropSignals.length);
   });
 
   it('writes a self-contained report.html with no script and no external resource', async () => {
