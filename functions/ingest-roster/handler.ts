@@ -2,18 +2,18 @@ import type { Context, S3Event } from 'aws-lambda';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
-import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
+import { ingestRosterDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { ingestRoster, rosterFromObjectKey } from '../../shared/use-cases/ingest-roster';
 
 const config = loadConfig('ingestRoster');
 const { logger } = createObservability('ingest-roster');
-const deps = ntaPlanDeps(config, createAwsClients(), logger);
+const deps = ingestRosterDeps(config, createAwsClients(), logger);
 
 /**
- * S3 object created under `rosters/` (a UC roster CSV) -> ingest it and re-plan the AORs
- * it touched. A failure throws, so Lambda retries the event; re-ingesting is idempotent.
+ * S3 object created under `rosters/` (a UC roster CSV) -> ingest it, record and send the
+ * FTAs of the cases it makes UC cases, and re-plan the AORs it touched. A failure throws, so Lambda retries the event; re-ingesting is idempotent.
  */
 export const handler = async (event: S3Event, context: Context): Promise<RosterReport[]> => {
   logger.addContext(context);

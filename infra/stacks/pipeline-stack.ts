@@ -76,6 +76,7 @@ export class PipelineStack extends Stack {
     this.roster = new RosterIngest(this, 'RosterIngest', {
       dropBucket: data.dropBucket,
       casesTable: data.casesTable,
+      queues: data.queues,
       notificationBucket: this.ingest.notificationBucket,
       alarmTopic: this.alarmTopic,
       encryptionKey: data.dataKey,

@@ -12,6 +12,7 @@ import { isConditionFailure, sendConditional, transactWrite } from './dynamo-tra
  *                                                                  followedUp<stage>, report
  *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
  *   opened   pk DROP#<dropId>  sk RUN#<runId>#OPENED#<caseId>       proceedingId, ntaDate (latest per case)
+ *   settle   pk DROP#<dropId>  sk RUN#<runId>#SETTLE#<caseId>       caseId (FTAs settled by the finish step)
  * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
  * ranges), and one `opened` item per UC case with proceedings in the drop.
  */
@@ -44,7 +45,7 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     return out.Item === undefined ? undefined : toState(out.Item);
   }
 
-  async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED'): AsyncIterable<Record<string, unknown>[]> {
+  async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED' | 'SETTLE'): AsyncIterable<Record<string, unknown>[]> {
     const pages = paginateQuery(
       { client },
       {
@@ -166,6 +167,18 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
       for await (const page of queryRun(run, 'OPENED')) {
         yield page.map((item): LatestOpened => ({ caseId: String(item.caseId), proceedingId: String(item.proceedingId), ntaDate: String(item.ntaDate) }));
       }
+    },
+
+    async noteToSettle(run, caseIds) {
+      await mapWithLimit([...new Set(caseIds)], CONCURRENCY, (caseId) =>
+        client.send(
+          new PutCommand({ TableName: tableName, Item: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#SETTLE#${caseId}`, caseId } }),
+        ),
+      );
+    },
+
+    async *toSettle(run) {
+      for await (const page of queryRun(run, 'SETTLE')) yield page.map((item) => String(item.caseId));
     },
 
     async finishRun(run, report) {

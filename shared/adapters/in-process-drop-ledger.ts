@@ -11,6 +11,7 @@ export function createInProcessDropLedger(): DropLedger {
   const runs = new Map<string, { run: DropRun; stage: number; done: number[]; advancedBy: Map<number, string>; followedUp: Set<number>; report: DropReport | null }>();
   const chunks = new Map<string, Map<string, ChunkResult>>();
   const opened = new Map<string, Map<string, LatestOpened>>();
+  const settle = new Map<string, Set<string>>();
   const runKey = (dropId: string, runId: string): string => `${dropId}/${runId}`;
   const stateOf = (key: string): RunState | undefined => {
     const r = runs.get(key);
@@ -69,6 +70,16 @@ export function createInProcessDropLedger(): DropLedger {
     },
     async *latestOpened(run) {
       const all = [...(opened.get(runKey(run.drop.dropId, run.runId))?.values() ?? [])];
+      for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
+    },
+    async noteToSettle(run, caseIds) {
+      const key = runKey(run.drop.dropId, run.runId);
+      const set = settle.get(key) ?? new Set<string>();
+      settle.set(key, set);
+      for (const id of caseIds) set.add(id);
+    },
+    async *toSettle(run) {
+      const all = [...(settle.get(runKey(run.drop.dropId, run.runId)) ?? [])];
       for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
     },
     async finishRun(run, report) {

@@ -60,7 +60,10 @@ export function planTableChunks(
 
 /** Everything the finish step adds to the chunks' counts. */
 export interface FinishOutcome {
-  readonly rescindedByReopening: number;
+  /** FTAs the finish step recorded (cases that became UC cases) and rescinded (withdrawals). */
+  readonly recordedAtFinish: number;
+  readonly repeatedAtFinish: number;
+  readonly rescindedAtFinish: number;
   readonly ucCasesOmitted: number;
   readonly ftasPublished: number;
 }
@@ -68,6 +71,7 @@ export interface FinishOutcome {
 /** The parts of the report known when the drop is planned (tables missing or refused, Count.txt). */
 export interface PlannedReport {
   readonly dropId: string;
+  readonly asOf?: NonNullable<DropReport['asOf']>;
   readonly startedAt: string;
   readonly preset: Partial<Record<EoirTableName, TableCounts>>;
   readonly missingTables: readonly EoirTableName[];
@@ -91,7 +95,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     dropId: plan.dropId,
     tables: { ...plan.preset, ...plan.tableRejections },
     ucCasesMarked: 0,
-    ftas: { new: 0, repeated: 0, rescinded: finish.rescindedByReopening },
+    ftas: { new: finish.recordedAtFinish, repeated: finish.repeatedAtFinish, rescinded: finish.rescindedAtFinish },
     ftasPublished: finish.ftasPublished,
     hearingsRecorded: 0,
     addressesRecorded: 0,
@@ -102,6 +106,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     startedAt: plan.startedAt,
     finishedAt,
   };
+  if (plan.asOf !== undefined) report.asOf = { ...plan.asOf };
   if (plan.ignoredFiles !== undefined && plan.ignoredFiles.length > 0) report.ignoredFiles = plan.ignoredFiles.map((f) => ({ ...f }));
   if (plan.unpackedFrom !== undefined) report.unpackedFrom = plan.unpackedFrom;
   const order = INGEST_STAGES.flat();

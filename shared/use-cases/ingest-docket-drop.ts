@@ -4,29 +4,25 @@ import { parseCountFile } from '../domain/count-file';
 import { assembleDropReport, chunkId, openedLater, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type LatestOpened, type PlannedReport } from '../domain/drop-plan';
 import { emptyTableCounts, type DropReport, type TableCounts } from '../domain/drop-report';
 import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
-import {
-  detectInAbsentiaOrder,
-  inAbsentiaFtaId,
-  rescindedByProceeding,
-  rescindedByReopening,
-  rescindedBySchedule,
-  type Fta,
-} from '../domain/fta';
+import { detectInAbsentiaOrder, inAbsentiaFtaId, type Fta } from '../domain/fta';
+import { asOfFromDropName, ftaOfSignal, operatorAsOf, signalOfFta, signalStatus, withdrawsOrder, type StoredSignal } from '../domain/fta-signal';
 import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../domain/juvenile';
 import { PROCEEDING_TABLE } from '../domain/proceeding';
 import type { RowRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
-import type { AddressEntry, CaseStore, Hearing, Rescission, UcMark, WriteStep } from '../ports/case-store';
+import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
 import type { DropLedger, DropRun } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { Log } from '../ports/log';
+import type { CaseEvidence, DropAsOf, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
 import type { Quarantine } from '../ports/quarantine';
 import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
+import { settleCases } from './settle-fta-signals';
 
 export interface IngestDeps {
   readonly source: DocketSource;
@@ -44,8 +40,6 @@ export type ChunkDeps = IngestDeps & { readonly ledger: DropLedger };
 type Refusals = Map<number, RowRejectionReason>;
 /** Hearings handed to the store per call (the bench measures the store at this size). */
 const HEARING_WRITE_BATCH = 2000;
-/** Cases per openFtasOfCases call in the reopening check. */
-const REOPEN_PAGE = 500;
 
 /** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
 class WriteBuffer<T> {
@@ -91,7 +85,27 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  */
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
-  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+  const listing = await deps.source.listDrop(drop);
+  const asOf = await fixDropAsOf(drop, listing, deps);
+  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }, listing, asOf), deps);
+}
+
+/**
+ * The drop's as-of, fixed by its first run (a re-run of the drop id keeps it): the
+ * operator's (`as-of` metadata on the marker or zip), else a YYYY-MM-DD date in the
+ * drop's name, else now (its first arrival). Drops are ordered by it, not by when read.
+ */
+export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { store: CaseStore; clock: Clock; log: Log }): Promise<DropAsOf> {
+  const given = operatorAsOf(listing.operatorAsOf);
+  if (listing.operatorAsOf !== undefined && given === null) {
+    deps.log.warn('drop as-of metadata is not a date; ignored', { dropId: drop.dropId });
+  }
+  const named = asOfFromDropName(drop.dropId);
+  const candidate: DropAsOf =
+    given !== null ? { asOf: given, source: 'OPERATOR_METADATA' } : named !== null ? { asOf: named, source: 'DROP_NAME' } : { asOf: deps.clock.now().toISOString(), source: 'FIRST_ARRIVAL' };
+  const fixed = await deps.store.dropAsOf.fix(drop.dropId, candidate);
+  deps.log.info('drop as-of', { dropId: drop.dropId, asOf: fixed.asOf, source: fixed.source, firstRun: fixed === candidate });
+  return fixed;
 }
 
 /** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
@@ -115,10 +129,10 @@ export async function planDropRun(
   drop: DropRef,
   runId: string,
   deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions },
-  listed?: DropListing,
+  listing: DropListing,
+  asOf: DropAsOf,
 ): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
-  const listing = listed ?? (await deps.source.listDrop(drop));
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
   deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
   const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
@@ -159,12 +173,12 @@ export async function planDropRun(
     stages[planned[0]?.stage ?? 0]?.push(...planned);
   }
   const plan: PlannedReport = {
-    dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
+    dropId: drop.dropId, asOf, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
     ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
     ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
   };
   return {
-    drop, runId, plan, stages, largestRangeReadable,
+    drop, runId, plan, stages, largestRangeReadable, asOf,
     fullDrop: isFullDrop(listing),
     caseTableReadable: listing.tables.has('A_TblCase') && tableRejections.A_TblCase === undefined,
   };
@@ -186,6 +200,7 @@ const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
  */
 export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
   const { drop } = run;
+  const asOf = run.asOf.asOf;
   const by: WriteStep = `${run.runId}#${chunkId(chunk)}`;
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
@@ -195,12 +210,19 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       marked.add(m.caseId);
       uc.add(m.caseId);
     }
-    if (fresh.length > 0) tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    if (fresh.length === 0) return;
+    tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    // Cases that are UC cases now and whose signals were read before: their FTAs are
+    // settled when the drop finishes (after this drop's own evidence is in). Looked up
+    // after marking, so a retry after a crash finds them again.
+    await settleLater([...(await deps.store.signals.lookupCases(fresh.map((m) => m.caseId)))]);
+  };
+  const settleLater = async (evidence: readonly (readonly [string, CaseEvidence])[], also: readonly string[] = []): Promise<void> => {
+    const ids = new Set(also);
+    for (const [id, e] of evidence) if (e.uc && e.signals !== null && !e.settled) ids.add(id);
+    if (ids.size > 0) await deps.ledger.noteToSettle(run, [...ids]);
   };
   const recordedAt = deps.clock.now().toISOString();
-  const rescind = async (rescissions: Rescission[]): Promise<void> => {
-    if (rescissions.length > 0) tally.ftas.rescinded += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
-  };
   const record = async (ftas: Fta[]): Promise<void> => {
     if (ftas.length === 0) return;
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
@@ -208,6 +230,27 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     tally.ftas.new += fresh.length;
     tally.ftas.repeated += ftas.length - fresh.length;
     tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
+  };
+  /**
+   * Stores this batch's signals (any case) and withdrawal evidence (cases with signals);
+   * records the OPEN FTAs of UC cases at once (this drop shows them: it cannot rescind
+   * them); leaves every other change of a UC case's FTAs to the finish step, when the
+   * whole drop has been read (a withdrawal in one line must not beat a `Y` in another).
+   */
+  const storeEvidence = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: SignalSighting[], withdrawals: WithdrawalEvidence[]): Promise<void> => {
+    const isUc = (caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
+    const stored = sightings.length > 0 ? await deps.store.signals.recordSightings(sightings) : [];
+    const open: Fta[] = [];
+    const later: string[] = [];
+    for (const s of stored) {
+      if (!isUc(s.caseId)) continue;
+      if (signalStatus(s).status === 'OPEN') open.push(ftaOfSignal(s));
+      else later.push(s.caseId);
+    }
+    await record(open);
+    const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
+    for (const s of withdrawn) if (isUc(s.caseId)) later.push(s.caseId);
+    await settleLater([...evidence], later);
   };
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
@@ -222,20 +265,24 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       break;
     case 'A_TblCase':
       reading = read(CASE_TABLE, async (rows) => {
-        await mark(rows.filter((r) => r.value.ucPriority).map((r) => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })));
+        const withANumber = rows.flatMap((r) => (r.value.aNumber === null ? [] : [{ caseId: r.value.caseId, aNumber: r.value.aNumber }]));
+        // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
+        const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+        await mark([
+          ...rows.filter((r) => r.value.ucPriority).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
+          ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+        ]);
         const ucRows = await uc.filter(rows, (r) => r.value.caseId);
         tally.addressesRecorded += await recordCases(ucRows.map((r) => r.value), drop.dropId, deps.store);
         return NONE;
       });
       break;
-    case 'B_TblProceeding': {
-      // Latest proceeding opened (OSC_DATE) per UC case in this chunk; the ledger keeps the latest across chunks.
-      const latestOpened = new Map<string, LatestOpened>();
+    case 'B_TblProceeding':
       reading = read(PROCEEDING_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
-        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-        const ftas: Fta[] = [];
-        const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const sightings: SignalSighting[] = [];
+        const withdrawals: WithdrawalEvidence[] = [];
         rows.forEach((r, i) => {
           const p = r.value;
           // An order without a usable date is rejected whatever the case: it is unusable data.
@@ -243,37 +290,27 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             refusals.set(i, 'FTA_DATE_MISSING');
             return;
           }
-          if (!ucRows.has(r)) return;
-          if (p.ntaDate !== null) {
-            const seen = latestOpened.get(p.caseId);
-            const entry = { caseId: p.caseId, proceedingId: p.proceedingId, ntaDate: p.ntaDate };
-            if (seen === undefined || openedLater(entry, seen)) latestOpened.set(p.caseId, entry);
+          const signals = evidence.get(p.caseId)?.signals ?? null;
+          if (p.inAbsentia) {
+            const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+            if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
+            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf });
+          } else if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
+            withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId: drop.dropId } });
           }
-          if (!p.inAbsentia) {
-            withdrawn.push(r);
-            return;
+          // A newer proceeding of the case opened after an order: the case was reopened.
+          if (signals !== null && p.ntaDate !== null) {
+            for (const [proceedingId, date] of signals.orders) {
+              if (proceedingId !== p.proceedingId && p.ntaDate > date) {
+                withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(proceedingId), withdrawal: { asOf, reason: 'CASE_REOPENED', dropId: drop.dropId } });
+              }
+            }
           }
-          const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
-          if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-          if (found.kind === 'fta') ftas.push(found.fta);
         });
-        await record(ftas);
-        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), by);
-        const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
-        await rescind(
-          open.flatMap((fta) => {
-            const p = byProceeding.get(fta.proceedingId);
-            const reason = p === undefined ? null : rescindedByProceeding(fta, p);
-            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-          }),
-        );
+        await storeEvidence(evidence, sightings, withdrawals);
         return refusals;
-      }).then(async (out) => {
-        await deps.ledger.noteOpened(run, [...latestOpened.values()]);
-        return out;
       });
       break;
-    }
     case 'tbl_schedule': {
       // Hearings are few per stream chunk (UC cases only): write them in large batches so the
       // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
@@ -283,34 +320,27 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       });
       reading = read(SCHEDULE_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
-        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-        const ftas: Fta[] = [];
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
         const hearings: Hearing[] = [];
-        const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
+        const sightings: SignalSighting[] = [];
+        const withdrawals: WithdrawalEvidence[] = [];
         rows.forEach((r, i) => {
           const s = r.value;
           if (s.adjRsn === '11' && s.date === null) {
             refusals.set(i, 'NO_SHOW_DATE_MISSING');
             return;
           }
-          if (!ucRows.has(r)) return;
-          hearings.push({ ...s, dropId: drop.dropId });
+          const e = evidence.get(s.caseId);
+          if (e?.uc === true || uc.has(s.caseId)) hearings.push({ ...s, dropId: drop.dropId });
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') ftas.push(found.fta);
-          else otherReason.push(r);
+          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf });
+          else if (e?.signals?.noShows.has(s.scheduleId) === true) {
+            withdrawals.push({ caseId: s.caseId, ftaId: noShowFtaId(s.scheduleId), withdrawal: { asOf, reason: 'ADJOURNMENT_CHANGED', dropId: drop.dropId } });
+          }
         });
         await hearingWrites.add(hearings);
-        await record(ftas);
-        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), by);
-        const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
-        await rescind(
-          open.flatMap((fta) => {
-            const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
-            const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
-            return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-          }),
-        );
+        await storeEvidence(evidence, sightings, withdrawals);
         return refusals;
       }).then(async (out) => {
         await hearingWrites.flush();
@@ -325,36 +355,37 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 }
 
 /**
- * The drop's last step, once every chunk is recorded: CASE_REOPENED rescissions from the
- * latest proceeding of each case across all chunks, the omitted-case sweep of a full
- * drop, the outbox sweeps, then the report (assembled from the chunk results) is stored.
- * Safe to run again: the rescissions and the sweep count what a crashed attempt did.
+ * The drop's last step, once every chunk is recorded: the FTAs of the cases noted by the
+ * chunks are settled from their signals (cases that became UC cases: their FTAs recorded
+ * with the status the evidence gives; withdrawals from this drop: OPEN FTAs rescinded), the
+ * omitted-case sweep of a full drop, the outbox sweeps, then the report (assembled from
+ * the chunk results) is stored. Safe to run again: settling is idempotent and the sweep
+ * counts what a crashed attempt did.
  */
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
   const by: WriteStep = `${run.runId}#FINISH`;
-  let rescindedByReopeningCount = 0;
-  for await (const page of deps.ledger.latestOpened(run)) {
-    const latest = new Map(page.map((e) => [e.caseId, e]));
-    const ids = [...latest.keys()];
-    for (let i = 0; i < ids.length; i += REOPEN_PAGE) {
-      const open = await deps.store.openFtasOfCases(ids.slice(i, i + REOPEN_PAGE), by);
-      const rescissions = open.flatMap((fta): Rescission[] => {
-        const seen = latest.get(fta.caseId);
-        const reason = seen === undefined ? null : rescindedByReopening(fta, seen);
-        return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-      });
-      if (rescissions.length > 0) rescindedByReopeningCount += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
-    }
+  const settled = { new: 0, repeated: 0, rescinded: 0, published: 0 };
+  for await (const page of deps.ledger.toSettle(run)) {
+    const out = await settleCases(page, deps, { recordedAt: deps.clock.now().toISOString(), by });
+    settled.new += out.new;
+    settled.repeated += out.repeated;
+    settled.rescinded += out.rescinded;
+    settled.published += out.published;
   }
   let ucCasesOmitted = 0;
   if (run.caseTableReadable && run.fullDrop) {
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
     if (ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: ucCasesOmitted });
   }
-  const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
+  const published = settled.published + (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
   const results = await deps.ledger.chunkResults(run);
-  const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());
+  const report = assembleDropReport(
+    run.plan,
+    results,
+    { recordedAtFinish: settled.new, repeatedAtFinish: settled.repeated, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
+    deps.clock.now().toISOString(),
+  );
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
@@ -397,6 +428,20 @@ export class UcCases {
   constructor(private readonly store: CaseStore) {}
   add(caseId: string): void {
     this.known.add(caseId);
+  }
+  /**
+   * What the store knows of each case of these rows (UC mark, FTA signals), read once per
+   * batch for every case: a case's signals matter whether it is a UC case or not.
+   */
+  async evidence<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<ReadonlyMap<string, CaseEvidence>> {
+    const ids = new Set<string>();
+    for (const r of rows) ids.add(caseOf(r));
+    const found = await this.store.signals.lookupCases([...ids]);
+    for (const [id, e] of found) if (e.uc) this.known.add(id);
+    return found;
+  }
+  has(caseId: string): boolean {
+    return this.known.has(caseId);
   }
   async filter<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<R[]> {
     const unknown = [...new Set(rows.map(caseOf).filter((id) => !this.known.has(id)))];
