@@ -74,15 +74,15 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
 
     async recordSightings(sightings: readonly SignalSighting[]) {
       const unique = [...new Map(sightings.map((s) => [`${s.signal.ftaId}|${s.asOf}`, s])).values()];
-      return mapWithLimit(unique, CONCURRENCY, async ({ signal: s, asOf }) => {
+      return mapWithLimit(unique, CONCURRENCY, async ({ signal: s, asOf, ucCase }) => {
         // The marker first: a signal the marker does not list could not be withdrawn later.
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: caseKey(s.caseId), sk: MARKER_SK },
-            UpdateExpression: 'SET caseId = :c ADD #list :e',
+            UpdateExpression: 'SET caseId = :c, settled = if_not_exists(settled, :uc) ADD #list :e',
             ExpressionAttributeNames: { '#list': s.kind === 'IN_ABSENTIA_ORDER' ? 'orders' : 'noShows' },
-            ExpressionAttributeValues: { ':c': s.caseId, ':e': new Set([s.kind === 'IN_ABSENTIA_ORDER' ? `${s.proceedingId}|${s.date}` : (s.scheduleId ?? '')]) },
+            ExpressionAttributeValues: { ':c': s.caseId, ':uc': ucCase, ':e': new Set([s.kind === 'IN_ABSENTIA_ORDER' ? `${s.proceedingId}|${s.date}` : (s.scheduleId ?? '')]) },
           }),
         );
         const fields: Record<string, unknown> = {

@@ -62,7 +62,6 @@ export function planTableChunks(
 export interface FinishOutcome {
   /** FTAs the finish step recorded (cases that became UC cases) and rescinded (withdrawals). */
   readonly recordedAtFinish: number;
-  readonly repeatedAtFinish: number;
   readonly rescindedAtFinish: number;
   readonly ucCasesOmitted: number;
   readonly ftasPublished: number;
@@ -95,7 +94,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     dropId: plan.dropId,
     tables: { ...plan.preset, ...plan.tableRejections },
     ucCasesMarked: 0,
-    ftas: { new: finish.recordedAtFinish, repeated: finish.repeatedAtFinish, rescinded: finish.rescindedAtFinish },
+    ftas: { new: finish.recordedAtFinish, repeated: 0, rescinded: finish.rescindedAtFinish },
     ftasPublished: finish.ftasPublished,
     hearingsRecorded: 0,
     addressesRecorded: 0,

@@ -13,6 +13,12 @@ export interface SignalSighting {
   readonly signal: FtaSignal;
   /** The as-of of the drop that shows it. */
   readonly asOf: string;
+  /**
+   * The case is a UC case already, so the reader records this signal's FTA itself: a case
+   * whose first signal this is starts settled; otherwise it starts unsettled, and becoming
+   * a UC case later settles it.
+   */
+  readonly ucCase: boolean;
 }
 
 export interface WithdrawalEvidence {

@@ -237,19 +237,24 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
    * them); leaves every other change of a UC case's FTAs to the finish step, when the
    * whole drop has been read (a withdrawal in one line must not beat a `Y` in another).
    */
+  const isUc = (evidence: ReadonlyMap<string, CaseEvidence>, caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
   const storeEvidence = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: SignalSighting[], withdrawals: WithdrawalEvidence[]): Promise<void> => {
-    const isUc = (caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
     const stored = sightings.length > 0 ? await deps.store.signals.recordSightings(sightings) : [];
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
-      if (!isUc(s.caseId)) continue;
+      if (!isUc(evidence, s.caseId)) continue;
       if (signalStatus(s).status === 'OPEN') open.push(ftaOfSignal(s));
-      else later.push(s.caseId);
+      else {
+        later.push(s.caseId);
+        // Shown by an earlier drop too: a repeat, whatever the finish step makes of it.
+        if (s.seenAsOf.some((a) => a < asOf)) tally.ftas.repeated += 1;
+      }
     }
     await record(open);
     const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
-    for (const s of withdrawn) if (isUc(s.caseId)) later.push(s.caseId);
+    // Evidence can only rescind a signal some earlier drop showed.
+    for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seenAsOf.some((a) => a < asOf)) later.push(s.caseId);
     await settleLater([...evidence], later);
   };
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
@@ -294,7 +299,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           if (p.inAbsentia) {
             const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
             if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf });
+            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase: isUc(evidence, p.caseId) });
           } else if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
             withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId: drop.dropId } });
           }
@@ -331,10 +336,10 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             return;
           }
           const e = evidence.get(s.caseId);
-          if (e?.uc === true || uc.has(s.caseId)) hearings.push({ ...s, dropId: drop.dropId });
+          if (isUc(evidence, s.caseId)) hearings.push({ ...s, dropId: drop.dropId });
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf });
+          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase: isUc(evidence, s.caseId) });
           else if (e?.signals?.noShows.has(s.scheduleId) === true) {
             withdrawals.push({ caseId: s.caseId, ftaId: noShowFtaId(s.scheduleId), withdrawal: { asOf, reason: 'ADJOURNMENT_CHANGED', dropId: drop.dropId } });
           }
@@ -365,11 +370,11 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
   const by: WriteStep = `${run.runId}#FINISH`;
-  const settled = { new: 0, repeated: 0, rescinded: 0, published: 0 };
+  // FTAs settling finds stored already are not this drop's repeats: not counted.
+  const settled = { new: 0, rescinded: 0, published: 0 };
   for await (const page of deps.ledger.toSettle(run)) {
     const out = await settleCases(page, deps, { recordedAt: deps.clock.now().toISOString(), by });
     settled.new += out.new;
-    settled.repeated += out.repeated;
     settled.rescinded += out.rescinded;
     settled.published += out.published;
   }
@@ -383,7 +388,7 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
   const report = assembleDropReport(
     run.plan,
     results,
-    { recordedAtFinish: settled.new, repeatedAtFinish: settled.repeated, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
+    { recordedAtFinish: settled.new, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
     deps.clock.now().toISOString(),
   );
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };

@@ -193,7 +193,7 @@ export function memoryCaseStore(): CaseStore & {
 /** FTA signals in memory (`ucCases`: the case store's UC marks, read by lookupCases). */
 export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore & { items: Map<string, StoredSignal> } {
   const items = new Map<string, StoredSignal>();
-  const settled = new Set<string>();
+  const settled = new Map<string, boolean>();
   const ofCase = (caseId: string): StoredSignal[] => [...items.values()].filter((s) => s.caseId === caseId);
   return {
     items,
@@ -203,7 +203,7 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
         const list = ofCase(id);
         found.set(id, {
           uc: ucCases.has(id),
-          settled: settled.has(id),
+          settled: settled.get(id) === true,
           signals:
             list.length === 0
               ? null
@@ -216,7 +216,8 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
       return found;
     },
     async recordSightings(list) {
-      return list.map(({ signal, asOf }) => {
+      return list.map(({ signal, asOf, ucCase }) => {
+        if (!settled.has(signal.caseId)) settled.set(signal.caseId, ucCase);
         const stored = items.get(signal.ftaId) ?? { ...signal, seenAsOf: [], withdrawals: [] };
         const next = { ...stored, seenAsOf: stored.seenAsOf.includes(asOf) ? stored.seenAsOf : [...stored.seenAsOf, asOf] };
         items.set(signal.ftaId, next);
@@ -237,7 +238,7 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
       return [...new Set(caseIds)].flatMap(ofCase);
     },
     async markSettled(caseIds) {
-      for (const id of caseIds) if (ofCase(id).length > 0) settled.add(id);
+      for (const id of caseIds) if (settled.has(id)) settled.set(id, true);
     },
   };
 }
@@ -297,6 +298,12 @@ export function memoryQuarantine(): Quarantine & { rows: (QuarantinedRow & { tab
 }
 
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+/** A clock one second later at every reading, from `iso`: drops read one after another arrive in that order. */
+export function steppingClock(iso: string): Clock {
+  let at = Date.parse(iso);
+  return { now: () => new Date((at += 1000)) };
+}
 
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
