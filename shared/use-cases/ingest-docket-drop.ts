@@ -231,25 +231,27 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     tally.ftas.repeated += ftas.length - fresh.length;
     tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
   };
-  /**
-   * Stores this batch's signals (any case) and withdrawal evidence (cases with signals);
-   * records the OPEN FTAs of UC cases at once (this drop shows them: it cannot rescind
-   * them); leaves every other change of a UC case's FTAs to the finish step, when the
-   * whole drop has been read (a withdrawal in one line must not beat a `Y` in another).
-   */
   const isUc = (evidence: ReadonlyMap<string, CaseEvidence>, caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
+  /**
+   * Stores this batch's signals (any case) and withdrawal evidence (cases with signals).
+   * A UC case's signal first shown by this drop is recorded as an FTA at once (this drop
+   * cannot rescind it). Everything else that changes a UC case's FTAs waits for the finish
+   * step, when the whole drop has been read: a withdrawal in one line must not beat a `Y`
+   * in another, and an FTA of a case that became a UC case in this drop gets the status
+   * the whole drop gives it before any notice goes out.
+   */
   const storeEvidence = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: SignalSighting[], withdrawals: WithdrawalEvidence[]): Promise<void> => {
     const stored = sightings.length > 0 ? await deps.store.signals.recordSightings(sightings) : [];
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
       if (!isUc(evidence, s.caseId)) continue;
-      if (signalStatus(s).status === 'OPEN') open.push(ftaOfSignal(s));
-      else {
-        later.push(s.caseId);
-        // Shown by an earlier drop too: a repeat, whatever the finish step makes of it.
-        if (s.seenAsOf.some((a) => a < asOf)) tally.ftas.repeated += 1;
-      }
+      if (s.seenAsOf.some((a) => a < asOf)) {
+        // Shown by an earlier drop: a repeat when the case's FTAs are settled already (else
+        // the finish step records it, with the status the evidence gives).
+        if (evidence.get(s.caseId)?.settled === true) tally.ftas.repeated += 1;
+      } else if (signalStatus(s).status === 'OPEN') open.push(ftaOfSignal(s));
+      else later.push(s.caseId);
     }
     await record(open);
     const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];

@@ -29,7 +29,7 @@ import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
  */
 export function memoryDocketSource(
   files: Partial<Record<EoirTableName, string | Buffer>>,
-  options: { countFile?: string; chunkSize?: number } = {},
+  options: { countFile?: string; chunkSize?: number; operatorAsOf?: string } = {},
 ): DocketSource {
   const bytes = (t: EoirTableName): Buffer => {
     const f = files[t] ?? '';
@@ -40,7 +40,12 @@ export function memoryDocketSource(
       const tables = new Map<EoirTableName, TableFile>(
         (Object.keys(files) as EoirTableName[]).map((t) => [t, { key: t, size: bytes(t).length, rangeReadable: true }]),
       );
-      return { tables, countFile: options.countFile === undefined ? null : Buffer.from(options.countFile), refused: new Map() };
+      return {
+        tables,
+        countFile: options.countFile === undefined ? null : Buffer.from(options.countFile),
+        refused: new Map(),
+        ...(options.operatorAsOf === undefined ? {} : { operatorAsOf: options.operatorAsOf }),
+      };
     },
     async *openTable(_drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
       const all = bytes(key as EoirTableName);
