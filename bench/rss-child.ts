@@ -32,7 +32,7 @@ const countingStore: CaseStore = {
   // Keeps nothing: every case reads as having no signals.
   signals: {
     async lookupCases(ids) { return new Map(ids.map((id) => [id, { uc: ucCases.has(id), signals: null, settled: false }])); },
-    async recordSightings(s) { return s.map((x) => ({ ...x.signal, seenAsOf: [x.asOf], withdrawals: [] })); },
+    async recordSightings(s) { return s.map((x) => ({ ...x.signal, seen: [{ asOf: x.asOf, dropId: x.signal.provenance.dropId }], withdrawals: [] })); },
     async recordWithdrawals() { return []; },
     async signalsOfCases() { return []; },
     async markSettled() {},

@@ -13,7 +13,7 @@ import { isConditionFailure } from './dynamo-transactions';
  *   signals marker  pk CASE#<IDNCASE>  sk SIGS            orders (SS `<IDNPROCEEDING>|<date>`),
  *                                                         noShows (SS IDNSCHEDULE), settled
  *   signal          pk CASE#<IDNCASE>  sk SIG#<ftaId>     kind, ids, date, court, aor, first
- *                                                         provenance; seenAsOf (SS), withdrawals
+ *                                                         provenance; seen (SS `<asOf>|<dropId>`), withdrawals
  *                                                         (SS `<asOf>|<reason>|<dropId>`)
  * Only ABSENTIA `Y` proceedings and ADJ_RSN `11` schedules get a signal item (any case);
  * the marker lets a drop check an `N` row or another reason only for cases that have one.
@@ -73,7 +73,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
     },
 
     async recordSightings(sightings: readonly SignalSighting[]) {
-      const unique = [...new Map(sightings.map((s) => [`${s.signal.ftaId}|${s.asOf}`, s])).values()];
+      const unique = [...new Map(sightings.map((s) => [`${s.signal.ftaId}|${s.asOf}|${s.signal.provenance.dropId}`, s])).values()];
       return mapWithLimit(unique, CONCURRENCY, async ({ signal: s, asOf, ucCase }) => {
         // The marker first: a signal the marker does not list could not be withdrawn later.
         await client.send(
@@ -91,7 +91,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
           sourceLine: s.provenance.lineNumber,
         };
         const names: Record<string, string> = {};
-        const values: Record<string, unknown> = { ':seen': new Set([asOf]) };
+        const values: Record<string, unknown> = { ':seen': new Set([`${asOf}|${s.provenance.dropId}`]) };
         // The first read that shows a signal keeps its fields and provenance.
         const sets = Object.entries(fields).map(([k, v], i) => {
           names[`#f${i}`] = k;
@@ -102,7 +102,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: caseKey(s.caseId), sk: signalSk(s.ftaId) },
-            UpdateExpression: `SET ${sets.join(', ')} ADD seenAsOf :seen`,
+            UpdateExpression: `SET ${sets.join(', ')} ADD seen :seen`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
@@ -194,7 +194,10 @@ function fromSignalItem(item: Record<string, unknown>): StoredSignal {
     court: (item.court as string | null | undefined) ?? null,
     aor,
     provenance: { dropId: String(item.sourceDropId), table: item.sourceTable as EoirTableName, lineNumber: Number(item.sourceLine) },
-    seenAsOf: [...asSet(item.seenAsOf)],
+    seen: [...asSet(item.seen)].map((e) => {
+      const [asOf, ...drop] = e.split('|');
+      return { asOf: asOf ?? '', dropId: drop.join('|') };
+    }),
     withdrawals: [...asSet(item.withdrawals)].map((e) => {
       const [asOf, reason, ...drop] = e.split('|');
       return { asOf: asOf ?? '', reason: reason as RescissionReason, dropId: drop.join('|') };

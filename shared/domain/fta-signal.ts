@@ -19,6 +19,11 @@ export interface FtaSignal {
   readonly provenance: Provenance;
 }
 
+export interface Sighting {
+  readonly asOf: string;
+  readonly dropId: string;
+}
+
 /** Evidence that a later drop withdrew a signal. */
 export interface Withdrawal {
   readonly asOf: string;
@@ -27,8 +32,8 @@ export interface Withdrawal {
 }
 
 export interface StoredSignal extends FtaSignal {
-  /** As-of of every drop that showed the signal (ABSENTIA `Y`, ADJ_RSN `11`). */
-  readonly seenAsOf: readonly string[];
+  /** Every drop that showed the signal (ABSENTIA `Y`, ADJ_RSN `11`), with its as-of. */
+  readonly seen: readonly Sighting[];
   readonly withdrawals: readonly Withdrawal[];
 }
 
@@ -36,25 +41,31 @@ export interface StoredSignal extends FtaSignal {
  * The status rule of the FTA ledger. An FTA is RESCINDED iff a drop with an as-of strictly
  * later than the first drop that showed the signal withdrew it:
  * - the same key without the signal (ABSENTIA `N` or empty, another ADJ_RSN), unless
- *   that same drop also showed the signal (conflicting copies keep the FTA);
+ *   that same drop also showed the signal (its conflicting copies keep the FTA);
  * - for an order, a newer proceeding of the case opened after the order's date
  *   (CASE_REOPENED), even when the old proceeding still reads `Y`.
  * Once rescinded it stays so (a person reviews it). Evidence is kept, not folded, so
  * the result is the same whatever order drops and chunks are read in.
  */
-export function signalStatus(s: Pick<StoredSignal, 'seenAsOf' | 'withdrawals'>): { status: FtaStatus; by: Withdrawal | null } {
-  if (s.seenAsOf.length === 0) return { status: 'OPEN', by: null };
-  let first = s.seenAsOf[0] as string;
-  for (const a of s.seenAsOf) if (a < first) first = a;
-  const seen = new Set(s.seenAsOf);
+export function signalStatus(s: Pick<StoredSignal, 'seen' | 'withdrawals'>): { status: FtaStatus; by: Withdrawal | null } {
+  const first = firstSeenAsOf(s);
+  if (first === null) return { status: 'OPEN', by: null };
+  const seen = new Set(s.seen.map((x) => x.dropId));
   let by: Withdrawal | null = null;
   for (const w of s.withdrawals) {
     if (w.asOf <= first) continue;
-    if (w.reason !== 'CASE_REOPENED' && seen.has(w.asOf)) continue;
+    if (w.reason !== 'CASE_REOPENED' && seen.has(w.dropId)) continue;
     // The earliest effective withdrawal names the rescission (any fixed choice would do).
     if (by === null || w.asOf < by.asOf || (w.asOf === by.asOf && w.reason < by.reason)) by = w;
   }
   return by === null ? { status: 'OPEN', by: null } : { status: 'RESCINDED', by };
+}
+
+/** The as-of of the earliest drop that showed the signal (null: none yet). */
+export function firstSeenAsOf(s: Pick<StoredSignal, 'seen'>): string | null {
+  let first: string | null = null;
+  for (const x of s.seen) if (first === null || x.asOf < first) first = x.asOf;
+  return first;
 }
 
 export function ftaOfSignal(s: FtaSignal): Fta {

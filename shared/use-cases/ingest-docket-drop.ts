@@ -223,7 +223,12 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     if (ids.size > 0) await deps.ledger.noteToSettle(run, [...ids]);
   };
   const recordedAt = deps.clock.now().toISOString();
-  const record = async (ftas: Fta[]): Promise<void> => {
+  // FTAs this chunk recorded: a key repeated on a later line of the chunk is the same record
+  // (the store counts a write by the same step as a retry of it, 'new' again).
+  const recordedHere = new Set<string>();
+  const record = async (all: Fta[]): Promise<void> => {
+    const ftas = all.filter((f) => !recordedHere.has(f.ftaId));
+    for (const f of ftas) recordedHere.add(f.ftaId);
     if (ftas.length === 0) return;
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
@@ -241,12 +246,14 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
    * the whole drop gives it before any notice goes out.
    */
   const storeEvidence = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: SignalSighting[], withdrawals: WithdrawalEvidence[]): Promise<void> => {
-    const stored = sightings.length > 0 ? await deps.store.signals.recordSightings(sightings) : [];
+    // A key repeated within the drop is one record.
+    const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
+    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique) : [];
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
       if (!isUc(evidence, s.caseId)) continue;
-      if (s.seenAsOf.some((a) => a < asOf)) {
+      if (s.seen.some((x) => x.asOf < asOf)) {
         // Shown by an earlier drop: a repeat when the case's FTAs are settled already (else
         // the finish step records it, with the status the evidence gives).
         if (evidence.get(s.caseId)?.settled === true) tally.ftas.repeated += 1;
@@ -256,7 +263,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     await record(open);
     const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
     // Evidence can only rescind a signal some earlier drop showed.
-    for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seenAsOf.some((a) => a < asOf)) later.push(s.caseId);
+    for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
     await settleLater([...evidence], later);
   };
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>

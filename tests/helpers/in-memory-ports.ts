@@ -223,8 +223,10 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
     async recordSightings(list) {
       return list.map(({ signal, asOf, ucCase }) => {
         if (!settled.has(signal.caseId)) settled.set(signal.caseId, ucCase);
-        const stored = items.get(signal.ftaId) ?? { ...signal, seenAsOf: [], withdrawals: [] };
-        const next = { ...stored, seenAsOf: stored.seenAsOf.includes(asOf) ? stored.seenAsOf : [...stored.seenAsOf, asOf] };
+        const stored = items.get(signal.ftaId) ?? { ...signal, seen: [], withdrawals: [] };
+        const dropId = signal.provenance.dropId;
+        const known = stored.seen.some((x) => x.asOf === asOf && x.dropId === dropId);
+        const next = { ...stored, seen: known ? stored.seen : [...stored.seen, { asOf, dropId }] };
         items.set(signal.ftaId, next);
         return next;
       });
