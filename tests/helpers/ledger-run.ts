@@ -65,36 +65,36 @@ export interface LedgerRunOptions {
   readonly rerunAsOf?: (dropId: string, run: number) => string | undefined;
 }
 
-export async function runLedger(inputs: readonly ModelInput[], options: LedgerRunOptions = {}) {
+/** The ingest use cases on one set of in-memory ports, a drop or roster at a time. */
+export function ledgerHarness(options: Omit<LedgerRunOptions, 'rerunAsOf'> = {}) {
   const store = memoryCaseStore();
   const publisher = memoryPublisher();
   const clock = steppingClock('2026-11-28T00:00:00Z');
-  const runs = new Map<string, number>();
-  for (const input of inputs) {
-    if (input.kind === 'drop') {
-      const run = runs.get(input.dropId) ?? 0;
-      runs.set(input.dropId, run + 1);
-      const asOf = run === 0 ? input.asOf : (options.rerunAsOf?.(input.dropId, run) ?? input.asOf);
-      await ingestDocketDrop(
-        { dropId: input.dropId, location: `drops/${input.dropId}/` },
+  return {
+    store,
+    publisher,
+    async drop(dropId: string, files: Parameters<typeof memoryDocketSource>[0], operatorAsOf?: string) {
+      return ingestDocketDrop(
+        { dropId, location: `drops/${dropId}/` },
         {
-          source: memoryDocketSource(dropFiles(input), { chunkSize: options.streamPiece ?? 64 * 1024, operatorAsOf: asOf }),
+          source: memoryDocketSource(files, { chunkSize: options.streamPiece ?? 64 * 1024, ...(operatorAsOf === undefined ? {} : { operatorAsOf }) }),
           store, publisher, quarantine: memoryQuarantine(), clock, log: silentLog,
           chunks: { chunkBytes: options.chunkBytes ?? 1 << 20, parallelChunks: options.parallelChunks ?? 2 },
         },
       );
-    } else {
-      const body = Buffer.from(rosterCsv(input));
-      await ingestRoster(
-        { rosterId: input.rosterId, objectKey: `rosters/${input.rosterId}/roster.csv` },
+    },
+    async roster(rosterId: string, csv: string | Buffer) {
+      const body = Buffer.from(csv);
+      return ingestRoster(
+        { rosterId, objectKey: `rosters/${rosterId}/roster.csv` },
         {
           source: {
             async *openObject() {
               yield body;
             },
-          } as never,
-          files: { async putObject() {} } as never,
-          roster: memoryRosterStore((caseId, rosterId) => store.markUcCases([{ caseId, basis: 'ROSTER', dropId: `roster:${rosterId}` }]).then(() => undefined)),
+          },
+          files: { async putObject() {} },
+          roster: memoryRosterStore((caseId, id) => store.markUcCases([{ caseId, basis: 'ROSTER', dropId: `roster:${id}` }]).then(() => undefined)),
           cases: store,
           publisher,
           clock,
@@ -104,12 +104,28 @@ export async function runLedger(inputs: readonly ModelInput[], options: LedgerRu
           workListDays: 5,
         },
       );
+    },
+    result() {
+      return {
+        ftas: [...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })).sort((a, b) => a.ftaId.localeCompare(b.ftaId)),
+        notices: publisher.sent.filter((m) => m.type === 'FTA_RECORDED').map((m) => m.ftaId).sort(),
+        corrections: publisher.sent.filter((m) => m.type === 'FTA_RESCINDED').map((m) => m.ftaId).sort(),
+      };
+    },
+  };
+}
+
+export async function runLedger(inputs: readonly ModelInput[], options: LedgerRunOptions = {}) {
+  const h = ledgerHarness(options);
+  const runs = new Map<string, number>();
+  for (const input of inputs) {
+    if (input.kind === 'drop') {
+      const run = runs.get(input.dropId) ?? 0;
+      runs.set(input.dropId, run + 1);
+      await h.drop(input.dropId, dropFiles(input), run === 0 ? input.asOf : (options.rerunAsOf?.(input.dropId, run) ?? input.asOf));
+    } else {
+      await h.roster(input.rosterId, rosterCsv(input));
     }
   }
-  return {
-    store,
-    ftas: [...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })).sort((a, b) => a.ftaId.localeCompare(b.ftaId)),
-    notices: publisher.sent.filter((m) => m.type === 'FTA_RECORDED').map((m) => m.ftaId).sort(),
-    corrections: publisher.sent.filter((m) => m.type === 'FTA_RESCINDED').map((m) => m.ftaId).sort(),
-  };
+  return { store: h.store, ...h.result() };
 }
