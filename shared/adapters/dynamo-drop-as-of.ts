@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AsOfSource, DropAsOf, DropAsOfStore } from '../ports/fta-signals';
+import type { AsOfSource, DropAsOfStore } from '../ports/fta-signals';
 import { sendConditional } from './dynamo-transactions';
 
 /*

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CASE_TABLE, type CaseRow } from '../domain/case';
 import { parseCountFile } from '../domain/count-file';
-import { assembleDropReport, chunkId, openedLater, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type LatestOpened, type PlannedReport } from '../domain/drop-plan';
+import { assembleDropReport, chunkId, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type PlannedReport } from '../domain/drop-plan';
 import { emptyTableCounts, type DropReport, type TableCounts } from '../domain/drop-report';
 import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
 import { detectInAbsentiaOrder, inAbsentiaFtaId, type Fta } from '../domain/fta';

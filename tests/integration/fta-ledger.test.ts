@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { exportFtas, fetchReceivedEmails } from '../../infra/local/outputs';
@@ -38,9 +38,11 @@ interface Outcome {
   notices: string[];
   corrections: string[];
   aNumbers: Record<string, string | null>;
+  /** Every key (pk, sk) of the cases table. */
+  keys: string[];
 }
 
-function expected(inputs: ModelInput[]): Omit<Outcome, 'aNumbers'> {
+function expected(inputs: ModelInput[]): Omit<Outcome, 'aNumbers' | 'keys'> {
   const model = ledgerModel(inputs);
   return {
     statuses: Object.fromEntries(model.map((f) => [f.ftaId, f.status])),
@@ -65,16 +67,24 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
 
   /** Runs drops (and a roster before or after them) and reads back the store and the inbox. */
   async function run(drops: string[], roster?: { file: string; after: boolean }): Promise<Outcome> {
+    // The function modules read their configuration when loaded: a fresh load per run, so
+    // each case gets resources of its own.
+    vi.resetModules();
     const suffix = uniqueSuffix();
     const options = pipelineTestOptions(suffix, { drops: drops.map((d) => join(CASES, d)), ...(roster && !roster.after ? { roster: join(CASES, roster.file) } : {}) });
     const result = await runLocalPipeline(emulators, options);
     try {
+      expect(result.summary.ingestFailures ?? []).toEqual([]);
       if (roster?.after) {
         await result.pipeline.uploadRoster(join(CASES, roster.file), 'roster-after');
         await result.pipeline.drain();
       }
       const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
       const ftas = await exportFtas(createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable }));
+      const keys: string[] = [];
+      for await (const page of paginateScan({ client: dynamo }, { TableName: result.pipeline.resources.casesTable, ProjectionExpression: 'pk, sk' })) {
+        for (const item of page.Items ?? []) keys.push(`${String(item.pk)} ${String(item.sk)}`);
+      }
       dynamo.destroy();
       const mails = await Promise.all(
         (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(options.orrInbox))).map((e) => simpleParser(e.eml)),
@@ -87,6 +97,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
         notices,
         corrections,
         aNumbers: Object.fromEntries(ftas.map((f) => [f.ftaId, f.aNumber])),
+        keys,
       };
     } finally {
       await result.pipeline.stop();
@@ -121,5 +132,10 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     expect(got.statuses).toEqual(want.statuses);
     expect(got.notices).toEqual(want.notices);
     expect(got.aNumbers['IA-8100003']).toBe('021234567');
+    // The A-number index keys by aNumberKey: no key the FTA ledger writes holds an A-number.
+    expect(got.keys.some((k) => k.startsWith('AN#'))).toBe(true);
+    // (The roster store's own items, `UC#<A-number>` and `ROSTER#<A-number>`, are left out: not the ledger's.)
+    const ledgerKeys = got.keys.filter((k) => !k.startsWith('UC#') && !k.includes(' ROSTER#'));
+    expect(ledgerKeys.filter((k) => /21234567|01234567|02345678/.test(k))).toEqual([]);
   }, 300_000);
 });
