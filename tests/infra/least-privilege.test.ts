@@ -126,6 +126,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...on(['dropBucket', 'dropBucket/rosters/*'], S3_READ),
     ...on(['dropBucket/quarantine/*', 'dropBucket/worklists/*'], S3_PUT),
     ...on(['rosterFailures'], SQS_SEND),
+    // FTAs of the cases a roster makes UC cases go to the fan-out queues.
+    ...on(['orrNotices', 'ntaSchedule'], SQS_SEND),
     ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
   ],
   planNta: [
