@@ -136,16 +136,17 @@ export class LocalPipeline {
 
   /**
    * Uploads a drop folder to `drops/<dropId>/`, its completion marker last (Count.txt if
-   * the drop has one, else an empty READY object), as a DOJ transfer would.
+   * the drop has one, else an empty READY object), as a DOJ transfer would; `markerMetadata`
+   * is the marker's S3 user metadata (e.g. the operator's `as-of`).
    */
-  async uploadDrop(folder: string, dropId: string): Promise<void> {
+  async uploadDrop(folder: string, dropId: string, markerMetadata?: Record<string, string>): Promise<void> {
     const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name);
     const marker = files.find((f) => f.toLowerCase() === 'count.txt');
     for (const file of files.filter((f) => f !== marker).sort()) {
       await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
     }
-    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)));
-    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0));
+    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)), markerMetadata);
+    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0), markerMetadata);
   }
 
   /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
@@ -153,8 +154,8 @@ export class LocalPipeline {
     await this.putObject(`${ROSTER_DROPS.prefix}${rosterId}/roster.csv`, await readFile(file));
   }
 
-  async putObject(key: string, body: Buffer): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body }));
+  async putObject(key: string, body: Buffer, metadata?: Record<string, string>): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
   /**

@@ -114,6 +114,32 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     expect(got.corrections).toEqual([]);
   }, 300_000);
 
+  it('c07 with the operator\'s as-of on the markers (x-amz-meta-as-of): the older drop landing last rescinds nothing', async () => {
+    vi.resetModules();
+    const suffix = uniqueSuffix();
+    const options = pipelineTestOptions(suffix, { drops: [] });
+    const result = await runLocalPipeline(emulators, options);
+    try {
+      await result.pipeline.uploadDrop(join(CASES, 'c07-replay-older-drop/drop-feb'), 'drop-feb', { 'as-of': '2026-02-01' });
+      await result.pipeline.drain();
+      await result.pipeline.uploadDrop(join(CASES, 'c07-replay-older-drop/drop-jan'), 'drop-jan', { 'as-of': '2026-01-01' });
+      await result.pipeline.drain();
+      expect(result.pipeline.ingestFailures).toEqual([]);
+      expect(result.pipeline.ingestReports.map((r) => [r.dropId, r.asOf])).toEqual([
+        ['drop-feb', { asOf: '2026-02-01T00:00:00.000Z', source: 'OPERATOR_METADATA' }],
+        ['drop-jan', { asOf: '2026-01-01T00:00:00.000Z', source: 'OPERATOR_METADATA' }],
+      ]);
+      const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+      const ftas = await exportFtas(createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable }));
+      dynamo.destroy();
+      const want = expected([baseDrop('drop-feb', '2026-02-01', 'Y'), baseDrop('drop-jan', '2026-01-01', 'N')]);
+      expect(Object.fromEntries(ftas.map((f) => [f.ftaId, f.status]))).toEqual(want.statuses);
+      expect(want.statuses['IA-8100002']).toBe('OPEN');
+    } finally {
+      await result.pipeline.stop();
+    }
+  }, 300_000);
+
   it('c08: a UJ mark in a later partial drop records the earlier order, notice sent', async () => {
     const got = await run(['c08-late-juvenile-mark/drop-1', 'c08-late-juvenile-mark/drop-2']);
     const want = expected([baseDrop('drop-1', '2026-01-01', 'N'), { kind: 'drop', dropId: 'drop-2', asOf: '2026-01-02', juvenile: [{ caseId: '7100003', idnJuvenile: 4 }] }]);
