@@ -63,20 +63,21 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * chunks and finish step as a drop fanned out over the chunk queue (fan-out-drop.ts),
  * with every chunk run here and the ledger kept in memory.
  *
+ * 0. Fix the drop's as-of (fixDropAsOf): a re-run keeps its first run's.
  * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
  *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
  *    listed in `ignoredFiles` with why: EOIR lookup or other table, or unknown); check each header; split each table into
  *    byte-range chunks; group them in INGEST_STAGES.
  * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
- *    marks too; each UC case's row is a sighting and adds its address of record), then
- *    B_TblProceeding (in-absentia orders of UC cases are FTAs; an OPEN order whose
- *    proceeding now shows no ABSENTIA `Y` is RESCINDED) with tbl_schedule (hearings of UC
- *    cases with their outcome; ADJ_RSN `11` is a NO_SHOW_ADJOURNMENT FTA; an OPEN one now
- *    showing another reason is rescinded).
- * 3. Finish (finishDropRun): rescind orders of cases with a proceeding opened after them
- *    (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
- *    outbox still holds, assemble and store the report.
+ *    and an ALIEN_NBR on a UC roster mark too; each UC case's row is a sighting and adds
+ *    its address of record), then B_TblProceeding with tbl_schedule: the FTA signals of
+ *    every case (ABSENTIA `Y` orders, ADJ_RSN `11` no-shows) and the evidence withdrawing
+ *    them are stored with the drop's as-of; a UC case's signal first shown by this drop is
+ *    an FTA at once; hearings of UC cases are recorded with their outcome.
+ * 3. Finish (finishDropRun): settle the FTAs of the cases the chunks noted (cases that
+ *    became UC cases, withdrawals: settleCases), flag UC cases a full drop omits (nothing
+ *    is deleted), send what the outbox still holds, assemble and store the report.
  *
  * Every row read is accepted or rejected with a reason (rejected rows are quarantined).
  * Retry-safe: every write is idempotent, an FTA already stored is 'repeated', a
