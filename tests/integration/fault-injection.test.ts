@@ -160,7 +160,9 @@ describe('fault injection through the emulators', () => {
     // before), then Lambda kills it.
     const before = injectedTotal(proxies.sqs);
     proxies.sqs.inject({ operation: 'SendMessageBatch', fault: FAULTS.hang });
-    expect(await invokeUntilTimeout(drop, 2_000)).toBe('timed out');
+    // The send hangs, so the invocation never finishes: the wait only has to cover reaching
+    // the first send (the signals of every case are written first) on a loaded machine.
+    expect(await invokeUntilTimeout(drop, 10_000)).toBe('timed out');
     proxies.sqs.clear();
     const stored = await storedFtaIds();
     const storedBeforeCrash = drop.expected.ftaIds.filter((id) => stored.has(id));
