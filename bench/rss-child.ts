@@ -42,10 +42,10 @@ const countingStore: CaseStore = {
 };
 const source: DocketSource = {
   async listDrop() {
-    const tables = new Map<EoirTableName, { key: string; size: number; rangeReadable: boolean }>();
+    const tables = new Map<EoirTableName, { key: string; size: number; rangeReadable: boolean }[]>();
     for (const f of readdirSync(dir)) {
       const t = tableForFileName(f);
-      if (t) tables.set(t, { key: join(dir, f), size: statSync(join(dir, f)).size, rangeReadable: true });
+      if (t) tables.set(t, [...(tables.get(t) ?? []), { key: join(dir, f), size: statSync(join(dir, f)).size, rangeReadable: true }]);
     }
     return { tables, countFile: readFileSync(join(dir, 'Count.txt')), refused: new Map() };
   },

@@ -24,7 +24,7 @@ if (mode === 'unpack') {
   bytes = (await unpackZipDrop(drop, listing, trigger, { source, staging: createS3DropStaging({ client: s3, bucket }), prefix: 'unpacked/', clock: { now: () => new Date() }, log: quiet })).bytes;
 } else {
   await Promise.all(
-    [...listing.tables.values()].map(async (t) => {
+    [...listing.tables.values()].flat().map(async (t) => {
       for await (const c of source.openTable(drop, t.key)) bytes += c.length;
     }),
   );

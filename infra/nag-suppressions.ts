@@ -59,9 +59,9 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     reason:
       'SES authorizes against the sending address or its verified domain (and, in the sandbox, the recipient): the statement is bound by the condition ses:FromAddress = mailFrom.',
   },
-  // Functions that arrived with the notifier, roster and NTA plan features: the same
-  // accepted findings as the four above, function by function.
-  ...['OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function'].flatMap((fn) => [
+  // Functions that arrived with the notifier, roster and NTA plan features and the outbox
+  // sweep: the same accepted findings as the four above, function by function.
+  ...['OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'DocketIngest/SweepOutboxFunction'].flatMap((fn) => [
     {
       path: `${PIPELINE}/${fn}/ServiceRole`,
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -81,7 +81,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
   // Writes under fixed prefixes of the drop bucket: quarantined rows, field-office work
   // lists, matching reports. Object names vary per drop, roster, AOR and day.
   ...[
-    ['DocketIngest/Function', ['quarantine', 'unpacked']],
+    ['DocketIngest/Function', ['quarantine', 'unpacked', 'reports/drops']],
     ['RosterIngest/Function', ['quarantine', 'worklists']],
     ['NtaScheduler/Function', ['worklists']],
     ['NtaScheduler/PlanFunction', ['worklists', 'reports']],
@@ -121,7 +121,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
   },
   ...[
     'DocketIngest/Function', 'OrrNotifier/Function', 'OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction',
-    'NtaScheduler/Function', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'ProgramMetrics/Function',
+    'NtaScheduler/Function', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'ProgramMetrics/Function', 'DocketIngest/SweepOutboxFunction',
   ].map((fn) => ({
     path: `${PIPELINE}/${fn}`,
     id: 'AwsSolutions-L1',
@@ -151,6 +151,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     ['DropBucketCB075576Arn83D8B7AC/drops/*', 'The chunk worker reads only objects under the drop prefix, whose names DOJ chooses per drop.'],
     ['DropBucketCB075576Arn83D8B7AC/unpacked/*', 'The chunk worker reads byte ranges of the tables the ingest unpacked from big zip drops, one folder per drop id.'],
     ['DropBucketCB075576Arn83D8B7AC/quarantine/*', 'Writes only under quarantine/, whose object names vary per drop, table and byte range.'],
+    ['DropBucketCB075576Arn83D8B7AC/reports/drops/*', 'Writes only under reports/drops/, a drop report\'s long lists, named per drop and run.'],
   ].map(([resource, reason]) => ({
     path: `${PIPELINE}/DocketIngest/ChunkFunction/ServiceRole/DefaultPolicy`,
     id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAtt${resource as string}]`,

@@ -75,6 +75,10 @@ export const TABLE_ACCESS = {
     // readProgramState: Query of the aggregates, GetItem of the last drop.
     cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: [] },
   },
+  sweepOutbox: {
+    // The outboxes (Query of the sparse outbox index), cleared entry by entry (UpdateItem).
+    cases: { read: ['dynamodb:Query'], write: ['dynamodb:UpdateItem'] },
+  },
 } as const satisfies Record<string, Record<string, { read: readonly string[]; write: readonly string[] }>>;
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, S3Event } from 'aws-lambda';
-import { dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
+import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { ingestDeps } from '../../shared/runtime/ingest-deps';
@@ -9,8 +9,8 @@ import { DROP_BUCKET } from '../../shared/runtime/resources';
 import { startDocketDrop, type DropStarted } from '../../shared/use-cases/fan-out-drop';
 
 const config = loadConfig('ingestDocket');
-const { logger } = createObservability('ingest-docket');
-const deps = ingestDeps(config, createAwsClients(), logger);
+const { logger, metrics } = createObservability('ingest-docket');
+const deps = ingestDeps(config, createAwsClients(), logger, metrics);
 
 /**
  * S3 object created (a drop's completion marker, or a zip) -> ingest that drop here, fan
@@ -25,9 +25,11 @@ export const handler = async (event: S3Event, context: Context): Promise<DropSta
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const drop = dropFromObjectKey(key, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix });
+    // Every object under the drop prefixes lands here (S3 filters cannot match any letter
+    // case); only a completion marker or a zip starts an ingest.
+    const drop = dropTriggeredBy(key, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix });
     if (drop === undefined) {
-      logger.warn('object is not in a drop folder; ignored', { key });
+      logger.debug('object starts no ingest (not a completion marker or zip drop)', { key });
       continue;
     }
     // The sequencer orders events on one key: the same for a duplicate delivery, new for a

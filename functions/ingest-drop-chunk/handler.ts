@@ -8,8 +8,8 @@ import { createObservability } from '../../shared/runtime/observability';
 import { ingestChunkMessage } from '../../shared/use-cases/fan-out-drop';
 
 const config = loadConfig('ingestDropChunk');
-const { logger } = createObservability('ingest-drop-chunk');
-const deps = chunkDeps(config, createAwsClients(), logger);
+const { logger, metrics } = createObservability('ingest-drop-chunk');
+const deps = chunkDeps(config, createAwsClients(), logger, metrics);
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

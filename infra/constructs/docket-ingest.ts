@@ -1,4 +1,9 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, MathExpression, Metric, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -14,10 +19,12 @@ import {
   INGEST_FAILURES,
   INGEST_HEAP_MB,
   INGEST_TRIGGERS,
+  METRICS_NAMESPACE,
+  OUTBOX_SWEEP_SCHEDULE,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
-import { PipelineFunction } from './pipeline-function';
+import { functionFolder, PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, ingestFailureQueue, QueueWithDlq } from './queue-with-dlq';
 
 export interface DocketIngestProps {
@@ -31,8 +38,9 @@ export interface DocketIngestProps {
 }
 
 /**
- * Ingests a DOJ docket drop when its completion marker lands under `drops/`: one S3
- * notification per trigger suffix invokes the function, which reads the drop, writes
+ * Ingests a DOJ docket drop when its completion marker lands under `drops/`: every object
+ * created under the drop prefixes invokes the function (it starts an ingest only for a
+ * marker or a zip, in any letter case), which reads the drop, writes
  * cases and FTAs, and sends each new FTA to every fan-out queue. A drop with a table
  * above INGEST_FAN_OUT_BYTES is planned by that function and its byte-range chunks go,
  * stage by stage, through the drop chunk queue (DLQ alarmed) to the chunk worker. A zip
@@ -51,6 +59,11 @@ export class DocketIngest extends Construct {
    * the bucket (the roster ingest) go through it too, so one notification resource owns them.
    */
   readonly notificationBucket: IBucket;
+  /** Sends the outboxes' leftovers on OUTBOX_SWEEP_SCHEDULE. */
+  readonly sweepFunction: PipelineFunction;
+  readonly sweepRule: Rule;
+  /** A drop with nothing readable; a table read short of Count.txt. */
+  readonly alarms: { readonly dropFailed: Alarm; readonly countShortfall: Alarm };
 
   constructor(scope: Construct, id: string, props: DocketIngestProps) {
     super(scope, id);
@@ -84,8 +97,9 @@ export class DocketIngest extends Construct {
     ] as const) {
       dropBucket.grantRead(fn, `${DROP_BUCKET.dropPrefix}*`);
       dropBucket.grantRead(fn, `${DROP_BUCKET.unpackedPrefix}*`);
-      // Rejected rows are written to the quarantine prefix, and only there.
+      // Rejected rows are written to the quarantine prefix; a report's long lists under reports/drops/.
       dropBucket.grantPut(fn, `${DROP_BUCKET.quarantinePrefix}*`);
+      dropBucket.grantPut(fn, `${DROP_BUCKET.reportPrefix}*`);
       grantTableAccess(casesTable, fn, access);
       for (const { queue } of Object.values(queues)) queue.grantSendMessages(fn);
       // The ingest sends the first stage; the chunk completing a stage sends the next.
@@ -105,8 +119,58 @@ export class DocketIngest extends Construct {
       bucketName: dropBucket.bucketName,
     });
     this.notificationBucket = bucket;
-    for (const { prefix, suffix } of INGEST_TRIGGERS) {
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), { prefix, suffix });
+
+    // The outbox sweep: FTAs and rescissions stored but not queued go out within minutes,
+    // whether or not another drop comes. Every ingest sweeps first too.
+    this.sweepFunction = new PipelineFunction(this, 'SweepOutboxFunction', {
+      name: 'sweepOutbox',
+      environment: {
+        [ENV.casesTable]: casesTable.tableName,
+        [ENV.orrNoticeQueueUrl]: queues.orrNotices.queue.queueUrl,
+        [ENV.ntaScheduleQueueUrl]: queues.ntaSchedule.queue.queueUrl,
+      },
+    });
+    grantTableAccess(casesTable, this.sweepFunction, TABLE_ACCESS.sweepOutbox.cases);
+    for (const { queue } of Object.values(queues)) queue.grantSendMessages(this.sweepFunction);
+    this.sweepRule = new Rule(this, 'SweepOutboxSchedule', {
+      description: 'Docket Watch: send FTAs and rescissions stored but not yet queued',
+      schedule: Schedule.expression(OUTBOX_SWEEP_SCHEDULE.expression),
+      targets: [new LambdaFunction(this.sweepFunction)],
+    });
+
+    // What the operator must see after a drop (published by the ingest and by the chunk
+    // worker that finishes a fanned-out drop: two `service` dimensions, summed).
+    const both = (metricName: string): MathExpression =>
+      new MathExpression({
+        expression: 'FILL(a, 0) + FILL(b, 0)',
+        usingMetrics: Object.fromEntries(
+          (['ingestDocket', 'ingestDropChunk'] as const).map((fn, i) => [
+            i === 0 ? 'a' : 'b',
+            new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: functionFolder(fn) }, statistic: 'Sum', period: Duration.minutes(5) }),
+          ]),
+        ),
+        label: metricName,
+        period: Duration.minutes(5),
+      });
+    const alarm = (id: string, metricName: string, description: string): Alarm => {
+      const a = both(metricName).createAlarm(this, id, {
+        alarmDescription: description,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(props.alarmTopic));
+      return a;
+    };
+    this.alarms = {
+      dropFailed: alarm('DropFailedAlarm', 'DropsFailed', 'A docket drop had nothing the ingest could read (its drop report says why)'),
+      countShortfall: alarm('CountShortfallAlarm', 'CountShortfallRows', 'A docket drop table was read short of its Count.txt row count: rows (and FTAs) may be missing'),
+    };
+    // Prefix only: a suffix filter is case-sensitive and would miss `COUNT.TXT` or `.ZIP`;
+    // the function tells markers from table files by name (DROP_BUCKET.markerNames).
+    for (const { prefix } of INGEST_TRIGGERS) {
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), { prefix });
     }
 
   }

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import type { DropReport, TableCounts } from '../../shared/domain/drop-report';
+import { emptyTableCounts, mergeTableCounts, type DropReport, type TableCounts } from '../../shared/domain/drop-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
@@ -53,13 +53,8 @@ export function summarize(input: {
   const ftas = { new: 0, repeated: 0, rescinded: 0 };
   for (const drop of input.drops) {
     for (const [name, counts] of Object.entries(drop.tables)) {
-      const sum = (tables[name] ??= { read: 0, accepted: 0, rejected: 0, rejectedByReason: {} });
-      sum.read += counts.read;
-      sum.accepted += counts.accepted;
-      sum.rejected += counts.rejected;
-      for (const [reason, n] of Object.entries(counts.rejectedByReason) as [keyof TableCounts['rejectedByReason'], number][]) {
-        sum.rejectedByReason[reason] = (sum.rejectedByReason[reason] ?? 0) + n;
-      }
+      // Rows, rejections by reason, duplicates and value notes, summed over the drops.
+      mergeTableCounts((tables[name] ??= emptyTableCounts()), counts);
     }
     ftas.new += drop.ftas.new;
     ftas.repeated += drop.ftas.repeated;

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
@@ -11,6 +11,8 @@ import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
+import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
+import { isDropMarker } from '../../shared/domain/eoir-table';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
@@ -48,6 +50,7 @@ type MetricsHandler = (event: unknown, context: Context) => Promise<readonly Met
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
+type SweepHandler = (event: ScheduledEvent, context: Context) => Promise<{ ftas: number; rescissions: number }>;
 export interface PlanRun {
   /** Each AOR's re-plan: backlog, unscheduled, planned in 30 days, first and last day. */
   readonly plans: readonly ReplanOutcome[];
@@ -90,6 +93,7 @@ export class LocalPipeline {
       chunk: SqsHandler;
       metrics: MetricsHandler;
       digest: DigestHandler;
+      sweep: SweepHandler;
     },
     private readonly progress: (line: string) => void,
   ) {
@@ -100,7 +104,7 @@ export class LocalPipeline {
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -109,6 +113,7 @@ export class LocalPipeline {
       import('../../functions/send-orr-digest/handler'),
       import('../../functions/ingest-roster/handler'),
       import('../../functions/plan-nta/handler'),
+      import('../../functions/sweep-outbox/handler'),
     ]);
     const pipeline = new LocalPipeline(
       emulators,
@@ -121,6 +126,7 @@ export class LocalPipeline {
         chunk: chunk.handler,
         metrics: metrics.handler,
         digest: digest.handler,
+        sweep: sweep.handler,
       },
       options.onProgress ?? (() => undefined),
     );
@@ -135,13 +141,17 @@ export class LocalPipeline {
   }
 
   /**
-   * Uploads a drop folder to `drops/<dropId>/`, its completion marker last (Count.txt if
-   * the drop has one, else an empty READY object), as a DOJ transfer would; `markerMetadata`
-   * is the marker's S3 user metadata (e.g. the operator's `as-of`).
+   * Uploads a drop folder to `drops/<dropId>/`, sub-folders included (a release copied as a
+   * folder keeps `EOIR Case Data/` and `Lookup/`), its completion marker last (a Count.txt
+   * or READY, any letter case, at the top or one folder down; else an empty READY object
+   * at the top), as a DOJ transfer would; `markerMetadata` is the marker's S3 user metadata
+   * (e.g. the operator's `as-of`).
    */
   async uploadDrop(folder: string, dropId: string, markerMetadata?: Record<string, string>): Promise<void> {
-    const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name);
-    const marker = files.find((f) => f.toLowerCase() === 'count.txt');
+    const files = (await readdir(folder, { withFileTypes: true, recursive: true }))
+      .filter((f) => f.isFile())
+      .map((f) => relative(folder, join(f.parentPath, f.name)).split(sep).join('/'));
+    const marker = files.find((f) => f.split('/').length <= 2 && isDropMarker(f));
     for (const file of files.filter((f) => f !== marker).sort()) {
       await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
     }
@@ -209,6 +219,12 @@ export class LocalPipeline {
     return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
   }
 
+  /** Runs the outbox sweep as its EventBridge schedule (every few minutes) would. */
+  async runScheduledOutboxSweep(): Promise<{ ftas: number; rescissions: number }> {
+    const fn = FUNCTIONS.sweepOutbox;
+    return this.handlers.sweep(scheduledEvent('sweep-outbox'), lambdaContext('sweep-outbox', fn.timeoutSeconds, fn.memoryMb));
+  }
+
   /** Runs the NTA re-plan function as its weekday EventBridge schedule would. */
   async runScheduledPlan(): Promise<PlanRun> {
     const fn = FUNCTIONS.planNta;
@@ -248,13 +264,13 @@ export class LocalPipeline {
     if (rosters.length > 0) {
       this.ingestChain = this.ingestChain.then(() => this.invokeRoster({ Records: rosters }));
     }
-    // The bucket notification filters of the deployed stack: prefix and one suffix each.
+    // The bucket notification filters of the deployed stack: prefix only (the handler tells markers by name).
     const records = event.Records.filter((r) => {
       const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
       return (
         r.eventName.startsWith('ObjectCreated:') &&
         r.s3.bucket.name === this.resources.dropBucket &&
-        INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix) && key.endsWith(t.suffix))
+        INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix))
       );
     });
     if (records.length === 0) return;
@@ -264,7 +280,9 @@ export class LocalPipeline {
 
   private async invokeIngest(event: S3Event, key: string): Promise<void> {
     const fn = FUNCTIONS.ingestDocket;
-    this.progress(`ingest: ${decodeURIComponent(key)} landed, ingesting the drop`);
+    const decoded = decodeURIComponent(key.replace(/\+/g, ' '));
+    const starts = dropTriggeredBy(decoded, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix }) !== undefined;
+    if (starts) this.progress(`ingest: ${decoded} landed, ingesting the drop`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       this.active += 1;
       try {

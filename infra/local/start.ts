@@ -157,7 +157,8 @@ async function main(): Promise<number> {
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
     }
-    return result.summary.ingestFailures.length > 0 ? 1 : 0;
+    // A drop with nothing readable is a failure too, never a quiet success.
+    return result.summary.ingestFailures.length > 0 || result.summary.drops.some((d) => d.failure !== undefined) ? 1 : 0;
   } finally {
     restore();
     await emulators.stop();
@@ -179,14 +180,26 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     for (const [table, c] of Object.entries(drop.tables)) {
       const reasons = Object.entries(c.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
       const whole = c.tableRejection ? `  TABLE REJECTED: ${c.tableRejection.reason} (${c.tableRejection.detail})` : '';
-      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
+      lines.push(`  ${table.padEnd(20)} read ${String(c.read).padStart(7)}  accepted ${String(c.accepted).padStart(7)}  rejected ${String(c.rejected).padStart(5)}${reasons ? ` (${reasons})` : ''}${c.repaired ? `  repaired ${c.repaired}` : ''}${c.duplicates ? `  duplicates ${c.duplicates}` : ''}${c.conflicts ? `  conflicting copies ${c.conflicts}` : ''}${Object.entries(c.valueNotes ?? {}).map(([r, n]) => `  ${r} ${n}`).join('')}${c.chunks ? `  in ${c.chunks} byte-range chunks` : ''}${whole}`);
+      for (const f of c.files ?? []) {
+        lines.push(`    file ${f.key}: ${f.tableRejection ? `NOT READ: ${f.tableRejection.reason} (${f.tableRejection.detail})` : `read ${f.read}, accepted ${f.accepted}, rejected ${f.rejected}`}`);
+      }
     }
     for (const [table, c] of Object.entries(drop.countCheck ?? {})) {
       if (c && !c.matches) lines.push(`  COUNT.TXT MISMATCH ${table}: Count.txt says ${c.expected}, read ${c.read}`);
     }
     if (drop.missingTables?.length) lines.push(`  tables not in the drop: ${drop.missingTables.join(', ')}`);
     if (drop.ignoredFiles?.length) lines.push(`  files not read: ${describeUnreadFiles(drop.ignoredFiles)}`);
-    if (drop.quarantine?.length) lines.push(`  rejected rows quarantined: ${drop.quarantine.join(', ')}`);
+    if (drop.conflicts?.count) lines.push(`  keys repeated with conflicting values (FTA kept; listed in summary.json for review): ${drop.conflicts.count}`);
+    if (drop.lists?.ignoredFiles) {
+      const byReason = Object.entries(drop.ignoredByReason ?? {}).map(([r, n]) => `${n} ${r}`).join(', ');
+      lines.push(`  files not read: ${drop.lists.ignoredFiles.count} (${byReason}); the list: s3 ${drop.lists.ignoredFiles.key}`);
+    }
+    if (drop.quarantine?.length) {
+      const all = drop.lists?.quarantine;
+      lines.push(`  rejected rows quarantined: ${all ? `${all.count} parts, listed in s3 ${all.key}` : drop.quarantine.join(', ')}`);
+    }
+    if (drop.failure) lines.push(`  DROP FAILED: ${drop.failure.reason}: ${drop.failure.detail}`);
     if (drop.fanOut) lines.push(`  fanned out to the chunk worker: ${drop.fanOut.chunks} chunk message(s) through the drop chunk queue, 3 stages`);
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
     lines.push(`  UC cases marked ${drop.ucCasesMarked}; hearings recorded ${drop.hearingsRecorded ?? 0}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
@@ -210,6 +223,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   const dead = Object.entries(summary.deadLetters).filter(([, n]) => n > 0);
   lines.push(dead.length ? `DEAD-LETTERED: ${dead.map(([q, n]) => `${q} ${n}`).join(', ')}` : 'Dead-letter queues: empty');
   for (const f of summary.ingestFailures) lines.push(`INGEST FAILED: ${f.key}: ${f.error}`);
+  for (const d of summary.drops.filter((x) => x.failure)) lines.push(`DROP FAILED: ${d.dropId}: nothing in it could be read (see above)`);
   lines.push('', `Written: ${join(outDir, 'summary.json')}, ${join(outDir, 'ftas.jsonl')}, ${join(outDir, 'emails')}/, ${join(outDir, 'report.html')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,6 +1,7 @@
-import { BatchGetCommand, BatchWriteCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ANumberIndex } from '../ports/fta-signals';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { mapWithLimit } from '../runtime/concurrency';
+import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { aNumberKey } from './pii-keys';
 
 /*
@@ -11,7 +12,6 @@ import { aNumberKey } from './pii-keys';
 const ROSTER_SK = 'ROSTER';
 const caseSk = (caseId: string): string => `CASE#${caseId}`;
 const CONCURRENCY = 16;
-const MAX_ATTEMPTS = 8;
 
 export interface DynamoANumberIndexOptions {
   readonly client: DynamoDBDocumentClient;
@@ -19,32 +19,8 @@ export interface DynamoANumberIndexOptions {
 }
 
 export function createDynamoANumberIndex({ client, tableName }: DynamoANumberIndexOptions): ANumberIndex {
-  async function batchGet(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    await mapWithLimit(chunk(keys, 100), CONCURRENCY, async (batch) => {
-      let pending = batch;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
-        found.push(...(out.Responses?.[tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    });
-    return found;
-  }
-
-  async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-    await mapWithLimit(chunk(items, 25), CONCURRENCY, async (batch) => {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      }
-    });
-  }
+  const batchGet = (keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> => batchGetItems(client, tableName, keys, { consistentRead: true });
+  const batchPut = (items: Record<string, unknown>[]): Promise<void> => batchPutItems(client, tableName, items);
 
   return {
     async indexCases(entries) {

@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   paginateQuery,
@@ -27,7 +25,8 @@ import type {
   UcMark,
   WriteStep,
 } from '../ports/case-store';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { mapWithLimit } from '../runtime/concurrency';
+import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { isConditionFailure, transactWrite } from './dynamo-transactions';
 import { createDynamoANumberIndex } from './dynamo-a-number-index';
@@ -56,11 +55,7 @@ const caseKey = (caseId: string): string => `CASE#${caseId}`;
 const OUTBOX_PK = 'OUTBOX';
 /** Rescissions wait in their own partition of the sparse outbox index. */
 const RESCISSION_OUTBOX_PK = 'OUTBOX#RESCINDED';
-/** AWS limits: BatchWriteItem takes 25 requests, BatchGetItem 100 keys. */
-const BATCH_WRITE_MAX = 25;
-const BATCH_GET_MAX = 100;
 const CONCURRENCY = 16;
-const MAX_ATTEMPTS = 8;
 
 export interface DynamoCaseStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -79,18 +74,6 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
   listDropReports(): Promise<DropReport[]>;
   aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 } {
-  async function batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
-    await mapWithLimit(chunk(items, BATCH_WRITE_MAX), CONCURRENCY, async (batch) => {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      }
-    });
-  }
-
   /** The step that last wrote `field` on an item (recordBy, rescindBy), read after a failed condition. */
   async function writtenBy(key: { pk: string; sk: string }, field: 'recordBy' | 'rescindBy'): Promise<string | undefined> {
     const out = await client.send(
@@ -218,22 +201,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>> {
-      const found = new Set<string>();
-      await mapWithLimit(chunk([...new Set(caseIds)], BATCH_GET_MAX), CONCURRENCY, async (ids) => {
-        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: caseKey(id), sk: 'UC' }));
-        for (let attempt = 0; keys.length > 0; attempt++) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
-          if (attempt > 0) await sleep(backoffMs(attempt));
-          const out = await client.send(
-            new BatchGetCommand({
-              RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'caseId' } },
-            }),
-          );
-          for (const item of out.Responses?.[tableName] ?? []) found.add(String(item.caseId));
-          keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      });
-      return found;
+      const items = await batchGetItems(client, tableName, caseIds.map((id) => ({ pk: caseKey(id), sk: 'UC' })), { projection: 'caseId' });
+      return new Set(items.map((item) => String(item.caseId)));
     },
 
     async recordFtas(ftas: readonly Fta[], recordedAt: string, by?: WriteStep): Promise<readonly RecordOutcome[]> {
@@ -343,8 +312,11 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async recordHearings(hearings: readonly Hearing[]): Promise<void> {
-      // Keyed by IDNSCHEDULE: a later drop's version of the row replaces the earlier one.
-      await batchWrite(
+      // Keyed by IDNSCHEDULE: a later drop's version of the row replaces the earlier one, and a
+      // line repeated within one list is written once (the last copy).
+      await batchPutItems(
+        client,
+        tableName,
         hearings.map((h) => ({
           pk: caseKey(h.caseId), sk: `HEARING#${h.scheduleId}`, type: 'HEARING', caseId: h.caseId,
           scheduleId: h.scheduleId, proceedingId: h.proceedingId, date: h.date, court: h.court,
@@ -354,21 +326,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     },
 
     async findOpenFtas(keys: readonly { caseId: string; ftaId: string }[], by?: WriteStep): Promise<readonly StoredOpenFta[]> {
-      const found: StoredOpenFta[] = [];
-      const unique = [...new Map(keys.map((k) => [`${k.caseId}/${k.ftaId}`, k])).values()];
-      await mapWithLimit(chunk(unique, BATCH_GET_MAX), CONCURRENCY, async (batch) => {
-        let req: Record<string, unknown>[] = batch.map((k) => ({ pk: caseKey(k.caseId), sk: `FTA#${k.ftaId}` }));
-        for (let attempt = 0; req.length > 0; attempt++) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${req.length} keys unprocessed`);
-          if (attempt > 0) await sleep(backoffMs(attempt));
-          const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: req, ConsistentRead: true } } }));
-          for (const item of out.Responses?.[tableName] ?? []) {
-            if (item.status === 'OPEN' || (by !== undefined && item.rescindBy === by)) found.push(fromFtaItem(item));
-          }
-          req = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      });
-      return found;
+      const items = await batchGetItems(client, tableName, keys.map((k) => ({ pk: caseKey(k.caseId), sk: `FTA#${k.ftaId}` })), { consistentRead: true });
+      return items.filter((item) => item.status === 'OPEN' || (by !== undefined && item.rescindBy === by)).map(fromFtaItem);
     },
 
     async openFtasOfCases(caseIds: readonly string[], by?: WriteStep): Promise<readonly StoredOpenFta[]> {
@@ -476,22 +435,8 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
 
     /** A-numbers of UC cases, where a DOJ-to-DHS drop carried them (for exports; PII, never logged). */
     async aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-      const found = new Map<string, string>();
-      await mapWithLimit(chunk([...new Set(caseIds)], BATCH_GET_MAX), CONCURRENCY, async (ids) => {
-        let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: caseKey(id), sk: 'UC' }));
-        for (let attempt = 0; keys.length > 0; attempt++) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
-          if (attempt > 0) await sleep(backoffMs(attempt));
-          const out = await client.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'caseId, aNumber' } } }),
-          );
-          for (const item of out.Responses?.[tableName] ?? []) {
-            if (typeof item.aNumber === 'string') found.set(String(item.caseId), item.aNumber);
-          }
-          keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      });
-      return found;
+      const items = await batchGetItems(client, tableName, caseIds.map((id) => ({ pk: caseKey(id), sk: 'UC' })), { projection: 'caseId, aNumber' });
+      return new Map(items.flatMap((item) => (typeof item.aNumber === 'string' ? [[String(item.caseId), item.aNumber] as const] : [])));
     },
 
     async listDropReports(): Promise<DropReport[]> {

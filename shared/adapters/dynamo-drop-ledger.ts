@@ -3,6 +3,7 @@ import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type Late
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { mapWithLimit } from '../runtime/concurrency';
+import { createDynamoDropKeys } from './dynamo-drop-keys';
 import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
 
 /*
@@ -59,6 +60,8 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
   }
 
   return {
+    // Repeated keys of the run (duplicates, conflicts, withdrawals): items of their own.
+    ...createDynamoDropKeys({ client, tableName }),
     async startRun(run) {
       const counters = Object.fromEntries(run.stages.map((_, i) => [`done${i}`, 0]));
       try {

@@ -1,10 +1,11 @@
-import { BatchGetCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isAor } from '../domain/aor';
 import type { EoirTableName } from '../domain/eoir-table';
 import type { FtaKind, RescissionReason } from '../domain/fta';
 import type { StoredSignal, Withdrawal } from '../domain/fta-signal';
 import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { mapWithLimit } from '../runtime/concurrency';
+import { batchGetItems } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-transactions';
 
 /*
@@ -21,10 +22,7 @@ import { isConditionFailure } from './dynamo-transactions';
 const caseKey = (caseId: string): string => `CASE#${caseId}`;
 const MARKER_SK = 'SIGS';
 const signalSk = (ftaId: string): string => `SIG#${ftaId}`;
-/** BatchGetItem takes 100 keys: 50 cases, two items each. */
-const CASES_PER_GET = 50;
 const CONCURRENCY = 16;
-const MAX_ATTEMPTS = 8;
 
 export interface DynamoFtaSignalsOptions {
   readonly client: DynamoDBDocumentClient;
@@ -32,28 +30,17 @@ export interface DynamoFtaSignalsOptions {
 }
 
 export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOptions): FtaSignalStore {
-  async function batchGet(keys: Record<string, unknown>[], consistent: boolean, onItem: (item: Record<string, unknown>) => void): Promise<void> {
-    let pending = keys;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const out = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }));
-      for (const item of out.Responses?.[tableName] ?? []) onItem(item);
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
-
   return {
     async lookupCases(caseIds) {
       const uc = new Set<string>();
       const markers = new Map<string, Record<string, unknown>>();
-      await mapWithLimit(chunk([...new Set(caseIds)], CASES_PER_GET), CONCURRENCY, (ids) =>
-        batchGet(ids.flatMap((id) => [{ pk: caseKey(id), sk: 'UC' }, { pk: caseKey(id), sk: MARKER_SK }]), true, (item) => {
-          const id = String(item.pk).slice('CASE#'.length);
-          if (item.sk === 'UC') uc.add(id);
-          else markers.set(id, item);
-        }),
-      );
+      // The UC mark and the signals marker of a case are read in the same BatchGetItem.
+      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].flatMap((id) => [{ pk: caseKey(id), sk: 'UC' }, { pk: caseKey(id), sk: MARKER_SK }]), { consistentRead: true });
+      for (const item of items) {
+        const id = String(item.pk).slice('CASE#'.length);
+        if (item.sk === 'UC') uc.add(id);
+        else markers.set(id, item);
+      }
       const found = new Map<string, CaseEvidence>();
       for (const id of new Set(caseIds)) {
         const m = markers.get(id);

@@ -1,6 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, sendConditional } from './dynamo-transactions';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
 import { noticeSentAggregateUpdate } from './program-aggregates';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
 
@@ -81,27 +80,19 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
       if (countsAs !== undefined) {
         // The first mark counts the email in AGG#NOTICE, in the same transaction, so a
         // retried mark (sentAt already set) cannot count it twice.
-        try {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Update: { ...update, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)' } },
-                {
-                  Update: noticeSentAggregateUpdate(tableName, {
-                    ...countsAs,
-                    // The ingest records an FTA minutes after its drop lands: the landing time.
-                    landedAt: countsAs.recordedAt,
-                    sentAt: sent.sentAt,
-                  }),
-                },
-              ],
+        const outcome = await transactWrite(client, [
+          { Update: { ...update, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)' } },
+          {
+            Update: noticeSentAggregateUpdate(tableName, {
+              ...countsAs,
+              // The ingest records an FTA minutes after its drop lands: the landing time.
+              landedAt: countsAs.recordedAt,
+              sentAt: sent.sentAt,
             }),
-          );
-          return;
-        } catch (err) {
-          if (!(err instanceof TransactionCanceledException) || err.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
-          // Already counted (or not begun): fall through to the plain, idempotent update.
-        }
+          },
+        ]);
+        if (outcome === 'applied') return;
+        // Already counted (or not begun): fall through to the plain, idempotent update.
       }
       await client.send(new UpdateCommand({ ...update, ConditionExpression: 'attribute_exists(pk)' }));
     },

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -17,6 +16,7 @@ import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
 import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { batchGetItems } from './dynamo-batch';
 import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './dynamo-transactions';
 import {
   AGG,
@@ -59,8 +59,6 @@ export interface DynamoRosterStoreOptions {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** AWS limit: BatchGetItem takes 100 keys. */
-const BATCH_GET_MAX = 100;
 const CONCURRENCY = 16;
 const MAX_ATTEMPTS = 8;
 /** Changes per transaction list handed to applyGuardedChanges (it packs them into <= 100 items). */
@@ -111,22 +109,7 @@ export function createDynamoRosterStore({
   leaseWaitMs = DEFAULT_LEASE_WAIT_MS,
 }: DynamoRosterStoreOptions): RosterStore {
   async function batchGet(keys: readonly { pk: string; sk: string }[], projection: string, names: Record<string, string>) {
-    const items: Record<string, unknown>[] = [];
-    await mapWithLimit(chunk(keys, BATCH_GET_MAX), CONCURRENCY, async (ids) => {
-      let pending: Record<string, unknown>[] = [...ids];
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        const out = await client.send(
-          new BatchGetCommand({
-            RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: projection, ExpressionAttributeNames: names, ConsistentRead: true } },
-          }),
-        );
-        items.push(...(out.Responses?.[tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    });
-    return items;
+    return batchGetItems(client, tableName, keys, { projection, names, consistentRead: true });
   }
 
   /** The stored state of these UCs, with the planned day of those in the backlog (consistent reads). */

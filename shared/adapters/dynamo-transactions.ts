@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../runtime/concurrency';
+import { itemKeyOf } from './dynamo-batch';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
 
 const MAX_ATTEMPTS = 8;
@@ -43,9 +44,10 @@ export async function transactWrite(
   client: DynamoDBDocumentClient,
   items: NonNullable<TransactWriteCommandInput['TransactItems']>,
 ): Promise<'applied' | 'condition-failed'> {
+  const once = oneItemPerKey(items);
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      await client.send(new TransactWriteCommand({ TransactItems: once }));
       return 'applied';
     } catch (err) {
       if (err instanceof TransactionCanceledException) {
@@ -62,8 +64,37 @@ export async function transactWrite(
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** AWS limit: TransactWriteItems takes 100 items (each item once). */
+/** AWS limit: TransactWriteItems takes 100 items, and names each item (table + key) once. */
 export const TRANSACT_MAX_ITEMS = 100;
+
+/** The item (table and key) a transaction item writes or checks. */
+export function transactItemKey(item: TransactItem): string {
+  const op = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
+  if (op === undefined) throw new Error('empty transaction item');
+  const key = 'Item' in op && op.Item !== undefined ? op.Item : (op as { Key: Record<string, unknown> }).Key;
+  return `${op.TableName ?? ''}\u0000${itemKeyOf(key)}`;
+}
+
+/**
+ * One item per key, as TransactWriteItems requires: an exact repeat of an item is sent once;
+ * two different operations on one item are a caller's error (counters are summed per item
+ * by combineAggregateDeltas first) and throw before anything is sent. At most 100 items.
+ */
+export function oneItemPerKey(items: readonly TransactItem[]): TransactItem[] {
+  const seen = new Map<string, string>();
+  const out: TransactItem[] = [];
+  for (const item of items) {
+    const key = transactItemKey(item);
+    const body = JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v));
+    const before = seen.get(key);
+    if (before === body) continue;
+    if (before !== undefined) throw new Error(`a transaction names one item twice with different writes (${key.split('\u0000')[1] ?? ''})`);
+    seen.set(key, body);
+    out.push(item);
+  }
+  if (out.length > TRANSACT_MAX_ITEMS) throw new Error(`a transaction of ${out.length} items exceeds TransactWriteItems' ${TRANSACT_MAX_ITEMS}`);
+  return out;
+}
 
 /**
  * One state change of a counted item: its writes (each carrying the condition that the item
@@ -107,8 +138,12 @@ export async function applyGuardedChanges<K>(
         }
       });
       items.push(...combineAggregateDeltas(tableName, pending.flatMap((c) => c.deltas)).map((Update) => ({ Update })));
+      // packChanges keeps changes on one item apart, so nothing is dropped here and the
+      // cancellation reasons still line up with `owners`.
+      const once = oneItemPerKey(items);
+      if (once.length !== items.length) throw new Error('a change repeats one of its own transaction items');
       try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        await client.send(new TransactWriteCommand({ TransactItems: once }));
         break;
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
@@ -132,23 +167,30 @@ export async function applyGuardedChanges<K>(
   return { stale };
 }
 
-/** Greedy packing: a change never spans two transactions. */
-function packChanges<K>(changes: readonly GuardedChange<K>[], limit: number): GuardedChange<K>[][] {
+/**
+ * Greedy packing: a change never spans two transactions, and two changes writing the same
+ * item (the same UC twice in one list) go to different transactions, in their order.
+ */
+export function packChanges<K>(changes: readonly GuardedChange<K>[], limit: number): GuardedChange<K>[][] {
   const groups: GuardedChange<K>[][] = [];
   let group: GuardedChange<K>[] = [];
   let items = 0;
   const keys = new Set<string>();
+  const itemKeys = new Set<string>();
   for (const c of changes) {
     const newKeys = c.deltas.map((d) => `${d.pk}\u0000${d.sk}`).filter((k) => !keys.has(k));
-    if (group.length > 0 && items + c.items.length + keys.size + new Set(newKeys).size > limit) {
+    const own = c.items.map(transactItemKey);
+    if (group.length > 0 && (items + c.items.length + keys.size + new Set(newKeys).size > limit || own.some((k) => itemKeys.has(k)))) {
       groups.push(group);
       group = [];
       items = 0;
       keys.clear();
+      itemKeys.clear();
     }
     group.push(c);
     items += c.items.length;
     for (const d of c.deltas) keys.add(`${d.pk}\u0000${d.sk}`);
+    for (const k of own) itemKeys.add(k);
   }
   if (group.length > 0) groups.push(group);
   return groups;

@@ -1,6 +1,7 @@
 import { chunkId, openedLater, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
+import { createInProcessDropKeys } from './in-process-drop-keys';
 
 /**
  * The drop ledger of a run read inside one invocation: the same rules as the DynamoDB
@@ -23,6 +24,7 @@ export function createInProcessDropLedger(): DropLedger {
     return r;
   };
   return {
+    ...createInProcessDropKeys(),
     async startRun(run) {
       const key = runKey(run.drop.dropId, run.runId);
       const created = !runs.has(key);

@@ -3,7 +3,7 @@ import { isDropMarker, tableForFileName, unreadFileReason, type EoirTableName } 
 import type { FileRejectionReason } from '../domain/rejections';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../messages/unpacked-zip';
 import type { DocketSource, DropListing, DropRef, TableFile } from '../ports/docket-source';
-import { openZipDrop } from './zip-drop';
+import { openZipDrop, type ZipDrop } from './zip-drop';
 
 export interface S3DocketSourceOptions {
   readonly client: S3Client;
@@ -35,13 +35,13 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
     return Buffer.concat(parts);
   }
 
+  // The zip last opened (see openZip).
+  let opened: { key: string; etag: string; zip: Promise<ZipDrop> } | undefined;
+
   return {
     async listDrop(drop: DropRef): Promise<DropListing> {
-      if (drop.kind === 'zip') {
-        const { listing } = await openZipDrop(drop.location, (start, end) => getObject(drop.location, start, end - 1), await objectSize(drop.location));
-        return withOperatorAsOf(listing, await operatorAsOf(drop.location));
-      }
-      const tables = new Map<EoirTableName, TableFile>();
+      if (drop.kind === 'zip') return withOperatorAsOf((await openZip(drop.location)).listing, await operatorAsOf(drop.location));
+      const tables = new Map<EoirTableName, TableFile[]>();
       const ignored: { file: string; reason: FileRejectionReason }[] = [];
       const manifestKey = `${drop.location}${UNPACKED_ZIP_MANIFEST}`;
       let hasManifest = false;
@@ -61,7 +61,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
           if (COUNT_FILE.test(obj.Key)) countKey = obj.Key;
           else if (isDropMarker(obj.Key)) readyKey = obj.Key;
           const table = tableForFileName(obj.Key);
-          if (table !== undefined) tables.set(table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
+          if (table !== undefined) addTableFile(tables, table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
           else if (!isDropMarker(obj.Key) && !obj.Key.endsWith('/')) ignored.push({ file: obj.Key, reason: unreadFileReason(obj.Key.slice(drop.location.length)) });
         }
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
@@ -75,8 +75,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
 
     async *openTable(drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
       if (drop.kind === 'zip') {
-        const zip = await openZipDrop(drop.location, (start, end) => getObject(drop.location, start, end - 1), await objectSize(drop.location));
-        yield* zip.openEntry(key, fromByte);
+        yield* (await openZip(drop.location)).openEntry(key, fromByte);
         return;
       }
       yield* getObject(key, fromByte);
@@ -90,11 +89,25 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
 
-  async function objectSize(key: string): Promise<number> {
+  /**
+   * The zip, its central directory read once and kept: every table and chunk read after
+   * the listing (in this invocation, or a warm one) reuses it. Kept by key and ETag, so a
+   * zip uploaded again under the same key is opened afresh; only the last zip is kept.
+   */
+  async function openZip(key: string): Promise<ZipDrop> {
     const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
     const obj = out.Contents?.find((o) => o.Key === key);
     if (obj?.Size === undefined) throw new Error(`drop object not found: ${key}`);
-    return obj.Size;
+    const etag = `${obj.ETag ?? ''}#${obj.Size}`;
+    if (opened?.key !== key || opened.etag !== etag) {
+      const zip = openZipDrop(key, (start, end) => getObject(key, start, end - 1), obj.Size);
+      opened = { key, etag, zip };
+      // A failed open is not kept: the next call (a retry) opens the zip again.
+      zip.catch(() => {
+        if (opened?.zip === zip) opened = undefined;
+      });
+    }
+    return opened.zip;
   }
 }
 
@@ -122,16 +135,18 @@ function parseManifest(key: string, body: Buffer): UnpackedZipManifest {
  */
 function unpackedListing(
   manifest: UnpackedZipManifest,
-  found: ReadonlyMap<EoirTableName, TableFile>,
+  found: ReadonlyMap<EoirTableName, readonly TableFile[]>,
   count: { key: string; body: Buffer | null } | null,
   folderIgnored: readonly { file: string; reason: FileRejectionReason }[],
 ): DropListing {
   const named = new Set(manifest.tables.map((t) => t.key));
-  const tables = new Map<EoirTableName, TableFile>();
+  const tables = new Map<EoirTableName, TableFile[]>();
   const stale: { file: string; reason: FileRejectionReason }[] = [];
-  for (const [table, file] of found) {
-    if (named.has(file.key)) tables.set(table, file);
-    else stale.push({ file: file.key, reason: 'NOT_IN_ZIP' });
+  for (const [table, files] of found) {
+    for (const file of files) {
+      if (named.has(file.key)) addTableFile(tables, table, file);
+      else stale.push({ file: file.key, reason: 'NOT_IN_ZIP' });
+    }
   }
   if (count !== null && !manifest.countFile) stale.push({ file: count.key, reason: 'NOT_IN_ZIP' });
   return {
@@ -141,6 +156,14 @@ function unpackedListing(
     ignored: [...manifest.ignored, ...stale, ...folderIgnored],
     unpackedFrom: manifest.zipKey,
   };
+}
+
+/** Adds a file to its table's list, kept in key order (a stable order of reading and reporting). */
+export function addTableFile(tables: Map<EoirTableName, TableFile[]>, table: EoirTableName, file: TableFile): void {
+  const files = tables.get(table) ?? [];
+  files.push(file);
+  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  tables.set(table, files);
 }
 
 /**
@@ -156,6 +179,21 @@ export function dropFromObjectKey(key: string, prefixes: { readonly drops: strin
     return { dropId: rest.slice(0, -4), location: key, kind: 'zip' };
   }
   return folderDrop(key, prefixes.drops);
+}
+
+/**
+ * The drop whose ingest an S3 object starts, or undefined when the object starts none: a
+ * completion marker (`Count.txt` or `READY`, any letter case) at a drop folder's top or
+ * one folder down (a release copied as a folder keeps `EOIR Case Data/Count.txt`), or a
+ * zip drop (`drops/<dropId>.zip`, any case). Table files, lookups and anything else
+ * land too (the notification cannot filter by case) and start nothing.
+ */
+export function dropTriggeredBy(key: string, prefixes: { readonly drops: string; readonly unpacked: string }): DropRef | undefined {
+  const drop = dropFromObjectKey(key, prefixes);
+  if (drop === undefined) return undefined;
+  if (drop.kind === 'zip') return drop;
+  const inFolder = key.slice(drop.location.length).split('/');
+  return inFolder.length <= 2 && isDropMarker(key) ? drop : undefined;
 }
 
 function folderDrop(key: string, prefix: string): DropRef | undefined {

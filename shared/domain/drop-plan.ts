@@ -1,6 +1,7 @@
 import { checkCount } from './count-file';
 import { emptyTableCounts, mergeTableCounts, type DropReport, type FtaCounts, type TableCounts } from './drop-report';
 import { planByteRanges, type EoirTableName } from './eoir-table';
+import type { TableRejectionReason } from './rejections';
 
 /**
  * The order a drop's tables must be read in, as stages: every chunk of a stage may run at
@@ -25,12 +26,17 @@ export interface DropChunk {
   readonly end: number | null;
   /** Index in INGEST_STAGES. */
   readonly stage: number;
+  /** Which of the table's files (0 = the first; a table may have `.csv` and `.txt`). */
+  readonly file?: number;
 }
 
 /** What one chunk did: stored once per chunk, summed into the drop report. */
 export interface ChunkResult {
   readonly table: EoirTableName;
   readonly start: number;
+  /** The file the chunk read (absent in results stored before tables could have several files). */
+  readonly key?: string;
+  readonly file?: number;
   readonly counts: TableCounts;
   readonly quarantineKeys: readonly string[];
   /** UC cases this chunk marked first in this run (claims: each case counted once per run). */
@@ -42,7 +48,8 @@ export interface ChunkResult {
 }
 
 /** The stable id of a chunk within a run (sort key suffix, quarantine part prefix). */
-export const chunkId = (c: Pick<DropChunk, 'table' | 'start'>): string => `${c.table}#${String(c.start).padStart(15, '0')}`;
+export const chunkId = (c: Pick<DropChunk, 'table' | 'start' | 'file'>): string =>
+  c.file ? `${c.table}#F${c.file}#${String(c.start).padStart(15, '0')}` : `${c.table}#${String(c.start).padStart(15, '0')}`;
 
 /**
  * The chunks of one table: byte ranges of about `chunkBytes` when the file can be read by
@@ -52,10 +59,12 @@ export function planTableChunks(
   table: EoirTableName,
   file: { key: string; size: number; rangeReadable: boolean },
   chunkBytes: number,
+  fileIndex = 0,
 ): DropChunk[] {
   const stage = INGEST_STAGES.findIndex((s) => s.includes(table));
-  if (!file.rangeReadable || file.size <= chunkBytes) return [{ table, key: file.key, start: 0, end: null, stage }];
-  return planByteRanges(file.size, chunkBytes).map((r) => ({ table, key: file.key, start: r.start, end: r.end, stage }));
+  const of = fileIndex > 0 ? { file: fileIndex } : {};
+  if (!file.rangeReadable || file.size <= chunkBytes) return [{ table, key: file.key, start: 0, end: null, stage, ...of }];
+  return planByteRanges(file.size, chunkBytes).map((r) => ({ table, key: file.key, start: r.start, end: r.end, stage, ...of }));
 }
 
 /** Everything the finish step adds to the chunks' counts. */
@@ -79,8 +88,14 @@ export interface PlannedReport {
   readonly tableRejections: Partial<Record<EoirTableName, TableCounts>>;
   /** Chunks planned per table. */
   readonly chunksPerTable: Partial<Record<EoirTableName, number>>;
-  /** Files of the drop that are no table the ingest reads (absent when none). */
+  /** Files of the drop that are no table the ingest reads (absent when none, or when too many to keep here: see `lists`). */
   readonly ignoredFiles?: DropReport['ignoredFiles'];
+  /** Files not read, counted by reason (absent when none). */
+  readonly ignoredByReason?: DropReport['ignoredByReason'];
+  /** Long lists kept in S3 rather than in the plan and report (absent when none). */
+  readonly lists?: DropReport['lists'];
+  /** The files of each table with more than one (each named in the report, with its own counts or rejection). */
+  readonly tableFiles?: Partial<Record<EoirTableName, readonly { key: string; tableRejection?: { reason: TableRejectionReason; detail: string } }[]>>;
   /** The zip the drop's folder was unpacked from (absent for a drop DOJ delivered as a folder or read as a zip). */
   readonly unpackedFrom?: string;
 }
@@ -107,6 +122,8 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
   };
   if (plan.asOf !== undefined) report.asOf = { ...plan.asOf };
   if (plan.ignoredFiles !== undefined && plan.ignoredFiles.length > 0) report.ignoredFiles = plan.ignoredFiles.map((f) => ({ ...f }));
+  if (plan.ignoredByReason !== undefined) report.ignoredByReason = { ...plan.ignoredByReason };
+  if (plan.lists !== undefined) report.lists = { ...plan.lists };
   if (plan.unpackedFrom !== undefined) report.unpackedFrom = plan.unpackedFrom;
   const order = INGEST_STAGES.flat();
   const sorted = [...chunks].sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table) || a.start - b.start);
@@ -122,6 +139,14 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     report.hearingsRecorded = (report.hearingsRecorded ?? 0) + c.hearingsRecorded;
     report.addressesRecorded = (report.addressesRecorded ?? 0) + c.addressesRecorded;
   }
+  for (const [table, files] of Object.entries(plan.tableFiles ?? {}) as [EoirTableName, NonNullable<PlannedReport['tableFiles']>[EoirTableName]][]) {
+    const counts = (report.tables[table] ??= emptyTableCounts());
+    counts.files = (files ?? []).map((f) => {
+      if (f.tableRejection) return { key: f.key, read: 0, accepted: 0, rejected: 0, tableRejection: { ...f.tableRejection } };
+      const mine = sorted.filter((c) => c.table === table && c.key === f.key);
+      return { key: f.key, read: sum(mine, 'read'), accepted: sum(mine, 'accepted'), rejected: sum(mine, 'rejected') };
+    });
+  }
   for (const [table, n] of Object.entries(plan.chunksPerTable) as [EoirTableName, number][]) {
     const counts = report.tables[table];
     if (counts !== undefined && n > 1 && !counts.tableRejection) counts.chunks = n;
@@ -131,8 +156,24 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     if (counts === undefined || counts.tableRejection) continue;
     if (report.countCheck) report.countCheck[table] = checkCount(want, counts.read);
   }
+  if (Object.keys(plan.chunksPerTable).length === 0) report.failure = { reason: 'NOTHING_READABLE', detail: nothingReadable(plan) };
   return report;
 }
+
+/** Why a drop with no readable table is one: what it had instead. */
+function nothingReadable(plan: PlannedReport): string {
+  const rejected = Object.entries({ ...plan.preset, ...plan.tableRejections })
+    .filter(([, c]) => c?.tableRejection)
+    .map(([t, c]) => `${t} ${c?.tableRejection?.reason}`);
+  const ignored = Object.entries(plan.ignoredByReason ?? {}).map(([r, n]) => `${n} ${r}`);
+  return [
+    'no table the ingest reads (A_TblCase, B_TblProceeding, tbl_schedule, tbl_JuvenileHistory) could be read',
+    rejected.length > 0 ? `refused: ${rejected.join(', ')}` : 'none of them is in the drop',
+    ignored.length > 0 ? `files not read: ${ignored.join(', ')}` : 'no other file either',
+  ].join('; ');
+}
+
+const sum = (results: readonly ChunkResult[], field: 'read' | 'accepted' | 'rejected'): number => results.reduce((n, c) => n + c.counts[field], 0);
 
 /** The latest proceeding opened (OSC_DATE) of a UC case in a run, for CASE_REOPENED (spec 3). */
 export interface LatestOpened {

@@ -1,6 +1,6 @@
 import type { CountCheck } from './count-file';
 import type { EoirTableName } from './eoir-table';
-import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from './rejections';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason, ValueNoteReason } from './rejections';
 
 /** Row accounting of one table of a drop: read = accepted + rejected, always. */
 export interface TableCounts {
@@ -10,10 +10,24 @@ export interface TableCounts {
   rejectedByReason: Partial<Record<RowRejectionReason, number>>;
   /** Accepted rows that had one stray TAB and were repaired (eoir-table.ts repairShiftedRow). */
   repaired?: number;
+  /**
+   * Accepted lines of UC cases whose key (IDNCASE, IDNPROCEEDING, IDNSCHEDULE,
+   * idnJuvenileHistory) repeats an earlier line of the same drop: a key's lines minus one.
+   */
+  duplicates?: number;
+  /** Keys whose copies in this drop hold different deciding values (listed in the report's `conflicts`). */
+  conflicts?: number;
+  /** Accepted rows holding a value the ingest does not act on, by reason (not rejections). */
+  valueNotes?: Partial<Record<ValueNoteReason, number>>;
   /** Byte-range chunks the table was read in (1 = read whole). */
   chunks?: number;
   /** Set when the whole table could not be read (its rows are then not counted). */
   tableRejection?: { reason: TableRejectionReason; detail: string };
+  /**
+   * The table's files when it has more than one (`tbl_schedule.csv` and `tbl_schedule.txt`):
+   * each is read, and named here with its own counts, or with why it could not be read.
+   */
+  files?: { key: string; read: number; accepted: number; rejected: number; tableRejection?: { reason: TableRejectionReason; detail: string } }[];
 }
 
 export interface FtaCounts {
@@ -29,8 +43,24 @@ export interface DropReport {
   asOf?: { asOf: string; source: 'OPERATOR_METADATA' | 'DROP_NAME' | 'FIRST_ARRIVAL' };
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
-  /** Files of the drop the ingest did not read, each with its reason (absent when none). */
+  /**
+   * Files of the drop the ingest did not read, each with its reason (absent when none).
+   * Only up to REPORT_LIST_LIMIT of them: a longer list is in S3 (`lists.ignoredFiles`),
+   * and `ignoredByReason` counts them all.
+   */
   ignoredFiles?: { file: string; reason: FileRejectionReason }[];
+  /** Files not read, counted by reason (absent when none). */
+  ignoredByReason?: Partial<Record<FileRejectionReason, number>>;
+  /**
+   * Lists too long for the report item (DynamoDB items hold 400 KB), written as JSON to S3
+   * under `reports/drops/<dropId>/<runId>/`: the object key and how many entries it holds.
+   */
+  lists?: { ignoredFiles?: ReportList; quarantine?: ReportList };
+  /**
+   * Why the drop is a failure, when it is: nothing in it could be read (NOTHING_READABLE).
+   * The ingest publishes DropsFailed and the operator is alarmed; `npm start` exits non-zero.
+   */
+  failure?: { reason: 'NOTHING_READABLE'; detail: string };
   ftas: FtaCounts;
   /** FTA messages (recorded and rescinded) handed to the fan-out queues by this run. */
   ftasPublished: number;
@@ -44,7 +74,12 @@ export interface DropReport {
   countCheck?: Partial<Record<EoirTableName, CountCheck>>;
   /** Tables the drop does not have (absent, or listed in Count.txt but missing). */
   missingTables?: EoirTableName[];
-  /** S3 keys of the quarantine parts written for rejected rows. */
+  /** Keys repeated with conflicting values (the FTA kept), for review: a count and the first 100 by table and key. */
+  conflicts?: { count: number; listed: { table: EoirTableName; key: string; values: string[] }[] };
+  /**
+   * S3 keys of the quarantine parts written for rejected rows: up to REPORT_LIST_LIMIT of
+   * them; all of them in S3 when more (`lists.quarantine`).
+   */
   quarantine?: string[];
   /** The zip drop's key, when this folder drop holds the tables the ingest unpacked from that zip. */
   unpackedFrom?: string;
@@ -53,6 +88,18 @@ export interface DropReport {
   startedAt: string;
   finishedAt: string;
 }
+
+/** A list kept in S3: its key and its length. */
+export interface ReportList {
+  key: string;
+  count: number;
+}
+
+/**
+ * Entries of a list kept in a drop report or a run item; a longer list goes to S3. 200
+ * entries of ~200 bytes keep the item far below DynamoDB's 400 KB item limit.
+ */
+export const REPORT_LIST_LIMIT = 200;
 
 export function emptyTableCounts(): TableCounts {
   return { read: 0, accepted: 0, rejected: 0, rejectedByReason: {} };
@@ -75,6 +122,10 @@ export function mergeTableCounts(into: TableCounts, part: TableCounts): void {
   into.accepted += part.accepted;
   into.rejected += part.rejected;
   if (part.repaired) into.repaired = (into.repaired ?? 0) + part.repaired;
+  if (part.duplicates) into.duplicates = (into.duplicates ?? 0) + part.duplicates;
+  for (const [reason, n] of Object.entries(part.valueNotes ?? {}) as [ValueNoteReason, number][]) {
+    into.valueNotes = { ...into.valueNotes, [reason]: (into.valueNotes?.[reason] ?? 0) + n };
+  }
   for (const [reason, n] of Object.entries(part.rejectedByReason) as [RowRejectionReason, number][]) {
     into.rejectedByReason[reason] = (into.rejectedByReason[reason] ?? 0) + n;
   }

@@ -111,47 +111,60 @@ export const TOO_LONG_ROW_KEPT_BYTES = 1024;
  * A file with no line at all is TABLE_EMPTY. A file whose first line is not text (a control
  * byte other than TAB; NULs are allowed, EOIR exports embed them, eoir-format.md 1.2) or
  * runs past MAX_LINE_BYTES without a line end is TABLE_NOT_TEXT: a binary file, a zip or
- * gzip renamed `.csv`, never an EOIR header. At most MAX_LINE_BYTES plus one chunk is read.
+ * gzip renamed `.csv`, never an EOIR header. At most MAX_LINE_BYTES plus one chunk is read
+ * after the blank lines.
+ *
+ * Linear in the bytes read: blank lines (CR and LF bytes) are dropped as they arrive and
+ * never held, and each byte is looked at once (only a new chunk is searched for the line
+ * end), so megabytes of blank lines before the header cost what reading them costs.
+ * `scan`, when given, counts the bytes looked at (for tests of that promise).
  */
 export async function readTableHeader(
   chunks: AsyncIterable<Uint8Array>,
   table: EoirTableName,
   maxLineBytes: number = MAX_LINE_BYTES,
+  scan?: { bytes: number },
 ): Promise<HeaderResult> {
-  let buf = Buffer.alloc(0);
+  /** Blank-line bytes before the header, dropped as read. */
+  let skipped = 0;
+  /** The header line's bytes so far (from its first byte), and where its LF is once found. */
+  const parts: Buffer[] = [];
+  let held = 0;
+  let lineEnd = -1;
   for await (const chunk of chunks) {
-    buf = Buffer.concat([buf, chunk]);
-    if (buf.indexOf(LF) !== -1 && headerFrom(buf) !== undefined) break;
-    // Leading blank lines cost nothing to skip; a long run of other bytes is no header.
-    if (buf.length - leadingBlankBytes(buf) > maxLineBytes + 1) break;
+    let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (held === 0) {
+      const blank = leadingBlankBytes(c);
+      if (scan) scan.bytes += blank;
+      skipped += blank;
+      c = c.subarray(blank);
+      if (c.length === 0) continue;
+    }
+    const nl = c.indexOf(LF);
+    if (scan) scan.bytes += nl === -1 ? c.length : nl + 1;
+    if (nl !== -1) {
+      parts.push(c.subarray(0, nl));
+      lineEnd = held + nl;
+      held += nl;
+      break;
+    }
+    parts.push(c);
+    held += c.length;
+    if (held > maxLineBytes + 1) break;
   }
-  const found = headerFrom(buf, true);
-  if (found === undefined) return { ok: false, reason: 'TABLE_EMPTY', detail: `${table} has no header line` };
-  if (found.line.length > maxLineBytes) {
+  if (held === 0 && lineEnd === -1) return { ok: false, reason: 'TABLE_EMPTY', detail: `${table} has no header line` };
+  const line = trimCr(Buffer.concat(parts, held));
+  const end = skipped + (lineEnd === -1 ? held : lineEnd + 1);
+  if (line.length > maxLineBytes) {
     return { ok: false, reason: 'TABLE_NOT_TEXT', detail: `${table} has no line end in its first ${maxLineBytes} bytes` };
   }
-  if (!isTextLine(found.line)) {
+  if (!isTextLine(line)) {
     return { ok: false, reason: 'TABLE_NOT_TEXT', detail: `${table} starts with control bytes, not a text header line` };
   }
-  const text = decodeLine(found.line);
+  const text = decodeLine(line);
   const delimiter = detectDelimiter(text);
   const names = text.split(delimiter).map((h) => (cleanField(h) ?? '').toLowerCase());
-  return { ok: true, header: { delimiter, names, byteLength: found.end } };
-}
-
-function headerFrom(buf: Buffer, atEof = false): { line: Buffer; end: number } | undefined {
-  let start = 0;
-  for (;;) {
-    const nl = buf.indexOf(LF, start);
-    if (nl === -1) {
-      if (!atEof || start >= buf.length) return undefined;
-      const line = trimCr(buf.subarray(start));
-      return line.length === 0 ? undefined : { line, end: buf.length };
-    }
-    const line = trimCr(buf.subarray(start, nl));
-    if (line.length > 0) return { line, end: nl + 1 };
-    start = nl + 1;
-  }
+  return { ok: true, header: { delimiter, names, byteLength: end } };
 }
 
 const trimCr = (b: Buffer): Buffer => (b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b);

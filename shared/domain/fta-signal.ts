@@ -1,5 +1,6 @@
 import type { Aor } from './aor';
 import type { Fta, FtaKind, FtaStatus, Provenance, RescissionReason } from './fta';
+import type { AbsentiaValue } from './proceeding';
 
 /**
  * An FTA signal of any case, UC or not (an ABSENTIA `Y` proceeding, an ADJ_RSN `11`
@@ -110,9 +111,11 @@ export function operatorAsOf(value: string | null | undefined): string | null {
 }
 
 /**
- * Whether a proceeding row withdraws an order on its IDNPROCEEDING: ABSENTIA `N` or empty.
- * (A junk value neither creates nor withdraws: the row parser tells it apart.)
+ * Whether a proceeding row withdraws an order on its IDNPROCEEDING: ABSENTIA `N` or empty
+ * (readAbsentia's NO_ORDER). A junk value (UNKNOWN: a date from a shifted column) neither
+ * creates nor withdraws. `absentiaJunk` says the same for a row read without `absentia`.
  */
-export function withdrawsOrder(p: { readonly inAbsentia: boolean; readonly absentiaJunk?: boolean }): boolean {
+export function withdrawsOrder(p: { readonly inAbsentia: boolean; readonly absentia?: AbsentiaValue; readonly absentiaJunk?: boolean }): boolean {
+  if (p.absentia !== undefined) return p.absentia === 'NO_ORDER';
   return !p.inAbsentia && p.absentiaJunk !== true;
 }

@@ -79,11 +79,12 @@ export interface OpenFta {
 
 /**
  * Spec 3, for an in-absentia order: rescinded when a later drop shows the same proceeding
- * without ABSENTIA `Y` (ABSENTIA_WITHDRAWN).
+ * with ABSENTIA `N` or empty (ABSENTIA_WITHDRAWN); any other value leaves it as it is.
  */
 export function rescindedByProceeding(fta: OpenFta, p: ProceedingRow): RescissionReason | null {
   if (fta.kind !== 'IN_ABSENTIA_ORDER' || fta.proceedingId !== p.proceedingId) return null;
-  return p.inAbsentia ? null : 'ABSENTIA_WITHDRAWN';
+  // Only `N` or empty withdraws an order: a value that is neither says nothing.
+  return p.absentia === 'NO_ORDER' ? 'ABSENTIA_WITHDRAWN' : null;
 }
 
 /**

@@ -1,6 +1,19 @@
 import { isIntegerKey, parseEoirDate } from './eoir-format';
 import type { RowResult, TableSpec } from './eoir-table';
 
+/**
+ * ABSENTIA read as spec 3 says: trimmed and upper-cased, exactly `Y` is an order; `N`,
+ * empty or NULL is no order; anything else (a date from a shifted column, junk) is neither,
+ * and neither creates nor rescinds an FTA.
+ */
+export type AbsentiaValue = 'ORDER' | 'NO_ORDER' | 'UNKNOWN';
+
+export function readAbsentia(raw: string | null | undefined): AbsentiaValue {
+  const v = (raw ?? '').trim().toUpperCase();
+  if (v === 'Y') return 'ORDER';
+  return v === 'N' || v === '' ? 'NO_ORDER' : 'UNKNOWN';
+}
+
 /** The B_TblProceeding fields the pipeline uses (eoir-format.md 1.3, 3.1). */
 export interface ProceedingRow {
   readonly proceedingId: string;
@@ -11,6 +24,8 @@ export interface ProceedingRow {
   readonly decisionCode: string | null;
   /** ABSENTIA, trimmed and upper-cased, is exactly `Y` (spec 3). Junk and `N` are false. */
   readonly inAbsentia: boolean;
+  /** ABSENTIA as an order, no order, or a value that is neither (readAbsentia). */
+  readonly absentia: AbsentiaValue;
   readonly hearingDate: string | null;
   readonly completionDate: string | null;
   /** OSC_DATE: the date the NTA was issued; the proceeding was opened then. */
@@ -41,7 +56,8 @@ export const PROCEEDING_TABLE: TableSpec<ProceedingRow> = {
         court: court ?? null,
         caseType: caseType ?? null,
         decisionCode: dec ?? null,
-        inAbsentia: absentia != null && absentia.toUpperCase() === 'Y',
+        inAbsentia: readAbsentia(absentia) === 'ORDER',
+        absentia: readAbsentia(absentia),
         hearingDate: parseEoirDate(hearing ?? null),
         completionDate: parseEoirDate(comp ?? null),
         ntaDate: parseEoirDate(osc ?? null),

@@ -67,6 +67,17 @@ export const FILE_REJECTIONS = {
   NOT_IN_ZIP: 'NOT_IN_ZIP',
 } as const;
 
+/**
+ * Values an accepted row holds that the ingest does not act on: the row is used for its
+ * other fields, the value is counted per table in the drop report (`valueNotes`).
+ */
+export const VALUE_NOTES = {
+  /** B_TblProceeding.ABSENTIA is neither `Y` (an order) nor `N`/empty (no order), e.g. a date from a shifted column: no FTA is recorded or rescinded on it. */
+  ABSENTIA_VALUE_UNKNOWN: 'ABSENTIA_VALUE_UNKNOWN',
+} as const;
+
+export type ValueNoteReason = keyof typeof VALUE_NOTES;
+
 export type FileRejectionReason = keyof typeof FILE_REJECTIONS;
 
 export type TableRejectionReason = keyof typeof TABLE_REJECTIONS;

@@ -20,7 +20,12 @@ export interface TableFile {
 }
 
 export interface DropListing {
-  readonly tables: ReadonlyMap<EoirTableName, TableFile>;
+  /**
+   * The files of each table, matched by base name case-insensitively (`a_tblcase.TXT` is
+   * A_TblCase), in key order. A table may have more than one (`tbl_schedule.csv` and
+   * `tbl_schedule.txt`): every one is read.
+   */
+  readonly tables: ReadonlyMap<EoirTableName, readonly TableFile[]>;
   /** The bytes of Count.txt, when the drop has one. */
   readonly countFile: Buffer | null;
   /** Table files refused before reading (zip entries outside the drop, bomb-like ratios). */

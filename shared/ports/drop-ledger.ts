@@ -1,6 +1,7 @@
 import type { ChunkResult, DropChunk, LatestOpened, PlannedReport } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropRef } from './docket-source';
+import type { DropKeys } from './drop-keys';
 import type { DropAsOf } from './fta-signals';
 export type { LatestOpened } from '../domain/drop-plan';
 
@@ -38,7 +39,7 @@ export interface RunState {
  * under `DROP#<dropId>`; in memory for a drop read inside one invocation). Every call is
  * idempotent, so redelivered and retried chunks neither lose nor double their counts.
  */
-export interface DropLedger {
+export interface DropLedger extends DropKeys {
   /** Stores the run if it is not stored yet; returns its state either way. */
   startRun(run: DropRun): Promise<{ created: boolean; state: RunState }>;
   getRun(dropId: string, runId: string): Promise<RunState | undefined>;

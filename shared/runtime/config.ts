@@ -107,6 +107,11 @@ const schemas = {
   computeMetrics: z.object({
     [ENV.casesTable]: z.string().min(3),
   }),
+  sweepOutbox: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.orrNoticeQueueUrl]: z.string().url(),
+    [ENV.ntaScheduleQueueUrl]: z.string().url(),
+  }),
 } as const;
 
 export type FunctionName = keyof typeof schemas;

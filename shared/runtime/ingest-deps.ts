@@ -1,4 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { createPowertoolsMetricsSink } from '../adapters/powertools-metrics-sink';
+import { createS3ReportArchive } from '../adapters/s3-report-archive';
 import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
 import { createDynamoDropLedger } from '../adapters/dynamo-drop-ledger';
 import { createS3DocketSource } from '../adapters/s3-docket-source';
@@ -16,18 +19,18 @@ import { DROP_BUCKET, ENV } from './resources';
  * The docket ingest's ports: the chunk worker's (chunkDeps), and the bucket writes that
  * unpack a big zip drop into `unpacked/<dropId>/`.
  */
-export function ingestDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
+export function ingestDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger, metrics?: Metrics): FanOutDeps {
   const staging = createS3DropStaging({ client: clients.s3, bucket: config[ENV.dropBucket] });
-  return { ...chunkDeps(config, clients, logger), unpack: { staging, prefix: DROP_BUCKET.unpackedPrefix } };
+  return { ...chunkDeps(config, clients, logger, metrics), unpack: { staging, prefix: DROP_BUCKET.unpackedPrefix } };
 }
 
 /**
  * The docket ingest and its chunk worker wire the same ports the same way: the drop
- * source and quarantine (S3), the case store and drop ledger (DynamoDB), the FTA fan-out
+ * source, quarantine and report lists (S3), drop metrics (EMF, when given), the case store and drop ledger (DynamoDB), the FTA fan-out
  * queues and the chunk queue (SQS), and the chunking settings. The chunk worker never
  * unpacks a zip (it may not write under `unpacked/`).
  */
-export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger): FanOutDeps {
+export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, logger: Logger, metrics?: Metrics): FanOutDeps {
   const tableName = config[ENV.casesTable];
   return {
     source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),
@@ -39,6 +42,8 @@ export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, l
     }),
     queue: createSqsChunkQueue({ client: clients.sqs, queueUrl: config[ENV.dropChunkQueueUrl] }),
     quarantine: createS3Quarantine({ client: clients.s3, bucket: config[ENV.dropBucket] }),
+    reports: createS3ReportArchive({ client: clients.s3, bucket: config[ENV.dropBucket], prefix: DROP_BUCKET.reportPrefix }),
+    ...(metrics === undefined ? {} : { metrics: createPowertoolsMetricsSink(metrics) }),
     clock: systemClock,
     log: logger,
     chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },

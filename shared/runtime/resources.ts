@@ -103,6 +103,11 @@ export interface QueueDefinition {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
+  /**
+   * Days a message is kept. A message moved to the DLQ keeps its original enqueue time, so
+   * the DLQ must keep messages longer than its source queue (AWS advises it), or a dead
+   * letter can expire before anyone redrives it: 7 days here, 14 (SQS's maximum) in the DLQ.
+   */
   readonly retentionDays: number;
   readonly dlqRetentionDays: number;
   /** Lambda event-source mapping: records per invocation. */
@@ -118,7 +123,7 @@ export const FTA_QUEUES = {
     localName: 'docket-watch-orr-notices',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 7,
     dlqRetentionDays: 14,
     batchSize: 10,
     maxBatchingWindowSeconds: 5,
@@ -128,7 +133,7 @@ export const FTA_QUEUES = {
     localName: 'docket-watch-nta-schedule',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 7,
     dlqRetentionDays: 14,
     batchSize: 10,
     maxBatchingWindowSeconds: 5,
@@ -149,7 +154,7 @@ export const DROP_CHUNK_QUEUE = {
   localName: 'docket-watch-drop-chunks',
   visibilityTimeoutSeconds: 6 * 900,
   maxReceiveCount: 3,
-  retentionDays: 14,
+  retentionDays: 7,
   dlqRetentionDays: 14,
   batchSize: 1,
   maxBatchingWindowSeconds: 0,
@@ -198,29 +203,38 @@ export const DROP_BUCKET = {
   /** DOJ drops land under this prefix: `drops/<dropId>/<table>.csv`. */
   dropPrefix: 'drops/',
   /**
-   * A folder drop is processed when its completion marker lands: EOIR's `Count.txt`
-   * (upload it last), or an empty `READY` object for drops without one. Each suffix is
-   * one S3 notification filter. A zip drop (`drops/<dropId>.zip`) is complete when the
-   * object lands (S3 writes an object atomically), so `.zip` triggers too.
+   * A folder drop is processed when its completion marker lands: EOIR's `Count.txt` (upload
+   * it last), or an empty `READY` object for drops without one, in any letter case
+   * (`COUNT.TXT`, `count.txt`), at the drop's top or one folder down (a release copied as a
+   * folder: `EOIR Case Data/Count.txt`). A zip drop (`drops/<dropId>.zip`, `.ZIP`) is
+   * complete when the object lands (S3 writes an object atomically).
+   *
+   * S3 notification filters match a key's prefix and suffix exactly, letter case included,
+   * and cannot say "any case" (Count.txt alone has 2^9 spellings). So every object created
+   * under the prefix invokes the ingest, and the function tells markers from the rest by
+   * name (`dropTriggeredBy` in shared/adapters/s3-docket-source.ts), returning at once for
+   * a table file: one short invocation per uploaded file (a release has about 100), never a
+   * drop missed for the case of its marker.
    */
-  triggerSuffixes: ['/Count.txt', '/READY', '.zip'],
+  markerNames: ['count.txt', 'ready'],
   /**
    * A zip drop with a table too big to read from the zip in one invocation is unpacked by
    * the ingest into `unpacked/<dropId>/` (the same drop id), and read from there as a
    * folder drop. Written by the ingest only: nothing writes under `drops/`, DOJ's copy.
    */
   unpackedPrefix: 'unpacked/',
-  /** The unpacked folder's completion marker: the zip's Count.txt, or READY when it had none. */
-  unpackedTriggerSuffixes: ['/Count.txt', '/READY'],
+  /** Reports' long lists (files not read, quarantine parts): `reports/drops/<dropId>/<runId>/<list>.json`. */
+  reportPrefix: 'reports/drops/',
   /** Rejected rows of each drop: `quarantine/<dropId>/<table>/<part>.tsv`. */
   quarantinePrefix: 'quarantine/',
 } as const;
 
-/** The S3 notifications that start the docket ingest: one per prefix and suffix. */
-export const INGEST_TRIGGERS: readonly { readonly prefix: string; readonly suffix: string }[] = [
-  ...DROP_BUCKET.triggerSuffixes.map((suffix) => ({ prefix: DROP_BUCKET.dropPrefix, suffix })),
-  ...DROP_BUCKET.unpackedTriggerSuffixes.map((suffix) => ({ prefix: DROP_BUCKET.unpackedPrefix, suffix })),
-];
+/**
+ * The S3 notifications that invoke the docket ingest: every object created under the drop
+ * and unpacked prefixes (no suffix filter: see DROP_BUCKET.markerNames); the function
+ * starts an ingest only for a completion marker or a zip drop.
+ */
+export const INGEST_TRIGGERS: readonly { readonly prefix: string }[] = [{ prefix: DROP_BUCKET.dropPrefix }, { prefix: DROP_BUCKET.unpackedPrefix }];
 
 /**
  * UC rosters land in the drop bucket as `rosters/<rosterId>/<name>.csv`; each such object
@@ -252,7 +266,15 @@ export const FUNCTIONS = {
   recordSesEvents: { timeoutSeconds: 30, memoryMb: 256 },
   ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
+  sweepOutbox: { timeoutSeconds: 120, memoryMb: 256 },
 } as const;
+
+/**
+ * EventBridge schedule of the outbox sweep: FTAs and rescissions stored but not yet queued
+ * (a queue outage during an ingest) go out within minutes, even if no drop ever comes again.
+ * Each ingest sweeps too, first thing.
+ */
+export const OUTBOX_SWEEP_SCHEDULE = { expression: 'rate(5 minutes)' } as const;
 
 /**
  * The V8 old-space cap (`--max-old-space-size`, MB) of the docket ingest and its chunk

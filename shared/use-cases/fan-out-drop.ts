@@ -6,6 +6,7 @@ import type { DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
 import { finishDropRun, fixDropAsOf, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
+import { sweepOutboxesBeforeIngest } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS } from './read-drop-table';
 import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
 
@@ -43,6 +44,8 @@ export type DropStarted =
 /**
  * Starts the ingest of a drop when its completion marker lands.
  *
+ * Before anything, the outboxes are swept (FTAs and rescissions an earlier run stored but
+ * could not queue go out now; a queue still refusing is logged and the drop read anyway).
  * 0. A zip drop with a table larger than `fanOutBytes` is unpacked into a folder drop of
  *    the same id (unpackZipDrop); the folder's completion marker starts its own ingest,
  *    which fans it out. Nothing is read here.
@@ -57,7 +60,33 @@ export type DropStarted =
  *    the current stage's chunks again: a chunk already recorded counts nothing twice.
  */
 export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
+  try {
+    return await startOnce(drop, trigger, deps);
+  } catch (err) {
+    await recordIngestFailure(drop, `s3-${trigger}`, err, deps);
+    throw err;
+  }
+}
+
+/**
+ * Why an ingest attempt failed, where the operator finds it beside the drop's other report
+ * lists (`reports/drops/<dropId>/<runId>/failure.json`, replaced by each failed attempt of
+ * the run), before the error is rethrown for Lambda to retry (then the alarmed failure
+ * queue). Writing it must not hide the error: a failed write is only logged.
+ */
+async function recordIngestFailure(drop: DropRef, runId: string, err: unknown, deps: FanOutDeps): Promise<void> {
+  const error = err instanceof Error ? err.message : String(err);
+  deps.log.error('drop ingest failed', { dropId: drop.dropId, runId, error });
+  try {
+    await deps.reports?.writeList(drop.dropId, runId, 'failure', [{ dropId: drop.dropId, runId, location: drop.location, error, failedAt: deps.clock.now().toISOString() }]);
+  } catch (writeErr) {
+    deps.log.warn('could not write the failure note', { dropId: drop.dropId, runId, error: writeErr instanceof Error ? writeErr.message : String(writeErr) });
+  }
+}
+
+async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Promise<DropStarted> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
+  const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
   const listing = await deps.source.listDrop(drop);
   // Fixed before anything else (a zip's metadata counts even when it is unpacked first).
   const asOf = await fixDropAsOf(drop, listing, deps);
@@ -73,6 +102,7 @@ export async function startDocketDrop(drop: DropRef, trigger: string, deps: FanO
     const done = await deps.ledger.getRun(drop.dropId, planned.runId);
     if (done?.report) return { kind: 'ingested', report: done.report, duplicate: true };
     const report = await ingestRunInline(planned, deps);
+    report.ftasPublished += swept;
     await deps.ledger.startRun(planned);
     await deps.ledger.finishRun(planned, report);
     return { kind: 'ingested', report, duplicate: false };

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { CASE_TABLE, type CaseRow } from '../domain/case';
 import { parseCountFile } from '../domain/count-file';
 import { assembleDropReport, chunkId, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type PlannedReport } from '../domain/drop-plan';
-import { emptyTableCounts, type DropReport, type TableCounts } from '../domain/drop-report';
+import { emptyTableCounts, REPORT_LIST_LIMIT, type DropReport, type TableCounts } from '../domain/drop-report';
 import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
 import { detectInAbsentiaOrder, inAbsentiaFtaId, type Fta } from '../domain/fta';
 import { asOfFromDropName, ftaOfSignal, operatorAsOf, signalOfFta, signalStatus, withdrawsOrder, type StoredSignal } from '../domain/fta-signal';
 import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../domain/juvenile';
 import { PROCEEDING_TABLE } from '../domain/proceeding';
-import type { RowRejectionReason } from '../domain/rejections';
+import type { MetricPoint } from '../domain/program-metrics';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
 import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
@@ -16,12 +17,15 @@ import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
 import type { DropLedger, DropRun } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
-import type { Log } from '../ports/log';
 import type { CaseEvidence, DropAsOf, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
+import type { Log } from '../ports/log';
+import type { MetricsSink } from '../ports/metrics-sink';
 import type { Quarantine } from '../ports/quarantine';
+import type { ReportArchive } from '../ports/report-archive';
 import { mapWithLimit } from '../runtime/concurrency';
-import { publishFtas, sweepFtaOutbox, sweepRescissionOutbox } from './publish-fta-outbox';
+import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
+import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withdrawStep, withRepeatedKeys } from './repeated-keys';
 import { settleCases } from './settle-fta-signals';
 
 export interface IngestDeps {
@@ -32,6 +36,10 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly chunks?: ChunkOptions;
+  /** Where the report's long lists go (S3); without it they stay in the report whole. */
+  readonly reports?: ReportArchive;
+  /** Drop-level metrics (DropsFailed, Count.txt shortfall); none published without it. */
+  readonly metrics?: MetricsSink;
 }
 
 /** What a chunk worker needs: the ingest's ports plus the run's ledger. */
@@ -63,21 +71,29 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * chunks and finish step as a drop fanned out over the chunk queue (fan-out-drop.ts),
  * with every chunk run here and the ledger kept in memory.
  *
- * 0. Fix the drop's as-of (fixDropAsOf): a re-run keeps its first run's.
- * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
- *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
- *    listed in `ignoredFiles` with why: EOIR lookup or other table, or unknown); check each header; split each table into
- *    byte-range chunks; group them in INGEST_STAGES.
+ * 0. Sweep the outboxes (sweepOutboxesBeforeIngest): what an earlier run stored but could
+ *    not queue goes out first. Fix the drop's as-of (fixDropAsOf): a re-run keeps its
+ *    first run's.
+ * 1. Plan (planDropRun): list the drop's tables (a table may have several files) and read
+ *    Count.txt (a table Count.txt lists but the drop lacks is TABLE_MISSING; a file that is
+ *    no table it reads is listed in `ignoredFiles` with why: EOIR lookup or other table, or
+ *    unknown); check each header; split each file into byte-range chunks; group them in
+ *    INGEST_STAGES.
  * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
  *    and an ALIEN_NBR on a UC roster mark too; each UC case's row is a sighting and adds
  *    its address of record), then B_TblProceeding with tbl_schedule: the FTA signals of
  *    every case (ABSENTIA `Y` orders, ADJ_RSN `11` no-shows) and the evidence withdrawing
- *    them are stored with the drop's as-of; a UC case's signal first shown by this drop is
- *    an FTA at once; hearings of UC cases are recorded with their outcome.
+ *    them (ABSENTIA `N` or empty; another ADJ_RSN; a proceeding opened later) are stored
+ *    with the drop's as-of; an ABSENTIA value that is neither is counted and changes
+ *    nothing; a UC case's signal first shown by this drop is an FTA at once; hearings of
+ *    UC cases are recorded with their outcome. A key repeated in the drop is one record,
+ *    whatever the chunks (repeated-keys.ts): its FTA recorded and queued by one chunk, its
+ *    extra lines counted as duplicates.
  * 3. Finish (finishDropRun): settle the FTAs of the cases the chunks noted (cases that
- *    became UC cases, withdrawals: settleCases), flag UC cases a full drop omits (nothing
- *    is deleted), send what the outbox still holds, assemble and store the report.
+ *    became UC cases, withdrawals: settleCases; a drop never rescinds what it shows
+ *    itself), list the keys whose copies conflict, flag UC cases a full drop omits
+ *    (nothing is deleted), send what the outbox still holds, assemble and store the report.
  *
  * Every row read is accepted or rejected with a reason (rejected rows are quarantined).
  * Retry-safe: every write is idempotent, an FTA already stored is 'repeated', a
@@ -86,9 +102,11 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  */
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
+  const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
   const listing = await deps.source.listDrop(drop);
   const asOf = await fixDropAsOf(drop, listing, deps);
-  return ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }, listing, asOf), deps);
+  const report = await ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }, listing, asOf), deps);
+  return { ...report, ftasPublished: report.ftasPublished + swept };
 }
 
 /**
@@ -129,18 +147,29 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<D
 export async function planDropRun(
   drop: DropRef,
   runId: string,
-  deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions },
+  deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions; reports?: ReportArchive },
   listing: DropListing,
   asOf: DropAsOf,
 ): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
-  deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], countFile: listing.countFile !== null });
-  const ignoredFiles = (listing.ignored ?? []).map((f) => ({ ...f }));
-  if (ignoredFiles.length > 0) {
+  deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], files: [...listing.tables.values()].flat().length, countFile: listing.countFile !== null });
+  const ignored = listing.ignored ?? [];
+  const ignoredByReason: Partial<Record<FileRejectionReason, number>> = {};
+  for (const f of ignored) ignoredByReason[f.reason] = (ignoredByReason[f.reason] ?? 0) + 1;
+  if (ignored.length > 0) {
     // EOIR's own lookup and other tables come with every release: worth a line, not a warning.
-    const expectedOnly = ignoredFiles.every((f) => f.reason === 'EOIR_LOOKUP_TABLE' || f.reason === 'EOIR_TABLE_NOT_READ');
-    deps.log[expectedOnly ? 'info' : 'warn']('files not read', { dropId: drop.dropId, count: ignoredFiles.length, reasons: [...new Set(ignoredFiles.map((f) => f.reason))] });
+    const expectedOnly = ignored.every((f) => f.reason === 'EOIR_LOOKUP_TABLE' || f.reason === 'EOIR_TABLE_NOT_READ');
+    deps.log[expectedOnly ? 'info' : 'warn']('files not read', { dropId: drop.dropId, count: ignored.length, byReason: ignoredByReason });
+  }
+  // A long list of files not read (a zip with thousands of stray entries) goes to S3: the
+  // run item and the report item hold its counts by reason and where it is.
+  let ignoredFiles: { file: string; reason: FileRejectionReason }[] = ignored.map((f) => ({ ...f }));
+  let lists: PlannedReport['lists'];
+  if (ignored.length > REPORT_LIST_LIMIT && deps.reports !== undefined) {
+    const key = await deps.reports.writeList(drop.dropId, runId, 'ignored-files', ignoredFiles);
+    lists = { ignoredFiles: { key, count: ignored.length } };
+    ignoredFiles = [];
   }
   const preset: Partial<Record<EoirTableName, TableCounts>> = {};
   const missingTables: EoirTableName[] = [];
@@ -155,27 +184,42 @@ export async function planDropRun(
     }
   }
   const tableRejections: Partial<Record<EoirTableName, TableCounts>> = {};
+  const tableFiles: NonNullable<PlannedReport['tableFiles']> = {};
   const chunksPerTable: Partial<Record<EoirTableName, number>> = {};
   const stages: DropChunk[][] = INGEST_STAGES.map(() => []);
   let largestRangeReadable = 0;
   for (const table of INGEST_STAGES.flat()) {
-    const file = listing.tables.get(table);
-    if (file === undefined) continue;
-    const head = await readTableHeader(deps.source.openTable(drop, file.key), table);
-    const mapped = head.ok ? mapColumns(head.header, TABLE_SPECS[table]) : head;
-    if (!mapped.ok) {
-      tableRejections[table] = { ...emptyTableCounts(), tableRejection: { reason: mapped.reason, detail: mapped.detail } };
-      deps.log.warn('table rejected', { dropId: drop.dropId, table, reason: mapped.reason });
-      continue;
+    const files = listing.tables.get(table) ?? [];
+    const named: { key: string; tableRejection?: { reason: TableRejectionReason; detail: string } }[] = [];
+    for (const [i, file] of files.entries()) {
+      const head = await readTableHeader(deps.source.openTable(drop, file.key), table);
+      const mapped = head.ok ? mapColumns(head.header, TABLE_SPECS[table]) : head;
+      if (!mapped.ok) {
+        named.push({ key: file.key, tableRejection: { reason: mapped.reason, detail: mapped.detail } });
+        deps.log.warn('table rejected', { dropId: drop.dropId, table, key: file.key, reason: mapped.reason });
+        continue;
+      }
+      named.push({ key: file.key });
+      const planned = planTableChunks(table, file, deps.chunks.chunkBytes, i);
+      chunksPerTable[table] = (chunksPerTable[table] ?? 0) + planned.length;
+      if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
+      stages[planned[0]?.stage ?? 0]?.push(...planned);
     }
-    const planned = planTableChunks(table, file, deps.chunks.chunkBytes);
-    chunksPerTable[table] = planned.length;
-    if (file.rangeReadable) largestRangeReadable = Math.max(largestRangeReadable, file.size);
-    stages[planned[0]?.stage ?? 0]?.push(...planned);
+    // A table with a readable file and a refused zip entry (both `.csv` and `.txt`): both are named.
+    const refused = files.length > 0 ? listing.refused.get(table) : undefined;
+    if (refused !== undefined) named.push({ key: refused.replace(/: .*$/, ''), tableRejection: { reason: 'ENTRY_UNSAFE', detail: refused } });
+    const rejected = named.filter((f) => f.tableRejection !== undefined);
+    if (named.length > 0 && rejected.length === named.length) {
+      tableRejections[table] = { ...emptyTableCounts(), tableRejection: { ...(rejected[0]?.tableRejection as { reason: TableRejectionReason; detail: string }) } };
+    }
+    if (named.length > 1) tableFiles[table] = named;
   }
   const plan: PlannedReport = {
     dropId: drop.dropId, asOf, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
     ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
+    ...(ignored.length > 0 ? { ignoredByReason } : {}),
+    ...(lists === undefined ? {} : { lists }),
+    ...(Object.keys(tableFiles).length > 0 ? { tableFiles } : {}),
     ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
   };
   return {
@@ -193,10 +237,11 @@ const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
 };
 
 /**
- * Ingests one chunk (a byte range of one table) and records its result in the ledger,
+ * Ingests one chunk (a byte range of one table file) and records its result in the ledger,
  * exactly once. Every write is idempotent and carries the chunk's step id, so a retry
  * after a crash mid-chunk reports what the crashed attempt did (FTAs 'new' again, its
- * rescissions and UC-mark claims counted again) and the ledger stores one result per chunk.
+ * UC-mark claims and first sightings of keys counted again) and the ledger stores one
+ * result per chunk. Withdrawal evidence is only stored here; the finish step settles it.
  * Returns 'duplicate' when the chunk's result was already stored (nothing counted twice).
  */
 export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
@@ -206,7 +251,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
   const mark = async (marks: UcMark[]): Promise<void> => {
-    const fresh = marks.filter((m) => !marked.has(m.caseId));
+    // A case repeated in the list (a repeated line) is one mark.
+    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId)).map((m) => [m.caseId, m])).values()];
     for (const m of fresh) {
       marked.add(m.caseId);
       uc.add(m.caseId);
@@ -224,13 +270,13 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     if (ids.size > 0) await deps.ledger.noteToSettle(run, [...ids]);
   };
   const recordedAt = deps.clock.now().toISOString();
-  // FTAs this chunk recorded: a key repeated on a later line of the chunk is the same record
-  // (the store counts a write by the same step as a retry of it, 'new' again).
+  // FTAs this chunk recorded: a key repeated on a later line or batch of the chunk is the
+  // same record (the store counts a write by the same step as a retry of it, 'new' again).
   const recordedHere = new Set<string>();
-  const record = async (all: Fta[]): Promise<void> => {
-    const ftas = all.filter((f) => !recordedHere.has(f.ftaId));
-    for (const f of ftas) recordedHere.add(f.ftaId);
+  const record = async (candidates: Fta[]): Promise<void> => {
+    const ftas = [...new Map(candidates.filter((f) => !recordedHere.has(f.ftaId)).map((f) => [f.ftaId, f])).values()];
     if (ftas.length === 0) return;
+    for (const f of ftas) recordedHere.add(f.ftaId);
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
     tally.ftas.new += fresh.length;
@@ -241,13 +287,20 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   /**
    * Stores this batch's signals (any case) and withdrawal evidence (cases with signals).
    * A UC case's signal first shown by this drop is recorded as an FTA at once (this drop
-   * cannot rescind it). Everything else that changes a UC case's FTAs waits for the finish
-   * step, when the whole drop has been read: a withdrawal in one line must not beat a `Y`
-   * in another, and an FTA of a case that became a UC case in this drop gets the status
-   * the whole drop gives it before any notice goes out.
+   * cannot rescind it) by the one chunk of the run that claims its key (`claims`), so a
+   * key repeated across chunks is recorded and queued once. Everything else that changes
+   * a UC case's FTAs waits for the finish step, when the whole drop has been read: a
+   * withdrawal in one line must not beat a `Y` in another, and an FTA of a case that
+   * became a UC case in this drop gets the status the whole drop gives it before any
+   * notice goes out.
    */
-  const storeEvidence = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: SignalSighting[], withdrawals: WithdrawalEvidence[]): Promise<void> => {
-    // A key repeated within the drop is one record.
+  const storeEvidence = async (
+    evidence: ReadonlyMap<string, CaseEvidence>,
+    sightings: SignalSighting[],
+    withdrawals: WithdrawalEvidence[],
+    claims: (signal: StoredSignal) => boolean,
+  ): Promise<void> => {
+    // A key repeated within the batch is one record.
     const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
     const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique) : [];
     const open: Fta[] = [];
@@ -257,9 +310,10 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       if (s.seen.some((x) => x.asOf < asOf)) {
         // Shown by an earlier drop: a repeat when the case's FTAs are settled already (else
         // the finish step records it, with the status the evidence gives).
-        if (evidence.get(s.caseId)?.settled === true) tally.ftas.repeated += 1;
-      } else if (signalStatus(s).status === 'OPEN') open.push(ftaOfSignal(s));
-      else later.push(s.caseId);
+        if (evidence.get(s.caseId)?.settled === true && claims(s)) tally.ftas.repeated += 1;
+      } else if (signalStatus(s).status === 'OPEN') {
+        if (claims(s)) open.push(ftaOfSignal(s));
+      } else later.push(s.caseId);
     }
     await record(open);
     const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
@@ -267,14 +321,21 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
     await settleLater([...evidence], later);
   };
+  // Repeated keys of the rows kept (UC cases'): each batch's lines per key, noted in the
+  // run, so duplicates are counted and each FTA is claimed by one chunk whatever the chunks.
+  const keys = new ChunkKeys(chunk.table);
+  const notes = new ValueNotes();
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
-  let reading: Promise<{ counts: TableCounts; quarantineKeys: string[] }>;
+  let reading: ReturnType<typeof read>;
   switch (chunk.table) {
     case 'tbl_JuvenileHistory':
       reading = read(JUVENILE_HISTORY_TABLE, async (rows) => {
-        await mark(rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile)).map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        const uj = rows.filter((r) => isUnaccompaniedCode(r.value.idnJuvenile));
+        for (const r of uj) keys.line(r.value.historyId, `idnJuvenile=${r.value.idnJuvenile}`, false);
+        await mark(uj.map((r) => ({ caseId: r.value.caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        await keys.settle(run, chunk, deps.ledger);
         return NONE;
       });
       break;
@@ -288,7 +349,11 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
         ]);
         const ucRows = await uc.filter(rows, (r) => r.value.caseId);
-        tally.addressesRecorded += await recordCases(ucRows.map((r) => r.value), drop.dropId, deps.store);
+        for (const r of ucRows) keys.line(r.value.caseId, `CASEPRIORITY_CODE=${r.value.ucPriority ? 'UC' : '-'}`, false);
+        // A case repeated in the batch is written once (its last line).
+        const unique = [...new Map(ucRows.map((r) => [r.value.caseId, r.value])).values()];
+        tally.addressesRecorded += await recordCases(unique, drop.dropId, deps.store);
+        await keys.settle(run, chunk, deps.ledger);
         return NONE;
       });
       break;
@@ -305,13 +370,19 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             refusals.set(i, 'FTA_DATE_MISSING');
             return;
           }
+          if (p.absentia === 'UNKNOWN') notes.add('ABSENTIA_VALUE_UNKNOWN');
           const signals = evidence.get(p.caseId)?.signals ?? null;
+          const ucCase = isUc(evidence, p.caseId);
           if (p.inAbsentia) {
             const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
             if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase: isUc(evidence, p.caseId) });
-          } else if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
-            withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId: drop.dropId } });
+            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase });
+            if (ucCase) keys.line(p.proceedingId, `ABSENTIA=Y ${p.completionDate ?? p.hearingDate}`, found.kind === 'fta');
+          } else {
+            if (ucCase) keys.line(p.proceedingId, `ABSENTIA=${p.absentia === 'NO_ORDER' ? 'N' : '?'}`, false);
+            if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
+              withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId: drop.dropId } });
+            }
           }
           // A newer proceeding of the case opened after an order: the case was reopened.
           if (signals !== null && p.ntaDate !== null) {
@@ -322,7 +393,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             }
           }
         });
-        await storeEvidence(evidence, sightings, withdrawals);
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await storeEvidence(evidence, sightings, withdrawals, (s) => recordsFta(s.proceedingId));
         return refusals;
       });
       break;
@@ -330,8 +402,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       // Hearings are few per stream chunk (UC cases only): write them in large batches so the
       // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
       const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
-        await deps.store.recordHearings(list);
-        tally.hearingsRecorded += list.length;
+        await deps.store.recordHearings(oneHearingPerSchedule(list));
       });
       reading = read(SCHEDULE_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
@@ -346,36 +417,43 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             return;
           }
           const e = evidence.get(s.caseId);
-          if (isUc(evidence, s.caseId)) hearings.push({ ...s, dropId: drop.dropId });
+          const ucCase = isUc(evidence, s.caseId);
+          if (ucCase) hearings.push({ ...s, dropId: drop.dropId });
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+          if (ucCase) keys.line(s.scheduleId, `ADJ_RSN=${s.adjRsn ?? ''}${found.kind === 'fta' ? ` ${found.fta.date}` : ''}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase: isUc(evidence, s.caseId) });
+          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase });
           else if (e?.signals?.noShows.has(s.scheduleId) === true) {
             withdrawals.push({ caseId: s.caseId, ftaId: noShowFtaId(s.scheduleId), withdrawal: { asOf, reason: 'ADJOURNMENT_CHANGED', dropId: drop.dropId } });
           }
         });
         await hearingWrites.add(hearings);
-        await storeEvidence(evidence, sightings, withdrawals);
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await storeEvidence(evidence, sightings, withdrawals, (sig) => sig.scheduleId !== null && recordsFta(sig.scheduleId));
         return refusals;
       }).then(async (out) => {
         await hearingWrites.flush();
+        // Hearings this chunk added to the drop (a key's first sighting in the run).
+        tally.hearingsRecorded += keys.firstKeys;
         return out;
       });
       break;
     }
   }
-  const { counts, quarantineKeys } = await reading;
-  const result: ChunkResult = { table: chunk.table, start: chunk.start, ...tally, counts, quarantineKeys };
+  const { counts: readCounts, quarantineKeys } = await reading;
+  const counts = notes.into(readCounts, keys.duplicates);
+  const result: ChunkResult = { table: chunk.table, start: chunk.start, key: chunk.key, ...(chunk.file ? { file: chunk.file } : {}), ...tally, counts, quarantineKeys };
   return deps.ledger.recordChunk(run, chunk, result);
 }
 
 /**
  * The drop's last step, once every chunk is recorded: the FTAs of the cases noted by the
  * chunks are settled from their signals (cases that became UC cases: their FTAs recorded
- * with the status the evidence gives; withdrawals from this drop: OPEN FTAs rescinded), the
- * omitted-case sweep of a full drop, the outbox sweeps, then the report (assembled from
- * the chunk results) is stored. Safe to run again: settling is idempotent and the sweep
- * counts what a crashed attempt did.
+ * with the status the evidence gives; withdrawals from this drop: OPEN FTAs rescinded,
+ * never one some line of this drop shows), the keys repeated with conflicting values are
+ * collected for review, the omitted-case sweep of a full drop, the outbox sweeps, then the
+ * report (assembled from the chunk results) is stored. Safe to run again: settling is
+ * idempotent and the sweep counts what a crashed attempt did.
  */
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
@@ -388,6 +466,9 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     settled.rescinded += out.rescinded;
     settled.published += out.published;
   }
+  // The keys repeated with conflicting values (their FTAs kept). The chunks note no
+  // withdrawal in the key registry (settling above decides them), so this rescinds nothing.
+  const repeated = await settleRepeatedKeys(run, deps, withdrawStep(run.runId));
   let ucCasesOmitted = 0;
   if (run.caseTableReadable && run.fullDrop) {
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
@@ -401,14 +482,36 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     { recordedAtFinish: settled.new, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
     deps.clock.now().toISOString(),
   );
+  withRepeatedKeys(report, repeated);
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
   }
+  if (report.quarantine !== undefined && report.quarantine.length > REPORT_LIST_LIMIT && deps.reports !== undefined) {
+    const key = await deps.reports.writeList(drop.dropId, run.runId, 'quarantine-parts', report.quarantine);
+    report.lists = { ...report.lists, quarantine: { key, count: report.quarantine.length } };
+    report.quarantine = report.quarantine.slice(0, REPORT_LIST_LIMIT);
+  }
+  if (report.failure) deps.log.error('drop failed', { dropId: drop.dropId, runId: run.runId, reason: report.failure.reason, detail: report.failure.detail });
+  deps.metrics?.publish(dropMetrics(report));
   await deps.store.saveDropReport(report);
   await deps.ledger.finishRun(run, report);
   deps.log.info('drop ingested', { dropId: drop.dropId, runId: run.runId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
   return report;
+}
+
+/**
+ * What the operator is alarmed on after each drop: DropsFailed (1 when nothing in it could
+ * be read), and the Count.txt shortfall (tables read short of EOIR's count, and the rows
+ * missing): a table read short may have lost FTAs.
+ */
+export function dropMetrics(report: DropReport): MetricPoint[] {
+  const short = Object.values(report.countCheck ?? {}).filter((c) => c !== undefined && c.read < c.expected);
+  return [
+    { name: 'DropsFailed', unit: 'Count', value: report.failure ? 1 : 0 },
+    { name: 'CountShortfallTables', unit: 'Count', value: short.length },
+    { name: 'CountShortfallRows', unit: 'Count', value: short.reduce((n, c) => n + (c ? c.expected - c.read : 0), 0) },
+  ];
 }
 
 /**

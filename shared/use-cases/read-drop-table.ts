@@ -55,7 +55,8 @@ export async function readTableChunk<T>(
   const flush = async (): Promise<void> => {
     if (held.length === 0) return;
     partNo += 1;
-    keys.push(await quarantine.write(drop.dropId, spec.table, `${String(range.start).padStart(15, '0')}-${partNo}`, held));
+    // A table's second file (`.txt` beside `.csv`) gets parts of its own.
+    keys.push(await quarantine.write(drop.dropId, spec.table, `${chunk.file ? `F${chunk.file}-` : ''}${String(range.start).padStart(15, '0')}-${partNo}`, held));
     held = [];
   };
   const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));

@@ -36,7 +36,7 @@ export const UNPACKED_BY_META = 'docket-watch-unpacked-by';
  * bytes cannot be split among chunk workers; an S3 object can (ranged GETs).
  */
 export function mustUnpack(listing: DropListing, fanOutBytes: number): boolean {
-  return [...listing.tables.values()].some((t) => !t.rangeReadable && t.size > fanOutBytes);
+  return [...listing.tables.values()].flat().some((t) => !t.rangeReadable && t.size > fanOutBytes);
 }
 
 /**
@@ -47,8 +47,8 @@ export function mustUnpack(listing: DropListing, fanOutBytes: number): boolean {
  * 1. A marker written by this very trigger (a duplicate S3 event, or a retry after the
  *    marker landed) means the work is done: nothing is written again, so the folder's
  *    ingest is not started twice.
- * 2. Each table the ingest reads is streamed from its zip entry to
- *    `unpacked/<dropId>/<table>.csv` (multipart; all tables at once, at most four). The
+ * 2. Each table file the ingest reads is streamed from its zip entry to
+ *    `unpacked/<dropId>/<table>.csv` (a table's second file to `file-2/<table>.csv`) (multipart; all tables at once, at most four). The
  *    zip's other entries (lookup tables, anything else) are not copied.
  * 3. The manifest (UnpackedZipManifest) names the zip and carries what the zip held
  *    besides the tables (refused and ignored entries), for the folder's report.
@@ -71,9 +71,11 @@ export async function unpackZipDrop(drop: DropRef, listing: DropListing, trigger
   // at once, rather than after the biggest table, and Lambda's retry starts over.
   const failed = new AbortController();
   const settled = await Promise.allSettled(
-    [...listing.tables].map(async ([table, file]) => {
+    [...listing.tables].flatMap(([table, files]) => files.map((file, i) => ({ table, file, i }))).map(async ({ table, file, i }) => {
       try {
-        const key = `${folder}${table}.csv`;
+        // A table's second file (tbl_schedule.txt beside tbl_schedule.csv) goes one folder
+        // down, where the folder's listing still knows it by its base name.
+        const key = i === 0 ? `${folder}${table}.csv` : `${folder}file-${i + 1}/${table}.csv`;
         const bytes = await deps.staging.writeStream(key, deps.source.openTable(drop, file.key), 'text/tab-separated-values', failed.signal);
         if (bytes !== file.size) throw new Error(`zip entry of ${table} gave ${bytes} bytes; its directory says ${file.size}`);
         return { table, entry: file.key, key, bytes };

@@ -37,8 +37,8 @@ export function memoryDocketSource(
   };
   return {
     async listDrop() {
-      const tables = new Map<EoirTableName, TableFile>(
-        (Object.keys(files) as EoirTableName[]).map((t) => [t, { key: t, size: bytes(t).length, rangeReadable: true }]),
+      const tables = new Map<EoirTableName, readonly TableFile[]>(
+        (Object.keys(files) as EoirTableName[]).map((t) => [t, [{ key: t, size: bytes(t).length, rangeReadable: true }]]),
       );
       return {
         tables,

@@ -17,6 +17,7 @@ const functions: Record<FunctionName, IFunction> = {
   ingestRoster: pipeline.roster.function,
   planNta: pipeline.scheduler.planFunction,
   computeMetrics: pipeline.metrics.function,
+  sweepOutbox: pipeline.ingest.sweepFunction,
 };
 
 /** Names for the resources a policy can point at, so a grant reads `cases: dynamodb:GetItem`. */
@@ -34,6 +35,7 @@ function resourceNames(): [string, unknown][] {
     ['dropBucket/rosters/*', join(data.dropBucket.bucketArn, '/rosters/*')],
     ['dropBucket/worklists/*', join(data.dropBucket.bucketArn, '/worklists/*')],
     ['dropBucket/reports/*', join(data.dropBucket.bucketArn, '/reports/*')],
+    ['dropBucket/reports/drops/*', join(data.dropBucket.bucketArn, `/${DROP_BUCKET.reportPrefix}*`)],
     ['ses:configuration-set', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: logicalId(pipeline.notifier.configurationSet) }]] })],
     ['orrNotices', imported(data.queues.orrNotices.queue.queueArn)],
     ['ntaSchedule', imported(data.queues.ntaSchedule.queue.queueArn)],
@@ -91,8 +93,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
   ingestDocket: [
     ...table('cases', TABLE_ACCESS.ingestDocket.cases),
     ...on(['dropBucket', 'dropBucket/drops/*', 'dropBucket/unpacked/*'], S3_READ),
-    // Rejected rows; the tables of a big zip drop, unpacked for the chunk workers.
-    ...on(['dropBucket/quarantine/*', 'dropBucket/unpacked/*'], S3_PUT),
+    // Rejected rows; a report's long lists; the tables of a big zip drop, unpacked for the chunk workers.
+    ...on(['dropBucket/quarantine/*', 'dropBucket/reports/drops/*', 'dropBucket/unpacked/*'], S3_PUT),
     ...on(['orrNotices', 'ntaSchedule', 'ingestFailures', 'dropChunks'], SQS_SEND),
     // Encrypt: sending to the queues; DescribeKey: reading SSE-KMS objects (Bucket.grantRead).
     ...on(['dataKey'], [...KMS_ENCRYPT_DECRYPT, 'kms:DescribeKey']),
@@ -100,7 +102,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
   ingestDropChunk: [
     ...table('cases', TABLE_ACCESS.ingestDropChunk.cases),
     ...on(['dropBucket', 'dropBucket/drops/*', 'dropBucket/unpacked/*'], S3_READ),
-    ...on(['dropBucket/quarantine/*'], S3_PUT),
+    ...on(['dropBucket/quarantine/*', 'dropBucket/reports/drops/*'], S3_PUT),
     // Sends FTAs and the next stage's chunks; consumes the chunk queue.
     ...on(['orrNotices', 'ntaSchedule'], SQS_SEND),
     ...on(['dropChunks'], [...new Set([...SQS_SEND, ...SQS_CONSUME])]),
@@ -136,6 +138,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...on(['dataKey'], KMS_ENCRYPT_DECRYPT),
   ],
   computeMetrics: [...table('cases', TABLE_ACCESS.computeMetrics.cases), ...on(['dataKey'], KMS_DECRYPT)],
+  // Reads the outboxes, clears their entries, sends to both fan-out queues.
+  sweepOutbox: [...table('cases', TABLE_ACCESS.sweepOutbox.cases), ...on(['orrNotices', 'ntaSchedule'], SQS_SEND), ...on(['dataKey'], KMS_ENCRYPT_DECRYPT)],
 };
 
 const WRITE_ACTIONS = /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQLInsert|PartiQLUpdate|PartiQLDelete)|^s3:(Put|Delete|Abort|Restore)|^sqs:(Purge|Delete(Queue)?$|SetQueue)|^kms:(Encrypt|GenerateDataKey|ReEncrypt)/;
@@ -167,7 +171,7 @@ describe('least privilege, on the synthesized policies', () => {
   it('writes to the bucket only under the quarantine, unpacked, work-list and report prefixes, never the drops', () => {
     for (const fn of Object.values(functions)) {
       const writes = grantsOf(fn).filter((g) => /^dropBucket.*: s3:(Put|Delete|Abort)/.test(g));
-      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports)\/\*:/.test(g))).toEqual([]);
+      expect(writes.filter((g) => !/^dropBucket\/(quarantine|unpacked|worklists|reports|reports\/drops)\/\*:/.test(g))).toEqual([]);
     }
     // Only the ingest unpacks zips; the chunk worker reads what it wrote.
     const unpackers = (Object.keys(functions) as FunctionName[]).filter((n) => grantsOf(functions[n]).some((g) => /^dropBucket\/unpacked\/\*: s3:Put/.test(g)));

@@ -16,7 +16,6 @@ import {
   DROP_CHUNK_WORKERS,
   INGEST_FAILURES,
   METRICS_ALARMS,
-  INGEST_TRIGGERS,
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
   ROSTER_DROPS,
@@ -37,6 +36,7 @@ const functions: Record<FunctionName, IFunction> = {
   computeMetrics: pipeline.metrics.function,
   ingestRoster: pipeline.roster.function,
   planNta: pipeline.scheduler.planFunction,
+  sweepOutbox: pipeline.ingest.sweepFunction,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
@@ -128,7 +128,7 @@ describe('pipeline functions', () => {
 });
 
 describe('drop ingestion', () => {
-  it('invokes the ingest function when a completion marker lands under the drop prefix', () => {
+  it('invokes the ingest function for every object under the drop prefixes, with no case-sensitive suffix filter', () => {
     const [notifications, ...others] = Object.values(template.findResources('Custom::S3BucketNotifications'));
     expect(others).toHaveLength(0);
     expect(notifications?.Properties.BucketName).toEqual(imported(data.dropBucket.bucketName));
@@ -143,9 +143,10 @@ describe('drop ingestion', () => {
       target: c.LambdaFunctionArn,
     }));
     expect(triggers).toEqual([
-      ...INGEST_TRIGGERS.map(({ prefix, suffix }) => ({
+      ...['drops/', 'unpacked/'].map((prefix) => ({
         events: ['s3:ObjectCreated:*'],
-        rules: { prefix, suffix },
+        // A suffix rule is matched letter for letter: `/Count.txt` would never fire for COUNT.TXT.
+        rules: { prefix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestDocket), 'Arn'] },
       })),
       {
@@ -165,7 +166,7 @@ describe('drop ingestion', () => {
     });
   });
 
-  it('reads drops only under the drop and unpacked prefixes and writes only rejected rows and unpacked zips, never under drops/', () => {
+  it('reads drops only under the drop and unpacked prefixes and writes only rejected rows, report lists and unpacked zips, never under drops/', () => {
     const statements = statementsOf(functions.ingestDocket);
     const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toContain('s3:GetObject*');
@@ -173,8 +174,9 @@ describe('drop ingestion', () => {
     const writers = statements.filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Abort)/.test(a)));
     expect(writers.length).toBeGreaterThan(0);
     for (const w of writers) {
-      expect(JSON.stringify(w.Resource)).toMatch(new RegExp(`/(${DROP_BUCKET.quarantinePrefix}|${DROP_BUCKET.unpackedPrefix})\\*`));
-      expect(JSON.stringify(w.Resource)).not.toContain(`/${DROP_BUCKET.dropPrefix}*`);
+      expect(JSON.stringify(w.Resource)).toMatch(new RegExp(`/(${DROP_BUCKET.quarantinePrefix}|${DROP_BUCKET.unpackedPrefix}|${DROP_BUCKET.reportPrefix})\\*`));
+      // The suffix joined to the bucket ARN is exactly `/drops/*` (not `/reports/drops/*`).
+      expect(JSON.stringify(w.Resource)).not.toContain(`"/${DROP_BUCKET.dropPrefix}*"`);
     }
     expect(JSON.stringify(statements)).toContain(`/${DROP_BUCKET.dropPrefix}*`);
   });

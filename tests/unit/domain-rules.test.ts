@@ -15,6 +15,7 @@ const proceeding = (over: Partial<ProceedingRow> = {}): ProceedingRow => ({
   caseType: 'RMV',
   decisionCode: 'X',
   inAbsentia: true,
+  absentia: 'ORDER',
   hearingDate: '2020-02-20',
   completionDate: '2020-02-24',
   ntaDate: '2019-12-09',

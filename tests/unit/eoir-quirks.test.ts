@@ -111,13 +111,16 @@ describe('tbl_schedule', () => {
 describe('rescission rules (spec 3)', () => {
   const order: OpenFta = { ftaId: 'IA-10', kind: 'IN_ABSENTIA_ORDER', caseId: '100', proceedingId: '10', scheduleId: null, date: '2025-01-03' };
   const proc = (over: Partial<ProceedingRow>): ProceedingRow => ({
-    proceedingId: '10', caseId: '100', court: 'HOU', caseType: 'RMV', decisionCode: 'X', inAbsentia: true,
+    proceedingId: '10', caseId: '100', court: 'HOU', caseType: 'RMV', decisionCode: 'X', inAbsentia: true, absentia: 'ORDER',
     hearingDate: null, completionDate: '2025-01-03', ntaDate: '2022-01-01', ...over,
   });
-  it('rescinds an order when the same proceeding no longer shows ABSENTIA Y', () => {
-    expect(rescindedByProceeding(order, proc({ inAbsentia: false }))).toBe('ABSENTIA_WITHDRAWN');
+  it('rescinds an order when the same proceeding shows ABSENTIA N or empty', () => {
+    expect(rescindedByProceeding(order, proc({ inAbsentia: false, absentia: 'NO_ORDER' }))).toBe('ABSENTIA_WITHDRAWN');
     expect(rescindedByProceeding(order, proc({}))).toBeNull();
-    expect(rescindedByProceeding(order, proc({ proceedingId: '11', inAbsentia: false }))).toBeNull();
+    expect(rescindedByProceeding(order, proc({ proceedingId: '11', inAbsentia: false, absentia: 'NO_ORDER' }))).toBeNull();
+  });
+  it('leaves an order as it is when ABSENTIA holds a value that is neither Y nor N', () => {
+    expect(rescindedByProceeding(order, proc({ inAbsentia: false, absentia: 'UNKNOWN' }))).toBeNull();
   });
   it('rescinds an order when a newer proceeding of the case was opened after it', () => {
     expect(rescindedByReopening(order, { proceedingId: '11', ntaDate: '2025-06-01' })).toBe('CASE_REOPENED');

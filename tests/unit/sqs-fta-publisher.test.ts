@@ -26,11 +26,15 @@ const message = (id: string): FtaRecordedMessage => ({
 describe('createSqsFtaPublisher', () => {
   it('retries entries a queue failed and counts an FTA published only when every queue took it', async () => {
     let calls = 0;
-    sqsMock.on(SendMessageBatchCommand).callsFake((input: { QueueUrl: string; Entries: { Id: string }[] }) => {
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] }) => {
       calls += 1;
       if (input.QueueUrl === 'q2') {
         // q2 always refuses IA-2.
-        return { Successful: input.Entries.filter((e) => e.Id !== 'IA-2').map((e) => ({ Id: e.Id })), Failed: [{ Id: 'IA-2', SenderFault: false, Code: 'InternalError' }] };
+        const isIa2 = (e: { MessageBody: string }): boolean => (JSON.parse(e.MessageBody) as { ftaId: string }).ftaId === 'IA-2';
+        return {
+          Successful: input.Entries.filter((e) => !isIa2(e)).map((e) => ({ Id: e.Id })),
+          Failed: input.Entries.filter(isIa2).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError' })),
+        };
       }
       return { Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] };
     });
@@ -44,7 +48,7 @@ describe('createSqsFtaPublisher', () => {
     sqsMock
       .on(SendMessageBatchCommand)
       .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))
-      .resolves({ Successful: [{ Id: 'IA-1', MessageId: 'm', MD5OfMessageBody: 'x' }], Failed: [] });
+      .resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }], Failed: [] });
     const publisher = createSqsFtaPublisher({ client: new SQSClient({ region: 'us-east-1' }), queueUrls: ['q1'] });
     expect([...(await publisher.publish([message('IA-1')]))]).toEqual(['IA-1']);
   });

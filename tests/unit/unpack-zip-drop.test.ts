@@ -40,7 +40,7 @@ function zipSource(options: { countFile?: string; sizeOf?: Partial<Record<EoirTa
       const tables = new Map(
         (Object.keys(TABLES) as EoirTableName[])
           .filter((t) => t !== 'tbl_JuvenileHistory')
-          .map((t) => [t, { key: t, size: options.sizeOf?.[t] ?? Buffer.byteLength(TABLES[t], 'latin1'), rangeReadable: false }] as const),
+          .map((t) => [t, [{ key: t, size: options.sizeOf?.[t] ?? Buffer.byteLength(TABLES[t], 'latin1'), rangeReadable: false }]] as const),
       );
       return {
         tables,
