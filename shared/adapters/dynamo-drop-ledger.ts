@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { mapWithLimit } from '../runtime/concurrency';
@@ -12,7 +12,6 @@ import { isConditionFailure, sendConditional, transactWrite } from './dynamo-tra
  *                                                                  done<stage> counters, advancedBy<stage>,
  *                                                                  followedUp<stage>, report
  *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
- *   opened   pk DROP#<dropId>  sk RUN#<runId>#OPENED#<caseId>       proceedingId, ntaDate (latest per case)
  *   settle   pk DROP#<dropId>  sk RUN#<runId>#SETTLE#<caseId>       caseId (FTAs settled by the finish step)
  * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
  * ranges), and one `opened` item per UC case with proceedings in the drop.
@@ -147,29 +146,6 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
       const results: ChunkResult[] = [];
       for await (const page of queryRun(run, 'CHUNK')) for (const item of page) results.push(item.result as ChunkResult);
       return results;
-    },
-
-    async noteOpened(run, entries) {
-      await mapWithLimit(entries, CONCURRENCY, async (e) => {
-        // A false condition: a later proceeding is already noted.
-        await sendConditional(
-          client,
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#OPENED#${e.caseId}` },
-            UpdateExpression: 'SET caseId = :c, proceedingId = :p, ntaDate = :d',
-            // Set if later (openedLater in shared/domain/drop-plan.ts), whatever the order chunks arrive in.
-            ConditionExpression: 'attribute_not_exists(ntaDate) OR ntaDate < :d OR (ntaDate = :d AND proceedingId < :p)',
-            ExpressionAttributeValues: { ':c': e.caseId, ':p': e.proceedingId, ':d': e.ntaDate },
-          }),
-        );
-      });
-    },
-
-    async *latestOpened(run) {
-      for await (const page of queryRun(run, 'OPENED')) {
-        yield page.map((item): LatestOpened => ({ caseId: String(item.caseId), proceedingId: String(item.proceedingId), ntaDate: String(item.ntaDate) }));
-      }
     },
 
     async noteToSettle(run, caseIds) {

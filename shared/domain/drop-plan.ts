@@ -175,18 +175,6 @@ function nothingReadable(plan: PlannedReport): string {
 
 const sum = (results: readonly ChunkResult[], field: 'read' | 'accepted' | 'rejected'): number => results.reduce((n, c) => n + c.counts[field], 0);
 
-/** The latest proceeding opened (OSC_DATE) of a UC case in a run, for CASE_REOPENED (spec 3). */
-export interface LatestOpened {
-  readonly caseId: string;
-  readonly proceedingId: string;
-  readonly ntaDate: string;
-}
-
-/** Whether `a` was opened after `b`: a later OSC_DATE; on the same date, the higher proceeding id (any fixed rule, so chunk order cannot matter). */
-export function openedLater(a: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>, b: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>): boolean {
-  return a.ntaDate > b.ntaDate || (a.ntaDate === b.ntaDate && a.proceedingId > b.proceedingId);
-}
-
 /** The report with its tables in reading order (a stored map comes back in any order). */
 export function tablesInReadOrder(report: DropReport): DropReport {
   const tables: DropReport['tables'] = {};

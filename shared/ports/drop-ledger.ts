@@ -1,9 +1,8 @@
-import type { ChunkResult, DropChunk, LatestOpened, PlannedReport } from '../domain/drop-plan';
+import type { ChunkResult, DropChunk, PlannedReport } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropRef } from './docket-source';
 import type { DropKeys } from './drop-keys';
 import type { DropAsOf } from './fta-signals';
-export type { LatestOpened } from '../domain/drop-plan';
 
 /** A planned ingest run of one drop: what a chunk worker needs besides its own chunk. */
 export interface DropRun {
@@ -61,10 +60,6 @@ export interface DropLedger extends DropKeys {
   markFollowUpDone(run: DropRun, stage: number): Promise<void>;
   /** Every recorded chunk result of the run. */
   chunkResults(run: DropRun): Promise<readonly ChunkResult[]>;
-  /** Keeps, per case, the proceeding opened last (later OSC_DATE; a tie goes to the higher proceeding id). */
-  noteOpened(run: DropRun, entries: readonly LatestOpened[]): Promise<void>;
-  /** The kept latest proceeding of every case, in pages. */
-  latestOpened(run: DropRun): AsyncIterable<readonly LatestOpened[]>;
   /**
    * Notes cases whose FTAs the finish step settles from their signals: cases that became
    * UC cases, and UC cases with withdrawal evidence in this drop. Idempotent.
