@@ -14,11 +14,12 @@ import { isConditionFailure, sendConditional, transactWrite } from './dynamo-tra
  *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
  *   settle   pk DROP#<dropId>  sk RUN#<runId>#SETTLE#<caseId>       caseId (FTAs settled by the finish step)
  * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
- * ranges), and one `opened` item per UC case with proceedings in the drop.
+ * ranges), and one `settle` item per case whose FTAs the finish step settles (the run's
+ * repeated keys are dynamo-drop-keys.ts's items).
  */
 const dropKey = (dropId: string): string => `DROP#${dropId}`;
 const runSk = (runId: string): string => `RUN#${runId}`;
-/** Parallel conditional updates of `opened` items per call. */
+/** Parallel writes of `settle` items per call. */
 const CONCURRENCY = 16;
 
 export interface DynamoDropLedgerOptions {
