@@ -32,7 +32,7 @@ export default tseslint.config(
     files: ['tests/**/*.ts'],
     plugins: { vitest },
     rules: {
-      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '*.hasResourceProperties', '*.resourceCountIs', '*.hasResource', '*.hasOutput', '*.resourcePropertiesCountIs'] }],
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'fc.assert', '*.hasResourceProperties', '*.resourceCountIs', '*.hasResource', '*.hasOutput', '*.resourcePropertiesCountIs'] }],
       'vitest/valid-title': 'error',
       'vitest/valid-expect': ['error', { maxArgs: 2 }],
       'vitest/no-conditional-expect': 'error',

@@ -28,6 +28,17 @@ const countingStore: CaseStore = {
   async *unpublishedRescissions() {},
   async markRescissionsPublished() {},
   async flagUcCasesNotSeen() { return 0; },
+  async recordRescindedFtas() { return 0; },
+  // Keeps nothing: every case reads as having no signals.
+  signals: {
+    async lookupCases(ids) { return new Map(ids.map((id) => [id, { uc: ucCases.has(id), signals: null, settled: false }])); },
+    async recordSightings(s) { return s.map((x) => ({ ...x.signal, seen: [{ asOf: x.asOf, dropId: x.signal.provenance.dropId }], withdrawals: [] })); },
+    async recordWithdrawals() { return []; },
+    async signalsOfCases() { return []; },
+    async markSettled() {},
+  },
+  aNumbers: { async indexCases() { return new Set(); }, async indexRoster() { return []; } },
+  dropAsOf: { async fix(_id, candidate) { return candidate; } },
 };
 const source: DocketSource = {
   async listDrop() {

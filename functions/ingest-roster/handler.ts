@@ -2,7 +2,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
-import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
+import { ingestRosterDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createSqsCaseIdentifiedPublisher } from '../../shared/adapters/sqs-case-identified-publisher';
@@ -12,13 +12,13 @@ const config = loadConfig('ingestRoster');
 const { logger } = createObservability('ingest-roster');
 const clients = createAwsClients();
 const deps = {
-  ...ntaPlanDeps(config, clients, logger),
+  ...ingestRosterDeps(config, clients, logger),
   identified: createSqsCaseIdentifiedPublisher({ client: clients.sqs, queueUrl: config[ENV.orrNoticeQueueUrl] }),
 };
 
 /**
- * S3 object created under `rosters/` (a UC roster CSV) -> ingest it and re-plan the AORs
- * it touched. A failure throws, so Lambda retries the event; re-ingesting is idempotent.
+ * S3 object created under `rosters/` (a UC roster CSV) -> ingest it, record and send the
+ * FTAs of the cases it makes UC cases, and re-plan the AORs it touched. A failure throws, so Lambda retries the event; re-ingesting is idempotent.
  */
 export const handler = async (event: S3Event, context: Context): Promise<RosterReport[]> => {
   logger.addContext(context);

@@ -6,7 +6,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { ENV, INGEST_FAILURES, ROSTER_DROPS } from '../../shared/runtime/resources';
+import { ENV, INGEST_FAILURES, ROSTER_DROPS, type FtaQueueName } from '../../shared/runtime/resources';
 import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { ingestFailureQueue, type QueueWithDlq } from './queue-with-dlq';
@@ -15,6 +15,8 @@ import type { NtaPlanEnvironment } from './nta-scheduler';
 export interface RosterIngestProps {
   readonly dropBucket: IBucket;
   readonly casesTable: ITable;
+  /** The FTA fan-out queues: FTAs of cases a roster makes UC cases are sent to each. */
+  readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
   /** DocketIngest.notificationBucket: one notification resource for the bucket. */
   readonly notificationBucket: IBucket;
   readonly planEnvironment?: NtaPlanEnvironment;
@@ -52,7 +54,8 @@ export class RosterIngest extends Construct {
       environment: {
         [ENV.casesTable]: casesTable.tableName,
         [ENV.dropBucket]: dropBucket.bucketName,
-        [ENV.orrNoticeQueueUrl]: props.orrNotices.queue.queueUrl,
+        [ENV.orrNoticeQueueUrl]: props.queues.orrNotices.queue.queueUrl,
+        [ENV.ntaScheduleQueueUrl]: props.queues.ntaSchedule.queue.queueUrl,
         ...props.planEnvironment,
       },
     });
@@ -61,7 +64,7 @@ export class RosterIngest extends Construct {
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
     dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
     grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);
-    props.orrNotices.queue.grantSendMessages(this.function);
+    for (const { queue } of Object.values(props.queues)) queue.grantSendMessages(this.function);
     // Through DocketIngest's reference: no cycle between the stacks, and one notification
     // resource for the bucket (two would overwrite each other's configuration).
     props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {

@@ -178,9 +178,10 @@ export class LocalPipeline {
    * Uploads a drop folder to `drops/<dropId>/`, sub-folders included (a release copied as a
    * folder keeps `EOIR Case Data/` and `Lookup/`), its completion marker last (a Count.txt
    * or READY, any letter case, at the top or one folder down; else an empty READY object
-   * at the top), as a DOJ transfer would.
+   * at the top), as a DOJ transfer would; `markerMetadata` is the marker's S3 user metadata
+   * (e.g. the operator's `as-of`).
    */
-  async uploadDrop(folder: string, dropId: string): Promise<void> {
+  async uploadDrop(folder: string, dropId: string, markerMetadata?: Record<string, string>): Promise<void> {
     const files = (await readdir(folder, { withFileTypes: true, recursive: true }))
       .filter((f) => f.isFile())
       .map((f) => relative(folder, join(f.parentPath, f.name)).split(sep).join('/'));
@@ -188,8 +189,8 @@ export class LocalPipeline {
     for (const file of files.filter((f) => f !== marker).sort()) {
       await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
     }
-    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)));
-    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0));
+    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)), markerMetadata);
+    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0), markerMetadata);
   }
 
   /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
@@ -197,8 +198,8 @@ export class LocalPipeline {
     await this.putObject(`${ROSTER_DROPS.prefix}${rosterId}/roster.csv`, await readFile(file));
   }
 
-  async putObject(key: string, body: Buffer): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body }));
+  async putObject(key: string, body: Buffer, metadata?: Record<string, string>): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.resources.dropBucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
   /**

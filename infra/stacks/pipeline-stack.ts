@@ -78,6 +78,7 @@ export class PipelineStack extends Stack {
     this.roster = new RosterIngest(this, 'RosterIngest', {
       dropBucket: data.dropBucket,
       casesTable: data.casesTable,
+      queues: data.queues,
       notificationBucket: this.ingest.notificationBucket,
       orrNotices: data.queues.orrNotices,
       alarmTopic: this.alarmTopic,

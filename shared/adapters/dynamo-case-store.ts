@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isAor } from '../domain/aor';
 import type { DropReport } from '../domain/drop-report';
-import type { Fta, FtaKind, FtaStatus } from '../domain/fta';
+import type { Fta, FtaKind, FtaStatus, RescissionReason } from '../domain/fta';
 import type { EoirTableName } from '../domain/eoir-table';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type {
@@ -27,9 +27,12 @@ import type {
 } from '../ports/case-store';
 import { mapWithLimit } from '../runtime/concurrency';
 import { batchGetItems, batchPutItems } from './dynamo-batch';
-import { dropHistoryItem, newFtaAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
+import { dropHistoryItem, newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { isConditionFailure, transactWrite } from './dynamo-transactions';
 import { addressKey } from './pii-keys';
+import { createDynamoANumberIndex } from './dynamo-a-number-index';
+import { createDynamoDropAsOf } from './dynamo-drop-as-of';
+import { createDynamoFtaSignals } from './dynamo-fta-signals';
 
 /*
  * Item shapes in the cases table (keys from shared/runtime/resources.ts):
@@ -43,6 +46,8 @@ import { addressKey } from './pii-keys';
  *   rescission   pk CASE#<IDNCASE>  sk RESCISSION#<ftaId>      message (FTA_RESCINDED); outboxPk/outboxSk
  *                                                             (partition OUTBOX#RESCINDED) until queued
  *   (UC mark also carries lastSeenDropId, aNumber, omittedFromDropId/omittedAt when flagged)
+ *   (FTA signals, the A-number index and drop as-ofs: dynamo-fta-signals.ts,
+ *   dynamo-a-number-index.ts, dynamo-drop-as-of.ts)
  *   aggregates   pk AGG#FTA         sk AOR#<aor|NONE>#<shard> open, rescinded, total (counters)
  *                pk AGG#DROP        sk LAST                   lastDropAt, dropId
  *   and the other program-metric aggregates: shared/domain/program-metrics.ts.
@@ -137,11 +142,36 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
     Key: { pk: caseKey(m.caseId), sk: 'UC' },
     // `bases` keeps every reason the case is a UC case (juvenile history, case
     // priority, roster), whichever arrived first: roster matching needs the EOIR ones.
-    UpdateExpression: 'SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d) ADD bases :bs',
-    ExpressionAttributeValues: { ':c': m.caseId, ':b': m.basis, ':d': m.dropId, ':bs': new Set([m.basis]) } as Record<string, unknown>,
+    // A roster match by A-number keeps that A-number on the mark (PII: never logged).
+    UpdateExpression: `SET caseId = :c, basis = if_not_exists(basis, :b), dropId = if_not_exists(dropId, :d)${m.aNumber === undefined ? '' : ', aNumber = if_not_exists(aNumber, :a)'} ADD bases :bs`,
+    ExpressionAttributeValues: {
+      ':c': m.caseId, ':b': m.basis, ':d': m.dropId, ':bs': new Set([m.basis]), ...(m.aNumber === undefined ? {} : { ':a': m.aNumber }),
+    } as Record<string, unknown>,
   });
 
   return {
+    signals: createDynamoFtaSignals({ client, tableName }),
+    aNumbers: createDynamoANumberIndex({ client, tableName }),
+    dropAsOf: createDynamoDropAsOf({ client, tableName }),
+
+    async recordRescindedFtas(ftas: readonly { fta: Fta; reason: RescissionReason; dropId: string }[], recordedAt: string): Promise<number> {
+      const stored = await mapWithLimit(ftas, CONCURRENCY, async ({ fta, reason, dropId }) => {
+        const { outboxPk: _pk, outboxSk: _sk, ...item } = toFtaItem(fta, recordedAt);
+        const outcome = await transactWrite(client, [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...item, status: 'RESCINDED', rescindedAt: recordedAt, rescindReason: reason, rescindDropId: dropId, rescindedWhenRecorded: true },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...rescindedAtRecordAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
+        ]);
+        return outcome === 'applied';
+      });
+      return stored.filter(Boolean).length;
+    },
+
     async markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number> {
       // An update, not a put: the mark's sighting, A-number and omission flag must survive a re-mark.
       const claimed = await mapWithLimit(marks, CONCURRENCY, async (m) => {

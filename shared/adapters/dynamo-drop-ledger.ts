@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { mapWithLimit } from '../runtime/concurrency';
@@ -12,13 +12,14 @@ import { isConditionFailure, sendConditional, transactWrite } from './dynamo-tra
  *                                                                  done<stage> counters, advancedBy<stage>,
  *                                                                  followedUp<stage>, report
  *   chunk    pk DROP#<dropId>  sk RUN#<runId>#CHUNK#<table>#<start> result (counts of one byte range)
- *   opened   pk DROP#<dropId>  sk RUN#<runId>#OPENED#<caseId>       proceedingId, ntaDate (latest per case)
+ *   settle   pk DROP#<dropId>  sk RUN#<runId>#SETTLE#<caseId>       caseId (FTAs settled by the finish step)
  * A run's items are a few hundred bytes each: about 30 chunks per GB of table (256 MiB
- * ranges), and one `opened` item per UC case with proceedings in the drop.
+ * ranges), and one `settle` item per case whose FTAs the finish step settles (the run's
+ * repeated keys are dynamo-drop-keys.ts's items).
  */
 const dropKey = (dropId: string): string => `DROP#${dropId}`;
 const runSk = (runId: string): string => `RUN#${runId}`;
-/** Parallel conditional updates of `opened` items per call. */
+/** Parallel writes of `settle` items per call. */
 const CONCURRENCY = 16;
 
 export interface DynamoDropLedgerOptions {
@@ -45,7 +46,7 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     return out.Item === undefined ? undefined : toState(out.Item);
   }
 
-  async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED'): AsyncIterable<Record<string, unknown>[]> {
+  async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED' | 'SETTLE'): AsyncIterable<Record<string, unknown>[]> {
     const pages = paginateQuery(
       { client },
       {
@@ -148,27 +149,16 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
       return results;
     },
 
-    async noteOpened(run, entries) {
-      await mapWithLimit(entries, CONCURRENCY, async (e) => {
-        // A false condition: a later proceeding is already noted.
-        await sendConditional(
-          client,
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#OPENED#${e.caseId}` },
-            UpdateExpression: 'SET caseId = :c, proceedingId = :p, ntaDate = :d',
-            // Set if later (openedLater in shared/domain/drop-plan.ts), whatever the order chunks arrive in.
-            ConditionExpression: 'attribute_not_exists(ntaDate) OR ntaDate < :d OR (ntaDate = :d AND proceedingId < :p)',
-            ExpressionAttributeValues: { ':c': e.caseId, ':p': e.proceedingId, ':d': e.ntaDate },
-          }),
-        );
-      });
+    async noteToSettle(run, caseIds) {
+      await mapWithLimit([...new Set(caseIds)], CONCURRENCY, (caseId) =>
+        client.send(
+          new PutCommand({ TableName: tableName, Item: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#SETTLE#${caseId}`, caseId } }),
+        ),
+      );
     },
 
-    async *latestOpened(run) {
-      for await (const page of queryRun(run, 'OPENED')) {
-        yield page.map((item): LatestOpened => ({ caseId: String(item.caseId), proceedingId: String(item.proceedingId), ntaDate: String(item.ntaDate) }));
-      }
+    async *toSettle(run) {
+      for await (const page of queryRun(run, 'SETTLE')) yield page.map((item) => String(item.caseId));
     },
 
     async finishRun(run, report) {

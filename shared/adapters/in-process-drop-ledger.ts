@@ -1,4 +1,4 @@
-import { chunkId, openedLater, type ChunkResult, type DropChunk, type LatestOpened } from '../domain/drop-plan';
+import { chunkId, type ChunkResult, type DropChunk } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
 import { createInProcessDropKeys } from './in-process-drop-keys';
@@ -11,7 +11,7 @@ import { createInProcessDropKeys } from './in-process-drop-keys';
 export function createInProcessDropLedger(): DropLedger {
   const runs = new Map<string, { run: DropRun; stage: number; done: number[]; advancedBy: Map<number, string>; followedUp: Set<number>; report: DropReport | null }>();
   const chunks = new Map<string, Map<string, ChunkResult>>();
-  const opened = new Map<string, Map<string, LatestOpened>>();
+  const settle = new Map<string, Set<string>>();
   const runKey = (dropId: string, runId: string): string => `${dropId}/${runId}`;
   const stateOf = (key: string): RunState | undefined => {
     const r = runs.get(key);
@@ -60,17 +60,14 @@ export function createInProcessDropLedger(): DropLedger {
     async chunkResults(run) {
       return [...(chunks.get(runKey(run.drop.dropId, run.runId))?.values() ?? [])];
     },
-    async noteOpened(run, entries) {
+    async noteToSettle(run, caseIds) {
       const key = runKey(run.drop.dropId, run.runId);
-      const map = opened.get(key) ?? new Map<string, LatestOpened>();
-      opened.set(key, map);
-      for (const e of entries) {
-        const seen = map.get(e.caseId);
-        if (seen === undefined || openedLater(e, seen)) map.set(e.caseId, e);
-      }
+      const set = settle.get(key) ?? new Set<string>();
+      settle.set(key, set);
+      for (const id of caseIds) set.add(id);
     },
-    async *latestOpened(run) {
-      const all = [...(opened.get(runKey(run.drop.dropId, run.runId))?.values() ?? [])];
+    async *toSettle(run) {
+      const all = [...(settle.get(runKey(run.drop.dropId, run.runId)) ?? [])];
       for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
     },
     async finishRun(run, report) {

@@ -243,3 +243,17 @@ export function dropHistoryItem(drop: {
 }): Record<string, unknown> {
   return { pk: AGG.drop, sk: `DROP#${drop.landedAt}#${drop.dropId}`, ...drop };
 }
+
+/**
+ * ingest, an FTA recorded already RESCINDED (its case became a UC case after a later drop
+ * withdrew it): total +1 and rescinded +1 (never open), the day's new and rescinded +1; its
+ * week nets to zero and no notice is counted (none is sent).
+ */
+export function rescindedAtRecordAggregateUpdates(tableName: string, fta: FtaAggregateInput, recordedAt: string): AggregateUpdate[] {
+  const shard = aggregateShard(fta.ftaId);
+  const aor = aorKey(fta.aor);
+  return [
+    addUpdate(tableName, AGG.fta, `AOR#${aor}#${shard}`, { total: 1, rescinded: 1 }, { aor }),
+    addUpdate(tableName, AGG.ftaDay, `DAY#${utcDay(new Date(recordedAt))}#AOR#${aor}#${shard}`, { new: 1, rescinded: 1 }, { aor }),
+  ];
+}

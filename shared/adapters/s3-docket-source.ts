@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { isDropMarker, tableForFileName, unreadFileReason, type EoirTableName } from '../domain/eoir-table';
 import type { FileRejectionReason } from '../domain/rejections';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../messages/unpacked-zip';
@@ -40,12 +40,13 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
 
   return {
     async listDrop(drop: DropRef): Promise<DropListing> {
-      if (drop.kind === 'zip') return (await openZip(drop.location)).listing;
+      if (drop.kind === 'zip') return withOperatorAsOf((await openZip(drop.location)).listing, await operatorAsOf(drop.location));
       const tables = new Map<EoirTableName, TableFile[]>();
       const ignored: { file: string; reason: FileRejectionReason }[] = [];
       const manifestKey = `${drop.location}${UNPACKED_ZIP_MANIFEST}`;
       let hasManifest = false;
       let countKey: string | undefined;
+      let readyKey: string | undefined;
       let token: string | undefined;
       do {
         const out = await client.send(
@@ -58,6 +59,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
             continue;
           }
           if (COUNT_FILE.test(obj.Key)) countKey = obj.Key;
+          else if (isDropMarker(obj.Key)) readyKey = obj.Key;
           const table = tableForFileName(obj.Key);
           if (table !== undefined) addTableFile(tables, table, { key: obj.Key, size: obj.Size ?? 0, rangeReadable: true });
           else if (!isDropMarker(obj.Key) && !obj.Key.endsWith('/')) ignored.push({ file: obj.Key, reason: unreadFileReason(obj.Key.slice(drop.location.length)) });
@@ -65,8 +67,10 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token !== undefined);
       const countFile = countKey === undefined ? null : await readAll(countKey);
-      if (!hasManifest) return { tables, countFile, refused: new Map(), ignored };
-      return unpackedListing(parseManifest(manifestKey, await readAll(manifestKey)), tables, countKey === undefined ? null : { key: countKey, body: countFile }, ignored);
+      const markerKey = countKey ?? readyKey;
+      const asOf = markerKey === undefined ? undefined : await operatorAsOf(markerKey);
+      if (!hasManifest) return withOperatorAsOf({ tables, countFile, refused: new Map(), ignored }, asOf);
+      return withOperatorAsOf(unpackedListing(parseManifest(manifestKey, await readAll(manifestKey)), tables, countKey === undefined ? null : { key: countKey, body: countFile }, ignored), asOf);
     },
 
     async *openTable(drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
@@ -77,6 +81,13 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
       yield* getObject(key, fromByte);
     },
   };
+
+  /** The operator's `as-of` user metadata (x-amz-meta-as-of) of an object, when set. */
+  async function operatorAsOf(key: string): Promise<string | undefined> {
+    const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const value = out.Metadata?.['as-of'];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
 
   /**
    * The zip, its central directory read once and kept: every table and chunk read after
@@ -98,6 +109,10 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
     }
     return opened.zip;
   }
+}
+
+function withOperatorAsOf(listing: DropListing, asOf: string | undefined): DropListing {
+  return asOf === undefined ? listing : { ...listing, operatorAsOf: asOf };
 }
 
 function parseManifest(key: string, body: Buffer): UnpackedZipManifest {

@@ -69,7 +69,9 @@ export function planTableChunks(
 
 /** Everything the finish step adds to the chunks' counts. */
 export interface FinishOutcome {
-  readonly rescindedByReopening: number;
+  /** FTAs the finish step recorded (cases that became UC cases) and rescinded (withdrawals). */
+  readonly recordedAtFinish: number;
+  readonly rescindedAtFinish: number;
   readonly ucCasesOmitted: number;
   readonly ftasPublished: number;
 }
@@ -77,6 +79,7 @@ export interface FinishOutcome {
 /** The parts of the report known when the drop is planned (tables missing or refused, Count.txt). */
 export interface PlannedReport {
   readonly dropId: string;
+  readonly asOf?: NonNullable<DropReport['asOf']>;
   readonly startedAt: string;
   readonly preset: Partial<Record<EoirTableName, TableCounts>>;
   readonly missingTables: readonly EoirTableName[];
@@ -106,7 +109,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     dropId: plan.dropId,
     tables: { ...plan.preset, ...plan.tableRejections },
     ucCasesMarked: 0,
-    ftas: { new: 0, repeated: 0, rescinded: finish.rescindedByReopening },
+    ftas: { new: finish.recordedAtFinish, repeated: 0, rescinded: finish.rescindedAtFinish },
     ftasPublished: finish.ftasPublished,
     hearingsRecorded: 0,
     addressesRecorded: 0,
@@ -117,6 +120,7 @@ export function assembleDropReport(plan: PlannedReport, chunks: readonly ChunkRe
     startedAt: plan.startedAt,
     finishedAt,
   };
+  if (plan.asOf !== undefined) report.asOf = { ...plan.asOf };
   if (plan.ignoredFiles !== undefined && plan.ignoredFiles.length > 0) report.ignoredFiles = plan.ignoredFiles.map((f) => ({ ...f }));
   if (plan.ignoredByReason !== undefined) report.ignoredByReason = { ...plan.ignoredByReason };
   if (plan.lists !== undefined) report.lists = { ...plan.lists };
@@ -170,18 +174,6 @@ function nothingReadable(plan: PlannedReport): string {
 }
 
 const sum = (results: readonly ChunkResult[], field: 'read' | 'accepted' | 'rejected'): number => results.reduce((n, c) => n + c.counts[field], 0);
-
-/** The latest proceeding opened (OSC_DATE) of a UC case in a run, for CASE_REOPENED (spec 3). */
-export interface LatestOpened {
-  readonly caseId: string;
-  readonly proceedingId: string;
-  readonly ntaDate: string;
-}
-
-/** Whether `a` was opened after `b`: a later OSC_DATE; on the same date, the higher proceeding id (any fixed rule, so chunk order cannot matter). */
-export function openedLater(a: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>, b: Pick<LatestOpened, 'ntaDate' | 'proceedingId'>): boolean {
-  return a.ntaDate > b.ntaDate || (a.ntaDate === b.ntaDate && a.proceedingId > b.proceedingId);
-}
 
 /** The report with its tables in reading order (a stored map comes back in any order). */
 export function tablesInReadOrder(report: DropReport): DropReport {

@@ -39,6 +39,8 @@ export interface FtaCounts {
 /** What one drop did: stored with the drop and shown in `out/summary.json`. */
 export interface DropReport {
   dropId: string;
+  /** The drop's as-of (ISO time) and where it came from: evidence is ordered by it. */
+  asOf?: { asOf: string; source: 'OPERATOR_METADATA' | 'DROP_NAME' | 'FIRST_ARRIVAL' };
   tables: Partial<Record<EoirTableName, TableCounts>>;
   ucCasesMarked: number;
   /**

@@ -77,32 +77,3 @@ export interface OpenFta {
   readonly date: string;
 }
 
-/**
- * Spec 3, for an in-absentia order: rescinded when a later drop shows the same proceeding
- * with ABSENTIA `N` or empty (ABSENTIA_WITHDRAWN); any other value leaves it as it is.
- */
-export function rescindedByProceeding(fta: OpenFta, p: ProceedingRow): RescissionReason | null {
-  if (fta.kind !== 'IN_ABSENTIA_ORDER' || fta.proceedingId !== p.proceedingId) return null;
-  // Only `N` or empty withdraws an order: a value that is neither says nothing.
-  return p.absentia === 'NO_ORDER' ? 'ABSENTIA_WITHDRAWN' : null;
-}
-
-/**
- * Spec 3, for an in-absentia order: rescinded when a drop shows a newer proceeding of the
- * same case opened (OSC_DATE) after the order's date: the case was reopened.
- * `latestOpened` is the latest OSC_DATE among the case's other proceedings in the drop.
- */
-export function rescindedByReopening(fta: OpenFta, latestOpened: { proceedingId: string; ntaDate: string }): RescissionReason | null {
-  if (fta.kind !== 'IN_ABSENTIA_ORDER' || latestOpened.proceedingId === fta.proceedingId) return null;
-  return latestOpened.ntaDate > fta.date ? 'CASE_REOPENED' : null;
-}
-
-/**
- * A no-show adjournment whose hearing row a later drop shows with another ADJ_RSN (a data
- * correction by the court) is rescinded (ADJOURNMENT_CHANGED). Our reading of spec 3 for
- * the second FTA kind: the signal the FTA rested on is gone.
- */
-export function rescindedBySchedule(fta: OpenFta, adjRsn: string | null): RescissionReason | null {
-  if (fta.kind !== 'NO_SHOW_ADJOURNMENT') return null;
-  return adjRsn === '11' ? null : 'ADJOURNMENT_CHANGED';
-}

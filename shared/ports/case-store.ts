@@ -4,12 +4,15 @@ import type { Fta, OpenFta, RescissionReason } from '../domain/fta';
 import type { Aor } from '../domain/aor';
 import type { HearingOutcome } from '../domain/schedule';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
+import type { ANumberIndex, DropAsOfStore, FtaSignalStore } from './fta-signals';
 
 export interface UcMark {
   readonly caseId: string;
   /** Why the case is a UC case (spec section 2). */
   readonly basis: 'JUVENILE_HISTORY' | 'CASE_PRIORITY' | 'ROSTER';
   readonly dropId: string;
+  /** The A-number the case was matched to a roster by (PII: stored on the mark, never logged). */
+  readonly aNumber?: string;
 }
 
 export interface StoredFta {
@@ -131,4 +134,16 @@ export interface CaseStore {
    * retried sweep of the same drop flagged already included).
    */
   flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number>;
+
+  /**
+   * Records FTAs already rescinded when first recorded (their case became a UC case after
+   * a later drop withdrew them): stored RESCINDED, never put in the outbox (no notice, no
+   * correction). An FTA already stored is left as it is. Returns how many were stored.
+   */
+  recordRescindedFtas(ftas: readonly { fta: Fta; reason: RescissionReason; dropId: string }[], recordedAt: string): Promise<number>;
+
+  /** The FTA ledger's own storage, in modules of their own, over the same table. */
+  readonly signals: FtaSignalStore;
+  readonly aNumbers: ANumberIndex;
+  readonly dropAsOf: DropAsOfStore;
 }

@@ -37,6 +37,11 @@ export interface DropListing {
   readonly ignored?: readonly { readonly file: string; readonly reason: FileRejectionReason }[];
   /** The zip drop's key, when this folder holds the tables the ingest unpacked from it. */
   readonly unpackedFrom?: string;
+  /**
+   * The operator's as-of for the drop, as given (`YYYY-MM-DD`): the `as-of` user metadata
+   * of its completion marker or zip (`x-amz-meta-as-of`), when set.
+   */
+  readonly operatorAsOf?: string;
 }
 
 /** Reads the tables of a drop. Reads only; calling it twice gives the same bytes. */

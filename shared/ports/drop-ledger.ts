@@ -1,8 +1,8 @@
-import type { ChunkResult, DropChunk, LatestOpened, PlannedReport } from '../domain/drop-plan';
+import type { ChunkResult, DropChunk, PlannedReport } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropRef } from './docket-source';
 import type { DropKeys } from './drop-keys';
-export type { LatestOpened } from '../domain/drop-plan';
+import type { DropAsOf } from './fta-signals';
 
 /** A planned ingest run of one drop: what a chunk worker needs besides its own chunk. */
 export interface DropRun {
@@ -18,6 +18,8 @@ export interface DropRun {
   readonly caseTableReadable: boolean;
   /** Bytes of the largest table that can be read by range (0 when none can: a zip drop). */
   readonly largestRangeReadable: number;
+  /** The drop's as-of, fixed by its first run: evidence is ordered by it. */
+  readonly asOf: DropAsOf;
   /** Run by chunk workers over the chunk queue (else inside one invocation). */
   readonly fannedOut?: boolean;
 }
@@ -58,10 +60,13 @@ export interface DropLedger extends DropKeys {
   markFollowUpDone(run: DropRun, stage: number): Promise<void>;
   /** Every recorded chunk result of the run. */
   chunkResults(run: DropRun): Promise<readonly ChunkResult[]>;
-  /** Keeps, per case, the proceeding opened last (later OSC_DATE; a tie goes to the higher proceeding id). */
-  noteOpened(run: DropRun, entries: readonly LatestOpened[]): Promise<void>;
-  /** The kept latest proceeding of every case, in pages. */
-  latestOpened(run: DropRun): AsyncIterable<readonly LatestOpened[]>;
+  /**
+   * Notes cases whose FTAs the finish step settles from their signals: cases that became
+   * UC cases, and UC cases with withdrawal evidence in this drop. Idempotent.
+   */
+  noteToSettle(run: DropRun, caseIds: readonly string[]): Promise<void>;
+  /** The noted cases, in pages. */
+  toSettle(run: DropRun): AsyncIterable<readonly string[]>;
   /** Stores the report and marks the run finished (idempotent: a second call overwrites with the same report). */
   finishRun(run: DropRun, report: DropReport): Promise<void>;
 }

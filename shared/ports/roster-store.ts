@@ -43,6 +43,8 @@ export interface RosterReport {
   /** UCs that left the backlog with this run, by reason (never silently). */
   leftBacklog: Partial<Record<BacklogStatus | 'AOR_CHANGED', number>>;
   casesMarked: number;
+  /** FTAs of cases this roster made UC cases, recorded from signals read in earlier drops. */
+  ftas?: { new: number; rescinded: number };
   quarantineKey: string | null;
   aorsReplanned: number;
   startedAt: string;

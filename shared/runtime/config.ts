@@ -96,8 +96,9 @@ const schemas = {
   ingestRoster: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
-    // CASE_IDENTIFIED messages: the notifier follows up notices sent without the child's name.
+    // FTAs of cases a roster makes UC cases go to the same fan-out queues as a drop's.
     [ENV.orrNoticeQueueUrl]: z.string().url(),
+    [ENV.ntaScheduleQueueUrl]: z.string().url(),
     ...ntaPlan,
   }),
   planNta: z.object({

@@ -5,7 +5,7 @@ import type { ChunkQueue } from '../ports/chunk-queue';
 import type { DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
-import { finishDropRun, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
+import { finishDropRun, fixDropAsOf, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
 import { sweepOutboxesBeforeIngest } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS } from './read-drop-table';
 import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
@@ -88,11 +88,13 @@ async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Prom
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
   const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
   const listing = await deps.source.listDrop(drop);
+  // Fixed before anything else (a zip's metadata counts even when it is unpacked first).
+  const asOf = await fixDropAsOf(drop, listing, deps);
   if (drop.kind === 'zip' && mustUnpack(listing, deps.fanOutBytes)) {
     if (deps.unpack === undefined) throw new Error(`zip drop ${drop.dropId} must be unpacked, and this function cannot unpack drops`);
     return unpackZipDrop(drop, listing, trigger, { ...deps, ...deps.unpack });
   }
-  const planned = await planDropRun(drop, `s3-${trigger}`, { ...deps, chunks }, listing);
+  const planned = await planDropRun(drop, `s3-${trigger}`, { ...deps, chunks }, listing, asOf);
   if (planned.largestRangeReadable <= deps.fanOutBytes) {
     // Read here. The finished run is kept in the ledger, so a duplicate event reads nothing
     // twice; a retry after a crash mid-drop is the same run (same step ids): it reports

@@ -1,31 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { CASE_TABLE, type CaseRow } from '../domain/case';
 import { parseCountFile } from '../domain/count-file';
-import { assembleDropReport, chunkId, openedLater, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type LatestOpened, type PlannedReport } from '../domain/drop-plan';
+import { assembleDropReport, chunkId, planTableChunks, INGEST_STAGES, type ChunkResult, type DropChunk, type PlannedReport } from '../domain/drop-plan';
 import { emptyTableCounts, REPORT_LIST_LIMIT, type DropReport, type TableCounts } from '../domain/drop-report';
-import type { FileRejectionReason } from '../domain/rejections';
 import { EOIR_TABLES, mapColumns, readTableHeader, type EoirTableName, type TableSpec } from '../domain/eoir-table';
-import type { TableRejectionReason } from '../domain/rejections';
-import {
-  detectInAbsentiaOrder,
-  inAbsentiaFtaId,
-  rescindedByProceeding,
-  rescindedByReopening,
-  rescindedBySchedule,
-  type Fta,
-} from '../domain/fta';
+import { detectInAbsentiaOrder, inAbsentiaFtaId, type Fta } from '../domain/fta';
+import { asOfFromDropName, ftaOfSignal, operatorAsOf, signalOfFta, signalStatus, withdrawsOrder, type StoredSignal } from '../domain/fta-signal';
 import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../domain/juvenile';
 import { PROCEEDING_TABLE } from '../domain/proceeding';
-import type { RowRejectionReason } from '../domain/rejections';
+import type { MetricPoint } from '../domain/program-metrics';
+import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
-import type { AddressEntry, CaseStore, Hearing, Rescission, UcMark, WriteStep } from '../ports/case-store';
+import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
 import type { DropLedger, DropRun } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
+import type { CaseEvidence, DropAsOf, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
 import type { Log } from '../ports/log';
-import type { MetricPoint } from '../domain/program-metrics';
 import type { MetricsSink } from '../ports/metrics-sink';
 import type { Quarantine } from '../ports/quarantine';
 import type { ReportArchive } from '../ports/report-archive';
@@ -33,6 +26,7 @@ import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withdrawStep, withRepeatedKeys } from './repeated-keys';
+import { settleCases } from './settle-fta-signals';
 
 export interface IngestDeps {
   readonly source: DocketSource;
@@ -54,8 +48,6 @@ export type ChunkDeps = IngestDeps & { readonly ledger: DropLedger };
 type Refusals = Map<number, RowRejectionReason>;
 /** Hearings handed to the store per call (the bench measures the store at this size). */
 const HEARING_WRITE_BATCH = 2000;
-/** Cases per openFtasOfCases call in the reopening check. */
-const REOPEN_PAGE = 500;
 
 /** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
 class WriteBuffer<T> {
@@ -80,24 +72,28 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
  * with every chunk run here and the ledger kept in memory.
  *
  * 0. Sweep the outboxes (sweepOutboxesBeforeIngest): what an earlier run stored but could
- *    not queue goes out first.
- * 1. Plan (planDropRun): list the drop's tables and read Count.txt (a table Count.txt
- *    lists but the drop lacks is TABLE_MISSING; a file that is no table it reads is
- *    listed in `ignoredFiles` with why: EOIR lookup or other table, or unknown); check each header; split each table into
- *    byte-range chunks; group them in INGEST_STAGES.
+ *    not queue goes out first. Fix the drop's as-of (fixDropAsOf): a re-run keeps its
+ *    first run's.
+ * 1. Plan (planDropRun): list the drop's tables (a table may have several files) and read
+ *    Count.txt (a table Count.txt lists but the drop lacks is TABLE_MISSING; a file that is
+ *    no table it reads is listed in `ignoredFiles` with why: EOIR lookup or other table, or
+ *    unknown); check each header; split each file into byte-range chunks; group them in
+ *    INGEST_STAGES.
  * 2. Run each stage's chunks, `parallelChunks` at a time (ingestDropChunk):
  *    tbl_JuvenileHistory (UJ, J2 mark UC cases), then A_TblCase (CASEPRIORITY_CODE `UC`
- *    marks too; each UC case's row is a sighting and adds its address of record), then
- *    B_TblProceeding (in-absentia orders of UC cases are FTAs; an OPEN order whose
- *    proceeding now shows ABSENTIA `N` or empty is withdrawn; any other value is counted
- *    and changes nothing) with tbl_schedule (hearings of UC cases with their outcome;
- *    ADJ_RSN `11` is a NO_SHOW_ADJOURNMENT FTA; an OPEN one now showing another reason is
- *    withdrawn). A key repeated in the drop is one record, whatever the chunks
- *    (repeated-keys.ts): its FTA recorded once, its extra lines counted as duplicates.
- * 3. Finish (finishDropRun): rescind the withdrawn FTAs no line of the drop records
- *    (copies in conflict keep the FTA and are listed for review), rescind orders of cases
- *    with a proceeding opened after them (CASE_REOPENED), flag UC cases a full drop omits (nothing is deleted), send what the
- *    outbox still holds, assemble and store the report.
+ *    and an ALIEN_NBR on a UC roster mark too; each UC case's row is a sighting and adds
+ *    its address of record), then B_TblProceeding with tbl_schedule: the FTA signals of
+ *    every case (ABSENTIA `Y` orders, ADJ_RSN `11` no-shows) and the evidence withdrawing
+ *    them (ABSENTIA `N` or empty; another ADJ_RSN; a proceeding opened later) are stored
+ *    with the drop's as-of; an ABSENTIA value that is neither is counted and changes
+ *    nothing; a UC case's signal first shown by this drop is an FTA at once; hearings of
+ *    UC cases are recorded with their outcome. A key repeated in the drop is one record,
+ *    whatever the chunks (repeated-keys.ts): its FTA recorded and queued by one chunk, its
+ *    extra lines counted as duplicates.
+ * 3. Finish (finishDropRun): settle the FTAs of the cases the chunks noted (cases that
+ *    became UC cases, withdrawals: settleCases; a drop never rescinds what it shows
+ *    itself), list the keys whose copies conflict, flag UC cases a full drop omits
+ *    (nothing is deleted), send what the outbox still holds, assemble and store the report.
  *
  * Every row read is accepted or rejected with a reason (rejected rows are quarantined).
  * Retry-safe: every write is idempotent, an FTA already stored is 'repeated', a
@@ -107,8 +103,28 @@ const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
 export async function ingestDocketDrop(drop: DropRef, deps: IngestDeps): Promise<DropReport> {
   const chunks = deps.chunks ?? DEFAULT_CHUNKS;
   const swept = await sweepOutboxesBeforeIngest(drop.dropId, deps);
-  const report = await ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }), deps);
+  const listing = await deps.source.listDrop(drop);
+  const asOf = await fixDropAsOf(drop, listing, deps);
+  const report = await ingestRunInline(await planDropRun(drop, `inline-${randomUUID()}`, { ...deps, chunks }, listing, asOf), deps);
   return { ...report, ftasPublished: report.ftasPublished + swept };
+}
+
+/**
+ * The drop's as-of, fixed by its first run (a re-run of the drop id keeps it): the
+ * operator's (`as-of` metadata on the marker or zip), else a YYYY-MM-DD date in the
+ * drop's name, else now (its first arrival). Drops are ordered by it, not by when read.
+ */
+export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { store: CaseStore; clock: Clock; log: Log }): Promise<DropAsOf> {
+  const given = operatorAsOf(listing.operatorAsOf);
+  if (listing.operatorAsOf !== undefined && given === null) {
+    deps.log.warn('drop as-of metadata is not a date; ignored', { dropId: drop.dropId });
+  }
+  const named = asOfFromDropName(drop.dropId);
+  const candidate: DropAsOf =
+    given !== null ? { asOf: given, source: 'OPERATOR_METADATA' } : named !== null ? { asOf: named, source: 'DROP_NAME' } : { asOf: deps.clock.now().toISOString(), source: 'FIRST_ARRIVAL' };
+  const fixed = await deps.store.dropAsOf.fix(drop.dropId, candidate);
+  deps.log.info('drop as-of', { dropId: drop.dropId, asOf: fixed.asOf, source: fixed.source, firstRun: fixed === candidate });
+  return fixed;
 }
 
 /** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
@@ -132,10 +148,10 @@ export async function planDropRun(
   drop: DropRef,
   runId: string,
   deps: { source: DocketSource; clock: Clock; log: Log; chunks: ChunkOptions; reports?: ReportArchive },
-  listed?: DropListing,
+  listing: DropListing,
+  asOf: DropAsOf,
 ): Promise<DropRun> {
   const startedAt = deps.clock.now().toISOString();
-  const listing = listed ?? (await deps.source.listDrop(drop));
   const expected = listing.countFile === null ? {} : parseCountFile(listing.countFile);
   deps.log.info('drop opened', { dropId: drop.dropId, runId, tables: [...listing.tables.keys()], files: [...listing.tables.values()].flat().length, countFile: listing.countFile !== null });
   const ignored = listing.ignored ?? [];
@@ -199,7 +215,7 @@ export async function planDropRun(
     if (named.length > 1) tableFiles[table] = named;
   }
   const plan: PlannedReport = {
-    dropId: drop.dropId, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
+    dropId: drop.dropId, asOf, startedAt, preset, missingTables, expected, tableRejections, chunksPerTable,
     ...(ignoredFiles.length > 0 ? { ignoredFiles } : {}),
     ...(ignored.length > 0 ? { ignoredByReason } : {}),
     ...(lists === undefined ? {} : { lists }),
@@ -207,7 +223,7 @@ export async function planDropRun(
     ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
   };
   return {
-    drop, runId, plan, stages, largestRangeReadable,
+    drop, runId, plan, stages, largestRangeReadable, asOf,
     fullDrop: isFullDrop(listing),
     caseTableReadable: listing.tables.has('A_TblCase') && tableRejections.A_TblCase === undefined,
   };
@@ -221,15 +237,16 @@ const TABLE_SPECS: { readonly [T in EoirTableName]: TableSpec<unknown> } = {
 };
 
 /**
- * Ingests one chunk (a byte range of one table) and records its result in the ledger,
+ * Ingests one chunk (a byte range of one table file) and records its result in the ledger,
  * exactly once. Every write is idempotent and carries the chunk's step id, so a retry
  * after a crash mid-chunk reports what the crashed attempt did (FTAs 'new' again, its
  * UC-mark claims and first sightings of keys counted again) and the ledger stores one
- * result per chunk. Withdrawals are only noted here; the finish step applies them.
+ * result per chunk. Withdrawal evidence is only stored here; the finish step settles it.
  * Returns 'duplicate' when the chunk's result was already stored (nothing counted twice).
  */
 export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
   const { drop } = run;
+  const asOf = run.asOf.asOf;
   const by: WriteStep = `${run.runId}#${chunkId(chunk)}`;
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
@@ -240,30 +257,78 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       marked.add(m.caseId);
       uc.add(m.caseId);
     }
-    if (fresh.length > 0) tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    if (fresh.length === 0) return;
+    tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    // Cases that are UC cases now and whose signals were read before: their FTAs are
+    // settled when the drop finishes (after this drop's own evidence is in). Looked up
+    // after marking, so a retry after a crash finds them again.
+    await settleLater([...(await deps.store.signals.lookupCases(fresh.map((m) => m.caseId)))]);
+  };
+  const settleLater = async (evidence: readonly (readonly [string, CaseEvidence])[], also: readonly string[] = []): Promise<void> => {
+    const ids = new Set(also);
+    for (const [id, e] of evidence) if (e.uc && e.signals !== null && !e.settled) ids.add(id);
+    if (ids.size > 0) await deps.ledger.noteToSettle(run, [...ids]);
   };
   const recordedAt = deps.clock.now().toISOString();
-  // FTAs this chunk recorded: a key repeated in a later batch is not recorded again.
-  const recordedIds = new Set<string>();
+  // FTAs this chunk recorded: a key repeated on a later line or batch of the chunk is the
+  // same record (the store counts a write by the same step as a retry of it, 'new' again).
+  const recordedHere = new Set<string>();
   const record = async (candidates: Fta[]): Promise<void> => {
-    const ftas = [...new Map(candidates.filter((f) => !recordedIds.has(f.ftaId)).map((f) => [f.ftaId, f])).values()];
+    const ftas = [...new Map(candidates.filter((f) => !recordedHere.has(f.ftaId)).map((f) => [f.ftaId, f])).values()];
     if (ftas.length === 0) return;
-    for (const f of ftas) recordedIds.add(f.ftaId);
+    for (const f of ftas) recordedHere.add(f.ftaId);
     const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
     const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
     tally.ftas.new += fresh.length;
     tally.ftas.repeated += ftas.length - fresh.length;
     tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
   };
-  // Repeated keys: each batch's lines per key, settled against the drop; the withdrawals
-  // found are applied by the finish step (whose step id finds them again).
+  const isUc = (evidence: ReadonlyMap<string, CaseEvidence>, caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
+  /**
+   * Stores this batch's signals (any case) and withdrawal evidence (cases with signals).
+   * A UC case's signal first shown by this drop is recorded as an FTA at once (this drop
+   * cannot rescind it) by the one chunk of the run that claims its key (`claims`), so a
+   * key repeated across chunks is recorded and queued once. Everything else that changes
+   * a UC case's FTAs waits for the finish step, when the whole drop has been read: a
+   * withdrawal in one line must not beat a `Y` in another, and an FTA of a case that
+   * became a UC case in this drop gets the status the whole drop gives it before any
+   * notice goes out.
+   */
+  const storeEvidence = async (
+    evidence: ReadonlyMap<string, CaseEvidence>,
+    sightings: SignalSighting[],
+    withdrawals: WithdrawalEvidence[],
+    claims: (signal: StoredSignal) => boolean,
+  ): Promise<void> => {
+    // A key repeated within the batch is one record.
+    const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
+    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique) : [];
+    const open: Fta[] = [];
+    const later: string[] = [];
+    for (const s of stored) {
+      if (!isUc(evidence, s.caseId)) continue;
+      if (s.seen.some((x) => x.asOf < asOf)) {
+        // Shown by an earlier drop: a repeat when the case's FTAs are settled already (else
+        // the finish step records it, with the status the evidence gives).
+        if (evidence.get(s.caseId)?.settled === true && claims(s)) tally.ftas.repeated += 1;
+      } else if (signalStatus(s).status === 'OPEN') {
+        if (claims(s)) open.push(ftaOfSignal(s));
+      } else later.push(s.caseId);
+    }
+    await record(open);
+    const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
+    // Evidence can only rescind a signal some earlier drop showed.
+    for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
+    await settleLater([...evidence], later);
+  };
+  // Repeated keys of the rows kept (UC cases'): each batch's lines per key, noted in the
+  // run, so duplicates are counted and each FTA is claimed by one chunk whatever the chunks.
   const keys = new ChunkKeys(chunk.table);
   const notes = new ValueNotes();
-  const withdrawBy = withdrawStep(run.runId);
   const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
-  let reading: Promise<{ counts: TableCounts; quarantineKeys: string[] }>;
+  let reading: ReturnType<typeof read>;
   switch (chunk.table) {
     case 'tbl_JuvenileHistory':
       reading = read(JUVENILE_HISTORY_TABLE, async (rows) => {
@@ -276,7 +341,13 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       break;
     case 'A_TblCase':
       reading = read(CASE_TABLE, async (rows) => {
-        await mark(rows.filter((r) => r.value.ucPriority).map((r) => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })));
+        const withANumber = rows.flatMap((r) => (r.value.aNumber === null ? [] : [{ caseId: r.value.caseId, aNumber: r.value.aNumber }]));
+        // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
+        const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+        await mark([
+          ...rows.filter((r) => r.value.ucPriority).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
+          ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+        ]);
         const ucRows = await uc.filter(rows, (r) => r.value.caseId);
         for (const r of ucRows) keys.line(r.value.caseId, `CASEPRIORITY_CODE=${r.value.ucPriority ? 'UC' : '-'}`, false);
         // A case repeated in the batch is written once (its last line).
@@ -286,14 +357,12 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         return NONE;
       });
       break;
-    case 'B_TblProceeding': {
-      // Latest proceeding opened (OSC_DATE) per UC case in this chunk; the ledger keeps the latest across chunks.
-      const latestOpened = new Map<string, LatestOpened>();
+    case 'B_TblProceeding':
       reading = read(PROCEEDING_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
-        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
-        const withdrawn: AcceptedRow<typeof rows[number]['value']>[] = [];
-        const orders: Fta[] = [];
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const sightings: SignalSighting[] = [];
+        const withdrawals: WithdrawalEvidence[] = [];
         rows.forEach((r, i) => {
           const p = r.value;
           // An order without a usable date is rejected whatever the case: it is unusable data.
@@ -302,34 +371,33 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
             return;
           }
           if (p.absentia === 'UNKNOWN') notes.add('ABSENTIA_VALUE_UNKNOWN');
-          if (!ucRows.has(r)) return;
-          if (p.ntaDate !== null) {
-            const seen = latestOpened.get(p.caseId);
-            const entry = { caseId: p.caseId, proceedingId: p.proceedingId, ntaDate: p.ntaDate };
-            if (seen === undefined || openedLater(entry, seen)) latestOpened.set(p.caseId, entry);
+          const signals = evidence.get(p.caseId)?.signals ?? null;
+          const ucCase = isUc(evidence, p.caseId);
+          if (p.inAbsentia) {
+            const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+            if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
+            if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase });
+            if (ucCase) keys.line(p.proceedingId, `ABSENTIA=Y ${p.completionDate ?? p.hearingDate}`, found.kind === 'fta');
+          } else {
+            if (ucCase) keys.line(p.proceedingId, `ABSENTIA=${p.absentia === 'NO_ORDER' ? 'N' : '?'}`, false);
+            if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
+              withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId: drop.dropId } });
+            }
           }
-          const found = detectInAbsentiaOrder(p, { dropId: drop.dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
-          keys.line(p.proceedingId, `ABSENTIA=${p.absentia === 'ORDER' ? `Y ${p.completionDate ?? p.hearingDate}` : p.absentia === 'NO_ORDER' ? 'N' : '?'}`, found.kind === 'fta');
-          if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
-          if (found.kind === 'fta') orders.push(found.fta);
-          if (p.absentia === 'NO_ORDER') withdrawn.push(r);
+          // A newer proceeding of the case opened after an order: the case was reopened.
+          if (signals !== null && p.ntaDate !== null) {
+            for (const [proceedingId, date] of signals.orders) {
+              if (proceedingId !== p.proceedingId && p.ntaDate > date) {
+                withdrawals.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(proceedingId), withdrawal: { asOf, reason: 'CASE_REOPENED', dropId: drop.dropId } });
+              }
+            }
+          }
         });
-        const open = await deps.store.findOpenFtas(withdrawn.map((r) => ({ caseId: r.value.caseId, ftaId: inAbsentiaFtaId(r.value.proceedingId) })), withdrawBy);
-        const byProceeding = new Map(withdrawn.map((r) => [r.value.proceedingId, r.value]));
-        for (const fta of open) {
-          const p = byProceeding.get(fta.proceedingId);
-          const reason = p === undefined ? null : rescindedByProceeding(fta, p);
-          if (reason !== null) keys.withdraw(fta.proceedingId, { fta, reason, dropId: drop.dropId });
-        }
         const recordsFta = await keys.settle(run, chunk, deps.ledger);
-        await record(orders.filter((f) => recordsFta(f.proceedingId)));
+        await storeEvidence(evidence, sightings, withdrawals, (s) => recordsFta(s.proceedingId));
         return refusals;
-      }).then(async (out) => {
-        await deps.ledger.noteOpened(run, [...latestOpened.values()]);
-        return out;
       });
       break;
-    }
     case 'tbl_schedule': {
       // Hearings are few per stream chunk (UC cases only): write them in large batches so the
       // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
@@ -338,34 +406,30 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       });
       reading = read(SCHEDULE_TABLE, async (rows) => {
         const refusals: Refusals = new Map();
-        const ucRows = new Set(await uc.filter(rows, (r) => r.value.caseId));
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
         const hearings: Hearing[] = [];
-        const noShows: Fta[] = [];
-        const otherReason: AcceptedRow<typeof rows[number]['value']>[] = [];
+        const sightings: SignalSighting[] = [];
+        const withdrawals: WithdrawalEvidence[] = [];
         rows.forEach((r, i) => {
           const s = r.value;
           if (s.adjRsn === '11' && s.date === null) {
             refusals.set(i, 'NO_SHOW_DATE_MISSING');
             return;
           }
-          if (!ucRows.has(r)) return;
-          hearings.push({ ...s, dropId: drop.dropId });
+          const e = evidence.get(s.caseId);
+          const ucCase = isUc(evidence, s.caseId);
+          if (ucCase) hearings.push({ ...s, dropId: drop.dropId });
           const found = detectNoShow(s, { dropId: drop.dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
-          keys.line(s.scheduleId, `ADJ_RSN=${s.adjRsn ?? ''}${found.kind === 'fta' ? ` ${found.fta.date}` : ''}`, found.kind === 'fta');
+          if (ucCase) keys.line(s.scheduleId, `ADJ_RSN=${s.adjRsn ?? ''}${found.kind === 'fta' ? ` ${found.fta.date}` : ''}`, found.kind === 'fta');
           if (found.kind === 'undated') refusals.set(i, 'NO_SHOW_DATE_MISSING');
-          else if (found.kind === 'fta') noShows.push(found.fta);
-          else otherReason.push(r);
+          else if (found.kind === 'fta') sightings.push({ signal: signalOfFta(found.fta), asOf, ucCase });
+          else if (e?.signals?.noShows.has(s.scheduleId) === true) {
+            withdrawals.push({ caseId: s.caseId, ftaId: noShowFtaId(s.scheduleId), withdrawal: { asOf, reason: 'ADJOURNMENT_CHANGED', dropId: drop.dropId } });
+          }
         });
         await hearingWrites.add(hearings);
-        const open = await deps.store.findOpenFtas(otherReason.map((r) => ({ caseId: r.value.caseId, ftaId: noShowFtaId(r.value.scheduleId) })), withdrawBy);
-        const bySchedule = new Map(otherReason.map((r) => [r.value.scheduleId, r.value]));
-        for (const fta of open) {
-          const s = fta.scheduleId === null ? undefined : bySchedule.get(fta.scheduleId);
-          const reason = s === undefined ? null : rescindedBySchedule(fta, s.adjRsn);
-          if (reason !== null && fta.scheduleId !== null) keys.withdraw(fta.scheduleId, { fta, reason, dropId: drop.dropId });
-        }
         const recordsFta = await keys.settle(run, chunk, deps.ledger);
-        await record(noShows.filter((f) => f.scheduleId !== null && recordsFta(f.scheduleId)));
+        await storeEvidence(evidence, sightings, withdrawals, (sig) => sig.scheduleId !== null && recordsFta(sig.scheduleId));
         return refusals;
       }).then(async (out) => {
         await hearingWrites.flush();
@@ -383,39 +447,41 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 }
 
 /**
- * The drop's last step, once every chunk is recorded: CASE_REOPENED rescissions from the
- * latest proceeding of each case across all chunks, the omitted-case sweep of a full
- * drop, the outbox sweeps, then the report (assembled from the chunk results) is stored.
- * Safe to run again: the rescissions and the sweep count what a crashed attempt did.
+ * The drop's last step, once every chunk is recorded: the FTAs of the cases noted by the
+ * chunks are settled from their signals (cases that became UC cases: their FTAs recorded
+ * with the status the evidence gives; withdrawals from this drop: OPEN FTAs rescinded,
+ * never one some line of this drop shows), the keys repeated with conflicting values are
+ * collected for review, the omitted-case sweep of a full drop, the outbox sweeps, then the
+ * report (assembled from the chunk results) is stored. Safe to run again: settling is
+ * idempotent and the sweep counts what a crashed attempt did.
  */
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
   const by: WriteStep = `${run.runId}#FINISH`;
-  // Withdrawals no line of the drop contradicts (a step of their own, so the reopening check
-  // below does not count them again), and the keys repeated with conflicting values.
-  const repeated = await settleRepeatedKeys(run, deps, withdrawStep(run.runId));
-  let rescindedByReopeningCount = 0;
-  for await (const page of deps.ledger.latestOpened(run)) {
-    const latest = new Map(page.map((e) => [e.caseId, e]));
-    const ids = [...latest.keys()];
-    for (let i = 0; i < ids.length; i += REOPEN_PAGE) {
-      const open = await deps.store.openFtasOfCases(ids.slice(i, i + REOPEN_PAGE), by);
-      const rescissions = open.flatMap((fta): Rescission[] => {
-        const seen = latest.get(fta.caseId);
-        const reason = seen === undefined ? null : rescindedByReopening(fta, seen);
-        return reason === null ? [] : [{ fta, reason, dropId: drop.dropId }];
-      });
-      if (rescissions.length > 0) rescindedByReopeningCount += await deps.store.rescindFtas(rescissions, deps.clock.now().toISOString(), by);
-    }
+  // FTAs settling finds stored already are not this drop's repeats: not counted.
+  const settled = { new: 0, rescinded: 0, published: 0 };
+  for await (const page of deps.ledger.toSettle(run)) {
+    const out = await settleCases(page, deps, { recordedAt: deps.clock.now().toISOString(), by });
+    settled.new += out.new;
+    settled.rescinded += out.rescinded;
+    settled.published += out.published;
   }
+  // The keys repeated with conflicting values (their FTAs kept). The chunks note no
+  // withdrawal in the key registry (settling above decides them), so this rescinds nothing.
+  const repeated = await settleRepeatedKeys(run, deps, withdrawStep(run.runId));
   let ucCasesOmitted = 0;
   if (run.caseTableReadable && run.fullDrop) {
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
     if (ucCasesOmitted > 0) deps.log.warn('UC cases omitted by a full drop', { dropId: drop.dropId, count: ucCasesOmitted });
   }
-  const published = (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
+  const published = settled.published + (await sweepFtaOutbox(deps)) + (await sweepRescissionOutbox(deps));
   const results = await deps.ledger.chunkResults(run);
-  const report = assembleDropReport(run.plan, results, { rescindedByReopening: rescindedByReopeningCount, ucCasesOmitted, ftasPublished: published }, deps.clock.now().toISOString());
+  const report = assembleDropReport(
+    run.plan,
+    results,
+    { recordedAtFinish: settled.new, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
+    deps.clock.now().toISOString(),
+  );
   withRepeatedKeys(report, repeated);
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
@@ -480,6 +546,20 @@ export class UcCases {
   constructor(private readonly store: CaseStore) {}
   add(caseId: string): void {
     this.known.add(caseId);
+  }
+  /**
+   * What the store knows of each case of these rows (UC mark, FTA signals), read once per
+   * batch for every case: a case's signals matter whether it is a UC case or not.
+   */
+  async evidence<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<ReadonlyMap<string, CaseEvidence>> {
+    const ids = new Set<string>();
+    for (const r of rows) ids.add(caseOf(r));
+    const found = await this.store.signals.lookupCases([...ids]);
+    for (const [id, e] of found) if (e.uc) this.known.add(id);
+    return found;
+  }
+  has(caseId: string): boolean {
+    return this.known.has(caseId);
   }
   async filter<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<R[]> {
     const unknown = [...new Set(rows.map(caseOf).filter((id) => !this.known.has(id)))];

@@ -5,14 +5,22 @@ import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeade
 import { csvField } from '../domain/work-list';
 import { csvRecords, sniffText } from '../adapters/csv-records';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
+import type { CaseStore } from '../ports/case-store';
+import type { FtaPublisher } from '../ports/fta-publisher';
 import type { ObjectSource } from '../ports/object-sink';
 import type { RosterReport } from '../ports/roster-store';
+import { sweepRescissionOutbox } from './publish-fta-outbox';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
+import { settleCases } from './settle-fta-signals';
 
 export interface IngestRosterDeps extends ReplanDeps {
   readonly source: ObjectSource;
   /** Tells the ORR notifier which cases a roster row now names (identity follow-ups). */
   readonly identified?: CaseIdentifiedPublisher;
+  /** The case store: UC marks, FTA signals and the A-number index, and the FTAs themselves. */
+  readonly cases: CaseStore;
+  /** The FTA fan-out queues: FTAs of the cases this roster makes UC cases are sent at once. */
+  readonly publisher: FtaPublisher;
 }
 
 export interface RosterRef {
@@ -35,7 +43,10 @@ const BATCH = 500;
  * 2. Store accepted UCs by A-number (a re-drop overwrites, never duplicates), with their
  *    ORR sponsor address, and move each in or out of its AOR's NTA backlog; every UC
  *    leaving the backlog is counted by reason in the report.
- * 3. Mark the EOIR case of each UC that names one as a UC case (basis ROSTER).
+ * 3. Mark the EOIR case of each UC that names one as a UC case (basis ROSTER), and every
+ *    EOIR case a drop showed with the UC's A-number (ALIEN_NBR, through the A-number index);
+ *    the FTAs of those cases already read in drops are recorded now, with the status their
+ *    evidence gives, and sent (settleCases).
  * 4. Re-plan the AORs whose backlog changed, then store the roster report.
  *
  * UCs absent from this roster stay as they were: a roster adds and updates, it never
@@ -79,9 +90,20 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     }
     const links = batch.filter((uc) => uc.eoirCaseId !== null).map((uc) => ({ caseId: uc.eoirCaseId as string, aNumber: uc.aNumber }));
     if (links.length > 0) await deps.roster.linkRosterCases(links, roster.rosterId);
+    const linked = new Set(links.map((l) => l.caseId));
+    const byANumber = (await deps.cases.aNumbers.indexRoster(batch.map((uc) => uc.aNumber), roster.rosterId)).filter((m) => !linked.has(m.caseId));
+    if (byANumber.length > 0) {
+      await deps.cases.markUcCases(byANumber.map((m) => ({ caseId: m.caseId, basis: 'ROSTER', dropId: `roster:${roster.rosterId}`, aNumber: m.aNumber })));
+    }
     // A notice that went out before this roster named the child gets its follow-up.
-    if (links.length > 0) await deps.identified?.publish(links.map((l) => l.caseId), `roster:${roster.rosterId}`);
-    report.casesMarked += links.length;
+    const named = [...linked, ...byANumber.map((m) => m.caseId)];
+    if (named.length > 0) await deps.identified?.publish(named, `roster:${roster.rosterId}`);
+    report.casesMarked += links.length + byANumber.length;
+    const settled = await settleCases([...linked, ...byANumber.map((m) => m.caseId)], { store: deps.cases, publisher: deps.publisher }, {
+      recordedAt: deps.clock.now().toISOString(),
+      by: `roster:${roster.rosterId}`,
+    });
+    report.ftas = { new: (report.ftas?.new ?? 0) + settled.new, rescinded: (report.ftas?.rescinded ?? 0) + settled.rescinded };
     batch = [];
   };
 
@@ -120,6 +142,8 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     }
   }
   await flush();
+  // Corrections of FTAs this roster's cases had OPEN and their evidence rescinds.
+  if ((report.ftas?.rescinded ?? 0) > 0) await sweepRescissionOutbox({ store: deps.cases, publisher: deps.publisher });
   header ??= parseRosterHeader(undefined);
   if (!header.ok) {
     rows.tableRejection = { reason: header.reason, detail: header.detail };

@@ -3,6 +3,8 @@ import type { ChunkQueue } from '../../shared/ports/chunk-queue';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import type { Fta } from '../../shared/domain/fta';
+import type { StoredSignal } from '../../shared/domain/fta-signal';
+import type { ANumberIndex, CaseEvidence, DropAsOf, DropAsOfStore, FtaSignalStore } from '../../shared/ports/fta-signals';
 import type { FtaEventMessage } from '../../shared/messages/fta-event';
 import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import type {
@@ -28,7 +30,7 @@ import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
  */
 export function memoryDocketSource(
   files: Partial<Record<EoirTableName, string | Buffer>>,
-  options: { countFile?: string; chunkSize?: number } = {},
+  options: { countFile?: string; chunkSize?: number; operatorAsOf?: string } = {},
 ): DocketSource {
   const bytes = (t: EoirTableName): Buffer => {
     const f = files[t] ?? '';
@@ -39,7 +41,12 @@ export function memoryDocketSource(
       const tables = new Map<EoirTableName, readonly TableFile[]>(
         (Object.keys(files) as EoirTableName[]).map((t) => [t, [{ key: t, size: bytes(t).length, rangeReadable: true }]]),
       );
-      return { tables, countFile: options.countFile === undefined ? null : Buffer.from(options.countFile), refused: new Map() };
+      return {
+        tables,
+        countFile: options.countFile === undefined ? null : Buffer.from(options.countFile),
+        refused: new Map(),
+        ...(options.operatorAsOf === undefined ? {} : { operatorAsOf: options.operatorAsOf }),
+      };
     },
     async *openTable(_drop: DropRef, key: string, fromByte = 0): AsyncIterable<Uint8Array> {
       const all = bytes(key as EoirTableName);
@@ -60,6 +67,9 @@ export function memoryCaseStore(): CaseStore & {
   sightings: Map<string, string>;
   omitted: Map<string, string>;
   rescissionOutbox: FtaRescindedMessage[];
+  signals: FtaSignalStore & { items: Map<string, StoredSignal> };
+  aNumbers: ANumberIndex & { cases: Map<string, Set<string>>; roster: Set<string> };
+  dropAsOf: DropAsOfStore & { items: Map<string, DropAsOf> };
 } {
   const ucCases = new Set<string>();
   const ftas = new Map<string, MemoryFta>();
@@ -73,6 +83,19 @@ export function memoryCaseStore(): CaseStore & {
   const open = (f: MemoryFta): StoredOpenFta => ({ ...f.fta, aor: f.fta.aor });
   return {
     ucCases, ftas, reports, hearings, addresses, sightings, omitted, rescissionOutbox,
+    signals: memoryFtaSignals(ucCases),
+    aNumbers: memoryANumberIndex(),
+    dropAsOf: memoryDropAsOf(),
+    async recordRescindedFtas(list, recordedAt) {
+      let n = 0;
+      for (const r of list) {
+        if (ftas.has(r.fta.ftaId)) continue;
+        // Never in the outbox: published from the start.
+        ftas.set(r.fta.ftaId, { fta: r.fta, recordedAt, published: true, status: 'RESCINDED', rescindReason: r.reason });
+        n += 1;
+      }
+      return n;
+    },
     async markUcCases(marks, claim) {
       let claimed = 0;
       for (const m of marks) {
@@ -173,6 +196,92 @@ export function memoryCaseStore(): CaseStore & {
   };
 }
 
+/** FTA signals in memory (`ucCases`: the case store's UC marks, read by lookupCases). */
+export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore & { items: Map<string, StoredSignal> } {
+  const items = new Map<string, StoredSignal>();
+  const settled = new Map<string, boolean>();
+  const ofCase = (caseId: string): StoredSignal[] => [...items.values()].filter((s) => s.caseId === caseId);
+  return {
+    items,
+    async lookupCases(caseIds) {
+      const found = new Map<string, CaseEvidence>();
+      for (const id of caseIds) {
+        const list = ofCase(id);
+        found.set(id, {
+          uc: ucCases.has(id),
+          settled: settled.get(id) === true,
+          signals:
+            list.length === 0
+              ? null
+              : {
+                  orders: new Map(list.filter((s) => s.kind === 'IN_ABSENTIA_ORDER').map((s) => [s.proceedingId, s.date])),
+                  noShows: new Set(list.filter((s) => s.kind === 'NO_SHOW_ADJOURNMENT').map((s) => s.scheduleId ?? '')),
+                },
+        });
+      }
+      return found;
+    },
+    async recordSightings(list) {
+      return list.map(({ signal, asOf, ucCase }) => {
+        if (!settled.has(signal.caseId)) settled.set(signal.caseId, ucCase);
+        const stored = items.get(signal.ftaId) ?? { ...signal, seen: [], withdrawals: [] };
+        const dropId = signal.provenance.dropId;
+        const known = stored.seen.some((x) => x.asOf === asOf && x.dropId === dropId);
+        const next = { ...stored, seen: known ? stored.seen : [...stored.seen, { asOf, dropId }] };
+        items.set(signal.ftaId, next);
+        return next;
+      });
+    },
+    async recordWithdrawals(list) {
+      return list.flatMap((e) => {
+        const stored = items.get(e.ftaId);
+        if (stored === undefined || stored.caseId !== e.caseId) return [];
+        const same = (w: typeof e.withdrawal) => w.asOf === e.withdrawal.asOf && w.reason === e.withdrawal.reason && w.dropId === e.withdrawal.dropId;
+        const next = stored.withdrawals.some(same) ? stored : { ...stored, withdrawals: [...stored.withdrawals, e.withdrawal] };
+        items.set(e.ftaId, next);
+        return [next];
+      });
+    },
+    async signalsOfCases(caseIds) {
+      return [...new Set(caseIds)].flatMap(ofCase);
+    },
+    async markSettled(caseIds) {
+      for (const id of caseIds) if (settled.has(id)) settled.set(id, true);
+    },
+  };
+}
+
+/** The A-number index in memory: A-number -> case ids, and the A-numbers on a roster. */
+export function memoryANumberIndex(): ANumberIndex & { cases: Map<string, Set<string>>; roster: Set<string> } {
+  const cases = new Map<string, Set<string>>();
+  const roster = new Set<string>();
+  return {
+    cases,
+    roster,
+    async indexCases(entries) {
+      for (const e of entries) cases.set(e.aNumber, new Set([...(cases.get(e.aNumber) ?? []), e.caseId]));
+      return new Set(entries.filter((e) => roster.has(e.aNumber)).map((e) => e.caseId));
+    },
+    async indexRoster(aNumbers) {
+      for (const a of aNumbers) roster.add(a);
+      return [...new Set(aNumbers)].flatMap((aNumber) => [...(cases.get(aNumber) ?? [])].map((caseId) => ({ caseId, aNumber })));
+    },
+  };
+}
+
+export function memoryDropAsOf(): DropAsOfStore & { items: Map<string, DropAsOf> } {
+  const items = new Map<string, DropAsOf>();
+  return {
+    items,
+    async fix(dropId, candidate) {
+      const stored = items.get(dropId);
+      if (stored !== undefined) return stored;
+      items.set(dropId, candidate);
+      return candidate;
+    },
+  };
+}
+
 export function memoryPublisher(options: { failIds?: Set<string> } = {}): FtaPublisher & { sent: FtaEventMessage[] } {
   const sent: FtaEventMessage[] = [];
   return {
@@ -197,6 +306,12 @@ export function memoryQuarantine(): Quarantine & { rows: (QuarantinedRow & { tab
 }
 
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+/** A clock one second later at every reading, from `iso`: drops read one after another arrive in that order. */
+export function steppingClock(iso: string): Clock {
+  let at = Date.parse(iso);
+  return { now: () => new Date((at += 1000)) };
+}
 
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -5,10 +5,10 @@ import type { DropReport } from '../../shared/domain/drop-report';
 /**
  * The counts of a drop report, without what differs by construction between two ways of
  * reading the same drop (times, chunking, the fan-out run, the zip it was unpacked from,
- * the local run's source path): two reports of one drop must be equal in all the rest.
+ * the local run's source path, the as-of of a drop first arriving at another time): two reports of one drop must be equal in all the rest.
  */
 export function reportCounts(report: DropReport | null | undefined) {
-  const { startedAt: _s, finishedAt: _f, fanOut: _o, quarantine: _q, ftasPublished: _p, unpackedFrom: _u, source: _src, ...rest } = (report ?? {}) as DropReport & { source?: string };
+  const { startedAt: _s, finishedAt: _f, fanOut: _o, quarantine: _q, ftasPublished: _p, unpackedFrom: _u, source: _src, asOf: _a, ...rest } = (report ?? {}) as DropReport & { source?: string };
   const tables = Object.fromEntries(
     Object.entries(rest.tables ?? {}).map(([t, c]) => {
       const { chunks: _c, ...plain } = c;

@@ -14,7 +14,24 @@ import {
   memoryQuarantine,
   silentLog,
 } from '../helpers/in-memory-ports';
-import { bigDrop, CASES } from '../helpers/big-drop';
+import { bigDrop, CASES, JUV, PROC } from '../helpers/big-drop';
+
+/**
+ * The store after an earlier drop (as-of 2026-01-01, from its name) showed case 1000's
+ * order: the big drop's proceeding opened after it then rescinds it (a drop never
+ * rescinds what only it shows).
+ */
+async function priorStore() {
+  const store = memoryCaseStore();
+  await ingestDocketDrop({ dropId: 'prior-2026-01-01', location: 'drops/prior-2026-01-01/' }, {
+    source: memoryDocketSource({
+      tbl_JuvenileHistory: `${JUV}1\t1000\t5000\t4\r\n`,
+      B_TblProceeding: `${PROC}5000\t1000\t2022-01-01 00:00:00.000\tHOU\tRMV\tX\tY\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\r\n`,
+    }),
+    store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
+  });
+  return store;
+}
 
 const CHUNK = 1024;
 const drop = { dropId: 'big', location: 'drops/big/' };
@@ -66,7 +83,7 @@ function counts(report: DropReport | null) {
 }
 
 async function inlineBaseline() {
-  const store = memoryCaseStore();
+  const store = await priorStore();
   const report = await ingestDocketDrop(drop, {
     source: memoryDocketSource(bigDrop() as never), store, publisher: memoryPublisher(), quarantine: memoryQuarantine(),
     clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
@@ -77,7 +94,7 @@ async function inlineBaseline() {
 describe('a big drop fanned out over the chunk queue', () => {
   it('counts every row once and gives the same report as the drop read whole in one invocation', async () => {
     const baseline = await inlineBaseline();
-    const { deps, queue } = fanOutDeps();
+    const { deps, queue } = fanOutDeps(await priorStore());
     const started = await startDocketDrop(drop, 'seq-1', deps);
     expect(started).toMatchObject({ kind: 'fanned-out', created: true });
     // Only the first stage goes out at first: juvenile history before cases before the rest.
@@ -93,7 +110,7 @@ describe('a big drop fanned out over the chunk queue', () => {
 
   it('delivers every chunk twice, in reverse order, and still reports the same counts and advances each stage once', async () => {
     const baseline = await inlineBaseline();
-    const { deps, queue, publisher } = fanOutDeps();
+    const { deps, queue, publisher } = fanOutDeps(await priorStore());
     await startDocketDrop(drop, 'seq-1', deps);
     const outcomes: string[] = [];
     const report = await deliverAll(
@@ -116,7 +133,7 @@ describe('a big drop fanned out over the chunk queue', () => {
 
   it('resumes a chunk that crashed after some writes: same counts, no FTA twice', async () => {
     const baseline = await inlineBaseline();
-    const inner = memoryCaseStore();
+    const inner = await priorStore();
     let crashes = 0;
     // The worker dies right after writing the FTAs of a proceeding chunk (before recording
     // the chunk), and again in the finish step right after the CASE_REOPENED rescission.
@@ -157,7 +174,7 @@ describe('a big drop fanned out over the chunk queue', () => {
 
   it('a duplicate S3 event resends the current stage without counting anything twice, and returns the finished report afterwards', async () => {
     const baseline = await inlineBaseline();
-    const { deps, queue } = fanOutDeps();
+    const { deps, queue } = fanOutDeps(await priorStore());
     await startDocketDrop(drop, 'seq-1', deps);
     const again = await startDocketDrop(drop, 'seq-1', deps);
     expect(again).toMatchObject({ kind: 'fanned-out', created: false, report: null });
@@ -171,7 +188,7 @@ describe('a big drop fanned out over the chunk queue', () => {
   });
 
   it('moves a stage on exactly once when its last chunks finish at the same time', async () => {
-    const { deps, queue } = fanOutDeps();
+    const { deps, queue } = fanOutDeps(await priorStore());
     await startDocketDrop(drop, 'seq-1', deps);
     const stage0 = [...queue.sent];
     await Promise.all(stage0.map((m, i) => ingestChunkMessage(m, deps, `a${i}`)));
@@ -185,7 +202,7 @@ describe('a big drop fanned out over the chunk queue', () => {
   });
 
   it('reads a drop below the fan-out threshold inside the invocation, and a duplicate event reads nothing again', async () => {
-    const { deps, queue } = fanOutDeps();
+    const { deps, queue } = fanOutDeps(await priorStore());
     const small = { ...deps, fanOutBytes: 10 * 1024 * 1024 };
     const first = await startDocketDrop(drop, 'seq-2', small);
     expect(first).toMatchObject({ kind: 'ingested', duplicate: false });
@@ -195,7 +212,7 @@ describe('a big drop fanned out over the chunk queue', () => {
   });
 
   it('skips stages without chunks: a proceedings-only update drop starts at the third stage', async () => {
-    const { deps, queue } = fanOutDeps();
+    const { deps, queue } = fanOutDeps(await priorStore());
     const only = { ...deps, source: memoryDocketSource({ B_TblProceeding: bigDrop().B_TblProceeding }) };
     await startDocketDrop(drop, 'seq-3', only);
     expect(new Set(queue.sent.map((m) => m.stage))).toEqual(new Set([2]));

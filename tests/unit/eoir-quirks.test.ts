@@ -11,8 +11,8 @@ import {
   readTableHeader,
   type ParsedRow,
 } from '../../shared/domain/eoir-table';
-import { rescindedByProceeding, rescindedByReopening, rescindedBySchedule, type OpenFta } from '../../shared/domain/fta';
-import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
+import { withdrawsOrder } from '../../shared/domain/fta-signal';
+import { PROCEEDING_TABLE, readAbsentia, type ProceedingRow } from '../../shared/domain/proceeding';
 import { detectNoShow, hearingOutcome, SCHEDULE_TABLE } from '../../shared/domain/schedule';
 import { unsafeEntryReason } from '../../shared/adapters/zip-drop';
 import { rowOffsets } from '../helpers/row-oracle';
@@ -109,30 +109,18 @@ describe('tbl_schedule', () => {
   });
 });
 
-describe('rescission rules (spec 3)', () => {
-  const order: OpenFta = { ftaId: 'IA-10', kind: 'IN_ABSENTIA_ORDER', caseId: '100', proceedingId: '10', scheduleId: null, date: '2025-01-03' };
+describe('which proceeding rows withdraw an order', () => {
   const proc = (over: Partial<ProceedingRow>): ProceedingRow => ({
     proceedingId: '10', caseId: '100', court: 'HOU', caseType: 'RMV', decisionCode: 'X', inAbsentia: true, absentia: 'ORDER',
     hearingDate: null, completionDate: '2025-01-03', ntaDate: '2022-01-01', ...over,
   });
-  it('rescinds an order when the same proceeding shows ABSENTIA N or empty', () => {
-    expect(rescindedByProceeding(order, proc({ inAbsentia: false, absentia: 'NO_ORDER' }))).toBe('ABSENTIA_WITHDRAWN');
-    expect(rescindedByProceeding(order, proc({}))).toBeNull();
-    expect(rescindedByProceeding(order, proc({ proceedingId: '11', inAbsentia: false, absentia: 'NO_ORDER' }))).toBeNull();
+  it('withdraws on ABSENTIA N or empty, as read from the file', () => {
+    expect(withdrawsOrder(proc({ inAbsentia: false, absentia: readAbsentia(' n ') }))).toBe(true);
+    expect(withdrawsOrder(proc({ inAbsentia: false, absentia: readAbsentia('') }))).toBe(true);
+    expect(withdrawsOrder(proc({}))).toBe(false);
   });
   it('leaves an order as it is when ABSENTIA holds a value that is neither Y nor N', () => {
-    expect(rescindedByProceeding(order, proc({ inAbsentia: false, absentia: 'UNKNOWN' }))).toBeNull();
-  });
-  it('rescinds an order when a newer proceeding of the case was opened after it', () => {
-    expect(rescindedByReopening(order, { proceedingId: '11', ntaDate: '2025-06-01' })).toBe('CASE_REOPENED');
-    expect(rescindedByReopening(order, { proceedingId: '11', ntaDate: '2024-06-01' })).toBeNull();
-    expect(rescindedByReopening(order, { proceedingId: '10', ntaDate: '2025-06-01' })).toBeNull();
-  });
-  it('rescinds a no-show when its hearing row shows another reason', () => {
-    const ns: OpenFta = { ...order, ftaId: 'NS-1', kind: 'NO_SHOW_ADJOURNMENT', scheduleId: '1' };
-    expect(rescindedBySchedule(ns, '01')).toBe('ADJOURNMENT_CHANGED');
-    expect(rescindedBySchedule(ns, '11')).toBeNull();
-    expect(rescindedBySchedule(order, '01')).toBeNull();
+    expect(withdrawsOrder(proc({ inAbsentia: false, absentia: readAbsentia('2025-01-03 00:00:00.000') }))).toBe(false);
   });
 });
 

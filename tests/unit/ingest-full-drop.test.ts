@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestDocketDrop, type IngestDeps } from '../../shared/use-cases/ingest-docket-drop';
-import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
+import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\r\n';
 const CASE = 'IDNCASE\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tADDRESS_CHANGEDON\tCASEPRIORITY_CODE\r\n';
@@ -11,7 +11,7 @@ const proc = (id: string, caseId: string, absentia: string, osc = '2022-01-01 00
 const sched = (id: string, procId: string, caseId: string, rsn: string) => `${id}\t${procId}\t${caseId}\tHOU\tM\t2025-02-01 00:00:00.000\t${rsn}\tP\r\n`;
 
 function deps(store = memoryCaseStore(), publisher = memoryPublisher(), quarantine = memoryQuarantine()) {
-  return { store, publisher, quarantine, clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
+  return { store, publisher, quarantine, clock: steppingClock('2026-11-28T00:00:00Z'), log: silentLog };
 }
 const run = (dropId: string, d: Omit<IngestDeps, 'source'>, files: Parameters<typeof memoryDocketSource>[0], opts: Parameters<typeof memoryDocketSource>[1] = {}, chunks?: IngestDeps['chunks']) =>
   ingestDocketDrop({ dropId, location: `drops/${dropId}/` }, { ...d, source: memoryDocketSource(files, opts), chunks });

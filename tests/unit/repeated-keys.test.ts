@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readAbsentia } from '../../shared/domain/proceeding';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
+import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const CASES = join(import.meta.dirname, '../fixtures/cases');
 const TABLES: EoirTableName[] = ['A_TblCase', 'B_TblProceeding', 'tbl_schedule', 'tbl_JuvenileHistory'];
@@ -15,7 +15,8 @@ const tablesOf = (folder: string): Partial<Record<EoirTableName, Buffer>> =>
 function pipeline() {
   const store = memoryCaseStore();
   const publisher = memoryPublisher();
-  const deps = { store, publisher, quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog };
+  // Time moves on: a drop that arrives after another is a later drop (its as-of is its first arrival).
+  const deps = { store, publisher, quarantine: memoryQuarantine(), clock: steppingClock('2026-11-28T00:00:00Z'), log: silentLog };
   const run = (folder: string, chunkBytes?: number) =>
     ingestDocketDrop(
       { dropId: folder.split('/').pop() ?? folder, location: `drops/${folder}/` },
@@ -88,12 +89,19 @@ describe('conflicting copies of one key in a drop', () => {
   const filler = (n: number, from: number) => Array.from({ length: n }, (_, i) => proc(String(from + i), 'N')).join('');
   const schedFiller = (n: number, from: number) => Array.from({ length: n }, (_, i) => sched(String(from + i), '8B')).join('');
 
+  // One clock per store, moving on: a drop ingested after another is a later drop.
+  const clocks = new WeakMap<object, ReturnType<typeof steppingClock>>();
+  const clockOf = (store: object): ReturnType<typeof steppingClock> => {
+    const clock = clocks.get(store) ?? steppingClock('2026-11-28T00:00:00Z');
+    clocks.set(store, clock);
+    return clock;
+  };
   const ingest = async (store: ReturnType<typeof memoryCaseStore>, publisher: ReturnType<typeof memoryPublisher>, dropId: string, files: Partial<Record<EoirTableName, string>>, chunkBytes?: number) =>
     ingestDocketDrop(
       { dropId, location: `drops/${dropId}/` },
       {
         source: memoryDocketSource(files, { chunkSize: 50 }), store, publisher, quarantine: memoryQuarantine(),
-        clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
+        clock: clockOf(store), log: silentLog,
         ...(chunkBytes === undefined ? {} : { chunks: { chunkBytes, parallelChunks: 4 } }),
       },
     );

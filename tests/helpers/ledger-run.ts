@@ -1,0 +1,131 @@
+import type { RosterStore } from '../../shared/ports/roster-store';
+import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestRoster } from '../../shared/use-cases/ingest-roster';
+import type { ModelDrop, ModelInput, ModelRoster } from './ledger-model';
+import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';
+
+/**
+ * Plays model inputs through the real use cases (ingestDocketDrop, ingestRoster) on the
+ * in-memory ports, each drop as EOIR files (TAB-separated, CRLF) with its as-of given as the
+ * operator's metadata, and returns what the store and the fan-out queues hold.
+ */
+const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile';
+const CASE = 'IDNCASE\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tCASEPRIORITY_CODE\tALIEN_NBR';
+const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE';
+const SCHED = 'IDNSCHEDULE\tIDNPROCEEDING\tIDNCASE\tBASE_CITY_CODE\tCAL_TYPE\tADJ_DATE\tADJ_RSN\tADJ_MEDIUM';
+const ROSTER_HEADER =
+  'A_NUMBER,FIRST_NAME,LAST_NAME,BIRTH_DATE,COUNTRY,ORR_TRANSFER_DATE,ORR_RELEASE_DATE,RELEASE_TYPE,SPONSOR_NAME,SPONSOR_RELATIONSHIP,SPONSOR_STREET,SPONSOR_CITY,SPONSOR_STATE,SPONSOR_ZIP,AOR,NTA_SERVED_DATE,EOIR_CASE_ID';
+
+const eoirDate = (d: string | null): string => (d === null ? '' : `${d} 00:00:00.000`);
+const table = (header: string, lines: readonly string[]): string => [header, ...lines].map((l) => `${l}\r\n`).join('');
+
+/** A drop's files, in the EOIR layout; only the tables the drop has. */
+export function dropFiles(drop: ModelDrop): Parameters<typeof memoryDocketSource>[0] {
+  const files: Parameters<typeof memoryDocketSource>[0] = {};
+  if (drop.juvenile) files.tbl_JuvenileHistory = table(JUV, drop.juvenile.map((j, i) => `${5_000_000 + i}\t${j.caseId}\t\t${j.idnJuvenile}`));
+  if (drop.cases) files.A_TblCase = table(CASE, drop.cases.map((c) => `${c.caseId}\tDALLAS\tTX\t75201\t${c.priority}\t${c.alienNbr ?? ''}`));
+  if (drop.proceedings) {
+    files.B_TblProceeding = table(
+      PROC,
+      drop.proceedings.map((p) => `${p.proceedingId}\t${p.caseId}\t${eoirDate(p.osc)}\tDAL\tRMV\tX\t${p.absentia}\t${eoirDate(p.hearingDate)}\t${eoirDate(p.compDate)}`),
+    );
+  }
+  if (drop.schedules) {
+    files.tbl_schedule = table(SCHED, drop.schedules.map((s) => `${s.scheduleId}\t${s.proceedingId}\t${s.caseId}\tDAL\tM\t${eoirDate(s.adjDate)}\t${s.adjRsn}\tP`));
+  }
+  return files;
+}
+
+export function rosterCsv(roster: ModelRoster): string {
+  return `${ROSTER_HEADER}\r\n${roster.rows.map((r) => `${r.aNumber},Testa,Ejemplo,2010-04-02,GT,2022-03-01,,,,,,,,,DAL,,${r.eoirCaseId ?? ''}`).join('\r\n')}\r\n`;
+}
+
+/** Just what ingestRoster calls of the roster store, in memory; links mark the case a UC case. */
+function memoryRosterStore(markUc: (caseId: string, rosterId: string) => Promise<void>): RosterStore {
+  const store: Partial<RosterStore> = {
+    async saveRosterUcs(ucs) {
+      // In ORR care (no release date): no backlog, no re-plan.
+      return ucs.map((u) => ({ aNumber: u.aNumber, previous: null, aor: u.aor, status: 'IN_ORR_CARE' as const }));
+    },
+    async linkRosterCases(links, rosterId) {
+      for (const l of links) await markUc(l.caseId, rosterId);
+    },
+    async saveRosterReport() {},
+  };
+  return store as RosterStore;
+}
+
+export interface LedgerRunOptions {
+  /** Bytes per byte-range chunk of each table, and chunks read at once. */
+  readonly chunkBytes?: number;
+  readonly parallelChunks?: number;
+  /** Bytes per piece of each streamed file. */
+  readonly streamPiece?: number;
+  /** The operator's as-of given to a re-run (ignored: the first run's stays). */
+  readonly rerunAsOf?: (dropId: string, run: number) => string | undefined;
+}
+
+/** The ingest use cases on one set of in-memory ports, a drop or roster at a time. */
+export function ledgerHarness(options: Omit<LedgerRunOptions, 'rerunAsOf'> = {}) {
+  const store = memoryCaseStore();
+  const publisher = memoryPublisher();
+  const clock = steppingClock('2026-11-28T00:00:00Z');
+  return {
+    store,
+    publisher,
+    async drop(dropId: string, files: Parameters<typeof memoryDocketSource>[0], operatorAsOf?: string) {
+      return ingestDocketDrop(
+        { dropId, location: `drops/${dropId}/` },
+        {
+          source: memoryDocketSource(files, { chunkSize: options.streamPiece ?? 64 * 1024, ...(operatorAsOf === undefined ? {} : { operatorAsOf }) }),
+          store, publisher, quarantine: memoryQuarantine(), clock, log: silentLog,
+          chunks: { chunkBytes: options.chunkBytes ?? 1 << 20, parallelChunks: options.parallelChunks ?? 2 },
+        },
+      );
+    },
+    async roster(rosterId: string, csv: string | Buffer) {
+      const body = Buffer.from(csv);
+      return ingestRoster(
+        { rosterId, objectKey: `rosters/${rosterId}/roster.csv` },
+        {
+          source: {
+            async *openObject() {
+              yield body;
+            },
+          },
+          files: { async putObject() {} },
+          roster: memoryRosterStore((caseId, id) => store.markUcCases([{ caseId, basis: 'ROSTER', dropId: `roster:${id}` }]).then(() => undefined)),
+          cases: store,
+          publisher,
+          clock,
+          log: silentLog,
+          capacity: { defaultSlotsPerDay: 10, slotsPerDayByAor: {} },
+          priority: [],
+          workListDays: 5,
+        },
+      );
+    },
+    result() {
+      return {
+        ftas: [...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })).sort((a, b) => a.ftaId.localeCompare(b.ftaId)),
+        notices: publisher.sent.filter((m) => m.type === 'FTA_RECORDED').map((m) => m.ftaId).sort(),
+        corrections: publisher.sent.filter((m) => m.type === 'FTA_RESCINDED').map((m) => m.ftaId).sort(),
+      };
+    },
+  };
+}
+
+export async function runLedger(inputs: readonly ModelInput[], options: LedgerRunOptions = {}) {
+  const h = ledgerHarness(options);
+  const runs = new Map<string, number>();
+  for (const input of inputs) {
+    if (input.kind === 'drop') {
+      const run = runs.get(input.dropId) ?? 0;
+      runs.set(input.dropId, run + 1);
+      await h.drop(input.dropId, dropFiles(input), run === 0 ? input.asOf : (options.rerunAsOf?.(input.dropId, run) ?? input.asOf));
+    } else {
+      await h.roster(input.rosterId, rosterCsv(input));
+    }
+  }
+  return { store: h.store, ...h.result() };
+}
