@@ -6,11 +6,14 @@ import { aNumberKey } from './pii-keys';
 
 /*
  * Items in the cases table (the A-number is an attribute, never a key):
- *   case      pk aNumberKey(A-number)  sk CASE#<IDNCASE>   caseId, aNumber
- *   roster    pk aNumberKey(A-number)  sk ROSTER           rosterId (latest roster naming it)
+ *   case      pk aNumberKey(A-number)  sk INDEX#CASE#<IDNCASE>   caseId, aNumber
+ *   roster    pk aNumberKey(A-number)  sk INDEX#ROSTER           rosterId (latest roster naming it)
+ * The roster store keeps the roster UC itself under the same partition (sk ROSTER, ADDR#...):
+ * the index's sort keys have a prefix of their own so neither overwrites the other.
  */
-const ROSTER_SK = 'ROSTER';
-const caseSk = (caseId: string): string => `CASE#${caseId}`;
+const ROSTER_SK = 'INDEX#ROSTER';
+const CASE_SK_PREFIX = 'INDEX#CASE#';
+const caseSk = (caseId: string): string => `${CASE_SK_PREFIX}${caseId}`;
 const CONCURRENCY = 16;
 
 export interface DynamoANumberIndexOptions {
@@ -54,7 +57,7 @@ export function createDynamoANumberIndex({ client, tableName }: DynamoANumberInd
           {
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-            ExpressionAttributeValues: { ':pk': aNumberKey(aNumber), ':c': 'CASE#' },
+            ExpressionAttributeValues: { ':pk': aNumberKey(aNumber), ':c': CASE_SK_PREFIX },
             ConsistentRead: true,
           },
         );
