@@ -36,13 +36,15 @@ function baseDrop(dropId: string, asOf: string, absentia8100002: string): ModelD
 interface Outcome {
   statuses: Record<string, string>;
   notices: string[];
+  /** The text of each notice, by FTA id. */
+  noticeTexts: Record<string, string>;
   corrections: string[];
   aNumbers: Record<string, string | null>;
   /** Every key (pk, sk) of the cases table. */
   keys: string[];
 }
 
-function expected(inputs: ModelInput[]): Omit<Outcome, 'aNumbers' | 'keys'> {
+function expected(inputs: ModelInput[]): Omit<Outcome, 'aNumbers' | 'keys' | 'noticeTexts'> {
   const model = ledgerModel(inputs);
   return {
     statuses: Object.fromEntries(model.map((f) => [f.ftaId, f.status])),
@@ -92,9 +94,13 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
       const idOf = (subject: string | undefined) => /(IA|NS)-\d+/.exec(subject ?? '')?.[0] ?? '?';
       const corrections = mails.filter((m) => /correct/i.test(m.subject ?? '')).map((m) => idOf(m.subject)).sort();
       const notices = mails.filter((m) => !/correct|update|identity|follow-up|remind|upcoming|digest/i.test(m.subject ?? '')).map((m) => idOf(m.subject)).sort();
+      const noticeTexts = Object.fromEntries(
+        mails.filter((m) => !/correct|update|identity|follow-up|remind|upcoming|digest/i.test(m.subject ?? '')).map((m) => [idOf(m.subject), m.text ?? '']),
+      );
       return {
         statuses: Object.fromEntries(ftas.map((f) => [f.ftaId, f.status])),
         notices,
+        noticeTexts,
         corrections,
         aNumbers: Object.fromEntries(ftas.map((f) => [f.ftaId, f.aNumber])),
         keys,
@@ -158,10 +164,20 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     expect(got.statuses).toEqual(want.statuses);
     expect(got.notices).toEqual(want.notices);
     expect(got.aNumbers['IA-8100003']).toBe('021234567');
+    // The notice names the child and the sponsor from the roster row found by A-number.
+    for (const words of ['Ejemplo', '021234567', 'Sponsor Ejemplo', '45 Sample Rd']) expect(got.noticeTexts['IA-8100003']).toContain(words);
     // The A-number index keys by aNumberKey: no key the FTA ledger writes holds an A-number.
     expect(got.keys.some((k) => k.startsWith('AN#'))).toBe(true);
     // (The roster store's own items, `UC#<A-number>` and `ROSTER#<A-number>`, are left out: not the ledger's.)
     const ledgerKeys = got.keys.filter((k) => !k.startsWith('UC#') && !k.includes(' ROSTER#'));
     expect(ledgerKeys.filter((k) => /21234567|01234567|02345678/.test(k))).toEqual([]);
+  }, 300_000);
+
+  it('c09: a roster landing before the drop: the same FTAs, and the notice names the child and the sponsor', async () => {
+    const got = await run(['c09-roster-by-a-number/drop'], { file: 'c09-roster-by-a-number/roster.csv', after: false });
+    expect(got.statuses).toEqual({ 'IA-8100001': 'OPEN', 'IA-8100003': 'OPEN', 'NS-9100002': 'OPEN' });
+    expect(got.notices).toEqual(['IA-8100001', 'IA-8100003', 'NS-9100002']);
+    expect(got.aNumbers['IA-8100003']).toBe('021234567');
+    for (const words of ['Testa', 'Ejemplo', '021234567', 'Sponsor Ejemplo', '45 Sample Rd', 'DALLAS']) expect(got.noticeTexts['IA-8100003']).toContain(words);
   }, 300_000);
 });
