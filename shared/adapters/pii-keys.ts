@@ -8,9 +8,11 @@ import { createHmac } from 'node:crypto';
  * deployed), not in the table, so a key attribute alone tells nothing and cannot be
  * reversed by hashing every 9-digit A-number.
  *
- * The key is installed once per cold start by loadConfig. Without one (unit tests, scripts
- * that build adapters by hand), a fixed development key is used: deployed functions cannot
- * start without PII_KEY_SECRET, so production never falls back to it.
+ * The key is installed once per cold start by loadConfig from PII_KEY_SECRET (the local
+ * stack sets one). Without one (unit tests, scripts that build adapters by hand), a fixed
+ * development key is used. Not done yet: the CDK app does not yet hand the deployed
+ * functions a secret (a Secrets Manager secret read at cold start), so a deployment today
+ * would key with the development key; see the README's "PII in keys".
  */
 const DEVELOPMENT_KEY = Buffer.from('docket-watch local development pii key (not secret)', 'utf8');
 
