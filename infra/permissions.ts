@@ -65,7 +65,9 @@ export const TABLE_ACCESS = {
     // leaves the backlog; the UC itself never is), with their aggregates in transactions;
     // the re-plan lease (Put, Delete; ConditionCheckItem in each plan transaction).
     cases: {
-      read: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      // GetItem: recording the FTAs of the cases a roster makes UC cases, under the roster's
+      // step id, reads back which step recorded an FTA already stored (new or repeated).
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },

@@ -9,7 +9,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { CaseStore } from '../../shared/ports/case-store';
 import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { bigDrop, CASES } from '../helpers/big-drop';
+import { bigDrop, CASES, JUV, PROC } from '../helpers/big-drop';
 import { fixedClock, memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 import { reportCounts } from '../helpers/whole-read';
@@ -24,6 +24,19 @@ const CRASH = 'injected: Lambda timed out';
  * finishing at once move the run on exactly once, and a worker that dies in the middle of
  * the finish step is finished by the redelivery with the same counts and no FTA twice.
  */
+/**
+ * An earlier drop (as-of 2026-01-01, from its name) that showed case 1000's order: the big
+ * drop's proceeding opened after it then rescinds it (a drop never rescinds what only it shows).
+ */
+const seedPriorDrop = (store: CaseStore): Promise<DropReport> =>
+  ingestDocketDrop({ dropId: 'prior-2026-01-01', location: 'drops/prior-2026-01-01/' }, {
+    source: memoryDocketSource({
+      tbl_JuvenileHistory: `${JUV}1\t1000\t5000\t4\r\n`,
+      B_TblProceeding: `${PROC}5000\t1000\t2022-01-01 00:00:00.000\tHOU\tRMV\tX\tY\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\r\n`,
+    }),
+    store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
+  });
+
 describe('the drop ledger on DynamoDB Local', () => {
   let emulators: Emulators;
   let client: DynamoDBDocumentClient;
@@ -34,6 +47,7 @@ describe('the drop ledger on DynamoDB Local', () => {
     emulators = await connectEmulators();
     client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)), { marshallOptions: { removeUndefinedValues: true } });
     const store = memoryCaseStore();
+    await seedPriorDrop(store);
     baseline = await ingestDocketDrop(drop, {
       source: memoryDocketSource(bigDrop() as never), store, publisher: memoryPublisher(), quarantine: memoryQuarantine(),
       clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog,
@@ -49,6 +63,7 @@ describe('the drop ledger on DynamoDB Local', () => {
   const onDynamo = async (wrap: (store: CaseStore) => CaseStore = (s) => s) => {
     const { casesTable } = await provisionLocalResources(emulators.endpoints, { suffix: uniqueSuffix() });
     const inner = createDynamoCaseStore({ client, tableName: casesTable });
+    await seedPriorDrop(inner);
     const queue = memoryChunkQueue();
     const deps: FanOutDeps = {
       source: memoryDocketSource(bigDrop() as never, { chunkSize: 97 }),
