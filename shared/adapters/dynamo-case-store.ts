@@ -7,10 +7,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isAor } from '../domain/aor';
 import type { DropReport } from '../domain/drop-report';
-import type { Fta, FtaKind, FtaStatus, RescissionReason } from '../domain/fta';
-import type { EoirTableName } from '../domain/eoir-table';
+import type { Fta, FtaStatus, RescissionReason } from '../domain/fta';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type {
   AddressEntry,
@@ -29,6 +27,7 @@ import { mapWithLimit } from '../runtime/concurrency';
 import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { isConditionFailure, transactWrite } from './dynamo-transactions';
+import { ftaFromItem } from './fta-item';
 import { addressKey } from './pii-keys';
 import { createDynamoANumberIndex } from './dynamo-a-number-index';
 import { createDynamoDropAsOf } from './dynamo-drop-as-of';
@@ -499,21 +498,8 @@ function toFtaItem(fta: Fta, recordedAt: string): Record<string, unknown> {
 }
 
 function fromFtaItem(item: Record<string, unknown>): FtaView {
-  const aor = typeof item.aor === 'string' && isAor(item.aor) ? item.aor : null;
   return {
-    ftaId: String(item.ftaId),
-    kind: item.kind as FtaKind,
-    caseId: String(item.caseId),
-    proceedingId: String(item.proceedingId),
-    scheduleId: (item.scheduleId as string | null | undefined) ?? null,
-    date: String(item.date),
-    court: (item.court as string | null | undefined) ?? null,
-    aor,
-    provenance: {
-      dropId: String(item.sourceDropId),
-      table: item.sourceTable as EoirTableName,
-      lineNumber: Number(item.sourceLine),
-    },
+    ...ftaFromItem(item),
     status: item.status as FtaStatus,
     recordedAt: String(item.recordedAt),
     publishedAt: (item.publishedAt as string | undefined) ?? null,

@@ -1,10 +1,9 @@
 import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isAor } from '../domain/aor';
-import type { EoirTableName } from '../domain/eoir-table';
-import type { FtaKind, RescissionReason } from '../domain/fta';
+import type { RescissionReason } from '../domain/fta';
 import type { StoredSignal, Withdrawal } from '../domain/fta-signal';
 import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
 import { mapWithLimit } from '../runtime/concurrency';
+import { ftaFromItem } from './fta-item';
 import { batchGetItems } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-transactions';
 
@@ -170,17 +169,8 @@ function asSet(value: unknown): Set<string> {
 }
 
 function fromSignalItem(item: Record<string, unknown>): StoredSignal {
-  const aor = typeof item.aor === 'string' && isAor(item.aor) ? item.aor : null;
   return {
-    ftaId: String(item.ftaId),
-    kind: item.kind as FtaKind,
-    caseId: String(item.caseId),
-    proceedingId: String(item.proceedingId),
-    scheduleId: (item.scheduleId as string | null | undefined) ?? null,
-    date: String(item.date),
-    court: (item.court as string | null | undefined) ?? null,
-    aor,
-    provenance: { dropId: String(item.sourceDropId), table: item.sourceTable as EoirTableName, lineNumber: Number(item.sourceLine) },
+    ...ftaFromItem(item),
     seen: [...asSet(item.seen)].map((e) => {
       const [asOf, ...drop] = e.split('|');
       return { asOf: asOf ?? '', dropId: drop.join('|') };

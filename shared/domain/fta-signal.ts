@@ -1,24 +1,13 @@
-import type { Aor } from './aor';
-import type { Fta, FtaKind, FtaStatus, Provenance, RescissionReason } from './fta';
+import type { Fta, FtaStatus, RescissionReason } from './fta';
 import type { AbsentiaValue } from './proceeding';
 
 /**
  * An FTA signal of any case, UC or not (an ABSENTIA `Y` proceeding, an ADJ_RSN `11`
- * schedule), with the evidence about it in drop (as-of) order. A case that becomes a UC
- * case later gets its FTAs from these, with the status the evidence gives.
+ * schedule): the FTA it would be on a UC case, its provenance the first drop read that
+ * showed it. A case that becomes a UC case later gets its FTAs from these, with the status
+ * the evidence (sightings and withdrawals, in drop as-of order) gives.
  */
-export interface FtaSignal {
-  readonly ftaId: string;
-  readonly kind: FtaKind;
-  readonly caseId: string;
-  readonly proceedingId: string;
-  readonly scheduleId: string | null;
-  readonly date: string;
-  readonly court: string | null;
-  readonly aor: Aor | null;
-  /** Where it was first seen (the first drop read that showed it). */
-  readonly provenance: Provenance;
-}
+export type FtaSignal = Fta;
 
 export interface Sighting {
   readonly asOf: string;
