@@ -140,25 +140,7 @@ export async function notifyOrrOfRescission(message: FtaRescindedMessage, deps: 
   const view = correctionView(fta, details, deps.juvenileCoordinators, message.reason);
   const body = deps.renderer.render('correction', view);
   const references = original.state === 'SENT' ? threadOf(original, deps) : undefined;
-  return deliverNoticeOnce(
-    {
-      key: correctionKey(fta),
-      type: 'CORRECTION',
-      ftaId: fta.ftaId,
-      ftaRecordedAt: fta.recordedAt ?? null,
-      mail: () => ({
-        to: [deps.inbox],
-        cc: copyFor(fta, deps),
-        from: deps.from,
-        subject: view.subject,
-        ...body,
-        inReplyTo: references,
-        referenceId: fta.ftaId,
-        tags: { scope: fta.caseId, notice: correctionKey(fta).noticeId },
-      }),
-    },
-    deps,
-  );
+  return deliverFollowUp(fta, { key: correctionKey(fta), type: 'CORRECTION', subject: view.subject, body, inReplyTo: references }, deps);
 }
 
 /**
@@ -183,27 +165,44 @@ export async function notifyOrrOfIdentity(message: CaseIdentifiedMessage, deps: 
     }
     const view = identityFollowUpView(fta, details, deps.juvenileCoordinators);
     const body = deps.renderer.render('identity', view);
-    outcomes.push(
-      await deliverNoticeOnce(
-        {
-          key: identityKey(fta),
-          type: 'IDENTITY',
-          ftaId: fta.ftaId,
-          ftaRecordedAt: fta.recordedAt ?? null,
-          mail: () => ({
-            to: [deps.inbox],
-            cc: copyFor(fta, deps),
-            from: deps.from,
-            subject: view.subject,
-            ...body,
-            inReplyTo: threadOf(original, deps),
-            referenceId: fta.ftaId,
-            tags: { scope: fta.caseId, notice: identityKey(fta).noticeId },
-          }),
-        },
-        deps,
-      ),
-    );
+    outcomes.push(await deliverFollowUp(fta, { key: identityKey(fta), type: 'IDENTITY', subject: view.subject, body, inReplyTo: threadOf(original, deps) }, deps));
   }
   return outcomes;
+}
+
+/**
+ * A follow-up to an FTA's notice (a correction, an identity follow-up): to the ORR inbox
+ * with the FOJC copy, threaded under `inReplyTo` (the notice's Message-ID and references),
+ * sent once per ledger key.
+ */
+function deliverFollowUp(
+  fta: Fta & { readonly recordedAt?: string | null },
+  followUp: {
+    readonly key: NoticeKey;
+    readonly type: 'CORRECTION' | 'IDENTITY';
+    readonly subject: string;
+    readonly body: ReturnType<NoticeRenderer['render']>;
+    readonly inReplyTo: string[] | undefined;
+  },
+  deps: NotifyDeps,
+): Promise<DeliveryOutcome> {
+  return deliverNoticeOnce(
+    {
+      key: followUp.key,
+      type: followUp.type,
+      ftaId: fta.ftaId,
+      ftaRecordedAt: fta.recordedAt ?? null,
+      mail: () => ({
+        to: [deps.inbox],
+        cc: copyFor(fta, deps),
+        from: deps.from,
+        subject: followUp.subject,
+        ...followUp.body,
+        inReplyTo: followUp.inReplyTo,
+        referenceId: fta.ftaId,
+        tags: { scope: fta.caseId, notice: followUp.key.noticeId },
+      }),
+    },
+    deps,
+  );
 }
