@@ -1,12 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
+import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
+import { renderProgramReport } from '../../infra/local/report-html';
+import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoProgramHistory } from '../../shared/adapters/dynamo-program-history';
+import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
+import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { backlogAggregateUpdates } from '../../shared/adapters/program-aggregates';
+import type { Fta } from '../../shared/domain/fta';
+import { buildProgramMetrics } from '../../shared/domain/program-metrics';
 import type { Emulators } from '../../infra/local/emulators';
 import type { FtaLine, RunSummary } from '../../infra/local/outputs';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { metricTotal, REPORT_WEEKS, type ProgramReport, type Trend } from '../../shared/domain/program-report';
+import { buildProgramReport, metricTotal, REPORT_WEEKS, type ProgramReport, type Trend } from '../../shared/domain/program-report';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
@@ -189,6 +200,97 @@ describe('the program report of a drop whose FTAs span more than two years', () 
       expect(await page.locator('.tile').count()).toBe(7);
       expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('trends over several days, written through the stores', () => {
+  const NOW = new Date('2026-11-28T12:00:00.000Z');
+  const day1 = '2026-11-02T09:00:00.000Z';
+  const day2 = '2026-11-09T09:00:00.000Z';
+  const day3 = '2026-11-16T09:00:00.000Z';
+  const fta = (id: number, aor: Fta['aor']): Fta => ({
+    ftaId: `IA-${id}`,
+    kind: 'IN_ABSENTIA_ORDER',
+    caseId: String(id),
+    proceedingId: String(id),
+    scheduleId: null,
+    date: '2026-10-20',
+    court: null,
+    aor,
+    provenance: { dropId: 'drop-trend', table: 'B_TblProceeding', lineNumber: id },
+  });
+  let report: ProgramReport;
+  let reportPath: string;
+
+  beforeAll(async () => {
+    const { casesTable: tableName } = await provisionLocalResources(emulators.endpoints, { suffix: uniqueSuffix() });
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const store = createDynamoCaseStore({ client, tableName });
+    const tasks = createDynamoTaskStore({ client, tableName });
+    const ftas = [fta(7001, 'HOU'), fta(7002, 'MIA'), fta(7003, null), fta(7004, 'HOU'), fta(7005, 'LOS')];
+    // Day 1: three FTAs, two tasks. Day 2: two more FTAs, one more task, the first task closed.
+    // Day 3: one FTA rescinded. The backlog: two UCs enter in the week of 26 Oct, one leaves in the week of 9 Nov.
+    await store.recordFtas(ftas.slice(0, 3), day1);
+    for (const f of ftas.slice(0, 2)) await tasks.openReverificationTask({ ftaId: f.ftaId, caseId: f.caseId, aor: f.aor, openedAt: day1, dueDate: '2026-12-20' });
+    await store.recordFtas(ftas.slice(3), day2);
+    await tasks.openReverificationTask({ ftaId: ftas[3]!.ftaId, caseId: ftas[3]!.caseId, aor: 'HOU', openedAt: day2, dueDate: '2026-12-20' });
+    if ((await tasks.closeReverificationTasks(ftas[0]!.caseId, 'VERIFIED_ADDRESS', day2)) !== 1) throw new Error('the task was not closed');
+    if ((await store.rescindFtas([{ fta: ftas[1]!, reason: 'ABSENTIA_WITHDRAWN', dropId: 'drop-trend-2' }], day3)) !== 1) throw new Error('the FTA was not rescinded');
+    const write = (updates: ReturnType<typeof backlogAggregateUpdates>) => client.send(new TransactWriteCommand({ TransactItems: updates.map((Update) => ({ Update })) }));
+    await write(backlogAggregateUpdates(tableName, { aor: 'HOU', releasedOn: '2026-09-01', at: '2026-10-27T09:00:00Z', delta: 1 }));
+    await write(backlogAggregateUpdates(tableName, { aor: 'NYC', releasedOn: '2026-09-15', at: '2026-10-28T09:00:00Z', delta: 1 }));
+    await write(backlogAggregateUpdates(tableName, { aor: 'HOU', releasedOn: '2026-09-01', at: '2026-11-10T09:00:00Z', delta: -1 }));
+
+    const state = await createDynamoProgramState({ client, tableName }).readProgramState(NOW);
+    const history = await createDynamoProgramHistory({ client, tableName }).readProgramHistory();
+    client.destroy();
+    report = buildProgramReport({ points: buildProgramMetrics(state, NOW), state, history, now: NOW });
+    reportPath = join(tempDir('report-trends'), 'report.html');
+    await writeFile(reportPath, renderProgramReport(report));
+  });
+
+  it('counts each day\'s changes and ends at the metrics now', () => {
+    expect(report.trends.ftasOpen.points).toEqual([
+      { date: '2026-11-02', value: 3 },
+      { date: '2026-11-09', value: 5 },
+      { date: '2026-11-16', value: 4 },
+    ]);
+    expect(report.trends.ftasOpen.current).toBe(4);
+    expect(report.trends.tasksOpen.points).toEqual([
+      { date: '2026-11-02', value: 2 },
+      { date: '2026-11-09', value: 2 },
+    ]);
+    expect(report.trends.tasksOpen.current).toBe(2);
+    expect(report.trends.ntaBacklog.points).toEqual([
+      { date: '2026-10-26', value: 2 },
+      { date: '2026-11-09', value: 1 },
+    ]);
+    expect(report.trends.ntaBacklog.current).toBe(1);
+    expect(report.coverage.recorded).toEqual({ from: '2026-10-26', to: '2026-11-16' });
+  });
+
+  it.skipIf(!browserAvailable())('draws each trend as a line in headless Chromium, its points those the report computed', async () => {
+    const browser = await launchHeadlessChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(pathToFileURL(reportPath).href);
+      for (const [id, trend] of [
+        ['trend-ftas-open', report.trends.ftasOpen],
+        ['trend-nta-backlog', report.trends.ntaBacklog],
+        ['trend-tasks-open', report.trends.tasksOpen],
+      ] as const) {
+        const drawn = await page.$$eval(`section[data-chart="${id}"] svg circle.point`, (els) =>
+          els.map((c) => ({ date: c.getAttribute('data-date') ?? '', value: Number(c.getAttribute('data-value')) })),
+        );
+        expect(drawn).toEqual(trend.points);
+        const line = page.locator(`section[data-chart="${id}"] svg polyline`);
+        expect(await line.count()).toBe(1);
+        expect((await line.getAttribute('points'))?.split(' ')).toHaveLength(trend.points.length);
+        expect(await page.locator(`section[data-chart="${id}"] p`).textContent()).not.toContain('Only one point');
+      }
     } finally {
       await browser.close();
     }
