@@ -17,7 +17,7 @@ export function ftasByWeekSection(report: ProgramReport): string {
     ...(w.later.count !== 0 ? [{ label: `after ${w.later.after}`, tick: `> ${shortDate(w.later.after)}`, value: w.later.count, fill: FOLDED, series: 'folded' }] : []),
   ];
   const folded =
-    w.earlier.count !== 0 ? ` The grey bar folds the ${w.earlier.count.toLocaleString('en-US')} FTAs dated before ${longDate(w.earlier.before)} into one.` : '';
+    w.earlier.count !== 0 ? ` The grey bar folds the ${w.earlier.count.toLocaleString('en-US')} FTA${w.earlier.count === 1 ? '' : 's'} dated before ${longDate(w.earlier.before)} into one.` : '';
   return chartSection({
     id: 'ftas-by-week',
     title: 'FTAs by week',
