@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { emptyTableCounts, mergeTableCounts, type DropReport, type TableCounts } from '../../shared/domain/drop-report';
+import type { ProgramReport } from '../../shared/domain/program-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
@@ -40,6 +41,8 @@ export interface RunSummary {
   };
   /** Re-verification tasks open in the store after the run, all runs included. */
   readonly reverificationTasksOpen?: number;
+  /** The program report's numbers (what out/report.html draws), from the metrics' aggregates. */
+  readonly program?: ProgramReport;
 }
 
 export function summarize(input: {
@@ -54,6 +57,7 @@ export function summarize(input: {
   returns?: RunSummary['returns'];
   ntaPlan?: RunSummary['ntaPlan'];
   reverificationTasksOpen?: number;
+  program?: ProgramReport;
 }): RunSummary {
   const tables: Record<string, TableCounts> = {};
   const ftas = { new: 0, repeated: 0, rescinded: 0 };
@@ -79,6 +83,7 @@ export function summarize(input: {
     ...(input.returns === undefined || input.returns.length === 0 ? {} : { returns: input.returns }),
     ...(input.ntaPlan === undefined ? {} : { ntaPlan: input.ntaPlan }),
     ...(input.reverificationTasksOpen === undefined ? {} : { reverificationTasksOpen: input.reverificationTasksOpen }),
+    ...(input.program === undefined ? {} : { program: input.program }),
   };
 }
 

@@ -6,9 +6,11 @@ import { isAor } from '../../shared/domain/aor';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ROSTER_DROPS } from '../../shared/runtime/resources';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoProgramHistory } from '../../shared/adapters/dynamo-program-history';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
+import { buildProgramReport } from '../../shared/domain/program-report';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import type { Emulators } from './emulators';
 import {
@@ -153,6 +155,15 @@ async function runOnPipeline(
   const digests = received.filter((e) => !emails.includes(e) && e.to.some((t) => digestTo.some((d) => t.includes(d))));
   const store = createDynamoCaseStore({ client: clients.dynamo, tableName: resources.casesTable });
   const ftas = await exportFtas(store);
+  // The program report: the points the metrics job just published, the aggregates it read,
+  // and the dated counters' whole history (every week of FTAs, the trends).
+  const reportAt = new Date();
+  const program = buildProgramReport({
+    points: metrics,
+    state: await state.readProgramState(reportAt),
+    history: await createDynamoProgramHistory({ client: clients.dynamo, tableName: resources.casesTable }).readProgramHistory(),
+    now: reportAt,
+  });
   const summary = summarize({
     drops,
     emailsSent: emails.length,
@@ -177,12 +188,11 @@ async function runOnPipeline(
       },
     },
     reverificationTasksOpen: tasksAfter,
+    program,
   });
   await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
-  // The program report: the same aggregates the job read, with every week of FTAs.
-  const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });
   const reportPath = join(options.outDir, 'report.html');
-  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics }));
+  await writeFile(reportPath, renderProgramReport(program));
   clients.dynamo.destroy();
   return { summary, ftas, emails, metrics, reportPath, pipeline };
 }

@@ -67,12 +67,12 @@ export function createDynamoProgramState({ client, tableName }: DynamoProgramSta
   };
 
   return {
-    async readProgramState(now: Date, options: { fullFtaHistory?: boolean } = {}): Promise<ProgramState> {
+    async readProgramState(now: Date): Promise<ProgramState> {
       const r = metricRanges(now);
       const [fta, ftaDays, ftaWeeks, notices, backlog, flow, planned, tasks, tasksDue, roster, drops, last] = await Promise.all([
         query(AGG.fta),
         query(AGG.ftaDay, between('DAY#', r.ftaDays)),
-        query(AGG.ftaWeek, options.fullFtaHistory ? { prefix: 'WEEK#' } : between('WEEK#', r.ftaWeeks)),
+        query(AGG.ftaWeek, between('WEEK#', r.ftaWeeks)),
         query(AGG.notice, between('DAY#', r.noticeDays)),
         query(AGG.backlog),
         query(AGG.backlogFlow, between('WEEK#', r.backlogFlowWeeks)),

@@ -8,6 +8,7 @@ import { transactWrite } from './dynamo-transactions';
  *   task        pk CASE#<IDNCASE>  sk TASK#REVERIFY#<ftaId>   status OPEN, dueDate, aor
  *   aggregates  pk AGG#TASK        sk REVERIFY#<aor|NONE>     open (counter)
  *               pk AGG#TASK_DUE    sk DUE#<dueDate>#AOR#<aor> open (counter, for overdue)
+ *               pk AGG#TASK_FLOW   sk DAY#<day>#AOR#<aor>     opened, closed (counters, for the trend)
  *   open index  pk TASKS#<aor|NONE> sk <dueDate>#<ftaId>       caseId, ftaId, dueDate: only while
  *                                                             open, so overdue = sk < today
  */
@@ -32,7 +33,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
         },
       },
       { Delete: { TableName: tableName, Key: { pk: `TASKS#${aor}`, sk: `${String(item.dueDate)}#${String(item.ftaId)}` } } },
-      ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1 }).map(
+      ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1, at: closedAt }).map(
         (Update) => ({ Update }),
       ),
     ]);
@@ -108,7 +109,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
             },
           },
         },
-        ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1 }).map((Update) => ({ Update })),
+        ...taskAggregateUpdates(tableName, { aor: task.aor, dueDate: task.dueDate, delta: 1, at: task.openedAt }).map((Update) => ({ Update })),
       ]);
       return outcome === 'applied' ? 'opened' : 'exists';
     },

@@ -17,6 +17,7 @@ export const AGG = {
   ntaPlan: 'AGG#NTA_PLAN',
   task: 'AGG#TASK',
   taskDue: 'AGG#TASK_DUE',
+  taskFlow: 'AGG#TASK_FLOW',
   roster: 'AGG#ROSTER',
   drop: 'AGG#DROP',
 } as const;
@@ -211,12 +212,19 @@ export const ntaPlanAggregateDelta = (plan: { aor: string | null; day: string; d
 export const ntaPlanAggregateUpdate = (tableName: string, plan: { aor: string | null; day: string; delta: 1 | -1 }): AggregateUpdate =>
   combineAggregateDeltas(tableName, [ntaPlanAggregateDelta(plan)])[0]!;
 
-/** task store: a re-verification task opened (+1) or closed (-1): AGG#TASK and AGG#TASK_DUE. */
-export function taskAggregateUpdates(tableName: string, task: { aor: string | null; dueDate: string; delta: 1 | -1 }): AggregateUpdate[] {
+/**
+ * task store: a re-verification task opened (+1) or closed (-1) at `at` (ISO): AGG#TASK,
+ * AGG#TASK_DUE and AGG#TASK_FLOW (the day it opened or closed, for the open-tasks trend).
+ */
+export function taskAggregateUpdates(
+  tableName: string,
+  task: { aor: string | null; dueDate: string; delta: 1 | -1; at: string },
+): AggregateUpdate[] {
   const aor = aorKey(task.aor);
   return [
     addUpdate(tableName, AGG.task, `REVERIFY#${aor}`, { open: task.delta }, { aor }),
     addUpdate(tableName, AGG.taskDue, `DUE#${task.dueDate}#AOR#${aor}`, { open: task.delta }, { aor }),
+    addUpdate(tableName, AGG.taskFlow, `DAY#${utcDay(new Date(task.at))}#AOR#${aor}`, task.delta > 0 ? { opened: 1 } : { closed: 1 }, { aor }),
   ];
 }
 

@@ -22,6 +22,7 @@
  * | AGG#NTA_PLAN | DAY#<planned day>#AOR#<aor> | planned | roster store: backlog entry's plannedDate set to that day (+1), moved away or entry deleted (-1) |
  * | AGG#TASK | REVERIFY#<aor> | open | task store: task opened (+1) / closed (-1) |
  * | AGG#TASK_DUE | DUE#<due day>#AOR#<aor> | open | task store: task opened (+1) / closed (-1) |
+ * | AGG#TASK_FLOW | DAY#<day opened or closed>#AOR#<aor> | opened, closed | task store: task opened (+1 opened) / closed (+1 closed) |
  * | AGG#ROSTER | UNMATCHED#<aor> | unmatched | roster matcher: UC mark's unmatchedAor set (+1) / removed or moved (-1) |
  * | AGG#DROP | LAST | lastDropAt, dropId | drop report saved (conditional on newer) |
  * | AGG#DROP | DROP#<landedAt>#<dropId> | rowsRead, rowsRejected, ftasNew, ftasRescinded | drop report saved (overwritten by a re-run of the same drop) |
@@ -193,17 +194,26 @@ export const emptyLatency = (): number[] => new Array<number>(NOTICE_LATENCY_BUC
  * observations; the open last bucket answers its lower bound.
  */
 export function histogramMedianSeconds(counts: readonly number[]): number | null {
+  return histogramQuantileSeconds(counts, 0.5);
+}
+
+/**
+ * The `q` quantile (0 < q <= 1, seconds) of a latency histogram, read like the median: the
+ * bucket holding the observation at rank q x total, interpolated inside it (within 10% of
+ * that observation). Null with no observations.
+ */
+export function histogramQuantileSeconds(counts: readonly number[], q: number): number | null {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
-  const half = total / 2;
+  const rank = total * q;
   let seen = 0;
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i] ?? 0;
     const lower = latencyBucketLowerSeconds(i);
     const upper = latencyBucketUpperSeconds(i);
-    if (n > 0 && seen + n >= half) {
+    if (n > 0 && seen + n >= rank) {
       if (!Number.isFinite(upper)) return Math.round(lower);
-      return Math.round(lower + ((half - seen) / n) * (upper - lower));
+      return Math.round(lower + ((rank - seen) / n) * (upper - lower));
     }
     seen += n;
   }

@@ -5,9 +5,6 @@ import type { ProgramState } from '../domain/program-metrics';
  * AOR and recent day or drop, however many UCs there are. Read-only, safe to repeat.
  */
 export interface ProgramStateReader {
-  /**
-   * `fullFtaHistory` reads every week of AGG#FTA_WEEK instead of METRIC_WINDOWS.ftaWeeks
-   * (still aggregate items only: the local report's "FTAs by week" chart, not the job).
-   */
-  readProgramState(now: Date, options?: { fullFtaHistory?: boolean }): Promise<ProgramState>;
+  /** The windows are METRIC_WINDOWS; the report's whole history is ProgramHistoryReader's. */
+  readProgramState(now: Date): Promise<ProgramState>;
 }

@@ -27,6 +27,8 @@ export interface GeneratedDrop {
     readonly ftas: number;
     /** Every FTA of a UC case: `IA-<IDNPROCEEDING>` (ABSENTIA Y) and `NS-<IDNSCHEDULE>` (ADJ_RSN 11). */
     readonly ftaIds: readonly string[];
+    /** Each FTA's date (YYYY-MM-DD): the in-absentia order's hearing, or the no-show's ADJ_DATE. */
+    readonly ftaDates: Readonly<Record<string, string>>;
     readonly inAbsentiaOrders: number;
     readonly noShows: number;
     readonly caseRows: number;
@@ -48,6 +50,11 @@ export interface DropOptions {
   readonly dropId?: string;
   /** Parent folder; a fresh temp folder by default. */
   readonly parent?: string;
+  /**
+   * Years the hearings fall in, case i in `ftaYears[i % n]` (both its hearing and its earlier
+   * adjourned one); by default hearings in 2025 and adjourned hearings in 2024.
+   */
+  readonly ftaYears?: readonly number[];
 }
 
 const FIRST = ['María', 'José', 'Yesenia', 'Kevin', 'Dulce', 'Brayan', 'Génesis', 'Wilmer', 'Ashly', 'Elmer', 'Yaritza', 'Darwin'];
@@ -97,6 +104,8 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   let inAbsentiaOrders = 0;
   let noShows = 0;
   const ftaIds: string[] = [];
+  const ftaDates: Record<string, string> = {};
+  const year = (i: number, fallback: number): number => (options.ftaYears?.length ? (options.ftaYears[i % options.ftaYears.length] ?? fallback) : fallback);
   for (let i = 0; i < options.cases; i++) {
     const caseId = String(caseBase + i);
     const proceedingId = String(caseBase + 4_000_000 + i);
@@ -123,21 +132,25 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     juvenileRows.push([String(caseBase + 8_000_000 + i), caseId, proceedingId, code, '2024-01-05 10:00:00.000']);
 
     const absentia = rnd() < 0.5;
+    const hearingDay = `${year(i, 2025)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
     if (isUc && absentia) {
       inAbsentiaOrders += 1;
       ftaIds.push(`IA-${proceedingId}`);
+      ftaDates[`IA-${proceedingId}`] = hearingDay;
     }
-    const hearing = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
+    const hearing = `${hearingDay} 00:00:00.000`;
     const court = pick(COURTS);
     proceedingRows.push([proceedingId, caseId, aNumber, court, 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
 
     // One earlier hearing per case; ADJ_RSN 11 is a no-show (spec 3), 09/10/33 are not the respondent's.
     const adjRsn = rnd() < 0.25 ? '11' : pick(['09', '10', '33', '01', '8B', '']);
+    const adjDay = `${year(i, 2024)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
     if (isUc && adjRsn === '11') {
       noShows += 1;
       ftaIds.push(`NS-${scheduleId}`);
+      ftaDates[`NS-${scheduleId}`] = adjDay;
     }
-    const adjDate = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
+    const adjDate = `${adjDay} 00:00:00.000`;
     scheduleRows.push([scheduleId, proceedingId, caseId, court, 'M', adjDate, adjRsn, adjRsn === '11' ? 'P' : pick(['P', 'V', 'H'])]);
   }
   const shifted = options.shiftedRows ?? 0;
@@ -168,6 +181,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
       priorityUcCases,
       ftas: ftaIds.length,
       ftaIds,
+      ftaDates,
       inAbsentiaOrders,
       noShows,
       caseRows: options.cases,

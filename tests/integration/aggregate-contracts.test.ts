@@ -79,10 +79,10 @@ describe('aggregate contracts, written as the other writers will and read by the
     await write([ntaPlanAggregateUpdate(tableName, { aor: 'MIA', day: '2026-12-10', delta: 1 })]);
     await write([unmatchedAggregateUpdate(tableName, { aor: 'PHO', delta: 1 })]);
     // Tasks: two opened (one overdue), then a third opened and closed.
-    await write(taskAggregateUpdates(tableName, { aor: 'HOU', dueDate: '2026-11-20', delta: 1 }));
-    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-12-05', delta: 1 }));
-    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-11-21', delta: 1 }));
-    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-11-21', delta: -1 }));
+    await write(taskAggregateUpdates(tableName, { aor: 'HOU', dueDate: '2026-11-20', delta: 1, at: '2026-11-19T09:00:00Z' }));
+    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-12-05', delta: 1, at: '2026-11-19T09:00:00Z' }));
+    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-11-21', delta: 1, at: '2026-11-19T09:00:00Z' }));
+    await write(taskAggregateUpdates(tableName, { aor: 'MIA', dueDate: '2026-11-21', delta: -1, at: '2026-11-19T09:00:00Z' }));
 
     const state = await createDynamoProgramState({ client, tableName }).readProgramState(NOW);
     points = buildProgramMetrics(state, NOW);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,6 @@ import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import type { Fta } from '../../shared/domain/fta';
 import { buildProgramMetrics, HOURLY_METRICS, type MetricPoint } from '../../shared/domain/program-metrics';
 import { emfViolations } from '../helpers/emf-spec';
-import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
 let emulators: Emulators;
@@ -88,51 +86,7 @@ describe('from a drop to published metrics', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html).not.toMatch(/IA-\d|\bA\d{8,9}\b/);
   });
-
-  it.skipIf(!browserAvailable())('renders the report in headless Chromium with its charts drawn', async () => {
-    const browser = await launchHeadlessChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const requests: string[] = [];
-      const errors: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(pathToFileURL(run.reportPath).href);
-      expect(await page.title()).toBe('Docket Watch program report');
-      const sections = await page.$$eval('section', (els) =>
-        els.map((el) => ({
-          title: el.querySelector('h2')?.textContent ?? '',
-          svg: (() => {
-            const svg = el.querySelector('svg');
-            if (!svg) return null;
-            const box = svg.getBoundingClientRect();
-            const bars = [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().height > 0);
-            return { width: box.width, height: box.height, bars: bars.length };
-          })(),
-          empty: el.querySelector('.empty')?.textContent ?? null,
-        })),
-      );
-      expect(sections.map((s) => s.title)).toEqual(['NTA backlog by AOR', 'Open FTAs by AOR', 'FTAs by week', 'Notification latency']);
-      const byTitle = Object.fromEntries(sections.map((s) => [s.title, s]));
-      expect(byTitle['Open FTAs by AOR']?.svg).toMatchObject({ bars: 9 });
-      expect(byTitle['Open FTAs by AOR']?.svg?.width).toBeGreaterThan(300);
-      expect(byTitle['FTAs by week']?.svg?.bars).toBe(8); // 9 FTAs; two fall in the same week
-      expect(byTitle['FTAs by week']?.svg?.height).toBeGreaterThan(100);
-      // No roster in this run: the backlog chart says so.
-      expect(byTitle['NTA backlog by AOR']?.empty).toContain('roster');
-      // Every FTA was emailed within the run: the latency chart has its bars.
-      expect(byTitle['Notification latency']?.empty).toBeNull();
-      expect(byTitle['Notification latency']?.svg?.bars).toBeGreaterThan(0);
-      expect(await page.locator('.tile').count()).toBe(7);
-      expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+  // Rendered in headless Chromium, chart by chart, in tests/integration/program-report.test.ts.
 });
 
 describe('what the metrics job reads', () => {
