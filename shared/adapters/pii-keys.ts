@@ -37,11 +37,6 @@ export function refuseDevelopmentPiiKey(why: string): void {
   state = { use: 'none', why };
 }
 
-/** Back to the development key (loadConfig outside Lambda with no PII_KEY_SECRET: tests, scripts). */
-export function useDevelopmentPiiKey(): void {
-  state = { use: 'development' };
-}
-
 function hmacKey(): Buffer {
   if (state.use === 'none') throw new Error(`No PII key installed: ${state.why}`);
   return state.use === 'secret' ? state.key : DEVELOPMENT_KEY;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
-import { refuseDevelopmentPiiKey, useDevelopmentPiiKey, usePiiKey } from '../adapters/pii-keys';
+import { refuseDevelopmentPiiKey, usePiiKey } from '../adapters/pii-keys';
 import { ENV, INGEST_CHUNKING } from './resources';
 
 /**
@@ -162,7 +162,8 @@ export class ConfigError extends Error {
  *   built before throws;
  * - neither, in Lambda (AWS_LAMBDA_FUNCTION_NAME set): a function that builds keys is
  *   misconfigured; one that builds none gets no key at all (a key built throws);
- * - neither, elsewhere (unit tests, scripts): the development key in pii-keys.ts.
+ * - neither, elsewhere (unit tests, scripts, a check of some settings): the key stays as it
+ *   is, the development key in pii-keys.ts unless one was installed.
  * The development key is never used where AWS_LAMBDA_FUNCTION_NAME is set.
  */
 function piiKeySource(fn: FunctionName, env: NodeJS.ProcessEnv): { problem: string } | { install: () => void } {
@@ -188,7 +189,7 @@ function piiKeySource(fn: FunctionName, env: NodeJS.ProcessEnv): { problem: stri
     };
   }
   if (inLambda) return { install: () => refuseDevelopmentPiiKey(`${fn} is given no PII key: it builds no PII-derived key`) };
-  return { install: useDevelopmentPiiKey };
+  return { install: () => undefined };
 }
 
 /**

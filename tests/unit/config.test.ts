@@ -137,11 +137,10 @@ describe('the PII key (HMAC key of PII-derived item keys)', () => {
   });
 
   it('reads the secret the ARN names and keys with it, as the local stack keys with the same secret given directly', async () => {
+    const development = (await coldStart()).aNumberKey(A_NUMBER);
     const local = await coldStart();
     local.loadConfig('notifyOrr', { ...notifier, [ENV.piiKeySecret]: SECRET });
     const expected = local.aNumberKey(A_NUMBER);
-    local.loadConfig('notifyOrr', notifier);
-    const development = local.aNumberKey(A_NUMBER);
 
     secretsManager.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: SECRET });
     const run = await coldStart();
