@@ -1,6 +1,9 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ENV } from '../shared/runtime/resources';
 
 /**
  * The DynamoDB actions each function may take on each table: exactly the calls its
@@ -129,4 +132,17 @@ export function grantReadPrefixes(bucket: IBucket, grantee: IGrantable, prefixes
     conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
   });
   bucket.encryptionKey?.grantDecrypt(grantee);
+}
+
+/**
+ * Hands a function that builds PII-derived item keys the secret holding their HMAC key:
+ * its ARN in PII_KEY_SECRET_ARN (read once per cold start, shared/runtime/pii-key.ts),
+ * secretsmanager:GetSecretValue on that one secret (not Secret.grantRead, which adds
+ * DescribeSecret), and Decrypt on the secret's KMS key, which Secrets Manager uses on the
+ * caller's behalf.
+ */
+export function grantPiiKeySecret(fn: LambdaFunction, secret: ISecret): void {
+  fn.addEnvironment(ENV.piiKeySecretArn, secret.secretArn);
+  Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secret.secretArn] });
+  secret.encryptionKey?.grantDecrypt(fn);
 }

@@ -3,6 +3,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ingestDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
@@ -21,6 +22,7 @@ const deps = ingestDeps(config, createAwsClients(), logger, metrics);
  */
 export const handler = async (event: S3Event, context: Context): Promise<DropStarted[]> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   const started: DropStarted[] = [];
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.

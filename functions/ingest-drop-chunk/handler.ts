@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { chunkDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ingestChunkMessage } from '../../shared/use-cases/fan-out-drop';
@@ -24,5 +25,6 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   return processPartialResponse(event, recordHandler, processor, { context });
 };

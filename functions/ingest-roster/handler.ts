@@ -2,6 +2,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ingestRosterDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ROSTER_DROPS } from '../../shared/runtime/resources';
@@ -22,6 +23,7 @@ const deps = {
  */
 export const handler = async (event: S3Event, context: Context): Promise<RosterReport[]> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   const reports: RosterReport[] = [];
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.

@@ -9,6 +9,7 @@ import { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
@@ -78,6 +79,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   idempotencyConfig.registerLambdaContext(context);
   return processPartialResponse(event, recordHandler, processor, { context });
 };

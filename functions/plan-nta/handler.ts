@@ -2,6 +2,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { AORS } from '../../shared/domain/aor';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
@@ -29,6 +30,7 @@ export const handler = async (
   context: Context,
 ): Promise<{ plans: ReplanOutcome[]; overdueTasks: Record<string, number>; matching: Awaited<ReturnType<typeof reportRosterMatching>> }> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   const matching = await reportRosterMatching(deps);
   const plans = await replanNtaBacklog(AORS, deps);
   const overdueTasks = await reportOverdueTasks(deps);

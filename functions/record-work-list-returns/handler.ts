@@ -2,6 +2,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
@@ -26,6 +27,7 @@ const deps = {
  */
 export const handler = async (event: S3Event, context: Context): Promise<WorkListReturnReport[]> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   const reports: WorkListReturnReport[] = [];
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.

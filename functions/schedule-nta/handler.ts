@@ -6,6 +6,7 @@ import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
 import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
@@ -50,5 +51,6 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   return processPartialResponse(event, recordHandler, processor, { context });
 };

@@ -3,6 +3,7 @@ import { recipientKey } from '../../shared/adapters/pii-keys';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
+import { installPiiKey } from '../../shared/runtime/pii-key';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
@@ -31,6 +32,7 @@ const deps = {
 /** EventBridge schedule (daily, 06:00 UTC): the previous UTC day's FTAs; `{ "day": "YYYY-MM-DD" }` in `detail` re-runs a day. */
 export const handler = async (event: ScheduledEvent<{ day?: string }>, context: Context): Promise<{ day: string; sent: number }> => {
   logger.addContext(context);
+  await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
   const day = /^\d{4}-\d{2}-\d{2}$/.test(event.detail?.day ?? '') ? (event.detail.day as string) : previousUtcDay(systemClock.now());
   const outcomes = await sendOrrDigest(day, deps);
   const sent = outcomes.filter((o) => o.outcome === 'sent').length;

@@ -41,6 +41,9 @@ export interface PipelineFunctionProps {
  * log group with a retention, and the Powertools service name and metrics namespace.
  */
 export class PipelineFunction extends NodejsFunction {
+  /** Which handler and config schema this is (shared/runtime/config.ts). */
+  readonly configName: FunctionName;
+
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const folder = functionFolder(props.name);
     const settings = FUNCTIONS[props.name];
@@ -90,5 +93,6 @@ export class PipelineFunction extends NodejsFunction {
           : {}),
       },
     });
+    this.configName = props.name;
   }
 }

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   CASES_TABLE,
@@ -22,12 +23,14 @@ export interface DocketWatchData {
   readonly casesTable: Table;
   readonly idempotencyTable: Table;
   readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
+  /** The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts), generated, never rotated in place. */
+  readonly piiKeySecret: Secret;
 }
 
 /**
- * Docket Watch's state: the drop bucket, the cases and idempotency tables and the FTA
- * fan-out queues with their DLQs. Everything here holds data, so bucket and tables are
- * retained when the stack is deleted or a resource is replaced.
+ * Docket Watch's state: the drop bucket, the cases and idempotency tables, the FTA
+ * fan-out queues with their DLQs and the PII key secret. Everything here holds data, so
+ * bucket, tables and secret are retained when the stack is deleted or a resource is replaced.
  */
 export class DataStack extends Stack implements DocketWatchData {
   readonly dataKey: Key;
@@ -36,6 +39,7 @@ export class DataStack extends Stack implements DocketWatchData {
   readonly casesTable: Table;
   readonly idempotencyTable: Table;
   readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
+  readonly piiKeySecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -58,6 +62,16 @@ export class DataStack extends Stack implements DocketWatchData {
     const queue = (name: FtaQueueName) =>
       new QueueWithDlq(this, FTA_QUEUES[name].id, { definition: FTA_QUEUES[name], encryptionKey: this.dataKey });
     this.queues = { orrNotices: queue('orrNotices'), ntaSchedule: queue('ntaSchedule') };
+    // The key of every A-number, address and recipient key in the cases table: lose it or
+    // change it and no item keyed with it can be found again, so it is retained with the
+    // table and never rotated in place (README, "No PII in item keys": the re-key path).
+    this.piiKeySecret = new Secret(this, 'PiiKeySecret', {
+      description: 'Docket Watch: HMAC key of the PII-derived DynamoDB item keys (A-numbers, addresses, recipients)',
+      encryptionKey: this.dataKey,
+      // 64 letters and digits: ~380 bits, well over the 32 characters the functions require.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }
 

@@ -2,6 +2,9 @@ import { CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { buildsPiiKeys } from '../../shared/runtime/config';
+import { grantPiiKeySecret } from '../permissions';
+import { PipelineFunction } from '../constructs/pipeline-function';
 import { DocketIngest } from '../constructs/docket-ingest';
 import { NtaScheduler } from '../constructs/nta-scheduler';
 import { OrrNotifier } from '../constructs/orr-notifier';
@@ -104,5 +107,9 @@ export class PipelineStack extends Stack {
       },
       scheduleExpressions: props.metricsSchedules,
     });
+    // The HMAC key of PII-derived item keys, to exactly the functions whose config reads it.
+    for (const fn of this.node.findAll().filter((c): c is PipelineFunction => c instanceof PipelineFunction)) {
+      if (buildsPiiKeys(fn.configName)) grantPiiKeySecret(fn, data.piiKeySecret);
+    }
   }
 }

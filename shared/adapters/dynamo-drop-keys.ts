@@ -2,14 +2,13 @@ import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-
 import { chunkId } from '../domain/drop-plan';
 import type { KeyConflict } from '../domain/drop-duplicates';
 import type { EoirTableName } from '../domain/eoir-table';
-import type { Rescission } from '../ports/case-store';
 import { noteId, type DropKeys, type KeyVerdict } from '../ports/drop-keys';
 import { mapWithLimit } from '../runtime/concurrency';
 
 /*
  * Items in the cases table, beside the run in the drop ledger (dynamo-drop-ledger.ts):
  *   key   pk DROP#<dropId>  sk RUN#<runId>#KEY#<table>#<key>   table, key, firstChunk, ftaChunk?,
- *                                                              vals (string set), withdrawal? (map)
+ *                                                              vals (string set)
  * One item per key of a UC case's row in a run, about 200 bytes: for a full release about
  * 4-5 million (UC cases' proceedings, hearings, case and juvenile rows), one UpdateItem per
  * key and chunk. Conditional-free updates: `if_not_exists` claims "first" and "records the
@@ -28,10 +27,6 @@ export function createDynamoDropKeys({ client, tableName }: { client: DynamoDBDo
         const sets = ['#t = :t', '#k = :k', 'firstChunk = if_not_exists(firstChunk, :me)'];
         const values: Record<string, unknown> = { ':t': n.table, ':k': n.key, ':me': me, ':v': new Set(n.values) };
         if (n.fta) sets.push('ftaChunk = if_not_exists(ftaChunk, :me)');
-        if (n.withdrawal !== undefined) {
-          sets.push('withdrawal = :w');
-          values[':w'] = JSON.parse(JSON.stringify(n.withdrawal)) as unknown;
-        }
         const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -53,20 +48,18 @@ export function createDynamoDropKeys({ client, tableName }: { client: DynamoDBDo
         {
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: 'size(vals) > :one OR (attribute_exists(withdrawal) AND attribute_not_exists(ftaChunk))',
+          FilterExpression: 'size(vals) > :one',
           ExpressionAttributeValues: { ':pk': pk(run.drop.dropId), ':prefix': prefix(run.runId), ':one': 1 },
           ConsistentRead: true,
         },
       );
       for await (const out of pages) {
         const conflicts: KeyConflict[] = [];
-        const withdrawals: Rescission[] = [];
         for (const item of out.Items ?? []) {
           const vals = [...((item.vals as Set<string> | undefined) ?? [])].sort();
           if (vals.length > 1) conflicts.push({ table: item.table as EoirTableName, key: String(item.key), values: vals });
-          if (item.withdrawal !== undefined && item.ftaChunk === undefined) withdrawals.push(item.withdrawal as Rescission);
         }
-        if (conflicts.length > 0 || withdrawals.length > 0) yield { conflicts, withdrawals };
+        if (conflicts.length > 0) yield { conflicts };
       }
     },
   };

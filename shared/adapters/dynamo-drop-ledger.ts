@@ -60,7 +60,7 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
   }
 
   return {
-    // Repeated keys of the run (duplicates, conflicts, withdrawals): items of their own.
+    // Repeated keys of the run (duplicates, conflicts): items of their own.
     ...createDynamoDropKeys({ client, tableName }),
     async startRun(run) {
       const counters = Object.fromEntries(run.stages.map((_, i) => [`done${i}`, 0]));

@@ -1,14 +1,12 @@
 import { chunkId } from '../domain/drop-plan';
 import type { KeyConflict } from '../domain/drop-duplicates';
 import type { EoirTableName } from '../domain/eoir-table';
-import type { Rescission } from '../ports/case-store';
 import { noteId, type DropKeys, type KeyVerdict } from '../ports/drop-keys';
 
 interface KeyState {
   firstChunk: string;
   ftaChunk: string | null;
   values: Set<string>;
-  withdrawal: Rescission | null;
 }
 
 /**
@@ -31,22 +29,19 @@ export function createInProcessDropKeys(): DropKeys {
       for (const n of notes) {
         const id = noteId(n);
         let s = keys.get(id);
-        if (s === undefined) keys.set(id, (s = { table: n.table, key: n.key, firstChunk: me, ftaChunk: null, values: new Set(), withdrawal: null }));
+        if (s === undefined) keys.set(id, (s = { table: n.table, key: n.key, firstChunk: me, ftaChunk: null, values: new Set() }));
         if (n.fta && s.ftaChunk === null) s.ftaChunk = me;
         for (const v of n.values) s.values.add(v);
-        if (n.withdrawal !== undefined) s.withdrawal = n.withdrawal;
         verdicts.set(id, { first: s.firstChunk === me, recordsFta: s.ftaChunk === me });
       }
       return verdicts;
     },
     async *settledKeys(run) {
       const conflicts: KeyConflict[] = [];
-      const withdrawals: Rescission[] = [];
       for (const s of keysOf(run).values()) {
         if (s.values.size > 1) conflicts.push({ table: s.table, key: s.key, values: [...s.values].sort() });
-        if (s.withdrawal !== null && s.ftaChunk === null) withdrawals.push(s.withdrawal);
       }
-      yield { conflicts, withdrawals };
+      yield { conflicts };
     },
   };
 }

@@ -4,23 +4,42 @@ import { createHmac } from 'node:crypto';
  * DynamoDB key attributes are not secret: CloudTrail data events, exports, metrics on hot
  * keys and error messages all show them. A key that must find a person's items (by
  * A-number, by a recipient's address) is a keyed HMAC of the value, never the value: the
- * HMAC key lives in the function's configuration (PII_KEY_SECRET, from Secrets Manager when
- * deployed), not in the table, so a key attribute alone tells nothing and cannot be
- * reversed by hashing every 9-digit A-number.
+ * HMAC key is a secret outside the table, so a key attribute alone tells nothing and cannot
+ * be reversed by hashing every 9-digit A-number.
  *
- * The key is installed once per cold start by loadConfig from PII_KEY_SECRET (the local
- * stack sets one). Without one (unit tests, scripts that build adapters by hand), a fixed
- * development key is used. Not done yet: the CDK app does not yet hand the deployed
- * functions a secret (a Secrets Manager secret read at cold start), so a deployment today
- * would key with the development key; see the README's "PII in keys".
+ * Where the key comes from (shared/runtime/config.ts decides, once per cold start):
+ * - deployed: the Secrets Manager secret named by PII_KEY_SECRET_ARN (CDK generates it in
+ *   the data stack), read once by installPiiKey before the handler's first key is built;
+ *   until then, and in a deployed function given no secret, building a key throws;
+ * - the local stack: its own PII_KEY_SECRET;
+ * - unit tests and scripts that build adapters by hand: the fixed development key below,
+ *   never deployed (loadConfig refuses it wherever AWS_LAMBDA_FUNCTION_NAME is set).
+ * Changing the key orphans every keyed item: README, "No PII in item keys" (re-key).
  */
 const DEVELOPMENT_KEY = Buffer.from('docket-watch local development pii key (not secret)', 'utf8');
 
-let installed: Buffer | null = null;
+/** The key the HMACs use: the development key, a secret, or none yet (a key built then throws). */
+type KeyState = { readonly use: 'development' } | { readonly use: 'secret'; readonly key: Buffer } | { readonly use: 'none'; readonly why: string };
 
-/** Installs the HMAC key (at least 32 bytes of secret); called by loadConfig. */
+let state: KeyState = { use: 'development' };
+
+/** Installs the HMAC key (at least 32 bytes of secret); called by loadConfig and installPiiKey. */
 export function usePiiKey(secret: string): void {
-  installed = Buffer.from(secret, 'utf8');
+  state = { use: 'secret', key: Buffer.from(secret, 'utf8') };
+}
+
+/**
+ * Refuses the development key: until usePiiKey, building a key throws an Error saying
+ * `why`. Called by loadConfig for a deployed function, so nothing is ever keyed with a key
+ * that is in the source.
+ */
+export function refuseDevelopmentPiiKey(why: string): void {
+  state = { use: 'none', why };
+}
+
+function hmacKey(): Buffer {
+  if (state.use === 'none') throw new Error(`No PII key installed: ${state.why}`);
+  return state.use === 'secret' ? state.key : DEVELOPMENT_KEY;
 }
 
 /**
@@ -29,7 +48,7 @@ export function usePiiKey(secret: string): void {
  */
 function mac(domain: string, value: string): string {
   // The domain keeps an A-number and an address with the same text apart.
-  const hex = createHmac('sha256', installed ?? DEVELOPMENT_KEY).update(`${domain}\0${value}`).digest('hex').slice(0, 40);
+  const hex = createHmac('sha256', hmacKey()).update(`${domain}\0${value}`).digest('hex').slice(0, 40);
   return hex.replace(/[0-9a-f]/g, (c) => String.fromCharCode(97 + parseInt(c, 16)));
 }
 

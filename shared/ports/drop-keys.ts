@@ -1,7 +1,6 @@
 import type { DropChunk } from '../domain/drop-plan';
 import type { KeyConflict } from '../domain/drop-duplicates';
 import type { EoirTableName } from '../domain/eoir-table';
-import type { Rescission } from './case-store';
 import type { DropRef } from './docket-source';
 
 /** What one chunk saw of one key (IDNCASE, IDNPROCEEDING, IDNSCHEDULE, idnJuvenileHistory). */
@@ -12,8 +11,6 @@ export interface KeyNote {
   readonly values: readonly string[];
   /** Some line of this chunk holds the FTA signal for this key. */
   readonly fta: boolean;
-  /** An OPEN FTA this chunk's lines would rescind (none of them holding the signal). */
-  readonly withdrawal?: Rescission;
 }
 
 /** The drop's answer for one key of a chunk, the same on every retry of that chunk. */
@@ -27,8 +24,6 @@ export interface KeyVerdict {
 /** What the whole drop says about its repeated keys, once every chunk has noted its own. */
 export interface SettledKeys {
   readonly conflicts: readonly KeyConflict[];
-  /** Withdrawals no line of the drop contradicts: the drop rescinds these. */
-  readonly withdrawals: readonly Rescission[];
 }
 
 /**
@@ -39,7 +34,7 @@ export interface SettledKeys {
  */
 export interface DropKeys {
   noteKeys(run: { drop: DropRef; runId: string }, chunk: DropChunk, notes: readonly KeyNote[]): Promise<ReadonlyMap<string, KeyVerdict>>;
-  /** Keys with conflicting copies and the withdrawals to apply, in pages; call once every chunk is recorded. */
+  /** Keys with conflicting copies, in pages; call once every chunk is recorded. */
   settledKeys(run: { drop: DropRef; runId: string }): AsyncIterable<SettledKeys>;
 }
 

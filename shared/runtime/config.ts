@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
-import { usePiiKey } from '../adapters/pii-keys';
+import { refuseDevelopmentPiiKey, usePiiKey } from '../adapters/pii-keys';
 import { ENV, INGEST_CHUNKING } from './resources';
 
 /**
@@ -54,8 +54,18 @@ const ntaPlan = {
   [ENV.ntaWorkListDays]: z.coerce.number().int().min(1).max(60).default(10),
 };
 
+/**
+ * What every function that builds PII-derived item keys (shared/adapters/pii-keys.ts:
+ * A-number, address, digest recipient) reads: deployed, the ARN of the Secrets Manager
+ * secret holding the HMAC key (loadConfig requires it in Lambda; installPiiKey reads it).
+ */
+const piiKeys = {
+  [ENV.piiKeySecretArn]: z.string().startsWith('arn:', 'not an ARN').optional(),
+};
+
 /** The docket ingest and its chunk worker (same ports, same chunking). */
 const ingest = {
+  ...piiKeys,
   [ENV.casesTable]: z.string().min(3),
   [ENV.dropBucket]: z.string().min(3),
   [ENV.orrNoticeQueueUrl]: z.string().url(),
@@ -70,6 +80,7 @@ const schemas = {
   ingestDocket: z.object(ingest),
   ingestDropChunk: z.object(ingest),
   notifyOrr: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     [ENV.idempotencyTable]: z.string().min(3),
     [ENV.orrInbox]: emailAddress,
@@ -78,6 +89,7 @@ const schemas = {
     [ENV.unconfirmedGraceSeconds]: z.coerce.number().int().min(0).max(3600).default(600),
   }),
   sendOrrDigest: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     ...mailSettings,
     [ENV.digestRecipients]: jsonOf(
@@ -88,12 +100,14 @@ const schemas = {
     [ENV.casesTable]: z.string().min(3),
   }),
   scheduleNta: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     [ENV.reverifyDueBusinessDays]: z.coerce.number().int().min(1).max(60).default(10),
     [ENV.dropBucket]: z.string().min(3),
     ...ntaPlan,
   }),
   ingestRoster: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
     // FTAs of cases a roster makes UC cases go to the same fan-out queues as a drop's.
@@ -102,11 +116,13 @@ const schemas = {
     ...ntaPlan,
   }),
   planNta: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
     ...ntaPlan,
   }),
   recordWorkListReturns: z.object({
+    ...piiKeys,
     [ENV.casesTable]: z.string().min(3),
     [ENV.dropBucket]: z.string().min(3),
     ...ntaPlan,
@@ -122,10 +138,15 @@ const schemas = {
 } as const;
 
 /**
- * The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts), for every function:
- * at least 32 characters of secret. Changing it orphans every keyed item (README: migration).
+ * The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts): at least 32
+ * characters of secret. Changing it orphans every keyed item (README: re-key migration).
  */
-const piiKey = z.string().min(32).optional();
+export const PiiKey = z.string().min(32, 'at least 32 characters of secret');
+
+/** Whether `fn` builds PII-derived item keys, so needs the HMAC key (its schema reads the secret's ARN). */
+export function buildsPiiKeys(fn: FunctionName): boolean {
+  return ENV.piiKeySecretArn in schemas[fn].shape;
+}
 
 export type FunctionName = keyof typeof schemas;
 export type Config<F extends FunctionName> = z.infer<(typeof schemas)[F]>;
@@ -134,20 +155,61 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-/** Parses the environment for one function; throws ConfigError naming every bad variable. */
+/**
+ * Where `fn`'s PII HMAC key comes from, decided from the environment (or what is wrong):
+ * - PII_KEY_SECRET (the local stack): that key, installed now;
+ * - PII_KEY_SECRET_ARN (deployed): none until installPiiKey has read the secret; a key
+ *   built before throws;
+ * - neither, in Lambda (AWS_LAMBDA_FUNCTION_NAME set): a function that builds keys is
+ *   misconfigured; one that builds none gets no key at all (a key built throws);
+ * - neither, elsewhere (unit tests, scripts, a check of some settings): the key stays as it
+ *   is, the development key in pii-keys.ts unless one was installed.
+ * The development key is never used where AWS_LAMBDA_FUNCTION_NAME is set.
+ */
+function piiKeySource(fn: FunctionName, env: NodeJS.ProcessEnv): { problem: string } | { install: () => void } {
+  const secret = env[ENV.piiKeySecret];
+  const arn = env[ENV.piiKeySecretArn];
+  const inLambda = (env.AWS_LAMBDA_FUNCTION_NAME ?? '') !== '';
+  if (secret !== undefined && arn !== undefined) {
+    return { problem: `${ENV.piiKeySecret}, ${ENV.piiKeySecretArn}: set one, not both` };
+  }
+  if (secret !== undefined) {
+    const key = PiiKey.safeParse(secret);
+    if (!key.success) return { problem: `${ENV.piiKeySecret}: ${key.error.issues[0]?.message ?? 'invalid'}` };
+    return { install: () => usePiiKey(key.data) };
+  }
+  if (arn !== undefined) {
+    return { install: () => refuseDevelopmentPiiKey(`${fn} has not read the secret ${ENV.piiKeySecretArn} names (installPiiKey)`) };
+  }
+  if (inLambda && buildsPiiKeys(fn)) {
+    return {
+      problem:
+        `${ENV.piiKeySecretArn}: required in Lambda (the Secrets Manager secret holding the HMAC key of ` +
+        'PII-derived item keys); the development key is for tests and the local stack only',
+    };
+  }
+  if (inLambda) return { install: () => refuseDevelopmentPiiKey(`${fn} is given no PII key: it builds no PII-derived key`) };
+  return { install: () => undefined };
+}
+
+/**
+ * Parses the environment for one function; throws ConfigError naming every bad variable.
+ * Also settles the PII HMAC key (piiKeySource above); deployed, the handler then awaits
+ * installPiiKey(config) (shared/runtime/pii-key.ts) before building any key.
+ */
 export function loadConfig<F extends FunctionName>(
   fn: F,
   env: NodeJS.ProcessEnv = process.env,
 ): Config<F> {
   const result = schemas[fn].safeParse(env);
-  const key = piiKey.safeParse(env[ENV.piiKeySecret]);
-  if (!result.success || !key.success) {
+  const key = piiKeySource(fn, env);
+  if (!result.success || 'problem' in key) {
     const problems = [
       ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
-      ...(key.success ? [] : [`${ENV.piiKeySecret}: ${key.error.issues[0]?.message ?? 'invalid'}`]),
+      ...('problem' in key ? [key.problem] : []),
     ];
     throw new ConfigError(`Invalid configuration for ${fn}: ${problems.join('; ')}`);
   }
-  if (key.data !== undefined) usePiiKey(key.data);
+  key.install();
   return result.data as Config<F>;
 }

@@ -49,6 +49,11 @@ export const ENV = {
   /** HMAC key of the PII-derived DynamoDB keys (shared/adapters/pii-keys.ts); a secret, never in the table. */
   piiKeySecret: 'PII_KEY_SECRET',
   /**
+   * Deployed: the ARN of the Secrets Manager secret holding that HMAC key (the data stack's
+   * PiiKeySecret), read once per cold start; set on the functions that build such keys.
+   */
+  piiKeySecretArn: 'PII_KEY_SECRET_ARN',
+  /**
    * ORR notifier and digest: the account's SES MaxSendRate (messages per second), when known
    * from configuration; GetSendQuota is not called then. Set by the local stack (the SES
    * emulator never answers GetSendQuota).

@@ -25,7 +25,7 @@ import type { ReportArchive } from '../ports/report-archive';
 import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
-import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withdrawStep, withRepeatedKeys } from './repeated-keys';
+import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './repeated-keys';
 import { settleCases } from './settle-fta-signals';
 
 export interface IngestDeps {
@@ -466,9 +466,8 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     settled.rescinded += out.rescinded;
     settled.published += out.published;
   }
-  // The keys repeated with conflicting values (their FTAs kept). The chunks note no
-  // withdrawal in the key registry (settling above decides them), so this rescinds nothing.
-  const repeated = await settleRepeatedKeys(run, deps, withdrawStep(run.runId));
+  // The keys repeated with conflicting values (their FTAs kept; settling above decided them).
+  const conflicts = await settleRepeatedKeys(run, deps);
   let ucCasesOmitted = 0;
   if (run.caseTableReadable && run.fullDrop) {
     ucCasesOmitted = await deps.store.flagUcCasesNotSeen(drop.dropId, deps.clock.now().toISOString());
@@ -482,7 +481,7 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     { recordedAtFinish: settled.new, rescindedAtFinish: settled.rescinded, ucCasesOmitted, ftasPublished: published },
     deps.clock.now().toISOString(),
   );
-  withRepeatedKeys(report, repeated);
+  withRepeatedKeys(report, conflicts);
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });

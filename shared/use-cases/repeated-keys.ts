@@ -3,8 +3,7 @@ import type { DropChunk } from '../domain/drop-plan';
 import type { DropReport, TableCounts } from '../domain/drop-report';
 import type { EoirTableName } from '../domain/eoir-table';
 import type { ValueNoteReason } from '../domain/rejections';
-import type { CaseStore, Hearing, Rescission, WriteStep } from '../ports/case-store';
-import type { Clock } from '../ports/clock';
+import type { Hearing } from '../ports/case-store';
 import type { DropKeys, KeyNote } from '../ports/drop-keys';
 import type { DropRef } from '../ports/docket-source';
 
@@ -16,7 +15,7 @@ import type { DropRef } from '../ports/docket-source';
  * line in the drop this chunk holds.
  */
 export class ChunkKeys {
-  private batch = new Map<string, { lines: number; values: Set<string>; fta: boolean; withdrawal?: Rescission }>();
+  private batch = new Map<string, { lines: number; values: Set<string>; fta: boolean }>();
   private readonly firstHere = new Set<string>();
   /** Lines of this chunk that repeat a key seen first elsewhere in the drop (or earlier here). */
   duplicates = 0;
@@ -34,24 +33,13 @@ export class ChunkKeys {
   }
 
   /**
-   * An OPEN FTA this batch's lines of `key` would rescind: the finish step applies it unless
-   * a line of the drop (this chunk's included) holds the signal.
-   */
-  withdraw(key: string, rescission: Rescission): void {
-    const k = this.batch.get(key);
-    if (k !== undefined) k.withdrawal = rescission;
-  }
-
-  /**
    * Notes the batch's keys in the run, counts its duplicates, and says for each key whether
    * this chunk records its FTA (exactly one chunk of the run does; the same answer on a retry).
    */
   async settle(run: { drop: DropRef; runId: string }, chunk: DropChunk, keys: DropKeys): Promise<(key: string) => boolean> {
     const batch = this.batch;
     this.batch = new Map();
-    const notes: KeyNote[] = [...batch].map(([key, k]) => ({
-      table: this.table, key, values: [...k.values], fta: k.fta, ...(k.withdrawal === undefined ? {} : { withdrawal: k.withdrawal }),
-    }));
+    const notes: KeyNote[] = [...batch].map(([key, k]) => ({ table: this.table, key, values: [...k.values], fta: k.fta }));
     const verdicts = notes.length > 0 ? await keys.noteKeys(run, chunk, notes) : new Map();
     for (const [key, k] of batch) {
       this.duplicates += k.lines;
@@ -91,36 +79,23 @@ export function oneHearingPerSchedule(hearings: readonly Hearing[]): Hearing[] {
   return [...by.values()];
 }
 
-/** The step that applies a run's withdrawals: chunks look for FTAs it rescinded already (a retried run). */
-export const withdrawStep = (runId: string): WriteStep => `${runId}#WITHDRAWN`;
-
 /**
- * The finish step's part for repeated keys: applies the withdrawals no line of the drop
- * contradicts (the drop never rescinds what it records itself) and collects the conflicts.
- * Returns how many FTAs it rescinded (again for a retry of the same step `by`).
+ * The finish step's part for repeated keys: the keys whose copies in the drop conflict.
+ * Rescissions are not decided here: the drop's FTA signals are (settleCases).
  */
-export async function settleRepeatedKeys(
-  run: { drop: DropRef; runId: string },
-  deps: { ledger: DropKeys; store: CaseStore; clock: Clock },
-  by: WriteStep,
-): Promise<{ rescinded: number; conflicts: KeyConflict[] }> {
-  let rescinded = 0;
+export async function settleRepeatedKeys(run: { drop: DropRef; runId: string }, deps: { ledger: DropKeys }): Promise<KeyConflict[]> {
   const conflicts: KeyConflict[] = [];
-  for await (const page of deps.ledger.settledKeys(run)) {
-    conflicts.push(...page.conflicts);
-    if (page.withdrawals.length > 0) rescinded += await deps.store.rescindFtas(page.withdrawals, deps.clock.now().toISOString(), by);
-  }
-  return { rescinded, conflicts };
+  for await (const page of deps.ledger.settledKeys(run)) conflicts.push(...page.conflicts);
+  return conflicts;
 }
 
-/** Adds the finish step's rescissions and the conflicts (counted per table, listed up to 100) to the report. */
-export function withRepeatedKeys(report: DropReport, settled: { rescinded: number; conflicts: readonly KeyConflict[] }): DropReport {
-  report.ftas.rescinded += settled.rescinded;
-  if (settled.conflicts.length === 0) return report;
-  for (const c of settled.conflicts) {
+/** Adds the conflicts (counted per table, listed up to 100) to the report. */
+export function withRepeatedKeys(report: DropReport, conflicts: readonly KeyConflict[]): DropReport {
+  if (conflicts.length === 0) return report;
+  for (const c of conflicts) {
     const counts = report.tables[c.table];
     if (counts !== undefined) counts.conflicts = (counts.conflicts ?? 0) + 1;
   }
-  report.conflicts = conflictsForReview(settled.conflicts);
+  report.conflicts = conflictsForReview(conflicts);
   return report;
 }

@@ -92,6 +92,7 @@ export function synthesizedPolicies() {
     ['returnFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.returns.failures), 'Arn'] })],
     ['dropChunks', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.chunkQueue.queue), 'Arn'] })],
     ['dataKey', imported(data.dataKey.keyArn)],
+    ['piiKeySecret', imported(data.piiKeySecret.secretArn)],
   ];
   const nameOf = (resource: unknown): string => {
     if (resource === '*') return '*';

@@ -99,15 +99,20 @@ describe('pipeline functions', () => {
     expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it.each(functionNames)('sets every variable the config schema of %s requires', (name) => {
-    // Resource names are tokens until deployment; any URL-shaped string satisfies the schema.
+  it.each(functionNames)('sets every variable the config schema of %s requires in Lambda', (name) => {
+    // Resource names are tokens until deployment; any URL-shaped string (an ARN-shaped one
+    // for the secret) satisfies the schema. AWS_LAMBDA_FUNCTION_NAME: the deployed rules.
     const environment = Object.fromEntries(
       Object.entries(environmentOf(functions[name])).map(([key, value]) => [
         key,
-        typeof value === 'string' ? value : 'https://resolved-at-deploy.example/name',
+        typeof value === 'string'
+          ? value
+          : key === ENV.piiKeySecretArn
+            ? 'arn:aws:secretsmanager:us-east-1:111122223333:secret:resolved-at-deploy'
+            : 'https://resolved-at-deploy.example/name',
       ]),
     );
-    expect(() => loadConfig(name, environment)).not.toThrow();
+    expect(() => loadConfig(name, { ...environment, AWS_LAMBDA_FUNCTION_NAME: name })).not.toThrow();
   });
 
   it('points each function at the resources of the data stack and the configured addresses', () => {

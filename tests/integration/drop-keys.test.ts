@@ -6,33 +6,24 @@ import { localClientConfig, provisionLocalResources } from '../../infra/local/pr
 import { createDynamoDropKeys } from '../../shared/adapters/dynamo-drop-keys';
 import { createInProcessDropKeys } from '../../shared/adapters/in-process-drop-keys';
 import type { DropChunk } from '../../shared/domain/drop-plan';
-import type { Rescission } from '../../shared/ports/case-store';
 import type { DropKeys, SettledKeys } from '../../shared/ports/drop-keys';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 
 const chunk = (start: number): DropChunk => ({ table: 'B_TblProceeding', key: 'B_TblProceeding.csv', start, end: start + 1024, stage: 2 });
-const withdrawal = (proceedingId: string): Rescission => ({
-  fta: { ftaId: `IA-${proceedingId}`, kind: 'IN_ABSENTIA_ORDER', caseId: '100', proceedingId, scheduleId: null, date: '2025-01-03', aor: 'HOU' },
-  reason: 'ABSENTIA_WITHDRAWN',
-  dropId: 'd2',
-});
 
 async function settle(keys: DropKeys, run: { drop: { dropId: string; location: string }; runId: string }) {
   const pages: SettledKeys[] = [];
   for await (const page of keys.settledKeys(run)) pages.push(page);
-  return {
-    conflicts: pages.flatMap((p) => p.conflicts).sort((a, b) => a.key.localeCompare(b.key)),
-    withdrawals: pages.flatMap((p) => p.withdrawals).map((w) => w.fta.ftaId).sort(),
-  };
+  return { conflicts: pages.flatMap((p) => p.conflicts).sort((a, b) => a.key.localeCompare(b.key)) };
 }
 
 /** The same scenario on both implementations of the drop's key registry. */
 async function scenario(keys: DropKeys, runId: string) {
   const run = { drop: { dropId: 'd2', location: 'drops/d2/' }, runId };
-  // Chunk 2048 notes first: 10 withdrawn (N), 11 withdrawn (N), 12 plain.
+  // Chunk 2048 notes first: 10, 11 and 12 without the order (N).
   const a = await keys.noteKeys(run, chunk(2048), [
-    { table: 'B_TblProceeding', key: '10', values: ['ABSENTIA=N'], fta: false, withdrawal: withdrawal('10') },
-    { table: 'B_TblProceeding', key: '11', values: ['ABSENTIA=N'], fta: false, withdrawal: withdrawal('11') },
+    { table: 'B_TblProceeding', key: '10', values: ['ABSENTIA=N'], fta: false },
+    { table: 'B_TblProceeding', key: '11', values: ['ABSENTIA=N'], fta: false },
     { table: 'B_TblProceeding', key: '12', values: ['ABSENTIA=N'], fta: false },
   ]);
   // Chunk 0 notes later: 10 with the order (Y), 12 again the same.
@@ -42,14 +33,14 @@ async function scenario(keys: DropKeys, runId: string) {
   ]);
   // Chunk 2048 is retried: the same verdicts.
   const again = await keys.noteKeys(run, chunk(2048), [
-    { table: 'B_TblProceeding', key: '10', values: ['ABSENTIA=N'], fta: false, withdrawal: withdrawal('10') },
-    { table: 'B_TblProceeding', key: '11', values: ['ABSENTIA=N'], fta: false, withdrawal: withdrawal('11') },
+    { table: 'B_TblProceeding', key: '10', values: ['ABSENTIA=N'], fta: false },
+    { table: 'B_TblProceeding', key: '11', values: ['ABSENTIA=N'], fta: false },
     { table: 'B_TblProceeding', key: '12', values: ['ABSENTIA=N'], fta: false },
   ]);
   return { a, b, again, settled: await settle(keys, run) };
 }
 
-describe('the drop key registry: first sighting, FTA recorder, conflicts and withdrawals', () => {
+describe('the drop key registry: first sighting, FTA recorder, conflicts', () => {
   let emulators: Emulators;
   let dynamo: DynamoDBDocumentClient;
   let tableName: string;
@@ -65,7 +56,7 @@ describe('the drop key registry: first sighting, FTA recorder, conflicts and wit
     await emulators?.stop();
   });
 
-  it.each(['dynamodb', 'in-process'] as const)('%s: the first chunk to note a key keeps it, a retry gets the same answer, the order is not withdrawn', async (kind) => {
+  it.each(['dynamodb', 'in-process'] as const)('%s: the first chunk to note a key keeps it, a retry gets the same answer, conflicting copies are listed', async (kind) => {
     const keys = kind === 'dynamodb' ? createDynamoDropKeys({ client: dynamo, tableName }) : createInProcessDropKeys();
     const { a, b, again, settled } = await scenario(keys, `run-${kind}`);
     expect(a.get('B_TblProceeding#10')).toEqual({ first: true, recordsFta: false });
@@ -73,7 +64,5 @@ describe('the drop key registry: first sighting, FTA recorder, conflicts and wit
     expect(b.get('B_TblProceeding#12')).toEqual({ first: false, recordsFta: false });
     expect(again).toEqual(a);
     expect(settled.conflicts).toEqual([{ table: 'B_TblProceeding', key: '10', values: ['ABSENTIA=N', 'ABSENTIA=Y 2025-01-03'] }]);
-    // 10 is recorded by a line of the drop: only 11 is withdrawn.
-    expect(settled.withdrawals).toEqual(['IA-11']);
   });
 });
