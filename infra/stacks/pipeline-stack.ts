@@ -4,6 +4,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { DocketIngest } from '../constructs/docket-ingest';
 import { NtaScheduler } from '../constructs/nta-scheduler';
+import { OplaReconciliation } from '../constructs/opla-reconciliation';
 import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
 import type { MetricsScheduleName } from '../../shared/runtime/resources';
@@ -25,6 +26,8 @@ export interface PipelineStackProps extends StackProps {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the optional daily ORR digest. */
   readonly digestRecipients?: readonly { address: string; aors?: readonly string[] }[];
+  /** AOR -> OPLA and ERO addresses that get that AOR's OPLA reconciliation email. */
+  readonly oplaReconciliationRecipients?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -39,6 +42,7 @@ export class PipelineStack extends Stack {
   readonly metrics: ProgramMetrics;
   readonly roster: RosterIngest;
   readonly returns: WorkListReturns;
+  readonly reconciliation: OplaReconciliation;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -103,6 +107,18 @@ export class PipelineStack extends Stack {
         'Drop chunks DLQ': this.ingest.chunkQueue.deadLetterQueue,
       },
       scheduleExpressions: props.metricsSchedules,
+    });
+    this.reconciliation = new OplaReconciliation(this, 'OplaReconciliation', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      notificationBucket: this.ingest.notificationBucket,
+      alarmTopic: this.alarmTopic,
+      encryptionKey: data.dataKey,
+      mailFrom: props.mailFrom,
+      configurationSetName: this.notifier.configurationSet.configurationSetName,
+      sesMessageIdDomain: this.notifier.sesMessageIdDomain,
+      recipients: props.oplaReconciliationRecipients,
+      dashboard: this.metrics.dashboard,
     });
   }
 }

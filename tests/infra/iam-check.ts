@@ -69,6 +69,7 @@ export function synthesizedPolicies() {
     computeMetrics: pipeline.metrics.function,
     sweepOutbox: pipeline.ingest.sweepFunction,
     recordWorkListReturns: pipeline.returns.function,
+    reconcileOpla: pipeline.reconciliation.function,
   };
   const imported = (value: string) => JSON.stringify(pipeline.resolve(value));
   const join = (arn: string, suffix: string) => JSON.stringify({ 'Fn::Join': ['', [pipeline.resolve(arn), suffix]] });

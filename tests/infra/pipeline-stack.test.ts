@@ -39,6 +39,7 @@ const functions: Record<FunctionName, IFunction> = {
   planNta: pipeline.scheduler.planFunction,
   sweepOutbox: pipeline.ingest.sweepFunction,
   recordWorkListReturns: pipeline.returns.function,
+  reconcileOpla: pipeline.reconciliation.function,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
