@@ -27,6 +27,8 @@ export interface GeneratedDrop {
     readonly ftas: number;
     /** Every FTA of a UC case: `IA-<IDNPROCEEDING>` (ABSENTIA Y) and `NS-<IDNSCHEDULE>` (ADJ_RSN 11). */
     readonly ftaIds: readonly string[];
+    /** The same FTAs with what identifies them to OPLA: case, A-number, kind, date (YYYY-MM-DD), court. */
+    readonly ftaDetails: readonly GeneratedFta[];
     readonly inAbsentiaOrders: number;
     readonly noShows: number;
     readonly caseRows: number;
@@ -36,6 +38,16 @@ export interface GeneratedDrop {
     readonly juvenileRows: number;
     readonly scheduleRows: number;
   };
+}
+
+export interface GeneratedFta {
+  readonly ftaId: string;
+  readonly kind: 'IN_ABSENTIA_ORDER' | 'NO_SHOW_ADJOURNMENT';
+  readonly caseId: string;
+  readonly proceedingId: string;
+  readonly aNumber: string;
+  readonly date: string;
+  readonly court: string;
 }
 
 export interface DropOptions {
@@ -97,6 +109,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   let inAbsentiaOrders = 0;
   let noShows = 0;
   const ftaIds: string[] = [];
+  const ftaDetails: GeneratedFta[] = [];
   for (let i = 0; i < options.cases; i++) {
     const caseId = String(caseBase + i);
     const proceedingId = String(caseBase + 4_000_000 + i);
@@ -129,6 +142,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     }
     const hearing = `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
     const court = pick(COURTS);
+    if (isUc && absentia) ftaDetails.push({ ftaId: `IA-${proceedingId}`, kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId, aNumber, date: hearing.slice(0, 10), court });
     proceedingRows.push([proceedingId, caseId, aNumber, court, 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
 
     // One earlier hearing per case; ADJ_RSN 11 is a no-show (spec 3), 09/10/33 are not the respondent's.
@@ -138,6 +152,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
       ftaIds.push(`NS-${scheduleId}`);
     }
     const adjDate = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 00:00:00.000`;
+    if (isUc && adjRsn === '11') ftaDetails.push({ ftaId: `NS-${scheduleId}`, kind: 'NO_SHOW_ADJOURNMENT', caseId, proceedingId, aNumber, date: adjDate.slice(0, 10), court });
     scheduleRows.push([scheduleId, proceedingId, caseId, court, 'M', adjDate, adjRsn, adjRsn === '11' ? 'P' : pick(['P', 'V', 'H'])]);
   }
   const shifted = options.shiftedRows ?? 0;
@@ -168,6 +183,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
       priorityUcCases,
       ftas: ftaIds.length,
       ftaIds,
+      ftaDetails,
       inAbsentiaOrders,
       noShows,
       caseRows: options.cases,
