@@ -8,6 +8,7 @@ import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import { simpleParser } from 'mailparser';
 import type { SentEmail } from './aws-calls';
+import type { OplaRunSummary } from './opla-run';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -40,6 +41,8 @@ export interface RunSummary {
   };
   /** Re-verification tasks open in the store after the run, all runs included. */
   readonly reverificationTasksOpen?: number;
+  /** OPLA's FTA list (--opla): its rows, and the reconciliation with DOJ's FTAs. */
+  readonly opla?: OplaRunSummary;
 }
 
 export function summarize(input: {

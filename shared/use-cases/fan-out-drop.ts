@@ -103,8 +103,6 @@ async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Prom
     if (done?.report) return { kind: 'ingested', report: done.report, duplicate: true };
     const report = await ingestRunInline(planned, deps);
     report.ftasPublished += swept;
-    // Before the run is marked finished: a crash in between re-runs the finish, never skips it.
-    await deps.reports?.writeReport?.(drop.dropId, planned.runId, report);
     await deps.ledger.startRun(planned);
     await deps.ledger.finishRun(planned, report);
     return { kind: 'ingested', report, duplicate: false };
