@@ -7,6 +7,7 @@ import {
   type MetricPoint,
   type ProgramState,
 } from '../../shared/domain/program-metrics';
+import { oplaReconciliationSection, type OplaSectionInput } from './report-opla-section';
 
 /**
  * `out/report.html`: the program metrics as a page a program manager would rather look at
@@ -17,6 +18,8 @@ export function renderProgramReport(input: {
   readonly generatedAt: string;
   readonly state: ProgramState;
   readonly points: readonly MetricPoint[];
+  /** The last OPLA reconciliation of the run, when OPLA's list was given. */
+  readonly opla?: OplaSectionInput | null;
 }): string {
   const { state, points } = input;
   const total = (name: string): number | undefined => points.find((p) => p.name === name && p.aor === undefined)?.value;
@@ -60,6 +63,7 @@ export function renderProgramReport(input: {
         ? columns(NOTICE_LATENCY_LABELS.map((label, i) => [label, latency[i] ?? 0] as [string, number]), 'emails', 4)
         : empty('No notice timings recorded yet.'),
     ),
+    ...(input.opla ? [oplaReconciliationSection(input.opla)] : []),
   ];
 
   const table = points

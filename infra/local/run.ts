@@ -193,7 +193,7 @@ async function runOnPipeline(
   // The program report: the same aggregates the job read, with every week of FTAs.
   const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });
   const reportPath = join(options.outDir, 'report.html');
-  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics }));
+  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics, opla: opla?.reconciliation }));
   clients.dynamo.destroy();
   return { summary: written, ftas, emails, metrics, reportPath, pipeline };
 }
