@@ -173,7 +173,7 @@ export function unusedGrants(statements: readonly Statement[], nameOf: (r: unkno
       const exempt = (a: string) =>
         a.startsWith('kms:') ||
         a === 'ses:GetSendQuota' ||
-        ['ingestFailures', 'rosterFailures', 'reconciliationFailures'].includes(resource) ||
+        ['ingestFailures', 'rosterFailures'].includes(resource) ||
         /^sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl)$/.test(a);
       const judged = actions.filter((a) => !exempt(a));
       if (judged.length === 0) continue;
