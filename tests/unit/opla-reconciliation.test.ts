@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reconcileOpla, type DojFta } from '../../shared/domain/opla-reconciliation';
 import type { OplaEntry } from '../../shared/domain/opla-fta-list';
-import { readOplaList } from '../../shared/use-cases/ingest-opla-list';
+import { ingestOplaList, readOplaList } from '../../shared/use-cases/ingest-opla-list';
 import { generateDrop } from '../helpers/drop-generator';
 import { tempDir } from '../helpers/local-stack';
 import { generateOplaList } from '../helpers/opla-list-generator';
@@ -114,5 +114,43 @@ describe('readOplaList: the sample fixture', () => {
     expect(read.encoding).toBe('WINDOWS-1252');
     expect(read.counts).toMatchObject({ read: 7, accepted: 5, rejected: 2, rejectedByReason: { FTA_TYPE_INVALID: 1, KEY_MISSING: 1 } });
     expect(read.entries.map((e) => [e.caseId, e.aNumber, e.ftaType, e.ftaDate, e.aor])).toContainEqual([null, '012345678', 'NO_SHOW', '2025-02-03', 'HOU']);
+  });
+});
+
+describe('ingestOplaList', () => {
+  const deps = (file: string) => {
+    const written = new Map<string, string>();
+    const recorded: string[] = [];
+    return {
+      written,
+      recorded,
+      deps: {
+        source: source(Buffer.from(file)),
+        files: { putObject: async (key: string, body: string | Uint8Array) => void written.set(key, String(body)) },
+        basis: {
+          recordOplaExport: async (r: Parameters<import('../../shared/ports/reconciliation-basis').ReconciliationBasis['recordOplaExport']>[0]) => (recorded.push(r.exportId), r),
+          latestOplaExport: async () => undefined,
+          lastDropId: async () => null,
+        },
+        clock: { now: () => new Date('2026-03-01T00:00:00Z') },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      },
+    };
+  };
+
+  it('refuses a file without the six columns whole, and does not record it as the latest export (it would report every DOJ FTA missing)', async () => {
+    const d = deps('EOIR_CASE_ID,A_NUMBER,FTA_DATE\r\n9431127,,2025-01-03\r\n');
+    const report = await ingestOplaList({ exportId: 'e1', objectKey: 'opla/e1/fta-list.csv' }, d.deps);
+    expect(report.rows.tableRejection).toEqual({ reason: 'HEADER_MISSING_COLUMNS', detail: 'FTA_TYPE, RECORDED_ON, AOR' });
+    expect(d.recorded).toEqual([]);
+    expect(report.firstArrivedAt).toBeNull();
+  });
+
+  it('records a readable export and quarantines its rejected rows with line and reason', async () => {
+    const d = deps('AOR,FTA_TYPE,RECORDED_ON,FTA_DATE,A_NUMBER,EOIR_CASE_ID\nHOU,NO_SHOW,2025-01-05,2025-01-03,,9431127\nHOU,NO_SHOW,2025-01-05,2025-02-30,,9431128\n');
+    const report = await ingestOplaList({ exportId: 'e2', objectKey: 'opla/e2/fta-list.csv' }, d.deps);
+    expect(d.recorded).toEqual(['e2']);
+    expect(report.rows).toMatchObject({ read: 2, accepted: 1, rejected: 1 });
+    expect(d.written.get('quarantine/opla/e2/fta-list.csv')).toBe('LINE,REASON,ROW\r\n3,DATE_INVALID,"HOU,NO_SHOW,2025-01-05,2025-02-30,,9431128"\r\n');
   });
 });
