@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reconcileOpla, type DojFta } from '../../shared/domain/opla-reconciliation';
 import type { OplaEntry } from '../../shared/domain/opla-fta-list';
+import type { OplaExportRecord } from '../../shared/ports/reconciliation-basis';
 import { ingestOplaList, readOplaList } from '../../shared/use-cases/ingest-opla-list';
 import { generateDrop } from '../helpers/drop-generator';
 import { tempDir } from '../helpers/local-stack';
@@ -128,7 +129,7 @@ describe('ingestOplaList', () => {
         source: source(Buffer.from(file)),
         files: { putObject: async (key: string, body: string | Uint8Array) => void written.set(key, String(body)) },
         basis: {
-          recordOplaExport: async (r: Parameters<import('../../shared/ports/reconciliation-basis').ReconciliationBasis['recordOplaExport']>[0]) => (recorded.push(r.exportId), r),
+          recordOplaExport: async (r: OplaExportRecord) => (recorded.push(r.exportId), r),
           latestOplaExport: async () => undefined,
           lastDropId: async () => null,
         },
