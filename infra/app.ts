@@ -8,7 +8,8 @@ import { PipelineStack } from './stacks/pipeline-stack';
 
 // The only place that reads context. Defaults let `npx cdk synth` run with no arguments;
 // deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...] [-c metricsHourly=rate(...)]
-// [-c juvenileCoordinators='{"HOU":"..."}'] [-c digestRecipients='[{"address":"..."}]']`.
+// [-c juvenileCoordinators='{"HOU":"..."}'] [-c digestRecipients='[{"address":"..."}]']
+// [-c oplaReconciliationRecipients='{"HOU":["opla-hou@...","ero-hou@..."]}']`.
 const DEFAULTS = { orrInbox: 'orr-inbox@example.gov', mailFrom: 'docket-watch@example.gov' };
 
 const app = new App();
@@ -37,11 +38,11 @@ function scheduleContext(key: string): string | undefined {
  * A JSON context value (`-c juvenileCoordinators='{"HOU":"fojc@..."}'`), checked by the
  * same zod schema the function applies at cold start, so a typo fails the synth.
  */
-function jsonContext<F extends 'notifyOrr' | 'sendOrrDigest'>(key: string, fn: F, envName: string): unknown {
+function jsonContext<F extends 'notifyOrr' | 'sendOrrDigest' | 'reconcileOpla'>(key: string, fn: F, envName: string): unknown {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === '') return undefined;
   const raw = typeof value === 'string' ? value : JSON.stringify(value);
-  const env = { [ENV.casesTable]: 'synth', [ENV.idempotencyTable]: 'synth', [ENV.orrInbox]: DEFAULTS.orrInbox, [ENV.mailFrom]: DEFAULTS.mailFrom, [envName]: raw };
+  const env = { [ENV.casesTable]: 'synth', [ENV.idempotencyTable]: 'synth', [ENV.dropBucket]: 'synth', [ENV.orrInbox]: DEFAULTS.orrInbox, [ENV.mailFrom]: DEFAULTS.mailFrom, [envName]: raw };
   return (loadConfig(fn, env) as Record<string, unknown>)[envName];
 }
 
@@ -61,6 +62,7 @@ new PipelineStack(app, STACK_IDS.pipeline, {
   },
   juvenileCoordinators: jsonContext('juvenileCoordinators', 'notifyOrr', ENV.juvenileCoordinators) as Record<string, string> | undefined,
   digestRecipients: jsonContext('digestRecipients', 'sendOrrDigest', ENV.digestRecipients) as { address: string; aors?: string[] }[] | undefined,
+  oplaReconciliationRecipients: jsonContext('oplaReconciliationRecipients', 'reconcileOpla', ENV.oplaReconciliationRecipients) as Record<string, string[]> | undefined,
 });
 Tags.of(app).add('app', 'docket-watch');
 // cdk-nag AwsSolutions: an unacknowledged finding fails the synth (infra/nag-suppressions.ts).

@@ -205,6 +205,34 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     reason:
       "This queue is the work-list return recorder's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
   },
+  // The OPLA reconciliation: the recorder's accepted findings on its own prefixes (reads
+  // opla/, writes its quarantine and reports), and the digest's SES ones.
+  ...[
+    ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'ServiceRole',
+      'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; data permissions are per-function grants asserted in tests/infra/least-privilege.test.ts.'],
+    ['AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'ServiceRole/DefaultPolicy', 'The grant of the one data key DynamoDB, SQS and S3 need to encrypt with: KMS actions on that key only, never on Resource::*.'],
+    ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'ServiceRole/DefaultPolicy', 'The grant of the one data key DynamoDB, SQS and S3 need to encrypt with: KMS actions on that key only, never on Resource::*.'],
+    ['AwsSolutions-IAM5[Action::s3:Abort*]', 'ServiceRole/DefaultPolicy', 'Bucket.grantPut: aborting its own multipart uploads under the prefixes below; no read, no delete.'],
+    ['AwsSolutions-IAM5[Resource::*]', 'ServiceRole/DefaultPolicy', 'ses:GetSendQuota only (it has no resource-level permission): the sender paces itself under the account quota.'],
+    ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]', 'ServiceRole/DefaultPolicy',
+      'Same as the notifier: SES authorizes against the address or its verified domain; the statement is bound by ses:FromAddress = mailFrom and the configured OPLA/ERO recipients.'],
+    [`AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttCasesTableABF7127DArnA5EF4699/index/*]`, 'ServiceRole/DefaultPolicy', "The cases table's indexes; actions on them are the function's read or write set in infra/permissions.ts, asserted in tests."],
+    [`AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/opla/*]`, 'ServiceRole/DefaultPolicy', 'Reads only objects under opla/, named per export by OPLA.'],
+    ...['quarantine/opla', 'reports/opla', 'reports/reconciliation'].map((prefix) => [
+      `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/${prefix}/*]`, 'ServiceRole/DefaultPolicy', `Writes only under ${prefix}/, whose object names vary per export and drop.`,
+    ]),
+  ].map(([id, under, reason]) => ({ path: `${PIPELINE}/OplaReconciliation/Function/${under}`, id: id as string, reason: reason as string })),
+  {
+    path: `${PIPELINE}/OplaReconciliation/Function`,
+    id: 'AwsSolutions-L1',
+    reason: 'Node.js 22 is the LTS runtime the pipeline is specified for (Node 20 is past end of life) and Lambda supports it into 2027; moving to 24 is one line (PIPELINE_RUNTIME).',
+  },
+  {
+    path: `${PIPELINE}/OplaReconciliation/Failures`,
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the reconciliation's on-failure destination: a terminal queue holding S3 events that failed every retry, alarmed as soon as it is not empty.",
+  },
 ];
 
 /** Acknowledges each entry of NAG_SUPPRESSIONS on its construct; a path that names nothing throws. */

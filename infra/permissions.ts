@@ -96,6 +96,16 @@ export const TABLE_ACCESS = {
     // readProgramState: Query of the aggregates, GetItem of the last drop.
     cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: [] },
   },
+  reconcileOpla: {
+    // Every FTA (Scan: once per drop or export) and the A-numbers of their cases
+    // (BatchGetItem); the OPLA exports (Query) and the last drop (GetItem); the notice
+    // ledger (Get, Put, Update; Delete: an intent SES certainly refused is released); the
+    // export record (UpdateItem).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
   sweepOutbox: {
     // The outboxes (Query of the sparse outbox index), cleared entry by entry (UpdateItem).
     cases: { read: ['dynamodb:Query'], write: ['dynamodb:UpdateItem'] },

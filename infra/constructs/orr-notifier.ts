@@ -53,6 +53,8 @@ export class OrrNotifier extends Construct {
   readonly digestFunction: PipelineFunction;
   readonly sesEventsFunction: PipelineFunction;
   readonly configurationSet: ConfigurationSet;
+  /** Domain of SES-assigned Message-IDs in this stack's region (SES_MESSAGE_ID_DOMAIN). */
+  readonly sesMessageIdDomain: string;
   readonly sesEventsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: OrrNotifierProps) {
@@ -82,10 +84,11 @@ export class OrrNotifier extends Construct {
       destination: EventDestination.snsTopic(this.sesEventsTopic),
       events: RECORDED_EVENTS,
     });
+    this.sesMessageIdDomain = Stack.of(this).region === 'us-east-1' ? 'email.amazonses.com' : `${Stack.of(this).region}.amazonses.com`;
     const mail = {
       [ENV.mailFrom]: props.mailFrom,
       [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
-      [ENV.sesMessageIdDomain]: Stack.of(this).region === 'us-east-1' ? 'email.amazonses.com' : `${Stack.of(this).region}.amazonses.com`,
+      [ENV.sesMessageIdDomain]: this.sesMessageIdDomain,
     };
 
     this.function = new PipelineFunction(this, 'Function', {

@@ -15,6 +15,7 @@ export async function checkLocalInputs(input: {
   readonly drops: readonly string[];
   readonly roster?: string;
   readonly returns?: readonly string[];
+  readonly opla?: string;
 }): Promise<string[]> {
   const problems: string[] = [];
   for (const drop of input.drops) {
@@ -28,6 +29,10 @@ export async function checkLocalInputs(input: {
   for (const file of input.returns ?? []) {
     const problem = await checkReturn(file);
     if (problem) problems.push(`--return ${file}: ${problem}`);
+  }
+  if (input.opla !== undefined) {
+    const k = await kind(input.opla);
+    if (k !== 'file') problems.push(`--opla ${input.opla}: ${k === 'missing' ? 'no such file' : 'not a file (OPLA\'s FTA list is one CSV file)'}`);
   }
   return problems;
 }

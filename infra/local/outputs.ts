@@ -9,6 +9,7 @@ import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import { simpleParser } from 'mailparser';
 import type { SentEmail } from './aws-calls';
+import type { OplaRunSummary } from './opla-run';
 
 /** `out/summary.json` (pipeline spec section 5). */
 export interface RunSummary {
@@ -43,6 +44,8 @@ export interface RunSummary {
   readonly reverificationTasksOpen?: number;
   /** The program report's numbers (what out/report.html draws), from the metrics' aggregates. */
   readonly program?: ProgramReport;
+  /** OPLA's FTA list (--opla): its rows, and the reconciliation with DOJ's FTAs. */
+  readonly opla?: OplaRunSummary;
 }
 
 export function summarize(input: {

@@ -18,9 +18,10 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
+import type { ReconcileRun } from '../../functions/reconcile-opla/handler';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { FunctionName } from '../../shared/runtime/config';
 import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
@@ -36,6 +37,8 @@ export interface LocalPipelineOptions {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the ORR daily digest (runScheduledDigest). */
   readonly digestRecipients?: readonly string[];
+  /** AOR -> OPLA and ERO addresses that get that AOR's OPLA reconciliation email. */
+  readonly oplaReconciliationRecipients?: Readonly<Record<string, readonly string[]>>;
   /**
    * INGEST_CHUNK_BYTES for the ingest and chunk functions, and INGEST_FAN_OUT_BYTES unless
    * `fanOutBytes` says otherwise (default: the functions' own).
@@ -57,6 +60,7 @@ type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[
 type ReturnsHandler = (event: S3Event, context: Context) => Promise<WorkListReturnReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
 type SweepHandler = (event: ScheduledEvent, context: Context) => Promise<{ ftas: number; rescissions: number }>;
+type ReconcileHandler = (event: S3Event, context: Context) => Promise<ReconcileRun>;
 export interface PlanRun {
   /** Each AOR's re-plan: backlog, unscheduled, planned in 30 days, first and last day. */
   readonly plans: readonly ReplanOutcome[];
@@ -86,6 +90,8 @@ export class LocalPipeline {
   readonly ingestReports: DropReport[] = [];
   readonly rosterReports: RosterReport[] = [];
   readonly returnReports: WorkListReturnReport[] = [];
+  /** Each run of the OPLA reconciliation function: the exports it ingested and the reconciliation it made. */
+  readonly reconcileRuns: ReconcileRun[] = [];
   readonly ingestFailures: { key: string; error: string }[] = [];
   /** Drops fanned out to the chunk worker whose report is not in yet. */
   private readonly fannedOut: { dropId: string; runId: string; key: string }[] = [];
@@ -111,6 +117,7 @@ export class LocalPipeline {
       digest: DigestHandler;
       sweep: SweepHandler;
       sesEvents: SesEventsHandler;
+      reconcile: ReconcileHandler;
     },
     private readonly progress: (line: string) => void,
     private readonly options: LocalPipelineOptions,
@@ -126,7 +133,7 @@ export class LocalPipeline {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     installRecorder();
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns, sesEvents] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns, sesEvents, reconcile] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -138,6 +145,7 @@ export class LocalPipeline {
       import('../../functions/sweep-outbox/handler'),
       import('../../functions/record-work-list-returns/handler'),
       import('../../functions/record-ses-events/handler'),
+      import('../../functions/reconcile-opla/handler'),
     ]);
     // Each invocation runs as its function, so the recorder knows whose call it sees.
     const sink: CallSink = { calls: [], emails: [] };
@@ -159,6 +167,7 @@ export class LocalPipeline {
         sesEvents: as('recordSesEvents', sesEvents.handler),
         returns: as('recordWorkListReturns', returns.handler),
         sweep: as('sweepOutbox', sweep.handler),
+        reconcile: as('reconcileOpla', reconcile.handler),
       },
       options.onProgress ?? (() => undefined),
       options,
@@ -323,6 +332,7 @@ export class LocalPipeline {
       if (a === this.options.orrInbox.toLowerCase()) return 'orrInbox';
       if (Object.values(this.options.juvenileCoordinators ?? {}).some((f) => f.toLowerCase() === a)) return 'fojc';
       if ((this.options.digestRecipients ?? []).some((d) => d.toLowerCase() === a)) return 'digestRecipient';
+      if (Object.values(this.options.oplaReconciliationRecipients ?? {}).flat().some((o) => o.toLowerCase() === a)) return 'oplaRecipient';
       return `other:${a}`;
     };
     return this.sink.calls.map((c) => {
@@ -382,6 +392,18 @@ export class LocalPipeline {
     });
     if (returns.length > 0) {
       this.ingestChain = this.ingestChain.then(() => this.invokeReturns({ Records: returns }));
+    }
+    // The reconciliation's two notifications: prefix opla/; prefix reports/drops/ with suffix /report.json.
+    const reconcile = event.Records.filter((r) => {
+      const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+      return (
+        r.eventName.startsWith('ObjectCreated:') &&
+        r.s3.bucket.name === this.resources.dropBucket &&
+        (key.startsWith(OPLA_RECONCILIATION.prefix) || (key.startsWith(OPLA_RECONCILIATION.dropReportPrefix) && key.endsWith(OPLA_RECONCILIATION.dropReportSuffix)))
+      );
+    });
+    if (reconcile.length > 0) {
+      this.ingestChain = this.ingestChain.then(() => this.invokeReconcile({ Records: reconcile }));
     }
     // The bucket notification filters of the deployed stack: prefix only (the handler tells markers by name).
     const records = event.Records.filter((r) => {
@@ -457,6 +479,38 @@ export class LocalPipeline {
         this.active -= 1;
       }
     }
+  }
+
+  private async invokeReconcile(event: S3Event): Promise<void> {
+    const fn = FUNCTIONS.reconcileOpla;
+    const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
+    this.progress(`reconcile-opla: ${key} landed, reconciling DOJ FTAs with OPLA's list`);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      this.active += 1;
+      try {
+        const run = await this.handlers.reconcile(event, lambdaContext('reconcile-opla', fn.timeoutSeconds, fn.memoryMb));
+        this.reconcileRuns.push(run);
+        for (const i of run.ingested) this.progress(`reconcile-opla: OPLA export ${i.exportId}: ${i.rows.accepted} accepted, ${i.rows.rejected} rejected`);
+        const r = run.reconciliation;
+        if (r !== null) {
+          this.progress(`reconcile-opla: export ${r.exportId} vs drop ${r.dropId ?? 'none'}: ${r.totals.missingFromOpla} missing from OPLA, ${r.totals.unsupported} unsupported, ${r.totals.matched} matched`);
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.progress(`reconcile-opla: attempt ${attempt} failed: ${message}`);
+        if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
+      } finally {
+        this.active -= 1;
+      }
+    }
+  }
+
+  /** Puts OPLA's FTA list at `opla/<export id>/fta-list.csv`; its S3 notification starts the reconciliation. */
+  async uploadOplaList(file: string, exportId: string): Promise<string> {
+    const key = `${OPLA_RECONCILIATION.prefix}${exportId}/fta-list.csv`;
+    await this.putObject(key, await readFile(file));
+    return key;
   }
 
   /** Puts a returned work list at `returns/<AOR>/<file name>`; its S3 notification starts the recorder. */
@@ -588,6 +642,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
+    [ENV.oplaReconciliationRecipients]: JSON.stringify(options.oplaReconciliationRecipients ?? {}),
     // Local queues retry in seconds (--visibility-timeout), not minutes: the deployed 600 s
     // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
     [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),

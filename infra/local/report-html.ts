@@ -1,6 +1,7 @@
 import type { ProgramReport } from '../../shared/domain/program-report';
 import { esc } from './report/html';
 import { REPORT_SECTIONS } from './report/sections';
+import { oplaReconciliationSection, type OplaSectionInput } from './report-opla-section';
 
 /**
  * `out/report.html`: the program report (`summary.json` `program`) as a page a program
@@ -8,7 +9,13 @@ import { REPORT_SECTIONS } from './report/sections';
  * script, no font or CDN, so it opens from disk or an email attachment. Counts only: no
  * ids, names or A-numbers. The sections are the list in ./report/sections.ts, one module each.
  */
-export function renderProgramReport(report: ProgramReport): string {
+/** Sections fed by inputs other than the program aggregates (each optional). */
+export interface ReportExtras {
+  /** The last OPLA reconciliation of the run, when OPLA's list was given. */
+  readonly opla?: OplaSectionInput | null;
+}
+
+export function renderProgramReport(report: ProgramReport, extras: ReportExtras = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -36,6 +43,7 @@ table{border-collapse:collapse;font-size:13px}caption{text-align:left;color:#566
 <p>Program report generated ${esc(report.generatedAt.replace('T', ' ').slice(0, 16))} UTC, from the same aggregates the CloudWatch metrics are published from.</p></header>
 <main>
 ${REPORT_SECTIONS.map((section) => section(report)).join('\n')}
+${extras.opla ? oplaReconciliationSection(extras.opla) : ''}
 </main></body></html>
 `;
 }

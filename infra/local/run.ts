@@ -22,6 +22,7 @@ import {
   type ReceivedEmail,
   type RunSummary,
 } from './outputs';
+import { runOplaExport } from './opla-run';
 import { LocalPipeline } from './pipeline';
 import { renderProgramReport } from './report-html';
 import { localClientConfig, provisionLocalResources } from './provision';
@@ -31,6 +32,10 @@ export interface LocalRunOptions {
   readonly drops: readonly string[];
   /** A UC roster CSV, put in the bucket (rosters/<name>/roster.csv) before the drops. */
   readonly roster?: string;
+  /** OPLA's FTA list (CSV), put at opla/<export id>/fta-list.csv after the drops: ingested and reconciled. */
+  readonly opla?: string;
+  /** AOR -> OPLA and ERO addresses that get that AOR's reconciliation email. */
+  readonly oplaRecipients?: Readonly<Record<string, readonly string[]>>;
   /** Returned work lists (.xlsx or .csv), put at returns/<AOR>/<file name> after the drops. */
   readonly returns?: readonly string[];
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...). */
@@ -77,6 +82,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     mailFrom: options.mailFrom,
     juvenileCoordinators: options.juvenileCoordinators,
     digestRecipients: options.digestRecipients,
+    oplaReconciliationRecipients: options.oplaRecipients,
     chunkBytes: options.chunkBytes,
     onProgress: progress,
     planEnvironment: options.planEnvironment,
@@ -138,6 +144,8 @@ async function runOnPipeline(
     await pipeline.drain();
   }
 
+  const opla = options.opla === undefined ? undefined : await runOplaExport(pipeline, options.opla, progress);
+
   progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
   const planRun = await pipeline.runScheduledPlan();
   progress('metrics: running the scheduled metrics function once');
@@ -153,6 +161,8 @@ async function runOnPipeline(
   const received = await sentEmailsAsReceived(pipeline.sentEmails.slice(emailsBefore));
   const emails = received.filter((e) => e.to.some((t) => t.includes(options.orrInbox)));
   const digests = received.filter((e) => !emails.includes(e) && e.to.some((t) => digestTo.some((d) => t.includes(d))));
+  const oplaTo = Object.values(options.oplaRecipients ?? {}).flat();
+  const reconciliations = received.filter((e) => !emails.includes(e) && !digests.includes(e) && e.to.some((t) => oplaTo.some((d) => t.includes(d))));
   const store = createDynamoCaseStore({ client: clients.dynamo, tableName: resources.casesTable });
   const ftas = await exportFtas(store);
   // The program report: the points the metrics job just published, the aggregates it read,
@@ -190,11 +200,12 @@ async function runOnPipeline(
     reverificationTasksOpen: tasksAfter,
     program,
   });
-  await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
+  const written = opla === undefined ? summary : { ...summary, opla };
+  await writeOutputs(options.outDir, written, ftas, [...emails, ...digests, ...reconciliations]);
   const reportPath = join(options.outDir, 'report.html');
-  await writeFile(reportPath, renderProgramReport(program));
+  await writeFile(reportPath, renderProgramReport(program, { opla: opla?.reconciliation }));
   clients.dynamo.destroy();
-  return { summary, ftas, emails, metrics, reportPath, pipeline };
+  return { summary: written, ftas, emails, metrics, reportPath, pipeline };
 }
 
 /**

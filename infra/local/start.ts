@@ -7,6 +7,7 @@ import { checkLocalInputs } from './inputs';
 import { captureLambdaOutput } from './capture-output';
 import { loadConfig } from '../../shared/runtime/config';
 import { ENV } from '../../shared/runtime/resources';
+import { LOCAL_OPLA_RECIPIENTS, oplaSummaryLines } from './opla-run';
 
 const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
 
@@ -30,6 +31,13 @@ Usage: npm start -- [options]
                     I830_FILED_DATE is recorded; rejected rows go to
                     DIR/quarantine/returns/<AOR>/. Repeatable. The AOR is the file's folder
                     name, else its AOR column.
+  --opla FILE       OPLA's FTA list (PLANet export: EOIR_CASE_ID, A_NUMBER, FTA_DATE,
+                    FTA_TYPE, RECORDED_ON, AOR), put at opla/<export id>/fta-list.csv after
+                    the drops: rows checked (rejected ones in DIR/quarantine/opla/), then
+                    reconciled with DOJ's FTAs: DIR/reports/reconciliation/<export>/<drop>/
+                    reconciliation.xlsx, .csv, .json, and an email per AOR (to
+                    opla-<aor>@ and ero-<aor>@ice.example.gov) in DIR/emails/.
+                    E.g. --opla tests/fixtures/sample-opla/fta-list.csv.
   --nta-slots N     NTA service slots per business day in every AOR (default 20).
   --nta-slots-by-aor JSON
                     Per-AOR slots, e.g. '{"HOU":40,"SPM":0}' (0: UCs listed unscheduled).
@@ -68,6 +76,7 @@ async function main(): Promise<number> {
       drop: { type: 'string', multiple: true },
       roster: { type: 'string' },
       return: { type: 'string', multiple: true },
+      opla: { type: 'string' },
       'nta-slots': { type: 'string' },
       'nta-slots-by-aor': { type: 'string' },
       'nta-priority': { type: 'string' },
@@ -120,7 +129,7 @@ async function main(): Promise<number> {
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
   // A wrong path ends the run here, before anything is started that would have to be stopped.
-  const problems = await checkLocalInputs({ drops, roster: values.roster, returns: values.return });
+  const problems = await checkLocalInputs({ drops, roster: values.roster, returns: values.return, opla: values.opla });
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`docket-watch: ${p}\n`);
     process.stderr.write('Nothing was started. See npm start -- --help.\n');
@@ -153,6 +162,8 @@ async function main(): Promise<number> {
       drops,
       roster: values.roster,
       returns: values.return,
+      opla: values.opla,
+      oplaRecipients: LOCAL_OPLA_RECIPIENTS,
       planEnvironment,
       outDir,
       orrInbox: values['orr-inbox'],
@@ -176,7 +187,7 @@ async function main(): Promise<number> {
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
     }
     // A drop with nothing readable, or a roster or return refused whole, is a failure too, never a quiet success.
-    const refused = [...(result.summary.rosters ?? []), ...(result.summary.returns ?? [])].some((r) => r.rows.tableRejection !== undefined);
+    const refused = [...(result.summary.rosters ?? []), ...(result.summary.returns ?? []), ...(result.summary.opla?.ingested ?? [])].some((r) => r.rows.tableRejection !== undefined);
     return result.summary.ingestFailures.length > 0 || refused || result.summary.drops.some((d) => d.failure !== undefined) ? 1 : 0;
   } finally {
     restore();
@@ -231,6 +242,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
     if (drop.ucCasesOmitted) lines.push(`  UC cases this full drop omits (flagged, kept): ${drop.ucCasesOmitted}`);
     lines.push(`  UC cases marked ${drop.ucCasesMarked}; hearings recorded ${drop.hearingsRecorded ?? 0}; FTAs new ${drop.ftas.new}, repeated ${drop.ftas.repeated}, rescinded ${drop.ftas.rescinded}`);
   }
+  lines.push(...oplaSummaryLines(summary.opla));
   const t = summary.total.ftas;
   lines.push('');
   lines.push(`FTAs: ${t.new} new, ${t.repeated} repeated, ${t.rescinded} rescinded`);

@@ -7,6 +7,7 @@ import { grantPiiKeySecret } from '../permissions';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { DocketIngest } from '../constructs/docket-ingest';
 import { NtaScheduler } from '../constructs/nta-scheduler';
+import { OplaReconciliation } from '../constructs/opla-reconciliation';
 import { OrrNotifier } from '../constructs/orr-notifier';
 import { ProgramMetrics } from '../constructs/program-metrics';
 import type { MetricsScheduleName } from '../../shared/runtime/resources';
@@ -28,6 +29,8 @@ export interface PipelineStackProps extends StackProps {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the optional daily ORR digest. */
   readonly digestRecipients?: readonly { address: string; aors?: readonly string[] }[];
+  /** AOR -> OPLA and ERO addresses that get that AOR's OPLA reconciliation email. */
+  readonly oplaReconciliationRecipients?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -42,6 +45,7 @@ export class PipelineStack extends Stack {
   readonly metrics: ProgramMetrics;
   readonly roster: RosterIngest;
   readonly returns: WorkListReturns;
+  readonly reconciliation: OplaReconciliation;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -106,6 +110,18 @@ export class PipelineStack extends Stack {
         'Drop chunks DLQ': this.ingest.chunkQueue.deadLetterQueue,
       },
       scheduleExpressions: props.metricsSchedules,
+    });
+    this.reconciliation = new OplaReconciliation(this, 'OplaReconciliation', {
+      dropBucket: data.dropBucket,
+      casesTable: data.casesTable,
+      notificationBucket: this.ingest.notificationBucket,
+      alarmTopic: this.alarmTopic,
+      encryptionKey: data.dataKey,
+      mailFrom: props.mailFrom,
+      configurationSetName: this.notifier.configurationSet.configurationSetName,
+      sesMessageIdDomain: this.notifier.sesMessageIdDomain,
+      recipients: props.oplaReconciliationRecipients,
+      dashboard: this.metrics.dashboard,
     });
     // The HMAC key of PII-derived item keys, to exactly the functions whose config reads it.
     for (const fn of this.node.findAll().filter((c): c is PipelineFunction => c instanceof PipelineFunction)) {

@@ -5,7 +5,7 @@ import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledg
 
 /*
  * Notice items in the cases table, beside the FTA they are about:
- *   pk CASE#<IDNCASE> | DIGEST   sk NOTICE#<noticeId>
+ *   pk CASE#<IDNCASE> | DIGEST | RECONCILIATION   sk NOTICE#<noticeId>
  *   type, ftaId, state, messageIdHeader, intentAt, ftaRecordedAt, sentAt, sesMessageId,
  *   providerAcceptedAt, recipients, identified, bounces, complaints, lastEventType, lastEventAt
  *   (WITHHELD: type, ftaId, state, withheldReason, withheldAt)
@@ -16,7 +16,9 @@ export interface DynamoNoticeLedgerOptions {
   readonly tableName: string;
 }
 
-const keyOf = (k: NoticeKey) => ({ pk: k.scope === 'DIGEST' ? 'DIGEST' : `CASE#${k.scope}`, sk: `NOTICE#${k.noticeId}` });
+/** Scopes that are not a case: the digest and the OPLA reconciliations keep their own partitions. */
+const NON_CASE_SCOPES: ReadonlySet<string> = new Set(['DIGEST', 'RECONCILIATION']);
+const keyOf = (k: NoticeKey) => ({ pk: NON_CASE_SCOPES.has(k.scope) ? k.scope : `CASE#${k.scope}`, sk: `NOTICE#${k.noticeId}` });
 
 export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedgerOptions): NoticeLedger {
   return {

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ReportArchive } from '../ports/report-archive';
+import { DROP_REPORT_OBJECT, type ReportArchive } from '../ports/report-archive';
 
 export interface S3ReportArchiveOptions {
   readonly client: S3Client;
@@ -14,6 +14,11 @@ export function createS3ReportArchive({ client, bucket, prefix }: S3ReportArchiv
     async writeList(dropId, runId, name, entries) {
       const key = `${prefix}${dropId}/${runId}/${name}.json`;
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(entries), ContentType: 'application/json' }));
+      return key;
+    },
+    async writeReport(dropId, runId, report) {
+      const key = `${prefix}${dropId}/${runId}/${DROP_REPORT_OBJECT}`;
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(report), ContentType: 'application/json' }));
       return key;
     },
   };

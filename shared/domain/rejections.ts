@@ -39,6 +39,10 @@ export const ROW_REJECTIONS = {
   NOT_ON_ROSTER: 'NOT_ON_ROSTER',
   /** Returned work list: an address verified or an I-830 filed for a UC with no EOIR case known. */
   NO_EOIR_CASE: 'NO_EOIR_CASE',
+  /** OPLA FTA list: FTA_TYPE is not IN_ABSENTIA_ORDER or NO_SHOW. */
+  FTA_TYPE_INVALID: 'FTA_TYPE_INVALID',
+  /** OPLA FTA list: the same case, FTA_TYPE and FTA_DATE as an earlier row of the file (first row wins). */
+  OPLA_ENTRY_DUPLICATE: 'OPLA_ENTRY_DUPLICATE',
 } as const;
 
 export type RowRejectionReason = keyof typeof ROW_REJECTIONS;

@@ -10,16 +10,16 @@
  * found through the message tags `scope` and `notice`.
  */
 export interface NoticeKey {
-  /** The case id the notice is about, or `DIGEST`. Also an SES tag value. */
+  /** The case id the notice is about, or `DIGEST`, or `RECONCILIATION` (OPLA reconciliations). Also an SES tag value. */
   readonly scope: string;
   /**
    * `FTA.<ftaId>`, `CORRECTION.<ftaId>`, `IDENTITY.<ftaId>` (the follow-up naming the child)
-   * or `DIGEST.<day>.<recipientKey>`. Also an SES tag value.
+   * `DIGEST.<day>.<recipientKey>` or `RECON.<reportId>.<AOR>`. Also an SES tag value.
    */
   readonly noticeId: string;
 }
 
-export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST';
+export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST' | 'RECONCILIATION';
 
 /** Why a notice is never sent. */
 export type WithheldReason =

@@ -130,6 +130,12 @@ const schemas = {
   computeMetrics: z.object({
     [ENV.casesTable]: z.string().min(3),
   }),
+  reconcileOpla: z.object({
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.dropBucket]: z.string().min(3),
+    ...mailSettings,
+    [ENV.oplaReconciliationRecipients]: jsonOf(z.partialRecord(z.enum(AORS), z.array(emailAddress).min(1))).default({}),
+  }),
   sweepOutbox: z.object({
     [ENV.casesTable]: z.string().min(3),
     [ENV.orrNoticeQueueUrl]: z.string().url(),

@@ -59,6 +59,8 @@ export const ENV = {
    * emulator never answers GetSendQuota).
    */
   sesMaxSendRate: 'SES_MAX_SEND_RATE',
+  /** OPLA reconciliation: JSON object AOR -> [OPLA and ERO addresses] that get that AOR's reconciliation email. */
+  oplaReconciliationRecipients: 'OPLA_RECONCILIATION_RECIPIENTS_JSON',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -274,6 +276,23 @@ export const WORK_LIST_RETURNS = {
   reportPrefix: 'reports/returns/',
 } as const;
 
+/**
+ * OPLA's FTA list lands as `opla/<export id>/fta-list.csv`; each object under the prefix
+ * invokes the reconciliation function (prefix filter only: an export saved as `.CSV` is
+ * still read; the function ignores, with a log line, what is not a CSV one folder down).
+ * The same function runs after each drop: the drop's finish writes its report to
+ * `reports/drops/<dropId>/<runId>/report.json` (dropReportSuffix), whose notification
+ * invokes it. Its outputs go under prefixes no notification watches.
+ */
+export const OPLA_RECONCILIATION = {
+  prefix: 'opla/',
+  dropReportPrefix: DROP_BUCKET.reportPrefix,
+  dropReportSuffix: '/report.json',
+  quarantinePrefix: 'quarantine/opla/',
+  ingestReportPrefix: 'reports/opla/',
+  reportPrefix: 'reports/reconciliation/',
+} as const;
+
 /** EventBridge schedule of the daily NTA re-plan (10:00 UTC, before field offices open). */
 export const NTA_PLAN_SCHEDULES = {
   weekdays: 'cron(0 10 ? * MON-FRI *)',
@@ -293,6 +312,8 @@ export const FUNCTIONS = {
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
   sweepOutbox: { timeoutSeconds: 120, memoryMb: 256 },
   recordWorkListReturns: { timeoutSeconds: 300, memoryMb: 1024 },
+  // Reads every FTA (32,000+ nationally) and the OPLA export whole, writes an xlsx.
+  reconcileOpla: { timeoutSeconds: 600, memoryMb: 1024 },
 } as const;
 
 /**

@@ -494,6 +494,8 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
   if (report.failure) deps.log.error('drop failed', { dropId: drop.dropId, runId: run.runId, reason: report.failure.reason, detail: report.failure.detail });
   deps.metrics?.publish(dropMetrics(report));
   await deps.store.saveDropReport(report);
+  // Its S3 notification starts what follows a drop; written before the run is marked finished.
+  await deps.reports?.writeReport?.(drop.dropId, run.runId, report);
   await deps.ledger.finishRun(run, report);
   deps.log.info('drop ingested', { dropId: drop.dropId, runId: run.runId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
   return report;

@@ -29,6 +29,8 @@ export interface GeneratedDrop {
     readonly ftaIds: readonly string[];
     /** Each FTA's date (YYYY-MM-DD): the in-absentia order's hearing, or the no-show's ADJ_DATE. */
     readonly ftaDates: Readonly<Record<string, string>>;
+    /** The same FTAs with what identifies them to OPLA: case, A-number, kind, date (YYYY-MM-DD), court. */
+    readonly ftaDetails: readonly GeneratedFta[];
     readonly inAbsentiaOrders: number;
     readonly noShows: number;
     readonly caseRows: number;
@@ -38,6 +40,16 @@ export interface GeneratedDrop {
     readonly juvenileRows: number;
     readonly scheduleRows: number;
   };
+}
+
+export interface GeneratedFta {
+  readonly ftaId: string;
+  readonly kind: 'IN_ABSENTIA_ORDER' | 'NO_SHOW_ADJOURNMENT';
+  readonly caseId: string;
+  readonly proceedingId: string;
+  readonly aNumber: string;
+  readonly date: string;
+  readonly court: string;
 }
 
 export interface DropOptions {
@@ -106,6 +118,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
   const ftaIds: string[] = [];
   const ftaDates: Record<string, string> = {};
   const year = (i: number, fallback: number): number => (options.ftaYears?.length ? (options.ftaYears[i % options.ftaYears.length] ?? fallback) : fallback);
+  const ftaDetails: GeneratedFta[] = [];
   for (let i = 0; i < options.cases; i++) {
     const caseId = String(caseBase + i);
     const proceedingId = String(caseBase + 4_000_000 + i);
@@ -140,6 +153,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     }
     const hearing = `${hearingDay} 00:00:00.000`;
     const court = pick(COURTS);
+    if (isUc && absentia) ftaDetails.push({ ftaId: `IA-${proceedingId}`, kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId, aNumber, date: hearing.slice(0, 10), court });
     proceedingRows.push([proceedingId, caseId, aNumber, court, 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
 
     // One earlier hearing per case; ADJ_RSN 11 is a no-show (spec 3), 09/10/33 are not the respondent's.
@@ -151,6 +165,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
       ftaDates[`NS-${scheduleId}`] = adjDay;
     }
     const adjDate = `${adjDay} 00:00:00.000`;
+    if (isUc && adjRsn === '11') ftaDetails.push({ ftaId: `NS-${scheduleId}`, kind: 'NO_SHOW_ADJOURNMENT', caseId, proceedingId, aNumber, date: adjDate.slice(0, 10), court });
     scheduleRows.push([scheduleId, proceedingId, caseId, court, 'M', adjDate, adjRsn, adjRsn === '11' ? 'P' : pick(['P', 'V', 'H'])]);
   }
   const shifted = options.shiftedRows ?? 0;
@@ -182,6 +197,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
       ftas: ftaIds.length,
       ftaIds,
       ftaDates,
+      ftaDetails,
       inAbsentiaOrders,
       noShows,
       caseRows: options.cases,

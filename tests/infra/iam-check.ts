@@ -16,15 +16,17 @@ import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docke
 /** The addresses the checked stack is configured with, by the role the local stack records. */
 export const FOJC_HOU = 'fojc-hou@ice.example.gov';
 export const DIGEST_TO = 'orr-digest@example.gov';
+export const OPLA_HOU = 'opla-hou@ice.example.gov';
 const ROLE_ADDRESSES: Record<string, readonly string[]> = {
   mailFrom: [MAIL_FROM],
   orrInbox: [ORR_INBOX],
   fojc: [FOJC_HOU],
   digestRecipient: [DIGEST_TO],
+  oplaRecipient: [OPLA_HOU],
 };
 
 /** Folders one level down that some function is granted on its own (not their whole top folder). */
-const SUB_PREFIXES = [DROP_BUCKET.reportPrefix, 'reports/returns/', 'quarantine/returns/'];
+const SUB_PREFIXES = [DROP_BUCKET.reportPrefix, 'reports/returns/', 'quarantine/returns/', 'quarantine/opla/', 'reports/opla/', 'reports/reconciliation/'];
 
 /**
  * A recorded call with object keys and list prefixes cut to their top folder (`drops/*`),
@@ -55,7 +57,7 @@ interface Statement {
 }
 
 export function synthesizedPolicies() {
-  const synth = synthDocketWatch({ juvenileCoordinators: { HOU: FOJC_HOU }, digestRecipients: [{ address: DIGEST_TO }] });
+  const synth = synthDocketWatch({ juvenileCoordinators: { HOU: FOJC_HOU }, digestRecipients: [{ address: DIGEST_TO }], oplaReconciliationRecipients: { HOU: [OPLA_HOU] } });
   const { data, pipeline, pipelineTemplate: template } = synth;
   const functions: Record<FunctionName, IFunction> = {
     ingestDocket: pipeline.ingest.function,
@@ -69,6 +71,7 @@ export function synthesizedPolicies() {
     computeMetrics: pipeline.metrics.function,
     sweepOutbox: pipeline.ingest.sweepFunction,
     recordWorkListReturns: pipeline.returns.function,
+    reconcileOpla: pipeline.reconciliation.function,
   };
   const imported = (value: string) => JSON.stringify(pipeline.resolve(value));
   const join = (arn: string, suffix: string) => JSON.stringify({ 'Fn::Join': ['', [pipeline.resolve(arn), suffix]] });
@@ -80,7 +83,7 @@ export function synthesizedPolicies() {
     ['cases/index/*', join(data.casesTable.tableArn, '/index/*')],
     ['idempotency', imported(data.idempotencyTable.tableArn)],
     ['dropBucket', imported(data.dropBucket.bucketArn)],
-    ...['drops/', DROP_BUCKET.unpackedPrefix, 'quarantine/', 'rosters/', 'worklists/', 'reports/', ...SUB_PREFIXES, 'returns/'].map(
+    ...['drops/', DROP_BUCKET.unpackedPrefix, 'quarantine/', 'rosters/', 'worklists/', 'reports/', ...SUB_PREFIXES, 'returns/', 'opla/'].map(
       (prefix): [string, string] => [`dropBucket/${prefix}*`, join(data.dropBucket.bucketArn, `/${prefix}*`)],
     ),
     ['ses:configuration-set', JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: logicalId(pipeline.notifier.configurationSet) }]] })],
@@ -90,6 +93,7 @@ export function synthesizedPolicies() {
     ['ingestFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.failures), 'Arn'] })],
     ['rosterFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.roster.failures), 'Arn'] })],
     ['returnFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.returns.failures), 'Arn'] })],
+    ['reconciliationFailures', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.reconciliation.failures), 'Arn'] })],
     ['dropChunks', JSON.stringify({ 'Fn::GetAtt': [logicalId(pipeline.ingest.chunkQueue.queue), 'Arn'] })],
     ['dataKey', imported(data.dataKey.keyArn)],
     ['piiKeySecret', imported(data.piiKeySecret.secretArn)],

@@ -46,6 +46,10 @@ const UNEXERCISED: Partial<Record<FunctionName, readonly string[]>> = {
   // the A-number (findRosterUcForCase); the failure queue is Lambda's on-failure destination
   // after the asynchronous retries, which no suite exhausts for a return.
   recordWorkListReturns: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'sqs:SendMessage'],
+  // The reconciliation's notice ledger releases an intent SES certainly refused
+  // (deliverNoticeOnce; tests/unit/deliver-notice.test.ts), as the digest's does; the failure
+  // queue is Lambda's on-failure destination after the asynchronous retries.
+  reconcileOpla: ['dynamodb:DeleteItem', 'sqs:SendMessage'],
 };
 
 /**

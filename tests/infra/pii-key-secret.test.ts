@@ -26,6 +26,7 @@ const functions: Record<FunctionName, IFunction> = {
   planNta: pipeline.scheduler.planFunction,
   sweepOutbox: pipeline.ingest.sweepFunction,
   recordWorkListReturns: pipeline.returns.function,
+  reconcileOpla: pipeline.reconciliation.function,
 };
 const names = Object.keys(functions) as FunctionName[];
 
@@ -36,6 +37,7 @@ const names = Object.keys(functions) as FunctionName[];
  */
 const REVIEWED_WITHOUT_KEY: Partial<Record<FunctionName, string>> = {
   sweepOutbox: "the case store's outbox methods only (unpublished FTAs and rescissions, marked published): no address is recorded",
+  reconcileOpla: "the case store's FTA listing and A-number lookup only (listFtas, aNumbersOf): reads by case id, records no address",
 };
 
 const KEY_BUILDERS = /function (aNumberKey|addressKey|recipientKey)\(/;

@@ -19,6 +19,7 @@ import {
   METRICS_NAMESPACE,
   METRICS_SCHEDULES,
   ROSTER_DROPS,
+  OPLA_RECONCILIATION,
   WORK_LIST_RETURNS,
 } from '../../shared/runtime/resources';
 import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
@@ -39,6 +40,7 @@ const functions: Record<FunctionName, IFunction> = {
   planNta: pipeline.scheduler.planFunction,
   sweepOutbox: pipeline.ingest.sweepFunction,
   recordWorkListReturns: pipeline.returns.function,
+  reconcileOpla: pipeline.reconciliation.function,
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
@@ -166,6 +168,18 @@ describe('drop ingestion', () => {
         events: ['s3:ObjectCreated:*'],
         rules: { prefix: WORK_LIST_RETURNS.prefix },
         target: { 'Fn::GetAtt': [logicalId(functions.recordWorkListReturns), 'Arn'] },
+      },
+      {
+        // OPLA exports: prefix only (an export saved as .CSV is read too).
+        events: ['s3:ObjectCreated:*'],
+        rules: { prefix: OPLA_RECONCILIATION.prefix },
+        target: { 'Fn::GetAtt': [logicalId(functions.reconcileOpla), 'Arn'] },
+      },
+      {
+        // A finished drop's report: the pipeline writes this name itself, letter for letter.
+        events: ['s3:ObjectCreated:*'],
+        rules: { prefix: OPLA_RECONCILIATION.dropReportPrefix, suffix: OPLA_RECONCILIATION.dropReportSuffix },
+        target: { 'Fn::GetAtt': [logicalId(functions.reconcileOpla), 'Arn'] },
       },
     ]);
   });
@@ -362,10 +376,10 @@ describe('program metrics', () => {
     });
   });
 
-  it('alarms on every dead-letter queue and the docket, roster and work-list return failure queues', () => {
+  it('alarms on every dead-letter queue and the docket, roster, work-list return and OPLA reconciliation failure queues', () => {
     const sqsAlarms = alarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Threshold === 0);
-    // ORR notices DLQ, NTA schedule DLQ, drop chunks DLQ, docket ingest, roster ingest and work-list return failures.
-    expect(sqsAlarms).toHaveLength(6);
+    // ORR notices DLQ, NTA schedule DLQ, drop chunks DLQ, docket ingest, roster ingest, work-list return and reconciliation failures.
+    expect(sqsAlarms).toHaveLength(7);
   });
 
   describe('the dashboard', () => {

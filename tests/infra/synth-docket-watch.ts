@@ -12,7 +12,7 @@ export const MAIL_FROM = 'docket-watch@example.gov';
  * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
  */
 export function synthDocketWatch(
-  options: Pick<PipelineStackProps, 'alarmEmail' | 'metricsSchedules' | 'juvenileCoordinators' | 'digestRecipients'> = {},
+  options: Pick<PipelineStackProps, 'alarmEmail' | 'metricsSchedules' | 'juvenileCoordinators' | 'digestRecipients' | 'oplaReconciliationRecipients'> = {},
 ) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'Data');
@@ -24,6 +24,7 @@ export function synthDocketWatch(
     metricsSchedules: options.metricsSchedules,
     juvenileCoordinators: options.juvenileCoordinators,
     digestRecipients: options.digestRecipients,
+    oplaReconciliationRecipients: options.oplaReconciliationRecipients,
   });
   return { data, pipeline, dataTemplate: Template.fromStack(data), pipelineTemplate: Template.fromStack(pipeline) };
 }
