@@ -18,7 +18,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
@@ -89,6 +89,8 @@ export class LocalPipeline {
   readonly ingestFailures: { key: string; error: string }[] = [];
   /** Drops fanned out to the chunk worker whose report is not in yet. */
   private readonly fannedOut: { dropId: string; runId: string; key: string }[] = [];
+  /** Messages each queue consumer handled (deleted after success), by function name. */
+  readonly processed: Record<string, number> = {};
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
   private stopped = false;
@@ -298,6 +300,19 @@ export class LocalPipeline {
     }
     counts.dropChunks = await this.depth(this.resources.chunkQueue.dlqUrl);
     return counts;
+  }
+
+  /**
+   * Each queue's messages, visible, in flight and delayed (what is left to do), and each
+   * dead-letter queue's, by the queue's local name.
+   */
+  async queueDepths(): Promise<Record<string, number>> {
+    const depths: Record<string, number> = {};
+    for (const q of [...Object.values(this.resources.queues), this.resources.chunkQueue]) {
+      depths[q.definition.localName] = await this.depth(q.url, true);
+      depths[dlqLocalName(q.definition)] = await this.depth(q.dlqUrl, true);
+    }
+    return depths;
   }
 
   /** The emails SES accepted from the functions so far, as sent: our raw MIME, in send order. */
@@ -529,7 +544,7 @@ export class LocalPipeline {
               Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
             }),
           );
-          this.progress(`${fnName}: processed ${done.length} message(s)`);
+          this.processed[fnName] = (this.processed[fnName] ?? 0) + done.length;
         }
       } finally {
         this.active -= 1;
