@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
@@ -13,7 +13,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
-import { isDropMarker } from '../../shared/domain/eoir-table';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
@@ -23,6 +22,7 @@ import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { FunctionName } from '../../shared/runtime/config';
+import { dropObjects } from './drop-upload';
 import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
@@ -184,15 +184,9 @@ export class LocalPipeline {
    * (e.g. the operator's `as-of`).
    */
   async uploadDrop(folder: string, dropId: string, markerMetadata?: Record<string, string>): Promise<void> {
-    const files = (await readdir(folder, { withFileTypes: true, recursive: true }))
-      .filter((f) => f.isFile())
-      .map((f) => relative(folder, join(f.parentPath, f.name)).split(sep).join('/'));
-    const marker = files.find((f) => f.split('/').length <= 2 && isDropMarker(f));
-    for (const file of files.filter((f) => f !== marker).sort()) {
-      await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
+    for (const o of await dropObjects(folder, { dropId, metadata: markerMetadata })) {
+      await this.putObject(o.key, o.file === null ? Buffer.alloc(0) : await readFile(o.file), o.metadata);
     }
-    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)), markerMetadata);
-    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0), markerMetadata);
   }
 
   /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
