@@ -154,7 +154,8 @@ async function main(): Promise<number> {
         },
       });
     }
-    const running = startSchedules(schedules, say);
+    // A schedule's line is printed when it says something new (not every minute the same metrics count).
+    const running = startSchedules(schedules.map(onlyNews), say);
     // Stopped in this order: no new scheduled run, no new message taken, then the last emails written.
     stops.push(() => running.stop(), () => pipeline.stop());
 
@@ -195,6 +196,19 @@ async function main(): Promise<number> {
     await emulators.stop();
     say('stopped');
   }
+}
+
+function onlyNews(schedule: LocalSchedule): LocalSchedule {
+  let last: string | undefined;
+  return {
+    ...schedule,
+    run: async () => {
+      const line = await schedule.run();
+      if (line === last) return undefined;
+      last = line;
+      return line;
+    },
+  };
 }
 
 function printBanner(env: Record<string, string>, resources: Parameters<typeof queueNames>[0], envFile: string, outDir: string, schedules: readonly LocalSchedule[]): void {
