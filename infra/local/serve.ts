@@ -39,6 +39,10 @@ Emails land in OUT/emails/ as they are sent. Ctrl-C stops everything (exit 0).
   --out DIR           emails/, logs/ (default: out).
   --state DIR         Where DynamoDB and S3 keep their data (default: .local-state).
   --reset             Delete the local state first.
+  --dynamodb-endpoint URL, --sqs-endpoint URL, --ses-endpoint URL
+                      Use that emulator, already running, instead of starting one
+                      (the test suite shares its own); s3rver always runs here.
+  --name-suffix S     Append S to every table, bucket and queue name (a shared emulator).
   --orr-inbox ADDR, --mail-from ADDR, --fojc AOR=ADDR, --digest-to ADDR,
   --visibility-timeout S, --chunk-bytes N, --nta-slots N, --nta-slots-by-aor JSON,
   --nta-priority KEYS
@@ -55,6 +59,10 @@ async function main(): Promise<number> {
       'plan-every': { type: 'string', default: '5m' },
       'sweep-every': { type: 'string', default: '1m' },
       'digest-every': { type: 'string', default: '5m' },
+      'dynamodb-endpoint': { type: 'string' },
+      'sqs-endpoint': { type: 'string' },
+      'ses-endpoint': { type: 'string' },
+      'name-suffix': { type: 'string', default: '' },
     },
     strict: true,
   });
@@ -101,10 +109,13 @@ async function main(): Promise<number> {
   });
 
   say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
-  const emulators = await startEmulators({ stateDir });
+  const emulators = await startEmulators({
+    stateDir,
+    running: { dynamodb: values['dynamodb-endpoint'], sqs: values['sqs-endpoint'], ses: values['ses-endpoint'] },
+  });
   const stops: (() => Promise<void>)[] = [];
   try {
-    const resources = await provisionLocalResources(emulators.endpoints, { visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds });
+    const resources = await provisionLocalResources(emulators.endpoints, { suffix: values['name-suffix'], visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds });
     const pipeline = await LocalPipeline.start(emulators, resources, { ...settings, onProgress: say });
 
     // Each email SES accepted, written as it was sent (the exact raw MIME), numbered in send order.

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readEnvFile } from '../../infra/local/serve-env';
-import { SAMPLE_DROP, SAMPLE_ROSTER, tempDir } from '../helpers/local-stack';
+import { SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { waitFor } from '../helpers/wait-for';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -27,9 +27,14 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
       const dir = tempDir('serve');
       const out = join(dir, 'out');
       const inbox = 'orr-serve@example.gov';
+      const shared = inject('emulators');
       const serve = spawn(
         process.execPath,
-        ['--import', 'tsx', 'infra/local/serve.ts', '--out', out, '--state', join(dir, 'state'), '--orr-inbox', inbox, '--visibility-timeout', '2', '--metrics-every', '5s', '--plan-every', '10s', '--sweep-every', '10s'],
+        [
+          '--import', 'tsx', 'infra/local/serve.ts', '--out', out, '--state', join(dir, 'state'), '--orr-inbox', inbox,
+          // The suite's DynamoDB Local, SQS and SES (serve starts its own s3rver), under names of this test.
+          '--dynamodb-endpoint', shared.dynamodb, '--sqs-endpoint', shared.sqs, '--ses-endpoint', shared.ses, '--name-suffix', uniqueSuffix(), '--visibility-timeout', '2', '--metrics-every', '5s', '--plan-every', '10s', '--sweep-every', '10s',
+        ],
         { cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';
@@ -38,7 +43,7 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => serve.once('exit', (code, signal) => done({ code, signal })));
       try {
         const envFile = join(out, 'serve.env');
-        await waitFor(() => existsSync(envFile) || serve.exitCode !== null, `npm run serve writing ${envFile}`, 120_000);
+        await waitFor(() => existsSync(envFile) || serve.exitCode !== null, `npm run serve writing ${envFile}`, 240_000);
         expect(serve.exitCode, output).toBeNull();
         const env = await readEnvFile(envFile);
         expect(output).toContain(env.DOCKET_WATCH_ORR_NOTICE_QUEUE_URL);
@@ -109,7 +114,7 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
       expect(end, output).toEqual({ code: 0, signal: null });
       expect(existsSync(join(out, 'serve.env'))).toBe(false);
     },
-    300_000,
+    600_000,
   );
 });
 
