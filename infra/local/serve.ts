@@ -8,6 +8,7 @@ import { emailFileName, sentEmailsAsReceived } from './outputs';
 import { LocalPipeline } from './pipeline';
 import { samplePipeline } from './pipeline-progress';
 import { createProgressDisplay } from './progress';
+import { installRowMeter } from './row-meter';
 import { provisionLocalResources } from './provision';
 import { parseEvery, startSchedules, type LocalSchedule } from './schedules';
 import { queueNames, removeEnvFile, serveEnvironment, writeEnvFile } from './serve-env';
@@ -116,6 +117,8 @@ async function main(): Promise<number> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const resources = await provisionLocalResources(emulators.endpoints, { suffix: values['name-suffix'], visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds });
+    // Before the functions' clients exist: rows of a table as they stream, for the status line.
+    const meter = installRowMeter();
     const pipeline = await LocalPipeline.start(emulators, resources, { ...settings, onProgress: say });
 
     // Each email SES accepted, written as it was sent (the exact raw MIME), numbered in send order.
@@ -175,7 +178,7 @@ async function main(): Promise<number> {
     const ticker = setInterval(() => {
       tickDone = tickDone.then(async () => {
         await writeNewEmails().catch((err: unknown) => say(`writing emails failed: ${(err as Error).message}`));
-        await samplePipeline(pipeline).then((s) => display.update(s), () => undefined);
+        await samplePipeline(pipeline, meter).then((s) => display.update(s), () => undefined);
       });
     }, 1_000);
     stops.push(async () => {

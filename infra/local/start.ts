@@ -7,6 +7,7 @@ import { checkLocalInputs } from './inputs';
 import { captureLambdaOutput } from './capture-output';
 import { PIPELINE_CLI_OPTIONS, pipelineSettings } from './cli-options';
 import { createProgressDisplay } from './progress';
+import { installRowMeter } from './row-meter';
 import { samplePipeline, startProgressTicker } from './pipeline-progress';
 
 const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
@@ -113,6 +114,8 @@ async function main(): Promise<number> {
 
   say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
   const emulators = await startEmulators({ stateDir });
+  // Before the functions' clients exist: rows of a table as they stream, for the status line.
+  const meter = installRowMeter();
   let keep = false;
   let stopTicker = (): Promise<void> => Promise.resolve();
   try {
@@ -130,11 +133,11 @@ async function main(): Promise<number> {
       chunkBytes,
       onProgress: say,
       onPipelineStarted: (pipeline) => {
-        stopTicker = startProgressTicker(pipeline, display);
+        stopTicker = startProgressTicker(pipeline, display, meter);
       },
     });
     await stopTicker();
-    display.update(await samplePipeline(result.pipeline));
+    display.update(await samplePipeline(result.pipeline, meter));
     display.finish();
     await result.pipeline.stop();
     restore();
