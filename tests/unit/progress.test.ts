@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgressDisplay, duration, ProgressTracker, type ProgressSample } from '../../infra/local/progress';
+import { dropTableOf, rowsByTable } from '../../infra/local/row-meter';
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.UTC(2026, 10, 29, 12, 0, 0)) {
@@ -91,5 +92,27 @@ describe('the progress line of a long local run', () => {
     display.update(sample({ ftasFound: 9, emailsSent: 9 }));
     display.finish();
     expect(writes).toEqual(['12:01:00  FTAs 9 | emails 9/9\n']);
+  });
+});
+
+describe('the rows per table the progress line shows', () => {
+  it('tells a drop table object from anything else in the bucket', () => {
+    expect(dropTableOf('drops/2026-11-20/A_TblCase.csv')).toEqual({ dropId: '2026-11-20', table: 'A_TblCase' });
+    expect(dropTableOf('drops/r1/EOIR Case Data/tbl_schedule.txt')).toEqual({ dropId: 'r1', table: 'tbl_schedule' });
+    expect(dropTableOf('unpacked/z1/B_TblProceeding.csv')).toEqual({ dropId: 'z1', table: 'B_TblProceeding' });
+    expect([dropTableOf('drops/d1.zip'), dropTableOf('drops/d1/Count.txt'), dropTableOf('rosters/r/roster.csv'), dropTableOf('drops/A_TblCase.csv')]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("uses a drop's report once it is in, the meter's live count for a drop still running, summed over drops", () => {
+    const meter = {
+      linesByDrop: new Map([
+        ['d1', new Map([['A_TblCase', 25]])],
+        ['d2', new Map([['A_TblCase', 7], ['tbl_schedule', 40]])],
+      ]),
+      uninstall: () => undefined,
+    };
+    const reports = [{ dropId: 'd1', tables: { A_TblCase: { read: 22 }, tbl_schedule: { read: 44 } } }];
+    expect(rowsByTable(meter, reports)).toEqual({ A_TblCase: 22 + 7, tbl_schedule: 44 + 40 });
+    expect(rowsByTable(undefined, reports)).toEqual({ A_TblCase: 22, tbl_schedule: 44 });
   });
 });
