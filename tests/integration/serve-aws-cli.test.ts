@@ -22,7 +22,7 @@ if (!awsCliAvailable()) {
 
 describe('npm run serve, driven by the official AWS CLI as an operator would', () => {
   it.skipIf(!awsCliAvailable())(
-    'reacts to a drop and a roster put with `aws s3 cp`: emails in out/, FTA items queryable, work lists readable; Ctrl-C stops it with exit 0',
+    'reacts to a drop and a roster put with `aws s3 cp` and a drop sent by npm run upload: emails in out/, FTA items queryable, work lists readable; Ctrl-C stops it with exit 0',
     async () => {
       const dir = tempDir('serve');
       const out = join(dir, 'out');
@@ -105,6 +105,21 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
         const [header, ...rows] = list.trim().split(/\r?\n/);
         expect(header).toContain('A_NUMBER');
         expect(rows).toHaveLength(3);
+        // npm run upload: the same drop again, under another id and a later as-of: tables first,
+        // Count.txt last with the as-of; the ingest finds every FTA already recorded.
+        const upload = await run(process.execPath, ['--import', 'tsx', 'infra/local/upload.ts', SAMPLE_DROP, '--drop-id', 'sample-drop-again', '--as-of', '2026-11-21', '--env-file', envFile], {
+          cwd: ROOT,
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        });
+        const uploaded = upload.stdout.trim().split('\n');
+        expect(uploaded).toHaveLength(5);
+        expect(uploaded.at(-1)).toBe(`uploaded ${bucket}/drops/sample-drop-again/Count.txt  (as-of=2026-11-21)`);
+        await waitFor(() => output.includes('ingest: drop sample-drop-again: 0 new FTA(s), 9 repeated'), 'the ingest of the uploaded drop reporting its 9 FTAs as repeated', 120_000);
+        const againAsOf = JSON.parse(
+          await aws('dynamodb', 'get-item', '--table-name', env.DOCKET_WATCH_CASES_TABLE ?? '', '--key', JSON.stringify({ pk: { S: 'DROP#sample-drop-again' }, sk: { S: 'AS_OF' } }), '--output', 'json'),
+        ) as { Item?: Record<string, { S?: string }> };
+        expect(againAsOf.Item?.asOf?.S).toBe('2026-11-21T00:00:00.000Z');
+
         // The metrics schedule fired on its own: its EMF documents are in the function logs.
         await waitFor(async () => (await readFile(join(out, 'logs', 'metrics-emf.jsonl'), 'utf8')).includes('FtasOpen'), 'a scheduled compute-metrics run publishing FtasOpen', 60_000);
       } finally {
