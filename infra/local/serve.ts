@@ -36,7 +36,7 @@ It prints the endpoints, bucket, tables and queues, and writes them to an env fi
 AWS CLI and the SDKs (\`. out/serve.env\`, then \`aws --endpoint-url "$AWS_ENDPOINT_URL_S3" s3 ls\`).
 Emails land in OUT/emails/ as they are sent. Ctrl-C stops everything (exit 0).
 
-  --env-file PATH     Where to write the environment (default: OUT/serve.env); removed on exit.
+  --serve-env PATH    Where to write the environment (default: OUT/serve.env); removed on exit.
   --out DIR           emails/, logs/ (default: out).
   --state DIR         Where DynamoDB and S3 keep their data (default: .local-state).
   --reset             Delete the local state first.
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       ...PIPELINE_CLI_OPTIONS,
-      'env-file': { type: 'string' },
+      'serve-env': { type: 'string' },
       'metrics-every': { type: 'string', default: '60s' },
       'plan-every': { type: 'string', default: '5m' },
       'sweep-every': { type: 'string', default: '1m' },
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   const settings = checked.settings;
   const outDir = resolve(values.out);
   const stateDir = resolve(values.state);
-  const envFile = resolve(values['env-file'] ?? join(outDir, 'serve.env'));
+  const envFile = resolve(values['serve-env'] ?? join(outDir, 'serve.env'));
   if (values.reset) await rm(stateDir, { recursive: true, force: true });
   const emailDir = join(outDir, 'emails');
   await rm(emailDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ Usage: npm run upload -- PATH [options]
   --as-of DATE      The drop's as-of (YYYY-MM-DD), as S3 user metadata \`as-of\` on the
                     marker or the zip; the ingest orders drops by it.
   --drop-id ID      The drop's id, its folder under drops/ (default: the folder's or zip's name).
-  --env-file PATH   The local stack to upload to (default: out/serve.env, written by npm run serve).
+  --serve-env PATH  The local stack to upload to (default: out/serve.env, written by npm run serve).
   --profile P --bucket B
                     Upload to the deployed drop bucket B instead, with the AWS profile P
                     (~/.aws/config and credentials; SSO profiles too).
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     options: {
       'as-of': { type: 'string' },
       'drop-id': { type: 'string' },
-      'env-file': { type: 'string', default: 'out/serve.env' },
+      'serve-env': { type: 'string', default: 'out/serve.env' },
       profile: { type: 'string' },
       bucket: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     config = { profile: values.profile };
     bucket = values.bucket;
   } else {
-    const envFile = resolve(values['env-file']);
+    const envFile = resolve(values['serve-env']);
     try {
       await access(envFile);
     } catch {

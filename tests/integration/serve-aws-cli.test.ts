@@ -107,7 +107,7 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
         expect(rows).toHaveLength(3);
         // npm run upload: the same drop again, under another id and a later as-of: tables first,
         // Count.txt last with the as-of; the ingest finds every FTA already recorded.
-        const upload = await run(process.execPath, ['--import', 'tsx', 'infra/local/upload.ts', SAMPLE_DROP, '--drop-id', 'sample-drop-again', '--as-of', '2026-11-21', '--env-file', envFile], {
+        const upload = await run(process.execPath, ['--import', 'tsx', 'infra/local/upload.ts', SAMPLE_DROP, '--drop-id', 'sample-drop-again', '--as-of', '2026-11-21', '--serve-env', envFile], {
           cwd: ROOT,
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         });
