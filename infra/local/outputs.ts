@@ -182,7 +182,11 @@ export async function writeOutputs(
   let n = 0;
   for (const email of emails) {
     n += 1;
-    const name = `${String(n).padStart(4, '0')}-${email.messageId.replace(/[^A-Za-z0-9-]/g, '_')}.eml`;
-    await writeFile(join(emailDir, name), email.eml);
+    await writeFile(join(emailDir, emailFileName(n, email)), email.eml);
   }
+}
+
+/** `emails/<nnnn>-<SES message id>.eml`: the n-th email of the run (from 1), in send order. */
+export function emailFileName(n: number, email: Pick<ReceivedEmail, 'messageId'>): string {
+  return `${String(n).padStart(4, '0')}-${email.messageId.replace(/[^A-Za-z0-9-]/g, '_')}.eml`;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
@@ -13,17 +13,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
-import { isDropMarker } from '../../shared/domain/eoir-table';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
-import { DROP_BUCKET, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
+import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReconcileRun } from '../../functions/reconcile-opla/handler';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { FunctionName } from '../../shared/runtime/config';
+import { dropObjects } from './drop-upload';
 import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type Emulators } from './emulators';
 import { encodeS3EventKeys, lambdaContext, scheduledEvent, sqsEvent, type SqsHandler } from './lambda-runtime';
@@ -95,6 +95,8 @@ export class LocalPipeline {
   readonly ingestFailures: { key: string; error: string }[] = [];
   /** Drops fanned out to the chunk worker whose report is not in yet. */
   private readonly fannedOut: { dropId: string; runId: string; key: string }[] = [];
+  /** Messages each queue consumer handled (deleted after success), by function name. */
+  readonly processed: Record<string, number> = {};
   private ingestChain: Promise<void> = Promise.resolve();
   private active = 0;
   private stopped = false;
@@ -191,15 +193,9 @@ export class LocalPipeline {
    * (e.g. the operator's `as-of`).
    */
   async uploadDrop(folder: string, dropId: string, markerMetadata?: Record<string, string>): Promise<void> {
-    const files = (await readdir(folder, { withFileTypes: true, recursive: true }))
-      .filter((f) => f.isFile())
-      .map((f) => relative(folder, join(f.parentPath, f.name)).split(sep).join('/'));
-    const marker = files.find((f) => f.split('/').length <= 2 && isDropMarker(f));
-    for (const file of files.filter((f) => f !== marker).sort()) {
-      await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${file}`, await readFile(join(folder, file)));
+    for (const o of await dropObjects(folder, { dropId, metadata: markerMetadata })) {
+      await this.putObject(o.key, o.file === null ? Buffer.alloc(0) : await readFile(o.file), o.metadata);
     }
-    if (marker) await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/${marker}`, await readFile(join(folder, marker)), markerMetadata);
-    else await this.putObject(`${DROP_BUCKET.dropPrefix}${dropId}/READY`, Buffer.alloc(0), markerMetadata);
   }
 
   /** Uploads a UC roster to `rosters/<rosterId>/roster.csv`; its S3 notification starts the roster ingest. */
@@ -307,6 +303,19 @@ export class LocalPipeline {
     }
     counts.dropChunks = await this.depth(this.resources.chunkQueue.dlqUrl);
     return counts;
+  }
+
+  /**
+   * Each queue's messages, visible, in flight and delayed (what is left to do), and each
+   * dead-letter queue's, by the queue's local name.
+   */
+  async queueDepths(): Promise<Record<string, number>> {
+    const depths: Record<string, number> = {};
+    for (const q of [...Object.values(this.resources.queues), this.resources.chunkQueue]) {
+      depths[q.definition.localName] = await this.depth(q.url, true);
+      depths[dlqLocalName(q.definition)] = await this.depth(q.dlqUrl, true);
+    }
+    return depths;
   }
 
   /** The emails SES accepted from the functions so far, as sent: our raw MIME, in send order. */
@@ -583,7 +592,7 @@ export class LocalPipeline {
               Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
             }),
           );
-          this.progress(`${fnName}: processed ${done.length} message(s)`);
+          this.processed[fnName] = (this.processed[fnName] ?? 0) + done.length;
         }
       } finally {
         this.active -= 1;

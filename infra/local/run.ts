@@ -53,6 +53,8 @@ export interface LocalRunOptions {
   /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
   readonly chunkBytes?: number;
   readonly onProgress?: (line: string) => void;
+  /** Called once the pipeline listens, before anything is uploaded (to watch its progress). */
+  readonly onPipelineStarted?: (pipeline: LocalPipeline) => void;
 }
 
 export interface LocalRunResult {
@@ -88,6 +90,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     planEnvironment: options.planEnvironment,
   });
   try {
+    options.onPipelineStarted?.(pipeline);
     return await runOnPipeline(emulators, resources, pipeline, options);
   } catch (err) {
     // The SQS pollers hold the emulators' connections open: stop them, or nothing can shut down.

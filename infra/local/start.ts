@@ -5,9 +5,11 @@ import { startEmulators, JavaMissingError } from './emulators';
 import { runLocalPipeline } from './run';
 import { checkLocalInputs } from './inputs';
 import { captureLambdaOutput } from './capture-output';
-import { loadConfig } from '../../shared/runtime/config';
-import { ENV } from '../../shared/runtime/resources';
 import { LOCAL_OPLA_RECIPIENTS, oplaSummaryLines } from './opla-run';
+import { PIPELINE_CLI_OPTIONS, pipelineSettings } from './cli-options';
+import { createProgressDisplay } from './progress';
+import { installRowMeter } from './row-meter';
+import { samplePipeline, startProgressTicker } from './pipeline-progress';
 
 const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
 
@@ -73,24 +75,12 @@ Usage: npm start -- [options]
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      ...PIPELINE_CLI_OPTIONS,
       drop: { type: 'string', multiple: true },
       roster: { type: 'string' },
       return: { type: 'string', multiple: true },
       opla: { type: 'string' },
-      'nta-slots': { type: 'string' },
-      'nta-slots-by-aor': { type: 'string' },
-      'nta-priority': { type: 'string' },
-      out: { type: 'string', default: 'out' },
-      state: { type: 'string', default: '.local-state' },
-      reset: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
-      'orr-inbox': { type: 'string', default: 'orr-inbox@example.gov' },
-      'mail-from': { type: 'string', default: 'docket-watch@example.gov' },
-      'visibility-timeout': { type: 'string', default: '5' },
-      fojc: { type: 'string', multiple: true },
-      'digest-to': { type: 'string', multiple: true },
-      'chunk-bytes': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -98,35 +88,12 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const planEnvironment: Record<string, string> = {};
-  if (values['nta-slots'] !== undefined) planEnvironment[ENV.ntaSlotsPerDay] = values['nta-slots'];
-  if (values['nta-slots-by-aor'] !== undefined) planEnvironment[ENV.ntaSlotsByAor] = values['nta-slots-by-aor'];
-  if (values['nta-priority'] !== undefined) planEnvironment[ENV.ntaPriorityOrder] = values['nta-priority'];
-  try {
-    loadConfig('planNta', { [ENV.casesTable]: 'check', [ENV.dropBucket]: 'check', ...planEnvironment });
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  const checked = pipelineSettings(values);
+  if (!checked.ok) {
+    process.stderr.write(`${checked.error}\n`);
     return 2;
   }
-  const visibility = Number(values['visibility-timeout']);
-  if (!Number.isInteger(visibility) || visibility < 1) {
-    process.stderr.write('--visibility-timeout must be a whole number of seconds >= 1\n');
-    return 2;
-  }
-  const juvenileCoordinators: Record<string, string> = {};
-  for (const pair of values.fojc ?? []) {
-    const [aor, address] = pair.split('=');
-    if (!aor || !address) {
-      process.stderr.write(`--fojc ${pair}: expected AOR=ADDRESS\n`);
-      return 2;
-    }
-    juvenileCoordinators[aor.trim().toUpperCase()] = address.trim();
-  }
-  const chunkBytes = values['chunk-bytes'] === undefined ? undefined : Number(values['chunk-bytes']);
-  if (chunkBytes !== undefined && (!Number.isInteger(chunkBytes) || chunkBytes < 1024)) {
-    process.stderr.write('--chunk-bytes must be a whole number >= 1024\n');
-    return 2;
-  }
+  const { planEnvironment, visibilityTimeoutSeconds: visibility, juvenileCoordinators, chunkBytes } = checked.settings;
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
   // A wrong path ends the run here, before anything is started that would have to be stopped.
   const problems = await checkLocalInputs({ drops, roster: values.roster, returns: values.return, opla: values.opla });
@@ -140,9 +107,9 @@ async function main(): Promise<number> {
   if (values.reset) await rm(stateDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'logs'), { recursive: true });
 
-  const say = (line: string): void => {
-    process.stderr.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
-  };
+  // Log lines, and below them the live status (rows, FTAs, emails, queues) on a terminal.
+  const display = createProgressDisplay({ stream: process.stderr, now: Date.now });
+  const say = (line: string): void => display.log(line);
   // The functions log JSON (Powertools) and EMF metrics to stdout, as in Lambda; keep
   // them in files so the terminal shows progress only.
   const logFile = join(outDir, 'logs', 'functions.jsonl');
@@ -156,7 +123,10 @@ async function main(): Promise<number> {
 
   say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
   const emulators = await startEmulators({ stateDir });
+  // Before the functions' clients exist: rows of a table as they stream, for the status line.
+  const meter = installRowMeter();
   let keep = false;
+  let stopTicker = (): Promise<void> => Promise.resolve();
   try {
     const result = await runLocalPipeline(emulators, {
       drops,
@@ -173,7 +143,13 @@ async function main(): Promise<number> {
       digestRecipients: values['digest-to'],
       chunkBytes,
       onProgress: say,
+      onPipelineStarted: (pipeline) => {
+        stopTicker = startProgressTicker(pipeline, display, meter);
+      },
     });
+    await stopTicker();
+    display.update(await samplePipeline(result.pipeline, meter));
+    display.finish();
     await result.pipeline.stop();
     restore();
     printSummary(result.summary, outDir);
@@ -190,6 +166,7 @@ async function main(): Promise<number> {
     const refused = [...(result.summary.rosters ?? []), ...(result.summary.returns ?? []), ...(result.summary.opla?.ingested ?? [])].some((r) => r.rows.tableRejection !== undefined);
     return result.summary.ingestFailures.length > 0 || refused || result.summary.drops.some((d) => d.failure !== undefined) ? 1 : 0;
   } finally {
+    await stopTicker();
     restore();
     await emulators.stop();
     if (keep) say('emulators stopped');
