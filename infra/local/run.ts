@@ -45,6 +45,13 @@ export interface LocalRunOptions {
   readonly digestRecipients?: readonly string[];
   /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
   readonly chunkBytes?: number;
+  /**
+   * The run's clock (YYYY-MM-DD): the drops arrive as of this day (the operator's `as-of`
+   * metadata), and the daily hearing reminders run once for it at the end.
+   */
+  readonly today?: string;
+  /** REMINDER_HORIZON_DAYS (default 14 and 3). */
+  readonly reminderHorizonDays?: readonly number[];
   readonly onProgress?: (line: string) => void;
 }
 
@@ -75,6 +82,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     mailFrom: options.mailFrom,
     juvenileCoordinators: options.juvenileCoordinators,
     digestRecipients: options.digestRecipients,
+    reminderHorizonDays: options.reminderHorizonDays,
     chunkBytes: options.chunkBytes,
     onProgress: progress,
     planEnvironment: options.planEnvironment,
@@ -116,12 +124,14 @@ async function runOnPipeline(
     if (!isZip && !(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder or a .zip`);
     const dropId = basename(path).replace(/\.zip$/i, '');
     const before = pipeline.ingestReports.length;
+    // --today: the drop arrives as of that day (the operator's as-of metadata).
+    const asOf = options.today === undefined ? undefined : { 'as-of': options.today };
     if (isZip) {
       progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}.zip`);
-      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path));
+      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path), asOf);
     } else {
       progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
-      await pipeline.uploadDrop(path, dropId);
+      await pipeline.uploadDrop(path, dropId, asOf);
     }
     await pipeline.drain();
     drops.push(...pipeline.ingestReports.slice(before).map((r) => ({ ...r, source: path })));
@@ -146,6 +156,13 @@ async function runOnPipeline(
     progress(`digest: running the daily digest once for ${day}`);
     const digest = await pipeline.runScheduledDigest(day);
     progress(`digest: ${digest.sent} digest email(s) sent`);
+  }
+  let hearingReminders: RunSummary['hearingReminders'];
+  if (options.today !== undefined) {
+    progress(`reminders: running the daily hearing reminders once for ${options.today}`);
+    const { metrics: _points, ...run } = await pipeline.runScheduledReminders(options.today);
+    hearingReminders = run;
+    progress(`reminders: ${run.hearingsUpcoming14Days} UC hearing(s) in the next 14 days; ${run.remindersSent} reminder(s), ${run.updatesSent} update(s), ${run.digestsSent} week-ahead digest(s) sent`);
   }
   const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const received = await sentEmailsAsReceived(pipeline.sentEmails.slice(emailsBefore));
@@ -178,6 +195,7 @@ async function runOnPipeline(
     },
     reverificationTasksOpen: tasksAfter,
   });
+  if (hearingReminders !== undefined) Object.assign(summary, { hearingReminders });
   await writeOutputs(options.outDir, summary, ftas, [...emails, ...digests]);
   // The program report: the same aggregates the job read, with every week of FTAs.
   const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });

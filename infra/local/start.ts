@@ -48,6 +48,14 @@ Usage: npm start -- [options]
   --mail-from ADDR  The sender address (default: docket-watch@example.gov).
   --fojc AOR=ADDR   Copy ORR notices of that AOR to its Field Office Juvenile
                     Coordinator (repeatable), e.g. --fojc HOU=fojc-hou@example.gov.
+  --today YYYY-MM-DD
+                    The run's clock: the drops arrive as of that day, and the daily hearing
+                    reminders run once for it at the end (reminders to the ORR inbox 14 and
+                    3 days before each UC hearing, updates of moved or cancelled ones, the
+                    week-ahead digest per AOR with its FOJC copied). Run again with the
+                    same --state: nothing is sent twice.
+  --reminder-days N,N
+                    Days before a hearing the reminders go out (default 14,3).
   --digest-to ADDR  Also run the ORR daily digest once at the end, for today's FTAs,
                     to this address (repeatable); written to emails/ as well.
   --visibility-timeout S
@@ -80,6 +88,8 @@ async function main(): Promise<number> {
       'visibility-timeout': { type: 'string', default: '5' },
       fojc: { type: 'string', multiple: true },
       'digest-to': { type: 'string', multiple: true },
+      today: { type: 'string' },
+      'reminder-days': { type: 'string' },
       'chunk-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -116,6 +126,16 @@ async function main(): Promise<number> {
   const chunkBytes = values['chunk-bytes'] === undefined ? undefined : Number(values['chunk-bytes']);
   if (chunkBytes !== undefined && (!Number.isInteger(chunkBytes) || chunkBytes < 1024)) {
     process.stderr.write('--chunk-bytes must be a whole number >= 1024\n');
+    return 2;
+  }
+  const today = values.today;
+  if (today !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`)))) {
+    process.stderr.write('--today must be a date, YYYY-MM-DD\n');
+    return 2;
+  }
+  const reminderDays = values['reminder-days']?.split(',').map((d) => Number(d.trim()));
+  if (reminderDays !== undefined && (reminderDays.length === 0 || reminderDays.some((d) => !Number.isInteger(d) || d < 0 || d > 90))) {
+    process.stderr.write('--reminder-days must be whole days 0-90, comma-separated (e.g. 14,3)\n');
     return 2;
   }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
@@ -160,6 +180,8 @@ async function main(): Promise<number> {
       visibilityTimeoutSeconds: visibility,
       juvenileCoordinators,
       digestRecipients: values['digest-to'],
+      today,
+      reminderHorizonDays: reminderDays,
       chunkBytes,
       onProgress: say,
     });
@@ -235,6 +257,10 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   lines.push('');
   lines.push(`FTAs: ${t.new} new, ${t.repeated} repeated, ${t.rescinded} rescinded`);
   lines.push(`Emails to ORR: ${summary.emailsSent}   Re-verification tasks opened: ${summary.ntaTasksScheduled}   Metrics published: ${summary.metricsPublished}`);
+  const r = summary.hearingReminders;
+  if (r !== undefined) {
+    lines.push(`Hearing reminders on ${r.today}: UC hearings in the next 14 days ${r.hearingsUpcoming14Days}; reminders sent ${r.remindersSent}, updates ${r.updatesSent}, week-ahead digests ${r.digestsSent}`);
+  }
   if (summary.ntaPlan !== undefined && summary.ntaPlan.byAor.length > 0) {
     const p = summary.ntaPlan;
     const withBacklog = p.byAor.filter((a) => a.backlog > 0);

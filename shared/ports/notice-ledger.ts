@@ -14,12 +14,15 @@ export interface NoticeKey {
   readonly scope: string;
   /**
    * `FTA.<ftaId>`, `CORRECTION.<ftaId>`, `IDENTITY.<ftaId>` (the follow-up naming the child)
-   * or `DIGEST.<day>.<recipientKey>`. Also an SES tag value.
+   * or `DIGEST.<day>.<recipientKey>`; hearing reminders `REMINDER.<hearing day>.<horizon>D`,
+   * their updates `REMINDER_UPDATE.<hearing day>.<what became of it>`, and
+   * `HEARINGS.<day>.<AOR>` (scope `DIGEST`). Also an SES tag value.
    */
   readonly noticeId: string;
 }
 
-export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST';
+/** REMINDER: a hearing reminder; REMINDER_UPDATE: its follow-up when the hearing moved or was called off; HEARING_DIGEST: an AOR's week ahead. */
+export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST' | 'REMINDER' | 'REMINDER_UPDATE' | 'HEARING_DIGEST';
 
 /** Why a notice is never sent. */
 export type WithheldReason =
