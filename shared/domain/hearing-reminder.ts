@@ -118,7 +118,7 @@ export function courtLines(code: string | null, address: CourtAddress | null): {
   const court = findCourt(code);
   const name = court ? `${court.name}, ${court.city}${court.state ? `, ${court.state}` : ''} (${court.code})` : code === null ? 'not given in the docket data' : `${code} (not in EOIR's court table)`;
   if (address !== null) return { court: name, courtAddress: addressLine(address) };
-  return { court: name, courtAddress: court ? `${court.city}, ${court.state} (street address not in the data: the drop has no Lookup/tblLookupBaseCity)` : 'not in the data' };
+  return { court: name, courtAddress: court ? `${court.city}, ${court.state} (street address not in the data: no release's Lookup/tblLookupBaseCity read so far lists this court)` : 'not in the data' };
 }
 
 /** The facts of one reminder `daysBefore` the hearing. */
