@@ -2,6 +2,7 @@ import { aorForCourt } from '../domain/courts';
 import { hearingDigestView, reminderView, updateView, type CourtAddress, type DigestLine, type HearingChange } from '../domain/hearing-reminder';
 import type { JuvenileCoordinators } from '../domain/orr-notice';
 import type { MetricPoint } from '../domain/program-metrics';
+import { FTA_RATE_WINDOW_DAYS, ftaRates, type PastHearing } from '../domain/reminder-metrics';
 import { addDays, calendarLabel, dueHorizon, mediumLabel, timeLabel, type StoredUpcomingHearing } from '../domain/upcoming-hearing';
 import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeKey, NoticeRecord } from '../ports/notice-ledger';
@@ -14,7 +15,7 @@ export interface ReminderDeps extends DeliveryDeps {
   /** The case store's UC marks and OPEN FTAs. */
   readonly cases: {
     findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>>;
-    openFtasOfCases(caseIds: readonly string[]): Promise<readonly { readonly caseId: string; readonly ftaId: string }[]>;
+    openFtasOfCases(caseIds: readonly string[]): Promise<readonly { readonly caseId: string; readonly ftaId: string; readonly date: string }[]>;
   };
   readonly caseDetails: CaseDetailsReader;
   readonly renderer: NoticeRenderer;
@@ -192,10 +193,34 @@ export async function sendHearingReminders(today: string, deps: ReminderDeps): P
   const metrics: MetricPoint[] = [
     { name: 'HearingsUpcoming14Days', unit: 'Count', value: hearingsUpcoming14Days },
     { name: 'RemindersSent', unit: 'Count', value: remindersSent },
+    ...(await pastHearingRates(today, deps)),
   ];
   deps.log.info('hearing reminders', { today, hearings: hearings.length, hearingsUpcoming14Days, remindersSent, updatesSent, digestsSent });
   if (failures.length > 0) throw new AggregateError(failures, `hearing reminders ${today}: ${failures.length} send(s) failed`);
   return { today, hearingsUpcoming14Days, remindersSent, updatesSent, digestsSent, outcomes, metrics };
+}
+
+/**
+ * The FTA rates of UC hearings of the last FTA_RATE_WINDOW_DAYS days, reminded or not: a
+ * hearing ended in an FTA when an OPEN FTA of its case is dated that day.
+ */
+async function pastHearingRates(today: string, deps: ReminderDeps): Promise<MetricPoint[]> {
+  const from = addDays(today, -FTA_RATE_WINDOW_DAYS);
+  const days = Array.from({ length: FTA_RATE_WINDOW_DAYS }, (_, i) => addDays(from, i));
+  const all = await deps.hearings.onDays(days);
+  if (all.length === 0) return [];
+  const ids = [...new Set(all.map((h) => h.caseId))];
+  const uc = await deps.cases.findUcCases(ids);
+  const past = all.filter((h) => uc.has(h.caseId));
+  if (past.length === 0) return [];
+  const reminded = new Map((await deps.hearings.remindedFrom(from)).map((r) => [`${r.caseId}|${r.hearingDate}`, r.horizon]));
+  const ftaDays = new Set((await deps.cases.openFtasOfCases([...uc])).map((f) => `${f.caseId}|${f.date}`));
+  const rows: PastHearing[] = past.map((h) => ({
+    aor: aorForCourt(h.court) ?? 'UNKNOWN',
+    remindedAt: reminded.get(`${h.caseId}|${h.date}`) ?? null,
+    fta: ftaDays.has(`${h.caseId}|${h.date}`),
+  }));
+  return ftaRates(rows);
 }
 
 async function hearingView(h: StoredUpcomingHearing, today: string, reference: string, deps: ReminderDeps) {

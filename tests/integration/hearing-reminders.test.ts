@@ -162,4 +162,18 @@ describe('hearing reminders through the emulators', () => {
     expect(late[0]?.subject).toContain('EOIR case 9431204');
     expect(late[0]?.text).toMatch(/Name: +Late Sample/);
   });
+
+  it('measures, once hearings are past, the FTA rate of reminded hearings by AOR and horizon', async () => {
+    // San Antonio's hearing (reminded 14 days before) ends in a no-show.
+    const noShow = scheduleDrop(`no-show${suffix}`, [scheduleLine({ schedule: '48120105', proceeding: '9329396', caseId: '9431162', court: 'SNA' }, '2027-01-10', '11', 'P')]);
+    await run.pipeline.uploadDrop(noShow, `no-show${suffix}`, { 'as-of': '2027-01-12' });
+    await run.pipeline.drain();
+    const later = await run.pipeline.runScheduledReminders('2027-01-20');
+    const rate = (name: string, aor: string) => later.metrics.find((p) => p.name === name && p.aor === aor)?.value;
+    expect(rate('FtaRateReminded', 'SNA')).toBe(100);
+    expect(rate('FtaRateReminded14Days', 'SNA')).toBe(100);
+    // The late UC case's hearing of 2027-01-07, reminded 3 days before, with no FTA.
+    expect(rate('FtaRateReminded3Days', 'NYC')).toBe(0);
+    expect(later.metrics.filter((p) => p.name === 'FtaRateNotReminded')).toEqual([]);
+  });
 });

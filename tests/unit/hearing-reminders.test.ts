@@ -3,6 +3,7 @@ import { parseBaseCityLookup } from '../../shared/domain/base-city-lookup';
 import { NO_CASE_DETAILS, type CaseDetails } from '../../shared/domain/case-details';
 import { CASE_TABLE, type CaseRow } from '../../shared/domain/case';
 import { courtLines, reminderView, riskLines } from '../../shared/domain/hearing-reminder';
+import { ftaRates } from '../../shared/domain/reminder-metrics';
 import { SCHEDULE_TABLE, type ScheduleRow } from '../../shared/domain/schedule';
 import { dueHorizon, hearingOfCase, hearingOfSchedule, type StoredUpcomingHearing } from '../../shared/domain/upcoming-hearing';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
@@ -122,5 +123,25 @@ describe("the release's Lookup/tblLookupBaseCity", () => {
   });
   it('refuses a file without the court code or street columns, counting its rows', () => {
     expect(parseBaseCityLookup(Buffer.from('A\tB\r\n1\t2\r\n'))).toMatchObject({ read: 1, accepted: 0, fileRejection: expect.stringContaining('BASE_CITY_CODE') });
+  });
+});
+
+describe('ftaRates: whether reminders work', () => {
+  it('per AOR, reminded (and by horizon) against not reminded, in percent; nothing for an empty group', () => {
+    const points = ftaRates([
+      { aor: 'HOU', remindedAt: 3, fta: false },
+      { aor: 'HOU', remindedAt: 14, fta: true },
+      { aor: 'HOU', remindedAt: 3, fta: false },
+      { aor: 'HOU', remindedAt: null, fta: true },
+      { aor: 'SNA', remindedAt: null, fta: false },
+    ]);
+    expect(points).toEqual([
+      { name: 'FtaRateNotReminded', unit: 'Percent', value: 100, aor: 'HOU' },
+      { name: 'FtaRateNotReminded', unit: 'Percent', value: 0, aor: 'SNA' },
+      { name: 'FtaRateReminded', unit: 'Percent', value: 33.3, aor: 'HOU' },
+      { name: 'FtaRateReminded14Days', unit: 'Percent', value: 100, aor: 'HOU' },
+      { name: 'FtaRateReminded3Days', unit: 'Percent', value: 0, aor: 'HOU' },
+    ]);
+    expect(ftaRates([])).toEqual([]);
   });
 });
