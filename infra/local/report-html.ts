@@ -7,6 +7,7 @@ import {
   type MetricPoint,
   type ProgramState,
 } from '../../shared/domain/program-metrics';
+import { hearingRemindersSection } from './report-reminders';
 
 /**
  * `out/report.html`: the program metrics as a page a program manager would rather look at
@@ -60,6 +61,7 @@ export function renderProgramReport(input: {
         ? columns(NOTICE_LATENCY_LABELS.map((label, i) => [label, latency[i] ?? 0] as [string, number]), 'emails', 4)
         : empty('No notice timings recorded yet.'),
     ),
+    ...[hearingRemindersSection(points)].filter((x): x is string => x !== null),
   ];
 
   const table = points

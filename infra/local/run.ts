@@ -158,10 +158,12 @@ async function runOnPipeline(
     progress(`digest: ${digest.sent} digest email(s) sent`);
   }
   let hearingReminders: RunSummary['hearingReminders'];
+  let reminderPoints: readonly MetricPoint[] = [];
   if (options.today !== undefined) {
     progress(`reminders: running the daily hearing reminders once for ${options.today}`);
-    const { metrics: _points, ...run } = await pipeline.runScheduledReminders(options.today);
+    const { metrics: points, ...run } = await pipeline.runScheduledReminders(options.today);
     hearingReminders = run;
+    reminderPoints = points;
     progress(`reminders: ${run.hearingsUpcoming14Days} UC hearing(s) in the next 14 days; ${run.remindersSent} reminder(s), ${run.updatesSent} update(s), ${run.digestsSent} week-ahead digest(s) sent`);
   }
   const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
@@ -200,7 +202,7 @@ async function runOnPipeline(
   // The program report: the same aggregates the job read, with every week of FTAs.
   const reportState = await state.readProgramState(new Date(), { fullFtaHistory: true });
   const reportPath = join(options.outDir, 'report.html');
-  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: metrics }));
+  await writeFile(reportPath, renderProgramReport({ generatedAt: new Date().toISOString(), state: reportState, points: [...metrics, ...reminderPoints] }));
   clients.dynamo.destroy();
   return { summary, ftas, emails, metrics, reportPath, pipeline };
 }

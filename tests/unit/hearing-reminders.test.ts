@@ -4,6 +4,7 @@ import { NO_CASE_DETAILS, type CaseDetails } from '../../shared/domain/case-deta
 import { CASE_TABLE, type CaseRow } from '../../shared/domain/case';
 import { courtLines, reminderView, riskLines } from '../../shared/domain/hearing-reminder';
 import { ftaRates } from '../../shared/domain/reminder-metrics';
+import { hearingRemindersSection } from '../../infra/local/report-reminders';
 import { SCHEDULE_TABLE, type ScheduleRow } from '../../shared/domain/schedule';
 import { dueHorizon, hearingOfCase, hearingOfSchedule, type StoredUpcomingHearing } from '../../shared/domain/upcoming-hearing';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
@@ -143,5 +144,19 @@ describe('ftaRates: whether reminders work', () => {
       { name: 'FtaRateReminded3Days', unit: 'Percent', value: 0, aor: 'HOU' },
     ]);
     expect(ftaRates([])).toEqual([]);
+  });
+});
+
+describe("the local report's hearing-reminder section", () => {
+  it('is absent without a reminder run, and shows the rates per AOR with one', () => {
+    expect(hearingRemindersSection([{ name: 'FtasOpen', unit: 'Count', value: 3 }])).toBeNull();
+    const html = hearingRemindersSection([
+      { name: 'HearingsUpcoming14Days', unit: 'Count', value: 4 },
+      { name: 'RemindersSent', unit: 'Count', value: 2 },
+      { name: 'FtaRateReminded', unit: 'Percent', value: 12.5, aor: 'HOU' },
+      { name: 'FtaRateNotReminded', unit: 'Percent', value: 40, aor: 'HOU' },
+    ]) ?? '';
+    expect(html).toContain('UC hearings in the next 14 days: 4; reminders sent by this run: 2');
+    expect(html).toContain('<tr><td>HOU</td><td class="n">40%</td><td class="n">12.5%</td></tr>');
   });
 });
