@@ -67,7 +67,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
   },
   // Functions that arrived with the notifier, roster and NTA plan features and the outbox
   // sweep: the same accepted findings as the four above, function by function.
-  ...['OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'DocketIngest/SweepOutboxFunction'].flatMap((fn) => [
+  ...['OrrNotifier/DigestFunction', 'OrrNotifier/ReminderFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'DocketIngest/SweepOutboxFunction'].flatMap((fn) => [
     {
       path: `${PIPELINE}/${fn}/ServiceRole`,
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -113,20 +113,20 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     id: `AwsSolutions-IAM5[Resource::${DATA}:ExportsOutputFnGetAttDropBucketCB075576Arn83D8B7AC/rosters/*]`,
     reason: 'The roster ingest reads only objects under rosters/, named per roster.',
   },
-  ...['OrrNotifier/Function', 'OrrNotifier/DigestFunction'].flatMap((fn) => [
+  ...['OrrNotifier/Function', 'OrrNotifier/DigestFunction', 'OrrNotifier/ReminderFunction'].flatMap((fn) => [
     {
       path: `${PIPELINE}/${fn}/ServiceRole/DefaultPolicy`,
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ses:GetSendQuota only (it has no resource-level permission): the senders pace themselves under the account quota.',
     },
   ]),
-  {
-    path: `${PIPELINE}/OrrNotifier/DigestFunction/ServiceRole/DefaultPolicy`,
+  ...['OrrNotifier/DigestFunction', 'OrrNotifier/ReminderFunction'].map((fn) => ({
+    path: `${PIPELINE}/${fn}/ServiceRole/DefaultPolicy`,
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
     reason: 'Same as the notifier: SES authorizes against the address or its verified domain; the statement is bound by ses:FromAddress = mailFrom.',
-  },
+  })),
   ...[
-    'DocketIngest/Function', 'OrrNotifier/Function', 'OrrNotifier/DigestFunction', 'OrrNotifier/SesEventsFunction',
+    'DocketIngest/Function', 'OrrNotifier/Function', 'OrrNotifier/DigestFunction', 'OrrNotifier/ReminderFunction', 'OrrNotifier/SesEventsFunction',
     'NtaScheduler/Function', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'ProgramMetrics/Function', 'DocketIngest/SweepOutboxFunction',
   ].map((fn) => ({
     path: `${PIPELINE}/${fn}`,

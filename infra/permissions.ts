@@ -50,6 +50,16 @@ export const TABLE_ACCESS = {
       write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
+  sendHearingReminders: {
+    // The days' upcoming hearings (Query of the hearingsByDay index), UC marks and stored
+    // hearings (BatchGetItem), case details, OPEN FTAs, notices and reminded hearings (Query,
+    // GetItem); the notice ledger (Put, Update; Delete: an intent SES certainly refused is
+    // released) and the reminded-hearing notes (PutItem).
+    cases: {
+      read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
+  },
   recordSesEvents: {
     // Events recorded against the notice ledger item: one conditional UpdateItem each.
     cases: { read: [], write: ['dynamodb:UpdateItem'] },

@@ -10,7 +10,7 @@ import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailSendingEvent, EventDe
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING } from '../../shared/runtime/resources';
+import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING, REMINDER_SCHEDULE } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
@@ -27,6 +27,8 @@ export interface OrrNotifierProps {
   readonly juvenileCoordinators?: Readonly<Record<string, string>>;
   /** Recipients of the optional daily digest; none: the digest function runs and sends nothing. */
   readonly digestRecipients?: readonly { address: string; aors?: readonly string[] }[];
+  /** Days before a hearing the reminders go out (REMINDER_HORIZON_DAYS); the function's default (14,3) when absent. */
+  readonly reminderHorizonDays?: readonly number[];
 }
 
 /** The SES events we record against notices (SES event publishing). */
@@ -51,6 +53,7 @@ const RECORDED_EVENTS = [
 export class OrrNotifier extends Construct {
   readonly function: PipelineFunction;
   readonly digestFunction: PipelineFunction;
+  readonly reminderFunction: PipelineFunction;
   readonly sesEventsFunction: PipelineFunction;
   readonly configurationSet: ConfigurationSet;
   /** Domain of SES-assigned Message-IDs in this stack's region (SES_MESSAGE_ID_DOMAIN). */
@@ -125,6 +128,26 @@ export class OrrNotifier extends Construct {
       targets: [new LambdaFunction(this.digestFunction, { retryAttempts: 2 })],
     });
 
+    // Hearing reminders: daily, each hearing of a UC case at its horizons, with updates and
+    // the AORs' week-ahead digests (to the ORR inbox, FOJCs copied).
+    this.reminderFunction = new PipelineFunction(this, 'ReminderFunction', {
+      name: 'sendHearingReminders',
+      withTemplates: true,
+      environment: {
+        [ENV.casesTable]: props.casesTable.tableName,
+        [ENV.orrInbox]: props.orrInbox,
+        [ENV.juvenileCoordinators]: JSON.stringify(props.juvenileCoordinators ?? {}),
+        ...(props.reminderHorizonDays === undefined ? {} : { [ENV.reminderHorizonDays]: props.reminderHorizonDays.join(',') }),
+        ...mail,
+      },
+    });
+    grantTableAccess(props.casesTable, this.reminderFunction, TABLE_ACCESS.sendHearingReminders.cases);
+    new Rule(this, 'ReminderSchedule', {
+      description: 'Daily hearing reminders to ORR for UC cases',
+      schedule: Schedule.cron(REMINDER_SCHEDULE.cron),
+      targets: [new LambdaFunction(this.reminderFunction, { retryAttempts: 2 })],
+    });
+
     // SES checks the sending identity (the address or its verified domain) and, while the
     // account is in the sandbox, the recipient's too; so any identity, but only as mailFrom,
     // only through our configuration set, and only to the configured recipients (the ORR
@@ -133,6 +156,7 @@ export class OrrNotifier extends Construct {
     const recipients = [
       [this.function, [props.orrInbox, ...Object.values(props.juvenileCoordinators ?? {})]],
       [this.digestFunction, (props.digestRecipients ?? []).map((r) => r.address)],
+      [this.reminderFunction, [props.orrInbox, ...Object.values(props.juvenileCoordinators ?? {})]],
     ] as const;
     for (const [fn, to] of recipients) {
       Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetSendQuota'], resourceArns: ['*'] });

@@ -42,6 +42,8 @@ export interface ProgramMetricsProps {
 
 /** Powertools adds the dimension `service` (the function's service name) to every metric. */
 const SERVICE = functionFolder('computeMetrics');
+/** The hearing reminders publish their own metrics (HearingsUpcoming14Days, RemindersSent, FtaRate*). */
+const REMINDER_SERVICE = functionFolder('sendHearingReminders');
 const HOUR = Duration.hours(1);
 const DAY = Duration.days(1);
 
@@ -83,6 +85,14 @@ export class ProgramMetrics extends Construct {
         expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName="${name}" service="${SERVICE}"', 'Maximum', ${period.toSeconds()})`,
         label: '',
         period,
+      });
+    const reminders = (name: string, label: string): Metric =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: REMINDER_SERVICE }, statistic: 'Maximum', period: DAY, label });
+    const remindersPerAor = (name: string): IMetric =>
+      new MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName="${name}" service="${REMINDER_SERVICE}"', 'Maximum', ${DAY.toSeconds()})`,
+        label: '',
+        period: DAY,
       });
     const alarm = (id: string, metric: Metric, threshold: number, description: string, missing: TreatMissingData): Alarm => {
       const a = metric.createAlarm(this, id, {
@@ -213,6 +223,31 @@ export class ProgramMetrics extends Construct {
             width: 12,
           }),
           new GraphWidget({ title: 'Dead-letter queues (messages waiting)', left: dlqDepth, width: 12 }),
+        ],
+        // Hearing reminders (published by send-hearing-reminders): do they prevent FTAs?
+        [
+          new GraphWidget({
+            title: 'Hearing reminders: UC hearings in the next 14 days, reminders sent',
+            left: [reminders('HearingsUpcoming14Days', 'hearings, next 14 days')],
+            right: [reminders('RemindersSent', 'reminders sent')],
+            width: 8,
+          }),
+          new GraphWidget({ title: 'FTA rate of past UC hearings reminded, by AOR (%)', left: [remindersPerAor('FtaRateReminded')], leftYAxis: { min: 0, max: 100 }, width: 8 }),
+          new GraphWidget({ title: 'FTA rate of past UC hearings not reminded, by AOR (%)', left: [remindersPerAor('FtaRateNotReminded')], leftYAxis: { min: 0, max: 100 }, width: 8 }),
+        ],
+        [
+          new GraphWidget({
+            title: 'FTA rate by reminder horizon, by AOR (%)',
+            left: [
+              new MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName=~"FtaRateReminded[0-9]+Days" service="${REMINDER_SERVICE}"', 'Maximum', ${DAY.toSeconds()})`,
+                label: '',
+                period: DAY,
+              }),
+            ],
+            leftYAxis: { min: 0, max: 100 },
+            width: 24,
+          }),
         ],
       ],
     });

@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
+import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
@@ -22,6 +23,7 @@ import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReconcileRun } from '../../functions/reconcile-opla/handler';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { ReminderRun } from '../../shared/use-cases/send-hearing-reminders';
 import type { FunctionName } from '../../shared/runtime/config';
 import { dropObjects } from './drop-upload';
 import { installRecorder, runAsFunction, type AwsCall, type CallSink, type SentEmail } from './aws-calls';
@@ -39,6 +41,8 @@ export interface LocalPipelineOptions {
   readonly digestRecipients?: readonly string[];
   /** AOR -> OPLA and ERO addresses that get that AOR's OPLA reconciliation email. */
   readonly oplaReconciliationRecipients?: Readonly<Record<string, readonly string[]>>;
+  /** REMINDER_HORIZON_DAYS of the hearing reminders (default: the function's, 14 and 3). */
+  readonly reminderHorizonDays?: readonly number[];
   /**
    * INGEST_CHUNK_BYTES for the ingest and chunk functions, and INGEST_FAN_OUT_BYTES unless
    * `fanOutBytes` says otherwise (default: the functions' own).
@@ -56,6 +60,7 @@ type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
 type SesEventsHandler = (event: SNSEvent, context: Context) => Promise<void>;
 type DigestHandler = (event: ScheduledEvent<{ day?: string }>, context: Context) => Promise<{ day: string; sent: number }>;
+type RemindersHandler = (event: ScheduledEvent<{ today?: string }>, context: Context) => Promise<Omit<ReminderRun, 'outcomes'>>;
 type RosterHandler = (event: S3Event, context: Context) => Promise<RosterReport[]>;
 type ReturnsHandler = (event: S3Event, context: Context) => Promise<WorkListReturnReport[]>;
 type PlanHandler = (event: ScheduledEvent, context: Context) => Promise<PlanRun>;
@@ -117,6 +122,7 @@ export class LocalPipeline {
       chunk: SqsHandler;
       metrics: MetricsHandler;
       digest: DigestHandler;
+      reminders: RemindersHandler;
       sweep: SweepHandler;
       sesEvents: SesEventsHandler;
       reconcile: ReconcileHandler;
@@ -135,7 +141,7 @@ export class LocalPipeline {
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     installRecorder();
-    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns, sesEvents, reconcile] = await Promise.all([
+    const [ingest, chunk, notify, schedule, metrics, digest, roster, plan, sweep, returns, sesEvents, reconcile, reminders] = await Promise.all([
       import('../../functions/ingest-docket/handler'),
       import('../../functions/ingest-drop-chunk/handler'),
       import('../../functions/notify-orr/handler'),
@@ -148,6 +154,7 @@ export class LocalPipeline {
       import('../../functions/record-work-list-returns/handler'),
       import('../../functions/record-ses-events/handler'),
       import('../../functions/reconcile-opla/handler'),
+      import('../../functions/send-hearing-reminders/handler'),
     ]);
     // Each invocation runs as its function, so the recorder knows whose call it sees.
     const sink: CallSink = { calls: [], emails: [] };
@@ -166,6 +173,7 @@ export class LocalPipeline {
         chunk: as('ingestDropChunk', chunk.handler),
         metrics: as('computeMetrics', metrics.handler),
         digest: as('sendOrrDigest', digest.handler),
+        reminders: as('sendHearingReminders', reminders.handler),
         sesEvents: as('recordSesEvents', sesEvents.handler),
         returns: as('recordWorkListReturns', returns.handler),
         sweep: as('sweepOutbox', sweep.handler),
@@ -258,6 +266,15 @@ export class LocalPipeline {
   async runScheduledDigest(day: string): Promise<{ day: string; sent: number }> {
     const fn = FUNCTIONS.sendOrrDigest;
     return this.handlers.digest({ ...scheduledEvent('send-orr-digest-daily'), detail: { day } }, lambdaContext('send-orr-digest', fn.timeoutSeconds, fn.memoryMb));
+  }
+
+  /**
+   * Runs the hearing reminders as their daily EventBridge schedule would, on `today`
+   * (YYYY-MM-DD: the run's clock).
+   */
+  async runScheduledReminders(today: string): Promise<Omit<ReminderRun, 'outcomes'>> {
+    const fn = FUNCTIONS.sendHearingReminders;
+    return this.handlers.reminders({ ...scheduledEvent('send-hearing-reminders-daily'), detail: { today } }, lambdaContext('send-hearing-reminders', fn.timeoutSeconds, fn.memoryMb));
   }
 
   /** Runs the outbox sweep as its EventBridge schedule (every few minutes) would. */
@@ -652,6 +669,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.juvenileCoordinators]: JSON.stringify(options.juvenileCoordinators ?? {}),
     [ENV.digestRecipients]: JSON.stringify((options.digestRecipients ?? []).map((address) => ({ address }))),
     [ENV.oplaReconciliationRecipients]: JSON.stringify(options.oplaReconciliationRecipients ?? {}),
+    [ENV.reminderHorizonDays]: (options.reminderHorizonDays ?? DEFAULT_REMINDER_HORIZONS).join(','),
     // Local queues retry in seconds (--visibility-timeout), not minutes: the deployed 600 s
     // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
     [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),

@@ -52,6 +52,13 @@ export interface LocalRunOptions {
   readonly digestRecipients?: readonly string[];
   /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
   readonly chunkBytes?: number;
+  /**
+   * The run's clock (YYYY-MM-DD): the drops arrive as of this day (the operator's `as-of`
+   * metadata), and the daily hearing reminders run once for it at the end.
+   */
+  readonly today?: string;
+  /** REMINDER_HORIZON_DAYS (default 14 and 3). */
+  readonly reminderHorizonDays?: readonly number[];
   readonly onProgress?: (line: string) => void;
   /** Called once the pipeline listens, before anything is uploaded (to watch its progress). */
   readonly onPipelineStarted?: (pipeline: LocalPipeline) => void;
@@ -85,6 +92,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     juvenileCoordinators: options.juvenileCoordinators,
     digestRecipients: options.digestRecipients,
     oplaReconciliationRecipients: options.oplaRecipients,
+    reminderHorizonDays: options.reminderHorizonDays,
     chunkBytes: options.chunkBytes,
     onProgress: progress,
     planEnvironment: options.planEnvironment,
@@ -127,12 +135,14 @@ async function runOnPipeline(
     if (!isZip && !(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder or a .zip`);
     const dropId = basename(path).replace(/\.zip$/i, '');
     const before = pipeline.ingestReports.length;
+    // --today: the drop arrives as of that day (the operator's as-of metadata).
+    const asOf = options.today === undefined ? undefined : { 'as-of': options.today };
     if (isZip) {
       progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}.zip`);
-      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path));
+      await pipeline.putObject(`drops/${dropId}.zip`, await readFile(path), asOf);
     } else {
       progress(`drop ${dropId}: uploading ${path} to s3://${resources.dropBucket}/drops/${dropId}/`);
-      await pipeline.uploadDrop(path, dropId);
+      await pipeline.uploadDrop(path, dropId, asOf);
     }
     await pipeline.drain();
     drops.push(...pipeline.ingestReports.slice(before).map((r) => ({ ...r, source: path })));
@@ -160,6 +170,15 @@ async function runOnPipeline(
     const digest = await pipeline.runScheduledDigest(day);
     progress(`digest: ${digest.sent} digest email(s) sent`);
   }
+  let hearingReminders: RunSummary['hearingReminders'];
+  let reminderPoints: readonly MetricPoint[] = [];
+  if (options.today !== undefined) {
+    progress(`reminders: running the daily hearing reminders once for ${options.today}`);
+    const { metrics: points, ...run } = await pipeline.runScheduledReminders(options.today);
+    hearingReminders = run;
+    reminderPoints = points;
+    progress(`reminders: ${run.hearingsUpcoming14Days} UC hearing(s) in the next 14 days; ${run.remindersSent} reminder(s), ${run.updatesSent} update(s), ${run.digestsSent} week-ahead digest(s) sent`);
+  }
   const tasksAfter = sumValues((await state.readProgramState(new Date())).tasksOpenByAor);
   const received = await sentEmailsAsReceived(pipeline.sentEmails.slice(emailsBefore));
   const emails = received.filter((e) => e.to.some((t) => t.includes(options.orrInbox)));
@@ -172,7 +191,7 @@ async function runOnPipeline(
   // and the dated counters' whole history (every week of FTAs, the trends).
   const reportAt = new Date();
   const program = buildProgramReport({
-    points: metrics,
+    points: [...metrics, ...reminderPoints],
     state: await state.readProgramState(reportAt),
     history: await createDynamoProgramHistory({ client: clients.dynamo, tableName: resources.casesTable }).readProgramHistory(),
     now: reportAt,
@@ -203,6 +222,7 @@ async function runOnPipeline(
     reverificationTasksOpen: tasksAfter,
     program,
   });
+  if (hearingReminders !== undefined) Object.assign(summary, { hearingReminders });
   const written = opla === undefined ? summary : { ...summary, opla };
   await writeOutputs(options.outDir, written, ftas, [...emails, ...digests, ...reconciliations]);
   const reportPath = join(options.outDir, 'report.html');

@@ -58,6 +58,14 @@ Usage: npm start -- [options]
   --mail-from ADDR  The sender address (default: docket-watch@example.gov).
   --fojc AOR=ADDR   Copy ORR notices of that AOR to its Field Office Juvenile
                     Coordinator (repeatable), e.g. --fojc HOU=fojc-hou@example.gov.
+  --today YYYY-MM-DD
+                    The run's clock: the drops arrive as of that day, and the daily hearing
+                    reminders run once for it at the end (reminders to the ORR inbox 14 and
+                    3 days before each UC hearing, updates of moved or cancelled ones, the
+                    week-ahead digest per AOR with its FOJC copied). Run again with the
+                    same --state: nothing is sent twice.
+  --reminder-days N,N
+                    Days before a hearing the reminders go out (default 14,3).
   --digest-to ADDR  Also run the ORR daily digest once at the end, for today's FTAs,
                     to this address (repeatable); written to emails/ as well.
   --visibility-timeout S
@@ -81,6 +89,8 @@ async function main(): Promise<number> {
       return: { type: 'string', multiple: true },
       opla: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      today: { type: 'string' },
+      'reminder-days': { type: 'string' },
     },
     strict: true,
   });
@@ -94,6 +104,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const { planEnvironment, visibilityTimeoutSeconds: visibility, juvenileCoordinators, chunkBytes } = checked.settings;
+  const today = values.today;
+  if (today !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`)))) {
+    process.stderr.write('--today must be a date, YYYY-MM-DD\n');
+    return 2;
+  }
+  const reminderDays = values['reminder-days']?.split(',').map((d) => Number(d.trim()));
+  if (reminderDays !== undefined && (reminderDays.length === 0 || reminderDays.some((d) => !Number.isInteger(d) || d < 0 || d > 90))) {
+    process.stderr.write('--reminder-days must be whole days 0-90, comma-separated (e.g. 14,3)\n');
+    return 2;
+  }
   const drops = values.drop ?? [join(import.meta.dirname, '../../tests/fixtures/sample-drop')];
   // A wrong path ends the run here, before anything is started that would have to be stopped.
   const problems = await checkLocalInputs({ drops, roster: values.roster, returns: values.return, opla: values.opla });
@@ -141,6 +161,8 @@ async function main(): Promise<number> {
       visibilityTimeoutSeconds: visibility,
       juvenileCoordinators,
       digestRecipients: values['digest-to'],
+      today,
+      reminderHorizonDays: reminderDays,
       chunkBytes,
       onProgress: say,
       onPipelineStarted: (pipeline) => {
@@ -224,6 +246,10 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocalPipeline>>['sum
   lines.push('');
   lines.push(`FTAs: ${t.new} new, ${t.repeated} repeated, ${t.rescinded} rescinded`);
   lines.push(`Emails to ORR: ${summary.emailsSent}   Re-verification tasks opened: ${summary.ntaTasksScheduled}   Metrics published: ${summary.metricsPublished}`);
+  const r = summary.hearingReminders;
+  if (r !== undefined) {
+    lines.push(`Hearing reminders on ${r.today}: UC hearings in the next 14 days ${r.hearingsUpcoming14Days}; reminders sent ${r.remindersSent}, updates ${r.updatesSent}, week-ahead digests ${r.digestsSent}`);
+  }
   if (summary.ntaPlan !== undefined && summary.ntaPlan.byAor.length > 0) {
     const p = summary.ntaPlan;
     const withBacklog = p.byAor.filter((a) => a.backlog > 0);

@@ -27,6 +27,13 @@ export interface CaseRow {
   /** ALIEN_FIRST_NAME / ALIEN_LAST_NAME when the feed carries them (DOJ-to-DHS). PII: never logged. */
   readonly firstName?: string | null;
   readonly lastName?: string | null;
+  /**
+   * LATEST_HEARING / LATEST_TIME / LATEST_CAL_TYPE (copied by EOIR from tbl_schedule) with
+   * UPDATE_SITE (the base city that has jurisdiction); null when LATEST_HEARING is no date.
+   */
+  readonly latestHearing?: { readonly date: string; readonly time: string | null; readonly calType: string | null; readonly court: string | null } | null;
+  /** E_28_DATE (the attorney's EOIR-28 notice of appearance) or ATTY_NBR on file. */
+  readonly attorneyOfRecord?: boolean;
 }
 
 /** A-numbers are 9 digits; 8-digit ones get a leading 0 (spec 1.2). */
@@ -53,7 +60,10 @@ function address(city: string | null, state: string | null, zip: string | null, 
 export const CASE_TABLE: TableSpec<CaseRow> = {
   table: 'A_TblCase',
   columns: ['IDNCASE', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'CASEPRIORITY_CODE'],
-  optionalColumns: ['ADDRESS_CHANGEDON', 'UPDATED_CITY', 'UPDATED_STATE', 'UPDATED_ZIPCODE', 'ALIEN_NBR', 'ALIEN_STREET', 'ALIEN_FIRST_NAME', 'ALIEN_LAST_NAME'],
+  optionalColumns: [
+    'ADDRESS_CHANGEDON', 'UPDATED_CITY', 'UPDATED_STATE', 'UPDATED_ZIPCODE', 'ALIEN_NBR', 'ALIEN_STREET', 'ALIEN_FIRST_NAME', 'ALIEN_LAST_NAME',
+    'LATEST_HEARING', 'LATEST_TIME', 'LATEST_CAL_TYPE', 'UPDATE_SITE', 'E_28_DATE', 'ATTY_NBR',
+  ],
   // Most real shifted A_TblCase rows come from a TAB inside ALIEN_CITY (DD eoir_case.R).
   freeText: ['ALIEN_CITY', 'UPDATED_CITY', 'ALIEN_FIRST_NAME', 'ALIEN_LAST_NAME'],
   shapes: {
@@ -63,7 +73,7 @@ export const CASE_TABLE: TableSpec<CaseRow> = {
     C_RELEASE_DATE: 'date', DATE_DETAINED: 'date', DATE_RELEASED: 'date', DETENTION_DATE: 'date',
     CASEPRIORITY_CODE: 'code', SITE_TYPE: 'code', LPR: 'code',
   },
-  parse: ([caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street, firstName, lastName]): RowResult<CaseRow> => {
+  parse: ([caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street, firstName, lastName, latest, latestTime, latestCal, site, e28, attyNbr]): RowResult<CaseRow> => {
     if (caseId == null) return { ok: false, reason: 'KEY_MISSING' };
     if (!isIntegerKey(caseId)) return { ok: false, reason: 'KEY_NOT_INTEGER' };
     return {
@@ -77,7 +87,14 @@ export const CASE_TABLE: TableSpec<CaseRow> = {
         aNumber: normalizeANumber(aNbr ?? null),
         firstName: firstName ?? null,
         lastName: lastName ?? null,
+        latestHearing: latestHearingOf(latest ?? null, latestTime ?? null, latestCal ?? null, site ?? null),
+        attorneyOfRecord: e28 != null || attyNbr != null,
       },
     };
   },
 };
+
+function latestHearingOf(date: string | null, time: string | null, calType: string | null, court: string | null): CaseRow['latestHearing'] {
+  const day = parseEoirDate(date);
+  return day === null ? null : { date: day, time: time !== null && /^\d{4}$/.test(time) ? time : null, calType: calType?.toUpperCase() ?? null, court };
+}

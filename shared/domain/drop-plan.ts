@@ -98,6 +98,8 @@ export interface PlannedReport {
   readonly tableFiles?: Partial<Record<EoirTableName, readonly { key: string; tableRejection?: { reason: TableRejectionReason; detail: string } }[]>>;
   /** The zip the drop's folder was unpacked from (absent for a drop DOJ delivered as a folder or read as a zip). */
   readonly unpackedFrom?: string;
+  /** The release's Lookup/tblLookupBaseCity (courts' street addresses), read by the finish step. */
+  readonly courtLookupFile?: string;
 }
 
 /**

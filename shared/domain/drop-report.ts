@@ -39,6 +39,11 @@ export interface FtaCounts {
 /** What one drop did: stored with the drop and shown in `out/summary.json`. */
 export interface DropReport {
   dropId: string;
+  /**
+   * The release's Lookup/tblLookupBaseCity, read for the courts' street addresses: its rows
+   * read, accepted and rejected by reason (or why the file could not be used).
+   */
+  courtLookup?: { file: string; read: number; accepted: number; rejected: number; rejectedByReason: Record<string, number>; fileRejection?: string };
   /** The drop's as-of (ISO time) and where it came from: evidence is ordered by it. */
   asOf?: { asOf: string; source: 'OPERATOR_METADATA' | 'DROP_NAME' | 'FIRST_ARRIVAL' };
   tables: Partial<Record<EoirTableName, TableCounts>>;

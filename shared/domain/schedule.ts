@@ -32,6 +32,8 @@ export interface ScheduleRow {
   readonly medium: string | null;
   readonly calType: string | null;
   readonly outcome: HearingOutcome;
+  /** ADJ_TIME_START (HHMM) when the header has it. */
+  readonly time?: string | null;
 }
 
 export function hearingOutcome(adjRsn: string | null, medium: string | null): HearingOutcome {
@@ -44,12 +46,13 @@ export function hearingOutcome(adjRsn: string | null, medium: string | null): He
 export const SCHEDULE_TABLE: TableSpec<ScheduleRow> = {
   table: 'tbl_schedule',
   columns: ['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'ADJ_DATE', 'ADJ_RSN', 'ADJ_MEDIUM', 'CAL_TYPE'],
+  optionalColumns: ['ADJ_TIME_START'],
   shapes: {
     IDNSCHEDULE: 'key', IDNPROCEEDING: 'key', IDNCASE: 'key', OSC_DATE: 'date', INPUT_DATE: 'date', UPDATE_DATE: 'date',
     ADJ_DATE: 'date', ADJ_TIME_START: 'time', ADJ_TIME_STOP: 'time', INPUT_TIME: 'time', UPDATE_TIME: 'time',
     ADJ_RSN: 'code', ADJ_MEDIUM: 'code', CAL_TYPE: 'code', REC_TYPE: 'code', BASE_CITY_CODE: 'code',
   },
-  parse: ([scheduleId, proceedingId, caseId, court, adjDate, adjRsn, medium, calType]): RowResult<ScheduleRow> => {
+  parse: ([scheduleId, proceedingId, caseId, court, adjDate, adjRsn, medium, calType, timeStart]): RowResult<ScheduleRow> => {
     if (scheduleId == null || proceedingId == null || caseId == null) return { ok: false, reason: 'KEY_MISSING' };
     if (!isIntegerKey(scheduleId) || !isIntegerKey(proceedingId) || !isIntegerKey(caseId)) {
       return { ok: false, reason: 'KEY_NOT_INTEGER' };
@@ -68,6 +71,7 @@ export const SCHEDULE_TABLE: TableSpec<ScheduleRow> = {
         medium: med,
         calType: calType ?? null,
         outcome: hearingOutcome(rsn, med),
+        time: timeStart ?? null,
       },
     };
   },

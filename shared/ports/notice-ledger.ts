@@ -14,12 +14,16 @@ export interface NoticeKey {
   readonly scope: string;
   /**
    * `FTA.<ftaId>`, `CORRECTION.<ftaId>`, `IDENTITY.<ftaId>` (the follow-up naming the child)
-   * `DIGEST.<day>.<recipientKey>` or `RECON.<reportId>.<AOR>`. Also an SES tag value.
+   * or `DIGEST.<day>.<recipientKey>`; `RECON.<reportId>.<AOR>` (an OPLA reconciliation);
+   * hearing reminders `REMINDER.<hearing day>.<horizon>D`, their updates
+   * `REMINDER_UPDATE.<hearing day>.<what became of it>`, and `HEARINGS.<day>.<AOR>` (scope
+   * `DIGEST`). Also an SES tag value.
    */
   readonly noticeId: string;
 }
 
-export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST' | 'RECONCILIATION';
+/** REMINDER: a hearing reminder; REMINDER_UPDATE: its follow-up when the hearing moved or was called off; HEARING_DIGEST: an AOR's week ahead; RECONCILIATION: an AOR's OPLA reconciliation. */
+export type NoticeType = 'FTA' | 'CORRECTION' | 'IDENTITY' | 'DIGEST' | 'RECONCILIATION' | 'REMINDER' | 'REMINDER_UPDATE' | 'HEARING_DIGEST';
 
 /** Why a notice is never sent. */
 export type WithheldReason =

@@ -96,6 +96,18 @@ const schemas = {
       z.array(z.object({ address: emailAddress, aors: z.array(z.enum(AORS)).optional() })),
     ).default([]),
   }),
+  sendHearingReminders: z.object({
+    ...piiKeys,
+    [ENV.casesTable]: z.string().min(3),
+    [ENV.orrInbox]: emailAddress,
+    ...mailSettings,
+    [ENV.juvenileCoordinators]: juvenileCoordinators,
+    [ENV.reminderHorizonDays]: z
+      .string()
+      .default('14,3')
+      .transform((s) => s.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number))
+      .pipe(z.array(z.number().int().min(0).max(90)).min(1)),
+  }),
   recordSesEvents: z.object({
     [ENV.casesTable]: z.string().min(3),
   }),

@@ -4,6 +4,8 @@ import { createPowertoolsMetricsSink } from '../adapters/powertools-metrics-sink
 import { createS3ReportArchive } from '../adapters/s3-report-archive';
 import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
 import { createDynamoDropLedger } from '../adapters/dynamo-drop-ledger';
+import { createDynamoUpcomingHearings } from '../adapters/dynamo-upcoming-hearings';
+import { createDynamoCourtAddresses } from '../adapters/dynamo-court-addresses';
 import { createS3DocketSource } from '../adapters/s3-docket-source';
 import { createS3DropStaging } from '../adapters/s3-drop-staging';
 import { createS3Quarantine } from '../adapters/s3-quarantine';
@@ -36,6 +38,8 @@ export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, l
     source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),
     store: createDynamoCaseStore({ client: clients.dynamo, tableName }),
     ledger: createDynamoDropLedger({ client: clients.dynamo, tableName }),
+    hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName }),
+    courts: createDynamoCourtAddresses({ client: clients.dynamo, tableName }),
     publisher: createSqsFtaPublisher({
       client: clients.sqs,
       queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]],

@@ -61,6 +61,8 @@ export const ENV = {
   sesMaxSendRate: 'SES_MAX_SEND_RATE',
   /** OPLA reconciliation: JSON object AOR -> [OPLA and ERO addresses] that get that AOR's reconciliation email. */
   oplaReconciliationRecipients: 'OPLA_RECONCILIATION_RECIPIENTS_JSON',
+  /** Hearing reminders: comma-separated days before a hearing a reminder goes out (default 14,3). */
+  reminderHorizonDays: 'REMINDER_HORIZON_DAYS',
 } as const;
 
 export type AttributeTypeName = 'S' | 'N';
@@ -100,8 +102,19 @@ export const CASES_TABLE: TableDefinition = {
       partitionKey: { name: 'outboxPk', type: 'S' },
       sortKey: { name: 'outboxSk', type: 'S' },
     },
+    {
+      indexName: 'hearingsByDay',
+      partitionKey: { name: 'hearingDay', type: 'S' },
+      sortKey: { name: 'pk', type: 'S' },
+    },
   ],
 };
+
+/**
+ * The sparse index of upcoming hearings by day: a case's UPCOMING_HEARING item carries
+ * `hearingDay` only while the hearing is ahead (shared/adapters/dynamo-upcoming-hearings.ts).
+ */
+export const HEARINGS_BY_DAY_INDEX = 'hearingsByDay';
 
 /** Powertools idempotency records (its default key `id`, expiry in `expiration`). */
 export const IDEMPOTENCY_TABLE: TableDefinition = {
@@ -307,6 +320,7 @@ export const FUNCTIONS = {
   scheduleNta: { timeoutSeconds: 60, memoryMb: 256 },
   computeMetrics: { timeoutSeconds: 120, memoryMb: 256 },
   sendOrrDigest: { timeoutSeconds: 300, memoryMb: 256 },
+  sendHearingReminders: { timeoutSeconds: 600, memoryMb: 512 },
   recordSesEvents: { timeoutSeconds: 30, memoryMb: 256 },
   ingestRoster: { timeoutSeconds: 900, memoryMb: 1024 },
   planNta: { timeoutSeconds: 900, memoryMb: 1024 },
@@ -336,6 +350,14 @@ export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75)
  * 2 x 0.4 + 0.2 = 1.0: together they stay within the quota.
  */
 export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.4, digestRateShare: 0.2 } as const;
+/** The hearing reminders run after the digest (REMINDER_SCHEDULE), so they may use the digest's share. */
+export const REMINDER_RATE_SHARE = ORR_SENDING.digestRateShare;
+
+/**
+ * EventBridge schedule of the hearing reminders (daily, 07:00 UTC: after the digest, before
+ * ORR's day starts). `{ "today": "YYYY-MM-DD" }` in the event's detail runs another day.
+ */
+export const REMINDER_SCHEDULE = { cron: { minute: '0', hour: '7' } } as const;
 
 /** EventBridge schedule of the optional ORR daily digest (06:00 UTC: the previous UTC day's FTAs). */
 export const DIGEST_SCHEDULE = { cron: { minute: '0', hour: '6' } } as const;

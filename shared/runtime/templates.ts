@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Mustache from 'mustache';
 import type { NoticeRenderer, NoticeTemplate } from '../ports/notice-renderer';
 
-const TEMPLATES: readonly NoticeTemplate[] = ['fta-notice', 'correction', 'identity', 'digest'];
+const TEMPLATES: readonly NoticeTemplate[] = ['fta-notice', 'correction', 'identity', 'digest', 'hearing-reminder', 'hearing-update', 'hearing-digest'];
 const PARTIALS = ['details'] as const;
 
 /**

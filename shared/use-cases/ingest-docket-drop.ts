@@ -11,6 +11,8 @@ import { PROCEEDING_TABLE } from '../domain/proceeding';
 import type { MetricPoint } from '../domain/program-metrics';
 import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
+import { isBaseCityLookup, parseBaseCityLookup } from '../domain/base-city-lookup';
+import { hearingOfCase, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../domain/upcoming-hearing';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
 import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
@@ -22,6 +24,8 @@ import type { Log } from '../ports/log';
 import type { MetricsSink } from '../ports/metrics-sink';
 import type { Quarantine } from '../ports/quarantine';
 import type { ReportArchive } from '../ports/report-archive';
+import type { UpcomingHearingStore } from '../ports/upcoming-hearings';
+import type { CourtAddressStore } from '../ports/court-addresses';
 import { mapWithLimit } from '../runtime/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
@@ -40,6 +44,13 @@ export interface IngestDeps {
   readonly reports?: ReportArchive;
   /** Drop-level metrics (DropsFailed, Count.txt shortfall); none published without it. */
   readonly metrics?: MetricsSink;
+  /**
+   * Every case's upcoming hearing (tbl_schedule rows ahead of the drop's day, A_TblCase
+   * LATEST_*), for the hearing reminders; not kept without it.
+   */
+  readonly hearings?: UpcomingHearingStore;
+  /** Courts' street addresses from the release's Lookup/tblLookupBaseCity; the lookup is not read without it. */
+  readonly courts?: CourtAddressStore;
 }
 
 /** What a chunk worker needs: the ingest's ports plus the run's ledger. */
@@ -221,6 +232,7 @@ export async function planDropRun(
     ...(lists === undefined ? {} : { lists }),
     ...(Object.keys(tableFiles).length > 0 ? { tableFiles } : {}),
     ...(listing.unpackedFrom === undefined ? {} : { unpackedFrom: listing.unpackedFrom }),
+    ...courtLookupOf(ignored),
   };
   return {
     drop, runId, plan, stages, largestRangeReadable, asOf,
@@ -348,6 +360,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           ...rows.filter((r) => r.value.ucPriority).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
           ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
         ]);
+        // Any case's hearing ahead: the case may become a UC case after this drop.
+        await deps.hearings?.record(rows.flatMap((r) => hearingOfCase(r.value, { asOf, dropId: drop.dropId }) ?? []));
         const ucRows = await uc.filter(rows, (r) => r.value.caseId);
         for (const r of ucRows) keys.line(r.value.caseId, `CASEPRIORITY_CODE=${r.value.ucPriority ? 'UC' : '-'}`, false);
         // A case repeated in the batch is written once (its last line).
@@ -408,10 +422,15 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         const refusals: Refusals = new Map();
         const evidence = await uc.evidence(rows, (r) => r.value.caseId);
         const hearings: Hearing[] = [];
+        const upcoming: UpcomingHearing[] = [];
+        const adjourned: HearingAdjourned[] = [];
         const sightings: SignalSighting[] = [];
         const withdrawals: WithdrawalEvidence[] = [];
         rows.forEach((r, i) => {
           const s = r.value;
+          const ahead = hearingOfSchedule(s, { asOf, dropId: drop.dropId });
+          if (ahead?.kind === 'upcoming') upcoming.push(ahead.hearing);
+          else if (ahead?.kind === 'adjourned') adjourned.push(ahead.adjourned);
           if (s.adjRsn === '11' && s.date === null) {
             refusals.set(i, 'NO_SHOW_DATE_MISSING');
             return;
@@ -428,6 +447,10 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           }
         });
         await hearingWrites.add(hearings);
+        if (deps.hearings !== undefined) {
+          await deps.hearings.record(upcoming);
+          await deps.hearings.recordAdjourned(adjourned);
+        }
         const recordsFta = await keys.settle(run, chunk, deps.ledger);
         await storeEvidence(evidence, sightings, withdrawals, (sig) => sig.scheduleId !== null && recordsFta(sig.scheduleId));
         return refusals;
@@ -482,6 +505,8 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
     deps.clock.now().toISOString(),
   );
   withRepeatedKeys(report, conflicts);
+  const courtLookup = await readCourtLookup(run, deps);
+  if (courtLookup !== undefined) report.courtLookup = courtLookup;
   if (run.fannedOut) report.fanOut = { runId: run.runId, chunks: run.stages.reduce((n, s) => n + s.length, 0) };
   for (const [table, check] of Object.entries(report.countCheck ?? {})) {
     if (check && !check.matches) deps.log.warn('Count.txt mismatch', { dropId: drop.dropId, table, expected: check.expected, read: check.read });
@@ -499,6 +524,37 @@ export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<Drop
   await deps.ledger.finishRun(run, report);
   deps.log.info('drop ingested', { dropId: drop.dropId, runId: run.runId, ftas: report.ftas, ucCasesMarked: report.ucCasesMarked, ucCasesOmitted: report.ucCasesOmitted });
   return report;
+}
+
+/** The release's court table among the files the ingest does not read as tables. */
+function courtLookupOf(ignored: readonly { file: string }[]): { courtLookupFile?: string } {
+  const file = ignored.find((f) => isBaseCityLookup(f.file))?.file;
+  return file === undefined ? {} : { courtLookupFile: file };
+}
+
+/**
+ * Reads the release's Lookup/tblLookupBaseCity (97 rows) and stores each court's street
+ * address for the hearing reminders, the latest release's standing. A file that cannot be
+ * read is reported, never fatal: the bundled court table (city and state) stands in.
+ */
+async function readCourtLookup(run: DropRun, deps: ChunkDeps): Promise<DropReport['courtLookup']> {
+  const file = run.plan.courtLookupFile;
+  if (file === undefined || deps.courts === undefined) return undefined;
+  try {
+    const parts: Buffer[] = [];
+    for await (const part of deps.source.openTable(run.drop, file)) parts.push(Buffer.from(part));
+    const lookup = parseBaseCityLookup(Buffer.concat(parts));
+    await deps.courts.record(lookup.courts, { asOf: run.asOf.asOf, dropId: run.drop.dropId });
+    if (lookup.rejected > 0) deps.log.warn('court lookup rows rejected', { dropId: run.drop.dropId, rejected: lookup.rejected, byReason: lookup.rejectedByReason });
+    return {
+      file, read: lookup.read, accepted: lookup.accepted, rejected: lookup.rejected, rejectedByReason: { ...lookup.rejectedByReason },
+      ...(lookup.fileRejection === undefined ? {} : { fileRejection: lookup.fileRejection }),
+    };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    deps.log.warn('court lookup not read', { dropId: run.drop.dropId, error: detail });
+    return { file, read: 0, accepted: 0, rejected: 0, rejectedByReason: {}, fileRejection: `not read: ${detail}` };
+  }
 }
 
 /**

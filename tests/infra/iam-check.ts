@@ -64,6 +64,7 @@ export function synthesizedPolicies() {
     ingestDropChunk: pipeline.ingest.chunkFunction,
     notifyOrr: pipeline.notifier.function,
     sendOrrDigest: pipeline.notifier.digestFunction,
+    sendHearingReminders: pipeline.notifier.reminderFunction,
     recordSesEvents: pipeline.notifier.sesEventsFunction,
     scheduleNta: pipeline.scheduler.function,
     ingestRoster: pipeline.roster.function,

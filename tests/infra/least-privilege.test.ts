@@ -26,6 +26,8 @@ const UNEXERCISED: Partial<Record<FunctionName, readonly string[]>> = {
   // The digest's notice ledger releases an intent SES certainly refused (deliverNoticeOnce;
   // tests/unit/deliver-notice.test.ts): no emulator test makes SES refuse a digest.
   sendOrrDigest: ['dynamodb:DeleteItem'],
+  // The reminders' notice ledger releases an intent SES certainly refused, likewise.
+  sendHearingReminders: ['dynamodb:DeleteItem'],
   // Powertools idempotency reads a record when its conditional put finds one it cannot
   // decide from the put's answer alone (an expired in-progress record).
   notifyOrr: ['dynamodb:GetItem'],

@@ -27,6 +27,7 @@ const functions: Record<FunctionName, IFunction> = {
   sweepOutbox: pipeline.ingest.sweepFunction,
   recordWorkListReturns: pipeline.returns.function,
   reconcileOpla: pipeline.reconciliation.function,
+  sendHearingReminders: pipeline.notifier.reminderFunction,
 };
 const names = Object.keys(functions) as FunctionName[];
 

@@ -33,6 +33,7 @@ const functions: Record<FunctionName, IFunction> = {
   ingestDropChunk: pipeline.ingest.chunkFunction,
   notifyOrr: pipeline.notifier.function,
   sendOrrDigest: pipeline.notifier.digestFunction,
+  sendHearingReminders: pipeline.notifier.reminderFunction,
   recordSesEvents: pipeline.notifier.sesEventsFunction,
   scheduleNta: pipeline.scheduler.function,
   computeMetrics: pipeline.metrics.function,

@@ -4,6 +4,7 @@ import { backlogByAorSection, ftasOpenByAorSection } from './by-aor';
 import { coverageSection } from './coverage';
 import { ftasByWeekSection } from './ftas-by-week';
 import { headlineSection } from './headline';
+import { hearingRemindersSection } from '../report-reminders';
 import type { ReportSection } from './html';
 import { noticeLatencySection } from './notice-latency';
 import { tasksByAorSection } from './tasks-by-aor';
@@ -29,5 +30,6 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   backlogTrendSection,
   tasksByAorSection,
   tasksOpenTrendSection,
+  (report) => hearingRemindersSection(report.metrics) ?? '',
   allMetricsSection,
 ];

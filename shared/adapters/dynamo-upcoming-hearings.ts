@@ -1,0 +1,158 @@
+import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoredUpcomingHearing, UpcomingStatus } from '../domain/upcoming-hearing';
+import type { RemindedHearing, UpcomingHearingStore } from '../ports/upcoming-hearings';
+import { mapWithLimit } from '../runtime/concurrency';
+import { HEARINGS_BY_DAY_INDEX } from '../runtime/resources';
+import { batchGetItems } from './dynamo-batch';
+import { isConditionFailure } from './dynamo-transactions';
+
+/*
+ * Items in the cases table:
+ *   upcoming hearing  pk CASE#<IDNCASE>  sk UPCOMING_HEARING   caseId, date, time, calType, medium,
+ *                     court, scheduleId, source, asOf, dropId, status (UPCOMING|HELD|CANCELLED),
+ *                     attorneyOfRecord?; hearingDay (= date) only while UPCOMING: the sparse
+ *                     `hearingsByDay` index finds the hearings of a day
+ *   reminded hearing  pk REMINDED          sk <hearingDate>#<IDNCASE>   caseId, hearingDate, noticeId, horizon
+ * Any case's hearing is kept (a case can become a UC case later); who is a UC case is
+ * decided when reminders are sent. No PII: ids, dates, codes.
+ */
+const caseKey = (caseId: string): string => `CASE#${caseId}`;
+const SK = 'UPCOMING_HEARING';
+const REMINDED_PK = 'REMINDED';
+const CONCURRENCY = 16;
+const NAMES = { '#date': 'date', '#time': 'time', '#source': 'source', '#status': 'status' };
+
+export interface DynamoUpcomingHearingsOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomingHearingsOptions): UpcomingHearingStore {
+  /** Runs a conditional update; a failed condition means a later or earlier-dated view stands. */
+  async function conditional(command: UpdateCommand): Promise<void> {
+    try {
+      await client.send(command);
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  return {
+    async record(hearings) {
+      await mapWithLimit(hearings, CONCURRENCY, async (h) => {
+        // Same drop: the earliest day stands; on the same day a schedule row (court, medium,
+        // IDNSCHEDULE) is worth more than A_TblCase's LATEST_* copy of it.
+        const sameDrop = h.source === 'SCHEDULE' ? '(#date > :d OR (#date = :d AND #source = :latest))' : '#date > :d';
+        const sets = [
+          'caseId = :c', '#date = :d', 'hearingDay = :d', '#time = :t', 'calType = :ct', 'medium = :m', 'court = :court',
+          'scheduleId = :s', '#source = :src', 'asOf = :a', 'dropId = :drop', '#status = :up',
+          ...(h.attorneyOfRecord === undefined ? [] : ['attorneyOfRecord = :atty']),
+        ];
+        await conditional(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(h.caseId), sk: SK },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `attribute_not_exists(pk) OR asOf < :a OR (asOf = :a AND (#status <> :up OR ${sameDrop}))`,
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: {
+              ':c': h.caseId, ':d': h.date, ':t': h.time, ':ct': h.calType, ':m': h.medium, ':court': h.court,
+              ':s': h.scheduleId, ':src': h.source, ':a': h.asOf, ':drop': h.dropId, ':up': 'UPCOMING',
+              ...(h.source === 'SCHEDULE' ? { ':latest': 'CASE_LATEST' } : {}),
+              ...(h.attorneyOfRecord === undefined ? {} : { ':atty': h.attorneyOfRecord }),
+            },
+          }),
+        );
+      });
+    },
+
+    async recordAdjourned(adjourned) {
+      await mapWithLimit(adjourned, CONCURRENCY, async (a) => {
+        await conditional(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: caseKey(a.caseId), sk: SK },
+            UpdateExpression: 'SET #status = :st, asOf = :a, dropId = :drop REMOVE hearingDay',
+            ConditionExpression: 'scheduleId = :s AND asOf <= :a AND #status = :up',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':st': a.status, ':a': a.asOf, ':drop': a.dropId, ':s': a.scheduleId, ':up': 'UPCOMING' },
+          }),
+        );
+      });
+    },
+
+    async onDays(days) {
+      const found: StoredUpcomingHearing[] = [];
+      for (const day of days) {
+        const pages = paginateQuery(
+          { client },
+          { TableName: tableName, IndexName: HEARINGS_BY_DAY_INDEX, KeyConditionExpression: 'hearingDay = :d', ExpressionAttributeValues: { ':d': day } },
+        );
+        for await (const page of pages) for (const item of page.Items ?? []) found.push(fromItem(item));
+      }
+      return found;
+    },
+
+    async ofCases(caseIds) {
+      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].map((id) => ({ pk: caseKey(id), sk: SK })), { consistentRead: true });
+      return new Map(items.map((i) => [String(i.caseId), fromItem(i)]));
+    },
+
+    async noteReminded(r) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: REMINDED_PK, sk: `${r.hearingDate}#${r.caseId}`, caseId: r.caseId, hearingDate: r.hearingDate, noticeId: r.noticeId, horizon: r.horizon },
+        }),
+      );
+    },
+
+    async remindedFrom(day) {
+      const found: RemindedHearing[] = [];
+      const pages = paginateQuery(
+        { client },
+        { TableName: tableName, KeyConditionExpression: 'pk = :pk AND sk >= :d', ExpressionAttributeValues: { ':pk': REMINDED_PK, ':d': day }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        for (const i of page.Items ?? []) found.push({ caseId: String(i.caseId), hearingDate: String(i.hearingDate), noticeId: String(i.noticeId), horizon: Number(i.horizon) });
+      }
+      return found;
+    },
+
+    async lastNoticeSentAt(caseId) {
+      let last: string | null = null;
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
+          ExpressionAttributeValues: { ':pk': caseKey(caseId), ':n': 'NOTICE#' },
+          ProjectionExpression: 'sentAt',
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const i of page.Items ?? []) if (typeof i.sentAt === 'string' && (last === null || i.sentAt > last)) last = i.sentAt;
+      }
+      return last;
+    },
+  };
+}
+
+function fromItem(i: Record<string, unknown>): StoredUpcomingHearing {
+  const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    caseId: String(i.caseId),
+    scheduleId: s(i.scheduleId),
+    date: String(i.date),
+    time: s(i.time),
+    calType: s(i.calType),
+    medium: s(i.medium),
+    court: s(i.court),
+    source: i.source === 'CASE_LATEST' ? 'CASE_LATEST' : 'SCHEDULE',
+    asOf: String(i.asOf),
+    dropId: String(i.dropId),
+    status: (s(i.status) ?? 'UPCOMING') as UpcomingStatus,
+    ...(typeof i.attorneyOfRecord === 'boolean' ? { attorneyOfRecord: i.attorneyOfRecord } : {}),
+  };
+}
