@@ -127,9 +127,32 @@ export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { s
   return fixed;
 }
 
-/** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
-export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<DropReport> {
-  const ledger = createInProcessDropLedger();
+/**
+ * The notes a run keeps for its finish step (the keys of UC cases' rows and the cases to
+ * settle): they grow with the drop, so a run read inside one invocation keeps them where
+ * the fanned-out runs do (the DynamoDB drop ledger) when it is given one.
+ */
+export type FinishNotes = Pick<DropLedger, 'noteKeys' | 'settledKeys' | 'noteToSettle' | 'toSettle'>;
+
+/**
+ * Runs every chunk of a planned run here, stage by stage, then finishes it. The run's
+ * bookkeeping (stages, chunk results: a few items per chunk) is kept in memory; its notes
+ * for the finish step go to `deps.ledger` when given (so memory does not grow with the
+ * drop), else stay in memory too (drops read whole by tests and `ingestDocketDrop`).
+ */
+export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonly ledger?: FinishNotes }): Promise<DropReport> {
+  const local = createInProcessDropLedger();
+  const notes = deps.ledger;
+  const ledger: DropLedger =
+    notes === undefined
+      ? local
+      : {
+          ...local,
+          noteKeys: (r, c, n) => notes.noteKeys(r, c, n),
+          settledKeys: (r) => notes.settledKeys(r),
+          noteToSettle: (r, ids) => notes.noteToSettle(r, ids),
+          toSettle: (r) => notes.toSettle(r),
+        };
   await ledger.startRun(run);
   const uc = new UcCases(deps.store);
   for (let stage = 0; stage < run.stages.length; stage++) {
