@@ -67,6 +67,7 @@ const ledger = {
   async noteToSettle() {},
   async *toSettle() {},
 };
+const t0 = performance.now();
 const started = await startDocketDrop({ dropId: 'bench', location: dir }, 'bench', {
   source,
   store: countingStore,
@@ -81,4 +82,4 @@ const started = await startDocketDrop({ dropId: 'bench', location: dir }, 'bench
 if (started.kind !== 'ingested') throw new Error(`expected an inline ingest, got ${started.kind}`);
 const report = started.report;
 const read = Object.values(report.tables).reduce((s, t) => s + (t?.read ?? 0), 0);
-console.log(JSON.stringify({ rowsRead: read, ftasNew: report.ftas.new, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ rowsRead: read, ftasNew: report.ftas.new, elapsedMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
