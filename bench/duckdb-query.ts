@@ -8,17 +8,19 @@ import { DuckDBInstance } from '@duckdb/node-api';
  * tbl_schedule rows with ADJ_RSN `11` and a dated ADJ_DATE (`NS-<IDNSCHEDULE>`), their
  * in absentia orders B_TblProceeding rows with ABSENTIA `Y` (NULs stripped, trimmed,
  * upper-cased) dated by COMP_DATE else HEARING_DATE (`IA-<IDNPROCEEDING>`).
- * Files are read as EOIR ships them: TAB-separated, CRLF, no quoting, cp1252 (read as
- * latin-1); a row DuckDB cannot split (a stray TAB) is skipped, where the ingest repairs it.
+ * Files are read as EOIR ships them: TAB-separated, CRLF, no quoting, cp1252 (A_TblCase read
+ * as latin-1); a row DuckDB cannot split (a stray TAB) is skipped, where the ingest repairs it.
  * Returns each FTA id with its date (YYYY-MM-DD).
  */
 export async function duckdbUcFtas(dir: string, threads: number): Promise<Map<string, string>> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const conn = await instance.connect();
   try {
+    // Only A_TblCase holds bytes that are not ASCII (cp1252 cities): only it is decoded as
+    // latin-1 (slower in DuckDB); the others are read as UTF-8, DuckDB's fast path.
     const csv = (table: string, columns: string): string =>
       `read_csv('${join(dir, `${table}.csv`).replaceAll("'", "''")}', delim = '\\t', header = true, quote = '', escape = '', ` +
-      `all_varchar = true, encoding = 'latin-1', ignore_errors = true, auto_detect = false, columns = {${columns}})`;
+      `all_varchar = true, ${table === 'A_TblCase' ? "encoding = 'latin-1', " : ''}ignore_errors = true, auto_detect = false, columns = {${columns}})`;
     const cols = (header: string): string => header.split(' ').map((c) => `'${c}': 'VARCHAR'`).join(', ');
     const day = (v: string): string => `nullif(left(trim(replace(${v}, chr(0), '')), 10), '')`;
     const key = (v: string): string => `trim(replace(${v}, chr(0), ''))`;

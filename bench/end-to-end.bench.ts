@@ -35,7 +35,11 @@ const emulators = await startEmulators();
 let pipeline: LocalPipeline | undefined;
 try {
   const resources = await provisionLocalResources(emulators.endpoints, { suffix: `-e2e${Date.now()}`, visibilityTimeoutSeconds: 30 });
-  pipeline = await LocalPipeline.start(emulators, resources, { orrInbox: 'orr@example.gov', mailFrom: 'docket-watch@example.gov' });
+  pipeline = await LocalPipeline.start(emulators, resources, {
+    orrInbox: 'orr@example.gov',
+    mailFrom: 'docket-watch@example.gov',
+    onProgress: (line) => console.log(`  ${((performance.now() - landed) / 1000).toFixed(1)} s  ${line}`),
+  });
   const p = pipeline;
   // Each call seen is stamped with the time of the sample that first saw it.
   const stamps: { fn: string; action: string; s: number }[] = [];
@@ -57,8 +61,15 @@ try {
   landed = performance.now();
   const uploadS = (landed - upload0) / 1000;
   const timer = setInterval(sample, 100);
+  // A line every 10 s: where the run is (calls by function, emails so far).
+  const status = setInterval(() => {
+    const byFn = new Map<string, number>();
+    for (const c of stamps) byFn.set(c.fn, (byFn.get(c.fn) ?? 0) + 1);
+    console.log(`  ${((performance.now() - landed) / 1000).toFixed(0)} s: ${[...byFn].map(([f, n]) => `${f} ${n}`).join(', ')}; emails ${emailsSeen}`);
+  }, 10_000);
   await p.drain(15 * 60_000);
   clearInterval(timer);
+  clearInterval(status);
   sample();
   const span = (pick: (c: { fn: string; action: string }) => boolean): { firstS: number; lastS: number; calls: number } | null => {
     const hits = stamps.filter(pick);
