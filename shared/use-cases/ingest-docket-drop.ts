@@ -12,10 +12,11 @@ import type { MetricPoint } from '../domain/program-metrics';
 import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } from '../domain/rejections';
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
+import { createSpillingFinishNotes } from '../adapters/spilling-finish-notes';
 import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
-import type { DropLedger, DropRun } from '../ports/drop-ledger';
+import type { DropLedger, DropRun, FinishNotes } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { CaseEvidence, DropAsOf, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
 import type { Log } from '../ports/log';
@@ -128,21 +129,16 @@ export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { s
 }
 
 /**
- * The notes a run keeps for its finish step (the keys of UC cases' rows and the cases to
- * settle): they grow with the drop, so a run read inside one invocation keeps them where
- * the fanned-out runs do (the DynamoDB drop ledger) when it is given one.
- */
-export type FinishNotes = Pick<DropLedger, 'noteKeys' | 'settledKeys' | 'noteToSettle' | 'toSettle'>;
-
-/**
  * Runs every chunk of a planned run here, stage by stage, then finishes it. The run's
- * bookkeeping (stages, chunk results: a few items per chunk) is kept in memory; its notes
- * for the finish step go to `deps.ledger` when given (so memory does not grow with the
- * drop), else stay in memory too (drops read whole by tests and `ingestDocketDrop`).
+ * bookkeeping (stages, chunk results: a few items per chunk) is kept in memory. Its notes
+ * for the finish step (they grow with the drop) are kept in memory up to a bound and the
+ * rest in `deps.ledger` when given (createSpillingFinishNotes: memory stops growing, and a
+ * small drop costs no ledger write), else all in memory (drops read whole by tests and
+ * `ingestDocketDrop`).
  */
 export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonly ledger?: FinishNotes }): Promise<DropReport> {
   const local = createInProcessDropLedger();
-  const notes = deps.ledger;
+  const notes = deps.ledger === undefined ? undefined : createSpillingFinishNotes(deps.ledger);
   const ledger: DropLedger =
     notes === undefined
       ? local
