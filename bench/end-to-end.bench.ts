@@ -38,7 +38,7 @@ try {
   pipeline = await LocalPipeline.start(emulators, resources, {
     orrInbox: 'orr@example.gov',
     mailFrom: 'docket-watch@example.gov',
-    onProgress: (line) => console.log(`  ${((performance.now() - landed) / 1000).toFixed(1)} s  ${line}`),
+    onProgress: (line) => console.log(`  ${Number.isNaN(landed) ? 'landing' : `${((performance.now() - landed) / 1000).toFixed(1)} s`}  ${line}`),
   });
   const p = pipeline;
   // Each call seen is stamped with the time of the sample that first saw it.

@@ -3,9 +3,10 @@ import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop
 import { createSpillingFinishNotes } from '../../shared/adapters/spilling-finish-notes';
 import type { DropChunk } from '../../shared/domain/drop-plan';
 import type { KeyNote } from '../../shared/ports/drop-keys';
-import type { FinishNotes } from '../../shared/ports/drop-ledger';
+import type { DropRun, FinishNotes } from '../../shared/ports/drop-ledger';
 
-const run = { drop: { dropId: 'd1', location: 'drops/d1/' }, runId: 'r1' };
+// The notes read only the run's drop id and run id.
+const run = { drop: { dropId: 'd1', location: 'drops/d1/' }, runId: 'r1' } as unknown as DropRun;
 const chunk = (start: number): DropChunk => ({ table: 'tbl_schedule', key: 'drops/d1/tbl_schedule.csv', start, end: null, stage: 2 });
 const note = (key: string, value: string, fta = false): KeyNote => ({ table: 'tbl_schedule', key, values: [value], fta });
 
