@@ -188,41 +188,55 @@ function rss(dir: string, cap: 'deployed' | 'tight'): { rowsRead: number; maxRss
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+/** `BENCH_PARTS=writes,growth` runs only those parts (core, writes, growth); the JSON says which ran. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'core,writes,growth').split(','));
 mkdirSync(OUT, { recursive: true });
 const one = await drop(ROWS);
 const four = await drop(ROWS * 4);
-console.log('1/3 ingest core vs readline + split and DuckDB (same files, same UC FTA query) ...');
-const core = await coreRatios(one);
-console.log(core);
-console.log('2/3 case-store writes vs the write ceiling (a sweep of BatchWriteItem concurrency) on DynamoDB Local ...');
-const writes = await writeRatio();
-console.log(writes);
-console.log('3/3 peak RSS and time of the whole ingest (1x and 4x rows) ...');
-const rss1 = rss(one, 'deployed');
-const rss4 = rss(four, 'deployed');
-const tight1 = rss(one, 'tight');
-const tight4 = rss(four, 'tight');
-const growth = {
-  heapCapMb: INGEST_HEAP_MB,
-  rows1x: rss1.rowsRead, rssMb1x: Math.round(rss1.maxRssMb), seconds1x: round(rss1.elapsedMs / 1000),
-  rows4x: rss4.rowsRead, rssMb4x: Math.round(rss4.maxRssMb), seconds4x: round(rss4.elapsedMs / 1000),
-  rssRatio: round(rss4.maxRssMb / rss1.maxRssMb),
-  timePerRowRatio: round((rss4.elapsedMs / rss4.rowsRead) / (rss1.elapsedMs / rss1.rowsRead)),
-  tightCapCompleted1x: tight1.completed, tightCapCompleted4x: tight4.completed,
-  tightCapRssMb1x: Math.round(tight1.maxRssMb), tightCapRssMb4x: Math.round(tight4.maxRssMb),
-};
-console.log(growth);
+let core: Awaited<ReturnType<typeof coreRatios>> | null = null;
+if (PARTS.has('core')) {
+  console.log('1/3 ingest core vs readline + split and DuckDB (same files, same UC FTA query) ...');
+  core = await coreRatios(one);
+  console.log(core);
+}
+let writes: Awaited<ReturnType<typeof writeRatio>> | { error: string } | null = null;
+if (PARTS.has('writes')) {
+  console.log('2/3 case-store writes vs the write ceiling (a sweep of BatchWriteItem concurrency) on DynamoDB Local ...');
+  // DynamoDB Local may fail to start on a loaded machine: recorded as a miss, the other parts still run.
+  writes = await writeRatio().catch((err: unknown) => ({ error: err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err) }));
+  console.log(writes);
+}
+let growth = null;
+if (PARTS.has('growth')) {
+  console.log('3/3 peak RSS and time of the whole ingest (1x and 4x rows) ...');
+  const rss1 = rss(one, 'deployed');
+  const rss4 = rss(four, 'deployed');
+  const tight1 = rss(one, 'tight');
+  const tight4 = rss(four, 'tight');
+  growth = {
+    heapCapMb: INGEST_HEAP_MB,
+    rows1x: rss1.rowsRead, rssMb1x: Math.round(rss1.maxRssMb), seconds1x: round(rss1.elapsedMs / 1000),
+    rows4x: rss4.rowsRead, rssMb4x: Math.round(rss4.maxRssMb), seconds4x: round(rss4.elapsedMs / 1000),
+    rssRatio: round(rss4.maxRssMb / rss1.maxRssMb),
+    timePerRowRatio: round((rss4.elapsedMs / rss4.rowsRead) / (rss1.elapsedMs / rss1.rowsRead)),
+    tightCapCompleted1x: tight1.completed, tightCapCompleted4x: tight4.completed,
+    tightCapRssMb1x: Math.round(tight1.maxRssMb), tightCapRssMb4x: Math.round(tight4.maxRssMb),
+  };
+  console.log(growth);
+}
 const result = {
   at: new Date().toISOString(),
   node: process.version,
-  ingestCoreVsReadlineSplit: { rows: core.rows, readlineSplitMs: core.readlineSplitMs, ingestCoreMs: core.ingestCoreMs, ratio: core.vsReadlineSplit, target: '>= 0.8', pass: core.vsReadlineSplit >= 0.8 },
-  ingestCoreVsDuckdb: {
+  parts: [...PARTS],
+  ingestCoreVsReadlineSplit:
+    core === null ? null : { rows: core.rows, readlineSplitMs: core.readlineSplitMs, ingestCoreMs: core.ingestCoreMs, ratio: core.vsReadlineSplit, target: '>= 0.8', pass: core.vsReadlineSplit >= 0.8 },
+  ingestCoreVsDuckdb: core === null ? null : {
     ftas: core.ftas, ingestCoreMs: core.ingestCoreMs, duckdb1ThreadMs: core.duckdb1ThreadMs, duckdb2ThreadsMs: core.duckdb2ThreadsMs,
     ratio1Thread: core.vsDuckdb1Thread, ratio2Threads: core.vsDuckdb2Threads, duckdbAgrees: core.duckdbAgrees, mismatches: core.mismatches,
     target: '>= 1.0 (one thread), same FTA set', pass: core.vsDuckdb1Thread >= 1.0 && core.duckdbAgrees,
   },
-  storeWritesVsCeiling: { ...writes, target: '>= 0.8', pass: writes.ratio >= 0.8 },
-  growth: {
+  storeWritesVsCeiling: writes === null ? null : { ...writes, target: '>= 0.8', pass: 'ratio' in writes && writes.ratio >= 0.8 },
+  growth: growth === null ? null : {
     ...growth,
     target: `RSS 1x <= 256 MB, 4x <= 1.15x; time per row 4x <= 1.15x; 48 MB cap completes (deployed heap cap ${INGEST_HEAP_MB} MB)`,
     pass: growth.rssMb1x <= 256 && growth.rssRatio <= 1.15 && growth.timePerRowRatio <= 1.15 && growth.tightCapCompleted1x && growth.tightCapCompleted4x,
