@@ -1,9 +1,12 @@
 /**
- * Runs the whole ingest use case over a generated drop with ports that keep nothing (a
- * store that only counts), then prints the process's peak RSS. Used by bench/run.ts in a
+ * Runs the whole ingest of a generated drop as the deployed docket ingest does when it reads
+ * a drop inside one invocation (startDocketDrop, no fan-out), with ports that keep nothing
+ * (a store that only counts; a drop ledger whose finish-step notes, kept in DynamoDB when
+ * deployed, are dropped), then prints the process's peak RSS. Used by the ingest bench in a
  * fresh process per drop size.
  */
-import { ingestDocketDrop } from '../shared/use-cases/ingest-docket-drop';
+import { startDocketDrop } from '../shared/use-cases/fan-out-drop';
+import { createInProcessDropLedger } from '../shared/adapters/in-process-drop-ledger';
 import type { CaseStore } from '../shared/ports/case-store';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,16 +56,30 @@ const source: DocketSource = {
     return createReadStream(key, { start: fromByte, highWaterMark: 64 * 1024 });
   },
 };
-const report = await ingestDocketDrop(
-  { dropId: 'bench', location: dir },
-  {
-    source,
-    store: countingStore,
-    publisher: { async publish(m) { return new Set(m.map((x) => x.ftaId)); } },
-    quarantine: { async write() { return 'q'; } },
-    clock: { now: () => new Date() },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+// The run's bookkeeping stays in memory (a few items per chunk); the notes for the finish
+// step are what the DynamoDB ledger holds deployed: here they are answered and dropped.
+const ledger = {
+  ...createInProcessDropLedger(),
+  async noteKeys(_run: unknown, _chunk: unknown, notes: readonly { table: string; key: string; fta: boolean }[]) {
+    return new Map(notes.map((n) => [`${n.table}#${n.key}`, { first: true, recordsFta: n.fta }]));
   },
-);
+  async *settledKeys() {},
+  async noteToSettle() {},
+  async *toSettle() {},
+};
+const t0 = performance.now();
+const started = await startDocketDrop({ dropId: 'bench', location: dir }, 'bench', {
+  source,
+  store: countingStore,
+  publisher: { async publish(m) { return new Set(m.map((x) => x.ftaId)); } },
+  quarantine: { async write() { return 'q'; } },
+  clock: { now: () => new Date() },
+  log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  ledger,
+  queue: { async send() { throw new Error('the bench reads the drop inline'); } },
+  fanOutBytes: Number.MAX_SAFE_INTEGER,
+});
+if (started.kind !== 'ingested') throw new Error(`expected an inline ingest, got ${started.kind}`);
+const report = started.report;
 const read = Object.values(report.tables).reduce((s, t) => s + (t?.read ?? 0), 0);
-console.log(JSON.stringify({ rowsRead: read, ftasNew: report.ftas.new, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ rowsRead: read, ftasNew: report.ftas.new, elapsedMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,17 +1,42 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * `npm run bench`: runs every bench/*.bench.ts file, in name order. Each bench
- * file runs itself on import and prints its own figures; a failed budget sets exitCode 1.
- * `npm run bench -- nta` runs only the files whose name contains "nta".
+ * `npm run bench`: runs every bench/*.bench.ts file, in name order. Each bench file runs
+ * itself on import, prints its own figures and writes its JSON under out/bench/; a missed
+ * target sets exitCode 1. At the end the JSON of the files run is gathered, with the
+ * machine's load (1-minute load average before and after, cores), in out/bench/record.json.
+ * `npm run bench -- nta` runs only the files whose name contains "nta" (`-- ingest,end` either word).
  */
-const filter = process.argv[2];
+const filter = process.argv[2]?.split(',');
+const OUT = join(import.meta.dirname, '../out/bench');
 const files = readdirSync(import.meta.dirname)
-  .filter((f) => f.endsWith('.bench.ts') && (filter === undefined || f.includes(filter)))
+  .filter((f) => f.endsWith('.bench.ts') && (filter === undefined || filter.some((w) => f.includes(w))))
   .sort();
+const before = loadavg()[0] ?? 0;
+const startedAt = new Date().toISOString();
 for (const file of files) {
   process.stdout.write(`\n== ${file}\n`);
   await import(pathToFileURL(join(import.meta.dirname, file)).href);
 }
+/** The JSON each bench file writes. */
+const OUTPUTS: Record<string, string> = {
+  'ingest.bench.ts': 'result.json',
+  'end-to-end.bench.ts': 'end-to-end.json',
+  'zip-unpack.bench.ts': 'zip-unpack.json',
+};
+const results: Record<string, unknown> = {};
+for (const file of files) {
+  const out = OUTPUTS[file];
+  if (out !== undefined && existsSync(join(OUT, out))) results[file] = JSON.parse(readFileSync(join(OUT, out), 'utf8'));
+}
+const record = {
+  startedAt, finishedAt: new Date().toISOString(), node: process.version,
+  machine: { cores: cpus().length, loadAverage1mBefore: before, loadAverage1mAfter: loadavg()[0] ?? 0 },
+  exitCode: process.exitCode ?? 0,
+  results,
+};
+writeFileSync(join(OUT, 'record.json'), `${JSON.stringify(record, null, 2)}\n`);
+console.log(`\nrecord: ${join(OUT, 'record.json')} (load average ${before.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores)`);

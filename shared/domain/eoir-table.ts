@@ -352,11 +352,15 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
   const n = indexes.length;
   const starts = new Int32Array(width + 2);
   const values = new Array<string | null>(n).fill(null);
-  const parse = (line: string, raw: () => Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => {
+  /**
+   * Parses the line `s[from..to)` (no slice of it is made: fields are cut from `s` where the
+   * rules read them). `rawBuf[rawFrom..rawTo)` are its bytes, copied only for a rejected row.
+   */
+  const parse = (s: string, from: number, to: number, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number): ParsedRow<T> => {
     // Find the field boundaries without cutting every field (a row has ~30, we need ~8).
     let count = 1;
-    starts[0] = 0;
-    for (let p = line.indexOf(delimiter); p !== -1 && count <= width; p = line.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
+    starts[0] = from;
+    for (let p = s.indexOf(delimiter, from); p !== -1 && p < to && count <= width; p = s.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
     // One array per parser, reused: `spec.parse` reads it synchronously and keeps nothing.
     let repaired = false;
     if (count === width) {
@@ -364,17 +368,17 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
         const i = indexes[k] as number;
         if (i < 0) values[k] = null;
         else {
-          const from = starts[i] as number;
-          const to = i + 1 < width ? (starts[i + 1] as number) - 1 : line.length;
-          values[k] = cleanField(line.slice(from, to));
+          const a = starts[i] as number;
+          const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
+          values[k] = cleanField(s.slice(a, b));
         }
       }
     } else {
-      const fields = line.split(delimiter);
+      const fields = s.slice(from, to).split(delimiter);
       const fixed = fields.length === width + 1 ? repairShiftedRow(fields, freeText, shapes) : undefined;
       if (fixed === undefined) {
         const reason: RowRejectionReason = fields.length > width ? 'ROW_EXTRA_FIELDS' : 'ROW_MISSING_FIELDS';
-        return { lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: raw() };
+        return { lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) };
       }
       repaired = true;
       for (let k = 0; k < n; k++) {
@@ -383,7 +387,7 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
       }
     }
     const result = spec.parse(values);
-    return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: raw() };
+    return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) };
   };
   const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => ({
     lineNumber,
@@ -396,9 +400,12 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     text: (text, from, to, buf, base, lineNumber, byteOffset) =>
       to - from > maxLineBytes
         ? tooLong(buf.subarray(base + from, base + to), lineNumber, byteOffset)
-        : parse(text.slice(from, to), () => Buffer.from(buf.subarray(base + from, base + to)), lineNumber, byteOffset),
-    bytes: (bytes, lineNumber, byteOffset) =>
-      bytes.length > maxLineBytes ? tooLong(bytes, lineNumber, byteOffset) : parse(decodeLine(bytes), () => Buffer.from(bytes), lineNumber, byteOffset),
+        : parse(text, from, to, buf, base + from, base + to, lineNumber, byteOffset),
+    bytes: (bytes, lineNumber, byteOffset) => {
+      if (bytes.length > maxLineBytes) return tooLong(bytes, lineNumber, byteOffset);
+      const line = decodeLine(bytes);
+      return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset);
+    },
     tooLong,
   };
   return self;

@@ -71,3 +71,9 @@ export interface DropLedger extends DropKeys {
   finishRun(run: DropRun, report: DropReport): Promise<void>;
 }
 
+
+/**
+ * The notes a run keeps for its finish step (the keys of UC cases' rows and the cases to
+ * settle): they grow with the drop.
+ */
+export type FinishNotes = Pick<DropLedger, 'noteKeys' | 'settledKeys' | 'noteToSettle' | 'toSettle'>;

@@ -14,10 +14,11 @@ import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { isBaseCityLookup, parseBaseCityLookup } from '../domain/base-city-lookup';
 import { hearingOfCase, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../domain/upcoming-hearing';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
+import { createSpillingFinishNotes } from '../adapters/spilling-finish-notes';
 import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
-import type { DropLedger, DropRun } from '../ports/drop-ledger';
+import type { DropLedger, DropRun, FinishNotes } from '../ports/drop-ledger';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { CaseEvidence, DropAsOf, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
 import type { Log } from '../ports/log';
@@ -138,9 +139,27 @@ export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { s
   return fixed;
 }
 
-/** Runs every chunk of a planned run here, stage by stage, with an in-memory ledger, then finishes it. */
-export async function ingestRunInline(run: DropRun, deps: IngestDeps): Promise<DropReport> {
-  const ledger = createInProcessDropLedger();
+/**
+ * Runs every chunk of a planned run here, stage by stage, then finishes it. The run's
+ * bookkeeping (stages, chunk results: a few items per chunk) is kept in memory. Its notes
+ * for the finish step (they grow with the drop) are kept in memory up to a bound and the
+ * rest in `deps.ledger` when given (createSpillingFinishNotes: memory stops growing, and a
+ * small drop costs no ledger write), else all in memory (drops read whole by tests and
+ * `ingestDocketDrop`).
+ */
+export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonly ledger?: FinishNotes }): Promise<DropReport> {
+  const local = createInProcessDropLedger();
+  const notes = deps.ledger === undefined ? undefined : createSpillingFinishNotes(deps.ledger);
+  const ledger: DropLedger =
+    notes === undefined
+      ? local
+      : {
+          ...local,
+          noteKeys: (r, c, n) => notes.noteKeys(r, c, n),
+          settledKeys: (r) => notes.settledKeys(r),
+          noteToSettle: (r, ids) => notes.noteToSettle(r, ids),
+          toSettle: (r) => notes.toSettle(r),
+        };
   await ledger.startRun(run);
   const uc = new UcCases(deps.store);
   for (let stage = 0; stage < run.stages.length; stage++) {
