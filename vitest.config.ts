@@ -1,9 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/longest-first-sequencer';
 
 // Three suites: unit (no network), integration (real handlers against the local AWS
 // emulators started once in tests/global-setup.ts), infra (CDK Template assertions).
 export default defineConfig({
   test: {
+    // Vitest's default on 2 cores is one worker: every file in series. Integration files
+    // spend most of their time waiting on the emulators, so files of all three suites run
+    // side by side, three at a time (--maxWorkers overrides it), the longest first.
+    maxWorkers: 3,
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         test: {
@@ -18,10 +24,13 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          // Files share one set of emulators; each test file provisions its own resources.
-          fileParallelism: false,
+          // Guards against a hang, not time limits: files share the cores (and a shared
+          // machine's load), so a setup that takes 30 s alone can take minutes.
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          // Files run in parallel (each in a process of its own) against one set of emulators:
+          // each file provisions its own uniquely named tables, queues and bucket, starts its
+          // own s3rver, and reads only its own ORR inbox's emails from the shared SES emulator.
         },
       },
       {
@@ -29,7 +38,8 @@ export default defineConfig({
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
+          // A hang guard: a synth is synchronous CPU work, slow when files share the cores.
+          testTimeout: 300_000,
         },
       },
     ],

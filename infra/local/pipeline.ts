@@ -6,6 +6,7 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  type Message,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, S3Event, ScheduledEvent, SNSEvent } from 'aws-lambda';
@@ -103,7 +104,12 @@ export class LocalPipeline {
   /** Messages each queue consumer handled (deleted after success), by function name. */
   readonly processed: Record<string, number> = {};
   private ingestChain: Promise<void> = Promise.resolve();
+  /** Function invocations running now (S3-triggered or from an event source). */
   private active = 0;
+  /** Bumped whenever an invocation starts or ends: a drain's check saw a still pipeline only if it did not move. */
+  private activity = 0;
+  /** Drains waiting for something to happen (an invocation starting or ending, an S3 event, a poll answered). */
+  private waiters: (() => void)[] = [];
   private stopped = false;
   private unsubscribe: () => void = () => undefined;
   private readonly pollers: Promise<void>[] = [];
@@ -216,22 +222,51 @@ export class LocalPipeline {
   }
 
   /**
-   * Waits until no ingest runs, no handler runs and every queue is empty, then collects
-   * the reports of drops the chunk worker finished (read from the drop ledger).
+   * Waits until no ingest runs, no handler runs and every queue is empty (in-flight and
+   * delayed messages count), then collects the reports of drops the chunk worker finished
+   * (read from the drop ledger). Event-driven: the check runs again only when something
+   * happened (an invocation started or ended, an S3 event arrived, an event source's poll
+   * was answered: a message can leave a queue for its DLQ on a receive); a check counts
+   * only if no invocation started or ended while the queues were read. Throws after
+   * `timeoutMs` (a handler that never returns).
    */
   async drain(timeoutMs = 10 * 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    // Idle means idle for three checks in a row, 50 ms apart: an S3 event or a message sent
-    // just before a check is seen by the next one.
-    let quiet = 0;
-    while (quiet < 3) {
-      if (Date.now() > deadline) throw new Error('local pipeline did not drain in time');
-      await this.ingestChain;
-      const busy = this.active > 0 || (await this.queuedMessages()) > 0;
-      quiet = busy ? 0 : quiet + 1;
-      if (quiet < 3) await sleep(50);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`local pipeline did not drain in ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      for (;;) {
+        // Listen before looking, so nothing that happens during the check is missed.
+        const changed = new Promise<void>((resolve) => this.waiters.push(resolve));
+        const chain = this.ingestChain;
+        await Promise.race([chain, timedOut]);
+        const seen = this.activity;
+        const still = this.active === 0 && (await Promise.race([this.queuedMessages(), timedOut])) === 0;
+        if (still && this.activity === seen && this.ingestChain === chain) break;
+        await Promise.race([changed, timedOut]);
+      }
+    } finally {
+      clearTimeout(timer);
     }
     await this.collectFannedOut();
+  }
+
+  /** Something happened that may end a drain or keep it waiting: the waiting drains look again. */
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private invocationStarted(): void {
+    this.active += 1;
+    this.activity += 1;
+    this.wake();
+  }
+
+  private invocationEnded(): void {
+    this.active -= 1;
+    this.activity += 1;
+    this.wake();
   }
 
   private async collectFannedOut(): Promise<void> {
@@ -440,9 +475,11 @@ export class LocalPipeline {
         INGEST_TRIGGERS.some((t) => key.startsWith(t.prefix))
       );
     });
-    if (records.length === 0) return;
-    const key = records[0]?.s3.object.key ?? '';
-    this.ingestChain = this.ingestChain.then(() => this.invokeIngest({ Records: records }, key));
+    if (records.length > 0) {
+      const key = records[0]?.s3.object.key ?? '';
+      this.ingestChain = this.ingestChain.then(() => this.invokeIngest({ Records: records }, key));
+    }
+    this.wake();
   }
 
   private async invokeIngest(event: S3Event, key: string): Promise<void> {
@@ -451,7 +488,7 @@ export class LocalPipeline {
     const starts = dropTriggeredBy(decoded, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix }) !== undefined;
     if (starts) this.progress(`ingest: ${decoded} landed, ingesting the drop`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
-      this.active += 1;
+      this.invocationStarted();
       try {
         const started = await this.handlers.ingest(event, lambdaContext('ingest-docket', fn.timeoutSeconds, fn.memoryMb));
         for (const s of started) {
@@ -479,7 +516,7 @@ export class LocalPipeline {
         this.progress(`ingest: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
-        this.active -= 1;
+        this.invocationEnded();
       }
     }
   }
@@ -489,7 +526,7 @@ export class LocalPipeline {
     const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
     this.progress(`record-work-list-returns: ${key} landed, recording the outcomes`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
-      this.active += 1;
+      this.invocationStarted();
       try {
         const reports = await this.handlers.returns(event, lambdaContext('record-work-list-returns', fn.timeoutSeconds, fn.memoryMb));
         this.returnReports.push(...reports);
@@ -502,7 +539,7 @@ export class LocalPipeline {
         this.progress(`record-work-list-returns: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
-        this.active -= 1;
+        this.invocationEnded();
       }
     }
   }
@@ -551,7 +588,7 @@ export class LocalPipeline {
     const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
     this.progress(`ingest-roster: ${key} landed, ingesting the roster`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
-      this.active += 1;
+      this.invocationStarted();
       try {
         const reports = await this.handlers.roster(event, lambdaContext('ingest-roster', fn.timeoutSeconds, fn.memoryMb));
         this.rosterReports.push(...reports);
@@ -564,33 +601,44 @@ export class LocalPipeline {
         this.progress(`ingest-roster: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
-        this.active -= 1;
+        this.invocationEnded();
       }
     }
   }
 
-  /** An SQS event source: receive a batch, invoke the handler, delete what succeeded (partial batch responses). */
+  /**
+   * An SQS event source: receive a batch, invoke the handler, delete what succeeded (partial
+   * batch responses). The emulator answers a long poll only when it holds MaxNumberOfMessages
+   * or the wait is over, so a batch is taken in two receives: a long poll for one message
+   * (answered as soon as one is there), then whatever else is waiting, up to the batch size,
+   * without a wait. A message is handled within milliseconds of its sending, as a Lambda
+   * event source without a batching window would (deployed, the FTA queues wait up to their
+   * window to fill a batch; the handlers take any batch size).
+   */
   private async poll(queue: LocalQueue, handler: SqsHandler, fn: { name: string; timeoutSeconds: number; memoryMb: number }): Promise<void> {
     const fnName = fn.name;
+    const batchSize = Math.min(10, queue.definition.batchSize);
+    const receive = (max: number, waitSeconds: number) =>
+      this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: max, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
+      );
     while (!this.stopped) {
-      const out = await this.sqs
-        .send(
-          new ReceiveMessageCommand({
-            QueueUrl: queue.url,
-            MaxNumberOfMessages: Math.min(10, queue.definition.batchSize),
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-          }),
-        )
-        .catch(() => ({ Messages: undefined }));
-      const messages = out.Messages ?? [];
-      if (messages.length === 0) {
+      let first: Message[];
+      try {
+        first = (await receive(1, 1)).Messages ?? [];
+      } catch {
+        // The emulator is unreachable (stopping, or a fault test's outage): try again shortly.
         await sleep(100);
         continue;
+      } finally {
+        // A receive can move a message to its DLQ (maxReceiveCount): a drain looks again.
+        this.wake();
       }
-      this.active += 1;
+      if (first.length === 0) continue;
+      this.invocationStarted();
       try {
-        const event = sqsEvent(messages, queue.arn);
+        const rest = batchSize > 1 ? await receive(batchSize - 1, 0).then((out) => out.Messages ?? [], () => []) : [];
+        const event = sqsEvent([...first, ...rest], queue.arn);
         let failed = new Set<string>();
         try {
           const response = await handler(event, lambdaContext(fnName, fn.timeoutSeconds, fn.memoryMb));
@@ -612,7 +660,7 @@ export class LocalPipeline {
           this.processed[fnName] = (this.processed[fnName] ?? 0) + done.length;
         }
       } finally {
-        this.active -= 1;
+        this.invocationEnded();
       }
     }
   }

@@ -14,6 +14,7 @@ import { isAor, type Aor } from '../domain/aor';
 import { aorForCourt } from '../domain/courts';
 import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
+import { systemClock, type Clock } from '../ports/clock';
 import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
 import { batchGetItems } from './dynamo-batch';
@@ -57,6 +58,12 @@ export interface DynamoRosterStoreOptions {
   readonly leaseSeconds?: number;
   /** How long a re-plan waits for another re-plan of the same AOR before failing (NTA_PLAN_LOCKED). */
   readonly leaseWaitMs?: number;
+  /**
+   * The time a plan lease is taken at and expires by (`expiresAt`, epoch ms); the system
+   * clock unless given (a test moves it past a lease's term instead of waiting). The wait
+   * for a held lease (`leaseWaitMs`) is real time.
+   */
+  readonly clock?: Clock;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -113,6 +120,7 @@ export function createDynamoRosterStore({
   tableName,
   leaseSeconds = DEFAULT_LEASE_SECONDS,
   leaseWaitMs = DEFAULT_LEASE_WAIT_MS,
+  clock = systemClock,
 }: DynamoRosterStoreOptions): RosterStore {
   async function batchGet(keys: readonly { pk: string; sk: string }[], projection: string, names: Record<string, string>) {
     return batchGetItems(client, tableName, keys, { projection, names, consistentRead: true });
@@ -514,7 +522,7 @@ export function createDynamoRosterStore({
       const token = randomUUID();
       const deadline = Date.now() + leaseWaitMs;
       for (let attempt = 0; ; attempt++) {
-        const now = Date.now();
+        const now = clock.now().getTime();
         try {
           await client.send(
             new PutCommand({

@@ -317,10 +317,16 @@ describe('two re-plans of one AOR at the same time', () => {
   });
 
   it('writes nothing for a re-plan whose lease was taken over (a holder past its term)', async () => {
-    const shortLease = createDynamoRosterStore({ client, tableName, leaseSeconds: 0 });
+    // A UC in the HOU backlog to re-plan (the same input as the first test's: no change when it ran).
+    await createDynamoRosterStore({ client, tableName }).saveRosterUcs([uc(1)], 'r1', NOW);
+    // The holder took its lease a term ago and has not finished (a stalled Lambda): by the
+    // other re-plan's clock the lease has expired. Two clocks, no waiting.
+    const leaseSeconds = 60;
+    const takenAt = '2026-11-27T09:00:00.000Z';
+    const shortLease = createDynamoRosterStore({ client, tableName, leaseSeconds, clock: fixedClock(takenAt) });
     const stale = await shortLease.acquirePlanLease('HOU');
-    await new Promise((r) => setTimeout(r, 20));
-    const other = createDynamoRosterStore({ client, tableName });
+    const pastTerm = new Date(Date.parse(takenAt) + (leaseSeconds + 1) * 1000).toISOString();
+    const other = createDynamoRosterStore({ client, tableName, leaseSeconds, clock: fixedClock(pastTerm) });
     const current = await other.acquirePlanLease('HOU'); // the old lease expired: taken over
     const before = await storedDays(other);
     const counters = await plannedCounts();

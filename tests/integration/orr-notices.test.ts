@@ -204,7 +204,8 @@ describe('ORR notices through the emulators', () => {
     expect(await receivedFor(f.ftaId)).toHaveLength(1);
 
     // SES publishes its Send event (configuration set -> SNS -> record-ses-events).
-    const sesMessageId = (await fetchReceivedEmails(emulators.endpoints.ses)).find((e) => e.subject.includes(`ref ${f.ftaId}`))?.messageId ?? '';
+    // This file's inbox only: files running at the same time share the SES emulator, and FTA ids repeat between them.
+    const sesMessageId = (await fetchReceivedEmails(emulators.endpoints.ses)).find((e) => e.to.some((t) => t.includes(suffix)) && e.subject.includes(`ref ${f.ftaId}`))?.messageId ?? '';
     const key = ftaNoticeKey(f);
     await recordSesEvent(
       { eventType: 'Send', mail: { messageId: sesMessageId, timestamp: now.toISOString(), tags: { scope: [key.scope], notice: [key.noticeId] } } },

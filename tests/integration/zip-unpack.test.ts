@@ -217,16 +217,25 @@ describe('a big zip drop, unpacked by the ingest and fanned out, on the local AW
     await expect(staging.writeStream('unpacked/big/B_TblProceeding.csv', stream(20), 'text/tab-separated-values')).rejects.toThrow(/CRC/);
     expect(await staging.metadata('unpacked/big/B_TblProceeding.csv')).toBeUndefined();
 
-    // Another table's failure aborts this upload mid-stream: no object either.
+    // Another table's failure aborts this upload mid-stream: no object either. The stream
+    // stalls after the abort (a slow zip entry) and ends only once the upload has given up,
+    // so the upload cannot have finished first: only the abort can end it.
     const failed = new AbortController();
-    async function* slow(): AsyncIterable<Uint8Array> {
+    let uploadSettled!: () => void;
+    const settled = new Promise<void>((resolve) => (uploadSettled = resolve));
+    async function* stalling(): AsyncIterable<Uint8Array> {
       for (let i = 0; i < parts; i++) {
-        if (i === 3) failed.abort(new Error('another table failed'));
-        await new Promise((r) => setTimeout(r, 10));
+        if (i === 3) {
+          failed.abort(new Error('another table failed'));
+          await settled;
+          return;
+        }
         yield Buffer.alloc(1024 * 1024, 66);
       }
     }
-    await expect(staging.writeStream('unpacked/big/A_TblCase.csv', slow(), 'text/tab-separated-values', failed.signal)).rejects.toThrow(/another table failed/);
+    const aborted = staging.writeStream('unpacked/big/A_TblCase.csv', stalling(), 'text/tab-separated-values', failed.signal);
+    void aborted.finally(uploadSettled).catch(() => undefined);
+    await expect(aborted).rejects.toThrow(/another table failed/);
     expect(await staging.metadata('unpacked/big/A_TblCase.csv')).toBeUndefined();
   });
 });
