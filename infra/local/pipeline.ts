@@ -549,7 +549,7 @@ export class LocalPipeline {
     const key = decodeURIComponent(event.Records[0]?.s3.object.key ?? '');
     this.progress(`reconcile-opla: ${key} landed, reconciling DOJ FTAs with OPLA's list`);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
-      this.active += 1;
+      this.invocationStarted();
       try {
         const run = await this.handlers.reconcile(event, lambdaContext('reconcile-opla', fn.timeoutSeconds, fn.memoryMb));
         this.reconcileRuns.push(run);
@@ -564,7 +564,7 @@ export class LocalPipeline {
         this.progress(`reconcile-opla: attempt ${attempt} failed: ${message}`);
         if (attempt === ASYNC_ATTEMPTS) this.ingestFailures.push({ key, error: message });
       } finally {
-        this.active -= 1;
+        this.invocationEnded();
       }
     }
   }
