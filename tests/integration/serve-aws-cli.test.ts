@@ -111,8 +111,9 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
           cwd: ROOT,
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         });
+        // One line per file of the drop folder, Count.txt last.
         const uploaded = upload.stdout.trim().split('\n');
-        expect(uploaded).toHaveLength(5);
+        expect(uploaded).toHaveLength((await readdir(SAMPLE_DROP)).length);
         expect(uploaded.at(-1)).toBe(`uploaded ${bucket}/drops/sample-drop-again/Count.txt  (as-of=2026-11-21)`);
         await waitFor(() => output.includes('ingest: drop sample-drop-again: 0 new FTA(s), 9 repeated'), 'the ingest of the uploaded drop reporting its 9 FTAs as repeated', 120_000);
         const againAsOf = JSON.parse(
