@@ -40,6 +40,10 @@ export default defineConfig({
           environment: 'node',
           // A hang guard: a synth is synchronous CPU work, slow when files share the cores.
           testTimeout: 300_000,
+          // The files only read synthesized templates (no env, no mocks, no global state), so
+          // a worker keeps aws-cdk-lib and the synthesized app loaded from one file to the next
+          // instead of loading and synthesizing them again for each file.
+          isolate: false,
         },
       },
     ],
