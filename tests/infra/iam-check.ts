@@ -1,8 +1,7 @@
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { AwsCall } from '../../infra/local/aws-calls';
 import type { FunctionName } from '../../shared/runtime/config';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
-import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
+import { MAIL_FROM, ORR_INBOX, logicalId, pipelineFunctions, synthDocketWatch } from './synth-docket-watch';
 
 /*
  * Each AWS call the functions made on the local stack (infra/local/aws-calls.ts records
@@ -59,21 +58,7 @@ interface Statement {
 export function synthesizedPolicies() {
   const synth = synthDocketWatch({ juvenileCoordinators: { HOU: FOJC_HOU }, digestRecipients: [{ address: DIGEST_TO }], oplaReconciliationRecipients: { HOU: [OPLA_HOU] } });
   const { data, pipeline, pipelineTemplate: template } = synth;
-  const functions: Record<FunctionName, IFunction> = {
-    ingestDocket: pipeline.ingest.function,
-    ingestDropChunk: pipeline.ingest.chunkFunction,
-    notifyOrr: pipeline.notifier.function,
-    sendOrrDigest: pipeline.notifier.digestFunction,
-    sendHearingReminders: pipeline.notifier.reminderFunction,
-    recordSesEvents: pipeline.notifier.sesEventsFunction,
-    scheduleNta: pipeline.scheduler.function,
-    ingestRoster: pipeline.roster.function,
-    planNta: pipeline.scheduler.planFunction,
-    computeMetrics: pipeline.metrics.function,
-    sweepOutbox: pipeline.ingest.sweepFunction,
-    recordWorkListReturns: pipeline.returns.function,
-    reconcileOpla: pipeline.reconciliation.function,
-  };
+  const functions = pipelineFunctions(pipeline);
   const imported = (value: string) => JSON.stringify(pipeline.resolve(value));
   const join = (arn: string, suffix: string) => JSON.stringify({ 'Fn::Join': ['', [pipeline.resolve(arn), suffix]] });
   const sesArn = (resource: string) =>

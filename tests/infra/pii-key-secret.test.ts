@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionFolder } from '../../infra/constructs/pipeline-function';
 import type { FunctionName } from '../../shared/runtime/config';
 import { ENV } from '../../shared/runtime/resources';
-import { logicalId, synthDocketWatch } from './synth-docket-watch';
+import { logicalId, pipelineFunctions, synthDocketWatch } from './synth-docket-watch';
 
 /*
  * The HMAC key of PII-derived item keys, deployed: a retained, generated Secrets Manager
@@ -14,21 +14,7 @@ import { logicalId, synthDocketWatch } from './synth-docket-watch';
  * pii-keys.ts's key builders after tree shaking can build keys.
  */
 const { data, dataTemplate, pipeline, pipelineTemplate: template } = synthDocketWatch();
-const functions: Record<FunctionName, IFunction> = {
-  ingestDocket: pipeline.ingest.function,
-  ingestDropChunk: pipeline.ingest.chunkFunction,
-  notifyOrr: pipeline.notifier.function,
-  sendOrrDigest: pipeline.notifier.digestFunction,
-  recordSesEvents: pipeline.notifier.sesEventsFunction,
-  scheduleNta: pipeline.scheduler.function,
-  computeMetrics: pipeline.metrics.function,
-  ingestRoster: pipeline.roster.function,
-  planNta: pipeline.scheduler.planFunction,
-  sweepOutbox: pipeline.ingest.sweepFunction,
-  recordWorkListReturns: pipeline.returns.function,
-  reconcileOpla: pipeline.reconciliation.function,
-  sendHearingReminders: pipeline.notifier.reminderFunction,
-};
+const functions = pipelineFunctions(pipeline);
 const names = Object.keys(functions) as FunctionName[];
 
 /**

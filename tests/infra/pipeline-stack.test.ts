@@ -22,27 +22,13 @@ import {
   OPLA_RECONCILIATION,
   WORK_LIST_RETURNS,
 } from '../../shared/runtime/resources';
-import { MAIL_FROM, ORR_INBOX, logicalId, synthDocketWatch } from './synth-docket-watch';
+import { MAIL_FROM, ORR_INBOX, logicalId, pipelineFunctions, synthDocketWatch } from './synth-docket-watch';
 
 const { data, dataTemplate, pipeline, pipelineTemplate: template } = synthDocketWatch();
 /** How the pipeline stack refers to a value of the data stack (an Fn::ImportValue). */
 const imported = (value: string): unknown => pipeline.resolve(value);
 
-const functions: Record<FunctionName, IFunction> = {
-  ingestDocket: pipeline.ingest.function,
-  ingestDropChunk: pipeline.ingest.chunkFunction,
-  notifyOrr: pipeline.notifier.function,
-  sendOrrDigest: pipeline.notifier.digestFunction,
-  sendHearingReminders: pipeline.notifier.reminderFunction,
-  recordSesEvents: pipeline.notifier.sesEventsFunction,
-  scheduleNta: pipeline.scheduler.function,
-  computeMetrics: pipeline.metrics.function,
-  ingestRoster: pipeline.roster.function,
-  planNta: pipeline.scheduler.planFunction,
-  sweepOutbox: pipeline.ingest.sweepFunction,
-  recordWorkListReturns: pipeline.returns.function,
-  reconcileOpla: pipeline.reconciliation.function,
-};
+const functions = pipelineFunctions(pipeline);
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Each fan-out queue and the function that consumes it. */
 const consumers = [

@@ -1,8 +1,10 @@
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { DataStack } from '../../infra/stacks/data-stack';
 import { PipelineStack, type PipelineStackProps } from '../../infra/stacks/pipeline-stack';
+import type { FunctionName } from '../../shared/runtime/config';
 
 export const ORR_INBOX = 'orr-inbox@example.gov';
 export const MAIL_FROM = 'docket-watch@example.gov';
@@ -32,3 +34,20 @@ export function synthDocketWatch(
 /** The logical ID CloudFormation knows `construct` (an L2 with a default child) by. */
 export const logicalId = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** Every function of the pipeline stack by its config name (a new function fails typecheck until it is listed). */
+export const pipelineFunctions = (pipeline: PipelineStack): Record<FunctionName, IFunction> => ({
+  ingestDocket: pipeline.ingest.function,
+  ingestDropChunk: pipeline.ingest.chunkFunction,
+  notifyOrr: pipeline.notifier.function,
+  sendOrrDigest: pipeline.notifier.digestFunction,
+  sendHearingReminders: pipeline.notifier.reminderFunction,
+  recordSesEvents: pipeline.notifier.sesEventsFunction,
+  scheduleNta: pipeline.scheduler.function,
+  computeMetrics: pipeline.metrics.function,
+  ingestRoster: pipeline.roster.function,
+  planNta: pipeline.scheduler.planFunction,
+  sweepOutbox: pipeline.ingest.sweepFunction,
+  recordWorkListReturns: pipeline.returns.function,
+  reconcileOpla: pipeline.reconciliation.function,
+});
