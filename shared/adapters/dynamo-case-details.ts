@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../domain/case-details';
 import type { CaseDetailsReader } from '../ports/case-details';
 import { aNumberKey } from './pii-keys';
+import { queryPartition } from './dynamo-query';
 
 /*
  * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs
@@ -26,24 +27,8 @@ export interface DynamoCaseDetailsOptions {
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
 
 export function createDynamoCaseDetails({ client, tableName }: DynamoCaseDetailsOptions): CaseDetailsReader {
-  async function queryAll(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':p': skPrefix },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
+  const queryAll = (pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> =>
+    queryPartition(client, tableName, { pk, skPrefix, consistentRead: true });
 
   return {
     async getCaseDetails(caseId: string): Promise<CaseDetails> {

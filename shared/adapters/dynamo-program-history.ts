@@ -1,7 +1,8 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProgramHistory } from '../domain/program-report';
 import type { ProgramHistoryReader } from '../ports/program-history';
 import { AGG } from './program-aggregates';
+import { queryPartition } from './dynamo-query';
 
 export interface DynamoProgramHistoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -20,23 +21,7 @@ const keyDate = (item: Item): string => str(item.sk).split('#')[1] ?? '';
  * local report reads them once per run, the scheduled metrics job never does.
  */
 export function createDynamoProgramHistory({ client, tableName }: DynamoProgramHistoryOptions): ProgramHistoryReader {
-  async function all(pk: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
+  const all = (pk: string, prefix: string): Promise<Item[]> => queryPartition(client, tableName, { pk, skPrefix: prefix });
 
   return {
     async readProgramHistory(): Promise<ProgramHistory> {

@@ -28,6 +28,7 @@ import {
   unmatchedAggregateDelta,
   type AggregateDelta,
 } from './program-aggregates';
+import { queryPartition } from './dynamo-query';
 
 /*
  * Items in the cases table (PII stays in the table and the bucket, never in logs nor in a
@@ -408,24 +409,7 @@ export function createDynamoRosterStore({
     },
   });
 
-  async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
+  const queryAll = (pk: string): Promise<Record<string, unknown>[]> => queryPartition(client, tableName, { pk, consistentRead: true });
 
   return {
     async saveRosterUcs(ucs, rosterId, savedAt) {
