@@ -1,3 +1,6 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /**
  * The functions write Powertools JSON logs and EMF metric documents as Lambda expects:
  * INFO and DEBUG lines and EMF to stdout, WARN and ERROR lines to stderr (Powertools
@@ -32,4 +35,21 @@ export function captureLambdaOutput(sinks: {
     restored = true;
     for (const restore of restores) restore();
   };
+}
+
+/**
+ * `npm start` and `npm run serve`: the functions' JSON logs to `<outDir>/logs/functions.jsonl`
+ * and their EMF documents to `<outDir>/logs/metrics-emf.jsonl` (both emptied first), so the
+ * terminal shows progress only. Returns the restore function of captureLambdaOutput.
+ */
+export async function captureLambdaOutputToFiles(outDir: string): Promise<() => void> {
+  const logFile = join(outDir, 'logs', 'functions.jsonl');
+  const metricsFile = join(outDir, 'logs', 'metrics-emf.jsonl');
+  await mkdir(join(outDir, 'logs'), { recursive: true });
+  await writeFile(logFile, '');
+  await writeFile(metricsFile, '');
+  return captureLambdaOutput({
+    onLog: (line) => void appendFile(logFile, `${line}\n`),
+    onMetrics: (line) => void appendFile(metricsFile, `${line}\n`),
+  });
 }

@@ -1,7 +1,7 @@
-import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { captureLambdaOutput } from './capture-output';
+import { captureLambdaOutputToFiles } from './capture-output';
 import { PIPELINE_CLI_OPTIONS, pipelineSettings } from './cli-options';
 import { JavaMissingError, startEmulators } from './emulators';
 import { emailFileName, sentEmailsAsReceived } from './outputs';
@@ -100,14 +100,7 @@ async function main(): Promise<number> {
 
   const display = createProgressDisplay({ stream: process.stderr, now: Date.now, plainEveryMs: 30_000 });
   const say = (line: string): void => display.log(line);
-  const logFile = join(outDir, 'logs', 'functions.jsonl');
-  const metricsFile = join(outDir, 'logs', 'metrics-emf.jsonl');
-  await writeFile(logFile, '');
-  await writeFile(metricsFile, '');
-  const restore = captureLambdaOutput({
-    onLog: (line) => void appendFile(logFile, `${line}\n`),
-    onMetrics: (line) => void appendFile(metricsFile, `${line}\n`),
-  });
+  const restore = await captureLambdaOutputToFiles(outDir);
 
   say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
   const emulators = await startEmulators({

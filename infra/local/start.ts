@@ -1,10 +1,10 @@
-import { mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulators, JavaMissingError } from './emulators';
 import { runLocalPipeline } from './run';
 import { checkLocalInputs } from './inputs';
-import { captureLambdaOutput } from './capture-output';
+import { captureLambdaOutputToFiles } from './capture-output';
 import { LOCAL_OPLA_RECIPIENTS, oplaSummaryLines } from './opla-run';
 import { PIPELINE_CLI_OPTIONS, pipelineSettings } from './cli-options';
 import { createProgressDisplay } from './progress';
@@ -132,14 +132,7 @@ async function main(): Promise<number> {
   const say = (line: string): void => display.log(line);
   // The functions log JSON (Powertools) and EMF metrics to stdout, as in Lambda; keep
   // them in files so the terminal shows progress only.
-  const logFile = join(outDir, 'logs', 'functions.jsonl');
-  const metricsFile = join(outDir, 'logs', 'metrics-emf.jsonl');
-  await writeFile(logFile, '');
-  await writeFile(metricsFile, '');
-  const restore = captureLambdaOutput({
-    onLog: (line) => void appendFile(logFile, `${line}\n`),
-    onMetrics: (line) => void appendFile(metricsFile, `${line}\n`),
-  });
+  const restore = await captureLambdaOutputToFiles(outDir);
 
   say('starting the local AWS stack (DynamoDB Local, SQS, S3, SES)');
   const emulators = await startEmulators({ stateDir });
