@@ -51,6 +51,8 @@ export interface LocalPipelineOptions {
   readonly chunkBytes?: number;
   /** INGEST_FAN_OUT_BYTES: drops with a bigger table go through the chunk queue. */
   readonly fanOutBytes?: number;
+  /** Keys and cases a drop read inline keeps in memory for its finish step (default: the functions' own, 25,000). */
+  readonly finishNotesInMemory?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
   readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
@@ -144,6 +146,8 @@ export class LocalPipeline {
 
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
+    // The optional ingest settings a previous pipeline of this process set are not this one's.
+    for (const name of [ENV.ingestChunkBytes, ENV.ingestFanOutBytes, ENV.ingestFinishNotesInMemory]) delete process.env[name];
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     installRecorder();
@@ -723,6 +727,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
     ...((options.fanOutBytes ?? options.chunkBytes) === undefined ? {} : { [ENV.ingestFanOutBytes]: String(options.fanOutBytes ?? options.chunkBytes) }),
+    ...(options.finishNotesInMemory === undefined ? {} : { [ENV.ingestFinishNotesInMemory]: String(options.finishNotesInMemory) }),
     ...options.planEnvironment,
   };
 }
