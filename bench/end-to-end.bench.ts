@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { startEmulators } from '../infra/local/emulators';
 import { LOCAL_SES_MAX_SEND_RATE, LocalPipeline } from '../infra/local/pipeline';
 import { provisionLocalResources } from '../infra/local/provision';
+import { ORR_SENDING } from '../shared/runtime/resources';
 import { captureLambdaOutput } from '../infra/local/capture-output';
 import { generateDrop } from './gen-drop';
 import { ingestCore } from './ingest-core';
@@ -49,6 +50,9 @@ try {
   pipeline = await LocalPipeline.start(emulators, resources, {
     orrInbox: 'orr@example.gov',
     mailFrom: 'docket-watch@example.gov',
+    // As deployed: the notice queue's event source runs up to this many notifiers, each
+    // sending at its share of the SES rate (one alone would send at 0.4 x 14 = 5.6 a second).
+    notifierInstances: ORR_SENDING.maxConcurrency,
     onProgress: (line) => console.log(`  ${Number.isNaN(landed) ? 'landing' : `${((performance.now() - landed) / 1000).toFixed(1)} s`}  ${line}`),
   });
   const p = pipeline;
@@ -113,6 +117,8 @@ try {
     loadAverage1m: { before: loadBefore, after: load() },
     rows: ROWS,
     sesMaxSendRate: LOCAL_SES_MAX_SEND_RATE,
+    notifierInstances: ORR_SENDING.maxConcurrency,
+    noticeSendRate: LOCAL_SES_MAX_SEND_RATE * ORR_SENDING.rateShare * ORR_SENDING.maxConcurrency,
     uploadS: round(uploadS),
     drained,
     deadlineS: DEADLINE_S,

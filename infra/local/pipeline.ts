@@ -53,6 +53,12 @@ export interface LocalPipelineOptions {
   readonly fanOutBytes?: number;
   /** Keys and cases a drop read inline keeps in memory for its finish step (default: the functions' own, 25,000). */
   readonly finishNotesInMemory?: number;
+  /**
+   * Notifier instances polling the ORR notice queue at once, each a module instance of its
+   * own (own clients, own SES pacing at ORR_SENDING.rateShare of the rate), as the deployed
+   * event source runs up to ORR_SENDING.maxConcurrency (2). Default 1: notices in order.
+   */
+  readonly notifierInstances?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
   readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
@@ -197,6 +203,12 @@ export class LocalPipeline {
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
       const fn = name === 'orrNotices' ? { name: 'notify-orr', ...FUNCTIONS.notifyOrr } : { name: 'schedule-nta', ...FUNCTIONS.scheduleNta };
       pipeline.pollers.push(pipeline.poll(resources.queues[name], pipeline.handlers.sqs[name], fn));
+    }
+    // More notifier instances: the handler module loaded again under another URL is another
+    // module instance, as another Lambda execution environment would be.
+    for (let i = 2; i <= (options.notifierInstances ?? 1); i++) {
+      const again = (await import(new URL(`../../functions/notify-orr/handler.ts?instance=${i}`, import.meta.url).href)) as typeof notify;
+      pipeline.pollers.push(pipeline.poll(resources.queues.orrNotices, as('notifyOrr', again.handler), { name: 'notify-orr', ...FUNCTIONS.notifyOrr }));
     }
     // The chunk queue's event source: one chunk per invocation (batch size 1), as deployed.
     pipeline.pollers.push(pipeline.poll(resources.chunkQueue, pipeline.handlers.chunk, { name: 'ingest-drop-chunk', ...FUNCTIONS.ingestDropChunk }));
