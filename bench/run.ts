@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,10 @@ const OUTPUTS: Record<string, string> = {
 const results: Record<string, unknown> = {};
 for (const file of files) {
   const out = OUTPUTS[file];
-  if (out !== undefined && existsSync(join(OUT, out))) results[file] = JSON.parse(readFileSync(join(OUT, out), 'utf8'));
+  // Only what this run wrote: a file left by an earlier run is not this run's figure.
+  const path = out === undefined ? undefined : join(OUT, out);
+  if (path !== undefined && existsSync(path) && statSync(path).mtimeMs >= Date.parse(startedAt)) results[file] = JSON.parse(readFileSync(path, 'utf8'));
+  else if (out !== undefined) results[file] = { missing: { pass: false, target: `${out} written by this run` } };
 }
 const record = {
   startedAt, finishedAt: new Date().toISOString(), node: process.version,
