@@ -35,7 +35,10 @@ for (const file of files) {
   // Only what this run wrote: a file left by an earlier run is not this run's figure.
   const path = out === undefined ? undefined : join(OUT, out);
   if (path !== undefined && existsSync(path) && statSync(path).mtimeMs >= Date.parse(startedAt)) results[file] = JSON.parse(readFileSync(path, 'utf8'));
-  else if (out !== undefined) results[file] = { missing: { pass: false, target: `${out} written by this run` } };
+  else if (out !== undefined) {
+    results[file] = { missing: { pass: false, target: `${out} written by this run` } };
+    process.exitCode = 1;
+  }
 }
 const record = {
   startedAt, finishedAt: new Date().toISOString(), node: process.version,
