@@ -15,12 +15,14 @@ export const BATCH_GET_MAX = 100;
 /** BatchGetItem calls in flight at a time. */
 const GET_CONCURRENCY = 16;
 /**
- * BatchWriteItem calls in flight at a time. Chosen by the write bench's sweep
- * (bench/writes.bench.ts: the same hearing items through a bare BatchWriteItem loop at
- * 4 to 64 calls in flight, DynamoDB Local, 2 cores): 32 beat 16 (2,075 vs 1,523 items/s,
- * 2026-11-29 under load) and 64 fell back (1,670); past 32 the calls only queue.
- * DynamoDB itself scales per partition, so more calls in flight cost nothing there but
- * throttling (retried as unprocessed items with backoff).
+ * BatchWriteItem calls in flight at a time: the fastest of the write bench's sweep
+ * (bench/writes.bench.ts: the store's hearing items through a bare BatchWriteItem loop at
+ * 8 to 64 calls in flight on DynamoDB Local, 2 shared cores, 2026-11-29, best of 2 rounds
+ * at load average 28-35): 32 in flight 1,879 items/s, 16: 1,097, 24: 1,495, 48: 1,062,
+ * 64: 1,287 (an earlier sweep: 32 2,075, 16 1,523, 64 1,670). Past 32 the calls only
+ * queue. At 32 the store ran at 0.84x the loop (median of 5 back-to-back pairs; at 16 it
+ * was 0.58x). DynamoDB itself scales per partition: more calls in flight cost nothing there
+ * but throttling, retried as unprocessed items with backoff.
  */
 export const BATCH_WRITE_CONCURRENCY = 32;
 const MAX_ATTEMPTS = 8;
