@@ -16,7 +16,11 @@ export type MetricUnit = 'Count' | 'Hours' | 'Percent' | 'Seconds';
 /** The functions (config names) that publish metrics. */
 export type MetricEmitter = 'computeMetrics' | 'ingestDocket' | 'ingestDropChunk' | 'reconcileOpla' | 'sendHearingReminders' | 'recordSesEvents';
 
-/** Where a person sees the metric: the CloudWatch dashboard, an alarm, the local HTML report (`npm start`). */
+/**
+ * Where a person sees the metric: the CloudWatch dashboard, an alarm (both checked against
+ * the synthesized template), the local HTML report of `npm start` (the metric, or the
+ * figure it publishes: every compute-metrics point is in its "every metric" table).
+ */
 export type MetricView = 'dashboard' | 'alarm' | 'report';
 
 export interface MetricSpec {
@@ -36,7 +40,7 @@ const SES_EVENTS = ['recordSesEvents'] as const;
 export const METRICS = {
   // Program metrics (compute-metrics, from the aggregates; hourly ones in HOURLY_METRICS).
   FtasOpen: { unit: 'Count', byAor: 'also', description: 'FTAs recorded and not rescinded', emittedBy: PROGRAM, shownIn: ['dashboard', 'report'] },
-  FtasRescinded: { unit: 'Count', byAor: 'also', description: 'FTAs rescinded by a later drop, ever', emittedBy: PROGRAM, shownIn: [] },
+  FtasRescinded: { unit: 'Count', byAor: 'also', description: 'FTAs rescinded by a later drop, ever', emittedBy: PROGRAM, shownIn: ['report'] },
   FtasNewLast7Days: { unit: 'Count', byAor: 'also', description: 'FTAs recorded in the last 7 UTC days', emittedBy: PROGRAM, shownIn: ['dashboard', 'report'] },
   FtasRescindedLast7Days: { unit: 'Count', byAor: 'also', description: 'FTAs rescinded in the last 7 UTC days', emittedBy: PROGRAM, shownIn: ['dashboard', 'report'] },
   FtasAwaitingNoticeOver24h: {
