@@ -5,6 +5,7 @@ import { applyNagChecks } from './nag';
 import { STACK_IDS } from './nag-suppressions';
 import { DataStack } from './stacks/data-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
+import { DocketWatchError } from '../shared/domain/errors';
 
 // The only place that reads context. Defaults let `npx cdk synth` run with no arguments;
 // deploy with `-c orrInbox=... -c mailFrom=... [-c alarmEmail=...] [-c metricsHourly=rate(...)]
@@ -19,7 +20,7 @@ function emailContext(key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
-    throw new Error(`Context "${key}" must be an email address, got ${JSON.stringify(value)}`);
+    throw new DocketWatchError('CDK_CONTEXT_INVALID', `Context "${key}" must be an email address, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -29,7 +30,7 @@ function scheduleContext(key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !/^(rate|cron)\(.+\)$/.test(value)) {
-    throw new Error(`Context "${key}" must be rate(...) or cron(...), got ${JSON.stringify(value)}`);
+    throw new DocketWatchError('CDK_CONTEXT_INVALID', `Context "${key}" must be rate(...) or cron(...), got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -1,11 +1,12 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { DocketWatchError } from '../shared/domain/errors';
 
 /** The stack ids infra/app.ts uses: suppressions are by construct path. */
 export const STACK_IDS = { data: 'DocketWatchData', pipeline: 'DocketWatchPipeline' } as const;
 const DATA = STACK_IDS.data;
 const PIPELINE = STACK_IDS.pipeline;
-/** The constructs of the four pipeline functions. */
+/** Constructs whose function is `<construct>/Function`; the pipeline's other functions are listed by path below. */
 const FUNCTIONS = ['DocketIngest', 'OrrNotifier', 'NtaScheduler', 'ProgramMetrics'] as const;
 
 /**
@@ -66,7 +67,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
       'SES authorizes against the sending address or its verified domain (and, in the sandbox, the recipient): the statement is bound by the condition ses:FromAddress = mailFrom.',
   },
   // Functions that arrived with the notifier, roster and NTA plan features and the outbox
-  // sweep: the same accepted findings as the four above, function by function.
+  // sweep: the same accepted findings as FUNCTIONS above, function by function.
   ...['OrrNotifier/DigestFunction', 'OrrNotifier/ReminderFunction', 'OrrNotifier/SesEventsFunction', 'NtaScheduler/PlanFunction', 'RosterIngest/Function', 'DocketIngest/SweepOutboxFunction'].flatMap((fn) => [
     {
       path: `${PIPELINE}/${fn}/ServiceRole`,
@@ -240,7 +241,7 @@ export function acknowledgeNagFindings(app: App): void {
   for (const { path, id, reason } of NAG_SUPPRESSIONS) {
     let node: IConstruct | undefined = app;
     for (const part of path.split('/')) node = node?.node.tryFindChild(part);
-    if (node === undefined) throw new Error(`nag suppression ${id}: no construct at ${path}`);
+    if (node === undefined) throw new DocketWatchError('NAG_SUPPRESSION_TARGET_MISSING', `nag suppression ${id}: no construct at ${path}`);
     Validations.of(node).acknowledge({ id, reason });
   }
 }

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
+import { SES_EVENT_METRICS } from '../../shared/domain/metrics';
 import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
@@ -16,9 +17,6 @@ const deps = {
   log: logger,
   clock: systemClock,
 };
-
-/** Metric names the notifier construct alarms on. */
-export const SES_EVENT_METRICS = { bounced: 'NoticeBounced', complained: 'NoticeComplained' } as const;
 
 /**
  * SES events of the notices' configuration set, through SNS: each is recorded against its

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, MathExpression, Metric, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, MathExpression, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -19,12 +19,13 @@ import {
   INGEST_FAILURES,
   INGEST_HEAP_MB,
   INGEST_TRIGGERS,
-  METRICS_NAMESPACE,
   OUTBOX_SWEEP_SCHEDULE,
   type FtaQueueName,
 } from '../../shared/runtime/resources';
 import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
-import { functionFolder, PipelineFunction } from './pipeline-function';
+import type { MetricName } from '../../shared/domain/metrics';
+import { cataloguedMetric } from './catalogued-metrics';
+import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, ingestFailureQueue, QueueWithDlq } from './queue-with-dlq';
 
 export interface DocketIngestProps {
@@ -140,19 +141,19 @@ export class DocketIngest extends Construct {
 
     // What the operator must see after a drop (published by the ingest and by the chunk
     // worker that finishes a fanned-out drop: two `service` dimensions, summed).
-    const both = (metricName: string): MathExpression =>
+    const both = (metricName: MetricName): MathExpression =>
       new MathExpression({
         expression: 'FILL(a, 0) + FILL(b, 0)',
         usingMetrics: Object.fromEntries(
           (['ingestDocket', 'ingestDropChunk'] as const).map((fn, i) => [
             i === 0 ? 'a' : 'b',
-            new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: functionFolder(fn) }, statistic: 'Sum', period: Duration.minutes(5) }),
+            cataloguedMetric(metricName, fn, { statistic: 'Sum', period: Duration.minutes(5) }),
           ]),
         ),
         label: metricName,
         period: Duration.minutes(5),
       });
-    const alarm = (id: string, metricName: string, description: string): Alarm => {
+    const alarm = (id: string, metricName: MetricName, description: string): Alarm => {
       const a = both(metricName).createAlarm(this, id, {
         alarmDescription: description,
         threshold: 0,

@@ -1,19 +1,18 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, GraphWidget, MathExpression, Metric, TreatMissingData, type Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, GraphWidget, MathExpression, TreatMissingData, type Dashboard, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV, INGEST_FAILURES, METRICS_NAMESPACE, OPLA_RECONCILIATION } from '../../shared/runtime/resources';
-import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
-import { functionFolder, PipelineFunction } from './pipeline-function';
-import { ingestFailureQueue } from './queue-with-dlq';
+import type { MetricName } from '../../shared/domain/metrics';
+import { ENV, OPLA_RECONCILIATION } from '../../shared/runtime/resources';
+import { cataloguedMetric, perAorSearch } from './catalogued-metrics';
+import type { PipelineFunction } from './pipeline-function';
+import { s3TriggeredFunction } from './s3-triggered-function';
 
 export interface OplaReconciliationProps {
   readonly dropBucket: IBucket;
@@ -35,7 +34,6 @@ export interface OplaReconciliationProps {
   readonly dashboard: Dashboard;
 }
 
-const SERVICE = functionFolder('reconcileOpla');
 const DAY = Duration.days(1);
 
 /**
@@ -54,36 +52,25 @@ export class OplaReconciliation extends Construct {
 
   constructor(scope: Construct, id: string, props: OplaReconciliationProps) {
     super(scope, id);
-    const { dropBucket, casesTable } = props;
-    this.failures = ingestFailureQueue(this, {
-      encryptionKey: props.encryptionKey,
-      alarmTopic: props.alarmTopic,
-      alarmDescription: 'An OPLA export or a reconciliation failed after every retry; its S3 event waits in the failure queue',
-    });
-    this.function = new PipelineFunction(this, 'Function', {
+    ({ function: this.function, failures: this.failures } = s3TriggeredFunction(this, {
       name: 'reconcileOpla',
-      onFailure: new SqsDestination(this.failures),
-      retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      ...props,
+      failureDescription: 'An OPLA export or a reconciliation failed after every retry; its S3 event waits in the failure queue',
+      triggers: [
+        // Prefix only: an export saved as .CSV is read too.
+        { prefix: OPLA_RECONCILIATION.prefix },
+        // Our own key (the drop's finish writes report.json), so the suffix's case is known.
+        { prefix: OPLA_RECONCILIATION.dropReportPrefix, suffix: OPLA_RECONCILIATION.dropReportSuffix },
+      ],
+      reads: [OPLA_RECONCILIATION.prefix],
+      writes: [OPLA_RECONCILIATION.quarantinePrefix, OPLA_RECONCILIATION.ingestReportPrefix, OPLA_RECONCILIATION.reportPrefix],
       environment: {
-        [ENV.casesTable]: casesTable.tableName,
-        [ENV.dropBucket]: dropBucket.bucketName,
         [ENV.mailFrom]: props.mailFrom,
         [ENV.sesConfigurationSet]: props.configurationSetName,
         [ENV.sesMessageIdDomain]: props.sesMessageIdDomain,
         [ENV.oplaReconciliationRecipients]: JSON.stringify(props.recipients ?? {}),
       },
-    });
-    // Reads only the exports it is told of; it never lists the bucket.
-    grantReadPrefixes(dropBucket, this.function, [OPLA_RECONCILIATION.prefix], { list: false });
-    for (const prefix of [OPLA_RECONCILIATION.quarantinePrefix, OPLA_RECONCILIATION.ingestReportPrefix, OPLA_RECONCILIATION.reportPrefix]) {
-      dropBucket.grantPut(this.function, `${prefix}*`);
-    }
-    grantTableAccess(casesTable, this.function, TABLE_ACCESS.reconcileOpla.cases);
-    props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), { prefix: OPLA_RECONCILIATION.prefix });
-    props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
-      prefix: OPLA_RECONCILIATION.dropReportPrefix,
-      suffix: OPLA_RECONCILIATION.dropReportSuffix,
-    });
+    }));
 
     // As the notifier: only as mailFrom, only through the configuration set, only to the
     // configured addresses. GetSendQuota paces the sends.
@@ -101,14 +88,8 @@ export class OplaReconciliation extends Construct {
       });
     }
 
-    const total = (name: string, label: string): Metric =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE }, statistic: 'Maximum', period: DAY, label });
-    const perAor = (name: string): MathExpression =>
-      new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName="${name}" service="${SERVICE}"', 'Maximum', ${DAY.toSeconds()})`,
-        label: '',
-        period: DAY,
-      });
+    const total = (name: MetricName, label: string): Metric => cataloguedMetric(name, 'reconcileOpla', { statistic: 'Maximum', period: DAY, label });
+    const perAor = (name: MetricName): MathExpression => perAorSearch(name, 'reconcileOpla', DAY);
     // "The gap grows": the gap is a level (OIG found about 4,000), so a threshold on it would
     // stay in alarm for as long as OPLA has not caught up, and would say nothing new when it
     // widens. DIFF of the daily maximum is the change from one day's reconciliations to the

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -10,8 +10,10 @@ import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailSendingEvent, EventDe
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DIGEST_SCHEDULE, ENV, METRICS_NAMESPACE, ORR_SENDING, REMINDER_SCHEDULE } from '../../shared/runtime/resources';
+import { DIGEST_SCHEDULE, ENV, ORR_SENDING, REMINDER_SCHEDULE } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import type { MetricName } from '../../shared/domain/metrics';
+import { cataloguedMetric } from './catalogued-metrics';
 import { PipelineFunction } from './pipeline-function';
 import { alarmOnDeadLetters, type QueueWithDlq } from './queue-with-dlq';
 
@@ -185,14 +187,8 @@ export class OrrNotifier extends Construct {
     for (const [alarmId, metricName, what] of [
       ['BounceAlarm', 'NoticeBounced', 'An ORR notice bounced'],
       ['ComplaintAlarm', 'NoticeComplained', 'An ORR notice drew a complaint'],
-    ] as const) {
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: 'record-ses-events' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      })
+    ] as const satisfies readonly (readonly [string, MetricName, string])[]) {
+      cataloguedMetric(metricName, 'recordSesEvents', { statistic: 'Sum', period: Duration.minutes(5) })
         .createAlarm(this, alarmId, {
           alarmDescription: `${what}: see the notice item's lastEventType/lastEventDetail in the cases table`,
           threshold: 0,

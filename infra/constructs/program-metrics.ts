@@ -1,17 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
-import type {
-  Alarm} from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
   MathExpression,
-  Metric,
   SingleValueWidget,
   TextWidget,
   TreatMissingData,
+  type Alarm,
   type IMetric,
+  type Metric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -20,6 +19,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { MetricName } from '../../shared/domain/metrics';
 import { BACKLOG_AGE_BUCKETS } from '../../shared/domain/program-metrics';
 import {
   ENV,
@@ -29,6 +29,7 @@ import {
   type MetricsScheduleName,
 } from '../../shared/runtime/resources';
 import { grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { cataloguedMetric, perAorSearch } from './catalogued-metrics';
 import { functionFolder, PipelineFunction } from './pipeline-function';
 
 export interface ProgramMetricsProps {
@@ -40,8 +41,6 @@ export interface ProgramMetricsProps {
   readonly scheduleExpressions?: Partial<Record<MetricsScheduleName, string>>;
 }
 
-/** Powertools adds the dimension `service` (the function's service name) to every metric. */
-const SERVICE = functionFolder('computeMetrics');
 /** The hearing reminders publish their own metrics (HearingsUpcoming14Days, RemindersSent, FtaRate*). */
 const REMINDER_SERVICE = functionFolder('sendHearingReminders');
 const HOUR = Duration.hours(1);
@@ -77,23 +76,10 @@ export class ProgramMetrics extends Construct {
     }
     this.rules = rules;
 
-    const total = (name: string, period: Duration, label?: string): Metric =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE }, statistic: 'Maximum', period, label });
-    /** One line per AOR: a search over the Aor dimension (no per-AOR metric to list by hand). */
-    const perAor = (name: string, period: Duration): IMetric =>
-      new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName="${name}" service="${SERVICE}"', 'Maximum', ${period.toSeconds()})`,
-        label: '',
-        period,
-      });
-    const reminders = (name: string, label: string): Metric =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: REMINDER_SERVICE }, statistic: 'Maximum', period: DAY, label });
-    const remindersPerAor = (name: string): IMetric =>
-      new MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},Aor,service} MetricName="${name}" service="${REMINDER_SERVICE}"', 'Maximum', ${DAY.toSeconds()})`,
-        label: '',
-        period: DAY,
-      });
+    const total = (name: MetricName, period: Duration, label?: string): Metric => cataloguedMetric(name, 'computeMetrics', { statistic: 'Maximum', period, label });
+    const perAor = (name: MetricName, period: Duration): IMetric => perAorSearch(name, 'computeMetrics', period);
+    const reminders = (name: MetricName, label: string): Metric => cataloguedMetric(name, 'sendHearingReminders', { statistic: 'Maximum', period: DAY, label });
+    const remindersPerAor = (name: MetricName): IMetric => perAorSearch(name, 'sendHearingReminders', DAY);
     const alarm = (id: string, metric: Metric, threshold: number, description: string, missing: TreatMissingData): Alarm => {
       const a = metric.createAlarm(this, id, {
         alarmDescription: description,

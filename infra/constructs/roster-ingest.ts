@@ -1,15 +1,13 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV, INGEST_FAILURES, ROSTER_DROPS, type FtaQueueName } from '../../shared/runtime/resources';
-import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
-import { PipelineFunction } from './pipeline-function';
-import { ingestFailureQueue, type QueueWithDlq } from './queue-with-dlq';
+import { ENV, ROSTER_DROPS, type FtaQueueName } from '../../shared/runtime/resources';
+import type { PipelineFunction } from './pipeline-function';
+import type { QueueWithDlq } from './queue-with-dlq';
+import { s3TriggeredFunction } from './s3-triggered-function';
 import type { NtaPlanEnvironment } from './nta-scheduler';
 
 export interface RosterIngestProps {
@@ -28,8 +26,8 @@ export interface RosterIngestProps {
 }
 
 /**
- * Ingests a UC roster when `rosters/<id>/<name>.csv` lands in the drop bucket (its own S3
- * notification), stores the UCs, quarantines rejected rows, and re-plans the AORs whose
+ * Ingests a UC roster when `rosters/<id>/<name>.csv` (any letter case) lands in the drop
+ * bucket (its own S3 notification, prefix only; other objects are refused with a reason), stores the UCs, quarantines rejected rows, and re-plans the AORs whose
  * NTA backlog changed, writing their work lists back to the bucket. A roster whose ingest
  * failed after Lambda's retries (its S3 event and the error) waits in an alarmed failure
  * queue, as a docket drop's does: re-put the object to ingest it again (idempotent).
@@ -41,36 +39,21 @@ export class RosterIngest extends Construct {
 
   constructor(scope: Construct, id: string, props: RosterIngestProps) {
     super(scope, id);
-    const { dropBucket, casesTable } = props;
-    this.failures = ingestFailureQueue(this, {
-      encryptionKey: props.encryptionKey,
-      alarmTopic: props.alarmTopic,
-      alarmDescription: 'A UC roster failed to ingest after every retry; its S3 event waits in the failure queue',
-    });
-    this.function = new PipelineFunction(this, 'Function', {
+    ({ function: this.function, failures: this.failures } = s3TriggeredFunction(this, {
       name: 'ingestRoster',
-      onFailure: new SqsDestination(this.failures),
-      retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
+      ...props,
+      failureDescription: 'A UC roster failed to ingest after every retry; its S3 event waits in the failure queue',
+      // Prefix only: a suffix filter is case-sensitive and would miss ROSTER.CSV; the
+      // function refuses anything not named as a roster, with its reason (rosterFileRefusal).
+      triggers: [{ prefix: ROSTER_DROPS.prefix }],
+      reads: [ROSTER_DROPS.prefix],
+      writes: [ROSTER_DROPS.workListPrefix, ROSTER_DROPS.quarantinePrefix],
       environment: {
-        [ENV.casesTable]: casesTable.tableName,
-        [ENV.dropBucket]: dropBucket.bucketName,
         [ENV.orrNoticeQueueUrl]: props.queues.orrNotices.queue.queueUrl,
         [ENV.ntaScheduleQueueUrl]: props.queues.ntaSchedule.queue.queueUrl,
         ...props.planEnvironment,
       },
-    });
-    // It reads the roster its S3 event names: no listing.
-    grantReadPrefixes(dropBucket, this.function, [ROSTER_DROPS.prefix], { list: false });
-    dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
-    dropBucket.grantPut(this.function, `${ROSTER_DROPS.quarantinePrefix}*`);
-    grantTableAccess(casesTable, this.function, TABLE_ACCESS.ingestRoster.cases);
+    }));
     for (const { queue } of Object.values(props.queues)) queue.grantSendMessages(this.function);
-    // Through DocketIngest's reference: no cycle between the stacks, and one notification
-    // resource for the bucket (two would overwrite each other's configuration).
-    props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
-      prefix: ROSTER_DROPS.prefix,
-      suffix: ROSTER_DROPS.suffix,
-    });
-
   }
 }

@@ -1,16 +1,13 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV, INGEST_FAILURES, ROSTER_DROPS, WORK_LIST_RETURNS } from '../../shared/runtime/resources';
-import { grantReadPrefixes, grantTableAccess, TABLE_ACCESS } from '../permissions';
+import { ROSTER_DROPS, WORK_LIST_RETURNS } from '../../shared/runtime/resources';
 import type { NtaPlanEnvironment } from './nta-scheduler';
-import { PipelineFunction } from './pipeline-function';
-import { ingestFailureQueue } from './queue-with-dlq';
+import type { PipelineFunction } from './pipeline-function';
+import { s3TriggeredFunction } from './s3-triggered-function';
 
 export interface WorkListReturnsProps {
   readonly dropBucket: IBucket;
@@ -36,30 +33,15 @@ export class WorkListReturns extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkListReturnsProps) {
     super(scope, id);
-    const { dropBucket, casesTable } = props;
-    this.failures = ingestFailureQueue(this, {
-      encryptionKey: props.encryptionKey,
-      alarmTopic: props.alarmTopic,
-      alarmDescription: 'A returned work list failed to record after every retry; its S3 event waits in the failure queue',
-    });
-    this.function = new PipelineFunction(this, 'Function', {
+    ({ function: this.function, failures: this.failures } = s3TriggeredFunction(this, {
       name: 'recordWorkListReturns',
-      onFailure: new SqsDestination(this.failures),
-      retryAttempts: INGEST_FAILURES.asyncRetryAttempts,
-      environment: {
-        [ENV.casesTable]: casesTable.tableName,
-        [ENV.dropBucket]: dropBucket.bucketName,
-        ...props.planEnvironment,
-      },
-    });
-    // Reads only the returned files it is told of; it never lists the bucket.
-    grantReadPrefixes(dropBucket, this.function, [WORK_LIST_RETURNS.prefix], { list: false });
-    dropBucket.grantPut(this.function, `${ROSTER_DROPS.workListPrefix}*`);
-    dropBucket.grantPut(this.function, `${WORK_LIST_RETURNS.quarantinePrefix}*`);
-    dropBucket.grantPut(this.function, `${WORK_LIST_RETURNS.reportPrefix}*`);
-    grantTableAccess(casesTable, this.function, TABLE_ACCESS.recordWorkListReturns.cases);
-    props.notificationBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
-      prefix: WORK_LIST_RETURNS.prefix,
-    });
+      ...props,
+      failureDescription: 'A returned work list failed to record after every retry; its S3 event waits in the failure queue',
+      // Prefix only: S3 suffix filters match letter case, and offices save .XLSX too.
+      triggers: [{ prefix: WORK_LIST_RETURNS.prefix }],
+      reads: [WORK_LIST_RETURNS.prefix],
+      writes: [ROSTER_DROPS.workListPrefix, WORK_LIST_RETURNS.quarantinePrefix, WORK_LIST_RETURNS.reportPrefix],
+      environment: props.planEnvironment,
+    }));
   }
 }

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { isDropMarker } from '../../shared/domain/eoir-table';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
+import { DocketWatchError } from '../../shared/domain/errors';
 
 /** One object of a drop upload: the local file (none: an empty READY marker), its key, its user metadata. */
 export interface DropObject {
@@ -26,11 +27,11 @@ export async function dropObjects(path: string, options: { dropId?: string; meta
   const info = await stat(path);
   const metadata = options.metadata && Object.keys(options.metadata).length > 0 ? { metadata: options.metadata } : {};
   if (info.isFile()) {
-    if (!/\.zip$/i.test(path)) throw new Error(`${path}: not a folder or a .zip`);
+    if (!/\.zip$/i.test(path)) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `${path}: not a folder or a .zip`);
     const dropId = options.dropId ?? basename(path).replace(/\.zip$/i, '');
     return [{ key: `${DROP_BUCKET.dropPrefix}${dropId}.zip`, file: path, ...metadata }];
   }
-  if (!info.isDirectory()) throw new Error(`${path}: not a folder or a .zip`);
+  if (!info.isDirectory()) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `${path}: not a folder or a .zip`);
   const dropId = options.dropId ?? basename(path);
   const files = (await readdir(path, { withFileTypes: true, recursive: true }))
     .filter((f) => f.isFile())

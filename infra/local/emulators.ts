@@ -8,6 +8,7 @@ import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import sesLocal from 'aws-ses-v2-local';
 import type { S3Event } from 'aws-lambda';
+import { DocketWatchError } from '../../shared/domain/errors';
 
 /** Where each local emulator listens. */
 // aws-ses-v2-local is CommonJS with `exports.default`; ESM interop may wrap it once more.
@@ -46,8 +47,10 @@ export interface EmulatorOptions {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
-export class JavaMissingError extends Error {
-  readonly code = 'JAVA_MISSING';
+export class JavaMissingError extends DocketWatchError<'JAVA_MISSING'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('JAVA_MISSING', message, options);
+  }
 }
 
 /**
@@ -138,12 +141,12 @@ async function waitForDynamo(endpoint: string, child: ChildProcess): Promise<voi
   const deadline = Date.now() + 60_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim()}`);
+      if (child.exitCode !== null) throw new DocketWatchError('EMULATOR_START_FAILED', `DynamoDB Local exited with code ${child.exitCode}: ${output.trim()}`);
       try {
         await client.send(new ListTablesCommand({}));
         return;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start within 60 s: ${output.trim()}`);
+        if (Date.now() > deadline) throw new DocketWatchError('EMULATOR_START_FAILED', `DynamoDB Local did not start within 60 s: ${output.trim()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { AORS } from '../../shared/domain/aor';
 import type { ReconcileRun } from '../../functions/reconcile-opla/handler';
 import type { LocalPipeline } from './pipeline';
+import { DocketWatchError } from '../../shared/domain/errors';
 
 /**
  * The OPLA reconciliation in the local run (`npm start -- --opla FILE`): the list put at
@@ -24,7 +25,7 @@ export interface OplaRunSummary {
 /** Uploads the list (export id: the file's folder and name, e.g. `sample-opla-fta-list`) and waits for the reconciliation. */
 export async function runOplaExport(pipeline: LocalPipeline, file: string, progress: (line: string) => void): Promise<OplaRunSummary> {
   const path = resolve(file);
-  if (!(await stat(path)).isFile()) throw new Error(`--opla ${file}: not a file`);
+  if (!(await stat(path)).isFile()) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--opla ${file}: not a file`);
   const exportId = `${basename(resolve(path, '..'))}-${basename(path).replace(/\.csv$/i, '')}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const before = pipeline.reconcileRuns.length;
   progress(`opla ${exportId}: uploading ${path} to opla/${exportId}/fta-list.csv`);

@@ -17,7 +17,7 @@ import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
-import type { MetricPoint } from '../../shared/domain/program-metrics';
+import type { MetricPoint } from '../../shared/domain/metrics';
 import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
@@ -449,14 +449,13 @@ export class LocalPipeline {
 
   private onS3Event(raw: S3Event): void {
     const event = encodeS3EventKeys(raw);
-    // The roster notification: prefix rosters/, suffix .csv.
+    // The roster notification: prefix rosters/ only, as deployed.
     const rosters = event.Records.filter((r) => {
       const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
       return (
         r.eventName.startsWith('ObjectCreated:') &&
         r.s3.bucket.name === this.resources.dropBucket &&
-        key.startsWith(ROSTER_DROPS.prefix) &&
-        key.endsWith(ROSTER_DROPS.suffix)
+        key.startsWith(ROSTER_DROPS.prefix)
       );
     });
     if (rosters.length > 0) {

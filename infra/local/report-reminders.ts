@@ -1,4 +1,4 @@
-import type { MetricPoint } from '../../shared/domain/program-metrics';
+import type { MetricName, MetricPoint } from '../../shared/domain/metrics';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -8,7 +8,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
  * reminded. Null when the run published no reminder metric (no --today run).
  */
 export function hearingRemindersSection(points: readonly MetricPoint[]): string | null {
-  const total = (name: string): number | undefined => points.find((p) => p.name === name && p.aor === undefined)?.value;
+  const total = (name: MetricName): number | undefined => points.find((p) => p.name === name && p.aor === undefined)?.value;
   const upcoming = total('HearingsUpcoming14Days');
   if (upcoming === undefined) return null;
   const rates = points.filter((p) => p.name.startsWith('FtaRate') && p.aor !== undefined);

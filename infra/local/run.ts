@@ -9,7 +9,7 @@ import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createDynamoProgramHistory } from '../../shared/adapters/dynamo-program-history';
 import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
 import type { DropReport } from '../../shared/domain/drop-report';
-import type { MetricPoint } from '../../shared/domain/program-metrics';
+import type { MetricPoint } from '../../shared/domain/metrics';
 import { buildProgramReport } from '../../shared/domain/program-report';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import type { Emulators } from './emulators';
@@ -26,6 +26,7 @@ import { runOplaExport } from './opla-run';
 import { LocalPipeline } from './pipeline';
 import { renderProgramReport } from './report-html';
 import { localClientConfig, provisionLocalResources } from './provision';
+import { DocketWatchError } from '../../shared/domain/errors';
 
 export interface LocalRunOptions {
   /** Drop folders, processed in this order. */
@@ -124,7 +125,7 @@ async function runOnPipeline(
 
   if (options.roster !== undefined) {
     const file = resolve(options.roster);
-    if (!(await stat(file)).isFile()) throw new Error(`--roster ${options.roster}: not a file`);
+    if (!(await stat(file)).isFile()) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--roster ${options.roster}: not a file`);
     const rosterId = basename(file).replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
     progress(`roster ${rosterId}: uploading ${file} to s3://${resources.dropBucket}/rosters/${rosterId}/roster.csv`);
     await pipeline.uploadRoster(file, rosterId);
@@ -135,7 +136,7 @@ async function runOnPipeline(
   for (const folder of options.drops) {
     const path = resolve(folder);
     const isZip = /\.zip$/i.test(path) && (await stat(path)).isFile();
-    if (!isZip && !(await stat(path)).isDirectory()) throw new Error(`--drop ${folder}: not a folder or a .zip`);
+    if (!isZip && !(await stat(path)).isDirectory()) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--drop ${folder}: not a folder or a .zip`);
     const dropId = basename(path).replace(/\.zip$/i, '');
     const before = pipeline.ingestReports.length;
     // --today: the drop arrives as of that day (the operator's as-of metadata).
@@ -298,5 +299,5 @@ export async function returnAor(path: string): Promise<string> {
       if (isAor(aor)) return aor;
     }
   }
-  throw new Error(`--return ${path}: no AOR (put the file in a folder named for its AOR, or keep the AOR column)`);
+  throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--return ${path}: no AOR (put the file in a folder named for its AOR, or keep the AOR column)`);
 }

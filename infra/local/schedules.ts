@@ -1,3 +1,5 @@
+import { DocketWatchError } from '../../shared/domain/errors';
+
 /**
  * EventBridge schedules played locally: each job runs every `everyMs` (first after one
  * interval, as a rate rule does), never twice at once; a failed run is logged and the next
@@ -56,8 +58,8 @@ export function startSchedules(schedules: readonly LocalSchedule[], log: (line: 
 export function parseEvery(flag: string, value: string): number | null {
   if (value.trim().toLowerCase() === 'off') return null;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
-  if (m === null) throw new Error(`--${flag} ${value}: expected a duration such as 30s, 5m, 1h, or off`);
+  if (m === null) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--${flag} ${value}: expected a duration such as 30s, 5m, 1h, or off`);
   const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  if (ms < 100) throw new Error(`--${flag} ${value}: at least 100ms`);
+  if (ms < 100) throw new DocketWatchError('CLI_ARGUMENT_INVALID', `--${flag} ${value}: at least 100ms`);
   return ms;
 }

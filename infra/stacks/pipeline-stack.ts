@@ -34,8 +34,9 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * Docket Watch's stateless side: the four functions with their triggers (S3 drop
- * markers, the two FTA queues, the metrics schedule), their grants, and the DLQ alarms.
+ * Docket Watch's stateless side: every function of shared/runtime/config.ts (FunctionName)
+ * with its trigger (S3 notifications on the drop bucket, the FTA fan-out and drop chunk
+ * queues, EventBridge schedules, SES events), their grants, the alarms and the dashboard.
  */
 export class PipelineStack extends Stack {
   readonly alarmTopic: Topic;

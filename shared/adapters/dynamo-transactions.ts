@@ -10,6 +10,7 @@ import {
 import { backoffMs, sleep } from '../runtime/concurrency';
 import { itemKeyOf } from './dynamo-batch';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
+import { DocketWatchError } from '../domain/errors';
 
 const MAX_ATTEMPTS = 8;
 
@@ -106,8 +107,10 @@ export interface GuardedChange<K> {
   readonly deltas: readonly AggregateDelta[];
 }
 
-export class GuardFailedError extends Error {
-  readonly code = 'TRANSACTION_GUARD_FAILED';
+export class GuardFailedError extends DocketWatchError<'TRANSACTION_GUARD_FAILED'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TRANSACTION_GUARD_FAILED', message, options);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-s
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
 import { backoffMs, sleep } from '../runtime/concurrency';
+import { DocketWatchError } from '../domain/errors';
 
 export interface SesMailerOptions {
   readonly client: SESClient;
@@ -19,8 +20,10 @@ export interface SesMailerOptions {
   readonly sleepMs?: (ms: number) => Promise<void>;
 }
 
-export class MailSendError extends Error {
-  readonly code = 'NOTICE_SEND_FAILED';
+export class MailSendError extends DocketWatchError<'NOTICE_SEND_FAILED'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NOTICE_SEND_FAILED', message, options);
+  }
 }
 
 /**

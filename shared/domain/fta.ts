@@ -3,8 +3,23 @@ import { aorForCourt } from './courts';
 import type { EoirTableName } from './eoir-table';
 import type { ProceedingRow } from './proceeding';
 
-/** Pipeline spec section 3: the two FTA signals, each an FTA record of its own. */
-export type FtaKind = 'IN_ABSENTIA_ORDER' | 'NO_SHOW_ADJOURNMENT';
+/**
+ * The two FTA signals, each an FTA record of its own: an in-absentia removal order
+ * (ABSENTIA `Y` on a proceeding) and a hearing adjourned because the respondent did not
+ * appear (ADJ_RSN `11`). The one list: messages, labels and stores derive from it.
+ */
+export const FTA_KINDS = ['IN_ABSENTIA_ORDER', 'NO_SHOW_ADJOURNMENT'] as const;
+export type FtaKind = (typeof FTA_KINDS)[number];
+
+/**
+ * Why a recorded FTA no longer holds: a later drop shows the proceeding without ABSENTIA
+ * `Y` (ABSENTIA_WITHDRAWN), a newer proceeding of the case opened after the order
+ * (CASE_REOPENED), or a later drop no longer shows the hearing adjourned with ADJ_RSN `11`
+ * (ADJOURNMENT_CHANGED). The one list: messages, correction wording and stores derive from it.
+ */
+export const RESCISSION_REASONS = ['ABSENTIA_WITHDRAWN', 'CASE_REOPENED', 'ADJOURNMENT_CHANGED'] as const;
+export type RescissionReason = (typeof RESCISSION_REASONS)[number];
+
 export type FtaStatus = 'OPEN' | 'RESCINDED';
 
 /** Where an FTA was first seen. */
@@ -64,8 +79,6 @@ export function detectInAbsentiaOrder(p: ProceedingRow, provenance: Provenance):
     },
   };
 }
-
-export type RescissionReason = 'ABSENTIA_WITHDRAWN' | 'CASE_REOPENED' | 'ADJOURNMENT_CHANGED';
 
 /** An FTA already in the store, as the rescission rules see it. */
 export interface OpenFta {

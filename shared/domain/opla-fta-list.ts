@@ -9,13 +9,18 @@ import type { RowRejectionReason, TableRejectionReason } from './rejections';
  * YYYY-MM-DD), FTA_TYPE (IN_ABSENTIA_ORDER or NO_SHOW), RECORDED_ON (when OPLA entered it),
  * AOR. It lands as `opla/<export id>/fta-list.csv`, with the roster's file conventions.
  */
-export type OplaFtaType = 'IN_ABSENTIA_ORDER' | 'NO_SHOW';
+export const OPLA_FTA_TYPES = ['IN_ABSENTIA_ORDER', 'NO_SHOW'] as const;
+export type OplaFtaType = (typeof OPLA_FTA_TYPES)[number];
 
 /** The DOJ FTA kind an OPLA FTA_TYPE names (OPLA's NO_SHOW is EOIR's no-show adjournment, ADJ_RSN 11). */
 export const OPLA_TYPE_KIND: Readonly<Record<OplaFtaType, FtaKind>> = {
   IN_ABSENTIA_ORDER: 'IN_ABSENTIA_ORDER',
   NO_SHOW: 'NO_SHOW_ADJOURNMENT',
 };
+
+function isOplaFtaType(value: string): value is OplaFtaType {
+  return (OPLA_FTA_TYPES as readonly string[]).includes(value);
+}
 
 export interface OplaEntry {
   /** 1-based line of the row in the export. */
@@ -75,7 +80,7 @@ export function parseOplaRow(line: number, fields: readonly string[], header: Ex
   const recordedOn = parseIsoDate(get('RECORDED_ON'));
   if (ftaDate === null || recordedOn === null) return { ok: false, reason: 'DATE_INVALID' };
   const type = get('FTA_TYPE').toUpperCase();
-  if (type !== 'IN_ABSENTIA_ORDER' && type !== 'NO_SHOW') return { ok: false, reason: 'FTA_TYPE_INVALID' };
+  if (!isOplaFtaType(type)) return { ok: false, reason: 'FTA_TYPE_INVALID' };
   const aor = get('AOR').toUpperCase();
   if (!isAor(aor)) return { ok: false, reason: 'AOR_INVALID' };
   return { ok: true, entry: { line, caseId: caseRaw === '' ? null : caseRaw, aNumber, ftaDate, ftaType: type, recordedOn, aor } };

@@ -1,6 +1,6 @@
 import { ageOn, type CaseDetails } from './case-details';
 import { findCourt } from './courts';
-import type { Fta } from './fta';
+import type { Fta, FtaKind, RescissionReason } from './fta';
 
 /*
  * What an ORR notice says, as plain data for the templates in shared/templates/. The
@@ -9,14 +9,12 @@ import type { Fta } from './fta';
  * notifications, previews and mail logs.
  */
 
-export type RescissionReason = 'ABSENTIA_WITHDRAWN' | 'CASE_REOPENED' | 'ADJOURNMENT_CHANGED';
-
-const KIND_LABEL: Record<Fta['kind'], string> = {
+const KIND_LABEL: Record<FtaKind, string> = {
   IN_ABSENTIA_ORDER: 'In-absentia removal order',
   NO_SHOW_ADJOURNMENT: 'Hearing adjourned: respondent did not appear',
 };
 
-const KIND_SHORT: Record<Fta['kind'], string> = {
+const KIND_SHORT: Record<FtaKind, string> = {
   IN_ABSENTIA_ORDER: 'in-absentia order',
   NO_SHOW_ADJOURNMENT: 'no-show',
 };

@@ -29,42 +29,17 @@
  *
  * The job reads each partition with one Query bounded by the windows in METRIC_WINDOWS, so
  * its reads grow with AORs, shards and recent days/drops, never with the number of UCs.
+ * The latency histogram is in notice-latency.ts; names, units and dimensions in metrics.ts.
  */
-export type MetricUnit = 'Count' | 'Hours' | 'Percent' | 'Seconds';
+import { metricPoint, type CataloguedMetricName, type MetricPoint } from './metrics';
+import { histogramMedianSeconds, mergedLatency, NOTICE_TARGET_HOURS } from './notice-latency';
+
+// Callers that read points and latency through this module (the aggregate adapters).
+export type { MetricPoint, MetricUnit } from './metrics';
+export * from './notice-latency';
 
 /** hourly: the signals alarms watch; daily: everything (rates, backlog, plans). */
 export type MetricCadence = 'hourly' | 'daily';
-
-export interface MetricPoint {
-  readonly name: string;
-  readonly unit: MetricUnit;
-  readonly value: number;
-  /** The only dimension we use: the AOR (25 values plus UNKNOWN). */
-  readonly aor?: string;
-}
-
-/**
- * Drop-landing-to-email latencies are kept as a log-scale histogram: bucket 0 holds
- * latencies up to 1 s, bucket i (1..LAST-1) those in (GROWTH^(i-1), GROWTH^i] seconds, the
- * last bucket everything longer (about 50 days). Each bucket is 10% wider than the one
- * before, so the median read from the histogram is within 10% of the middle email whatever
- * the latencies are (seconds locally, hours after a late drop), while the aggregate stays
- * one counter per bucket that was hit (sparse attributes `lg<i>`).
- */
-export const NOTICE_LATENCY_GROWTH = 1.1;
-export const NOTICE_LATENCY_BUCKETS = 161;
-/** Upper bound (seconds) of latency bucket `i`; Infinity for the last one. */
-export function latencyBucketUpperSeconds(i: number): number {
-  return i >= NOTICE_LATENCY_BUCKETS - 1 ? Infinity : NOTICE_LATENCY_GROWTH ** i;
-}
-/** Lower bound (seconds, exclusive) of latency bucket `i`. */
-export function latencyBucketLowerSeconds(i: number): number {
-  return i === 0 ? 0 : NOTICE_LATENCY_GROWTH ** (i - 1);
-}
-/** The coarse groups the report's chart shows (upper bounds in minutes). */
-export const NOTICE_LATENCY_DISPLAY_MINUTES = [15, 60, 240, 720, 1440, 2880, 4320, 10080, Infinity] as const;
-export const NOTICE_LATENCY_LABELS = ['≤15 min', '≤1 h', '≤4 h', '≤12 h', '≤24 h', '≤2 d', '≤3 d', '≤7 d', '>7 d'] as const;
-export const NOTICE_TARGET_HOURS = 24;
 
 /** How far back (or ahead) the job reads each time-keyed aggregate. */
 export const METRIC_WINDOWS = {
@@ -174,74 +149,10 @@ export function metricRanges(now: Date) {
 
 // ---- arithmetic ----
 
-/** The latency bucket (0..NOTICE_LATENCY_BUCKETS-1) of one email. */
-export function noticeLatencyBucket(latencyMs: number): number {
-  const seconds = Math.max(0, latencyMs) / 1000;
-  if (seconds <= 1) return 0;
-  let i = Math.ceil(Math.log(seconds) / Math.log(NOTICE_LATENCY_GROWTH));
-  // Floating point: make sure GROWTH^(i-1) < seconds <= GROWTH^i.
-  while (i > 1 && latencyBucketUpperSeconds(i - 1) >= seconds) i -= 1;
-  while (latencyBucketUpperSeconds(i) < seconds) i += 1;
-  return Math.min(i, NOTICE_LATENCY_BUCKETS - 1);
-}
-
-/** An empty latency histogram. */
-export const emptyLatency = (): number[] => new Array<number>(NOTICE_LATENCY_BUCKETS).fill(0);
-
-/**
- * Median (seconds) of a latency histogram: the bucket holding the middle observation,
- * linearly interpolated inside it (so within 10% of the middle observations). Null with no
- * observations; the open last bucket answers its lower bound.
- */
-export function histogramMedianSeconds(counts: readonly number[]): number | null {
-  return histogramQuantileSeconds(counts, 0.5);
-}
-
-/**
- * The `q` quantile (0 < q <= 1, seconds) of a latency histogram, read like the median: the
- * bucket holding the observation at rank q x total, interpolated inside it (within 10% of
- * that observation). Null with no observations.
- */
-export function histogramQuantileSeconds(counts: readonly number[], q: number): number | null {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const rank = total * q;
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const n = counts[i] ?? 0;
-    const lower = latencyBucketLowerSeconds(i);
-    const upper = latencyBucketUpperSeconds(i);
-    if (n > 0 && seen + n >= rank) {
-      if (!Number.isFinite(upper)) return Math.round(lower);
-      return Math.round(lower + ((rank - seen) / n) * (upper - lower));
-    }
-    seen += n;
-  }
-  return null;
-}
-
-/** The fine histogram folded into the report's groups (NOTICE_LATENCY_DISPLAY_MINUTES), by each bucket's upper bound. */
-export function latencyDisplayGroups(counts: readonly number[]): number[] {
-  const groups = NOTICE_LATENCY_DISPLAY_MINUTES.map(() => 0);
-  counts.forEach((n, i) => {
-    if (n === 0) return;
-    const minutes = latencyBucketUpperSeconds(i) / 60;
-    const g = NOTICE_LATENCY_DISPLAY_MINUTES.findIndex((upper) => minutes <= upper);
-    groups[g] = (groups[g] ?? 0) + n;
-  });
-  return groups;
-}
-
 /** Drops that landed at least NOTICE_TARGET_HOURS ago: their 24 h window has closed. */
 function closedNoticeRows(state: ProgramState, now: Date): NoticeDropRow[] {
   const cutoff = now.getTime() - NOTICE_TARGET_HOURS * 3_600_000;
   return state.notices.filter((n) => Date.parse(n.landedAt ?? `${n.day}T00:00:00Z`) <= cutoff);
-}
-
-export function mergedLatency(rows: readonly NoticeDropRow[]): number[] {
-  const merged = emptyLatency();
-  for (const r of rows) r.latency.forEach((n, i) => (merged[i] = (merged[i] ?? 0) + n));
-  return merged;
 }
 
 /** The age bucket of UCs released in `releasedMonth` (YYYY-MM), aged from the 1st. */
@@ -258,22 +169,22 @@ function sumBy<T>(rows: readonly T[], aorOf: (r: T) => string, valueOf: (r: T) =
   return byAor;
 }
 
-function perAor(name: string, byAor: ReadonlyMap<string, number>): MetricPoint[] {
+function perAor(name: CataloguedMetricName, byAor: ReadonlyMap<string, number>): MetricPoint[] {
   let total = 0;
   const points: MetricPoint[] = [];
   const merged = new Map<string, number>();
   for (const [aor, value] of byAor) merged.set(aorDimension(aor), (merged.get(aorDimension(aor)) ?? 0) + value);
   for (const [aor, value] of [...merged].sort(([a], [b]) => a.localeCompare(b))) {
     total += value;
-    points.push({ name, unit: 'Count', value, aor });
+    points.push(metricPoint(name, value, aor));
   }
-  return [{ name, unit: 'Count', value: total }, ...points];
+  return [metricPoint(name, total), ...points];
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 /** Metric names and the cadence that publishes them (daily publishes every metric). */
-export const HOURLY_METRICS: ReadonlySet<string> = new Set([
+export const HOURLY_METRICS: ReadonlySet<string> = new Set<CataloguedMetricName>([
   'FtasOpen',
   'FtasAwaitingNoticeOver24h',
   'HoursSinceLastDrop',
@@ -296,33 +207,29 @@ export function buildProgramMetrics(state: ProgramState, now: Date, cadence: Met
 
   const closed = closedNoticeRows(state, now);
   const due = closed.reduce((a, n) => a + n.ftas, 0);
-  points.push({
-    name: 'FtasAwaitingNoticeOver24h',
-    unit: 'Count',
-    value: closed.reduce((a, n) => a + Math.max(0, n.ftas - n.notified), 0),
-  });
+  points.push(metricPoint('FtasAwaitingNoticeOver24h', closed.reduce((a, n) => a + Math.max(0, n.ftas - n.notified), 0)));
   if (due > 0) {
     const within = closed.reduce((a, n) => a + Math.min(n.ftas, n.within24h), 0);
-    points.push({ name: 'NotifiedWithin24hShare', unit: 'Percent', value: round1((100 * within) / due) });
+    points.push(metricPoint('NotifiedWithin24hShare', round1((100 * within) / due)));
   }
   const median = histogramMedianSeconds(mergedLatency(state.notices));
-  if (median !== null) points.push({ name: 'NoticeLatencyMedian', unit: 'Seconds', value: median });
+  if (median !== null) points.push(metricPoint('NoticeLatencyMedian', median));
 
   points.push(...perAor('NtaBacklog', sumBy(state.backlog, (b) => b.aor, (b) => b.open)));
-  const ages = new Map<string, number>(BACKLOG_AGE_BUCKETS.map((b) => [b.name, 0]));
+  const ages = new Map<CataloguedMetricName, number>(BACKLOG_AGE_BUCKETS.map((b) => [b.name, 0]));
   for (const b of state.backlog) {
     const bucket = backlogAgeBucket(b.releasedMonth, now);
     ages.set(bucket, (ages.get(bucket) ?? 0) + b.open);
   }
-  for (const [name, value] of ages) points.push({ name, unit: 'Count', value });
+  for (const [name, value] of ages) points.push(metricPoint(name, value));
   const flow = state.backlogFlow.filter((f) => inRange(f.week, r.backlogFlowWeeks));
   const entered = flow.reduce((a, f) => a + f.entered, 0);
   const left = flow.reduce((a, f) => a + f.left, 0);
-  points.push({ name: 'NtaBacklogEnteredLast4Weeks', unit: 'Count', value: entered });
-  points.push({ name: 'NtaBacklogLeftLast4Weeks', unit: 'Count', value: left });
+  points.push(metricPoint('NtaBacklogEnteredLast4Weeks', entered));
+  points.push(metricPoint('NtaBacklogLeftLast4Weeks', left));
   const backlogSize = state.backlog.reduce((a, b) => a + b.open, 0);
   const weeklyBurn = (left - entered) / METRIC_WINDOWS.backlogFlowWeeks;
-  if (weeklyBurn > 0) points.push({ name: 'NtaBacklogWeeksToClear', unit: 'Count', value: round1(backlogSize / weeklyBurn) });
+  if (weeklyBurn > 0) points.push(metricPoint('NtaBacklogWeeksToClear', round1(backlogSize / weeklyBurn)));
 
   points.push(
     ...perAor('NtasPlannedNext30Days', sumBy(state.planned, (p) => p.aor, (p) => p.planned, (p) => inRange(p.day, r.plannedDays))),
@@ -333,16 +240,14 @@ export function buildProgramMetrics(state: ProgramState, now: Date, cadence: Met
 
   const [lastDrop] = state.drops;
   if (lastDrop !== undefined) {
-    points.push({ name: 'RowsRejectedLastDrop', unit: 'Count', value: lastDrop.rowsRejected });
-    points.push({
-      name: 'RowsRejectedShareLastDrop',
-      unit: 'Percent',
-      value: lastDrop.rowsRead === 0 ? 0 : round1((100 * lastDrop.rowsRejected) / lastDrop.rowsRead),
-    });
+    points.push(metricPoint('RowsRejectedLastDrop', lastDrop.rowsRejected));
+    points.push(
+      metricPoint('RowsRejectedShareLastDrop', lastDrop.rowsRead === 0 ? 0 : round1((100 * lastDrop.rowsRejected) / lastDrop.rowsRead)),
+    );
   }
   if (state.lastDropAt !== null) {
     const hours = (now.getTime() - Date.parse(state.lastDropAt)) / 3_600_000;
-    points.push({ name: 'HoursSinceLastDrop', unit: 'Hours', value: Math.max(0, round1(hours)) });
+    points.push(metricPoint('HoursSinceLastDrop', Math.max(0, round1(hours))));
   }
   return cadence === 'daily' ? points : points.filter((p) => HOURLY_METRICS.has(p.name));
 }

@@ -1,19 +1,21 @@
+import type { MetricName, MetricPoint } from './metrics';
 import {
-  addDays,
-  BACKLOG_AGE_BUCKETS,
   histogramQuantileSeconds,
   latencyDisplayGroups,
   mergedLatency,
-  metricRanges,
   NOTICE_LATENCY_DISPLAY_MINUTES,
   NOTICE_LATENCY_LABELS,
   NOTICE_TARGET_HOURS,
+} from './notice-latency';
+import {
+  addDays,
+  BACKLOG_AGE_BUCKETS,
+  metricRanges,
   utcDay,
   weekOf,
   type BacklogFlowRow,
   type FtaDayRow,
   type FtaWeekRow,
-  type MetricPoint,
   type ProgramState,
 } from './program-metrics';
 
@@ -139,10 +141,10 @@ export const BACKLOG_AGE_LABELS: Readonly<Record<(typeof BACKLOG_AGE_BUCKETS)[nu
 };
 
 /** The total of a published metric (its point with no AOR); 0 when it was not published. */
-export const metricTotal = (points: readonly MetricPoint[], name: string): number =>
+export const metricTotal = (points: readonly MetricPoint[], name: MetricName): number =>
   points.find((p) => p.name === name && p.aor === undefined)?.value ?? 0;
 
-function perAor(points: readonly MetricPoint[], name: string): Map<string, number> {
+function perAor(points: readonly MetricPoint[], name: MetricName): Map<string, number> {
   const byAor = new Map<string, number>();
   for (const p of points) if (p.name === name && p.aor !== undefined) byAor.set(p.aor, p.value);
   return byAor;
@@ -155,7 +157,7 @@ const largestFirst = (byAor: ReadonlyMap<string, number>): AorCount[] =>
     .sort((a, b) => b.value - a.value || a.aor.localeCompare(b.aor));
 
 /** The running sum of per-date changes, one point per date that has a change. */
-function runningSum(metric: string, step: Trend['step'], changes: readonly { date: string; delta: number; moved: boolean }[], current: number): Trend {
+function runningSum(metric: MetricName, step: Trend['step'], changes: readonly { date: string; delta: number; moved: boolean }[], current: number): Trend {
   const byDate = new Map<string, { delta: number; moved: boolean }>();
   for (const c of changes) {
     const e = byDate.get(c.date) ?? { delta: 0, moved: false };

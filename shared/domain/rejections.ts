@@ -62,6 +62,8 @@ export const TABLE_REJECTIONS = {
   ENTRY_UNSAFE: 'ENTRY_UNSAFE',
   /** The file is not text: its header line holds NUL bytes or exceeds MAX_LINE_BYTES. */
   TABLE_NOT_TEXT: 'TABLE_NOT_TEXT',
+  /** Roster: the object under rosters/ is not a `.csv` file (any letter case) in a roster folder, `rosters/<rosterId>/<name>.csv`. */
+  NOT_A_ROSTER_FILE: 'NOT_A_ROSTER_FILE',
 } as const;
 
 /** Files in a drop that the ingest does not read, and why. */

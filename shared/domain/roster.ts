@@ -56,6 +56,20 @@ export type RosterHeader =
   | { readonly ok: false; readonly reason: TableRejectionReason; readonly detail: string };
 
 /** The header record: column names are matched trimmed and in any letter case. */
+/**
+ * Whether an object under the roster prefix is a roster by its name: a `.csv` file, any
+ * letter case (Excel saves ROSTER.CSV as often as roster.csv), in a roster folder
+ * (`<rosterId>/<name>.csv` below the prefix). Anything else is refused with its reason
+ * before it is read; `rest` is the key without the prefix.
+ */
+export function rosterFileRefusal(rest: string): { reason: TableRejectionReason; detail: string } | undefined {
+  const slash = rest.indexOf('/');
+  if (slash > 0 && rest.toLowerCase().endsWith('.csv')) return undefined;
+  const name = rest.slice(rest.lastIndexOf('/') + 1) || rest;
+  const why = slash <= 0 ? 'not in a roster folder' : 'not a .csv file';
+  return { reason: 'NOT_A_ROSTER_FILE', detail: `${name}: ${why}; a roster is rosters/<rosterId>/<name>.csv` };
+}
+
 export function parseRosterHeader(fields: readonly string[] | undefined): RosterHeader {
   if (fields === undefined || fields.every((f) => f.trim() === '')) return { ok: false, reason: 'TABLE_EMPTY', detail: 'no header line' };
   const names = fields.map((n, i) => (i === 0 ? n.replace(/^\uFEFF/, '') : n).trim().toUpperCase());

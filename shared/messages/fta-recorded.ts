@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
-import type { Fta } from '../domain/fta';
+import { FTA_KINDS, type Fta } from '../domain/fta';
 
 /**
  * The message the ingest sends to every fan-out queue when it records a new FTA.
@@ -11,7 +11,7 @@ export const FtaRecordedMessage = z.object({
   type: z.literal('FTA_RECORDED'),
   version: z.literal(1),
   ftaId: z.string().regex(/^(IA|NS)-\d+$/),
-  kind: z.enum(['IN_ABSENTIA_ORDER', 'NO_SHOW_ADJOURNMENT']),
+  kind: z.enum(FTA_KINDS),
   caseId: z.string().regex(/^\d+$/),
   proceedingId: z.string().regex(/^\d+$/),
   scheduleId: z.string().regex(/^\d+$/).nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
+import { FTA_KINDS, RESCISSION_REASONS } from '../domain/fta';
 
 /**
  * Sent to every fan-out queue when a recorded FTA is rescinded (pipeline spec 3: a later
@@ -12,10 +13,10 @@ export const FtaRescindedMessage = z.object({
   type: z.literal('FTA_RESCINDED'),
   version: z.literal(1),
   ftaId: z.string().regex(/^(IA|NS)-\d+$/),
-  kind: z.enum(['IN_ABSENTIA_ORDER', 'NO_SHOW_ADJOURNMENT']),
+  kind: z.enum(FTA_KINDS),
   caseId: z.string().regex(/^\d+$/),
   aor: z.enum(AORS).nullable(),
-  reason: z.enum(['ABSENTIA_WITHDRAWN', 'CASE_REOPENED', 'ADJOURNMENT_CHANGED']),
+  reason: z.enum(RESCISSION_REASONS),
   dropId: z.string().min(1),
   rescindedAt: z.string().datetime(),
 });

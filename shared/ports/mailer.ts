@@ -1,3 +1,5 @@
+import { DocketWatchError } from '../domain/errors';
+
 export interface MailAttachment {
   readonly filename: string;
   readonly contentType: string;
@@ -27,8 +29,10 @@ export interface OutgoingMail {
  * or could not be reached at all: it certainly did not send the message. Any other error a
  * send throws (a connection dropped mid-request, a timeout) leaves that uncertain.
  */
-export class MailNotSentError extends Error {
-  readonly code = 'NOTICE_NOT_SENT';
+export class MailNotSentError extends DocketWatchError<'NOTICE_NOT_SENT'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NOTICE_NOT_SENT', message, options);
+  }
 }
 
 /** Sends one email. Not idempotent by itself: callers guard it with the notice ledger. */

@@ -1,4 +1,4 @@
-import type { MetricPoint } from '../domain/program-metrics';
+import type { MetricPoint } from '../domain/metrics';
 
 /** Publishes metric points (CloudWatch, through EMF). */
 export interface MetricsSink {

@@ -3,6 +3,7 @@ import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
 import { refuseDevelopmentPiiKey, usePiiKey } from '../adapters/pii-keys';
 import { ENV, INGEST_CHUNKING } from './resources';
+import { DocketWatchError } from '../domain/errors';
 
 /**
  * Each function's configuration, parsed once from process.env at cold start. A missing
@@ -170,8 +171,10 @@ export function buildsPiiKeys(fn: FunctionName): boolean {
 export type FunctionName = keyof typeof schemas;
 export type Config<F extends FunctionName> = z.infer<(typeof schemas)[F]>;
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends DocketWatchError<'CONFIG_INVALID'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONFIG_INVALID', message, options);
+  }
 }
 
 /**

@@ -6,8 +6,13 @@
  * Both the CDK app (infra/) and the local stack behind `npm start` and the tests
  * (infra/local/) build their resources from these objects, so the two cannot drift.
  * Deployed resources get CloudFormation-generated physical names; `localName` is used
- * only on the emulators.
+ * only on the emulators. Split by concern, imported from here: this file (environment,
+ * tables, queues, functions), bucket-layout.ts (the drop bucket's prefixes and the S3
+ * notifications), schedules.ts (EventBridge schedules and alarm thresholds).
  */
+
+export * from './bucket-layout';
+export * from './schedules';
 
 /** Environment variable names read by the functions (shared/runtime/config.ts). */
 export const ENV = {
@@ -228,91 +233,6 @@ export const INGEST_FAILURES = {
 /** Dead-letter queues are named after their source queue. */
 export const dlqLocalName = (queue: QueueDefinition): string => `${queue.localName}-dlq`;
 
-export const DROP_BUCKET = {
-  localName: 'docket-watch-drops',
-  /** DOJ drops land under this prefix: `drops/<dropId>/<table>.csv`. */
-  dropPrefix: 'drops/',
-  /**
-   * A folder drop is processed when its completion marker lands: EOIR's `Count.txt` (upload
-   * it last), or an empty `READY` object for drops without one, in any letter case
-   * (`COUNT.TXT`, `count.txt`), at the drop's top or one folder down (a release copied as a
-   * folder: `EOIR Case Data/Count.txt`). A zip drop (`drops/<dropId>.zip`, `.ZIP`) is
-   * complete when the object lands (S3 writes an object atomically).
-   *
-   * S3 notification filters match a key's prefix and suffix exactly, letter case included,
-   * and cannot say "any case" (Count.txt alone has 2^9 spellings). So every object created
-   * under the prefix invokes the ingest, and the function tells markers from the rest by
-   * name (`dropTriggeredBy` in shared/adapters/s3-docket-source.ts), returning at once for
-   * a table file: one short invocation per uploaded file (a release has about 100), never a
-   * drop missed for the case of its marker.
-   */
-  markerNames: ['count.txt', 'ready'],
-  /**
-   * A zip drop with a table too big to read from the zip in one invocation is unpacked by
-   * the ingest into `unpacked/<dropId>/` (the same drop id), and read from there as a
-   * folder drop. Written by the ingest only: nothing writes under `drops/`, DOJ's copy.
-   */
-  unpackedPrefix: 'unpacked/',
-  /** Reports' long lists (files not read, quarantine parts): `reports/drops/<dropId>/<runId>/<list>.json`. */
-  reportPrefix: 'reports/drops/',
-  /** Rejected rows of each drop: `quarantine/<dropId>/<table>/<part>.tsv`. */
-  quarantinePrefix: 'quarantine/',
-} as const;
-
-/**
- * The S3 notifications that invoke the docket ingest: every object created under the drop
- * and unpacked prefixes (no suffix filter: see DROP_BUCKET.markerNames); the function
- * starts an ingest only for a completion marker or a zip drop.
- */
-export const INGEST_TRIGGERS: readonly { readonly prefix: string }[] = [{ prefix: DROP_BUCKET.dropPrefix }, { prefix: DROP_BUCKET.unpackedPrefix }];
-
-/**
- * UC rosters land in the drop bucket as `rosters/<rosterId>/<name>.csv`; each such object
- * invokes the roster ingest (its own S3 notification: prefix and suffix filter).
- * The plan's outputs go to the same bucket, under prefixes no notification watches.
- */
-export const ROSTER_DROPS = {
-  prefix: 'rosters/',
-  suffix: '.csv',
-  workListPrefix: 'worklists/',
-  quarantinePrefix: 'quarantine/',
-  reportPrefix: 'reports/',
-} as const;
-
-/**
- * Work lists come back from the field offices as `returns/<AOR>/<file>.xlsx|.csv` in the drop
- * bucket; each object invokes the return recorder. The notification filters on the prefix
- * only: S3 suffix filters match letter case exactly, and an office saves `.XLSX` as often
- * as `.xlsx` (the function takes both and says why it ignores anything else).
- */
-export const WORK_LIST_RETURNS = {
-  prefix: 'returns/',
-  quarantinePrefix: 'quarantine/returns/',
-  reportPrefix: 'reports/returns/',
-} as const;
-
-/**
- * OPLA's FTA list lands as `opla/<export id>/fta-list.csv`; each object under the prefix
- * invokes the reconciliation function (prefix filter only: an export saved as `.CSV` is
- * still read; the function ignores, with a log line, what is not a CSV one folder down).
- * The same function runs after each drop: the drop's finish writes its report to
- * `reports/drops/<dropId>/<runId>/report.json` (dropReportSuffix), whose notification
- * invokes it. Its outputs go under prefixes no notification watches.
- */
-export const OPLA_RECONCILIATION = {
-  prefix: 'opla/',
-  dropReportPrefix: DROP_BUCKET.reportPrefix,
-  dropReportSuffix: '/report.json',
-  quarantinePrefix: 'quarantine/opla/',
-  ingestReportPrefix: 'reports/opla/',
-  reportPrefix: 'reports/reconciliation/',
-} as const;
-
-/** EventBridge schedule of the daily NTA re-plan (10:00 UTC, before field offices open). */
-export const NTA_PLAN_SCHEDULES = {
-  weekdays: 'cron(0 10 ? * MON-FRI *)',
-} as const;
-
 /** Function settings both sides use (the local runner enforces nothing it cannot emulate). */
 export const FUNCTIONS = {
   ingestDocket: { timeoutSeconds: 900, memoryMb: 1024 },
@@ -333,13 +253,6 @@ export const FUNCTIONS = {
 } as const;
 
 /**
- * EventBridge schedule of the outbox sweep: FTAs and rescissions stored but not yet queued
- * (a queue outage during an ingest) go out within minutes, even if no drop ever comes again.
- * Each ingest sweeps too, first thing.
- */
-export const OUTBOX_SWEEP_SCHEDULE = { expression: 'rate(5 minutes)' } as const;
-
-/**
  * The V8 old-space cap (`--max-old-space-size`, MB) of the docket ingest and its chunk
  * worker: 3/4 of the function's memory. Their live memory is bounded (npm run bench
  * measures it under this very cap), so V8 must collect instead of growing RSS with the file.
@@ -354,36 +267,6 @@ export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75)
 export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.4, digestRateShare: 0.2 } as const;
 /** The hearing reminders run after the digest (REMINDER_SCHEDULE), so they may use the digest's share. */
 export const REMINDER_RATE_SHARE = ORR_SENDING.digestRateShare;
-
-/**
- * EventBridge schedule of the hearing reminders (daily, 07:00 UTC: after the digest, before
- * ORR's day starts). `{ "today": "YYYY-MM-DD" }` in the event's detail runs another day.
- */
-export const REMINDER_SCHEDULE = { cron: { minute: '0', hour: '7' } } as const;
-
-/** EventBridge schedule of the optional ORR daily digest (06:00 UTC: the previous UTC day's FTAs). */
-export const DIGEST_SCHEDULE = { cron: { minute: '0', hour: '6' } } as const;
-
-/**
- * EventBridge schedules of the metrics function. Each rule passes `{ cadence }` as the
- * event: hourly publishes the alarm signals, daily every metric (HOURLY_METRICS in
- * shared/domain/program-metrics.ts). The expressions can be overridden at deploy time
- * (`-c metricsHourly=... -c metricsDaily=...`).
- */
-export const METRICS_SCHEDULES = {
-  hourly: { cadence: 'hourly', expression: 'rate(1 hour)' },
-  daily: { cadence: 'daily', expression: 'cron(15 6 * * ? *)' },
-} as const satisfies Record<string, { cadence: 'hourly' | 'daily'; expression: string }>;
-
-export type MetricsScheduleName = keyof typeof METRICS_SCHEDULES;
-
-/** Thresholds of the program-metric alarms (pipeline stack). */
-export const METRICS_ALARMS = {
-  /** EOIR drops are expected daily: alarm when none has landed for this long. */
-  lateDropHours: 36,
-  /** Alarm when more than this share of the last drop's rows were rejected. */
-  rejectedRowsSharePercent: 5,
-} as const;
 
 /** Metric namespace in CloudWatch. */
 export const METRICS_NAMESPACE = 'DocketWatch';

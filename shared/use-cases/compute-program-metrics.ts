@@ -1,4 +1,5 @@
-import { buildProgramMetrics, type MetricCadence, type MetricPoint, type ProgramState } from '../domain/program-metrics';
+import type { MetricPoint } from '../domain/metrics';
+import { buildProgramMetrics, type MetricCadence, type ProgramState } from '../domain/program-metrics';
 import type { Clock } from '../ports/clock';
 import type { MetricsSink } from '../ports/metrics-sink';
 import type { ProgramStateReader } from '../ports/program-state';

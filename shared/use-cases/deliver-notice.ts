@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
 import type { NoticeCount, NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
+import { DocketWatchError } from '../domain/errors';
 
 export interface DeliveryDeps {
   readonly ledger: NoticeLedger;
@@ -17,14 +18,13 @@ export interface DeliveryDeps {
   readonly unconfirmedGraceMs: number;
 }
 
-export class NoticeUnconfirmedError extends Error {
-  readonly code = 'NOTICE_SEND_UNCONFIRMED';
+export class NoticeUnconfirmedError extends DocketWatchError<'NOTICE_SEND_UNCONFIRMED'> {
   /**
    * @param retryAfterMs when a retry can resend (the grace period's end); null when another
    *   attempt is in progress, so the queue's own retry interval is right.
    */
   constructor(message: string, readonly retryAfterMs: number | null) {
-    super(message);
+    super('NOTICE_SEND_UNCONFIRMED', message);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Aor } from '../domain/aor';
 import { countAccepted, countRejected, emptyTableCounts } from '../domain/drop-report';
-import type { RowRejectionReason } from '../domain/rejections';
-import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
+import type { RowRejectionReason, TableRejectionReason } from '../domain/rejections';
+import { parseRosterHeader, parseRosterRow, rosterFileRefusal, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
 import { csvField } from '../domain/work-list';
 import { csvRecords, sniffText } from '../adapters/csv-records';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
@@ -24,9 +24,11 @@ export interface IngestRosterDeps extends ReplanDeps {
 }
 
 export interface RosterRef {
-  /** The roster's folder name: `rosters/<rosterId>/roster.csv`. */
+  /** The roster's folder name: `rosters/<rosterId>/roster.csv` (for an object at the top of the prefix, its name). */
   readonly rosterId: string;
   readonly objectKey: string;
+  /** Why the object is no roster by its name (rosterFileRefusal): refused unread, the refusal saved in a roster report. */
+  readonly refusal?: { readonly reason: TableRejectionReason; readonly detail: string };
 }
 
 const BATCH = 500;
@@ -107,6 +109,14 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     batch = [];
   };
 
+  if (roster.refusal !== undefined) {
+    rows.tableRejection = { ...roster.refusal };
+    deps.log.warn('roster refused: not a roster file', { rosterId: roster.rosterId, reason: roster.refusal.reason, detail: roster.refusal.detail });
+    report.finishedAt = deps.clock.now().toISOString();
+    await deps.roster.saveRosterReport(report);
+    return report;
+  }
+
   let header: RosterHeader | undefined;
   let columns: Extract<RosterHeader, { ok: true }> | undefined;
   const sniff = await sniffText(deps.source.openObject(roster.objectKey));
@@ -169,11 +179,17 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
   return report;
 }
 
-/** `rosters/<rosterId>/<file>.csv` -> the roster it belongs to. */
+/**
+ * Any object under the roster prefix -> the roster it belongs to: `rosters/<rosterId>/<file>.csv`
+ * (any letter case of .csv) is read; anything else carries its refusal, which the ingest
+ * saves as the roster report's reason (the notification filters on the prefix only, so a
+ * misnamed file is refused with a reason, never silently missed). Undefined outside the prefix.
+ */
 export function rosterFromObjectKey(key: string, prefix: string): RosterRef | undefined {
-  if (!key.startsWith(prefix) || !key.toLowerCase().endsWith('.csv')) return undefined;
+  if (!key.startsWith(prefix)) return undefined;
   const rest = key.slice(prefix.length);
   const slash = rest.indexOf('/');
-  if (slash <= 0) return undefined;
-  return { rosterId: rest.slice(0, slash), objectKey: key };
+  const rosterId = slash > 0 ? rest.slice(0, slash) : rest;
+  const refusal = rosterFileRefusal(rest);
+  return refusal === undefined ? { rosterId, objectKey: key } : { rosterId, objectKey: key, refusal };
 }

@@ -7,6 +7,7 @@ import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeRenderer } from '../ports/notice-renderer';
 import type { NoticeKey, NoticeRecord, WithheldReason } from '../ports/notice-ledger';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
+import { DocketWatchError } from '../domain/errors';
 
 export interface FtaReader {
   /** The stored FTA with its current status, read consistently. */
@@ -27,8 +28,10 @@ export interface NotifyDeps extends DeliveryDeps {
   readonly sesMessageIdDomain: string;
 }
 
-export class FtaNotFoundError extends Error {
-  readonly code = 'FTA_NOT_FOUND';
+export class FtaNotFoundError extends DocketWatchError<'FTA_NOT_FOUND'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('FTA_NOT_FOUND', message, options);
+  }
 }
 
 export const ftaNoticeKey = (fta: { caseId: string; ftaId: string }) => ({ scope: fta.caseId, noticeId: `FTA.${fta.ftaId}` });
@@ -54,7 +57,7 @@ function threadOf(original: NoticeRecord, deps: NotifyDeps): string[] {
 async function withhold(key: NoticeKey, type: 'FTA' | 'CORRECTION', ftaId: string, reason: WithheldReason, deps: NotifyDeps): Promise<NoticeRecord> {
   await deps.ledger.withhold({ ...key, type, ftaId, reason, at: deps.clock.now().toISOString() });
   const record = await deps.ledger.get(key);
-  if (record === undefined) throw new Error(`notice ${key.noticeId}: ledger record missing after withhold`);
+  if (record === undefined) throw new DocketWatchError('NOTICE_LEDGER_RECORD_MISSING', `notice ${key.noticeId}: ledger record missing after withhold`);
   if (record.state === 'WITHHELD') deps.log.info('notice withheld', { scope: key.scope, noticeId: key.noticeId, reason: record.withheldReason ?? reason });
   return record;
 }

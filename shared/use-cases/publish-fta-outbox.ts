@@ -2,9 +2,12 @@ import { toFtaRecordedMessage } from '../messages/fta-recorded';
 import type { CaseStore, StoredFta } from '../ports/case-store';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { Log } from '../ports/log';
+import { DocketWatchError } from '../domain/errors';
 
-export class PublishError extends Error {
-  readonly code = 'FTA_PUBLISH_FAILED';
+export class PublishError extends DocketWatchError<'FTA_PUBLISH_FAILED'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('FTA_PUBLISH_FAILED', message, options);
+  }
 }
 
 /**

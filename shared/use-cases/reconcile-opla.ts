@@ -3,7 +3,7 @@ import { reconciliationCsv, reconciliationXlsx } from '../adapters/reconciliatio
 import { AORS } from '../domain/aor';
 import type { Fta, FtaStatus } from '../domain/fta';
 import { reconcileOpla, UNKNOWN_AOR, type AorReconciliation, type DojFta, type Reconciliation } from '../domain/opla-reconciliation';
-import type { MetricPoint } from '../domain/program-metrics';
+import { metricPoint, type MetricPoint } from '../domain/metrics';
 import type { MetricsSink } from '../ports/metrics-sink';
 import type { ObjectSink, ObjectSource } from '../ports/object-sink';
 import type { ReconciliationBasis } from '../ports/reconciliation-basis';
@@ -49,16 +49,16 @@ const keyPart = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
  */
 export function reconciliationMetrics(r: Reconciliation): MetricPoint[] {
   const points: MetricPoint[] = [
-    { name: 'FtasMissingFromOpla', unit: 'Count', value: r.totals.missingFromOpla },
-    { name: 'OplaEntriesUnsupported', unit: 'Count', value: r.totals.unsupported },
-    { name: 'OplaEntriesRescindedInDoj', unit: 'Count', value: r.totals.rescindedInDoj },
+    metricPoint('FtasMissingFromOpla', r.totals.missingFromOpla),
+    metricPoint('OplaEntriesUnsupported', r.totals.unsupported),
+    metricPoint('OplaEntriesRescindedInDoj', r.totals.rescindedInDoj),
   ];
   const by = new Map(r.byAor.map((a) => [a.aor, a]));
   for (const aor of [...AORS, UNKNOWN_AOR]) {
     const a = by.get(aor);
     if (aor === UNKNOWN_AOR && a === undefined) continue;
-    points.push({ name: 'FtasMissingFromOpla', unit: 'Count', value: a?.missingFromOpla ?? 0, aor });
-    points.push({ name: 'OplaEntriesUnsupported', unit: 'Count', value: a?.unsupported ?? 0, aor });
+    points.push(metricPoint('FtasMissingFromOpla', a?.missingFromOpla ?? 0, aor));
+    points.push(metricPoint('OplaEntriesUnsupported', a?.unsupported ?? 0, aor));
   }
   return points;
 }

@@ -1,8 +1,8 @@
 import { aorForCourt } from '../domain/courts';
 import { hearingDigestView, reminderView, updateView, type CourtAddress, type DigestLine, type HearingChange } from '../domain/hearing-reminder';
 import type { JuvenileCoordinators } from '../domain/orr-notice';
-import type { MetricPoint } from '../domain/program-metrics';
-import { FTA_RATE_WINDOW_DAYS, ftaRates, type PastHearing } from '../domain/reminder-metrics';
+import type { MetricPoint } from '../domain/metrics';
+import { FTA_RATE_WINDOW_DAYS, ftaRates, reminderRunMetrics, type PastHearing } from '../domain/reminder-metrics';
 import { addDays, calendarLabel, dueHorizon, mediumLabel, timeLabel, type StoredUpcomingHearing } from '../domain/upcoming-hearing';
 import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeKey, NoticeRecord } from '../ports/notice-ledger';
@@ -190,11 +190,7 @@ export async function sendHearingReminders(today: string, deps: ReminderDeps): P
 
   const countEnd = addDays(today, COUNT_DAYS);
   const hearingsUpcoming14Days = hearings.filter((h) => h.date <= countEnd).length;
-  const metrics: MetricPoint[] = [
-    { name: 'HearingsUpcoming14Days', unit: 'Count', value: hearingsUpcoming14Days },
-    { name: 'RemindersSent', unit: 'Count', value: remindersSent },
-    ...(await pastHearingRates(today, deps)),
-  ];
+  const metrics = reminderRunMetrics(hearingsUpcoming14Days, remindersSent, await pastHearingRates(today, deps));
   deps.log.info('hearing reminders', { today, hearings: hearings.length, hearingsUpcoming14Days, remindersSent, updatesSent, digestsSent });
   if (failures.length > 0) throw new AggregateError(failures, `hearing reminders ${today}: ${failures.length} send(s) failed`);
   return { today, hearingsUpcoming14Days, remindersSent, updatesSent, digestsSent, outcomes, metrics };

@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { Log } from '../ports/log';
+import { DocketWatchError } from '../domain/errors';
 
 export interface UnpackDeps {
   readonly source: DocketSource;
@@ -77,7 +78,7 @@ export async function unpackZipDrop(drop: DropRef, listing: DropListing, trigger
         // down, where the folder's listing still knows it by its base name.
         const key = i === 0 ? `${folder}${table}.csv` : `${folder}file-${i + 1}/${table}.csv`;
         const bytes = await deps.staging.writeStream(key, deps.source.openTable(drop, file.key), 'text/tab-separated-values', failed.signal);
-        if (bytes !== file.size) throw new Error(`zip entry of ${table} gave ${bytes} bytes; its directory says ${file.size}`);
+        if (bytes !== file.size) throw new DocketWatchError('ZIP_ENTRY_SIZE_MISMATCH', `zip entry of ${table} gave ${bytes} bytes; its directory says ${file.size}`);
         return { table, entry: file.key, key, bytes };
       } catch (err) {
         failed.abort(err);

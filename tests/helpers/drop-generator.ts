@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FtaKind } from '../../shared/domain/fta';
 import { tempDir } from './local-stack';
 
 /** The identity values a generated drop carries: the pipeline must never log any of them. */
@@ -44,7 +45,7 @@ export interface GeneratedDrop {
 
 export interface GeneratedFta {
   readonly ftaId: string;
-  readonly kind: 'IN_ABSENTIA_ORDER' | 'NO_SHOW_ADJOURNMENT';
+  readonly kind: FtaKind;
   readonly caseId: string;
   readonly proceedingId: string;
   readonly aNumber: string;

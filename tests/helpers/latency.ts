@@ -1,4 +1,4 @@
-import { emptyLatency, noticeLatencyBucket } from '../../shared/domain/program-metrics';
+import { emptyLatency, noticeLatencyBucket } from '../../shared/domain/notice-latency';
 
 /** The latency histogram the notifier's aggregate holds after emails with these latencies (seconds). */
 export function latencyOf(seconds: readonly number[] = []): number[] {

@@ -147,7 +147,8 @@ describe('drop ingestion', () => {
       })),
       {
         events: ['s3:ObjectCreated:*'],
-        rules: { prefix: ROSTER_DROPS.prefix, suffix: ROSTER_DROPS.suffix },
+        // Prefix only: a suffix rule `.csv` would never fire for ROSTER.CSV.
+        rules: { prefix: ROSTER_DROPS.prefix },
         target: { 'Fn::GetAtt': [logicalId(functions.ingestRoster), 'Arn'] },
       },
       {

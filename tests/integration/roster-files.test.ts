@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
@@ -29,6 +30,13 @@ describe('roster files as spreadsheets write them, on the local AWS stack', () =
     const reports = run.pipeline.rosterReports.slice(before);
     expect(reports).toHaveLength(1);
     return reports[0]!;
+  };
+  /** Puts `body` at `key` (any name, as a person would) and returns the roster reports its S3 notification produced. */
+  const putUnderRosters = async (key: string, body: Buffer) => {
+    const before = run.pipeline.rosterReports.length;
+    await run.pipeline.putObject(key, body);
+    await run.pipeline.drain();
+    return run.pipeline.rosterReports.slice(before);
   };
   const backlogOf = async (aor: 'HOU' | 'NYC' | 'MIA') => store().loadBacklog(aor);
 
@@ -76,6 +84,21 @@ describe('roster files as spreadsheets write them, on the local AWS stack', () =
     expect((await backlogOf('HOU')).map((u) => u.workList.LAST_NAME)).toEqual(['Muñoz']);
     expect((await backlogOf('MIA')).map((u) => u.workList.SPONSOR_NAME)).toEqual(['Eva Peña']);
     expect(logs.some((l) => l.includes('decoded as Windows-1252'))).toBe(true);
+  });
+
+  it('ingests ROSTER.CSV (upper-case extension, as Excel saves it): the notification filters on the prefix only', async () => {
+    const reports = await putUnderRosters('rosters/upper/ROSTER.CSV', await readFile(caseRoster('c12-roster-short-rows')));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ rosterId: 'upper', objectKey: 'rosters/upper/ROSTER.CSV', rows: { read: 3, accepted: 3, rejected: 0 } });
+    expect(reports[0]?.rows.tableRejection).toBeUndefined();
+  });
+
+  it('refuses notes.txt under rosters/ by its name, unread, with the reason in its roster report', async () => {
+    const reports = await putUnderRosters('rosters/notes/notes.txt', Buffer.from('A_NUMBER\r\n201000999\r\n'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.rows).toMatchObject({ read: 0, accepted: 0, rejected: 0, tableRejection: { reason: 'NOT_A_ROSTER_FILE', detail: expect.stringContaining('notes.txt') } });
+    expect(reports[0]?.encoding).toBeUndefined();
+    expect(logs.some((l) => l.includes('roster refused') && l.includes('NOT_A_ROSTER_FILE'))).toBe(true);
   });
 
   it('refuses a file that is not a roster with its reason, never as zero rows read', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { RescissionReason } from '../../shared/domain/fta';
 import { asOfFromDropName, operatorAsOf, signalStatus, withdrawsOrder } from '../../shared/domain/fta-signal';
 import { fixDropAsOf } from '../../shared/use-cases/ingest-docket-drop';
 import { memoryCaseStore, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const seen = (...list: [string, string][]) => list.map(([asOf, dropId]) => ({ asOf, dropId }));
-const w = (asOf: string, reason: 'ABSENTIA_WITHDRAWN' | 'CASE_REOPENED' | 'ADJOURNMENT_CHANGED', dropId: string) => ({ asOf, reason, dropId });
+const w = (asOf: string, reason: RescissionReason, dropId: string) => ({ asOf, reason, dropId });
 
 describe('the FTA status rule', () => {
   it('rescinds on a withdrawal from a drop strictly later than the first that showed the signal', () => {

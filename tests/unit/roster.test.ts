@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backlogStatus, parseRosterHeader, parseRosterRow } from '../../shared/domain/roster';
+import { rosterFromObjectKey } from '../../shared/use-cases/ingest-roster';
 
 const HEADER =
   'A_NUMBER,FIRST_NAME,LAST_NAME,BIRTH_DATE,COUNTRY,ORR_TRANSFER_DATE,ORR_RELEASE_DATE,RELEASE_TYPE,SPONSOR_NAME,SPONSOR_RELATIONSHIP,SPONSOR_STREET,SPONSOR_CITY,SPONSOR_STATE,SPONSOR_ZIP,AOR,NTA_SERVED_DATE,EOIR_CASE_ID';
@@ -61,5 +62,20 @@ describe('UC roster rows', () => {
     expect(backlogStatus({ orrReleaseDate: null, ntaServedDate: null, eoirCaseId: null })).toBe('IN_ORR_CARE');
     expect(backlogStatus({ orrReleaseDate: '2023-01-01', ntaServedDate: '2023-05-01', eoirCaseId: null })).toBe('NTA_SERVED');
     expect(backlogStatus({ orrReleaseDate: '2023-01-01', ntaServedDate: null, eoirCaseId: '9431127' })).toBe('EOIR_CASE');
+  });
+});
+
+describe('which objects under rosters/ are rosters, by name', () => {
+  it('reads a .csv in a roster folder whatever the letter case of its extension', () => {
+    expect(rosterFromObjectKey('rosters/2026-11/ROSTER.CSV', 'rosters/')).toEqual({ rosterId: '2026-11', objectKey: 'rosters/2026-11/ROSTER.CSV' });
+    expect(rosterFromObjectKey('rosters/2026-11/roster.Csv', 'rosters/')).toEqual({ rosterId: '2026-11', objectKey: 'rosters/2026-11/roster.Csv' });
+  });
+  it('refuses anything else under the prefix with its reason, and leaves keys outside the prefix alone', () => {
+    expect(rosterFromObjectKey('rosters/2026-11/notes.txt', 'rosters/')?.refusal).toEqual({
+      reason: 'NOT_A_ROSTER_FILE',
+      detail: 'notes.txt: not a .csv file; a roster is rosters/<rosterId>/<name>.csv',
+    });
+    expect(rosterFromObjectKey('rosters/roster.csv', 'rosters/')?.refusal).toMatchObject({ reason: 'NOT_A_ROSTER_FILE', detail: expect.stringContaining('not in a roster folder') });
+    expect(rosterFromObjectKey('drops/d1/roster.csv', 'rosters/')).toBeUndefined();
   });
 });

@@ -1,11 +1,12 @@
+import type { MetricName } from '../../../shared/domain/metrics';
 import { metricTotal, type ProgramReport } from '../../../shared/domain/program-report';
 import { esc, fmt, humanDuration } from './html';
 
 /** The headline tiles: the metrics an alarm or a manager looks at first, as published. */
 export function headlineSection(report: ProgramReport): string {
   const points = report.metrics;
-  const has = (name: string): boolean => points.some((p) => p.name === name && p.aor === undefined);
-  const total = (name: string): number | undefined => (has(name) ? metricTotal(points, name) : undefined);
+  const has = (name: MetricName): boolean => points.some((p) => p.name === name && p.aor === undefined);
+  const total = (name: MetricName): number | undefined => (has(name) ? metricTotal(points, name) : undefined);
   const median = total('NoticeLatencyMedian');
   const tiles: [string, string, string][] = [
     ['FTAs open', fmt(total('FtasOpen')), `${fmt(total('FtasNewLast7Days'))} new, ${fmt(total('FtasRescindedLast7Days'))} rescinded in 7 days`],

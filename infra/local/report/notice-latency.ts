@@ -1,4 +1,4 @@
-import { NOTICE_TARGET_HOURS } from '../../../shared/domain/program-metrics';
+import { NOTICE_TARGET_HOURS } from '../../../shared/domain/notice-latency';
 import type { ProgramReport } from '../../../shared/domain/program-report';
 import { columns } from './charts';
 import { chartSection, dataTable, empty, fmt, humanDuration, longDate } from './html';
