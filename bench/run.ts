@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,13 +24,21 @@ for (const file of files) {
 /** The JSON each bench file writes. */
 const OUTPUTS: Record<string, string> = {
   'ingest.bench.ts': 'result.json',
+  'writes.bench.ts': 'writes.json',
+  'growth.bench.ts': 'growth.json',
   'end-to-end.bench.ts': 'end-to-end.json',
   'zip-unpack.bench.ts': 'zip-unpack.json',
 };
 const results: Record<string, unknown> = {};
 for (const file of files) {
   const out = OUTPUTS[file];
-  if (out !== undefined && existsSync(join(OUT, out))) results[file] = JSON.parse(readFileSync(join(OUT, out), 'utf8'));
+  // Only what this run wrote: a file left by an earlier run is not this run's figure.
+  const path = out === undefined ? undefined : join(OUT, out);
+  if (path !== undefined && existsSync(path) && statSync(path).mtimeMs >= Date.parse(startedAt)) results[file] = JSON.parse(readFileSync(path, 'utf8'));
+  else if (out !== undefined) {
+    results[file] = { missing: { pass: false, target: `${out} written by this run` } };
+    process.exitCode = 1;
+  }
 }
 const record = {
   startedAt, finishedAt: new Date().toISOString(), node: process.version,
@@ -38,5 +46,16 @@ const record = {
   exitCode: process.exitCode ?? 0,
   results,
 };
+// Every target of the run in one place: its measure, figure and verdict.
+const FIGURES = ['ratio', 'ratio1Thread', 'rssRatio', 'timePerRowRatio', 'dropToLastEmailS'];
+console.log('\nsummary (one run):');
+for (const [file, r] of Object.entries(results)) {
+  const verdicts = Object.entries(r as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null && 'pass' in v) as [string, Record<string, unknown>][];
+  if (typeof r === 'object' && r !== null && 'pass' in r) verdicts.push([file.replace('.bench.ts', ''), r as Record<string, unknown>]);
+  for (const [name, v] of verdicts) {
+    const figures = FIGURES.filter((f) => typeof v[f] === 'number').map((f) => `${f} ${String(v[f])}`).join(', ');
+    console.log(`  ${v.pass === true ? 'met   ' : 'MISSED'} ${name}: ${figures} (target ${String(v.target)})`);
+  }
+}
 writeFileSync(join(OUT, 'record.json'), `${JSON.stringify(record, null, 2)}\n`);
 console.log(`\nrecord: ${join(OUT, 'record.json')} (load average ${before.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores)`);

@@ -51,6 +51,14 @@ export interface LocalPipelineOptions {
   readonly chunkBytes?: number;
   /** INGEST_FAN_OUT_BYTES: drops with a bigger table go through the chunk queue. */
   readonly fanOutBytes?: number;
+  /** Keys and cases a drop read inline keeps in memory for its finish step (default: the functions' own, 25,000). */
+  readonly finishNotesInMemory?: number;
+  /**
+   * Notifier instances polling the ORR notice queue at once, each a module instance of its
+   * own (own clients, own SES pacing at ORR_SENDING.rateShare of the rate), as the deployed
+   * event source runs up to ORR_SENDING.maxConcurrency (2). Default 1: notices in order.
+   */
+  readonly notifierInstances?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
   readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
@@ -144,6 +152,8 @@ export class LocalPipeline {
 
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
+    // The optional ingest settings a previous pipeline of this process set are not this one's.
+    for (const name of [ENV.ingestChunkBytes, ENV.ingestFanOutBytes, ENV.ingestFinishNotesInMemory]) delete process.env[name];
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     installRecorder();
@@ -193,6 +203,12 @@ export class LocalPipeline {
     for (const name of Object.keys(resources.queues) as FtaQueueName[]) {
       const fn = name === 'orrNotices' ? { name: 'notify-orr', ...FUNCTIONS.notifyOrr } : { name: 'schedule-nta', ...FUNCTIONS.scheduleNta };
       pipeline.pollers.push(pipeline.poll(resources.queues[name], pipeline.handlers.sqs[name], fn));
+    }
+    // More notifier instances: the handler module loaded again under another URL is another
+    // module instance, as another Lambda execution environment would be.
+    for (let i = 2; i <= (options.notifierInstances ?? 1); i++) {
+      const again = (await import(new URL(`../../functions/notify-orr/handler.ts?instance=${i}`, import.meta.url).href)) as typeof notify;
+      pipeline.pollers.push(pipeline.poll(resources.queues.orrNotices, as('notifyOrr', again.handler), { name: 'notify-orr', ...FUNCTIONS.notifyOrr }));
     }
     // The chunk queue's event source: one chunk per invocation (batch size 1), as deployed.
     pipeline.pollers.push(pipeline.poll(resources.chunkQueue, pipeline.handlers.chunk, { name: 'ingest-drop-chunk', ...FUNCTIONS.ingestDropChunk }));
@@ -722,6 +738,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
     ...((options.fanOutBytes ?? options.chunkBytes) === undefined ? {} : { [ENV.ingestFanOutBytes]: String(options.fanOutBytes ?? options.chunkBytes) }),
+    ...(options.finishNotesInMemory === undefined ? {} : { [ENV.ingestFinishNotesInMemory]: String(options.finishNotesInMemory) }),
     ...options.planEnvironment,
   };
 }

@@ -53,6 +53,8 @@ export interface LocalRunOptions {
   readonly digestRecipients?: readonly string[];
   /** The ingest reads tables larger than this in byte-range chunks (INGEST_CHUNK_BYTES). */
   readonly chunkBytes?: number;
+  /** Keys and cases a drop read inline keeps in memory for its finish step (INGEST_FINISH_NOTES_IN_MEMORY). */
+  readonly finishNotesInMemory?: number;
   /**
    * The run's clock (YYYY-MM-DD): the drops arrive as of this day (the operator's `as-of`
    * metadata), and the daily hearing reminders run once for it at the end.
@@ -95,6 +97,7 @@ export async function runLocalPipeline(emulators: Emulators, options: LocalRunOp
     oplaReconciliationRecipients: options.oplaRecipients,
     reminderHorizonDays: options.reminderHorizonDays,
     chunkBytes: options.chunkBytes,
+    finishNotesInMemory: options.finishNotesInMemory,
     onProgress: progress,
     planEnvironment: options.planEnvironment,
   });

@@ -75,6 +75,7 @@ const ingest = {
   [ENV.ingestChunkBytes]: z.coerce.number().int().min(1024).default(INGEST_CHUNKING.chunkBytes),
   [ENV.ingestParallelChunks]: z.coerce.number().int().min(1).max(32).default(INGEST_CHUNKING.parallelChunks),
   [ENV.ingestFanOutBytes]: z.coerce.number().int().min(1024).default(INGEST_CHUNKING.fanOutBytes),
+  [ENV.ingestFinishNotesInMemory]: z.coerce.number().int().min(1).optional(),
 };
 
 const schemas = {

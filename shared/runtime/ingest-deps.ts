@@ -52,5 +52,6 @@ export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, l
     log: logger,
     chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },
     fanOutBytes: config[ENV.ingestFanOutBytes],
+    ...(config[ENV.ingestFinishNotesInMemory] === undefined ? {} : { finishNotesInMemory: config[ENV.ingestFinishNotesInMemory] }),
   };
 }

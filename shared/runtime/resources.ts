@@ -39,6 +39,8 @@ export const ENV = {
   ingestChunkBytes: 'INGEST_CHUNK_BYTES',
   /** Ingest: byte ranges read at the same time (optional). */
   ingestParallelChunks: 'INGEST_PARALLEL_CHUNKS',
+  /** Ingest: keys and cases a run read inline keeps in memory for its finish step, the rest in the drop ledger (optional). */
+  ingestFinishNotesInMemory: 'INGEST_FINISH_NOTES_IN_MEMORY',
   /** Ingest: a drop with a range-readable table larger than this many bytes is fanned out to chunk workers (optional). */
   ingestFanOutBytes: 'INGEST_FAN_OUT_BYTES',
   /** Ingest and chunk worker: the drop chunk queue. */

@@ -52,6 +52,12 @@ export interface IngestDeps {
   readonly hearings?: UpcomingHearingStore;
   /** Courts' street addresses from the release's Lookup/tblLookupBaseCity; the lookup is not read without it. */
   readonly courts?: CourtAddressStore;
+  /**
+   * Keys and cases a run read inline keeps in memory for its finish step before the rest
+   * go to the drop ledger (default IN_MEMORY_FINISH_NOTES, 25,000 each); the emulator tests
+   * set it small to send the rest through DynamoDB.
+   */
+  readonly finishNotesInMemory?: number;
 }
 
 /** What a chunk worker needs: the ingest's ports plus the run's ledger. */
@@ -149,7 +155,8 @@ export async function fixDropAsOf(drop: DropRef, listing: DropListing, deps: { s
  */
 export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonly ledger?: FinishNotes }): Promise<DropReport> {
   const local = createInProcessDropLedger();
-  const notes = deps.ledger === undefined ? undefined : createSpillingFinishNotes(deps.ledger);
+  const bound = deps.finishNotesInMemory;
+  const notes = deps.ledger === undefined ? undefined : createSpillingFinishNotes(deps.ledger, bound === undefined ? undefined : { keys: bound, cases: bound });
   const ledger: DropLedger =
     notes === undefined
       ? local
