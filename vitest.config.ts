@@ -1,7 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { LongestFirstSequencer } from './tests/longest-first-sequencer';
 
-// Three suites: unit (no network), integration (real handlers against the local AWS
+/**
+ * Unit files that change what other files would see in the same worker: aws-sdk-client-mock
+ * stubs a client class's `send` for the whole process and these files never restore it; the
+ * config test resets the module registry and sets the process's PII key. They run isolated.
+ */
+const UNIT_FILES_WITH_PROCESS_STATE = [
+  'tests/unit/batch-helpers.test.ts',
+  'tests/unit/config.test.ts',
+  'tests/unit/dynamo-case-store.test.ts',
+  'tests/unit/ses-mailer.test.ts',
+  'tests/unit/sqs-fta-publisher.test.ts',
+];
+
+// Three suites: unit (no network; unit-isolated are its files with process-wide mocks), integration (real handlers against the local AWS
 // emulators started once in tests/global-setup.ts), infra (CDK Template assertions).
 export default defineConfig({
   test: {
@@ -15,6 +28,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...UNIT_FILES_WITH_PROCESS_STATE],
+          environment: 'node',
+          // Most of a unit file's time is importing the domain, zod, csv-parse, exceljs and
+          // fast-check: a worker keeps them loaded from one file to the next. The files hold
+          // no module state of their own (each builds its ports and clocks in its tests).
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          include: UNIT_FILES_WITH_PROCESS_STATE,
           environment: 'node',
         },
       },

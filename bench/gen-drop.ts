@@ -16,6 +16,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COURTS } from '../shared/data/courts';
+import { countTxt, EOIR_ROW_END, eoirRow, mulberry32 } from '../tests/helpers/eoir-rows';
 
 const HEADERS = {
   A_TblCase: 'IDNCASE ALIEN_CITY ALIEN_STATE ALIEN_ZIPCODE UPDATED_ZIPCODE UPDATED_CITY NAT LANG CUSTODY SITE_TYPE E_28_DATE ATTY_NBR CASE_TYPE UPDATE_SITE LATEST_HEARING LATEST_TIME LATEST_CAL_TYPE UP_BOND_DATE UP_BOND_RSN CORRECTIONAL_FAC RELEASE_MONTH RELEASE_YEAR INMATE_HOUSING DATE_OF_ENTRY C_ASY_TYPE C_BIRTHDATE C_RELEASE_DATE UPDATED_STATE ADDRESS_CHANGEDON ZBOND_MRG_FLAG Sex DATE_DETAINED DATE_RELEASED LPR DETENTION_DATE DETENTION_LOCATION DCO_LOCATION DETENTION_FACILITY_TYPE CASEPRIORITY_CODE',
@@ -55,18 +56,6 @@ function readCsv(file: string): string[][] {
   return rows;
 }
 
-/** A deterministic PRNG (mulberry32), so a seed gives the same drop. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Pick = () => string;
 function weighted(random: () => number, entries: readonly [string, number][]): Pick {
   const total = entries.reduce((s, [, w]) => s + w, 0);
@@ -81,7 +70,7 @@ function weighted(random: () => number, entries: readonly [string, number][]): P
 }
 
 export async function generateDrop(rows: number, outDir: string, seed = 42): Promise<void> {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const freq = readCsv('value_frequencies_selected.csv');
   const share = (table: string, field: string, blank = 0): [string, number][] => {
     const list = freq.filter((r) => r[0] === table && r[1] === field).map((r) => [r[2] ?? '', Number(r[4])] as [string, number]);
@@ -119,9 +108,9 @@ export async function generateDrop(rows: number, outDir: string, seed = 42): Pro
 
   async function write(table: keyof typeof HEADERS, n: number, row: (i: number) => string): Promise<void> {
     const out = createWriteStream(join(outDir, `${table}.csv`));
-    let buf = `${HEADERS[table].split(' ').join('\t')}\r\n`;
+    let buf = eoirRow(HEADERS[table].split(' ')) + EOIR_ROW_END;
     for (let i = 0; i < n; i++) {
-      buf += `${row(i)}\r\n`;
+      buf += row(i) + EOIR_ROW_END;
       if (buf.length > 1 << 20) {
         if (!out.write(Buffer.from(buf, 'latin1'))) await new Promise<void>((r) => out.once('drain', () => r()));
         buf = '';
@@ -140,7 +129,7 @@ export async function generateDrop(rows: number, outDir: string, seed = 42): Pro
     f[0] = String(CASE0 + i); f[1] = cityField; f[2] = 'TX'; f[3] = String(77000 + (i % 999)); f[6] = 'GT'; f[7] = 'SP ';
     f[8] = pick.custody(); f[12] = 'RMV'; f[13] = court(); f[14] = date(2024, 2); f[15] = '0900'; f[16] = 'M';
     f[25] = `${1 + (i % 12)}/${2006 + (i % 12)}`; f[28] = random() < 0.36 ? date(2022, 3) : ''; f[38] = pick.priority();
-    return f.join('\t');
+    return eoirRow(f);
   });
   await write('B_TblProceeding', nProceeding, (i) => {
     const f = new Array<string>(38).fill('');
@@ -148,7 +137,7 @@ export async function generateDrop(rows: number, outDir: string, seed = 42): Pro
     f[0] = String(PROC0 + i); f[1] = String(CASE0 + (i % nCase)); f[2] = date(2018, 6); f[3] = f[2]; f[4] = court(); f[5] = f[4];
     f[12] = date(2023, 3); f[13] = '0830'; f[14] = 'O'; f[15] = absentia === 'Y' ? 'X' : pick.decCode();
     f[21] = f[15] ? date(2023, 3) : ''; f[22] = random() < 0.00001 ? 'Y\u0000' : absentia; f[28] = pick.caseType(); f[29] = 'GT'; f[30] = 'SP ';
-    return f.join('\t');
+    return eoirRow(f);
   });
   await write('tbl_schedule', nSchedule, (i) => {
     const f = new Array<string>(30).fill('');
@@ -157,15 +146,15 @@ export async function generateDrop(rows: number, outDir: string, seed = 42): Pro
     f[4] = '1'; f[6] = pick.recType(); f[7] = 'SP '; f[8] = court(); f[9] = f[8]; f[10] = 'DL'; f[12] = date(2019, 5); f[13] = '1508';
     f[16] = 'A'; f[17] = pick.calType(); f[18] = date(2020, 6); f[19] = '0900'; f[20] = '0915'; f[21] = pick.adjRsn(); f[22] = pick.medium();
     f[26] = 'MM'; f[28] = '0';
-    return f.join('\t');
+    return eoirRow(f);
   });
   await write('tbl_JuvenileHistory', nJuvenile, (i) => {
     const c = Math.floor(random() * nCase);
-    return [String(5_000_000 + i), String(CASE0 + c), String(PROC0 + (c % nProceeding)), pick.juvenile(), '2014-09-06 19:24:46.373', ''].join('\t');
+    return eoirRow([String(5_000_000 + i), String(CASE0 + c), String(PROC0 + (c % nProceeding)), pick.juvenile(), '2014-09-06 19:24:46.373', '']);
   });
-  const counts = [['A_TblCase', nCase], ['B_TblProceeding', nProceeding], ['tbl_schedule', nSchedule], ['tbl_JuvenileHistory', nJuvenile]];
+  const counts: [string, number][] = [['A_TblCase', nCase], ['B_TblProceeding', nProceeding], ['tbl_schedule', nSchedule], ['tbl_JuvenileHistory', nJuvenile]];
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(outDir, 'Count.txt'), counts.map(([t, n]) => `${t}\t${n}`).join('\r\n') + '\r\n');
+  writeFileSync(join(outDir, 'Count.txt'), countTxt(counts));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

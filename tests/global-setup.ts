@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { AwsCall } from '../infra/local/aws-calls';
 import { startEmulators, type Endpoints } from '../infra/local/emulators';
-import { RECORD_AWS_CALLS_DIR } from '../infra/local/pipeline';
+import { RECORD_AWS_CALLS_DIR } from '../infra/local/function-environment';
 
 declare module 'vitest' {
   export interface ProvidedContext {

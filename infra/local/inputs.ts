@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { csvRecords, sniffText } from '../../shared/adapters/csv-records';
 import { parseRosterHeader } from '../../shared/domain/roster';
 import { parseReturnHeader } from '../../shared/domain/work-list-return';
-import { readReturnFile } from '../../shared/adapters/work-list-return-file';
 
 /**
  * What `npm start` checks before it starts anything: every --drop, --roster and --return
@@ -91,6 +90,8 @@ async function checkReturn(path: string): Promise<string | undefined> {
   if (k === 'missing') return 'no such file';
   if (k !== 'file') return 'not a file (a returned work list is one .xlsx or .csv file)';
   if (!/\.(xlsx|csv)$/i.test(full)) return 'not a .xlsx or .csv file';
+  // Loaded only for a --return: the workbook reader (exceljs) costs a second of CPU.
+  const { readReturnFile } = await import('../../shared/adapters/work-list-return-file');
   const file = await readReturnFile(full, () => createReadStream(full));
   if (!file.ok) return `not a work list: ${file.reason} (${file.detail})`;
   for await (const record of file.records) {

@@ -1,15 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulators, JavaMissingError } from './emulators';
-import { runLocalPipeline } from './run';
+import type { runLocalPipeline } from './run';
 import { checkLocalInputs } from './inputs';
 import { captureLambdaOutputToFiles } from './capture-output';
 import { LOCAL_OPLA_RECIPIENTS, oplaSummaryLines } from './opla-run';
 import { PIPELINE_CLI_OPTIONS, pipelineSettings } from './cli-options';
 import { createProgressDisplay } from './progress';
-import { installRowMeter } from './row-meter';
-import { samplePipeline, startProgressTicker } from './pipeline-progress';
 
 const HELP = `Docket Watch, the whole pipeline on a local AWS stack (DynamoDB Local, SQS, S3, SES emulators).
 
@@ -122,6 +119,14 @@ async function main(): Promise<number> {
     process.stderr.write('Nothing was started. See npm start -- --help.\n');
     return 2;
   }
+  // Loaded only now: a wrong argument ends the run above without loading the AWS SDK and
+  // the functions (seconds of CPU).
+  const [{ startEmulators }, { runLocalPipeline }, { installRowMeter }, { samplePipeline, startProgressTicker }] = await Promise.all([
+    import('./emulators'),
+    import('./run'),
+    import('./row-meter'),
+    import('./pipeline-progress'),
+  ]);
   const outDir = resolve(values.out);
   const stateDir = resolve(values.state);
   if (values.reset) await rm(stateDir, { recursive: true, force: true });
@@ -275,7 +280,8 @@ function printMetrics(points: Awaited<ReturnType<typeof runLocalPipeline>>['metr
 
 main().then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { JavaMissingError } = await import('./emulators');
     if (err instanceof JavaMissingError) process.stderr.write(`${err.message}\n`);
     else process.stderr.write(`docket-watch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FtaKind } from '../../shared/domain/fta';
+import { countTxt, eoirTable, mulberry32 } from './eoir-rows';
 import { tempDir } from './local-stack';
 
 /** The identity values a generated drop carries: the pipeline must never log any of them. */
@@ -75,20 +76,6 @@ const LAST = ['Hernández', 'Xicará', 'Quiñónez', 'Ajanel', 'Pérez Tzoc', 'M
 const STREETS = ['Calle Esperanza', 'Avenida Los Pinos', 'Harrisburg Blvd', 'Westheimer Rd', 'Jamaica Ave', 'Broadway', 'Calle Ocho'];
 const COURTS = ['HOU', 'NYC', 'LOS', 'MIA', 'DAL', 'SFR', 'CHI', 'ATL'];
 
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const tsv = (rows: readonly (readonly string[])[]): string => rows.map((r) => r.join('\t')).join('\r\n') + '\r\n';
-
 /**
  * Writes a drop in EOIR's layout WITH the identity columns EOIR exports hold
  * (A_TblCase: ALIEN_NBR, ALIEN_LAST_NAME, ALIEN_FIRST_NAME, ALIEN_STREET, C_BIRTHDATE;
@@ -99,7 +86,7 @@ const tsv = (rows: readonly (readonly string[])[]): string => rows.map((r) => r.
  * Shifted rows push names and A-numbers into the wrong columns.
  */
 export function generateDrop(options: DropOptions): GeneratedDrop {
-  const rnd = random(options.seed);
+  const rnd = mulberry32(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const dropId = options.dropId ?? `generated-${options.seed}`;
   const folder = join(options.parent ?? tempDir('drop'), dropId);
@@ -175,17 +162,17 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     // A stray tab: the name lands in a key column and the row has one field too many.
     proceedingRows.push([String(caseBase + 6_000_000 + i), `${pii.lastNames[n]}\t${pii.firstNames[n]}`, `A${pii.aNumbers[n]}`, pii.streets[n] ?? '', 'RMV', 'X', 'Y', `${pii.birthDates[n]} 00:00:00.000`, '', '']);
   }
-  writeFileSync(join(folder, 'A_TblCase.csv'), tsv(caseRows));
-  writeFileSync(join(folder, 'tbl_JuvenileHistory.csv'), tsv(juvenileRows));
-  writeFileSync(join(folder, 'B_TblProceeding.csv'), tsv(proceedingRows));
-  writeFileSync(join(folder, 'tbl_schedule.csv'), tsv(scheduleRows));
+  writeFileSync(join(folder, 'A_TblCase.csv'), eoirTable(caseRows));
+  writeFileSync(join(folder, 'tbl_JuvenileHistory.csv'), eoirTable(juvenileRows));
+  writeFileSync(join(folder, 'B_TblProceeding.csv'), eoirTable(proceedingRows));
+  writeFileSync(join(folder, 'tbl_schedule.csv'), eoirTable(scheduleRows));
   writeFileSync(
     join(folder, 'Count.txt'),
-    tsv([
-      ['A_TblCase', String(options.cases)],
-      ['B_TblProceeding', String(options.cases + shifted)],
-      ['tbl_JuvenileHistory', String(options.cases)],
-      ['tbl_schedule', String(options.cases)],
+    countTxt([
+      ['A_TblCase', options.cases],
+      ['B_TblProceeding', options.cases + shifted],
+      ['tbl_JuvenileHistory', options.cases],
+      ['tbl_schedule', options.cases],
     ]),
   );
   return {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import type { LocalRunOptions } from '../../infra/local/run';
 
@@ -12,6 +13,26 @@ export const uniqueSuffix = (): string => `-${randomBytes(4).toString('hex')}`;
 /** The suite's shared emulators plus an in-process s3rver for this test file. */
 export async function connectEmulators(): Promise<Emulators> {
   return startEmulators({ running: inject('emulators') });
+}
+
+/**
+ * The set-up of a test file that runs the local pipeline: before its tests, the suite's
+ * emulators with an s3rver of the file's own, and the functions' logs and EMF kept off the
+ * test output; after them, both undone. Call at the top of a describe block;
+ * `stack.emulators` is set for the tests.
+ */
+export function useLocalStack(): { emulators: Emulators } {
+  const stack = {} as { emulators: Emulators };
+  let restore: (() => void) | undefined;
+  beforeAll(async () => {
+    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
+    stack.emulators = await connectEmulators();
+  });
+  afterAll(async () => {
+    restore?.();
+    await stack.emulators?.stop();
+  });
+  return stack;
 }
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `docket-watch-${prefix}-`));

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aorForCourt } from '../../shared/domain/courts';
 import type { GeneratedDrop, GeneratedFta } from './drop-generator';
+import { mulberry32, shiftDays } from './eoir-rows';
 
 /**
  * OPLA's FTA list as OIG found it (OIG-24-46: about 28,000 of DOJ's 32,000+ UC FTAs): built
@@ -28,18 +29,6 @@ export interface GeneratedOplaList {
   };
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const shiftDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const oplaType = (f: GeneratedFta): string => (f.kind === 'IN_ABSENTIA_ORDER' ? 'IN_ABSENTIA_ORDER' : 'NO_SHOW');
 
 /**
@@ -51,7 +40,7 @@ const oplaType = (f: GeneratedFta): string => (f.kind === 'IN_ABSENTIA_ORDER' ? 
  * reference, a bad date, an unknown AOR, an exact repeat of a row.
  */
 export function generateOplaList(drop: GeneratedDrop, options: { seed: number; folder: string; omitShare?: number }): GeneratedOplaList {
-  const rnd = random(options.seed);
+  const rnd = mulberry32(options.seed);
   const ftas = [...drop.expected.ftaDetails].sort((a, b) => a.ftaId.localeCompare(b.ftaId));
   const order = ftas.map((f) => ({ f, k: rnd() })).sort((a, b) => a.k - b.k).map((x) => x.f);
   const omitCount = Math.round(ftas.length * (options.omitShare ?? 0.12));

@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createS3DocketSource } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
-import { captureLambdaOutput } from '../../infra/local/capture-output';
-import type { Emulators } from '../../infra/local/emulators';
 import { fetchReceivedEmails } from '../../infra/local/outputs';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { connectEmulators, pipelineTestOptions, tempDir, uniqueSuffix } from '../helpers/local-stack';
+import { pipelineTestOptions, tempDir, uniqueSuffix, useLocalStack } from '../helpers/local-stack';
 import { makeZip } from '../helpers/zip';
 
 const CASES = join(import.meta.dirname, '../fixtures/cases');
@@ -28,23 +26,14 @@ const ftasOf = (run: LocalRunResult): Record<string, string> => Object.fromEntri
 const found = (report: DropReport | undefined): number => (report?.ftas.new ?? 0) + (report?.ftas.repeated ?? 0);
 
 describe('drops as they really arrive, through the local AWS stack', () => {
-  let emulators: Emulators;
-  let restore: () => void;
+  const stack = useLocalStack();
   const suffix = uniqueSuffix();
   const run = async (drops: string[]): Promise<LocalRunResult> => {
-    const result = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops }));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops }));
     await result.pipeline.stop();
     return result;
   };
 
-  beforeAll(async () => {
-    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
-    emulators = await connectEmulators();
-  });
-  afterAll(async () => {
-    restore();
-    await emulators?.stop();
-  });
 
   it('ingests a folder drop whose marker is COUNT.TXT (upper case): the trigger is not case-sensitive', async () => {
     const result = await run([join(CASES, 'c05-marker-upper-case/drop-upper')]);
@@ -117,7 +106,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
     expect(drop?.lists?.ignoredFiles?.count).toBe(3000);
     const key = drop?.lists?.ignoredFiles?.key ?? '';
     expect(key).toMatch(/^reports\/drops\/release-stray\/[^/]+\/ignored-files\.json$/);
-    const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
+    const s3 = new S3Client({ ...localClientConfig(stack.emulators.endpoints.s3), forcePathStyle: true });
     const { resources } = result.pipeline;
     try {
       const listed = JSON.parse((await (await s3.send(new GetObjectCommand({ Bucket: resources.dropBucket, Key: key }))).Body?.transformToString()) ?? '[]') as { file: string }[];
@@ -127,7 +116,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
       s3.destroy();
     }
     // The report item, as stored: far below DynamoDB's 400 KB.
-    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.emulators.endpoints.dynamodb)));
     try {
       const stored = await dynamo.send(new GetCommand({ TableName: resources.casesTable, Key: { pk: 'DROP#release-stray', sk: `REPORT#${drop?.startedAt}` } }));
       expect(Buffer.byteLength(JSON.stringify(stored.Item))).toBeLessThan(20_000);
@@ -142,8 +131,8 @@ describe('drops as they really arrive, through the local AWS stack', () => {
       ...readdirSync(base).map((f) => ({ name: `EOIR Case Data/${f}`, data: readFileSync(join(base, f)) })),
       ...Array.from({ length: 2500 }, (_, i) => ({ name: `Lookup/tblLookup_${i}.csv`, data: Buffer.from('code\r\n') })),
     ];
-    const resources = await provisionLocalResources(emulators.endpoints, { suffix: uniqueSuffix() });
-    const s3 = new S3Client({ ...localClientConfig(emulators.endpoints.s3), forcePathStyle: true });
+    const resources = await provisionLocalResources(stack.emulators.endpoints, { suffix: uniqueSuffix() });
+    const s3 = new S3Client({ ...localClientConfig(stack.emulators.endpoints.s3), forcePathStyle: true });
     let gets = 0;
     s3.middlewareStack.add(
       (next, context) => async (args) => {
@@ -175,8 +164,8 @@ describe('drops as they really arrive, through the local AWS stack', () => {
   });
 
   it('sends a stored FTA that was never queued from the scheduled outbox sweep, with no drop coming', async () => {
-    const result = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [] }));
-    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops: [] }));
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.emulators.endpoints.dynamodb)));
     try {
       const store = createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable });
       await store.markUcCases([{ caseId: '7199999', basis: 'JUVENILE_HISTORY', dropId: 'earlier' }]);
@@ -189,7 +178,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
       expect(await result.pipeline.runScheduledOutboxSweep()).toEqual({ ftas: 1, rescissions: 0 });
       await result.pipeline.drain();
       for await (const page of store.unpublishedFtas(100)) expect(page).toEqual([]);
-      const emails = (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(`orr${suffix}@`)));
+      const emails = (await fetchReceivedEmails(stack.emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(`orr${suffix}@`)));
       expect(emails.map((e) => e.subject).filter((subject) => subject.includes('IA-8199999'))).toHaveLength(1);
       // Swept again: nothing left to send.
       expect(await result.pipeline.runScheduledOutboxSweep()).toEqual({ ftas: 0, rescissions: 0 });

@@ -2,15 +2,13 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureLambdaOutput } from '../../infra/local/capture-output';
-import type { Emulators } from '../../infra/local/emulators';
+import { describe, expect, it, vi } from 'vitest';
 import { exportFtas, fetchReceivedEmails } from '../../infra/local/outputs';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline } from '../../infra/local/run';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { ledgerModel, type ModelDrop, type ModelInput } from '../helpers/ledger-model';
-import { connectEmulators, pipelineTestOptions, uniqueSuffix } from '../helpers/local-stack';
+import { pipelineTestOptions, uniqueSuffix, useLocalStack } from '../helpers/local-stack';
 
 /**
  * The handed cases c07, c08 and c09 end to end on the emulators (S3 notifications, the
@@ -54,18 +52,8 @@ function expected(inputs: ModelInput[]): Omit<Outcome, 'aNumbers' | 'keys' | 'no
 }
 
 describe('the FTA ledger end to end on the local AWS stack', () => {
-  let emulators: Emulators;
-  let restore: () => void;
+  const stack = useLocalStack();
 
-  beforeAll(async () => {
-    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
-    emulators = await connectEmulators();
-  });
-
-  afterAll(async () => {
-    restore();
-    await emulators?.stop();
-  });
 
   /** Runs drops (and a roster before or after them) and reads back the store and the inbox. */
   async function run(drops: string[], roster?: { file: string; after: boolean }): Promise<Outcome> {
@@ -74,14 +62,14 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     vi.resetModules();
     const suffix = uniqueSuffix();
     const options = pipelineTestOptions(suffix, { drops: drops.map((d) => join(CASES, d)), ...(roster && !roster.after ? { roster: join(CASES, roster.file) } : {}) });
-    const result = await runLocalPipeline(emulators, options);
+    const result = await runLocalPipeline(stack.emulators, options);
     try {
       expect(result.summary.ingestFailures ?? []).toEqual([]);
       if (roster?.after) {
         await result.pipeline.uploadRoster(join(CASES, roster.file), 'roster-after');
         await result.pipeline.drain();
       }
-      const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+      const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.emulators.endpoints.dynamodb)));
       const ftas = await exportFtas(createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable }));
       const keys: string[] = [];
       for await (const page of paginateScan({ client: dynamo }, { TableName: result.pipeline.resources.casesTable, ProjectionExpression: 'pk, sk' })) {
@@ -89,7 +77,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
       }
       dynamo.destroy();
       const mails = await Promise.all(
-        (await fetchReceivedEmails(emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(options.orrInbox))).map((e) => simpleParser(e.eml)),
+        (await fetchReceivedEmails(stack.emulators.endpoints.ses)).filter((e) => e.to.some((t) => t.includes(options.orrInbox))).map((e) => simpleParser(e.eml)),
       );
       const idOf = (subject: string | undefined) => /(IA|NS)-\d+/.exec(subject ?? '')?.[0] ?? '?';
       const corrections = mails.filter((m) => /correct/i.test(m.subject ?? '')).map((m) => idOf(m.subject)).sort();
@@ -124,7 +112,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     vi.resetModules();
     const suffix = uniqueSuffix();
     const options = pipelineTestOptions(suffix, { drops: [] });
-    const result = await runLocalPipeline(emulators, options);
+    const result = await runLocalPipeline(stack.emulators, options);
     try {
       await result.pipeline.uploadDrop(join(CASES, 'c07-replay-older-drop/drop-feb'), 'drop-feb', { 'as-of': '2026-02-01' });
       await result.pipeline.drain();
@@ -135,7 +123,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
         ['drop-feb', { asOf: '2026-02-01T00:00:00.000Z', source: 'OPERATOR_METADATA' }],
         ['drop-jan', { asOf: '2026-01-01T00:00:00.000Z', source: 'OPERATOR_METADATA' }],
       ]);
-      const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
+      const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.emulators.endpoints.dynamodb)));
       const ftas = await exportFtas(createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable }));
       dynamo.destroy();
       const want = expected([baseDrop('drop-feb', '2026-02-01', 'Y'), baseDrop('drop-jan', '2026-01-01', 'N')]);

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureLambdaOutput } from '../../infra/local/capture-output';
-import type { Emulators } from '../../infra/local/emulators';
+import { describe, expect, it, vi } from 'vitest';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { connectEmulators, pipelineTestOptions, uniqueSuffix } from '../helpers/local-stack';
+import { pipelineTestOptions, uniqueSuffix, useLocalStack } from '../helpers/local-stack';
 
 const CASES = join(import.meta.dirname, '../fixtures/cases');
 const c01 = (folder: string): string => join(CASES, 'c01-duplicate-lines', folder);
@@ -27,27 +25,17 @@ async function mailsOf(run: LocalRunResult): Promise<{ notices: string[]; correc
 const statuses = (run: LocalRunResult): Record<string, string> => Object.fromEntries(run.ftas.map((f) => [f.ftaId, f.status]));
 
 describe('repeated lines and junk ABSENTIA end to end on the local AWS stack', () => {
-  let emulators: Emulators;
-  let restore: () => void;
+  const stack = useLocalStack();
 
   // Each test on tables of its own: the handlers read their resource names when loaded, so
   // they are loaded again for each run.
   const run = async (drops: string[], chunkBytes?: number): Promise<LocalRunResult> => {
     vi.resetModules();
-    const result = await runLocalPipeline(emulators, pipelineTestOptions(uniqueSuffix(), { drops, ...(chunkBytes === undefined ? {} : { chunkBytes }) }));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(uniqueSuffix(), { drops, ...(chunkBytes === undefined ? {} : { chunkBytes }) }));
     await result.pipeline.stop();
     return result;
   };
 
-  beforeAll(async () => {
-    restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
-    emulators = await connectEmulators();
-  });
-
-  afterAll(async () => {
-    restore();
-    await emulators?.stop();
-  });
 
   it.each([undefined, 1024])('c01 drop-fc06 (chunk bytes %s): one record, one email and one re-verification task per FTA, every line and duplicate counted', async (chunkBytes) => {
     const result = await run([c01('drop-fc06')], chunkBytes);
