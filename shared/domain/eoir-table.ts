@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { cleanField, decodeLine, detectDelimiter, isIntegerKey, MAX_LINE_BYTES, parseEoirDate, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
@@ -272,9 +271,10 @@ export async function* parseTableRange<T>(
       aligned = true;
     }
     const last = buf.lastIndexOf(LF);
-    if (last >= pos && isAscii(buf.subarray(pos, last))) {
-      // Fast path (most chunks of real files): ASCII, so one string for the whole chunk and
-      // character offsets are byte offsets. A chunk with any other byte takes the slow path.
+    if (last >= pos) {
+      // One latin-1 string for the chunk: character offsets are byte offsets, and an ASCII
+      // line (most lines of real files) is read from it directly; a line holding any byte
+      // >= 0x80 is decoded on its own (decodeLine: UTF-8 or cp1252), by the row parser.
       const text = buf.toString('latin1', pos, last + 1);
       let at = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
@@ -352,25 +352,45 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
   const n = indexes.length;
   const starts = new Int32Array(width + 2);
   const values = new Array<string | null>(n).fill(null);
+  const d = delimiter.charCodeAt(0);
   /**
-   * Parses the line `s[from..to)` (no slice of it is made: fields are cut from `s` where the
-   * rules read them). `rawBuf[rawFrom..rawTo)` are its bytes, copied only for a rejected row.
+   * Parses the line `s[from..to)` (no slice of it is made: only the needed fields are cut
+   * from `s`). `rawBuf[rawFrom..rawTo)` are its bytes, copied only for a rejected row.
+   * `decoded`: `s` is the line decoded on its own (it held bytes >= 0x80); otherwise `s` is
+   * the chunk read as latin-1, and a line found to hold such a byte is decoded on its own.
    */
-  const parse = (s: string, from: number, to: number, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number): ParsedRow<T> => {
-    // Find the field boundaries without cutting every field (a row has ~30, we need ~8).
+  const parse = (s: string, from: number, to: number, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number, decoded: boolean): ParsedRow<T> => {
+    // One pass over the line's characters: the field boundaries (a row has ~30 fields, the
+    // rules read ~8), and whether any field may need cleaning of control characters.
     let count = 1;
+    let control = false;
+    let high = false;
     starts[0] = from;
-    for (let p = s.indexOf(delimiter, from); p !== -1 && p < to && count <= width; p = s.indexOf(delimiter, p + 1)) starts[count++] = p + 1;
+    for (let p = from; p < to; p++) {
+      const c = s.charCodeAt(p);
+      if (c === d) {
+        if (count <= width) starts[count] = p + 1;
+        count++;
+      } else if (c < 0x20 || c === 0x7f) control = true;
+      else if (c >= 0x80) high = true;
+    }
+    if (high && !decoded) {
+      const bytes = rawBuf.subarray(rawFrom, rawTo);
+      const line = decodeLine(bytes);
+      return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+    }
     // One array per parser, reused: `spec.parse` reads it synchronously and keeps nothing.
     let repaired = false;
     if (count === width) {
+      // ASCII without control characters: trimming is dropping spaces (no other whitespace).
+      const plain = !control && !high;
       for (let k = 0; k < n; k++) {
         const i = indexes[k] as number;
         if (i < 0) values[k] = null;
         else {
           const a = starts[i] as number;
           const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
-          values[k] = cleanField(s.slice(a, b));
+          values[k] = plain ? cleanAsciiRange(s, a, b) : cleanField(s.slice(a, b));
         }
       }
     } else {
@@ -400,15 +420,30 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     text: (text, from, to, buf, base, lineNumber, byteOffset) =>
       to - from > maxLineBytes
         ? tooLong(buf.subarray(base + from, base + to), lineNumber, byteOffset)
-        : parse(text, from, to, buf, base + from, base + to, lineNumber, byteOffset),
+        : parse(text, from, to, buf, base + from, base + to, lineNumber, byteOffset, false),
     bytes: (bytes, lineNumber, byteOffset) => {
       if (bytes.length > maxLineBytes) return tooLong(bytes, lineNumber, byteOffset);
       const line = decodeLine(bytes);
-      return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset);
+      return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
     },
     tooLong,
   };
   return self;
+}
+
+/**
+ * `cleanField` of `s[a..b)` for a field known to be ASCII without control characters: the
+ * spaces around it dropped, `NULL`, `N/A` and empty read as null; nothing is cut from `s`
+ * for a null.
+ */
+function cleanAsciiRange(s: string, a: number, b: number): string | null {
+  while (a < b && s.charCodeAt(a) === 0x20) a++;
+  while (b > a && s.charCodeAt(b - 1) === 0x20) b--;
+  const len = b - a;
+  if (len === 0) return null;
+  if (len === 4 && s.charCodeAt(a) === 0x4e && s.startsWith('NULL', a)) return null;
+  if (len === 3 && s.charCodeAt(a) === 0x4e && s.startsWith('N/A', a)) return null;
+  return s.slice(a, b);
 }
 
 /**
