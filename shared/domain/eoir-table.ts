@@ -360,40 +360,42 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
    * the chunk read as latin-1, and a line found to hold such a byte is decoded on its own.
    */
   const parse = (s: string, from: number, to: number, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number, decoded: boolean): ParsedRow<T> => {
-    // One pass over the line's characters: the field boundaries (a row has ~30 fields, the
-    // rules read ~8), and whether any field may need cleaning of control characters.
+    // One pass over the line's characters for the field boundaries (a row has ~30 fields,
+    // the rules read ~8); only the fields read are looked at again.
     let count = 1;
-    let control = false;
-    let high = false;
     starts[0] = from;
     for (let p = from; p < to; p++) {
-      const c = s.charCodeAt(p);
-      if (c === d) {
+      if (s.charCodeAt(p) === d) {
         if (count <= width) starts[count] = p + 1;
         count++;
-      } else if (c < 0x20 || c === 0x7f) control = true;
-      else if (c >= 0x80) high = true;
-    }
-    if (high && !decoded) {
-      const bytes = rawBuf.subarray(rawFrom, rawTo);
-      const line = decodeLine(bytes);
-      return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+      }
     }
     // One array per parser, reused: `spec.parse` reads it synchronously and keeps nothing.
     let repaired = false;
     if (count === width) {
-      // ASCII without control characters: trimming is dropping spaces (no other whitespace).
-      const plain = !control && !high;
+      // A field read holding a byte >= 0x80: the line is decoded on its own (UTF-8 or cp1252);
+      // one holding a control character is cleaned by cleanField. Others are ASCII, cleaned in place.
       for (let k = 0; k < n; k++) {
         const i = indexes[k] as number;
         if (i < 0) values[k] = null;
         else {
           const a = starts[i] as number;
           const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
-          values[k] = plain ? cleanAsciiRange(s, a, b) : cleanField(s.slice(a, b));
+          const kind = decoded ? PLAIN_UNICODE : fieldKind(s, a, b);
+          if (kind === HIGH) {
+            const bytes = rawBuf.subarray(rawFrom, rawTo);
+            const line = decodeLine(bytes);
+            return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+          }
+          values[k] = kind === PLAIN_ASCII ? cleanAsciiRange(s, a, b) : cleanField(s.slice(a, b));
         }
       }
     } else {
+      if (!decoded && fieldKind(s, from, to) === HIGH) {
+        const bytes = rawBuf.subarray(rawFrom, rawTo);
+        const line = decodeLine(bytes);
+        return parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+      }
       const fields = s.slice(from, to).split(delimiter);
       const fixed = fields.length === width + 1 ? repairShiftedRow(fields, freeText, shapes) : undefined;
       if (fixed === undefined) {
@@ -429,6 +431,23 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     tooLong,
   };
   return self;
+}
+
+const PLAIN_ASCII = 0;
+const CONTROL = 1;
+const HIGH = 2;
+/** A decoded line: cleaned by cleanField (its whitespace may be other than spaces). */
+const PLAIN_UNICODE = 3;
+
+/** Whether `s[a..b)` (latin-1 text) holds a byte >= 0x80 (HIGH), else a control character (CONTROL), else neither. */
+function fieldKind(s: string, a: number, b: number): number {
+  let kind = PLAIN_ASCII;
+  for (let p = a; p < b; p++) {
+    const c = s.charCodeAt(p);
+    if (c >= 0x80) return HIGH;
+    if (c < 0x20 || c === 0x7f) kind = CONTROL;
+  }
+  return kind;
 }
 
 /**
