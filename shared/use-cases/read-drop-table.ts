@@ -1,6 +1,8 @@
 import type { DropChunk } from '../domain/drop-plan';
 import { emptyTableCounts, countAccepted, countRejected, type TableCounts } from '../domain/drop-report';
-import { mapColumns, parseTableRange, fetchStartFor, readTableHeader, type ByteRange, type TableSpec } from '../domain/eoir-table';
+import { mapColumns, readTableHeader } from '../domain/eoir-table-header';
+import { parseTableRange } from '../domain/eoir-table-rows';
+import { fetchStartFor, type ByteRange, type TableSpec } from '../domain/eoir-table';
 import type { RowRejectionReason } from '../domain/rejections';
 import type { DocketSource, DropRef } from '../ports/docket-source';
 import type { Quarantine, QuarantinedRow } from '../ports/quarantine';

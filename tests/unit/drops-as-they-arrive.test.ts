@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import { openZipDrop } from '../../shared/adapters/zip-drop';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
-import { readTableHeader } from '../../shared/domain/eoir-table';
+import { readTableHeader } from '../../shared/domain/eoir-table-header';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import type { DocketSource, DropListing, TableFile } from '../../shared/ports/docket-source';
 import type { ReportArchive } from '../../shared/ports/report-archive';
