@@ -16,7 +16,7 @@ import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';
-import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
+import type { DropStarted } from '../../shared/use-cases/start-docket-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { sleep } from '../../shared/runtime/concurrency';
 import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
