@@ -72,7 +72,7 @@ export async function ingestCore(dir: string): Promise<{ rows: number; rejected:
       const kept: LocatedRow<T>[] = [];
       for (const row of batch) {
         rows += 1;
-        if (row.result.ok) kept.push({ value: row.result.value, lineNumber: row.lineNumber, byteOffset: row.byteOffset });
+        if (row.result.ok) kept.push(row as LocatedRow<T>);
         else rejected += 1;
       }
       yield kept;

@@ -209,7 +209,7 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
       }
     }
     const result = spec.parse(values);
-    return result.ok ? { lineNumber, byteOffset, repaired, result } : { lineNumber, byteOffset, repaired, result, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) };
+    return result.ok ? { lineNumber, byteOffset, repaired, result, value: result.value } : { lineNumber, byteOffset, repaired, result, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) };
   };
   const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => ({
     lineNumber,

@@ -80,6 +80,8 @@ export interface ParsedRow<T> {
   /** Byte offset of the row's first byte in the file: exact whether the file is read whole or in ranges. */
   readonly byteOffset: number;
   readonly result: RowResult<T>;
+  /** An accepted row's parsed value (`result.value`), so the row is itself an accepted row for the rules: no wrapper per row. */
+  readonly value?: T;
   /** True when the row had one stray TAB and was repaired (see `repairShiftedRow`). */
   readonly repaired: boolean;
   /** The raw line (for quarantine), only on rejected rows. */

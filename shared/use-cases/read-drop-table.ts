@@ -66,7 +66,7 @@ export async function readTableChunk<T>(
     const accepted: AcceptedRow<T>[] = [];
     for (const row of batch) {
       if (row.result.ok) {
-        accepted.push({ value: row.result.value, lineNumber: row.lineNumber, byteOffset: row.byteOffset });
+        accepted.push(row as AcceptedRow<T>);
         if (row.repaired) part.repaired = (part.repaired ?? 0) + 1;
       } else {
         countRejected(part, row.result.reason);
