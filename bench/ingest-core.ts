@@ -2,11 +2,17 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CASE_TABLE } from '../shared/domain/case';
-import { mapColumns, parseTableRange, readTableHeader, type EoirTableName, type ParsedRow, type TableSpec } from '../shared/domain/eoir-table';
-import { detectInAbsentiaOrder } from '../shared/domain/fta';
-import { isUnaccompaniedCode, JUVENILE_HISTORY_TABLE } from '../shared/domain/juvenile';
+import { mapColumns, readTableHeader } from '../shared/domain/eoir-table-header';
+import { parseTableRange } from '../shared/domain/eoir-table-rows';
+import { type EoirTableName, type ParsedRow, type TableSpec } from '../shared/domain/eoir-table';
+import { classifyCaseRows } from '../shared/domain/ingest-rules/classify-case-rows';
+import { classifyJuvenileRows } from '../shared/domain/ingest-rules/classify-juvenile-rows';
+import { classifyProceedingRows } from '../shared/domain/ingest-rules/classify-proceeding-rows';
+import { classifyScheduleRows } from '../shared/domain/ingest-rules/classify-schedule-rows';
+import type { CaseStanding, LocatedRow, SignalShown, StandingOf } from '../shared/domain/ingest-rules/row-verdicts';
+import { JUVENILE_HISTORY_TABLE } from '../shared/domain/juvenile';
 import { PROCEEDING_TABLE } from '../shared/domain/proceeding';
-import { detectNoShow, SCHEDULE_TABLE } from '../shared/domain/schedule';
+import { SCHEDULE_TABLE } from '../shared/domain/schedule';
 
 /** The four tables, in the ingest's stage order. */
 export const CORE_TABLES: readonly EoirTableName[] = ['tbl_JuvenileHistory', 'A_TblCase', 'B_TblProceeding', 'tbl_schedule'];
@@ -39,60 +45,57 @@ async function* rowsOf<T>(dir: string, spec: TableSpec<T>): AsyncGenerator<Parse
   yield* parseTableRange(createReadStream(file, { highWaterMark: 64 * 1024 }), head.header, mapped.indexes, spec);
 }
 
+/** The bench drop's as-of: its ADJ_DATEs run 2020-2025, so some hearings are ahead of it. */
+export const BENCH_AS_OF = '2025-07-01T00:00:00.000Z';
+
 /**
  * The ingest core over the four tables of a drop, no I/O besides reading the files: header
  * mapping, decode (UTF-8 or cp1252), field cleaning, row parsing with rejection reasons,
- * stray-tab repair, UC classification (juvenile marks UJ/J2 and CASEPRIORITY_CODE `UC`, an
- * in-memory set) and FTA detection (in absentia orders and no-shows of UC cases).
- * Returns each FTA id with its date, and the rows read and rejected.
+ * stray-tab repair, then each table's ingest rules as the ingest runs them on each batch
+ * of accepted rows (shared/domain/ingest-rules: UC marks from juvenile UJ/J2 and
+ * CASEPRIORITY_CODE `UC`, upcoming hearings, in absentia orders and no-shows of every case,
+ * withdrawals, key lines and hearings of UC cases, refusals), with the UC cases in memory
+ * where the ingest asks the store (no case has stored signals).
+ * Returns each FTA id (the signals shown for UC cases) with its date, and the rows read and rejected.
  */
 export async function ingestCore(dir: string): Promise<{ rows: number; rejected: number; ftas: Map<string, string> }> {
   let rows = 0;
   let rejected = 0;
+  const drop = { dropId: 'bench', asOf: BENCH_AS_OF };
   const uc = new Set<string>();
+  const UC: CaseStanding = { uc: true, signals: null };
+  const standing: StandingOf = (caseId) => (uc.has(caseId) ? UC : undefined);
   const ftas = new Map<string, string>();
-  const provenance = (table: EoirTableName) => ({ dropId: 'bench', table, lineNumber: 0 });
-  for await (const batch of rowsOf(dir, JUVENILE_HISTORY_TABLE)) {
-    for (const row of batch) {
-      rows += 1;
-      if (!row.result.ok) rejected += 1;
-      else if (isUnaccompaniedCode(row.result.value.idnJuvenile)) uc.add(row.result.value.caseId);
-    }
-  }
-  for await (const batch of rowsOf(dir, CASE_TABLE)) {
-    for (const row of batch) {
-      rows += 1;
-      if (!row.result.ok) rejected += 1;
-      else if (row.result.value.ucPriority) uc.add(row.result.value.caseId);
-    }
-  }
-  const ia = provenance('B_TblProceeding');
-  for await (const batch of rowsOf(dir, PROCEEDING_TABLE)) {
-    for (const row of batch) {
-      rows += 1;
-      if (!row.result.ok) {
-        rejected += 1;
-        continue;
+  /** The accepted rows of a batch, as the ingest hands them to the rules (read-drop-table.ts). */
+  async function* accepted<T>(spec: TableSpec<T>): AsyncGenerator<LocatedRow<T>[]> {
+    for await (const batch of rowsOf(dir, spec)) {
+      const kept: LocatedRow<T>[] = [];
+      for (const row of batch) {
+        rows += 1;
+        if (row.result.ok) kept.push(row as LocatedRow<T>);
+        else rejected += 1;
       }
-      const p = row.result.value;
-      if (!uc.has(p.caseId)) continue;
-      const found = detectInAbsentiaOrder(p, ia);
-      if (found.kind === 'fta') ftas.set(found.fta.ftaId, found.fta.date);
+      yield kept;
     }
   }
-  const ns = provenance('tbl_schedule');
-  for await (const batch of rowsOf(dir, SCHEDULE_TABLE)) {
-    for (const row of batch) {
-      rows += 1;
-      if (!row.result.ok) {
-        rejected += 1;
-        continue;
-      }
-      const s = row.result.value;
-      if (!uc.has(s.caseId)) continue;
-      const found = detectNoShow(s, ns);
-      if (found.kind === 'fta') ftas.set(found.fta.ftaId, found.fta.date);
-    }
+  for await (const batch of accepted(JUVENILE_HISTORY_TABLE)) {
+    for (const id of classifyJuvenileRows(batch).ucCaseIds) uc.add(id);
+  }
+  for await (const batch of accepted(CASE_TABLE)) {
+    for (const id of classifyCaseRows(batch, drop).priorityCaseIds) uc.add(id);
+  }
+  const ftasOf = (shown: readonly SignalShown[]): void => {
+    for (const s of shown) if (s.ucCase) ftas.set(s.signal.ftaId, s.signal.date);
+  };
+  for await (const batch of accepted(PROCEEDING_TABLE)) {
+    const out = classifyProceedingRows(batch, standing, drop);
+    rejected += out.refusals.size;
+    ftasOf(out.shown);
+  }
+  for await (const batch of accepted(SCHEDULE_TABLE)) {
+    const out = classifyScheduleRows(batch, standing, drop);
+    rejected += out.refusals.size;
+    ftasOf(out.shown);
   }
   return { rows, rejected, ftas };
 }

@@ -1,7 +1,8 @@
 /**
  * The ingest core's speed, measured in ONE run on this machine (absolute figures vary with
  * load; the ratios within a run are what we hold to): the ingest core (decode, parse,
- * classify, detect over the four tables; no I/O besides the files) on a 1M-row drop vs
+ * and each table's ingest rules as the ingest runs them, shared/domain/ingest-rules, over the
+ * four tables; no I/O besides the files) on a 1M-row drop vs
  * plain readline + split('\t') over the same files (target >= 0.8x) and vs DuckDB running
  * the same UC FTA query on the same files with one thread (target >= 1.0x) and two;
  * DuckDB's FTA set must equal the core's (ids and dates).

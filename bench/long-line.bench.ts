@@ -6,7 +6,7 @@
  * before and after the line are still read. Not a test: a memory figure depends on the
  * machine and its load, so it is measured here, not in `npm test`.
  */
-import { openEoirTable } from '../shared/domain/eoir-table';
+import { openEoirTable } from '../shared/domain/open-eoir-table';
 import { PROCEEDING_TABLE } from '../shared/domain/proceeding';
 
 const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n';

@@ -5,7 +5,7 @@
  * deployed, are dropped), then prints the process's peak RSS. Used by the ingest bench in a
  * fresh process per drop size.
  */
-import { startDocketDrop } from '../shared/use-cases/fan-out-drop';
+import { startDocketDrop } from '../shared/use-cases/start-docket-drop';
 import { createInProcessDropLedger } from '../shared/adapters/in-process-drop-ledger';
 import type { CaseStore } from '../shared/ports/case-store';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';

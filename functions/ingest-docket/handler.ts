@@ -7,7 +7,7 @@ import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ingestDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
-import { startDocketDrop, type DropStarted } from '../../shared/use-cases/fan-out-drop';
+import { startDocketDrop, type DropStarted } from '../../shared/use-cases/start-docket-drop';
 
 const config = loadConfig('ingestDocket');
 const { logger, metrics } = createObservability('ingest-docket');

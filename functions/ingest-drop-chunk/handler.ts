@@ -6,7 +6,7 @@ import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
 import { chunkDeps } from '../../shared/runtime/ingest-deps';
 import { createObservability } from '../../shared/runtime/observability';
-import { ingestChunkMessage } from '../../shared/use-cases/fan-out-drop';
+import { ingestChunkMessage } from '../../shared/use-cases/start-docket-drop';
 
 const config = loadConfig('ingestDropChunk');
 const { logger, metrics } = createObservability('ingest-drop-chunk');

@@ -4,12 +4,15 @@ import type { MetricPoint } from '../../shared/domain/metrics';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { FunctionName } from '../../shared/runtime/config';
 import type { FtaQueueName } from '../../shared/runtime/resources';
-import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
+import type { DropStarted } from '../../shared/use-cases/start-docket-drop';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import type { ReminderRun } from '../../shared/use-cases/send-hearing-reminders';
 import { installRecorder, runAsFunction, type CallSink } from './aws-calls';
 import type { SqsHandler } from './lambda-runtime';
+import type { handler as notifyHandler } from '../../functions/notify-orr/handler';
+
+type NotifyModule = { readonly handler: typeof notifyHandler };
 
 export type IngestHandler = (event: S3Event, context: Context) => Promise<DropStarted[]>;
 type MetricsHandler = (event: unknown, context: Context) => Promise<readonly MetricPoint[]>;
@@ -92,6 +95,6 @@ export async function loadLocalFunctions(sink: CallSink): Promise<LocalFunctions
  * `instance` (2, 3, ...) only tells the URLs apart.
  */
 export async function loadExtraNotifier(sink: CallSink, instance: number): Promise<SqsHandler> {
-  const again = (await import(new URL(`../../functions/notify-orr/handler.ts?instance=${instance}`, import.meta.url).href)) as typeof import('../../functions/notify-orr/handler');
+  const again = (await import(new URL(`../../functions/notify-orr/handler.ts?instance=${instance}`, import.meta.url).href)) as NotifyModule;
   return (...args) => runAsFunction('notifyOrr', sink, () => again.handler(...args));
 }

@@ -192,3 +192,8 @@ export function isIntegerKey(value: string): boolean {
   for (let i = 0; i < value.length; i++) if (digit(value, i) < 0) return false;
   return true;
 }
+
+/** A line's bytes without its trailing CR (CRLF line ends). */
+export function trimCr(b: Buffer): Buffer {
+  return b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b;
+}

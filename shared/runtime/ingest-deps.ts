@@ -12,7 +12,7 @@ import { createS3Quarantine } from '../adapters/s3-quarantine';
 import { createSqsChunkQueue } from '../adapters/sqs-chunk-queue';
 import { createSqsFtaPublisher } from '../adapters/sqs-fta-publisher';
 import { systemClock } from '../ports/clock';
-import type { FanOutDeps } from '../use-cases/fan-out-drop';
+import type { FanOutDeps } from '../use-cases/start-docket-drop';
 import type { AwsClients } from './aws-clients';
 import type { Config } from './config';
 import { DROP_BUCKET, ENV } from './resources';

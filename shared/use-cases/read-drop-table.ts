@@ -1,6 +1,8 @@
 import type { DropChunk } from '../domain/drop-plan';
 import { emptyTableCounts, countAccepted, countRejected, type TableCounts } from '../domain/drop-report';
-import { mapColumns, parseTableRange, fetchStartFor, readTableHeader, type ByteRange, type TableSpec } from '../domain/eoir-table';
+import { mapColumns, readTableHeader } from '../domain/eoir-table-header';
+import { parseTableRange } from '../domain/eoir-table-rows';
+import { fetchStartFor, type ByteRange, type TableSpec } from '../domain/eoir-table';
 import type { RowRejectionReason } from '../domain/rejections';
 import type { DocketSource, DropRef } from '../ports/docket-source';
 import type { Quarantine, QuarantinedRow } from '../ports/quarantine';
@@ -64,7 +66,7 @@ export async function readTableChunk<T>(
     const accepted: AcceptedRow<T>[] = [];
     for (const row of batch) {
       if (row.result.ok) {
-        accepted.push({ value: row.result.value, lineNumber: row.lineNumber, byteOffset: row.byteOffset });
+        accepted.push(row as AcceptedRow<T>);
         if (row.repaired) part.repaired = (part.repaired ?? 0) + 1;
       } else {
         countRejected(part, row.result.reason);

@@ -56,8 +56,12 @@ export class ChunkKeys {
 /** Per-table counts of values noted on accepted rows (not rejections). */
 export class ValueNotes {
   private readonly notes: Partial<Record<ValueNoteReason, number>> = {};
-  add(reason: ValueNoteReason): void {
-    this.notes[reason] = (this.notes[reason] ?? 0) + 1;
+  add(reason: ValueNoteReason, count = 1): void {
+    this.notes[reason] = (this.notes[reason] ?? 0) + count;
+  }
+  /** Adds counts made elsewhere (a batch's). */
+  addCounts(counts: Partial<Record<ValueNoteReason, number>>): void {
+    for (const [reason, n] of Object.entries(counts) as [ValueNoteReason, number][]) if (n > 0) this.add(reason, n);
   }
   /** The counts with this chunk's duplicates and notes added. */
   into(counts: TableCounts, duplicates: number): TableCounts {

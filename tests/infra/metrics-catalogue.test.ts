@@ -18,7 +18,7 @@ import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing'
 import type { DropReport } from '../../shared/domain/drop-report';
 import { METRICS_NAMESPACE } from '../../shared/runtime/resources';
 import { reconciliationMetrics } from '../../shared/use-cases/reconcile-opla';
-import { dropMetrics } from '../../shared/use-cases/ingest-docket-drop';
+import { dropMetrics } from '../../shared/use-cases/ingest-steps/finish-drop-run';
 import { emptyLatency, noticeLatencyBucket } from '../../shared/domain/notice-latency';
 import { synthDocketWatch } from './synth-docket-watch';
 

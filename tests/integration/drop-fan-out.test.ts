@@ -18,7 +18,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { CaseStore } from '../../shared/ports/case-store';
 import type { ChunkQueue } from '../../shared/ports/chunk-queue';
-import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
+import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';

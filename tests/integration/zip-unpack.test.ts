@@ -20,7 +20,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../../shared/messages/unpacked-zip';
 import type { DropRef } from '../../shared/ports/docket-source';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
-import { startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
+import { startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
 import { UNPACKED_BY_META } from '../../shared/use-cases/unpack-zip-drop';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';

@@ -3,16 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openZipDrop } from '../../shared/adapters/zip-drop';
 import { MAX_LINE_BYTES } from '../../shared/domain/eoir-format';
-import {
-  fetchStartFor,
-  mapColumns,
-  openEoirTable,
-  parseTableRange,
-  planByteRanges,
-  readTableHeader,
-  TOO_LONG_ROW_KEPT_BYTES,
-  type ParsedRow,
-} from '../../shared/domain/eoir-table';
+import { fetchStartFor, planByteRanges, type ParsedRow } from '../../shared/domain/eoir-table';
+import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
+import { openEoirTable } from '../../shared/domain/open-eoir-table';
+import { parseTableRange, TOO_LONG_ROW_KEPT_BYTES } from '../../shared/domain/eoir-table-rows';
 import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
 import type { DocketSource } from '../../shared/ports/docket-source';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';

@@ -3,7 +3,7 @@ import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { CaseStore } from '../../shared/ports/case-store';
-import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
+import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
 import {
   fixedClock,

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import { openZipDrop } from '../../shared/adapters/zip-drop';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
-import { readTableHeader } from '../../shared/domain/eoir-table';
+import { readTableHeader } from '../../shared/domain/eoir-table-header';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import type { DocketSource, DropListing, TableFile } from '../../shared/ports/docket-source';
 import type { ReportArchive } from '../../shared/ports/report-archive';
 import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
-import { startDocketDrop } from '../../shared/use-cases/fan-out-drop';
-import { dropMetrics, ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { startDocketDrop } from '../../shared/use-cases/start-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { dropMetrics } from '../../shared/use-cases/ingest-steps/finish-drop-run';
 import { fixedClock, memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { makeZip } from '../helpers/zip';
 

@@ -2,15 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE, normalizeANumber, normalizeZip } from '../../shared/domain/case';
 import { checkCount, parseCountFile } from '../../shared/domain/count-file';
-import {
-  mapColumns,
-  openEoirTable,
-  parseTableRange,
-  planByteRanges,
-  fetchStartFor,
-  readTableHeader,
-  type ParsedRow,
-} from '../../shared/domain/eoir-table';
+import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
+import { openEoirTable } from '../../shared/domain/open-eoir-table';
+import { parseTableRange } from '../../shared/domain/eoir-table-rows';
+import { planByteRanges, fetchStartFor, type ParsedRow } from '../../shared/domain/eoir-table';
 import { withdrawsOrder } from '../../shared/domain/fta-signal';
 import { PROCEEDING_TABLE, readAbsentia, type ProceedingRow } from '../../shared/domain/proceeding';
 import { detectNoShow, hearingOutcome, SCHEDULE_TABLE } from '../../shared/domain/schedule';

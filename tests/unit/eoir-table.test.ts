@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openEoirTable, tableForFileName, unreadFileReason, type ParsedRow } from '../../shared/domain/eoir-table';
+import { openEoirTable } from '../../shared/domain/open-eoir-table';
+import { tableForFileName, unreadFileReason, type ParsedRow } from '../../shared/domain/eoir-table';
 import { JUVENILE_HISTORY_TABLE, type JuvenileHistoryRow } from '../../shared/domain/juvenile';
 import { PROCEEDING_TABLE } from '../../shared/domain/proceeding';
 

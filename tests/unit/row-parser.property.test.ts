@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openEoirTable } from '../../shared/domain/eoir-table';
+import { openEoirTable } from '../../shared/domain/open-eoir-table';
 import { PROCEEDING_TABLE } from '../../shared/domain/proceeding';
 import { CASE_TABLE } from '../../shared/domain/case';
 import { JUVENILE_HISTORY_TABLE } from '../../shared/domain/juvenile';

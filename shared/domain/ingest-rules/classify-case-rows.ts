@@ -1,0 +1,43 @@
+import type { CaseRow } from '../case';
+import { asOfDay, hearingOfCase, type UpcomingHearing } from '../upcoming-hearing';
+import type { DropContext, KeyLine } from './row-verdicts';
+
+/**
+ * A_TblCase's rules, before the store is asked: CASEPRIORITY_CODE `UC` marks the case a UC
+ * case (pipeline spec 2); an ALIEN_NBR is noted to match the case to rosters; any case's
+ * LATEST_HEARING on or after the drop's day is its upcoming hearing (the case may become a
+ * UC case after this drop). Only rows with a LATEST_HEARING that late are turned into one.
+ */
+export function classifyCaseRows(
+  rows: readonly { readonly value: CaseRow }[],
+  drop: DropContext,
+): { priorityCaseIds: string[]; withANumber: { caseId: string; aNumber: string }[]; upcoming: UpcomingHearing[] } {
+  const day = asOfDay(drop.asOf);
+  const priorityCaseIds: string[] = [];
+  const withANumber: { caseId: string; aNumber: string }[] = [];
+  const upcoming: UpcomingHearing[] = [];
+  for (const { value: r } of rows) {
+    if (r.ucPriority) priorityCaseIds.push(r.caseId);
+    if (r.aNumber !== null) withANumber.push({ caseId: r.caseId, aNumber: r.aNumber });
+    const latest = r.latestHearing;
+    if (latest !== undefined && latest !== null && latest.date >= day) {
+      const h = hearingOfCase(r, drop);
+      if (h !== null) upcoming.push(h);
+    }
+  }
+  return { priorityCaseIds, withANumber, upcoming };
+}
+
+/**
+ * The UC cases' A_TblCase rows kept: a key line per row, and one row per case (its last
+ * line) for the sightings and addresses written.
+ */
+export function keptCaseRows(ucRows: readonly { readonly value: CaseRow }[]): { keyLines: KeyLine[]; unique: CaseRow[] } {
+  const keyLines: KeyLine[] = [];
+  const byCase = new Map<string, CaseRow>();
+  for (const { value: r } of ucRows) {
+    keyLines.push({ key: r.caseId, value: `CASEPRIORITY_CODE=${r.ucPriority ? 'UC' : '-'}`, fta: false });
+    byCase.set(r.caseId, r);
+  }
+  return { keyLines, unique: [...byCase.values()] };
+}

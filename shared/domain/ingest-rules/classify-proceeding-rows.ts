@@ -1,0 +1,60 @@
+import { detectInAbsentiaOrder, inAbsentiaFtaId } from '../fta';
+import { signalOfFta, withdrawsOrder } from '../fta-signal';
+import type { ProceedingRow } from '../proceeding';
+import { type DropContext, type KeyLine, type LocatedRow, type Refusals, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
+
+/**
+ * B_TblProceeding's rules (pipeline spec 3), for every case, UC or not:
+ * - ABSENTIA `Y` is an in absentia order, dated COMP_DATE else HEARING_DATE; an order with
+ *   neither date is refused FTA_DATE_MISSING (unusable data, whatever the case);
+ * - an order is a signal shown by the drop (an FTA at once for a UC case);
+ * - ABSENTIA `N` or empty on a proceeding whose order the case has withdraws it
+ *   (ABSENTIA_WITHDRAWN); a value that is neither is noted (ABSENTIA_VALUE_UNKNOWN) and
+ *   changes nothing;
+ * - a proceeding opened (OSC_DATE) after one of the case's orders withdraws that order
+ *   (CASE_REOPENED): the case was reopened.
+ * UC cases' rows give key lines (IDNPROCEEDING with its deciding values).
+ */
+export function classifyProceedingRows(
+  rows: readonly LocatedRow<ProceedingRow>[],
+  standing: StandingOf,
+  drop: DropContext,
+): { refusals: Refusals; notes: ValueNoteCounts; keyLines: KeyLine[]; shown: SignalShown[]; withdrawn: SignalWithdrawn[] } {
+  const { dropId, asOf } = drop;
+  const refusals: Refusals = new Map();
+  const notes: ValueNoteCounts = {};
+  const keyLines: KeyLine[] = [];
+  const shown: SignalShown[] = [];
+  const withdrawn: SignalWithdrawn[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as LocatedRow<ProceedingRow>;
+    const p = r.value;
+    if (p.inAbsentia && p.completionDate === null && p.hearingDate === null) {
+      refusals.set(i, 'FTA_DATE_MISSING');
+      continue;
+    }
+    if (p.absentia === 'UNKNOWN') notes.ABSENTIA_VALUE_UNKNOWN = (notes.ABSENTIA_VALUE_UNKNOWN ?? 0) + 1;
+    const known = standing(p.caseId);
+    const signals = known?.signals ?? null;
+    const ucCase = known?.uc === true;
+    if (p.inAbsentia) {
+      const found = detectInAbsentiaOrder(p, { dropId, table: 'B_TblProceeding', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+      if (found.kind === 'undated') refusals.set(i, 'FTA_DATE_MISSING');
+      if (found.kind === 'fta') shown.push({ signal: signalOfFta(found.fta), asOf, ucCase });
+      if (ucCase) keyLines.push({ key: p.proceedingId, value: `ABSENTIA=Y ${p.completionDate ?? p.hearingDate}`, fta: found.kind === 'fta' });
+    } else {
+      if (ucCase) keyLines.push({ key: p.proceedingId, value: `ABSENTIA=${p.absentia === 'NO_ORDER' ? 'N' : '?'}`, fta: false });
+      if (signals?.orders.has(p.proceedingId) === true && withdrawsOrder(p)) {
+        withdrawn.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(p.proceedingId), withdrawal: { asOf, reason: 'ABSENTIA_WITHDRAWN', dropId } });
+      }
+    }
+    if (signals !== null && p.ntaDate !== null) {
+      for (const [proceedingId, date] of signals.orders) {
+        if (proceedingId !== p.proceedingId && p.ntaDate > date) {
+          withdrawn.push({ caseId: p.caseId, ftaId: inAbsentiaFtaId(proceedingId), withdrawal: { asOf, reason: 'CASE_REOPENED', dropId } });
+        }
+      }
+    }
+  }
+  return { refusals, notes, keyLines, shown, withdrawn };
+}

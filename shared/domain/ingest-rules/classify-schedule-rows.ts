@@ -1,0 +1,69 @@
+import { signalOfFta } from '../fta-signal';
+import { detectNoShow, noShowFtaId, NO_SHOW_ADJ_RSN, type ScheduleRow } from '../schedule';
+import { asOfDay, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../upcoming-hearing';
+import type { DropContext, KeyLine, LocatedRow, Refusals, SignalShown, SignalWithdrawn, StandingOf } from './row-verdicts';
+
+/**
+ * tbl_schedule's rules (pipeline spec 3), for every case, UC or not:
+ * - ADJ_RSN `11` is a no-show, dated ADJ_DATE; one without a usable date is refused
+ *   NO_SHOW_DATE_MISSING (unusable data, whatever the case);
+ * - a no-show is a signal shown by the drop (an FTA at once for a UC case);
+ * - another ADJ_RSN on a hearing the case has a no-show signal for withdraws it
+ *   (ADJOURNMENT_CHANGED);
+ * - a row dated on or after the drop's day is the case's upcoming hearing, or an adjourned
+ *   one (hearingOfSchedule); rows before that day are not looked at for it;
+ * - a UC case's rows are its hearings (with their outcome) and give key lines.
+ */
+export function classifyScheduleRows(
+  rows: readonly LocatedRow<ScheduleRow>[],
+  standing: StandingOf,
+  drop: DropContext,
+): {
+  refusals: Refusals;
+  keyLines: KeyLine[];
+  shown: SignalShown[];
+  withdrawn: SignalWithdrawn[];
+  hearings: (ScheduleRow & { dropId: string })[];
+  upcoming: UpcomingHearing[];
+  adjourned: HearingAdjourned[];
+} {
+  const { dropId, asOf } = drop;
+  const day = asOfDay(asOf);
+  const refusals: Refusals = new Map();
+  const keyLines: KeyLine[] = [];
+  const shown: SignalShown[] = [];
+  const withdrawn: SignalWithdrawn[] = [];
+  const hearings: (ScheduleRow & { dropId: string })[] = [];
+  const upcoming: UpcomingHearing[] = [];
+  const adjourned: HearingAdjourned[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as LocatedRow<ScheduleRow>;
+    const s = r.value;
+    if (s.date !== null && s.date >= day) {
+      const ahead = hearingOfSchedule(s, drop);
+      if (ahead?.kind === 'upcoming') upcoming.push(ahead.hearing);
+      else if (ahead?.kind === 'adjourned') adjourned.push(ahead.adjourned);
+    }
+    const noShow = s.adjRsn === NO_SHOW_ADJ_RSN;
+    if (noShow && s.date === null) {
+      refusals.set(i, 'NO_SHOW_DATE_MISSING');
+      continue;
+    }
+    const known = standing(s.caseId);
+    const ucCase = known?.uc === true;
+    if (ucCase) hearings.push({ ...s, dropId });
+    if (noShow) {
+      const found = detectNoShow(s, { dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
+      if (found.kind === 'fta') {
+        shown.push({ signal: signalOfFta(found.fta), asOf, ucCase });
+        if (ucCase) keyLines.push({ key: s.scheduleId, value: `ADJ_RSN=${NO_SHOW_ADJ_RSN} ${found.fta.date}`, fta: true });
+        continue;
+      }
+    }
+    if (ucCase) keyLines.push({ key: s.scheduleId, value: `ADJ_RSN=${s.adjRsn ?? ''}`, fta: false });
+    if (known?.signals?.noShows.has(s.scheduleId) === true) {
+      withdrawn.push({ caseId: s.caseId, ftaId: noShowFtaId(s.scheduleId), withdrawal: { asOf, reason: 'ADJOURNMENT_CHANGED', dropId } });
+    }
+  }
+  return { refusals, keyLines, shown, withdrawn, hearings, upcoming, adjourned };
+}
