@@ -13,8 +13,8 @@ import { installPiiKey } from '../../shared/runtime/pii-key';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
 import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
-import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
-import { notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
+import { NoticeUnconfirmedError } from '../../shared/use-cases/steps/deliver-notice-once';
+import { notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr';
 
 /** What the ORR notices queue carries: the FTA events, and the roster's "child now known". */
 const NotifierMessage = z.discriminatedUnion('type', [FtaRecordedMessage, FtaRescindedMessage, CaseIdentifiedMessage]);

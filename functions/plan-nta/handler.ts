@@ -5,9 +5,9 @@ import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 import { createObservability } from '../../shared/runtime/observability';
-import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
-import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
-import { reportRosterMatching } from '../../shared/use-cases/report-roster-matching';
+import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/steps/replan-nta-backlog';
+import { reportOverdueTasks } from '../../shared/use-cases/steps/report-overdue-tasks';
+import { reportRosterMatching } from '../../shared/use-cases/steps/report-roster-matching';
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { ENV } from '../../shared/runtime/resources';
 

@@ -10,8 +10,8 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV, OPLA_RECONCILIATION, ORR_SENDING } from '../../shared/runtime/resources';
-import { ingestOplaList, oplaExportFromObjectKey, type OplaIngestReport } from '../../shared/use-cases/ingest-opla-list';
-import { reconcileWithOpla, type ReconciliationReport } from '../../shared/use-cases/reconcile-opla';
+import { ingestOplaList, oplaExportFromObjectKey, type OplaIngestReport } from '../../shared/use-cases/steps/ingest-opla-list';
+import { reconcileWithOpla, type ReconciliationReport } from '../../shared/use-cases/steps/reconcile-with-opla';
 
 const config = loadConfig('reconcileOpla');
 const { logger, metrics } = createObservability('reconcile-opla');

@@ -9,9 +9,9 @@ import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
-import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
-import { openReverificationTask } from '../../shared/use-cases/open-reverification-task';
-import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
+import { followFtaOnRoster } from '../../shared/use-cases/steps/follow-fta-on-roster';
+import { openReverificationTask } from '../../shared/use-cases/steps/open-reverification-task';
+import { recordFollowUp } from '../../shared/use-cases/steps/record-follow-up';
 import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
 
 const config = loadConfig('scheduleNta');

@@ -5,7 +5,7 @@ import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { createObservability } from '../../shared/runtime/observability';
 import { ENV } from '../../shared/runtime/resources';
-import { sweepOutboxes } from '../../shared/use-cases/publish-fta-outbox';
+import { sweepOutboxes } from '../../shared/use-cases/steps/publish-ftas';
 
 const config = loadConfig('sweepOutbox');
 const { logger } = createObservability('sweep-outbox');

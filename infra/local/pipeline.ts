@@ -23,7 +23,7 @@ import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCH
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import type { ReconcileRun } from '../../functions/reconcile-opla/handler';
-import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { ReplanOutcome } from '../../shared/use-cases/steps/replan-nta-backlog';
 import type { ReminderRun } from '../../shared/use-cases/send-hearing-reminders';
 import type { FunctionName } from '../../shared/runtime/config';
 import { dropObjects } from './drop-upload';

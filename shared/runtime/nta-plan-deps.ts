@@ -3,7 +3,7 @@ import { createS3Objects } from '../adapters/s3-objects';
 import { systemClock } from '../ports/clock';
 import type { Log } from '../ports/log';
 import type { IngestRosterDeps } from '../use-cases/ingest-roster';
-import type { ReplanDeps } from '../use-cases/replan-nta-backlog';
+import type { ReplanDeps } from '../use-cases/steps/replan-nta-backlog';
 import type { ObjectSource } from '../ports/object-sink';
 import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
 import { createSqsFtaPublisher } from '../adapters/sqs-fta-publisher';

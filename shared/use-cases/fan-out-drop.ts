@@ -6,9 +6,9 @@ import type { DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
 import { finishDropRun, fixDropAsOf, ingestDropChunk, ingestRunInline, planDropRun, type ChunkDeps } from './ingest-docket-drop';
-import { sweepOutboxesBeforeIngest } from './publish-fta-outbox';
+import { sweepOutboxesBeforeIngest } from './steps/publish-ftas';
 import { DEFAULT_CHUNKS } from './read-drop-table';
-import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
+import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './steps/unpack-zip-drop';
 
 export interface FanOutDeps extends ChunkDeps {
   readonly queue: ChunkQueue;

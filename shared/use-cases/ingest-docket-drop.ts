@@ -28,10 +28,10 @@ import type { ReportArchive } from '../ports/report-archive';
 import type { UpcomingHearingStore } from '../ports/upcoming-hearings';
 import type { CourtAddressStore } from '../ports/court-addresses';
 import { mapWithLimit } from '../runtime/concurrency';
-import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
+import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './steps/publish-ftas';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
-import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './repeated-keys';
-import { settleCases } from './settle-fta-signals';
+import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './steps/repeated-keys';
+import { settleCases } from './steps/settle-cases';
 
 export interface IngestDeps {
   readonly source: DocketSource;

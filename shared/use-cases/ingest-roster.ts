@@ -9,9 +9,9 @@ import type { CaseStore } from '../ports/case-store';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { ObjectSource } from '../ports/object-sink';
 import type { RosterReport } from '../ports/roster-store';
-import { sweepRescissionOutbox } from './publish-fta-outbox';
-import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
-import { settleCases } from './settle-fta-signals';
+import { sweepRescissionOutbox } from './steps/publish-ftas';
+import { replanNtaBacklog, type ReplanDeps } from './steps/replan-nta-backlog';
+import { settleCases } from './steps/settle-cases';
 
 export interface IngestRosterDeps extends ReplanDeps {
   readonly source: ObjectSource;

@@ -5,7 +5,7 @@ import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../../shared/message
 import type { DocketSource, DropListing, DropRef } from '../../shared/ports/docket-source';
 import { startDocketDrop, type FanOutDeps } from '../../shared/use-cases/fan-out-drop';
 import { dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
-import { mustUnpack, UNPACKED_BY_META, unpackZipDrop } from '../../shared/use-cases/unpack-zip-drop';
+import { mustUnpack, UNPACKED_BY_META, unpackZipDrop } from '../../shared/use-cases/steps/unpack-zip-drop';
 import {
   fixedClock,
   memoryCaseStore,

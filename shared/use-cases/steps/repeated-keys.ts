@@ -1,11 +1,11 @@
-import { conflictsForReview, type KeyConflict } from '../domain/drop-duplicates';
-import type { DropChunk } from '../domain/drop-plan';
-import type { DropReport, TableCounts } from '../domain/drop-report';
-import type { EoirTableName } from '../domain/eoir-table';
-import type { ValueNoteReason } from '../domain/rejections';
-import type { Hearing } from '../ports/case-store';
-import type { DropKeys, KeyNote } from '../ports/drop-keys';
-import type { DropRef } from '../ports/docket-source';
+import { conflictsForReview, type KeyConflict } from '../../domain/drop-duplicates';
+import type { DropChunk } from '../../domain/drop-plan';
+import type { DropReport, TableCounts } from '../../domain/drop-report';
+import type { EoirTableName } from '../../domain/eoir-table';
+import type { ValueNoteReason } from '../../domain/rejections';
+import type { Hearing } from '../../ports/case-store';
+import type { DropKeys, KeyNote } from '../../ports/drop-keys';
+import type { DropRef } from '../../ports/docket-source';
 
 /**
  * What one chunk sees of the keys of the rows it keeps (UC cases' rows), settled against the

@@ -1,4 +1,4 @@
-import type { FtaRecordedMessage } from '../messages/fta-recorded';
+import type { FtaRecordedMessage } from '../../messages/fta-recorded';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
 
 /**

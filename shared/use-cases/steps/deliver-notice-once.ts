@@ -1,7 +1,7 @@
-import type { Clock } from '../ports/clock';
-import type { Log } from '../ports/log';
-import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
-import type { NoticeCount, NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../ports/notice-ledger';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import { MailNotSentError, type Mailer, type OutgoingMail } from '../../ports/mailer';
+import type { NoticeCount, NoticeKey, NoticeLedger, NoticeRecord, NoticeType } from '../../ports/notice-ledger';
 
 export interface DeliveryDeps {
   readonly ledger: NoticeLedger;

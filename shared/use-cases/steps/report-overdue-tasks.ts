@@ -1,9 +1,9 @@
-import { AORS } from '../domain/aor';
-import { csvField } from '../domain/work-list';
-import type { Clock } from '../ports/clock';
-import type { Log } from '../ports/log';
-import type { ObjectSink } from '../ports/object-sink';
-import type { TaskStore } from '../ports/task-store';
+import { AORS } from '../../domain/aor';
+import { csvField } from '../../domain/work-list';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import type { ObjectSink } from '../../ports/object-sink';
+import type { TaskStore } from '../../ports/task-store';
 
 export interface OverdueDeps {
   readonly tasks: TaskStore;

@@ -1,10 +1,10 @@
-import { addressDisagreements } from '../domain/address-history';
-import type { Aor } from '../domain/aor';
-import type { FollowUpMessage } from '../messages/follow-up';
-import type { Clock } from '../ports/clock';
-import type { Log } from '../ports/log';
-import type { RosterStore } from '../ports/roster-store';
-import type { TaskStore } from '../ports/task-store';
+import { addressDisagreements } from '../../domain/address-history';
+import type { Aor } from '../../domain/aor';
+import type { FollowUpMessage } from '../../messages/follow-up';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import type { RosterStore } from '../../ports/roster-store';
+import type { TaskStore } from '../../ports/task-store';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
 
 export interface FollowUpDeps extends ReplanDeps {

@@ -1,8 +1,8 @@
-import { UNPACKED_ZIP_MANIFEST, type UnpackedZipManifest } from '../messages/unpacked-zip';
-import type { Clock } from '../ports/clock';
-import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
-import type { DropStaging } from '../ports/drop-staging';
-import type { Log } from '../ports/log';
+import { UNPACKED_ZIP_MANIFEST, type UnpackedZipManifest } from '../../messages/unpacked-zip';
+import type { Clock } from '../../ports/clock';
+import type { DocketSource, DropListing, DropRef } from '../../ports/docket-source';
+import type { DropStaging } from '../../ports/drop-staging';
+import type { Log } from '../../ports/log';
 
 export interface UnpackDeps {
   readonly source: DocketSource;

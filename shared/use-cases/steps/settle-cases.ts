@@ -1,8 +1,8 @@
-import type { Fta } from '../domain/fta';
-import { ftaOfSignal, signalStatus, type Withdrawal } from '../domain/fta-signal';
-import type { CaseStore, WriteStep } from '../ports/case-store';
-import type { FtaPublisher } from '../ports/fta-publisher';
-import { publishFtas } from './publish-fta-outbox';
+import type { Fta } from '../../domain/fta';
+import { ftaOfSignal, signalStatus, type Withdrawal } from '../../domain/fta-signal';
+import type { CaseStore, WriteStep } from '../../ports/case-store';
+import type { FtaPublisher } from '../../ports/fta-publisher';
+import { publishFtas } from './publish-ftas';
 
 export interface SettleOutcome {
   /** FTAs stored by this call (OPEN ones, and RESCINDED ones recorded so). */

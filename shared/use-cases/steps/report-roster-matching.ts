@@ -1,6 +1,6 @@
-import { matchRosterToCases, unmatchedCountChanges } from '../domain/roster-matching';
-import { csvField } from '../domain/work-list';
-import type { Aor } from '../domain/aor';
+import { matchRosterToCases, unmatchedCountChanges } from '../../domain/roster-matching';
+import { csvField } from '../../domain/work-list';
+import type { Aor } from '../../domain/aor';
 import type { ReplanDeps } from './replan-nta-backlog';
 
 export type MatchingDeps = ReplanDeps;

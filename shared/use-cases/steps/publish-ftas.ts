@@ -1,7 +1,7 @@
-import { toFtaRecordedMessage } from '../messages/fta-recorded';
-import type { CaseStore, StoredFta } from '../ports/case-store';
-import type { FtaPublisher } from '../ports/fta-publisher';
-import type { Log } from '../ports/log';
+import { toFtaRecordedMessage } from '../../messages/fta-recorded';
+import type { CaseStore, StoredFta } from '../../ports/case-store';
+import type { FtaPublisher } from '../../ports/fta-publisher';
+import type { Log } from '../../ports/log';
 
 export class PublishError extends Error {
   readonly code = 'FTA_PUBLISH_FAILED';

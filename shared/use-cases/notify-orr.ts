@@ -6,7 +6,7 @@ import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeRenderer } from '../ports/notice-renderer';
 import type { NoticeKey, NoticeRecord, WithheldReason } from '../ports/notice-ledger';
-import { deliverNoticeOnce, NoticeUnconfirmedError, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
+import { deliverNoticeOnce, NoticeUnconfirmedError, type DeliveryDeps, type DeliveryOutcome } from './steps/deliver-notice-once';
 
 export interface FtaReader {
   /** The stored FTA with its current status, read consistently. */

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { reconciliationCsv, reconciliationXlsx } from '../adapters/reconciliation-files';
-import { AORS } from '../domain/aor';
-import type { Fta, FtaStatus } from '../domain/fta';
-import { reconcileOpla, UNKNOWN_AOR, type AorReconciliation, type DojFta, type Reconciliation } from '../domain/opla-reconciliation';
-import type { MetricPoint } from '../domain/program-metrics';
-import type { MetricsSink } from '../ports/metrics-sink';
-import type { ObjectSink, ObjectSource } from '../ports/object-sink';
-import type { ReconciliationBasis } from '../ports/reconciliation-basis';
-import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
+import { reconciliationCsv, reconciliationXlsx } from '../../adapters/reconciliation-files';
+import { AORS } from '../../domain/aor';
+import type { Fta, FtaStatus } from '../../domain/fta';
+import { reconcileOpla, UNKNOWN_AOR, type AorReconciliation, type DojFta, type Reconciliation } from '../../domain/opla-reconciliation';
+import type { MetricPoint } from '../../domain/program-metrics';
+import type { MetricsSink } from '../../ports/metrics-sink';
+import type { ObjectSink, ObjectSource } from '../../ports/object-sink';
+import type { ReconciliationBasis } from '../../ports/reconciliation-basis';
+import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice-once';
 import { readOplaList } from './ingest-opla-list';
 
 export interface ReconcileDeps extends DeliveryDeps {

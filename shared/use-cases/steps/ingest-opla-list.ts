@@ -1,12 +1,12 @@
-import { csvRecords, sniffText, type TextEncodingName } from '../adapters/csv-records';
-import { countAccepted, countRejected, emptyTableCounts, type TableCounts } from '../domain/drop-report';
-import { oplaEntryKey, parseOplaHeader, parseOplaRow, type OplaEntry, type OplaHeader } from '../domain/opla-fta-list';
-import type { RowRejectionReason } from '../domain/rejections';
-import { csvField } from '../domain/work-list';
-import type { Clock } from '../ports/clock';
-import type { Log } from '../ports/log';
-import type { ObjectSink, ObjectSource } from '../ports/object-sink';
-import type { OplaExportRecord, ReconciliationBasis } from '../ports/reconciliation-basis';
+import { csvRecords, sniffText, type TextEncodingName } from '../../adapters/csv-records';
+import { countAccepted, countRejected, emptyTableCounts, type TableCounts } from '../../domain/drop-report';
+import { oplaEntryKey, parseOplaHeader, parseOplaRow, type OplaEntry, type OplaHeader } from '../../domain/opla-fta-list';
+import type { RowRejectionReason } from '../../domain/rejections';
+import { csvField } from '../../domain/work-list';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import type { ObjectSink, ObjectSource } from '../../ports/object-sink';
+import type { OplaExportRecord, ReconciliationBasis } from '../../ports/reconciliation-basis';
 
 export const OPLA_PREFIX = 'opla/';
 

@@ -1,8 +1,8 @@
-import { addBusinessDays } from '../domain/business-days';
-import type { FtaRecordedMessage } from '../messages/fta-recorded';
-import type { Clock } from '../ports/clock';
-import type { Log } from '../ports/log';
-import type { TaskStore } from '../ports/task-store';
+import { addBusinessDays } from '../../domain/business-days';
+import type { FtaRecordedMessage } from '../../messages/fta-recorded';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import type { TaskStore } from '../../ports/task-store';
 
 export interface ReverifyDeps {
   readonly tasks: TaskStore;
