@@ -1,21 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
-import { systemClock } from '../../shared/ports/clock';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
+import { deps, logger, metrics } from '../../shared/runtime/wiring/record-ses-events';
 import { recordSesEvent, SesEventRecord } from '../../shared/use-cases/record-ses-event';
-
-const config = loadConfig('recordSesEvents');
-const { logger, metrics } = createObservability('record-ses-events');
-const clients = createAwsClients();
-const deps = {
-  ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  log: logger,
-  clock: systemClock,
-};
 
 /** Metric names the notifier construct alarms on. */
 export const SES_EVENT_METRICS = { bounced: 'NoticeBounced', complained: 'NoticeComplained' } as const;

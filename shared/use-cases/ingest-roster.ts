@@ -13,6 +13,8 @@ import { sweepRescissionOutbox } from './steps/publish-ftas';
 import { replanNtaBacklog, type ReplanDeps } from './steps/replan-nta-backlog';
 import { settleCases } from './steps/settle-cases';
 
+export type { RosterReport };
+
 export interface IngestRosterDeps extends ReplanDeps {
   readonly source: ObjectSource;
   /** Tells the ORR notifier which cases a roster row now names (identity follow-ups). */

@@ -3,10 +3,25 @@ import { childIdentified, correctionView, ftaNoticeView, identityFollowUpView, t
 import type { CaseIdentifiedMessage } from '../messages/case-identified';
 import type { FtaRecordedMessage } from '../messages/fta-recorded';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
+import type { NotifierMessage } from '../messages/notifier-message';
 import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeRenderer } from '../ports/notice-renderer';
 import type { NoticeKey, NoticeRecord, WithheldReason } from '../ports/notice-ledger';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type DeliveryDeps, type DeliveryOutcome } from './steps/deliver-notice-once';
+
+export { NoticeUnconfirmedError };
+
+/**
+ * One message of the ORR notices queue -> the email it calls for: a new FTA's notice
+ * (notifyOrrOfFta), a rescission's correction (notifyOrrOfRescission), or the follow-ups
+ * naming a child whose notices went out without the name (notifyOrrOfIdentity).
+ * Throws as each of them does: the queue redelivers, then dead-letters.
+ */
+export async function notifyOrr(message: NotifierMessage, deps: NotifyDeps): Promise<DeliveryOutcome | readonly DeliveryOutcome[]> {
+  if (message.type === 'FTA_RECORDED') return notifyOrrOfFta(message, deps);
+  if (message.type === 'FTA_RESCINDED') return notifyOrrOfRescission(message, deps);
+  return notifyOrrOfIdentity(message, deps);
+}
 
 export interface FtaReader {
   /** The stored FTA with its current status, read consistently. */

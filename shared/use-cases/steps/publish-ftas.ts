@@ -61,17 +61,6 @@ export async function sweepRescissionOutbox(deps: { store: CaseStore; publisher:
 }
 
 /**
- * Sends what both outboxes hold: FTAs stored but never confirmed queued, then rescissions.
- * Run at the start of every ingest and on a schedule (sweep-outbox), so a stored FTA goes
- * out even when no drop ever comes again. Throws (entries stay) when a queue refuses one.
- */
-export async function sweepOutboxes(deps: { store: CaseStore; publisher: FtaPublisher }): Promise<{ ftas: number; rescissions: number }> {
-  const ftas = await sweepFtaOutbox(deps);
-  const rescissions = await sweepRescissionOutbox(deps);
-  return { ftas, rescissions };
-}
-
-/**
  * The sweep at the start of an ingest: what an earlier run stored but could not queue goes
  * out before the new drop is read. A queue still refusing is logged, not thrown: the drop
  * is read all the same, and its finish step sweeps again (and fails the run if it must).
@@ -81,7 +70,7 @@ export async function sweepOutboxesBeforeIngest(
   deps: { store: CaseStore; publisher: FtaPublisher; log: Log },
 ): Promise<number> {
   try {
-    const sent = await sweepOutboxes(deps);
+    const sent = { ftas: await sweepFtaOutbox(deps), rescissions: await sweepRescissionOutbox(deps) };
     if (sent.ftas + sent.rescissions > 0) deps.log.info('outbox swept before the ingest', { dropId, ...sent });
     return sent.ftas + sent.rescissions;
   } catch (err) {

@@ -11,6 +11,14 @@ export const MATCHING_KEYS = {
   rosterUcsWithoutCase: 'reports/roster-matching/roster-ucs-without-eoir-case.csv',
 } as const;
 
+export interface MatchingReport {
+  readonly matched: number;
+  readonly casesWithoutRosterUc: number;
+  readonly rosterUcsWithoutCase: number;
+  readonly leftBacklog: number;
+  readonly aorsTouched: Aor[];
+}
+
 /**
  * Matches roster UCs to EOIR UC cases and writes the two lists a person works from
  * (juvenile cases no roster UC matches; roster UCs DOJ has no case for) as CSV, and moves
@@ -20,9 +28,7 @@ export const MATCHING_KEYS = {
  * left are returned for the caller to re-plan (plan-nta re-plans every AOR next). A full read of
  * marks and roster: daily job. A case changed by a concurrent run is left to the next run.
  */
-export async function reportRosterMatching(
-  deps: MatchingDeps,
-): Promise<{ matched: number; casesWithoutRosterUc: number; rosterUcsWithoutCase: number; leftBacklog: number; aorsTouched: Aor[] }> {
+export async function reportRosterMatching(deps: MatchingDeps): Promise<MatchingReport> {
   const { marks, roster } = await deps.roster.readMatchingInputs();
   const report = matchRosterToCases(marks, roster);
   const csv = (header: string, rows: string[][]): string => `${[header, ...rows.map((r) => r.map(csvField).join(','))].join('\r\n')}\r\n`;

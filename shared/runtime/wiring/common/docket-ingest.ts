@@ -1,21 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { createPowertoolsMetricsSink } from '../adapters/powertools-metrics-sink';
-import { createS3ReportArchive } from '../adapters/s3-report-archive';
-import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
-import { createDynamoDropLedger } from '../adapters/dynamo-drop-ledger';
-import { createDynamoUpcomingHearings } from '../adapters/dynamo-upcoming-hearings';
-import { createDynamoCourtAddresses } from '../adapters/dynamo-court-addresses';
-import { createS3DocketSource } from '../adapters/s3-docket-source';
-import { createS3DropStaging } from '../adapters/s3-drop-staging';
-import { createS3Quarantine } from '../adapters/s3-quarantine';
-import { createSqsChunkQueue } from '../adapters/sqs-chunk-queue';
-import { createSqsFtaPublisher } from '../adapters/sqs-fta-publisher';
-import { systemClock } from '../ports/clock';
-import type { FanOutDeps } from '../use-cases/fan-out-drop';
-import type { AwsClients } from './aws-clients';
-import type { Config } from './config';
-import { DROP_BUCKET, ENV } from './resources';
+import { createPowertoolsMetricsSink } from '../../../adapters/powertools-metrics-sink';
+import { createS3ReportArchive } from '../../../adapters/s3-report-archive';
+import { createDynamoCaseStore } from '../../../adapters/dynamo-case-store';
+import { createDynamoDropLedger } from '../../../adapters/dynamo-drop-ledger';
+import { createDynamoUpcomingHearings } from '../../../adapters/dynamo-upcoming-hearings';
+import { createDynamoCourtAddresses } from '../../../adapters/dynamo-court-addresses';
+import { createS3DocketSource } from '../../../adapters/s3-docket-source';
+import { createS3DropStaging } from '../../../adapters/s3-drop-staging';
+import { createS3Quarantine } from '../../../adapters/s3-quarantine';
+import { createSqsChunkQueue } from '../../../adapters/sqs-chunk-queue';
+import { createSqsFtaPublisher } from '../../../adapters/sqs-fta-publisher';
+import { systemClock } from '../../../ports/clock';
+import type { FanOutDeps } from '../../../use-cases/fan-out-drop';
+import type { AwsClients } from '../../aws-clients';
+import type { Config } from '../../config';
+import { DROP_BUCKET, ENV } from '../../resources';
 
 /**
  * The docket ingest's ports: the chunk worker's (chunkDeps), and the bucket writes that

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoCaseDetails } from '../adapters/dynamo-case-details';
-import { createDynamoCaseStore } from '../adapters/dynamo-case-store';
-import { createDynamoNoticeLedger } from '../adapters/dynamo-notice-ledger';
-import { createSesMailer } from '../adapters/ses-mailer';
-import { systemClock } from '../ports/clock';
-import type { AwsClients } from './aws-clients';
-import { loadNoticeRenderer } from './templates';
+import { createDynamoCaseDetails } from '../../../adapters/dynamo-case-details';
+import { createDynamoCaseStore } from '../../../adapters/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../../adapters/dynamo-notice-ledger';
+import { createSesMailer } from '../../../adapters/ses-mailer';
+import { systemClock } from '../../../ports/clock';
+import type { AwsClients } from '../../aws-clients';
+import { loadNoticeRenderer } from '../../templates';
 
 /**
  * What every function that emails ORR wires the same way (the notifier and the digest):
