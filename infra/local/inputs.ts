@@ -1,10 +1,10 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { csvRecords, sniffText } from '../../shared/adapters/csv-records';
+import { csvRecords, sniffText } from '../../shared/formats/csv-records';
 import { parseRosterHeader } from '../../shared/domain/roster';
 import { parseReturnHeader } from '../../shared/domain/work-list-return';
-import { readReturnFile } from '../../shared/adapters/work-list-return-file';
+import { readReturnFile } from '../../shared/formats/work-list-return-file';
 
 /**
  * What `npm start` checks before it starts anything: every --drop, --roster and --return

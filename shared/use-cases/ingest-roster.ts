@@ -3,7 +3,7 @@ import { countAccepted, countRejected, emptyTableCounts } from '../domain/drop-r
 import type { RowRejectionReason } from '../domain/rejections';
 import { parseRosterHeader, parseRosterRow, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
 import { csvField } from '../domain/work-list';
-import { csvRecords, sniffText } from '../adapters/csv-records';
+import { csvRecords, sniffText } from '../formats/csv-records';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
 import type { CaseStore } from '../ports/case-store';
 import type { FtaPublisher } from '../ports/fta-publisher';

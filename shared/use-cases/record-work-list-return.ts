@@ -1,4 +1,4 @@
-import { readReturnFile } from '../adapters/work-list-return-file';
+import { readReturnFile } from '../formats/work-list-return-file';
 import { isAor, type Aor } from '../domain/aor';
 import { countAccepted, countRejected, emptyTableCounts, type TableCounts } from '../domain/drop-report';
 import type { RowRejectionReason } from '../domain/rejections';

@@ -1,4 +1,4 @@
-import { csvRecords, sniffText, type TextEncodingName } from '../../adapters/csv-records';
+import { csvRecords, sniffText, type TextEncodingName } from '../../formats/csv-records';
 import { countAccepted, countRejected, emptyTableCounts, type TableCounts } from '../../domain/drop-report';
 import { oplaEntryKey, parseOplaHeader, parseOplaRow, type OplaEntry, type OplaHeader } from '../../domain/opla-fta-list';
 import type { RowRejectionReason } from '../../domain/rejections';

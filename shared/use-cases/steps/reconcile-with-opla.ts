@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { reconciliationCsv, reconciliationXlsx } from '../../adapters/reconciliation-files';
+import { reconciliationCsv, reconciliationXlsx } from '../../formats/reconciliation-files';
 import { AORS } from '../../domain/aor';
 import type { Fta, FtaStatus } from '../../domain/fta';
 import { reconcileOpla, UNKNOWN_AOR, type AorReconciliation, type DojFta, type Reconciliation } from '../../domain/opla-reconciliation';

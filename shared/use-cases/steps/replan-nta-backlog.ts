@@ -2,7 +2,7 @@ import type { Aor } from '../../domain/aor';
 import { addBusinessDays, dayNumber } from '../../domain/business-days';
 import { diffPlan, planBacklog, type Capacity, type PriorityKey } from '../../domain/nta-plan';
 import { workListKey, workListRows, workListXlsxKey } from '../../domain/work-list';
-import { workListCsv, workListXlsx } from '../../adapters/work-list-files';
+import { workListCsv, workListXlsx } from '../../formats/work-list-files';
 import type { Clock } from '../../ports/clock';
 import type { Log } from '../../ports/log';
 import type { ObjectSink } from '../../ports/object-sink';
