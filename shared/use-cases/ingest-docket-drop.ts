@@ -13,7 +13,9 @@ import type { FileRejectionReason, RowRejectionReason, TableRejectionReason } fr
 import { detectNoShow, noShowFtaId, SCHEDULE_TABLE } from '../domain/schedule';
 import { isBaseCityLookup, parseBaseCityLookup } from '../domain/base-city-lookup';
 import { hearingOfCase, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../domain/upcoming-hearing';
+// eslint-disable-next-line boundaries/dependencies -- a use case importing an adapter: ingest-core takes it out (passed in as a port)
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
+// eslint-disable-next-line boundaries/dependencies -- a use case importing an adapter: ingest-core takes it out (passed in as a port)
 import { createSpillingFinishNotes } from '../adapters/spilling-finish-notes';
 import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
