@@ -15,7 +15,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  layerBoundaries(boundaries),
+  ...layerBoundaries(boundaries),
   {
     // Domain code stays pure: no environment, no clock (its imports: eslint.layers.js).
     files: ['shared/domain/**/*.ts'],

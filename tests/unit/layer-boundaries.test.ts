@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // modules it imports do), with the project's eslint.config.js.
 const eslint = new ESLint({ cwd: process.cwd() });
 
-async function layerErrors(filePath: string, source: string): Promise<string[]> {
+async function layerErrors(filePath: string, source: string, ruleId = 'boundaries/dependencies'): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === ruleId).map((m) => m.message);
 }
 
 // Loading the config (typescript-eslint, the plugin, the resolver) is the slow part: once, before the tests.
@@ -69,5 +69,14 @@ describe('layer boundaries in npm run lint (eslint.layers.js)', { timeout: 30_00
   it('keeps the data tables free of the domain that reads them', async () => {
     const errors = await layerErrors('shared/data/probe.ts', "import { AORS } from '../domain/aor';\nexport const probe = AORS;\n");
     expect(errors).toEqual([expect.stringContaining('type "domain" are not allowed in elements of type "data"')]);
+  });
+
+  it('keeps an entry use case from calling another entry, and a step from calling an entry, but lets both call steps', async () => {
+    const entryToEntry = await layerErrors('shared/use-cases/probe.ts', "import { planWeekday } from './plan-weekday';\nexport const probe = planWeekday;\n", 'no-restricted-imports');
+    const entryToStep = await layerErrors('shared/use-cases/probe.ts', "import { replanNtaBacklog } from './steps/replan-nta-backlog';\nexport const probe = replanNtaBacklog;\n", 'no-restricted-imports');
+    const stepToEntry = await layerErrors('shared/use-cases/steps/probe.ts', "import { planWeekday } from '../plan-weekday';\nexport const probe = planWeekday;\n");
+    expect(entryToEntry).toEqual([expect.stringContaining('An entry use case does not call another entry')]);
+    expect(entryToStep).toEqual([]);
+    expect(stepToEntry).toEqual([expect.stringContaining('type "use-cases" are not allowed in elements of type "steps"')]);
   });
 });
