@@ -8,9 +8,9 @@ import type { AwsClients } from '../../aws-clients';
 import { loadNoticeRenderer } from '../../templates';
 
 /**
- * What every function that emails ORR wires the same way (the notifier and the digest):
+ * What every function that sends email wires the same way (the notifier, the digest, the hearing reminders):
  * the FTA reader, case details, the notice ledger, the SES mailer at its share of the
- * sending rate, the templates, the clock and the logger. Each handler adds its own settings.
+ * sending rate, the templates, the clock and the logger. Each function's wiring adds its own settings.
  */
 export function noticeSendingDeps(options: {
   clients: AwsClients;
