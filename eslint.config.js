@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vitest from '@vitest/eslint-plugin';
+import boundaries from 'eslint-plugin-boundaries';
+import { layerBoundaries } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'out/', '.local-state/', 'coverage/'] },
@@ -13,11 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...layerBoundaries(boundaries),
   {
-    // Domain code stays pure: no AWS SDK, no environment, no clock (docs: README "Layout").
+    // Domain code stays pure: no environment, no clock (its imports: eslint.layers.js).
     files: ['shared/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', '../adapters/*', '../runtime/*'] }],
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Domain code takes configuration as parameters.' },

@@ -6,7 +6,7 @@
  * fresh process per drop size.
  */
 import { startDocketDrop } from '../shared/use-cases/start-docket-drop';
-import { createInProcessDropLedger } from '../shared/adapters/in-process-drop-ledger';
+import { createInProcessDropLedger } from '../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import type { CaseStore } from '../shared/ports/case-store';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

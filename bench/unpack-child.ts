@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { localClientConfig } from '../infra/local/provision';
 import { createS3DocketSource } from '../shared/adapters/s3-docket-source';
 import { createS3DropStaging } from '../shared/adapters/s3-drop-staging';
-import { unpackZipDrop } from '../shared/use-cases/unpack-zip-drop';
+import { unpackZipDrop } from '../shared/use-cases/steps/unpack-zip-drop';
 
 const [mode, endpoint, bucket, zipKey, trigger] = process.argv.slice(2) as ['read' | 'unpack', string, string, string, string];
 const s3 = new S3Client({ ...localClientConfig(endpoint), forcePathStyle: true });

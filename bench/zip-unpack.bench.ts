@@ -1,5 +1,5 @@
 /**
- * Unpacking a big zip drop (shared/use-cases/unpack-zip-drop.ts), measured in ONE run on
+ * Unpacking a big zip drop (shared/use-cases/steps/unpack-zip-drop.ts), measured in ONE run on
  * this machine, against s3rver, each measurement in a fresh process under the deployed
  * heap cap (bench/unpack-child.ts; the emulator's work and memory are not counted):
  * - reading the zip's four tables (ranged GETs of the zip, inflate; bytes dropped) vs

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, S3Event } from 'aws-lambda';
-import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { ingestDeps } from '../../shared/runtime/ingest-deps';
-import { createObservability } from '../../shared/runtime/observability';
-import { DROP_BUCKET } from '../../shared/runtime/resources';
+import { config, deps, dropOfObjectKey, logger } from '../../shared/runtime/wiring/ingest-docket';
 import { startDocketDrop, type DropStarted } from '../../shared/use-cases/start-docket-drop';
-
-const config = loadConfig('ingestDocket');
-const { logger, metrics } = createObservability('ingest-docket');
-const deps = ingestDeps(config, createAwsClients(), logger, metrics);
 
 /**
  * S3 object created (a drop's completion marker, or a zip) -> ingest that drop here, fan
@@ -29,7 +20,7 @@ export const handler = async (event: S3Event, context: Context): Promise<DropSta
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     // Every object under the drop prefixes lands here (S3 filters cannot match any letter
     // case); only a completion marker or a zip starts an ingest.
-    const drop = dropTriggeredBy(key, { drops: DROP_BUCKET.dropPrefix, unpacked: DROP_BUCKET.unpackedPrefix });
+    const drop = dropOfObjectKey(key);
     if (drop === undefined) {
       logger.debug('object starts no ingest (not a completion marker or zip drop)', { key });
       continue;

@@ -1,16 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DropChunkMessage } from '../../shared/messages/drop-chunk';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { chunkDeps } from '../../shared/runtime/ingest-deps';
-import { createObservability } from '../../shared/runtime/observability';
+import { config, deps, logger } from '../../shared/runtime/wiring/ingest-drop-chunk';
 import { ingestChunkMessage } from '../../shared/use-cases/start-docket-drop';
 
-const config = loadConfig('ingestDropChunk');
-const { logger, metrics } = createObservability('ingest-drop-chunk');
-const deps = chunkDeps(config, createAwsClients(), logger, metrics);
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

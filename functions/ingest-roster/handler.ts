@@ -1,21 +1,7 @@
 import type { Context, S3Event } from 'aws-lambda';
-import type { RosterReport } from '../../shared/ports/roster-store';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { ingestRosterDeps } from '../../shared/runtime/nta-plan-deps';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV, ROSTER_DROPS } from '../../shared/runtime/resources';
-import { createSqsCaseIdentifiedPublisher } from '../../shared/adapters/sqs-case-identified-publisher';
-import { ingestRoster, rosterFromObjectKey } from '../../shared/use-cases/ingest-roster';
-
-const config = loadConfig('ingestRoster');
-const { logger } = createObservability('ingest-roster');
-const clients = createAwsClients();
-const deps = {
-  ...ingestRosterDeps(config, clients, logger),
-  identified: createSqsCaseIdentifiedPublisher({ client: clients.sqs, queueUrl: config[ENV.orrNoticeQueueUrl] }),
-};
+import { config, deps, logger, rosterPrefix } from '../../shared/runtime/wiring/ingest-roster';
+import { ingestRoster, rosterFromObjectKey, type RosterReport } from '../../shared/use-cases/ingest-roster';
 
 /**
  * S3 object created under `rosters/` (a UC roster CSV) -> ingest it, record and send the
@@ -28,7 +14,7 @@ export const handler = async (event: S3Event, context: Context): Promise<RosterR
   for (const record of event.Records) {
     // S3 event keys are URL-encoded, with spaces as '+'.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const roster = rosterFromObjectKey(key, ROSTER_DROPS.prefix);
+    const roster = rosterFromObjectKey(key, rosterPrefix);
     if (roster === undefined) {
       logger.warn('object is not a roster file; ignored', { key });
       continue;

@@ -1,67 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqsRedelivery } from '../../shared/adapters/sqs-redelivery';
-import { z } from 'zod';
-import { CaseIdentifiedMessage } from '../../shared/messages/case-identified';
-import { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
-import { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
+import { NotifierMessage } from '../../shared/messages/notifier-message';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
-import { noticeSendingDeps } from '../../shared/runtime/notice-sending-deps';
-import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
-import { notifyOrrOfFta, notifyOrrOfIdentity, notifyOrrOfRescission } from '../../shared/use-cases/notify-orr-of-fta';
+import { config, delayRedelivery, deps, idempotency, logger } from '../../shared/runtime/wiring/notify-orr';
+import { NoticeUnconfirmedError, notifyOrr } from '../../shared/use-cases/notify-orr';
 
-/** What the ORR notices queue carries: the FTA events, and the roster's "child now known". */
-const NotifierMessage = z.discriminatedUnion('type', [FtaRecordedMessage, FtaRescindedMessage, CaseIdentifiedMessage]);
-type NotifierMessage = z.infer<typeof NotifierMessage>;
-
-const config = loadConfig('notifyOrr');
-const { logger } = createObservability('notify-orr');
-const clients = createAwsClients();
-const tableName = config[ENV.casesTable];
-const deps = {
-  ...noticeSendingDeps({
-    clients,
-    tableName,
-    configurationSetName: config[ENV.sesConfigurationSet],
-    rateShare: ORR_SENDING.rateShare,
-    maxSendRate: config[ENV.sesMaxSendRate],
-    mailFrom: config[ENV.mailFrom],
-    logger,
-  }),
-  inbox: config[ENV.orrInbox],
-  juvenileCoordinators: config[ENV.juvenileCoordinators],
-  sesMessageIdDomain: config[ENV.sesMessageIdDomain],
-  unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
-};
-
-// Two ledgers (see README, "Delivery guarantees"): Powertools idempotency, keyed by
-// (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
-// ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
-// between the send and the idempotency record does not send twice.
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId, caseId, source]', expiresAfterSeconds: 90 * 24 * 3600 });
-const notifyOnce = makeIdempotent(
-  async (message: NotifierMessage) => {
-    if (message.type === 'FTA_RECORDED') return notifyOrrOfFta(message, deps);
-    if (message.type === 'FTA_RESCINDED') return notifyOrrOfRescission(message, deps);
-    return notifyOrrOfIdentity(message, deps);
-  },
-  {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: config[ENV.idempotencyTable],
-      awsSdkV3Client: clients.dynamo,
-    }),
-    config: idempotencyConfig,
-  },
-);
-
+// The first of the two ledgers: repeated and concurrent deliveries of one message stop here
+// (the wiring says why there are two).
+const notifyOnce = makeIdempotent((message: NotifierMessage) => notifyOrr(message, deps), idempotency);
 const processor = new BatchProcessor(EventType.SQS);
-const delayRedelivery = sqsRedelivery(clients.sqs);
 
 /**
  * A malformed message throws here: it is retried, then lands in the DLQ (alarmed). A notice
@@ -80,6 +28,6 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   await installPiiKey(config); // deployed: the HMAC key of PII-derived item keys, read once per cold start
-  idempotencyConfig.registerLambdaContext(context);
+  idempotency.config.registerLambdaContext(context);
   return processPartialResponse(event, recordHandler, processor, { context });
 };

@@ -1,22 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { SES_EVENT_METRICS } from '../../shared/domain/metrics';
-import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
-import { systemClock } from '../../shared/ports/clock';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
+import { deps, logger, metrics, SES_EVENT_METRICS } from '../../shared/runtime/wiring/record-ses-events';
 import { recordSesEvent, SesEventRecord } from '../../shared/use-cases/record-ses-event';
-
-const config = loadConfig('recordSesEvents');
-const { logger, metrics } = createObservability('record-ses-events');
-const clients = createAwsClients();
-const deps = {
-  ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  log: logger,
-  clock: systemClock,
-};
 
 /**
  * SES events of the notices' configuration set, through SNS: each is recorded against its

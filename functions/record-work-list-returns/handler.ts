@@ -1,24 +1,11 @@
 import type { Context, S3Event } from 'aws-lambda';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { ntaPlanDeps } from '../../shared/runtime/nta-plan-deps';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
+import { config, deps, logger } from '../../shared/runtime/wiring/record-work-list-returns';
 import {
   recordWorkListReturn,
   workListReturnFromObjectKey,
   type WorkListReturnReport,
 } from '../../shared/use-cases/record-work-list-return';
-
-const config = loadConfig('recordWorkListReturns');
-const { logger } = createObservability('record-work-list-returns');
-const clients = createAwsClients();
-const deps = {
-  ...ntaPlanDeps(config, clients, logger),
-  tasks: createDynamoTaskStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-};
 
 /**
  * S3 object created under `returns/<AOR>/` (a work list a field office filled in) -> record

@@ -1,19 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createSqsFtaPublisher } from '../../shared/adapters/sqs-fta-publisher';
-import { createAwsClients } from '../../shared/runtime/aws-clients';
-import { loadConfig } from '../../shared/runtime/config';
-import { createObservability } from '../../shared/runtime/observability';
-import { ENV } from '../../shared/runtime/resources';
-import { sweepOutboxes } from '../../shared/use-cases/publish-fta-outbox';
-
-const config = loadConfig('sweepOutbox');
-const { logger } = createObservability('sweep-outbox');
-const clients = createAwsClients();
-const deps = {
-  store: createDynamoCaseStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  publisher: createSqsFtaPublisher({ client: clients.sqs, queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]] }),
-};
+import { deps, logger } from '../../shared/runtime/wiring/sweep-outbox';
+import { sweepOutboxes } from '../../shared/use-cases/sweep-outboxes';
 
 /**
  * EventBridge schedule (OUTBOX_SWEEP_SCHEDULE) -> send what the FTA and rescission outboxes

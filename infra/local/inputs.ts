@@ -1,7 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { csvRecords, sniffText } from '../../shared/adapters/csv-records';
+import { csvRecords, sniffText } from '../../shared/formats/csv-records';
 import { parseRosterHeader } from '../../shared/domain/roster';
 import { parseReturnHeader } from '../../shared/domain/work-list-return';
 
@@ -91,7 +91,7 @@ async function checkReturn(path: string): Promise<string | undefined> {
   if (k !== 'file') return 'not a file (a returned work list is one .xlsx or .csv file)';
   if (!/\.(xlsx|csv)$/i.test(full)) return 'not a .xlsx or .csv file';
   // Loaded only for a --return: the workbook reader (exceljs) costs a second of CPU.
-  const { readReturnFile } = await import('../../shared/adapters/work-list-return-file');
+  const { readReturnFile } = await import('../../shared/formats/work-list-return-file');
   const file = await readReturnFile(full, () => createReadStream(full));
   if (!file.ok) return `not a work list: ${file.reason} (${file.detail})`;
   for await (const record of file.records) {

@@ -6,7 +6,7 @@ import type { FunctionName } from '../../shared/runtime/config';
 import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { DropStarted } from '../../shared/use-cases/start-docket-drop';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
-import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { ReplanOutcome } from '../../shared/use-cases/steps/replan-nta-backlog';
 import type { ReminderRun } from '../../shared/use-cases/send-hearing-reminders';
 import { installRecorder, runAsFunction, type CallSink } from './aws-calls';
 import type { SqsHandler } from './lambda-runtime';

@@ -5,7 +5,7 @@ import { emptyTableCounts, mergeTableCounts, type DropReport, type TableCounts }
 import type { ProgramReport } from '../../shared/domain/program-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
-import type { ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
+import type { ReplanOutcome } from '../../shared/use-cases/steps/replan-nta-backlog';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';
 import { simpleParser } from 'mailparser';
 import type { SentEmail } from './aws-calls';

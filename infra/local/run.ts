@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { readReturnFile } from '../../shared/adapters/work-list-return-file';
+import { readReturnFile } from '../../shared/formats/work-list-return-file';
 import { isAor } from '../../shared/domain/aor';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ROSTER_DROPS } from '../../shared/runtime/resources';

@@ -2,6 +2,7 @@ import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient }
 import type { StoredUpcomingHearing, UpcomingStatus } from '../domain/upcoming-hearing';
 import type { RemindedHearing, UpcomingHearingStore } from '../ports/upcoming-hearings';
 import { mapWithLimit } from '../runtime/concurrency';
+// eslint-disable-next-line boundaries/dependencies -- an adapter importing runtime: cases-table takes it out (the index name passed in by the wiring)
 import { HEARINGS_BY_DAY_INDEX } from '../runtime/resources';
 import { batchGetItems } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-transactions';

@@ -7,18 +7,19 @@
  * Codes that are not hearing courts (BIA, headquarters, test base cities) have no AOR.
  * Edit this table, not code, when EOIR adds a court or ERO redraws an AOR.
 */
-import type { Aor } from '../domain/aor';
 
+// A table imports nothing: its AOR codes are checked against the AOR list where the domain
+// reads them (shared/domain/courts.ts), at compile time.
 export interface CourtRow {
   readonly code: string;
   readonly name: string;
   readonly city: string;
   readonly state: string;
-  readonly aor: Aor | null;
+  readonly aor: string | null;
 }
 
 /** State (EOIR tblLookupState code) -> AOR, for states one field office covers. */
-export const STATE_AOR: Readonly<Record<string, Aor>> = {
+export const STATE_AOR = {
   AK: 'SEA',
   AL: 'NOL',
   AR: 'NOL',
@@ -71,10 +72,10 @@ export const STATE_AOR: Readonly<Record<string, Aor>> = {
   WI: 'CHI',
   WV: 'PHI',
   WY: 'DEN',
-};
+} as const satisfies Readonly<Record<string, string>>;
 
 // code, name, city, state, aor
-export const COURTS: readonly CourtRow[] = [
+export const COURTS = [
   { code: 'AGA', name: 'IMMIGRATION COURT', city: 'HAGATNA', state: 'GU', aor: 'SFR' },
   { code: 'ATL', name: 'IMMIGRATION COURT', city: 'ATLANTA', state: 'GA', aor: 'ATL' },
   { code: 'BAL', name: 'IMMIGRATION COURT', city: 'BALTIMORE', state: 'MD', aor: 'BAL' },
@@ -171,4 +172,4 @@ export const COURTS: readonly CourtRow[] = [
   { code: 'ANN', name: 'IMMIGRATION COURT', city: '', state: '', aor: null },
   { code: 'CHE', name: 'IMMIGRATION COURT', city: '', state: '', aor: null },
   { code: 'INP', name: 'INDIANAPOLIS, INDIANA', city: 'INDIANAPOLIS', state: 'IN', aor: 'CHI' },
-];
+] as const satisfies readonly CourtRow[];

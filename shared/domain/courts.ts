@@ -1,7 +1,11 @@
-import { COURTS, STATE_AOR, type CourtRow } from '../data/courts';
+import { COURTS as COURT_TABLE, STATE_AOR as STATE_TABLE, type CourtRow } from '../data/courts';
 import type { Aor } from './aor';
 
-export type Court = CourtRow;
+export type Court = CourtRow & { readonly aor: Aor | null };
+
+// The typed views of the tables: an AOR code the table holds that is not an Aor fails to compile here.
+const COURTS: readonly Court[] = COURT_TABLE;
+const STATE_AOR: Readonly<Record<string, Aor>> = STATE_TABLE;
 
 const BY_CODE: ReadonlyMap<string, Court> = new Map(COURTS.map((c) => [c.code, c]));
 

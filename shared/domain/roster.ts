@@ -5,7 +5,7 @@ import type { RowRejectionReason, TableRejectionReason } from './rejections';
 /**
  * The UC roster (ICE/ORR records, pipeline spec 1.2): CSV, header row, UTF-8, one row per
  * UC that DHS transferred to ORR. Pure parsing of the fields of one record (the CSV
- * reading is shared/adapters/csv-records.ts): a row becomes a RosterUc or a rejection with a
+ * reading is shared/formats/csv-records.ts): a row becomes a RosterUc or a rejection with a
  * stable reason code.
  */
 export const ROSTER_COLUMNS = [

@@ -1,6 +1,6 @@
 /**
  * Writes objects of the drop bucket for the ingest itself: the tables of a big zip drop
- * unpacked into a folder drop (shared/use-cases/unpack-zip-drop.ts). Writing a key again
+ * unpacked into a folder drop (shared/use-cases/steps/unpack-zip-drop.ts). Writing a key again
  * replaces the object.
  */
 export interface DropStaging {

@@ -3,15 +3,17 @@ import { countAccepted, countRejected, emptyTableCounts } from '../domain/drop-r
 import type { RowRejectionReason, TableRejectionReason } from '../domain/rejections';
 import { parseRosterHeader, parseRosterRow, rosterFileRefusal, type BacklogStatus, type RosterHeader, type RosterUc } from '../domain/roster';
 import { csvField } from '../domain/work-list';
-import { csvRecords, sniffText } from '../adapters/csv-records';
+import { csvRecords, sniffText } from '../formats/csv-records';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
 import type { CaseStore } from '../ports/case-store';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { ObjectSource } from '../ports/object-sink';
 import type { RosterReport } from '../ports/roster-store';
-import { sweepRescissionOutbox } from './publish-fta-outbox';
-import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
-import { settleCases } from './settle-fta-signals';
+import { sweepRescissionOutbox } from './steps/publish-ftas';
+import { replanNtaBacklog, type ReplanDeps } from './steps/replan-nta-backlog';
+import { settleCases } from './steps/settle-cases';
+
+export type { RosterReport };
 
 export interface IngestRosterDeps extends ReplanDeps {
   readonly source: ObjectSource;

@@ -1,12 +1,12 @@
-import { readReturnFile } from '../adapters/work-list-return-file';
+import { readReturnFile } from '../formats/work-list-return-file';
 import { isAor, type Aor } from '../domain/aor';
 import { countAccepted, countRejected, emptyTableCounts, type TableCounts } from '../domain/drop-report';
 import type { RowRejectionReason } from '../domain/rejections';
 import { parseReturnHeader, parseReturnRow, type ReturnedOutcome, type ReturnHeader } from '../domain/work-list-return';
 import { csvField } from '../domain/work-list';
 import type { ObjectSource } from '../ports/object-sink';
-import { recordFollowUp, type FollowUpDeps } from './record-follow-up';
-import { replanNtaBacklog } from './replan-nta-backlog';
+import { recordFollowUp, type FollowUpDeps } from './steps/record-follow-up';
+import { replanNtaBacklog } from './steps/replan-nta-backlog';
 
 export interface WorkListReturnDeps extends FollowUpDeps {
   readonly source: ObjectSource;

@@ -8,7 +8,7 @@ import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeKey, NoticeRecord } from '../ports/notice-ledger';
 import type { NoticeRenderer } from '../ports/notice-renderer';
 import type { UpcomingHearingStore } from '../ports/upcoming-hearings';
-import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
+import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './steps/deliver-notice-once';
 
 export interface ReminderDeps extends DeliveryDeps {
   readonly hearings: UpcomingHearingStore;

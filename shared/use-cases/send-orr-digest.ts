@@ -2,7 +2,7 @@ import type { Fta } from '../domain/fta';
 import { digestCsv } from '../domain/orr-notice';
 import type { CaseDetailsReader } from '../ports/case-details';
 import type { NoticeRenderer } from '../ports/notice-renderer';
-import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './deliver-notice';
+import { deliverNoticeOnce, type DeliveryDeps, type DeliveryOutcome } from './steps/deliver-notice-once';
 
 export interface DigestRecipient {
   readonly address: string;

@@ -5,13 +5,13 @@ import type { ChunkQueue } from '../ports/chunk-queue';
 import type { DropRef } from '../ports/docket-source';
 import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
-import { fixDropAsOf, ingestRunInline, type ChunkDeps } from './ingest-docket-drop';
-import { finishDropRun } from './ingest-steps/finish-drop-run';
-import { ingestDropChunk } from './ingest-steps/ingest-drop-chunk';
-import { planDropRun } from './ingest-steps/plan-drop-run';
-import { sweepOutboxesBeforeIngest } from './publish-fta-outbox';
-import { DEFAULT_CHUNKS } from './read-drop-table';
-import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './unpack-zip-drop';
+import { fixDropAsOf, ingestRunInline, type ChunkDeps } from './steps/ingest/ingest-docket-drop';
+import { finishDropRun } from './steps/ingest/finish-drop-run';
+import { ingestDropChunk } from './steps/ingest/ingest-drop-chunk';
+import { planDropRun } from './steps/ingest/plan-drop-run';
+import { sweepOutboxesBeforeIngest } from './steps/publish-ftas';
+import { DEFAULT_CHUNKS } from './steps/ingest/read-drop-table';
+import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './steps/unpack-zip-drop';
 
 export interface FanOutDeps extends ChunkDeps {
   readonly queue: ChunkQueue;

@@ -1,5 +1,5 @@
 import type { RosterStore } from '../../shared/ports/roster-store';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { ingestRoster } from '../../shared/use-cases/ingest-roster';
 import type { ModelDrop, ModelInput, ModelRoster } from './ledger-model';
 import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';

@@ -17,8 +17,8 @@ import { ftaRates, reminderRunMetrics } from '../../shared/domain/reminder-metri
 import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { METRICS_NAMESPACE } from '../../shared/runtime/resources';
-import { reconciliationMetrics } from '../../shared/use-cases/reconcile-opla';
-import { dropMetrics } from '../../shared/use-cases/ingest-steps/finish-drop-run';
+import { reconciliationMetrics } from '../../shared/use-cases/steps/reconcile-with-opla';
+import { dropMetrics } from '../../shared/use-cases/steps/ingest/finish-drop-run';
 import { emptyLatency, noticeLatencyBucket } from '../../shared/domain/notice-latency';
 import { synthDocketWatch } from './synth-docket-watch';
 

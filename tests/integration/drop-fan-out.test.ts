@@ -19,7 +19,7 @@ import { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { CaseStore } from '../../shared/ports/case-store';
 import type { ChunkQueue } from '../../shared/ports/chunk-queue';
 import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 import { scanForPii } from '../helpers/pii-scanner';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { createDynamoDropKeys } from '../../shared/adapters/dynamo-drop-keys';
-import { createInProcessDropKeys } from '../../shared/adapters/in-process-drop-keys';
+import { createInProcessDropKeys } from '../../shared/use-cases/steps/ingest/in-process-drop-keys';
 import type { DropChunk } from '../../shared/domain/drop-plan';
 import type { DropKeys, SettledKeys } from '../../shared/ports/drop-keys';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';

@@ -8,7 +8,7 @@ import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { CaseStore } from '../../shared/ports/case-store';
 import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { bigDrop, CASES, JUV, PROC } from '../helpers/big-drop';
 import { fixedClock, memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';

@@ -7,8 +7,8 @@ import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-sto
 import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
 import { DEFAULT_PRIORITY } from '../../shared/domain/nta-plan';
 import type { ObjectSink } from '../../shared/ports/object-sink';
-import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
-import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
+import { recordFollowUp } from '../../shared/use-cases/steps/record-follow-up';
+import { reportOverdueTasks } from '../../shared/use-cases/steps/report-overdue-tasks';
 import { fixedClock, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 

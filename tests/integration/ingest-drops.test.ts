@@ -9,7 +9,7 @@ import { generateDrop } from '../../bench/gen-drop';
 import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
 import { createS3DocketSource } from '../../shared/adapters/s3-docket-source';
 import { createS3Quarantine } from '../../shared/adapters/s3-quarantine';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';

@@ -17,7 +17,7 @@ import { addDays, buildProgramMetrics, utcDay, type MetricPoint } from '../../sh
 import type { RosterUc } from '../../shared/domain/roster';
 import type { RosterStore } from '../../shared/ports/roster-store';
 import { ENV } from '../../shared/runtime/resources';
-import { replanNtaBacklog } from '../../shared/use-cases/replan-nta-backlog';
+import { replanNtaBacklog } from '../../shared/use-cases/steps/replan-nta-backlog';
 import { fixedClock, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 

@@ -21,8 +21,8 @@ import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../../shared/message
 import type { DropRef } from '../../shared/ports/docket-source';
 import { DROP_BUCKET } from '../../shared/runtime/resources';
 import { startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { UNPACKED_BY_META } from '../../shared/use-cases/unpack-zip-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
+import { UNPACKED_BY_META } from '../../shared/use-cases/steps/unpack-zip-drop';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 import { connectEmulators, pipelineTestOptions, tempDir, uniqueSuffix } from '../helpers/local-stack';

@@ -9,7 +9,7 @@ import { openEoirTable } from '../../shared/domain/open-eoir-table';
 import { parseTableRange, TOO_LONG_ROW_KEPT_BYTES } from '../../shared/domain/eoir-table-rows';
 import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
 import type { DocketSource } from '../../shared/ports/docket-source';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import type { FileRejectionReason } from '../../shared/domain/rejections';
 import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { rowOffsets } from '../helpers/row-oracle';

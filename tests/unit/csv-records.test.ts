@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, sniffText, type CsvRecord } from '../../shared/adapters/csv-records';
+import { csvRecords, sniffText, type CsvRecord } from '../../shared/formats/csv-records';
 
 const CASES = join(import.meta.dirname, '../fixtures/cases');
 const caseFile = (name: string): Buffer => readFileSync(join(CASES, name, 'roster.csv'));

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../../shared/ports/mailer';
-import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/deliver-notice';
+import { deliverNoticeOnce, NoticeUnconfirmedError, type NoticeToDeliver } from '../../shared/use-cases/steps/deliver-notice-once';
 import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
 
 const notice: NoticeToDeliver = {

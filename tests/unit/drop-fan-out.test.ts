@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
+import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { CaseStore } from '../../shared/ports/case-store';
 import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import {
   fixedClock,
   memoryCaseStore,

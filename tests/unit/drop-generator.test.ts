@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EOIR_TABLES } from '../../shared/domain/eoir-table';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { generateDrop } from '../helpers/drop-generator';
 import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 

@@ -8,10 +8,10 @@ import { readTableHeader } from '../../shared/domain/eoir-table-header';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import type { DocketSource, DropListing, TableFile } from '../../shared/ports/docket-source';
 import type { ReportArchive } from '../../shared/ports/report-archive';
-import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
+import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import { startDocketDrop } from '../../shared/use-cases/start-docket-drop';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
-import { dropMetrics } from '../../shared/use-cases/ingest-steps/finish-drop-run';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
+import { dropMetrics } from '../../shared/use-cases/steps/ingest/finish-drop-run';
 import { fixedClock, memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
 import { makeZip } from '../helpers/zip';
 

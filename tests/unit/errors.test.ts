@@ -4,7 +4,7 @@ import { DocketWatchError } from '../../shared/domain/errors';
 import { MailNotSentError } from '../../shared/ports/mailer';
 import { loadConfig } from '../../shared/runtime/config';
 import { ENV } from '../../shared/runtime/resources';
-import { NoticeUnconfirmedError } from '../../shared/use-cases/deliver-notice';
+import { NoticeUnconfirmedError } from '../../shared/use-cases/steps/deliver-notice-once';
 
 /** What `fn` threw (it must throw). */
 function thrown(fn: () => unknown): unknown {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Aor } from '../../shared/domain/aor';
 import type { FtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import type { PlanChange, RosterStore, StoredBacklogUc } from '../../shared/ports/roster-store';
-import { followFtaOnRoster } from '../../shared/use-cases/follow-fta-on-roster';
-import { replanNtaBacklog } from '../../shared/use-cases/replan-nta-backlog';
+import { followFtaOnRoster } from '../../shared/use-cases/steps/follow-fta-on-roster';
+import { replanNtaBacklog } from '../../shared/use-cases/steps/replan-nta-backlog';
 import { fixedClock, silentLog } from '../helpers/in-memory-ports';
 
 /** Just the roster-store calls the re-planning use cases make, in memory. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RescissionReason } from '../../shared/domain/fta';
 import { asOfFromDropName, operatorAsOf, signalStatus, withdrawsOrder } from '../../shared/domain/fta-signal';
-import { fixDropAsOf } from '../../shared/use-cases/ingest-docket-drop';
+import { fixDropAsOf } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { memoryCaseStore, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const seen = (...list: [string, string][]) => list.map(([asOf, dropId]) => ({ asOf, dropId }));

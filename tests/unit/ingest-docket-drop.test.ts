@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { fixedClock, memoryQuarantine, memoryCaseStore, memoryDocketSource, memoryPublisher, silentLog } from '../helpers/in-memory-ports';
 
 const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\tDATCREATEDON\tDATMODIFIEDON\r\n';

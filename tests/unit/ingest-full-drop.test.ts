@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestDocketDrop, type IngestDeps } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop, type IngestDeps } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\r\n';

@@ -6,7 +6,7 @@ import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import type { Mailer, OutgoingMail } from '../../shared/ports/mailer';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
-import { correctionKey, ftaNoticeKey, notifyOrrOfFta, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr-of-fta';
+import { correctionKey, ftaNoticeKey, notifyOrrOfFta, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr';
 import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
 
 /*

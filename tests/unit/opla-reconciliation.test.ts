@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { reconcileOpla, type DojFta } from '../../shared/domain/opla-reconciliation';
 import type { OplaEntry } from '../../shared/domain/opla-fta-list';
 import type { OplaExportRecord } from '../../shared/ports/reconciliation-basis';
-import { ingestOplaList, readOplaList } from '../../shared/use-cases/ingest-opla-list';
+import { ingestOplaList, readOplaList } from '../../shared/use-cases/steps/ingest-opla-list';
 import { generateDrop } from '../helpers/drop-generator';
 import { tempDir } from '../helpers/local-stack';
 import { generateOplaList } from '../helpers/opla-list-generator';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAbsentia } from '../../shared/domain/proceeding';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
-import { ingestDocketDrop } from '../../shared/use-cases/ingest-docket-drop';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from '../helpers/in-memory-ports';
 
 const CASES = join(import.meta.dirname, '../fixtures/cases');

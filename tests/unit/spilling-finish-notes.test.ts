@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
-import { createSpillingFinishNotes } from '../../shared/adapters/spilling-finish-notes';
+import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
+import { createSpillingFinishNotes } from '../../shared/use-cases/steps/ingest/spilling-finish-notes';
 import type { DropChunk } from '../../shared/domain/drop-plan';
 import type { KeyNote } from '../../shared/ports/drop-keys';
 import type { DropRun, FinishNotes } from '../../shared/ports/drop-ledger';

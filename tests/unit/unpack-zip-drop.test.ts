@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createInProcessDropLedger } from '../../shared/adapters/in-process-drop-ledger';
+import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../../shared/messages/unpacked-zip';
 import type { DocketSource, DropListing, DropRef } from '../../shared/ports/docket-source';
 import { startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import { dropFromObjectKey } from '../../shared/adapters/s3-docket-source';
-import { mustUnpack, UNPACKED_BY_META, unpackZipDrop } from '../../shared/use-cases/unpack-zip-drop';
+import { mustUnpack, UNPACKED_BY_META, unpackZipDrop } from '../../shared/use-cases/steps/unpack-zip-drop';
 import {
   fixedClock,
   memoryCaseStore,

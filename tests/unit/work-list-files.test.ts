@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workListCsv, workListXlsx } from '../../shared/adapters/work-list-files';
+import { workListCsv, workListXlsx } from '../../shared/formats/work-list-files';
 import { WORK_LIST_COLUMNS, workListRows } from '../../shared/domain/work-list';
 import { columnLetter, excelSerialToIso, readXlsxSheet } from '../helpers/xlsx-xml';
 

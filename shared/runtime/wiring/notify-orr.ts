@@ -1,0 +1,40 @@
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { sqsRedelivery } from '../../adapters/sqs-redelivery';
+import { createAwsClients } from '../aws-clients';
+import { loadConfig } from '../config';
+import { createObservability } from '../observability';
+import { ENV, ORR_SENDING } from '../resources';
+import { noticeSendingDeps } from './common/notice-sending';
+
+/** notify-orr, built once per cold start: the notice-sending ports at the notifier's share of the SES rate, and the idempotency store. */
+export const config = loadConfig('notifyOrr');
+export const { logger } = createObservability('notify-orr');
+const clients = createAwsClients();
+export const deps = {
+  ...noticeSendingDeps({
+    clients,
+    tableName: config[ENV.casesTable],
+    configurationSetName: config[ENV.sesConfigurationSet],
+    rateShare: ORR_SENDING.rateShare,
+    maxSendRate: config[ENV.sesMaxSendRate],
+    mailFrom: config[ENV.mailFrom],
+    logger,
+  }),
+  inbox: config[ENV.orrInbox],
+  juvenileCoordinators: config[ENV.juvenileCoordinators],
+  sesMessageIdDomain: config[ENV.sesMessageIdDomain],
+  unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
+};
+
+// Two ledgers (see README, "Delivery guarantees"): Powertools idempotency, keyed by
+// (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
+// ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
+// between the send and the idempotency record does not send twice.
+export const idempotency = {
+  config: new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId, caseId, source]', expiresAfterSeconds: 90 * 24 * 3600 }),
+  persistenceStore: new DynamoDBPersistenceLayer({ tableName: config[ENV.idempotencyTable], awsSdkV3Client: clients.dynamo }),
+};
+
+/** Holds a message back on its queue (visibility timeout) until an unconfirmed notice's grace period ends. */
+export const delayRedelivery = sqsRedelivery(clients.sqs);

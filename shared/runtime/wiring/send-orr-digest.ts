@@ -1,0 +1,26 @@
+import { recipientKey } from '../../adapters/pii-keys';
+import { createAwsClients } from '../aws-clients';
+import { loadConfig } from '../config';
+import { createObservability } from '../observability';
+import { ENV, ORR_SENDING } from '../resources';
+import { noticeSendingDeps } from './common/notice-sending';
+
+/** send-orr-digest, built once per cold start: the notice-sending ports at the digest's share of the SES rate, and its recipients. */
+export const config = loadConfig('sendOrrDigest');
+export const { logger } = createObservability('send-orr-digest');
+const clients = createAwsClients();
+export const deps = {
+  ...noticeSendingDeps({
+    clients,
+    tableName: config[ENV.casesTable],
+    configurationSetName: config[ENV.sesConfigurationSet],
+    rateShare: ORR_SENDING.digestRateShare,
+    maxSendRate: config[ENV.sesMaxSendRate],
+    mailFrom: config[ENV.mailFrom],
+    logger,
+  }),
+  recipients: config[ENV.digestRecipients],
+  recipientKey,
+  // A digest run is not redelivered by a queue: an unconfirmed earlier attempt waits 10 minutes.
+  unconfirmedGraceMs: 10 * 60_000,
+};

@@ -1,0 +1,15 @@
+import { createDynamoCaseStore } from '../../adapters/dynamo-case-store';
+import { createSqsFtaPublisher } from '../../adapters/sqs-fta-publisher';
+import { createAwsClients } from '../aws-clients';
+import { loadConfig } from '../config';
+import { createObservability } from '../observability';
+import { ENV } from '../resources';
+
+/** sweep-outbox, built once per cold start: the case store's outboxes and the FTA fan-out queues. */
+export const config = loadConfig('sweepOutbox');
+export const { logger } = createObservability('sweep-outbox');
+const clients = createAwsClients();
+export const deps = {
+  store: createDynamoCaseStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
+  publisher: createSqsFtaPublisher({ client: clients.sqs, queueUrls: [config[ENV.orrNoticeQueueUrl], config[ENV.ntaScheduleQueueUrl]] }),
+};

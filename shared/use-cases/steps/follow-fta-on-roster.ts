@@ -1,0 +1,21 @@
+import type { FtaRecordedMessage } from '../../messages/fta-recorded';
+import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
+
+/**
+ * An FTA arrived for an EOIR case: if a roster UC is linked to that case, it now has a
+ * prior FTA (first in the priority order) and an EOIR case, so it leaves the NTA backlog
+ * if it was in it (recorded with reason EOIR_CASE) and its AOR is re-planned.
+ * Safe to repeat: a second delivery finds the UC already out of the backlog.
+ */
+export async function followFtaOnRoster(
+  message: FtaRecordedMessage,
+  deps: ReplanDeps,
+): Promise<'no-roster-uc' | 'flagged' | 'replanned'> {
+  const uc = await deps.roster.findRosterUcForCase(message.caseId);
+  if (uc === undefined) return 'no-roster-uc';
+  const transition = await deps.roster.recordFtaForUc(uc.aNumber, message.caseId, deps.clock.now().toISOString());
+  if (transition?.previous?.status !== 'BACKLOG') return 'flagged';
+  await replanNtaBacklog([transition.previous.aor], deps);
+  deps.log.info('uc left the nta backlog', { ftaId: message.ftaId, reason: transition.status });
+  return 'replanned';
+}

@@ -1,0 +1,231 @@
+import { CASE_TABLE, type CaseRow } from '../../../domain/case';
+import { chunkId, type ChunkResult, type DropChunk } from '../../../domain/drop-plan';
+import type { TableSpec } from '../../../domain/eoir-table';
+import type { Fta } from '../../../domain/fta';
+import { ftaOfSignal, signalStatus, type StoredSignal } from '../../../domain/fta-signal';
+import { classifyCaseRows, keptCaseRows } from '../../../domain/ingest-rules/classify-case-rows';
+import { classifyJuvenileRows } from '../../../domain/ingest-rules/classify-juvenile-rows';
+import { classifyProceedingRows } from '../../../domain/ingest-rules/classify-proceeding-rows';
+import { classifyScheduleRows } from '../../../domain/ingest-rules/classify-schedule-rows';
+import type { KeyLine, StandingOf } from '../../../domain/ingest-rules/row-verdicts';
+import { JUVENILE_HISTORY_TABLE } from '../../../domain/juvenile';
+import { PROCEEDING_TABLE } from '../../../domain/proceeding';
+import type { RowRejectionReason } from '../../../domain/rejections';
+import { SCHEDULE_TABLE } from '../../../domain/schedule';
+import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../../../ports/case-store';
+import type { DropRun } from '../../../ports/drop-ledger';
+import type { CaseEvidence, SignalSighting, WithdrawalEvidence } from '../../../ports/fta-signals';
+import { publishFtas } from '../publish-ftas';
+import { readTableChunk, type AcceptedRow } from './read-drop-table';
+import { ChunkKeys, oneHearingPerSchedule, ValueNotes } from '../repeated-keys';
+import type { ChunkDeps } from './ingest-ports';
+import { UcCases } from './uc-cases';
+
+/** Hearings handed to the store per call (the bench measures the store at this size). */
+const HEARING_WRITE_BATCH = 2000;
+
+/** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
+class WriteBuffer<T> {
+  private items: T[] = [];
+  constructor(private readonly size: number, private readonly write: (items: T[]) => Promise<void>) {}
+  async add(items: readonly T[]): Promise<void> {
+    this.items.push(...items);
+    if (this.items.length >= this.size) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.items.length === 0) return;
+    const list = this.items;
+    this.items = [];
+    await this.write(list);
+  }
+}
+const NONE: ReadonlyMap<number, RowRejectionReason> = new Map();
+
+/**
+ * Ingests one chunk (a byte range of one table file) and records its result in the ledger,
+ * exactly once. Every write is idempotent and carries the chunk's step id, so a retry
+ * after a crash mid-chunk reports what the crashed attempt did (FTAs 'new' again, its
+ * UC-mark claims and first sightings of keys counted again) and the ledger stores one
+ * result per chunk. Withdrawal evidence is only stored here; the finish step settles it.
+ * Returns 'duplicate' when the chunk's result was already stored (nothing counted twice).
+ */
+export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: ChunkDeps, uc = new UcCases(deps.store)): Promise<'recorded' | 'duplicate'> {
+  const { drop } = run;
+  const asOf = run.asOf.asOf;
+  const by: WriteStep = `${run.runId}#${chunkId(chunk)}`;
+  const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
+  const marked = new Set<string>();
+  const mark = async (marks: UcMark[]): Promise<void> => {
+    // A case repeated in the list (a repeated line) is one mark.
+    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId)).map((m) => [m.caseId, m])).values()];
+    for (const m of fresh) {
+      marked.add(m.caseId);
+      uc.add(m.caseId);
+    }
+    if (fresh.length === 0) return;
+    tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    // Cases that are UC cases now and whose signals were read before: their FTAs are
+    // settled when the drop finishes (after this drop's own evidence is in). Looked up
+    // after marking, so a retry after a crash finds them again.
+    await settleLater([...(await deps.store.signals.lookupCases(fresh.map((m) => m.caseId)))]);
+  };
+  const settleLater = async (evidence: readonly (readonly [string, CaseEvidence])[], also: readonly string[] = []): Promise<void> => {
+    const ids = new Set(also);
+    for (const [id, e] of evidence) if (e.uc && e.signals !== null && !e.settled) ids.add(id);
+    if (ids.size > 0) await deps.ledger.noteToSettle(run, [...ids]);
+  };
+  const recordedAt = deps.clock.now().toISOString();
+  // FTAs this chunk recorded: a key repeated on a later line or batch of the chunk is the
+  // same record (the store counts a write by the same step as a retry of it, 'new' again).
+  const recordedHere = new Set<string>();
+  const record = async (candidates: Fta[]): Promise<void> => {
+    const ftas = [...new Map(candidates.filter((f) => !recordedHere.has(f.ftaId)).map((f) => [f.ftaId, f])).values()];
+    if (ftas.length === 0) return;
+    for (const f of ftas) recordedHere.add(f.ftaId);
+    const outcomes = await deps.store.recordFtas(ftas, recordedAt, by);
+    const fresh = ftas.filter((_, i) => outcomes[i] === 'new');
+    tally.ftas.new += fresh.length;
+    tally.ftas.repeated += ftas.length - fresh.length;
+    tally.ftasPublished += await publishFtas(fresh.map((fta) => ({ fta, recordedAt })), deps);
+  };
+  const isUc = (evidence: ReadonlyMap<string, CaseEvidence>, caseId: string): boolean => evidence.get(caseId)?.uc === true || uc.has(caseId);
+  /**
+   * Stores this batch's signals (any case) and withdrawal evidence (cases with signals).
+   * A UC case's signal first shown by this drop is recorded as an FTA at once (this drop
+   * cannot rescind it) by the one chunk of the run that claims its key (`claims`), so a
+   * key repeated across chunks is recorded and queued once. Everything else that changes
+   * a UC case's FTAs waits for the finish step, when the whole drop has been read: a
+   * withdrawal in one line must not beat a `Y` in another, and an FTA of a case that
+   * became a UC case in this drop gets the status the whole drop gives it before any
+   * notice goes out.
+   */
+  const storeEvidence = async (
+    evidence: ReadonlyMap<string, CaseEvidence>,
+    sightings: SignalSighting[],
+    withdrawals: WithdrawalEvidence[],
+    claims: (signal: StoredSignal) => boolean,
+  ): Promise<void> => {
+    // A key repeated within the batch is one record.
+    const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
+    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique) : [];
+    const open: Fta[] = [];
+    const later: string[] = [];
+    for (const s of stored) {
+      if (!isUc(evidence, s.caseId)) continue;
+      if (s.seen.some((x) => x.asOf < asOf)) {
+        // Shown by an earlier drop: a repeat when the case's FTAs are settled already (else
+        // the finish step records it, with the status the evidence gives).
+        if (evidence.get(s.caseId)?.settled === true && claims(s)) tally.ftas.repeated += 1;
+      } else if (signalStatus(s).status === 'OPEN') {
+        if (claims(s)) open.push(ftaOfSignal(s));
+      } else later.push(s.caseId);
+    }
+    await record(open);
+    const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
+    // Evidence can only rescind a signal some earlier drop showed.
+    for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
+    await settleLater([...evidence], later);
+  };
+  // Repeated keys of the rows kept (UC cases'): each batch's lines per key, noted in the
+  // run, so duplicates are counted and each FTA is claimed by one chunk whatever the chunks.
+  const keys = new ChunkKeys(chunk.table);
+  const notes = new ValueNotes();
+  const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
+    readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
+
+  const dropContext = { dropId: drop.dropId, asOf };
+  /** What the rules know of a case: its UC mark (the store's, or made in this run) and its signals. */
+  const standingIn = (evidence: ReadonlyMap<string, CaseEvidence>): StandingOf => (caseId) => {
+    const e = evidence.get(caseId);
+    return { uc: e?.uc === true || uc.has(caseId), signals: e?.signals ?? null };
+  };
+  const noteKeyLines = (lines: readonly KeyLine[]): void => {
+    for (const l of lines) keys.line(l.key, l.value, l.fta);
+  };
+
+  let reading: ReturnType<typeof read>;
+  switch (chunk.table) {
+    case 'tbl_JuvenileHistory':
+      reading = read(JUVENILE_HISTORY_TABLE, async (rows) => {
+        const { ucCaseIds, keyLines } = classifyJuvenileRows(rows);
+        noteKeyLines(keyLines);
+        await mark(ucCaseIds.map((caseId): UcMark => ({ caseId, basis: 'JUVENILE_HISTORY', dropId: drop.dropId })));
+        await keys.settle(run, chunk, deps.ledger);
+        return NONE;
+      });
+      break;
+    case 'A_TblCase':
+      reading = read(CASE_TABLE, async (rows) => {
+        const { priorityCaseIds, withANumber, upcoming } = classifyCaseRows(rows, dropContext);
+        // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
+        const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+        await mark([
+          ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
+          ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+        ]);
+        // Any case's hearing ahead: the case may become a UC case after this drop.
+        await deps.hearings?.record(upcoming);
+        const kept = keptCaseRows(await uc.filter(rows, (r) => r.value.caseId));
+        noteKeyLines(kept.keyLines);
+        tally.addressesRecorded += await recordCases(kept.unique, drop.dropId, deps.store);
+        await keys.settle(run, chunk, deps.ledger);
+        return NONE;
+      });
+      break;
+    case 'B_TblProceeding':
+      reading = read(PROCEEDING_TABLE, async (rows) => {
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const out = classifyProceedingRows(rows, standingIn(evidence), dropContext);
+        notes.addCounts(out.notes);
+        noteKeyLines(out.keyLines);
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await storeEvidence(evidence, out.shown, out.withdrawn, (s) => recordsFta(s.proceedingId));
+        return out.refusals;
+      });
+      break;
+    case 'tbl_schedule': {
+      // Hearings are few per stream chunk (UC cases only): write them in large batches so the
+      // store keeps its 16 BatchWriteItem calls in flight instead of one or two per chunk.
+      const hearingWrites = new WriteBuffer<Hearing>(HEARING_WRITE_BATCH, async (list) => {
+        await deps.store.recordHearings(oneHearingPerSchedule(list));
+      });
+      reading = read(SCHEDULE_TABLE, async (rows) => {
+        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const out = classifyScheduleRows(rows, standingIn(evidence), dropContext);
+        noteKeyLines(out.keyLines);
+        await hearingWrites.add(out.hearings);
+        if (deps.hearings !== undefined) {
+          await deps.hearings.record(out.upcoming);
+          await deps.hearings.recordAdjourned(out.adjourned);
+        }
+        const recordsFta = await keys.settle(run, chunk, deps.ledger);
+        await storeEvidence(evidence, out.shown, out.withdrawn, (sig) => sig.scheduleId !== null && recordsFta(sig.scheduleId));
+        return out.refusals;
+      }).then(async (out) => {
+        await hearingWrites.flush();
+        // Hearings this chunk added to the drop (a key's first sighting in the run).
+        tally.hearingsRecorded += keys.firstKeys;
+        return out;
+      });
+      break;
+    }
+  }
+  const { counts: readCounts, quarantineKeys } = await reading;
+  const counts = notes.into(readCounts, keys.duplicates);
+  const result: ChunkResult = { table: chunk.table, start: chunk.start, key: chunk.key, ...(chunk.file ? { file: chunk.file } : {}), ...tally, counts, quarantineKeys };
+  return deps.ledger.recordChunk(run, chunk, result);
+}
+
+/** Sightings and address entries of UC cases' A_TblCase rows; returns the address entries written. */
+async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
+  if (rows.length === 0) return 0;
+  await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null })));
+  const entries: AddressEntry[] = [];
+  for (const r of rows) {
+    if (r.address) entries.push({ caseId: r.caseId, source: 'EOIR_ADDRESS_OF_RECORD', address: r.address, changedOn: r.addressChangedOn, dropId });
+    if (r.previousAddress) entries.push({ caseId: r.caseId, source: 'EOIR_PREVIOUS_ADDRESS', address: r.previousAddress, changedOn: null, dropId });
+  }
+  await store.recordAddresses(entries);
+  return entries.length;
+}
+

@@ -1,0 +1,90 @@
+import type { DropChunk } from '../../../domain/drop-plan';
+import { emptyTableCounts, countAccepted, countRejected, type TableCounts } from '../../../domain/drop-report';
+import { mapColumns, readTableHeader } from '../../../domain/eoir-table-header';
+import { parseTableRange } from '../../../domain/eoir-table-rows';
+import { fetchStartFor, type ByteRange, type TableSpec } from '../../../domain/eoir-table';
+import type { RowRejectionReason } from '../../../domain/rejections';
+import type { DocketSource, DropRef } from '../../../ports/docket-source';
+import type { Quarantine, QuarantinedRow } from '../../../ports/quarantine';
+
+export interface AcceptedRow<T> {
+  readonly value: T;
+  readonly lineNumber: number;
+  readonly byteOffset: number;
+}
+
+export interface ChunkOptions {
+  /** Tables larger than this are read in byte ranges of about this size. */
+  readonly chunkBytes: number;
+  /** Byte ranges read at the same time (a drop read inside one invocation). */
+  readonly parallelChunks: number;
+}
+
+export const DEFAULT_CHUNKS: ChunkOptions = { chunkBytes: 256 * 1024 * 1024, parallelChunks: 4 };
+
+/** Rejected rows kept in memory before a quarantine part is written. */
+const QUARANTINE_PART_ROWS = 5_000;
+
+/**
+ * Streams one chunk of a table (a byte range, or the whole file) and accounts for every
+ * row in it: each row read is accepted or rejected with a reason; rejected rows go to the
+ * quarantine (parts named after the range's start, so a retried chunk overwrites its own
+ * parts). A row belongs to the range holding its first byte, so the chunks of a table count
+ * each row exactly once. Accepted rows reach `onBatch` in batches; it returns a rejection
+ * reason per row it refuses after all (by index), which is counted and quarantined too.
+ * The header is read from the file's start by every chunk (one short ranged read).
+ */
+export async function readTableChunk<T>(
+  input: {
+    drop: DropRef;
+    chunk: DropChunk;
+    spec: TableSpec<T>;
+    source: DocketSource;
+    quarantine: Quarantine;
+  },
+  onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>,
+): Promise<{ counts: TableCounts; quarantineKeys: string[] }> {
+  const { drop, chunk, spec, source, quarantine } = input;
+  const head = await readTableHeader(source.openTable(drop, chunk.key), spec.table);
+  const mapped = head.ok ? mapColumns(head.header, spec) : head;
+  // The plan checked this header: a failure now means the object changed under the run.
+  if (!head.ok || !mapped.ok) throw new Error(`${spec.table}: header unusable while reading a planned chunk (${mapped.ok ? '' : mapped.reason})`);
+  const range: ByteRange = chunk.end === null ? { start: 0, end: Number.POSITIVE_INFINITY } : { start: chunk.start, end: chunk.end };
+  const part = emptyTableCounts();
+  let held: QuarantinedRow[] = [];
+  let partNo = 0;
+  const keys: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (held.length === 0) return;
+    partNo += 1;
+    // A table's second file (`.txt` beside `.csv`) gets parts of its own.
+    keys.push(await quarantine.write(drop.dropId, spec.table, `${chunk.file ? `F${chunk.file}-` : ''}${String(range.start).padStart(15, '0')}-${partNo}`, held));
+    held = [];
+  };
+  const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));
+  for await (const batch of parseTableRange(bytes, head.header, mapped.indexes, spec, range)) {
+    const accepted: AcceptedRow<T>[] = [];
+    for (const row of batch) {
+      if (row.result.ok) {
+        accepted.push(row as AcceptedRow<T>);
+        if (row.repaired) part.repaired = (part.repaired ?? 0) + 1;
+      } else {
+        countRejected(part, row.result.reason);
+        held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw ?? Buffer.alloc(0) });
+      }
+    }
+    const refused = accepted.length > 0 ? await onBatch(accepted) : new Map<number, RowRejectionReason>();
+    accepted.forEach((row, i) => {
+      const reason = refused.get(i);
+      if (reason === undefined) countAccepted(part);
+      else {
+        countRejected(part, reason);
+        // The row was parsed before it was refused: keep its parsed fields (the raw bytes are gone).
+        held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
+      }
+    });
+    if (held.length >= QUARANTINE_PART_ROWS) await flush();
+  }
+  await flush();
+  return { counts: part, quarantineKeys: keys };
+}
