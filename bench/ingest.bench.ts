@@ -21,7 +21,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoCaseStore } from '../shared/adapters/dynamo-case-store';
 import type { Hearing } from '../shared/ports/case-store';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/runtime/concurrency';
+import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/lib/concurrency';
 import { startEmulators } from '../infra/local/emulators';
 import { INGEST_HEAP_MB } from '../shared/runtime/resources';
 import { localClientConfig, provisionLocalResources } from '../infra/local/provision';

@@ -18,7 +18,7 @@ import type { DropReport } from '../../shared/domain/drop-report';
 import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';
 import type { DropStarted } from '../../shared/use-cases/fan-out-drop';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
-import { sleep } from '../../shared/runtime/concurrency';
+import { sleep } from '../../shared/lib/concurrency';
 import { DROP_BUCKET, dlqLocalName, ENV, FUNCTIONS, INGEST_TRIGGERS, METRICS_SCHEDULES, OPLA_RECONCILIATION, ROSTER_DROPS, unconfirmedGraceBoundSeconds, WORK_LIST_RETURNS, type FtaQueueName, type MetricsScheduleName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';
 import type { WorkListReturnReport } from '../../shared/use-cases/record-work-list-return';

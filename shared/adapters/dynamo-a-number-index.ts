@@ -1,6 +1,6 @@
 import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ANumberIndex } from '../ports/fta-signals';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { aNumberKey } from './pii-keys';
 

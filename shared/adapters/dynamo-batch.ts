@@ -1,5 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { backoffMs, chunk, mapWithLimit, sleep } from '../lib/concurrency';
 
 /*
  * The only way the adapters call BatchWriteItem and BatchGetItem. DynamoDB refuses a whole

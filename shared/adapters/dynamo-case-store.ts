@@ -23,7 +23,7 @@ import type {
   UcMark,
   WriteStep,
 } from '../ports/case-store';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { batchGetItems, batchPutItems } from './dynamo-batch';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { isConditionFailure, transactWrite } from './dynamo-transactions';

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CourtAddressStore } from '../ports/court-addresses';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { isConditionFailure } from './dynamo-transactions';
 
 /*

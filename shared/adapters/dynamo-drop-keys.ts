@@ -3,7 +3,7 @@ import { chunkId } from '../domain/drop-plan';
 import type { KeyConflict } from '../domain/drop-duplicates';
 import type { EoirTableName } from '../domain/eoir-table';
 import { noteId, type DropKeys, type KeyVerdict } from '../ports/drop-keys';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 
 /*
  * Items in the cases table, beside the run in the drop ledger (dynamo-drop-ledger.ts):

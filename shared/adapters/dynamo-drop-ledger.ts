@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocu
 import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../domain/drop-plan';
 import type { DropReport } from '../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { createDynamoDropKeys } from './dynamo-drop-keys';
 import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
 

@@ -2,7 +2,7 @@ import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-
 import type { RescissionReason } from '../domain/fta';
 import type { StoredSignal, Withdrawal } from '../domain/fta-signal';
 import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { ftaFromItem } from './fta-item';
 import { batchGetItems } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-transactions';

@@ -16,7 +16,7 @@ import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
 import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
 import { systemClock, type Clock } from '../ports/clock';
 import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../runtime/concurrency';
+import { backoffMs, chunk, mapWithLimit, sleep } from '../lib/concurrency';
 import { batchGetItems } from './dynamo-batch';
 import { aNumberKey } from './pii-keys';
 import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './dynamo-transactions';

@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, sleep } from '../runtime/concurrency';
+import { backoffMs, sleep } from '../lib/concurrency';
 import { itemKeyOf } from './dynamo-batch';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
 

@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredUpcomingHearing, UpcomingStatus } from '../domain/upcoming-hearing';
 import type { RemindedHearing, UpcomingHearingStore } from '../ports/upcoming-hearings';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { HEARINGS_BY_DAY_INDEX } from '../runtime/resources';
 import { batchGetItems } from './dynamo-batch';
 import { isConditionFailure } from './dynamo-transactions';

@@ -27,7 +27,7 @@ import type { Quarantine } from '../ports/quarantine';
 import type { ReportArchive } from '../ports/report-archive';
 import type { UpcomingHearingStore } from '../ports/upcoming-hearings';
 import type { CourtAddressStore } from '../ports/court-addresses';
-import { mapWithLimit } from '../runtime/concurrency';
+import { mapWithLimit } from '../lib/concurrency';
 import { publishFtas, sweepFtaOutbox, sweepOutboxesBeforeIngest, sweepRescissionOutbox } from './publish-fta-outbox';
 import { DEFAULT_CHUNKS, readTableChunk, type AcceptedRow, type ChunkOptions } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, settleRepeatedKeys, ValueNotes, withRepeatedKeys } from './repeated-keys';
