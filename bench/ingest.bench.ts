@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoCaseStore } from '../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../shared/adapters/cases-table/dynamo-case-store';
 import type { Hearing } from '../shared/ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/lib/concurrency';
 import { startEmulators } from '../infra/local/emulators';

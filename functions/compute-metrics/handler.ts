@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
+import { createDynamoProgramState } from '../../shared/adapters/cases-table/dynamo-program-state';
 import { createPowertoolsMetricsSink } from '../../shared/adapters/powertools-metrics-sink';
 import type { MetricPoint } from '../../shared/domain/program-metrics';
 import { systemClock } from '../../shared/ports/clock';

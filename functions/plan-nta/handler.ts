@@ -8,7 +8,7 @@ import { createObservability } from '../../shared/runtime/observability';
 import { replanNtaBacklog, type ReplanOutcome } from '../../shared/use-cases/replan-nta-backlog';
 import { reportOverdueTasks } from '../../shared/use-cases/report-overdue-tasks';
 import { reportRosterMatching } from '../../shared/use-cases/report-roster-matching';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { createDynamoTaskStore } from '../../shared/adapters/cases-table/dynamo-task-store';
 import { ENV } from '../../shared/runtime/resources';
 
 const config = loadConfig('planNta');

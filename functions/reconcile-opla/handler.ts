@@ -1,7 +1,7 @@
 import type { Context, S3Event } from 'aws-lambda';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
-import { createDynamoReconciliationBasis } from '../../shared/adapters/dynamo-reconciliation-basis';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../shared/adapters/cases-table/dynamo-notice-ledger';
+import { createDynamoReconciliationBasis } from '../../shared/adapters/cases-table/dynamo-reconciliation-basis';
 import { createPowertoolsMetricsSink } from '../../shared/adapters/powertools-metrics-sink';
 import { createS3Objects } from '../../shared/adapters/s3-objects';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';

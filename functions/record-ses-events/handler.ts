@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { createDynamoNoticeLedger } from '../../shared/adapters/dynamo-notice-ledger';
+import { createDynamoNoticeLedger } from '../../shared/adapters/cases-table/dynamo-notice-ledger';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';

@@ -1,5 +1,5 @@
 import type { Context, S3Event } from 'aws-lambda';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { createDynamoTaskStore } from '../../shared/adapters/cases-table/dynamo-task-store';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';
 import { installPiiKey } from '../../shared/runtime/pii-key';

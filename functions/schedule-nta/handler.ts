@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { createDynamoTaskStore } from '../../shared/adapters/cases-table/dynamo-task-store';
 import { FollowUpMessage } from '../../shared/messages/follow-up';
 import { FtaEventMessage } from '../../shared/messages/fta-event';
 import { systemClock } from '../../shared/ports/clock';

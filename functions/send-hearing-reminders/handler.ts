@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createDynamoCourtAddresses } from '../../shared/adapters/dynamo-court-addresses';
-import { createDynamoUpcomingHearings } from '../../shared/adapters/dynamo-upcoming-hearings';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoCourtAddresses } from '../../shared/adapters/cases-table/dynamo-court-addresses';
+import { createDynamoUpcomingHearings } from '../../shared/adapters/cases-table/dynamo-upcoming-hearings';
 import { createPowertoolsMetricsSink } from '../../shared/adapters/powertools-metrics-sink';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';

@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { recipientKey } from '../../shared/adapters/pii-keys';
+import { recipientKey } from '../../shared/adapters/cases-table/pii-keys';
 import { systemClock } from '../../shared/ports/clock';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createSqsFtaPublisher } from '../../shared/adapters/sqs-fta-publisher';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { loadConfig } from '../../shared/runtime/config';

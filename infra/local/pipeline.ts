@@ -12,7 +12,7 @@ import {
 import type { Context, S3Event, ScheduledEvent, SNSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
+import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
 import { dropTriggeredBy } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { DEFAULT_REMINDER_HORIZONS } from '../../shared/domain/upcoming-hearing';

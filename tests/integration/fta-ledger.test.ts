@@ -8,7 +8,7 @@ import type { Emulators } from '../../infra/local/emulators';
 import { exportFtas, fetchReceivedEmails } from '../../infra/local/outputs';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline } from '../../infra/local/run';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { ledgerModel, type ModelDrop, type ModelInput } from '../helpers/ledger-model';
 import { connectEmulators, pipelineTestOptions, uniqueSuffix } from '../helpers/local-stack';
 

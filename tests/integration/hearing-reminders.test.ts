@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { createDynamoUpcomingHearings } from '../../shared/adapters/dynamo-upcoming-hearings';
+import { createDynamoUpcomingHearings } from '../../shared/adapters/cases-table/dynamo-upcoming-hearings';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 

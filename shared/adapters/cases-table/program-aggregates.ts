@@ -1,4 +1,4 @@
-import { noticeLatencyBucket, NOTICE_TARGET_HOURS, utcDay, weekOf } from '../domain/program-metrics';
+import { noticeLatencyBucket, NOTICE_TARGET_HOURS, utcDay, weekOf } from '../../domain/program-metrics';
 
 /**
  * Keys and updates of the aggregate items the metrics job reads (the contract table is in

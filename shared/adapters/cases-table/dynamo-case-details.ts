@@ -1,8 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../domain/case-details';
-import type { CaseDetailsReader } from '../ports/case-details';
+import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../../domain/case-details';
+import type { CaseDetailsReader } from '../../ports/case-details';
 import { aNumberKey } from './pii-keys';
-import { queryPartition } from './dynamo-query';
+import { queryPartition } from './batch-and-query';
 
 /*
  * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs

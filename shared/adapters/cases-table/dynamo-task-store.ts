@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../ports/task-store';
+import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../../ports/task-store';
 import { taskAggregateUpdates } from './program-aggregates';
-import { transactWrite } from './dynamo-transactions';
+import { transactWrite } from './transactions';
 
 /*
  * Items in the cases table:

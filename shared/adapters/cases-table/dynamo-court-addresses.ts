@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CourtAddressStore } from '../ports/court-addresses';
-import { mapWithLimit } from '../lib/concurrency';
-import { isConditionFailure } from './dynamo-transactions';
+import type { CourtAddressStore } from '../../ports/court-addresses';
+import { mapWithLimit } from '../../lib/concurrency';
+import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table, one per court (public data: no PII):

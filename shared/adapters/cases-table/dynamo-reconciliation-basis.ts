@@ -1,5 +1,5 @@
 import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OplaExportRecord, ReconciliationBasis } from '../ports/reconciliation-basis';
+import type { OplaExportRecord, ReconciliationBasis } from '../../ports/reconciliation-basis';
 
 /*
  * Items in the cases table:

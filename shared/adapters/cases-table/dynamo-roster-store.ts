@@ -9,17 +9,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { AddressEntry, AddressSource } from '../domain/address-history';
-import { isAor, type Aor } from '../domain/aor';
-import { aorForCourt } from '../domain/courts';
-import type { RosterUcRef, UcCaseMark } from '../domain/roster-matching';
-import { backlogStatus, type BacklogStatus, type RosterUc } from '../domain/roster';
-import { systemClock, type Clock } from '../ports/clock';
-import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../ports/roster-store';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../lib/concurrency';
-import { batchGetItems } from './dynamo-batch';
+import type { AddressEntry, AddressSource } from '../../domain/address-history';
+import { isAor, type Aor } from '../../domain/aor';
+import { aorForCourt } from '../../domain/courts';
+import type { RosterUcRef, UcCaseMark } from '../../domain/roster-matching';
+import { backlogStatus, type BacklogStatus, type RosterUc } from '../../domain/roster';
+import { systemClock, type Clock } from '../../ports/clock';
+import type { PlanLease, RosterStore, RosterTransition, StoredBacklogUc } from '../../ports/roster-store';
+import { backoffMs, chunk, mapWithLimit, sleep } from '../../lib/concurrency';
+import { batchGetItems } from './batch-and-query';
 import { aNumberKey } from './pii-keys';
-import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './dynamo-transactions';
+import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './transactions';
 import {
   AGG,
   backlogAggregateDeltas,
@@ -28,11 +28,11 @@ import {
   unmatchedAggregateDelta,
   type AggregateDelta,
 } from './program-aggregates';
-import { queryPartition } from './dynamo-query';
+import { queryPartition } from './batch-and-query';
 
 /*
  * Items in the cases table (PII stays in the table and the bucket, never in logs nor in a
- * key attribute: AN#<hmac> is aNumberKey(aNumber), shared/adapters/pii-keys.ts):
+ * key attribute: AN#<hmac> is aNumberKey(aNumber), shared/adapters/cases-table/pii-keys.ts):
  *   roster UC      pk AN#<hmac>        sk ROSTER                   aNumber, roster fields, aor, status,
  *                                                                  priorFta, ftaCaseId, rosterId, rev
  *   address        pk AN#<hmac>        sk ADDR#<date>#ORR_SPONSOR  street, city, state, zip, source

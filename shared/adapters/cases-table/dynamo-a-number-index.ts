@@ -1,7 +1,7 @@
 import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ANumberIndex } from '../ports/fta-signals';
-import { mapWithLimit } from '../lib/concurrency';
-import { batchGetItems, batchPutItems } from './dynamo-batch';
+import type { ANumberIndex } from '../../ports/fta-signals';
+import { mapWithLimit } from '../../lib/concurrency';
+import { batchGetItems, batchPutItems } from './batch-and-query';
 import { aNumberKey } from './pii-keys';
 
 /*

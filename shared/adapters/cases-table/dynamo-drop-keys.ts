@@ -1,9 +1,9 @@
 import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId } from '../domain/drop-plan';
-import type { KeyConflict } from '../domain/drop-duplicates';
-import type { EoirTableName } from '../domain/eoir-table';
-import { noteId, type DropKeys, type KeyVerdict } from '../ports/drop-keys';
-import { mapWithLimit } from '../lib/concurrency';
+import { chunkId } from '../../domain/drop-plan';
+import type { KeyConflict } from '../../domain/drop-duplicates';
+import type { EoirTableName } from '../../domain/eoir-table';
+import { noteId, type DropKeys, type KeyVerdict } from '../../ports/drop-keys';
+import { mapWithLimit } from '../../lib/concurrency';
 
 /*
  * Items in the cases table, beside the run in the drop ledger (dynamo-drop-ledger.ts):

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
+import { isConditionFailure, sendConditional, transactWrite } from './transactions';
 import { noticeSentAggregateUpdate } from './program-aggregates';
-import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
+import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../ports/notice-ledger';
 
 /*
  * Notice items in the cases table, beside the FTA they are about:

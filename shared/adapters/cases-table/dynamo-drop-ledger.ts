@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../domain/drop-plan';
-import type { DropReport } from '../domain/drop-report';
-import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
-import { mapWithLimit } from '../lib/concurrency';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../../domain/drop-plan';
+import type { DropReport } from '../../domain/drop-report';
+import type { DropLedger, DropRun, RunState } from '../../ports/drop-ledger';
+import { mapWithLimit } from '../../lib/concurrency';
 import { createDynamoDropKeys } from './dynamo-drop-keys';
-import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
+import { isConditionFailure, sendConditional, transactWrite } from './transactions';
 
 /*
  * Items in the cases table, under the drop's partition:

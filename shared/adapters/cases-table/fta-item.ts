@@ -1,6 +1,6 @@
-import { isAor } from '../domain/aor';
-import type { EoirTableName } from '../domain/eoir-table';
-import type { Fta, FtaKind } from '../domain/fta';
+import { isAor } from '../../domain/aor';
+import type { EoirTableName } from '../../domain/eoir-table';
+import type { Fta, FtaKind } from '../../domain/fta';
 
 /**
  * The FTA fields of a cases-table item, mapped one by one: the FTA item itself

@@ -4,8 +4,8 @@ import {
   METRIC_WINDOWS,
   emptyLatency,
   type ProgramState,
-} from '../domain/program-metrics';
-import type { ProgramStateReader } from '../ports/program-state';
+} from '../../domain/program-metrics';
+import type { ProgramStateReader } from '../../ports/program-state';
 import { AGG } from './program-aggregates';
 
 export interface DynamoProgramStateOptions {

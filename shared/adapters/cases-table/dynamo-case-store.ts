@@ -7,9 +7,9 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { DropReport } from '../domain/drop-report';
-import type { Fta, FtaStatus, RescissionReason } from '../domain/fta';
-import type { FtaRescindedMessage } from '../messages/fta-rescinded';
+import type { DropReport } from '../../domain/drop-report';
+import type { Fta, FtaStatus, RescissionReason } from '../../domain/fta';
+import type { FtaRescindedMessage } from '../../messages/fta-rescinded';
 import type {
   AddressEntry,
   CaseSighting,
@@ -22,11 +22,11 @@ import type {
   StoredOpenFta,
   UcMark,
   WriteStep,
-} from '../ports/case-store';
-import { mapWithLimit } from '../lib/concurrency';
-import { batchGetItems, batchPutItems } from './dynamo-batch';
+} from '../../ports/case-store';
+import { mapWithLimit } from '../../lib/concurrency';
+import { batchGetItems, batchPutItems } from './batch-and-query';
 import { dropHistoryItem, newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
-import { isConditionFailure, transactWrite } from './dynamo-transactions';
+import { isConditionFailure, transactWrite } from './transactions';
 import { ftaFromItem } from './fta-item';
 import { addressKey } from './pii-keys';
 import { createDynamoANumberIndex } from './dynamo-a-number-index';
@@ -93,7 +93,7 @@ export function createDynamoCaseStore({ client, tableName }: DynamoCaseStoreOpti
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      // Program-metric aggregates (shared/adapters/program-aggregates.ts).
+      // Program-metric aggregates (shared/adapters/cases-table/program-aggregates.ts).
       ...newFtaAggregateUpdates(tableName, { ...fta, dropId: fta.provenance.dropId }, recordedAt).map((Update) => ({ Update })),
     ]);
     if (outcome === 'applied') return 'new';

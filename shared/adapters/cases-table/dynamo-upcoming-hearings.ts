@@ -1,10 +1,10 @@
 import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredUpcomingHearing, UpcomingStatus } from '../domain/upcoming-hearing';
-import type { RemindedHearing, UpcomingHearingStore } from '../ports/upcoming-hearings';
-import { mapWithLimit } from '../lib/concurrency';
-import { HEARINGS_BY_DAY_INDEX } from '../runtime/resources';
-import { batchGetItems } from './dynamo-batch';
-import { isConditionFailure } from './dynamo-transactions';
+import type { StoredUpcomingHearing, UpcomingStatus } from '../../domain/upcoming-hearing';
+import type { RemindedHearing, UpcomingHearingStore } from '../../ports/upcoming-hearings';
+import { mapWithLimit } from '../../lib/concurrency';
+import { HEARINGS_BY_DAY_INDEX } from '../../runtime/resources';
+import { batchGetItems } from './batch-and-query';
+import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table:

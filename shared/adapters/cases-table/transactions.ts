@@ -7,8 +7,8 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, sleep } from '../lib/concurrency';
-import { itemKeyOf } from './dynamo-batch';
+import { backoffMs, sleep } from '../../lib/concurrency';
+import { itemKeyOf } from './batch-and-query';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
 
 const MAX_ATTEMPTS = 8;

@@ -1,11 +1,11 @@
 import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RescissionReason } from '../domain/fta';
-import type { StoredSignal, Withdrawal } from '../domain/fta-signal';
-import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
-import { mapWithLimit } from '../lib/concurrency';
+import type { RescissionReason } from '../../domain/fta';
+import type { StoredSignal, Withdrawal } from '../../domain/fta-signal';
+import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../../ports/fta-signals';
+import { mapWithLimit } from '../../lib/concurrency';
 import { ftaFromItem } from './fta-item';
-import { batchGetItems } from './dynamo-batch';
-import { isConditionFailure } from './dynamo-transactions';
+import { batchGetItems } from './batch-and-query';
+import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table, in the case's partition (the UC mark `CASE#<IDNCASE>`/`UC` is

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AsOfSource, DropAsOfStore } from '../ports/fta-signals';
-import { sendConditional } from './dynamo-transactions';
+import type { AsOfSource, DropAsOfStore } from '../../ports/fta-signals';
+import { sendConditional } from './transactions';
 
 /*
  * One item per drop id in the cases table:
