@@ -46,8 +46,11 @@ export interface CaseSighting {
   readonly lastName?: string | null;
 }
 
-/** One entry of a UC case's address history (spec 4). */
-export interface AddressEntry {
+/**
+ * An EOIR address of a UC case as one drop shows it (A_TblCase): stored in the case's
+ * address history, read back as the domain's AddressEntry.
+ */
+export interface EoirAddressSighting {
   readonly caseId: string;
   readonly source: 'EOIR_ADDRESS_OF_RECORD' | 'EOIR_PREVIOUS_ADDRESS';
   readonly address: EoirAddress;
@@ -112,7 +115,7 @@ export interface CaseStore {
   /** UC cases seen in a drop's A_TblCase: last seen drop (and A-number when known). */
   recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void>;
   /** Adds address-history entries (keyed by content: the same address twice is one entry). */
-  recordAddresses(entries: readonly AddressEntry[]): Promise<void>;
+  recordAddresses(entries: readonly EoirAddressSighting[]): Promise<void>;
   /** Records or updates hearings of UC cases with their outcome (keyed by IDNSCHEDULE). */
   recordHearings(hearings: readonly Hearing[]): Promise<void>;
   /** The OPEN FTAs among these ids (case id + FTA id), and those the step `by` rescinded. */

@@ -15,7 +15,7 @@ import { isBaseCityLookup, parseBaseCityLookup } from '../domain/base-city-looku
 import { hearingOfCase, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../domain/upcoming-hearing';
 import { createInProcessDropLedger } from '../adapters/in-process-drop-ledger';
 import { createSpillingFinishNotes } from '../adapters/spilling-finish-notes';
-import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
+import type { EoirAddressSighting, CaseStore, Hearing, UcMark, WriteStep } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { DocketSource, DropListing, DropRef } from '../ports/docket-source';
 import type { DropLedger, DropRun, FinishNotes } from '../ports/drop-ledger';
@@ -602,7 +602,7 @@ export function isFullDrop(listing: DropListing): boolean {
 async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
   if (rows.length === 0) return 0;
   await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null })));
-  const entries: AddressEntry[] = [];
+  const entries: EoirAddressSighting[] = [];
   for (const r of rows) {
     if (r.address) entries.push({ caseId: r.caseId, source: 'EOIR_ADDRESS_OF_RECORD', address: r.address, changedOn: r.addressChangedOn, dropId });
     if (r.previousAddress) entries.push({ caseId: r.caseId, source: 'EOIR_PREVIOUS_ADDRESS', address: r.previousAddress, changedOn: null, dropId });
