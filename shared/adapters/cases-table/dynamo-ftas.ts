@@ -5,7 +5,7 @@ import type { RecordOutcome, Rescission, StoredOpenFta, WriteStep } from '../../
 import { mapWithLimit } from '../../lib/concurrency';
 import { batchGetItems, queryPartition, scanPages } from './batch-and-query';
 import { fromFtaItem, toFtaItem, type FtaView } from './fta-item';
-import { keys, OUTBOX_PK, SK_PREFIX, type ItemKey } from './keys';
+import { casePk, keys, OUTBOX_PK, SK_PREFIX, type ItemKey } from './keys';
 import { newFtaAggregateUpdates, rescindedAtRecordAggregateUpdates, rescindedFtaAggregateUpdates } from './program-aggregates';
 import { transactWrite } from './transactions';
 
@@ -116,7 +116,7 @@ export function createDynamoFtas({ client, tableName }: DynamoFtasOptions) {
     async openFtasOfCases(caseIds: readonly string[], by?: WriteStep): Promise<readonly StoredOpenFta[]> {
       const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
         const items = await queryPartition(client, tableName, {
-          pk: keys.ucMark(caseId).pk,
+          pk: casePk(caseId),
           skPrefix: SK_PREFIX.fta,
           filter: {
             expression: by === undefined ? '#status = :open' : '#status = :open OR rescindBy = :by',
@@ -141,7 +141,7 @@ export function createDynamoFtas({ client, tableName }: DynamoFtasOptions) {
     },
 
     async listCaseFtaIds(caseId: string): Promise<readonly string[]> {
-      const items = await queryPartition(client, tableName, { pk: keys.ucMark(caseId).pk, skPrefix: SK_PREFIX.fta, projection: 'sk', consistentRead: true });
+      const items = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.fta, projection: 'sk', consistentRead: true });
       return items.map((item) => String(item.sk).slice(SK_PREFIX.fta.length));
     },
 

@@ -4,7 +4,7 @@ import type { RosterReport, RosterTransition, RosterUcs } from '../../ports/rost
 import { backoffMs, chunk, mapWithLimit, sleep } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
 import { createDynamoAddressHistory } from './dynamo-address-history';
-import { keys, SK_PREFIX } from './keys';
+import { casePk, keys, SK_PREFIX } from './keys';
 import type { AggregateDelta } from './program-aggregates';
 import { rosterUcChange } from './roster-uc-change';
 import { leaveBacklog, MAX_ATTEMPTS, previousOf, revisionIs, TRANSACTION_BATCH, type TransactItem } from './roster-uc-state';
@@ -114,7 +114,7 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
     },
 
     async findRosterUcForCase(caseId) {
-      const [link] = await queryPartition(client, tableName, { pk: keys.ucMark(caseId).pk, skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
+      const [link] = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
       let aNumber = link?.aNumber as string | undefined;
       if (aNumber === undefined) {
         // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.

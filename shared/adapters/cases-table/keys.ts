@@ -43,6 +43,9 @@ export const SK_PREFIX = {
 /** Partitions of the sparse `outbox` index (outboxPk): FTAs and rescissions not yet queued. */
 export const OUTBOX_PK = { fta: 'OUTBOX', rescission: 'OUTBOX#RESCINDED' } as const;
 
+/** The sort key of an A-number's roster index entry (the latest roster naming it). */
+export const A_NUMBER_ROSTER_SK = 'INDEX#ROSTER';
+
 /** The partition of everything stored about one EOIR case (IDNCASE). */
 export const casePk = (caseId: string): string => `CASE#${caseId}`;
 /** The IDNCASE of a case partition key. */
@@ -68,9 +71,10 @@ export const keys = {
     sk: `${SK_PREFIX.notice}${noticeId}`,
   }),
   // One A-number (keyed by its HMAC).
+  aNumberPk: (aNumber: string): string => aNumberKey(aNumber),
   rosterUc: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: 'ROSTER' }),
   aNumberCase: (aNumber: string, caseId: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: `${SK_PREFIX.aNumberCase}${caseId}` }),
-  aNumberRoster: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: 'INDEX#ROSTER' }),
+  aNumberRoster: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: A_NUMBER_ROSTER_SK }),
   // One entry of an address history, in a case's or an A-number's partition.
   caseAddress: (caseId: string, source: string, parts: readonly (string | null)[]): ItemKey => ({
     pk: casePk(caseId),
