@@ -1,7 +1,8 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddressEntry, AddressSource } from '../../domain/address-history';
 import type { RosterUc } from '../../domain/roster';
-import type { EoirAddressSighting } from '../../ports/case-store';
+import type { CaseHistory, EoirAddressSighting } from '../../ports/case-store';
+import type { AddressHistory } from '../../ports/roster-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
 import { casePk, keys, SK_PREFIX } from './keys';
@@ -39,7 +40,8 @@ export function addressFromItem(item: Record<string, unknown>): AddressEntry {
   };
 }
 
-export function createDynamoAddressHistory({ client, tableName }: DynamoAddressHistoryOptions) {
+export function createDynamoAddressHistory({ client, tableName }: DynamoAddressHistoryOptions): AddressHistory &
+  Pick<CaseHistory, 'recordAddresses'> & { saveSponsorAddress(uc: RosterUc, rosterId: string, savedAt: string): Promise<void> } {
   const putDated = (pk: string, entry: AddressEntry, extra: Record<string, unknown> = {}) =>
     client.send(
       new PutCommand({

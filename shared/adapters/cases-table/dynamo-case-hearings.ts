@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Hearing } from '../../ports/case-store';
+import type { CaseHistory, Hearing } from '../../ports/case-store';
 import { batchPutItems } from './batch-and-query';
 import { keys } from './keys';
 
@@ -13,7 +13,7 @@ export interface DynamoCaseHearingsOptions {
   readonly tableName: string;
 }
 
-export function createDynamoCaseHearings({ client, tableName }: DynamoCaseHearingsOptions) {
+export function createDynamoCaseHearings({ client, tableName }: DynamoCaseHearingsOptions): Pick<CaseHistory, 'recordHearings'> {
   return {
     async recordHearings(hearings: readonly Hearing[]): Promise<void> {
       // Keyed by IDNSCHEDULE: a later drop's version of the row replaces the earlier one, and a

@@ -1,5 +1,6 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DropReport } from '../../domain/drop-report';
+import type { DropReports } from '../../ports/case-store';
 import { scanPages } from './batch-and-query';
 import { keys, SK_PREFIX } from './keys';
 import { dropHistoryItem } from './program-aggregates';
@@ -14,7 +15,7 @@ export interface DynamoDropReportsOptions {
   readonly tableName: string;
 }
 
-export function createDynamoDropReports({ client, tableName }: DynamoDropReportsOptions) {
+export function createDynamoDropReports({ client, tableName }: DynamoDropReportsOptions): DropReports & { listDropReports(): Promise<DropReport[]> } {
   return {
     async saveDropReport(report: DropReport): Promise<void> {
       await client.send(

@@ -1,7 +1,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fta } from '../../domain/fta';
 import type { FtaRescindedMessage } from '../../messages/fta-rescinded';
-import type { StoredFta } from '../../ports/case-store';
+import type { FtaOutbox, StoredFta } from '../../ports/case-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { queryPages } from './batch-and-query';
 import { fromFtaItem } from './fta-item';
@@ -21,7 +21,7 @@ export interface DynamoFtaOutboxOptions {
   readonly tableName: string;
 }
 
-export function createDynamoFtaOutbox({ client, tableName }: DynamoFtaOutboxOptions) {
+export function createDynamoFtaOutbox({ client, tableName }: DynamoFtaOutboxOptions): FtaOutbox {
   const markPublished = (itemKeys: readonly ItemKey[]) => {
     const publishedAt = new Date().toISOString();
     return mapWithLimit(itemKeys, CONCURRENCY, (Key) =>

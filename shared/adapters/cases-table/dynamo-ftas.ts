@@ -1,7 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fta, RescissionReason } from '../../domain/fta';
 import type { FtaRescindedMessage } from '../../messages/fta-rescinded';
-import type { RecordOutcome, Rescission, StoredOpenFta, WriteStep } from '../../ports/case-store';
+import type { FtaLedger, RecordOutcome, Rescission, StoredOpenFta, WriteStep } from '../../ports/case-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { batchGetItems, queryPartition, scanPages } from './batch-and-query';
 import { fromFtaItem, toFtaItem, type FtaView } from './fta-item';
@@ -23,7 +23,11 @@ export interface DynamoFtasOptions {
   readonly tableName: string;
 }
 
-export function createDynamoFtas({ client, tableName }: DynamoFtasOptions) {
+export function createDynamoFtas({ client, tableName }: DynamoFtasOptions): FtaLedger & {
+  getFta(caseId: string, ftaId: string): Promise<FtaView | undefined>;
+  listCaseFtaIds(caseId: string): Promise<readonly string[]>;
+  listFtas(): AsyncIterable<FtaView>;
+} {
   /** The step that last wrote `field` on an item (recordBy, rescindBy), read after a failed condition. */
   async function writtenBy(key: ItemKey, field: 'recordBy' | 'rescindBy'): Promise<string | undefined> {
     const out = await client.send(

@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseSighting, MarkClaim, UcMark } from '../../ports/case-store';
+import type { CaseSighting, MarkClaim, UcCaseMarks, UcMark } from '../../ports/case-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { batchGetItems, scanPages } from './batch-and-query';
 import { keys } from './keys';
@@ -18,7 +18,9 @@ export interface DynamoUcCaseMarksOptions {
   readonly tableName: string;
 }
 
-export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarksOptions) {
+export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarksOptions): UcCaseMarks & {
+  aNumbersOf(caseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+} {
   const markUpdate = (m: UcMark) => ({
     TableName: tableName,
     Key: keys.ucMark(m.caseId),
