@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGG, familiesOf, ITEM_FAMILIES, keys, type ItemKey } from '../../shared/adapters/cases-table/keys';
+import { AGG, familiesOf, ITEM_FAMILIES, keys, type ItemKey, personKeys } from '../../shared/adapters/cases-table/keys';
 
 // PII a key must never carry: an A-number, a name, a street, a birth date.
 const A_NUMBER = '201234567';
@@ -17,16 +17,16 @@ const examples: Record<string, ItemKey> = {
   signal: keys.signal('1234567', 'fta-abc'),
   hearing: keys.hearing('1234567', '998877'),
   upcomingHearing: keys.upcomingHearing('1234567'),
-  caseAddress: keys.caseAddress('1234567', 'EOIR_ADDRESS_OF_RECORD', [STREET, 'Austin', 'TX', '78701', BIRTH_DATE]),
-  datedAddress: keys.datedAddress(keys.rosterUc(A_NUMBER).pk, '2024-03-01', 'ORR_SPONSOR'),
+  caseAddress: personKeys.caseAddress('1234567', 'EOIR_ADDRESS_OF_RECORD', [STREET, 'Austin', 'TX', '78701', BIRTH_DATE]),
+  datedAddress: keys.datedAddress(personKeys.rosterUc(A_NUMBER).pk, '2024-03-01', 'ORR_SPONSOR'),
   addressFlag: keys.addressFlag('1234567'),
-  rosterLink: keys.rosterLink('1234567', A_NUMBER),
+  rosterLink: personKeys.rosterLink('1234567', A_NUMBER),
   reverifyTask: keys.reverifyTask('1234567', 'fta-abc'),
   notice: keys.notice('1234567', 'n-1'),
-  rosterUc: keys.rosterUc(A_NUMBER),
-  aNumberCase: keys.aNumberCase(A_NUMBER, '1234567'),
-  aNumberRoster: keys.aNumberRoster(A_NUMBER),
-  backlogEntry: keys.backlogEntry('HOU', A_NUMBER),
+  rosterUc: personKeys.rosterUc(A_NUMBER),
+  aNumberCase: personKeys.aNumberCase(A_NUMBER, '1234567'),
+  aNumberRoster: personKeys.aNumberRoster(A_NUMBER),
+  backlogEntry: personKeys.backlogEntry('HOU', A_NUMBER),
   planLease: keys.planLease('HOU'),
   rosterReport: keys.rosterReport('roster-2024-03-01', '2024-03-01T10:00:00.000Z'),
   openTask: keys.openTask('HOU', '2024-03-08', 'fta-abc'),

@@ -5,7 +5,7 @@ import type { CaseHistory, EoirAddressSighting } from '../../ports/case-store';
 import type { AddressHistory } from '../../ports/roster-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
-import { casePk, keys, SK_PREFIX } from './keys';
+import { casePk, keys, SK_PREFIX, personKeys } from './keys';
 
 /*
  * Address history: every `ADDR#` item, in a case's partition (CASE#<IDNCASE>) and in a
@@ -70,7 +70,7 @@ export function createDynamoAddressHistory({ client, tableName }: DynamoAddressH
         return client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keys.caseAddress(e.caseId, e.source, [a.street, a.city, a.state, a.zip, e.changedOn]),
+            Key: personKeys.caseAddress(e.caseId, e.source, [a.street, a.city, a.state, a.zip, e.changedOn]),
             UpdateExpression:
               'SET #src = :src, city = :city, #state = :state, zip = :zip, street = :street, changedOn = :on, ' +
               'firstSeenDropId = if_not_exists(firstSeenDropId, :d), lastSeenDropId = :d',
@@ -88,7 +88,7 @@ export function createDynamoAddressHistory({ client, tableName }: DynamoAddressH
     async saveSponsorAddress(uc: RosterUc, rosterId: string, savedAt: string): Promise<void> {
       if (uc.sponsorAddress.city === null && uc.sponsorAddress.street === null && uc.sponsorAddress.zip === null) return;
       const entry: AddressEntry = { source: 'ORR_SPONSOR', asOf: uc.orrReleaseDate ?? savedAt.slice(0, 10), ...uc.sponsorAddress };
-      await putDated(keys.rosterUc(uc.aNumber).pk, entry, { rosterId });
+      await putDated(personKeys.rosterUc(uc.aNumber).pk, entry, { rosterId });
     },
 
     /**
@@ -98,7 +98,7 @@ export function createDynamoAddressHistory({ client, tableName }: DynamoAddressH
     async recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]> {
       const [link] = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
       const aNumber = link?.aNumber as string | undefined;
-      const partitions = [casePk(caseId), ...(aNumber ? [keys.rosterUc(aNumber).pk] : [])];
+      const partitions = [casePk(caseId), ...(aNumber ? [personKeys.rosterUc(aNumber).pk] : [])];
       for (const pk of partitions) await putDated(pk, entry);
       const history = new Map<string, AddressEntry>();
       for (const pk of partitions) {

@@ -2,7 +2,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../../domain/case-details';
 import type { CaseDetailsReader } from '../../ports/case-details';
 import { queryPartition } from './batch-and-query';
-import { casePk, keys, SK_PREFIX } from './keys';
+import { casePk, personKeys, SK_PREFIX } from './keys';
 
 /*
  * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs
@@ -35,9 +35,9 @@ export function createDynamoCaseDetails({ client, tableName }: DynamoCaseDetails
       const caseItems = await queryAll(casePk(caseId));
       const aNumber = rosterANumberOf(caseItems);
       if (aNumber === null) return toCaseDetails(caseItems);
-      const pk = keys.aNumberPk(aNumber);
+      const pk = personKeys.aNumberPk(aNumber);
       const [roster, ucAddresses] = await Promise.all([
-        client.send(new GetCommand({ TableName: tableName, Key: keys.rosterUc(aNumber), ConsistentRead: true })),
+        client.send(new GetCommand({ TableName: tableName, Key: personKeys.rosterUc(aNumber), ConsistentRead: true })),
         queryAll(pk, SK_PREFIX.address),
       ]);
       return toCaseDetails(caseItems, roster.Item, ucAddresses);

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../ports/clock';
 import type { NtaBacklog, PlanLease, StoredBacklogUc } from '../../ports/roster-store';
 import { backoffMs, chunk, sleep } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
-import { keys } from './keys';
+import { keys, personKeys } from './keys';
 import { ntaPlanAggregateDelta } from './program-aggregates';
 import { plannedDateIs, TRANSACTION_BATCH, type TransactItem } from './roster-uc-state';
 import { applyGuardedChanges, GuardFailedError, isConditionFailure, type GuardedChange } from './transactions';
@@ -121,7 +121,7 @@ export function createDynamoNtaBacklog({
             {
               Update: {
                 TableName: tableName,
-                Key: keys.backlogEntry(c.aor, c.aNumber),
+                Key: personKeys.backlogEntry(c.aor, c.aNumber),
                 UpdateExpression: 'SET #pd = :d, #r = :r',
                 ConditionExpression: condition,
                 ExpressionAttributeNames: { ...names, '#pd': 'plannedDate' },

@@ -4,7 +4,7 @@ import type { RosterReport, RosterTransition, RosterUcs } from '../../ports/rost
 import { backoffMs, chunk, mapWithLimit, sleep } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
 import { createDynamoAddressHistory } from './dynamo-address-history';
-import { casePk, keys, SK_PREFIX } from './keys';
+import { casePk, keys, SK_PREFIX, personKeys } from './keys';
 import type { AggregateDelta } from './program-aggregates';
 import { rosterUcChange } from './roster-uc-change';
 import { leaveBacklog, MAX_ATTEMPTS, previousOf, revisionIs, TRANSACTION_BATCH, type TransactItem } from './roster-uc-state';
@@ -47,7 +47,7 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
         {
           Update: {
             TableName: tableName,
-            Key: keys.rosterUc(aNumber),
+            Key: personKeys.rosterUc(aNumber),
             UpdateExpression:
               why === 'FTA'
                 ? 'SET priorFta = :t, ftaCaseId = if_not_exists(ftaCaseId, :c), #s = :s, rev = :next'
@@ -108,7 +108,7 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
           }),
         );
         await client.send(
-          new PutCommand({ TableName: tableName, Item: { ...keys.rosterLink(caseId, aNumber), type: 'ROSTER_LINK', caseId, aNumber, rosterId } }),
+          new PutCommand({ TableName: tableName, Item: { ...personKeys.rosterLink(caseId, aNumber), type: 'ROSTER_LINK', caseId, aNumber, rosterId } }),
         );
       });
     },

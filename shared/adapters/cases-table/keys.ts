@@ -52,7 +52,7 @@ export const casePk = (caseId: string): string => `CASE#${caseId}`;
 export const caseIdOfPk = (pk: string): string => pk.slice('CASE#'.length);
 const aorPart = (aor: string | null): string => aor ?? 'NONE';
 
-/** Key builders, one per item family (the names of ITEM_FAMILIES). */
+/** Key builders, one per item family (the names of ITEM_FAMILIES), besides personKeys below. */
 export const keys = {
   // One EOIR case.
   ucMark: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'UC' }),
@@ -63,7 +63,6 @@ export const keys = {
   hearing: (caseId: string, scheduleId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.hearing}${scheduleId}` }),
   upcomingHearing: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'UPCOMING_HEARING' }),
   addressFlag: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'ADDRFLAG' }),
-  rosterLink: (caseId: string, aNumber: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.rosterLink}${aNumberKey(aNumber)}` }),
   reverifyTask: (caseId: string, ftaId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.reverifyTask}${ftaId}` }),
   /** A notice about a case, or about the digest or an OPLA reconciliation (their own partitions). */
   notice: (scope: string, noticeId: string): ItemKey => ({
@@ -71,19 +70,10 @@ export const keys = {
     sk: `${SK_PREFIX.notice}${noticeId}`,
   }),
   // One A-number (keyed by its HMAC).
-  aNumberPk: (aNumber: string): string => aNumberKey(aNumber),
-  rosterUc: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: 'ROSTER' }),
-  aNumberCase: (aNumber: string, caseId: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: `${SK_PREFIX.aNumberCase}${caseId}` }),
-  aNumberRoster: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: A_NUMBER_ROSTER_SK }),
   // One entry of an address history, in a case's or an A-number's partition.
-  caseAddress: (caseId: string, source: string, parts: readonly (string | null)[]): ItemKey => ({
-    pk: casePk(caseId),
-    sk: `${SK_PREFIX.address}${source}#${addressKey(parts)}`,
-  }),
   /** An address as the roster and ERO give it: by the day it holds from and its source. */
   datedAddress: (pk: string, asOf: string, source: string): ItemKey => ({ pk, sk: `${SK_PREFIX.address}${asOf}#${source}` }),
   // The NTA backlog and its planning.
-  backlogEntry: (aor: string, aNumber: string): ItemKey => ({ pk: `BACKLOG#${aor}`, sk: aNumberKey(aNumber) }),
   backlogPk: (aor: string): string => `BACKLOG#${aor}`,
   planLease: (aor: string): ItemKey => ({ pk: 'LEASE#NTA_PLAN', sk: `AOR#${aor}` }),
   rosterReport: (rosterId: string, startedAt: string): ItemKey => ({ pk: `ROSTER#${rosterId}`, sk: `${SK_PREFIX.report}${startedAt}` }),
@@ -107,6 +97,24 @@ export const keys = {
   oplaExportsPk: 'OPLA#EXPORT',
   oplaExport: (exportId: string): ItemKey => ({ pk: 'OPLA#EXPORT', sk: `EXPORT#${exportId}` }),
   lastDrop: (): ItemKey => ({ pk: AGG.drop, sk: 'LAST' }),
+} as const;
+
+/**
+ * Key builders whose keys derive from PII (an A-number, an address) through their HMAC
+ * (pii-keys.ts). Kept apart from `keys` so that a bundle that never keys by a person
+ * drops the HMAC builders (tree shaking), and with them the need for the PII key secret.
+ */
+export const personKeys = {
+  rosterLink: (caseId: string, aNumber: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.rosterLink}${aNumberKey(aNumber)}` }),
+  aNumberPk: (aNumber: string): string => aNumberKey(aNumber),
+  rosterUc: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: 'ROSTER' }),
+  aNumberCase: (aNumber: string, caseId: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: `${SK_PREFIX.aNumberCase}${caseId}` }),
+  aNumberRoster: (aNumber: string): ItemKey => ({ pk: aNumberKey(aNumber), sk: A_NUMBER_ROSTER_SK }),
+  caseAddress: (caseId: string, source: string, parts: readonly (string | null)[]): ItemKey => ({
+    pk: casePk(caseId),
+    sk: `${SK_PREFIX.address}${source}#${addressKey(parts)}`,
+  }),
+  backlogEntry: (aor: string, aNumber: string): ItemKey => ({ pk: `BACKLOG#${aor}`, sk: aNumberKey(aNumber) }),
 } as const;
 
 /** One kind of item in the cases table: its key patterns, what it holds and who writes it. */

@@ -2,7 +2,7 @@ import type { BacklogStatus, RosterUc } from '../../domain/roster';
 import { backlogStatus } from '../../domain/roster';
 import { workListFieldsOf } from '../../domain/work-list';
 import type { RosterTransition } from '../../ports/roster-store';
-import { keys } from './keys';
+import { personKeys } from './keys';
 import { AGG, backlogAggregateDeltas, backlogAggregateSk, type AggregateDelta } from './program-aggregates';
 import { leaveBacklog, revisionIs, type PreviousUc, type TransactItem } from './roster-uc-state';
 import type { GuardedChange } from './transactions';
@@ -65,7 +65,7 @@ export function rosterUcChange(
     {
       Update: {
         TableName: tableName,
-        Key: keys.rosterUc(uc.aNumber),
+        Key: personKeys.rosterUc(uc.aNumber),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: revisionIs(prev === undefined ? undefined : prev.rev, values),
         ExpressionAttributeNames: names,
@@ -110,7 +110,7 @@ export function rosterUcChange(
       items.push({
         Update: {
           TableName: tableName,
-          Key: keys.backlogEntry(uc.aor, uc.aNumber),
+          Key: personKeys.backlogEntry(uc.aor, uc.aNumber),
           UpdateExpression: `SET ${s.join(', ')}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: n,
@@ -129,7 +129,7 @@ export function rosterUcChange(
       items.push({
         Put: {
           TableName: tableName,
-          Item: { ...keys.backlogEntry(uc.aor, uc.aNumber), ...entry },
+          Item: { ...personKeys.backlogEntry(uc.aor, uc.aNumber), ...entry },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk
 import type { Aor } from '../../domain/aor';
 import type { BacklogStatus } from '../../domain/roster';
 import { batchGetItems } from './batch-and-query';
-import { keys } from './keys';
+import { personKeys } from './keys';
 import { backlogAggregateDeltas, ntaPlanAggregateDelta, type AggregateDelta } from './program-aggregates';
 
 /*
@@ -60,7 +60,7 @@ export function revisionIs(rev: number | null | undefined, values: Record<string
 /** The stored state of these UCs, with the planned day of those in the backlog (consistent reads). */
 export async function previousOf(client: DynamoDBDocumentClient, tableName: string, aNumbers: readonly string[]): Promise<Map<string, PreviousUc>> {
   const found = new Map<string, PreviousUc>();
-  const ucs = await batchGetItems(client, tableName, aNumbers.map(keys.rosterUc), {
+  const ucs = await batchGetItems(client, tableName, aNumbers.map(personKeys.rosterUc), {
     projection: 'aNumber, aor, #s, ftaCaseId, matchedCaseId, eoirCaseId, eroNtaServedDate, priorFta, orrReleaseDate, rev',
     names: { '#s': 'status' },
     consistentRead: true,
@@ -80,7 +80,7 @@ export async function previousOf(client: DynamoDBDocumentClient, tableName: stri
     });
   }
   const inBacklog = [...found.entries()].filter(([, p]) => p.status === 'BACKLOG');
-  const entries = await batchGetItems(client, tableName, inBacklog.map(([a, p]) => keys.backlogEntry(p.aor, a)), {
+  const entries = await batchGetItems(client, tableName, inBacklog.map(([a, p]) => personKeys.backlogEntry(p.aor, a)), {
     projection: 'aNumber, #pd',
     names: { '#pd': 'plannedDate' },
     consistentRead: true,
@@ -110,7 +110,7 @@ export function leaveBacklog(
       {
         Delete: {
           TableName: tableName,
-          Key: keys.backlogEntry(prev.aor, aNumber),
+          Key: personKeys.backlogEntry(prev.aor, aNumber),
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
