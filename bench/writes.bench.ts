@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { BATCH_WRITE_CONCURRENCY } from '../shared/adapters/dynamo-batch';
-import { createDynamoCaseStore } from '../shared/adapters/dynamo-case-store';
+import { BATCH_WRITE_CONCURRENCY } from '../shared/adapters/cases-table/batch-and-query';
+import { createDynamoCaseStore } from '../shared/adapters/cases-table/dynamo-case-store';
 import type { Hearing } from '../shared/ports/case-store';
-import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/runtime/concurrency';
+import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/lib/concurrency';
 import { startEmulators } from '../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../infra/local/provision';
 

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import type { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { emptyTableCounts, mergeTableCounts, type DropReport, type TableCounts } from '../../shared/domain/drop-report';
 import type { ProgramReport } from '../../shared/domain/program-report';
 import type { FtaQueueName } from '../../shared/runtime/resources';

@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDropLedger } from '../../shared/adapters/dynamo-drop-ledger';
+import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { dlqLocalName, ENV, FUNCTIONS, OPLA_RECONCILIATION, ROSTER_DROPS, WORK_LIST_RETURNS, type FtaQueueName } from '../../shared/runtime/resources';
 import type { RosterReport } from '../../shared/ports/roster-store';

@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { sleep } from '../../shared/runtime/concurrency';
+import { sleep } from '../../shared/lib/concurrency';
 import { lambdaContext, sqsEvent, type SqsHandler } from './lambda-runtime';
 import type { LocalQueue } from './provision';
 

@@ -23,7 +23,7 @@ export interface DocketWatchData {
   readonly casesTable: Table;
   readonly idempotencyTable: Table;
   readonly queues: Readonly<Record<FtaQueueName, QueueWithDlq>>;
-  /** The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts), generated, never rotated in place. */
+  /** The HMAC key of PII-derived item keys (shared/adapters/cases-table/pii-keys.ts), generated, never rotated in place. */
   readonly piiKeySecret: Secret;
 }
 

@@ -1,7 +1,7 @@
 import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
-import { backoffMs, sleep } from '../runtime/concurrency';
+import { backoffMs, sleep } from '../lib/concurrency';
 import { DocketWatchError } from '../domain/errors';
 
 export interface SesMailerOptions {

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { backoffMs, mapWithLimit, sleep } from '../runtime/concurrency';
+import { backoffMs, mapWithLimit, sleep } from '../lib/concurrency';
 
 /*
  * The only way the adapters call SendMessageBatch. SQS refuses a whole batch whose entry

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CaseIdentifiedMessage } from '../messages/case-identified';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
-import { backoffMs, chunk, sleep } from '../runtime/concurrency';
+import { backoffMs, chunk, sleep } from '../lib/concurrency';
 
 /** AWS limit: SendMessageBatch takes at most 10 entries. */
 const SEND_BATCH_MAX = 10;

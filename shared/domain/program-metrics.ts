@@ -9,7 +9,7 @@
  *
  * Aggregate contracts (pk / sk / numeric fields, `<aor>` is an AOR code or `NONE`,
  * `<day>` is YYYY-MM-DD in UTC, `<week>` the UTC Monday of that week, `<shard>` 0-7 from
- * `aggregateShard(id)`). Builders for every write are in shared/adapters/program-aggregates.ts.
+ * `aggregateShard(id)`). Builders for every write are in shared/adapters/cases-table/program-aggregates.ts.
  *
  * | pk | sk | fields | written by (same transaction as) |
  * |---|---|---|---|

@@ -1,4 +1,5 @@
 import type { PlannedUc } from './nta-plan';
+import type { RosterUc } from './roster';
 
 /**
  * A field office's NTA service work list for one AOR and one day, one UC a row in plan
@@ -51,3 +52,26 @@ export const csvField = (v: string | null | undefined): string =>
 /** S3 keys of a work list: `worklists/<AOR>/<YYYY-MM-DD>.csv` and the `.xlsx` beside it. */
 export const workListKey = (aor: string, date: string): string => `worklists/${aor}/${date}.csv`;
 export const workListXlsxKey = (aor: string, date: string): string => `worklists/${aor}/${date}.xlsx`;
+
+/**
+ * The roster fields a field office needs to serve a backlog UC's NTA, under their
+ * work-list column names (PII: never logged). Stored with the backlog entry, so the
+ * work lists read one partition per AOR.
+ */
+export function workListFieldsOf(uc: RosterUc, priorFta: boolean): Readonly<Record<string, string | null>> {
+  return {
+    LAST_NAME: uc.lastName,
+    FIRST_NAME: uc.firstName,
+    BIRTH_DATE: uc.birthDate,
+    COUNTRY: uc.country,
+    ORR_RELEASE_DATE: uc.orrReleaseDate,
+    PRIOR_FTA: priorFta ? 'Y' : 'N',
+    SAFETY_FLAG: uc.safetyFlag ? 'Y' : 'N',
+    SPONSOR_NAME: uc.sponsorName,
+    SPONSOR_RELATIONSHIP: uc.sponsorRelationship,
+    SPONSOR_STREET: uc.sponsorAddress.street,
+    SPONSOR_CITY: uc.sponsorAddress.city,
+    SPONSOR_STATE: uc.sponsorAddress.state,
+    SPONSOR_ZIP: uc.sponsorAddress.zip,
+  };
+}

@@ -46,8 +46,11 @@ export interface CaseSighting {
   readonly lastName?: string | null;
 }
 
-/** One entry of a UC case's address history (spec 4). */
-export interface AddressEntry {
+/**
+ * An EOIR address of a UC case as one drop shows it (A_TblCase): stored in the case's
+ * address history, read back as the domain's AddressEntry.
+ */
+export interface EoirAddressSighting {
   readonly caseId: string;
   readonly source: 'EOIR_ADDRESS_OF_RECORD' | 'EOIR_PREVIOUS_ADDRESS';
   readonly address: EoirAddress;
@@ -79,12 +82,8 @@ export interface Rescission {
   readonly dropId: string;
 }
 
-/**
- * The case store (DynamoDB): UC cases, their FTAs, hearings and address history, drop
- * reports and the outbox. Every write is idempotent: repeating a call with the same input
- * changes nothing more.
- */
-export interface CaseStore {
+/** UC case marks: which EOIR cases are UC cases, and when a drop last showed them. */
+export interface UcCaseMarks {
   /**
    * Marks cases as UC cases. Once a UC case, always one (spec section 2). Returns how many
    * marks `claim` counts: those no other step of the run marked first (all, without a claim).
@@ -92,6 +91,21 @@ export interface CaseStore {
   markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number>;
   /** The subset of these case ids that are UC cases in the store. */
   findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** UC cases seen in a drop's A_TblCase: last seen drop (and A-number when known). */
+  recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void>;
+  /**
+   * Flags every UC case whose A_TblCase row this full drop did not show (its last sighting
+   * is another drop). Never deletes. Returns how many are flagged by this drop (those a
+   * retried sweep of the same drop flagged already included).
+   */
+  flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number>;
+}
+
+/**
+ * The FTA ledger: each FTA recorded once with its counters and outbox entry; rescissions
+ * in one transaction with their FTA_RESCINDED message.
+ */
+export interface FtaLedger {
   /**
    * Records FTAs that are not yet in the store; an FTA already stored is left as it is
    * ('repeated'). A new FTA is stored together with its outbox entry and aggregate counts,
@@ -99,22 +113,6 @@ export interface CaseStore {
    * same step `by` (a retry after a crash) is 'new' again.
    */
   recordFtas(ftas: readonly Fta[], recordedAt: string, by?: WriteStep): Promise<readonly RecordOutcome[]>;
-  /**
-   * FTAs stored but not yet handed to every fan-out queue, oldest first, in pages. One
-   * pass over the outbox index (eventually consistent: an FTA stored a moment ago may only
-   * show up in a later pass).
-   */
-  unpublishedFtas(pageSize: number): AsyncIterable<readonly StoredFta[]>;
-  /** Clears the outbox entry of FTAs that every fan-out queue has accepted. */
-  markFtasPublished(ftas: readonly Fta[]): Promise<void>;
-  saveDropReport(report: DropReport): Promise<void>;
-
-  /** UC cases seen in a drop's A_TblCase: last seen drop (and A-number when known). */
-  recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void>;
-  /** Adds address-history entries (keyed by content: the same address twice is one entry). */
-  recordAddresses(entries: readonly AddressEntry[]): Promise<void>;
-  /** Records or updates hearings of UC cases with their outcome (keyed by IDNSCHEDULE). */
-  recordHearings(hearings: readonly Hearing[]): Promise<void>;
   /** The OPEN FTAs among these ids (case id + FTA id), and those the step `by` rescinded. */
   findOpenFtas(keys: readonly { caseId: string; ftaId: string }[], by?: WriteStep): Promise<readonly StoredOpenFta[]>;
   /** Every OPEN FTA of these cases, and those the step `by` rescinded. */
@@ -125,25 +123,50 @@ export interface CaseStore {
    * more is skipped. Returns how many were rescinded by this call, or earlier by the same step `by`.
    */
   rescindFtas(rescissions: readonly Rescission[], rescindedAt: string, by?: WriteStep): Promise<number>;
-  /** FTA_RESCINDED messages not yet handed to every fan-out queue. */
-  unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]>;
-  markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void>;
-  /**
-   * Flags every UC case whose A_TblCase row this full drop did not show (its last sighting
-   * is another drop). Never deletes. Returns how many are flagged by this drop (those a
-   * retried sweep of the same drop flagged already included).
-   */
-  flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number>;
-
   /**
    * Records FTAs already rescinded when first recorded (their case became a UC case after
    * a later drop withdrew them): stored RESCINDED, never put in the outbox (no notice, no
    * correction). An FTA already stored is left as it is. Returns how many were stored.
    */
   recordRescindedFtas(ftas: readonly { fta: Fta; reason: RescissionReason; dropId: string }[], recordedAt: string): Promise<number>;
+}
 
+/** The outbox: FTAs and rescissions stored but not yet handed to every fan-out queue. */
+export interface FtaOutbox {
+  /**
+   * FTAs stored but not yet handed to every fan-out queue, oldest first, in pages. One
+   * pass over the outbox index (eventually consistent: an FTA stored a moment ago may only
+   * show up in a later pass).
+   */
+  unpublishedFtas(pageSize: number): AsyncIterable<readonly StoredFta[]>;
+  /** Clears the outbox entry of FTAs that every fan-out queue has accepted. */
+  markFtasPublished(ftas: readonly Fta[]): Promise<void>;
+  /** FTA_RESCINDED messages not yet handed to every fan-out queue. */
+  unpublishedRescissions(pageSize: number): AsyncIterable<readonly FtaRescindedMessage[]>;
+  markRescissionsPublished(messages: readonly FtaRescindedMessage[]): Promise<void>;
+}
+
+/** What a drop shows of a UC case besides FTAs: its hearings and EOIR addresses. */
+export interface CaseHistory {
+  /** Records or updates hearings of UC cases with their outcome (keyed by IDNSCHEDULE). */
+  recordHearings(hearings: readonly Hearing[]): Promise<void>;
+  /** Adds address-history entries (keyed by content: the same address twice is one entry). */
+  recordAddresses(entries: readonly EoirAddressSighting[]): Promise<void>;
+}
+
+/** The report of each drop run (and the metrics' drop history). */
+export interface DropReports {
+  saveDropReport(report: DropReport): Promise<void>;
+}
+
+/**
+ * The case store (DynamoDB): UC cases, their FTAs, hearings and address history, drop
+ * reports and the outbox: every role above, as the functions' wiring builds it. Every
+ * write is idempotent: repeating a call with the same input changes nothing more.
+ */
+export type CaseStore = UcCaseMarks & FtaLedger & FtaOutbox & CaseHistory & DropReports & {
   /** The FTA ledger's own storage, in modules of their own, over the same table. */
   readonly signals: FtaSignalStore;
   readonly aNumbers: ANumberIndex;
   readonly dropAsOf: DropAsOfStore;
-}
+};

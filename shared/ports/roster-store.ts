@@ -52,11 +52,10 @@ export interface RosterReport {
 }
 
 /**
- * The roster and the NTA backlog in the case store. Every call is idempotent: storing the
- * same roster UC twice leaves one item, with the same transition the second time ('from'
- * equal to 'to').
+ * Roster UCs in the case store. Every call is idempotent: storing the same roster UC twice
+ * leaves one item, with the same transition the second time ('from' equal to 'to').
  */
-export interface RosterStore {
+export interface RosterUcs {
   /** Stores roster UCs (and their ORR sponsor address) and moves backlog entries. */
   saveRosterUcs(ucs: readonly RosterUc[], rosterId: string, savedAt: string): Promise<readonly RosterTransition[]>;
   /** Marks the EOIR cases named by roster UCs as UC cases (basis ROSTER) and links them. */
@@ -75,6 +74,11 @@ export interface RosterStore {
   recordNtaServedForUc(aNumber: string, servedOn: string, at: string): Promise<RosterTransition | undefined>;
   /** A roster UC by A-number, with the EOIR case it is known by (roster, FTA or match), if any. */
   findRosterUc(aNumber: string): Promise<{ aNumber: string; aor: Aor; status: BacklogStatus; caseId: string | null } | undefined>;
+  saveRosterReport(report: RosterReport): Promise<void>;
+}
+
+/** The NTA backlog as the re-plan reads and writes it, one AOR at a time under its lease. */
+export interface NtaBacklog {
   /** Every backlog UC of an AOR, with its stored planned date. */
   loadBacklog(aor: Aor): Promise<StoredBacklogUc[]>;
   /**
@@ -90,12 +94,21 @@ export interface RosterStore {
    * it counted it). Throws NTA_PLAN_LEASE_LOST, writing nothing more, if the lease is gone.
    */
   savePlan(lease: PlanLease, changes: readonly PlanChange[]): Promise<{ written: number; skipped: number }>;
-  saveRosterReport(report: RosterReport): Promise<void>;
+}
+
+/** A UC case's addresses across sources (ORR sponsor, EOIR, ERO-verified). */
+export interface AddressHistory {
   /**
    * Adds an address to the history of a case (and of the roster UC linked to it) and
    * returns the whole history, every source, oldest first. Idempotent per source and date.
    */
   recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]>;
+  /** Stores which sources disagree for a case (empty: they agree). */
+  flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void>;
+}
+
+/** The daily roster matching report's reads and writes. */
+export interface RosterMatching {
   /** Every UC case mark and roster UC, for the matching report (a full read: daily job only). */
   readMatchingInputs(): Promise<{ marks: UcCaseMark[]; roster: RosterUcRef[] }>;
   /**
@@ -103,6 +116,10 @@ export interface RosterStore {
    * counted), each only if it is still counted as `from` (else left: stale).
    */
   saveUnmatched(changes: readonly { caseId: string; from: string | null; to: string | null }[]): Promise<{ written: number; stale: number }>;
-  /** Stores which sources disagree for a case (empty: they agree). */
-  flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void>;
 }
+
+/**
+ * The roster and the NTA backlog in the case store: every role above, as the functions'
+ * wiring builds it. A use case takes only the role(s) it calls.
+ */
+export type RosterStore = RosterUcs & NtaBacklog & AddressHistory & RosterMatching;

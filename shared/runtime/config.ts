@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AORS } from '../domain/aor';
 import { DEFAULT_PRIORITY, PRIORITY_KEYS } from '../domain/nta-plan';
-import { refuseDevelopmentPiiKey, usePiiKey } from '../adapters/pii-keys';
+import { refuseDevelopmentPiiKey, usePiiKey } from '../adapters/cases-table/pii-keys';
 import { ENV, INGEST_CHUNKING } from './resources';
 import { DocketWatchError } from '../domain/errors';
 
@@ -56,7 +56,7 @@ const ntaPlan = {
 };
 
 /**
- * What every function that builds PII-derived item keys (shared/adapters/pii-keys.ts:
+ * What every function that builds PII-derived item keys (shared/adapters/cases-table/pii-keys.ts:
  * A-number, address, digest recipient) reads: deployed, the ARN of the Secrets Manager
  * secret holding the HMAC key (loadConfig requires it in Lambda; installPiiKey reads it).
  */
@@ -158,7 +158,7 @@ const schemas = {
 } as const;
 
 /**
- * The HMAC key of PII-derived item keys (shared/adapters/pii-keys.ts): at least 32
+ * The HMAC key of PII-derived item keys (shared/adapters/cases-table/pii-keys.ts): at least 32
  * characters of secret. Changing it orphans every keyed item (README: re-key migration).
  */
 export const PiiKey = z.string().min(32, 'at least 32 characters of secret');

@@ -1,4 +1,4 @@
-import { usePiiKey } from '../adapters/pii-keys';
+import { usePiiKey } from '../adapters/cases-table/pii-keys';
 import { createSecretsManagerSecretReader } from '../adapters/secrets-manager-secret';
 import { ConfigError, PiiKey } from './config';
 import { ENV } from './resources';
@@ -7,7 +7,7 @@ let installing: { readonly arn: string; readonly done: Promise<void> } | undefin
 let readSecret: ((arn: string) => Promise<string>) | undefined;
 
 /**
- * Installs the PII HMAC key of a deployed function (shared/adapters/pii-keys.ts) from the
+ * Installs the PII HMAC key of a deployed function (shared/adapters/cases-table/pii-keys.ts) from the
  * Secrets Manager secret its PII_KEY_SECRET_ARN names: read once per cold start, the first
  * time a handler awaits this; every later call returns the same promise. Without an ARN it
  * resolves at once (loadConfig already installed PII_KEY_SECRET or the development key).

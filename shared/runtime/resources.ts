@@ -53,7 +53,7 @@ export const ENV = {
   ntaPriorityOrder: 'NTA_PRIORITY_ORDER',
   /** NTA plan: business days of work lists written ahead. */
   ntaWorkListDays: 'NTA_WORK_LIST_DAYS',
-  /** HMAC key of the PII-derived DynamoDB keys (shared/adapters/pii-keys.ts); a secret, never in the table. */
+  /** HMAC key of the PII-derived DynamoDB keys (shared/adapters/cases-table/pii-keys.ts); a secret, never in the table. */
   piiKeySecret: 'PII_KEY_SECRET',
   /**
    * Deployed: the ARN of the Secrets Manager secret holding that HMAC key (the data stack's
@@ -94,7 +94,7 @@ export interface TableDefinition {
 /**
  * The case store: one table, items grouped by case (`pk = CASE#<IDNCASE>`), plus drop
  * reports (`pk = DROP#<dropId>`) and aggregates (`pk = AGG#...`). See
- * shared/adapters/dynamo-case-store.ts for every item shape.
+ * shared/adapters/cases-table/dynamo-case-store.ts for every item shape.
  *
  * `outbox` is a sparse index: an FTA carries `outboxPk` only until it has been handed
  * to every fan-out queue, so unpublished FTAs can be found and re-sent after a crash.
@@ -119,7 +119,7 @@ export const CASES_TABLE: TableDefinition = {
 
 /**
  * The sparse index of upcoming hearings by day: a case's UPCOMING_HEARING item carries
- * `hearingDay` only while the hearing is ahead (shared/adapters/dynamo-upcoming-hearings.ts).
+ * `hearingDay` only while the hearing is ahead (shared/adapters/cases-table/dynamo-upcoming-hearings.ts).
  */
 export const HEARINGS_BY_DAY_INDEX = 'hearingsByDay';
 

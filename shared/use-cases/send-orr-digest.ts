@@ -18,7 +18,7 @@ export interface DigestDeps extends DeliveryDeps {
   readonly from: string;
   readonly recipients: readonly DigestRecipient[];
   /**
-   * A recipient's stable id in its ledger key (shared/adapters/pii-keys.ts recipientKey):
+   * A recipient's stable id in its ledger key (shared/adapters/cases-table/pii-keys.ts recipientKey):
    * the key follows the address, not its place in the list, so a reordered, shortened or
    * extended list neither re-sends nor skips anyone's digest.
    */

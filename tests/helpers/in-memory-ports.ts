@@ -8,7 +8,7 @@ import type { ANumberIndex, CaseEvidence, DropAsOf, DropAsOfStore, FtaSignalStor
 import type { FtaEventMessage } from '../../shared/messages/fta-event';
 import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import type {
-  AddressEntry,
+  EoirAddressSighting,
   CaseStore,
   Hearing,
   RecordOutcome,
@@ -63,7 +63,7 @@ export function memoryCaseStore(): CaseStore & {
   ftas: Map<string, MemoryFta>;
   reports: DropReport[];
   hearings: Map<string, Hearing>;
-  addresses: Map<string, AddressEntry>;
+  addresses: Map<string, EoirAddressSighting>;
   sightings: Map<string, string>;
   omitted: Map<string, string>;
   rescissionOutbox: FtaRescindedMessage[];
@@ -75,7 +75,7 @@ export function memoryCaseStore(): CaseStore & {
   const ftas = new Map<string, MemoryFta>();
   const reports: DropReport[] = [];
   const hearings = new Map<string, Hearing>();
-  const addresses = new Map<string, AddressEntry>();
+  const addresses = new Map<string, EoirAddressSighting>();
   const sightings = new Map<string, string>();
   const omitted = new Map<string, string>();
   const rescissionOutbox: FtaRescindedMessage[] = [];

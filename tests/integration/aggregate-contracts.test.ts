@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoProgramState } from '../../shared/adapters/cases-table/dynamo-program-state';
 import {
   backlogAggregateUpdates,
   noticeSentAggregateUpdate,
@@ -13,7 +13,7 @@ import {
   taskAggregateUpdates,
   unmatchedAggregateUpdate,
   type AggregateUpdate,
-} from '../../shared/adapters/program-aggregates';
+} from '../../shared/adapters/cases-table/program-aggregates';
 import type { Fta } from '../../shared/domain/fta';
 import { buildProgramMetrics, type MetricPoint } from '../../shared/domain/program-metrics';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';

@@ -4,8 +4,8 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources, type LocalResources } from '../../infra/local/provision';
-import { batchGetItems, batchPutItems } from '../../shared/adapters/dynamo-batch';
-import { transactWrite } from '../../shared/adapters/dynamo-transactions';
+import { batchGetItems, batchPutItems } from '../../shared/adapters/cases-table/batch-and-query';
+import { transactWrite } from '../../shared/adapters/cases-table/transactions';
 import { sendMessageBatches } from '../../shared/adapters/sqs-batch';
 import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
 

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
-import { createDynamoDropKeys } from '../../shared/adapters/dynamo-drop-keys';
+import { createDynamoDropKeys } from '../../shared/adapters/cases-table/dynamo-drop-keys';
 import { createInProcessDropKeys } from '../../shared/use-cases/steps/ingest/in-process-drop-keys';
 import type { DropChunk } from '../../shared/domain/drop-plan';
 import type { DropKeys, SettledKeys } from '../../shared/ports/drop-keys';

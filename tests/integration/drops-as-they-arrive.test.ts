@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createS3DocketSource } from '../../shared/adapters/s3-docket-source';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { fetchReceivedEmails } from '../../infra/local/outputs';

@@ -8,7 +8,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { lambdaContext } from '../../infra/local/lambda-runtime';
 import type { LocalPipeline } from '../../infra/local/pipeline';
 import { localClientConfig, type LocalResources } from '../../infra/local/provision';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import type { DropReport } from '../../shared/domain/drop-report';
 import { EOIR_TABLES } from '../../shared/domain/eoir-table';
 import { DROP_BUCKET, FUNCTIONS } from '../../shared/runtime/resources';

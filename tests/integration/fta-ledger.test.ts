@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { exportFtas, fetchReceivedEmails } from '../../infra/local/outputs';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline } from '../../infra/local/run';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { ledgerModel, type ModelDrop, type ModelInput } from '../helpers/ledger-model';
 import { pipelineTestOptions, uniqueSuffix, useLocalStack } from '../helpers/local-stack';
 

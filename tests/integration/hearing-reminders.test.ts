@@ -4,7 +4,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../infra/local/emulators';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { createDynamoUpcomingHearings } from '../../shared/adapters/dynamo-upcoming-hearings';
+import { createDynamoUpcomingHearings } from '../../shared/adapters/cases-table/dynamo-upcoming-hearings';
+import { HEARINGS_BY_DAY_INDEX } from '../../shared/runtime/resources';
 import { createAwsClients } from '../../shared/runtime/aws-clients';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
@@ -123,7 +124,7 @@ describe('hearing reminders through the emulators', () => {
     ]);
     await run.pipeline.uploadDrop(moved, `moves${suffix}`, { 'as-of': '2027-01-05' });
     await run.pipeline.drain();
-    const store = createDynamoUpcomingHearings({ client: createAwsClients().dynamo, tableName: run.pipeline.resources.casesTable });
+    const store = createDynamoUpcomingHearings({ client: createAwsClients().dynamo, tableName: run.pipeline.resources.casesTable, byDayIndex: HEARINGS_BY_DAY_INDEX });
     const stored = await store.ofCases(['9431127', '9431134', '9431141']);
     expect(stored.get('9431127')).toMatchObject({ date: '2027-02-15', status: 'UPCOMING', scheduleId: '48120201' });
     expect(stored.get('9431134')).toMatchObject({ date: '2027-01-18', status: 'CANCELLED' });

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDrop } from '../../bench/gen-drop';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createS3DocketSource } from '../../shared/adapters/s3-docket-source';
 import { createS3Quarantine } from '../../shared/adapters/s3-quarantine';
 import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';

@@ -1,4 +1,4 @@
-import { aNumberKey } from '../../shared/adapters/pii-keys';
+import { aNumberKey } from '../../shared/adapters/cases-table/pii-keys';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -8,8 +8,8 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
-import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import { createDynamoProgramState } from '../../shared/adapters/cases-table/dynamo-program-state';
+import { createDynamoRosterStore } from '../../shared/adapters/cases-table/dynamo-roster-store';
 import { AORS, type Aor } from '../../shared/domain/aor';
 import { addBusinessDays } from '../../shared/domain/business-days';
 import { planBacklog } from '../../shared/domain/nta-plan';

@@ -1,4 +1,4 @@
-import { aNumberKey } from '../../shared/adapters/pii-keys';
+import { aNumberKey } from '../../shared/adapters/cases-table/pii-keys';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -9,9 +9,9 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
-import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
+import { createDynamoProgramState } from '../../shared/adapters/cases-table/dynamo-program-state';
+import { createDynamoRosterStore } from '../../shared/adapters/cases-table/dynamo-roster-store';
+import { createDynamoTaskStore } from '../../shared/adapters/cases-table/dynamo-task-store';
 import { createAwsClients, type AwsClients } from '../../shared/runtime/aws-clients';
 import { ENV } from '../../shared/runtime/resources';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';

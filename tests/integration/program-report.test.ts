@@ -7,11 +7,11 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { renderProgramReport } from '../../infra/local/report-html';
-import { createDynamoCaseStore } from '../../shared/adapters/dynamo-case-store';
-import { createDynamoProgramHistory } from '../../shared/adapters/dynamo-program-history';
-import { createDynamoProgramState } from '../../shared/adapters/dynamo-program-state';
-import { createDynamoTaskStore } from '../../shared/adapters/dynamo-task-store';
-import { backlogAggregateUpdates } from '../../shared/adapters/program-aggregates';
+import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoProgramHistory } from '../../shared/adapters/cases-table/dynamo-program-history';
+import { createDynamoProgramState } from '../../shared/adapters/cases-table/dynamo-program-state';
+import { createDynamoTaskStore } from '../../shared/adapters/cases-table/dynamo-task-store';
+import { backlogAggregateUpdates } from '../../shared/adapters/cases-table/program-aggregates';
 import type { Fta } from '../../shared/domain/fta';
 import { buildProgramMetrics } from '../../shared/domain/program-metrics';
 import type { Emulators } from '../../infra/local/emulators';

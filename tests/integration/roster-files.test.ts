@@ -7,7 +7,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import type { Emulators } from '../../infra/local/emulators';
 import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
-import { createDynamoRosterStore } from '../../shared/adapters/dynamo-roster-store';
+import { createDynamoRosterStore } from '../../shared/adapters/cases-table/dynamo-roster-store';
 import { createAwsClients, type AwsClients } from '../../shared/runtime/aws-clients';
 import { connectEmulators, pipelineTestOptions, tempDir, uniqueSuffix } from '../helpers/local-stack';
 

@@ -3,8 +3,8 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchGetItems, batchWriteItems, itemKeyOf, type WriteRequest } from '../../shared/adapters/dynamo-batch';
-import { packChanges, transactWrite } from '../../shared/adapters/dynamo-transactions';
+import { batchGetItems, batchWriteItems, itemKeyOf, type WriteRequest } from '../../shared/adapters/cases-table/batch-and-query';
+import { packChanges, transactWrite } from '../../shared/adapters/cases-table/transactions';
 import { sendMessageBatches } from '../../shared/adapters/sqs-batch';
 
 // Recorded calls: DynamoDB Local and the SQS emulator never leave items unprocessed or fail one entry.

@@ -105,7 +105,7 @@ describe('the PII key (HMAC key of PII-derived item keys)', () => {
     vi.resetModules();
     const config = await import('../../shared/runtime/config');
     const { installPiiKey } = await import('../../shared/runtime/pii-key');
-    const { aNumberKey } = await import('../../shared/adapters/pii-keys');
+    const { aNumberKey } = await import('../../shared/adapters/cases-table/pii-keys');
     return { ...config, installPiiKey, aNumberKey };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCaseDetails } from '../../shared/adapters/dynamo-case-details';
+import { toCaseDetails } from '../../shared/adapters/cases-table/dynamo-case-details';
 import { ageOn, NO_CASE_DETAILS, toBirthMonth, type CaseDetails } from '../../shared/domain/case-details';
 import type { Fta } from '../../shared/domain/fta';
 import { correctionView, digestCsv, ftaNoticeView } from '../../shared/domain/orr-notice';

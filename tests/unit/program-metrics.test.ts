@@ -15,7 +15,7 @@ import {
   type NoticeDropRow,
   type ProgramState,
 } from '../../shared/domain/program-metrics';
-import { noticeSentAggregateUpdate } from '../../shared/adapters/program-aggregates';
+import { noticeSentAggregateUpdate } from '../../shared/adapters/cases-table/program-aggregates';
 import { latencyOf } from '../helpers/latency';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z'); // a Saturday
@@ -268,7 +268,7 @@ describe('tasks, roster and drops', () => {
 
 describe('aggregate deltas in one transaction', () => {
   it('sums the moves of one item, leaves out items whose moves cancel, and keeps each item once', async () => {
-    const { combineAggregateDeltas, ntaPlanAggregateDelta, backlogAggregateDeltas } = await import('../../shared/adapters/program-aggregates');
+    const { combineAggregateDeltas, ntaPlanAggregateDelta, backlogAggregateDeltas } = await import('../../shared/adapters/cases-table/program-aggregates');
     const updates = combineAggregateDeltas('cases', [
       // Two UCs swap days (nets to zero), a third moves from 12-01 to 12-02.
       ntaPlanAggregateDelta({ aor: 'HOU', day: '2026-12-01', delta: -1 }),

@@ -1,4 +1,4 @@
-import { createDynamoProgramState } from '../../adapters/dynamo-program-state';
+import { createDynamoProgramState } from '../../adapters/cases-table/dynamo-program-state';
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
 import { systemClock } from '../../ports/clock';
 import { createAwsClients } from '../aws-clients';

@@ -1,6 +1,6 @@
-import { createDynamoCaseStore } from '../../adapters/dynamo-case-store';
-import { createDynamoNoticeLedger } from '../../adapters/dynamo-notice-ledger';
-import { createDynamoReconciliationBasis } from '../../adapters/dynamo-reconciliation-basis';
+import { createDynamoCaseStore } from '../../adapters/cases-table/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../adapters/cases-table/dynamo-notice-ledger';
+import { createDynamoReconciliationBasis } from '../../adapters/cases-table/dynamo-reconciliation-basis';
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
 import { createS3Objects } from '../../adapters/s3-objects';
 import { createSesMailer } from '../../adapters/ses-mailer';

@@ -1,4 +1,4 @@
-import { createDynamoNoticeLedger } from '../../adapters/dynamo-notice-ledger';
+import { createDynamoNoticeLedger } from '../../adapters/cases-table/dynamo-notice-ledger';
 import { systemClock } from '../../ports/clock';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';

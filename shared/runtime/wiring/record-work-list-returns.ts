@@ -1,4 +1,4 @@
-import { createDynamoTaskStore } from '../../adapters/dynamo-task-store';
+import { createDynamoTaskStore } from '../../adapters/cases-table/dynamo-task-store';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
 import { createObservability } from '../observability';

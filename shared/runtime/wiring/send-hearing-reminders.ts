@@ -1,11 +1,11 @@
-import { createDynamoCaseStore } from '../../adapters/dynamo-case-store';
-import { createDynamoCourtAddresses } from '../../adapters/dynamo-court-addresses';
-import { createDynamoUpcomingHearings } from '../../adapters/dynamo-upcoming-hearings';
+import { createDynamoCaseStore } from '../../adapters/cases-table/dynamo-case-store';
+import { createDynamoCourtAddresses } from '../../adapters/cases-table/dynamo-court-addresses';
+import { createDynamoUpcomingHearings } from '../../adapters/cases-table/dynamo-upcoming-hearings';
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
 import { createObservability } from '../observability';
-import { ENV, REMINDER_RATE_SHARE } from '../resources';
+import { ENV, HEARINGS_BY_DAY_INDEX, REMINDER_RATE_SHARE } from '../resources';
 import { noticeSendingDeps } from './common/notice-sending';
 
 /** send-hearing-reminders, built once per cold start: the notice-sending ports at the reminders' share of the SES rate, hearings, courts and the EMF sink. */
@@ -26,7 +26,7 @@ export const deps = {
     mailFrom: config[ENV.mailFrom],
     logger,
   }),
-  hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName }),
+  hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName, byDayIndex: HEARINGS_BY_DAY_INDEX }),
   cases: createDynamoCaseStore({ client: clients.dynamo, tableName }),
   inbox: config[ENV.orrInbox],
   juvenileCoordinators: config[ENV.juvenileCoordinators],

@@ -1,4 +1,4 @@
-import { recipientKey } from '../../adapters/pii-keys';
+import { recipientKey } from '../../adapters/cases-table/pii-keys';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
 import { createObservability } from '../observability';

@@ -1,4 +1,4 @@
-import { createDynamoCaseStore } from '../../adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../adapters/cases-table/dynamo-case-store';
 import { createSqsFtaPublisher } from '../../adapters/sqs-fta-publisher';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';

@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createPowertoolsMetricsSink } from '../../../adapters/powertools-metrics-sink';
 import { createS3ReportArchive } from '../../../adapters/s3-report-archive';
-import { createDynamoCaseStore } from '../../../adapters/dynamo-case-store';
-import { createDynamoDropLedger } from '../../../adapters/dynamo-drop-ledger';
-import { createDynamoUpcomingHearings } from '../../../adapters/dynamo-upcoming-hearings';
-import { createDynamoCourtAddresses } from '../../../adapters/dynamo-court-addresses';
+import { createDynamoCaseStore } from '../../../adapters/cases-table/dynamo-case-store';
+import { createDynamoDropLedger } from '../../../adapters/cases-table/dynamo-drop-ledger';
+import { createDynamoUpcomingHearings } from '../../../adapters/cases-table/dynamo-upcoming-hearings';
+import { createDynamoCourtAddresses } from '../../../adapters/cases-table/dynamo-court-addresses';
 import { createS3DocketSource } from '../../../adapters/s3-docket-source';
 import { createS3DropStaging } from '../../../adapters/s3-drop-staging';
 import { createS3Quarantine } from '../../../adapters/s3-quarantine';
@@ -15,7 +15,7 @@ import { systemClock } from '../../../ports/clock';
 import type { FanOutDeps } from '../../../use-cases/start-docket-drop';
 import type { AwsClients } from '../../aws-clients';
 import type { Config } from '../../config';
-import { DROP_BUCKET, ENV } from '../../resources';
+import { DROP_BUCKET, ENV, HEARINGS_BY_DAY_INDEX } from '../../resources';
 
 /**
  * The docket ingest's ports: the chunk worker's (chunkDeps), and the bucket writes that
@@ -38,7 +38,7 @@ export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, l
     source: createS3DocketSource({ client: clients.s3, bucket: config[ENV.dropBucket] }),
     store: createDynamoCaseStore({ client: clients.dynamo, tableName }),
     ledger: createDynamoDropLedger({ client: clients.dynamo, tableName }),
-    hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName }),
+    hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName, byDayIndex: HEARINGS_BY_DAY_INDEX }),
     courts: createDynamoCourtAddresses({ client: clients.dynamo, tableName }),
     publisher: createSqsFtaPublisher({
       client: clients.sqs,

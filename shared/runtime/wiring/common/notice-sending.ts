@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoCaseDetails } from '../../../adapters/dynamo-case-details';
-import { createDynamoCaseStore } from '../../../adapters/dynamo-case-store';
-import { createDynamoNoticeLedger } from '../../../adapters/dynamo-notice-ledger';
+import { createDynamoCaseDetails } from '../../../adapters/cases-table/dynamo-case-details';
+import { createDynamoCaseStore } from '../../../adapters/cases-table/dynamo-case-store';
+import { createDynamoNoticeLedger } from '../../../adapters/cases-table/dynamo-notice-ledger';
 import { createSesMailer } from '../../../adapters/ses-mailer';
 import { systemClock } from '../../../ports/clock';
 import type { AwsClients } from '../../aws-clients';

@@ -1,11 +1,11 @@
-import { createDynamoRosterStore } from '../../../adapters/dynamo-roster-store';
+import { createDynamoRosterStore } from '../../../adapters/cases-table/dynamo-roster-store';
 import { createS3Objects } from '../../../adapters/s3-objects';
 import { systemClock } from '../../../ports/clock';
 import type { Log } from '../../../ports/log';
 import type { IngestRosterDeps } from '../../../use-cases/ingest-roster';
 import type { ReplanDeps } from '../../../use-cases/steps/replan-nta-backlog';
 import type { ObjectSource } from '../../../ports/object-sink';
-import { createDynamoCaseStore } from '../../../adapters/dynamo-case-store';
+import { createDynamoCaseStore } from '../../../adapters/cases-table/dynamo-case-store';
 import { createSqsFtaPublisher } from '../../../adapters/sqs-fta-publisher';
 import type { AwsClients } from '../../aws-clients';
 import type { Config } from '../../config';

@@ -5,7 +5,7 @@ import { createInProcessDropKeys } from './in-process-drop-keys';
 
 /**
  * The drop ledger of a run read inside one invocation: the same rules as the DynamoDB
- * ledger (shared/adapters/dynamo-drop-ledger.ts), kept in memory. Memory grows with the
+ * ledger (shared/adapters/cases-table/dynamo-drop-ledger.ts), kept in memory. Memory grows with the
  * number of chunks and of UC cases with proceedings, never with rows.
  */
 export function createInProcessDropLedger(): DropLedger {

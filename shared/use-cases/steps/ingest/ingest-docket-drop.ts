@@ -9,7 +9,7 @@ import type { DropListing, DropRef } from '../../../ports/docket-source';
 import type { DropLedger, DropRun, FinishNotes } from '../../../ports/drop-ledger';
 import type { DropAsOf } from '../../../ports/fta-signals';
 import type { Log } from '../../../ports/log';
-import { mapWithLimit } from '../../../runtime/concurrency';
+import { mapWithLimit } from '../../../lib/concurrency';
 import { finishDropRun } from './finish-drop-run';
 import { ingestDropChunk } from './ingest-drop-chunk';
 import type { IngestDeps } from './ingest-ports';

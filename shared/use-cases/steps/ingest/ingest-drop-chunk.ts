@@ -12,7 +12,7 @@ import { JUVENILE_HISTORY_TABLE } from '../../../domain/juvenile';
 import { PROCEEDING_TABLE } from '../../../domain/proceeding';
 import type { RowRejectionReason } from '../../../domain/rejections';
 import { SCHEDULE_TABLE } from '../../../domain/schedule';
-import type { AddressEntry, CaseStore, Hearing, UcMark, WriteStep } from '../../../ports/case-store';
+import type { EoirAddressSighting, CaseStore, Hearing, UcMark, WriteStep } from '../../../ports/case-store';
 import type { DropRun } from '../../../ports/drop-ledger';
 import type { CaseEvidence, SignalSighting, WithdrawalEvidence } from '../../../ports/fta-signals';
 import { publishFtas } from '../publish-ftas';
@@ -220,7 +220,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
   if (rows.length === 0) return 0;
   await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null })));
-  const entries: AddressEntry[] = [];
+  const entries: EoirAddressSighting[] = [];
   for (const r of rows) {
     if (r.address) entries.push({ caseId: r.caseId, source: 'EOIR_ADDRESS_OF_RECORD', address: r.address, changedOn: r.addressChangedOn, dropId });
     if (r.previousAddress) entries.push({ caseId: r.caseId, source: 'EOIR_PREVIOUS_ADDRESS', address: r.previousAddress, changedOn: null, dropId });

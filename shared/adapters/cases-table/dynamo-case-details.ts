@@ -1,8 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../domain/case-details';
-import type { CaseDetailsReader } from '../ports/case-details';
-import { aNumberKey } from './pii-keys';
-import { queryPartition } from './dynamo-query';
+import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../../domain/case-details';
+import type { CaseDetailsReader } from '../../ports/case-details';
+import { queryPartition } from './batch-and-query';
+import { casePk, personKeys, SK_PREFIX } from './keys';
 
 /*
  * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs
@@ -32,13 +32,13 @@ export function createDynamoCaseDetails({ client, tableName }: DynamoCaseDetails
 
   return {
     async getCaseDetails(caseId: string): Promise<CaseDetails> {
-      const caseItems = await queryAll(`CASE#${caseId}`);
+      const caseItems = await queryAll(casePk(caseId));
       const aNumber = rosterANumberOf(caseItems);
       if (aNumber === null) return toCaseDetails(caseItems);
-      const pk = aNumberKey(aNumber);
+      const pk = personKeys.aNumberPk(aNumber);
       const [roster, ucAddresses] = await Promise.all([
-        client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'ROSTER' }, ConsistentRead: true })),
-        queryAll(pk, 'ADDR#'),
+        client.send(new GetCommand({ TableName: tableName, Key: personKeys.rosterUc(aNumber), ConsistentRead: true })),
+        queryAll(pk, SK_PREFIX.address),
       ]);
       return toCaseDetails(caseItems, roster.Item, ucAddresses);
     },

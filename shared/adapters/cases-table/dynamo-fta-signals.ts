@@ -1,11 +1,12 @@
-import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RescissionReason } from '../domain/fta';
-import type { StoredSignal, Withdrawal } from '../domain/fta-signal';
-import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../ports/fta-signals';
-import { mapWithLimit } from '../runtime/concurrency';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RescissionReason } from '../../domain/fta';
+import type { StoredSignal, Withdrawal } from '../../domain/fta-signal';
+import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../../ports/fta-signals';
+import { mapWithLimit } from '../../lib/concurrency';
 import { ftaFromItem } from './fta-item';
-import { batchGetItems } from './dynamo-batch';
-import { isConditionFailure } from './dynamo-transactions';
+import { batchGetItems, queryPartition } from './batch-and-query';
+import { caseIdOfPk, casePk, keys, SK_PREFIX } from './keys';
+import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table, in the case's partition (the UC mark `CASE#<IDNCASE>`/`UC` is
@@ -18,9 +19,6 @@ import { isConditionFailure } from './dynamo-transactions';
  * Only ABSENTIA `Y` proceedings and ADJ_RSN `11` schedules get a signal item (any case);
  * the marker lets a drop check an `N` row or another reason only for cases that have one.
  */
-const caseKey = (caseId: string): string => `CASE#${caseId}`;
-const MARKER_SK = 'SIGS';
-const signalSk = (ftaId: string): string => `SIG#${ftaId}`;
 const CONCURRENCY = 16;
 
 export interface DynamoFtaSignalsOptions {
@@ -34,9 +32,9 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
       const uc = new Set<string>();
       const markers = new Map<string, Record<string, unknown>>();
       // The UC mark and the signals marker of a case are read in the same BatchGetItem.
-      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].flatMap((id) => [{ pk: caseKey(id), sk: 'UC' }, { pk: caseKey(id), sk: MARKER_SK }]), { consistentRead: true });
+      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].flatMap((id) => [keys.ucMark(id), keys.signalsMarker(id)]), { consistentRead: true });
       for (const item of items) {
-        const id = String(item.pk).slice('CASE#'.length);
+        const id = caseIdOfPk(String(item.pk));
         if (item.sk === 'UC') uc.add(id);
         else markers.set(id, item);
       }
@@ -65,7 +63,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: caseKey(s.caseId), sk: MARKER_SK },
+            Key: keys.signalsMarker(s.caseId),
             UpdateExpression: 'SET caseId = :c, settled = if_not_exists(settled, :uc) ADD #list :e',
             ExpressionAttributeNames: { '#list': s.kind === 'IN_ABSENTIA_ORDER' ? 'orders' : 'noShows' },
             ExpressionAttributeValues: { ':c': s.caseId, ':uc': ucCase, ':e': new Set([s.kind === 'IN_ABSENTIA_ORDER' ? `${s.proceedingId}|${s.date}` : (s.scheduleId ?? '')]) },
@@ -87,7 +85,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
         const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: caseKey(s.caseId), sk: signalSk(s.ftaId) },
+            Key: keys.signal(s.caseId, s.ftaId),
             UpdateExpression: `SET ${sets.join(', ')} ADD seen :seen`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -105,7 +103,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
           const out = await client.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: { pk: caseKey(e.caseId), sk: signalSk(e.ftaId) },
+              Key: keys.signal(e.caseId, e.ftaId),
               UpdateExpression: 'ADD withdrawals :w',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: { ':w': new Set([withdrawalEntry(e.withdrawal)]) },
@@ -123,18 +121,8 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
 
     async signalsOfCases(caseIds) {
       const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
-        const items: StoredSignal[] = [];
-        const pages = paginateQuery(
-          { client },
-          {
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sig)',
-            ExpressionAttributeValues: { ':pk': caseKey(caseId), ':sig': 'SIG#' },
-            ConsistentRead: true,
-          },
-        );
-        for await (const out of pages) for (const item of out.Items ?? []) items.push(fromSignalItem(item));
-        return items;
+        const items = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.signal, consistentRead: true });
+        return items.map(fromSignalItem);
       });
       return lists.flat();
     },
@@ -145,7 +133,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
           await client.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: { pk: caseKey(caseId), sk: MARKER_SK },
+              Key: keys.signalsMarker(caseId),
               UpdateExpression: 'SET settled = :t',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: { ':t': true },

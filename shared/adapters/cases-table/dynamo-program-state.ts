@@ -1,12 +1,13 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   metricRanges,
   METRIC_WINDOWS,
   emptyLatency,
   type ProgramState,
-} from '../domain/program-metrics';
-import type { ProgramStateReader } from '../ports/program-state';
-import { AGG } from './program-aggregates';
+} from '../../domain/program-metrics';
+import type { ProgramStateReader } from '../../ports/program-state';
+import { queryPartition } from './batch-and-query';
+import { AGG, keys } from './keys';
 
 export interface DynamoProgramStateOptions {
   readonly client: DynamoDBDocumentClient;
@@ -30,34 +31,13 @@ export function createDynamoProgramState({ client, tableName }: DynamoProgramSta
     range?: { from: string; to: string } | { prefix: string },
     options: { newestFirst?: boolean; limit?: number } = {},
   ): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    const values: Item = { ':pk': pk };
-    let condition = 'pk = :pk';
-    if (range && 'prefix' in range) {
-      condition += ' AND begins_with(sk, :p)';
-      values[':p'] = range.prefix;
-    } else if (range) {
-      condition += ' AND sk BETWEEN :from AND :to';
-      values[':from'] = range.from;
-      values[':to'] = range.to;
-    }
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: startKey,
-          ScanIndexForward: !options.newestFirst,
-          Limit: options.limit,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = options.limit !== undefined && items.length >= options.limit ? undefined : out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+    return queryPartition(client, tableName, {
+      pk,
+      ...(range === undefined ? {} : 'prefix' in range ? { skPrefix: range.prefix } : { skBetween: range }),
+      newestFirst: options.newestFirst,
+      limit: options.limit,
+      consumedCapacity: true,
+    });
   }
   const between = (prefix: string, r: { from: string; to: string }) => ({ from: `${prefix}${r.from}`, to: `${prefix}${r.to}${END}` });
   const sumByAor = (items: readonly Item[], field: string): Map<string, number> => {
@@ -81,7 +61,7 @@ export function createDynamoProgramState({ client, tableName }: DynamoProgramSta
         query(AGG.taskDue, between('DUE#', r.overdueDays)),
         query(AGG.roster, { prefix: 'UNMATCHED#' }),
         query(AGG.drop, { prefix: 'DROP#' }, { newestFirst: true, limit: METRIC_WINDOWS.dropHistory }),
-        client.send(new GetCommand({ TableName: tableName, Key: { pk: AGG.drop, sk: 'LAST' } })),
+        client.send(new GetCommand({ TableName: tableName, Key: keys.lastDrop() })),
       ]);
       // sk part after the prefix: DAY#<day>#..., WEEK#<week>#..., DUE#<day>#...
       const keyDate = (item: Item): string => str(item.sk).split('#')[1] ?? '';

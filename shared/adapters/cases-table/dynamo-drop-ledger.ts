@@ -1,10 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../domain/drop-plan';
-import type { DropReport } from '../domain/drop-report';
-import type { DropLedger, DropRun, RunState } from '../ports/drop-ledger';
-import { mapWithLimit } from '../runtime/concurrency';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../../domain/drop-plan';
+import type { DropReport } from '../../domain/drop-report';
+import type { DropLedger, DropRun, RunState } from '../../ports/drop-ledger';
+import { mapWithLimit } from '../../lib/concurrency';
+import { queryPages } from './batch-and-query';
 import { createDynamoDropKeys } from './dynamo-drop-keys';
-import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
+import { keys } from './keys';
+import { isConditionFailure, sendConditional, transactWrite } from './transactions';
 
 /*
  * Items in the cases table, under the drop's partition:
@@ -17,8 +19,6 @@ import { isConditionFailure, sendConditional, transactWrite } from './dynamo-tra
  * ranges), and one `settle` item per case whose FTAs the finish step settles (the run's
  * repeated keys are dynamo-drop-keys.ts's items).
  */
-const dropKey = (dropId: string): string => `DROP#${dropId}`;
-const runSk = (runId: string): string => `RUN#${runId}`;
 /** Parallel writes of `settle` items per call. */
 const CONCURRENCY = 16;
 
@@ -31,8 +31,8 @@ export interface DynamoDropLedgerOptions {
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOptions): DropLedger {
-  const runKey = (run: DropRun) => ({ pk: dropKey(run.drop.dropId), sk: runSk(run.runId) });
-  const chunkKey = (run: DropRun, chunk: DropChunk) => ({ pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#CHUNK#${chunkId(chunk)}` });
+  const runKey = (run: DropRun) => keys.dropRun(run.drop.dropId, run.runId);
+  const chunkKey = (run: DropRun, chunk: DropChunk) => keys.runChunk(run.drop.dropId, run.runId, chunkId(chunk));
   const toState = (item: Record<string, unknown>): RunState => ({
     run: item.run as DropRun,
     stage: Number(item.stage),
@@ -41,22 +41,13 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
 
   async function getRun(dropId: string, runId: string): Promise<RunState | undefined> {
     const out = await client.send(
-      new GetCommand({ TableName: tableName, Key: { pk: dropKey(dropId), sk: runSk(runId) }, ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: keys.dropRun(dropId, runId), ConsistentRead: true }),
     );
     return out.Item === undefined ? undefined : toState(out.Item);
   }
 
   async function* queryRun(run: DropRun, kind: 'CHUNK' | 'OPENED' | 'SETTLE'): AsyncIterable<Record<string, unknown>[]> {
-    const pages = paginateQuery(
-      { client },
-      {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': dropKey(run.drop.dropId), ':prefix': `${runSk(run.runId)}#${kind}#` },
-        ConsistentRead: true,
-      },
-    );
-    for await (const out of pages) if ((out.Items ?? []).length > 0) yield out.Items ?? [];
+    yield* queryPages(client, tableName, { pk: keys.dropPk(run.drop.dropId), skPrefix: `${keys.runSk(run.runId)}#${kind}#`, consistentRead: true });
   }
 
   return {
@@ -152,7 +143,7 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     async noteToSettle(run, caseIds) {
       await mapWithLimit([...new Set(caseIds)], CONCURRENCY, (caseId) =>
         client.send(
-          new PutCommand({ TableName: tableName, Item: { pk: dropKey(run.drop.dropId), sk: `${runSk(run.runId)}#SETTLE#${caseId}`, caseId } }),
+          new PutCommand({ TableName: tableName, Item: { ...keys.runSettle(run.drop.dropId, run.runId, caseId), caseId } }),
         ),
       );
     },

@@ -7,10 +7,10 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, sleep } from '../runtime/concurrency';
-import { itemKeyOf } from './dynamo-batch';
+import { backoffMs, sleep } from '../../lib/concurrency';
+import { itemKeyOf } from './batch-and-query';
 import { combineAggregateDeltas, type AggregateDelta } from './program-aggregates';
-import { DocketWatchError } from '../domain/errors';
+import { DocketWatchError } from '../../domain/errors';
 
 const MAX_ATTEMPTS = 8;
 

@@ -1,3 +1,7 @@
+/*
+ * Small async helpers (bounded parallelism, chunking, backoff) with no AWS, no config and
+ * no domain: adapters and use cases both use them, so they live outside shared/runtime.
+ */
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results keep input order.
  * The first rejection rejects the whole call (in-flight calls still finish).

@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, sendConditional, transactWrite } from './dynamo-transactions';
+import { isConditionFailure, sendConditional, transactWrite } from './transactions';
 import { noticeSentAggregateUpdate } from './program-aggregates';
-import type { NoticeKey, NoticeLedger, NoticeRecord } from '../ports/notice-ledger';
+import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../ports/notice-ledger';
+import { keys } from './keys';
 
 /*
  * Notice items in the cases table, beside the FTA they are about:
@@ -16,9 +17,8 @@ export interface DynamoNoticeLedgerOptions {
   readonly tableName: string;
 }
 
-/** Scopes that are not a case: the digest and the OPLA reconciliations keep their own partitions. */
-const NON_CASE_SCOPES: ReadonlySet<string> = new Set(['DIGEST', 'RECONCILIATION']);
-const keyOf = (k: NoticeKey) => ({ pk: NON_CASE_SCOPES.has(k.scope) ? k.scope : `CASE#${k.scope}`, sk: `NOTICE#${k.noticeId}` });
+/** The digest and the OPLA reconciliations keep partitions of their own (keys.notice). */
+const keyOf = (k: NoticeKey) => keys.notice(k.scope, k.noticeId);
 
 export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedgerOptions): NoticeLedger {
   return {

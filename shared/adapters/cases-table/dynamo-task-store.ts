@@ -1,7 +1,9 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../ports/task-store';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OverdueTask, ReverificationTask, TaskCloseReason, TaskStore } from '../../ports/task-store';
 import { taskAggregateUpdates } from './program-aggregates';
-import { transactWrite } from './dynamo-transactions';
+import { transactWrite } from './transactions';
+import { queryPartition } from './batch-and-query';
+import { casePk, keys, SK_PREFIX } from './keys';
 
 /*
  * Items in the cases table:
@@ -32,7 +34,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
           ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':at': closedAt, ':r': reason },
         },
       },
-      { Delete: { TableName: tableName, Key: { pk: `TASKS#${aor}`, sk: `${String(item.dueDate)}#${String(item.ftaId)}` } } },
+      { Delete: { TableName: tableName, Key: keys.openTask(aor === 'NONE' ? null : aor, String(item.dueDate), String(item.ftaId)) } },
       ...taskAggregateUpdates(tableName, { aor: aor === 'NONE' ? null : aor, dueDate: String(item.dueDate), delta: -1, at: closedAt }).map(
         (Update) => ({ Update }),
       ),
@@ -42,39 +44,17 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
 
   return {
     async closeReverificationTasks(caseId: string, reason: TaskCloseReason, closedAt: string): Promise<number> {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':t': 'TASK#REVERIFY#' },
-          ConsistentRead: true,
-        }),
-      );
+      const items = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.reverifyTask, consistentRead: true });
       let closed = 0;
-      for (const item of out.Items ?? []) {
+      for (const item of items) {
         if (item.status === 'OPEN' && (await closeOne(item, reason, closedAt))) closed += 1;
       }
       return closed;
     },
 
     async listOverdueTasks(aor: string | null, today: string): Promise<OverdueTask[]> {
-      const tasks: OverdueTask[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk < :today',
-            ExpressionAttributeValues: { ':pk': `TASKS#${aor ?? 'NONE'}`, ':today': today },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          tasks.push({ ftaId: String(item.ftaId), caseId: String(item.caseId), aor, dueDate: String(item.dueDate) });
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return tasks;
+      const items = await queryPartition(client, tableName, { pk: keys.openTasksPk(aor), skBefore: today });
+      return items.map((item) => ({ ftaId: String(item.ftaId), caseId: String(item.caseId), aor, dueDate: String(item.dueDate) }));
     },
 
     async openReverificationTask(task: ReverificationTask): Promise<'opened' | 'exists'> {
@@ -83,8 +63,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
           Put: {
             TableName: tableName,
             Item: {
-              pk: `CASE#${task.caseId}`,
-              sk: `TASK#REVERIFY#${task.ftaId}`,
+              ...keys.reverifyTask(task.caseId, task.ftaId),
               type: 'REVERIFY_TASK',
               ftaId: task.ftaId,
               caseId: task.caseId,
@@ -100,8 +79,7 @@ export function createDynamoTaskStore({ client, tableName }: DynamoTaskStoreOpti
           Put: {
             TableName: tableName,
             Item: {
-              pk: `TASKS#${task.aor ?? 'NONE'}`,
-              sk: `${task.dueDate}#${task.ftaId}`,
+              ...keys.openTask(task.aor, task.dueDate, task.ftaId),
               type: 'OPEN_TASK_INDEX',
               caseId: task.caseId,
               ftaId: task.ftaId,

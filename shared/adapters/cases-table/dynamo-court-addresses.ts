@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CourtAddressStore } from '../ports/court-addresses';
-import { mapWithLimit } from '../runtime/concurrency';
-import { isConditionFailure } from './dynamo-transactions';
+import type { CourtAddressStore } from '../../ports/court-addresses';
+import { mapWithLimit } from '../../lib/concurrency';
+import { isConditionFailure } from './transactions';
+import { keys } from './keys';
 
 /*
  * Items in the cases table, one per court (public data: no PII):
@@ -22,7 +23,7 @@ export function createDynamoCourtAddresses({ client, tableName }: DynamoCourtAdd
           await client.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: { pk: `COURT#${code}`, sk: 'ADDRESS' },
+              Key: keys.courtAddress(code),
               UpdateExpression: 'SET street = :st, city = :c, #state = :s, zip = :z, asOf = :a, dropId = :d',
               ConditionExpression: 'attribute_not_exists(asOf) OR asOf <= :a',
               ExpressionAttributeNames: { '#state': 'state' },
@@ -35,7 +36,7 @@ export function createDynamoCourtAddresses({ client, tableName }: DynamoCourtAdd
       });
     },
     async get(code) {
-      const out = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `COURT#${code.trim().toUpperCase()}`, sk: 'ADDRESS' } }));
+      const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.courtAddress(code.trim().toUpperCase()) }));
       return out.Item === undefined ? null : { street: s(out.Item.street), city: s(out.Item.city), state: s(out.Item.state), zip: s(out.Item.zip) };
     },
   };

@@ -1,4 +1,5 @@
-import { noticeLatencyBucket, NOTICE_TARGET_HOURS, utcDay, weekOf } from '../domain/program-metrics';
+import { AGG } from './keys';
+import { noticeLatencyBucket, NOTICE_TARGET_HOURS, utcDay, weekOf } from '../../domain/program-metrics';
 
 /**
  * Keys and updates of the aggregate items the metrics job reads (the contract table is in
@@ -7,20 +8,7 @@ import { noticeLatencyBucket, NOTICE_TARGET_HOURS, utcDay, weekOf } from '../dom
  * the counter moves exactly when the counted item does (a retried or redelivered write
  * fails its own condition and cancels the counter update with it).
  */
-export const AGG = {
-  fta: 'AGG#FTA',
-  ftaDay: 'AGG#FTA_DAY',
-  ftaWeek: 'AGG#FTA_WEEK',
-  notice: 'AGG#NOTICE',
-  backlog: 'AGG#BACKLOG',
-  backlogFlow: 'AGG#BACKLOG_FLOW',
-  ntaPlan: 'AGG#NTA_PLAN',
-  task: 'AGG#TASK',
-  taskDue: 'AGG#TASK_DUE',
-  taskFlow: 'AGG#TASK_FLOW',
-  roster: 'AGG#ROSTER',
-  drop: 'AGG#DROP',
-} as const;
+export { AGG } from './keys';
 
 /** Counters written by many parallel transactions are sharded to avoid TransactionConflict. */
 export const AGG_SHARDS = 8;

@@ -1,5 +1,7 @@
-import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OplaExportRecord, ReconciliationBasis } from '../ports/reconciliation-basis';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OplaExportRecord, ReconciliationBasis } from '../../ports/reconciliation-basis';
+import { queryPartition } from './batch-and-query';
+import { keys } from './keys';
 
 /*
  * Items in the cases table:
@@ -7,7 +9,6 @@ import type { OplaExportRecord, ReconciliationBasis } from '../ports/reconciliat
  * and it reads the ingest's last-drop aggregate (pk AGG#DROP, sk LAST: dropId).
  * Export ids are folder names OPLA chooses, never PII; no row content is stored.
  */
-const EXPORTS_PK = 'OPLA#EXPORT';
 
 export function createDynamoReconciliationBasis({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }): ReconciliationBasis {
   const fromItem = (item: Record<string, unknown>): OplaExportRecord => ({
@@ -23,7 +24,7 @@ export function createDynamoReconciliationBasis({ client, tableName }: { client:
       const out = await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { pk: EXPORTS_PK, sk: `EXPORT#${record.exportId}` },
+          Key: keys.oplaExport(record.exportId),
           UpdateExpression: 'SET exportId = :id, objectKey = :key, firstArrivedAt = if_not_exists(firstArrivedAt, :at), #read = :read, accepted = :accepted, rejected = :rejected',
           ExpressionAttributeNames: { '#read': 'read' },
           ExpressionAttributeValues: {
@@ -36,17 +37,14 @@ export function createDynamoReconciliationBasis({ client, tableName }: { client:
     },
     async latestOplaExport() {
       let latest: OplaExportRecord | undefined;
-      const pages = paginateQuery({ client }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': EXPORTS_PK }, ConsistentRead: true });
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const e = fromItem(item);
-          if (latest === undefined || e.firstArrivedAt > latest.firstArrivedAt || (e.firstArrivedAt === latest.firstArrivedAt && e.exportId > latest.exportId)) latest = e;
-        }
+      for (const item of await queryPartition(client, tableName, { pk: keys.oplaExportsPk, consistentRead: true })) {
+        const e = fromItem(item);
+        if (latest === undefined || e.firstArrivedAt > latest.firstArrivedAt || (e.firstArrivedAt === latest.firstArrivedAt && e.exportId > latest.exportId)) latest = e;
       }
       return latest;
     },
     async lastDropId() {
-      const out = await client.send(new GetCommand({ TableName: tableName, Key: { pk: 'AGG#DROP', sk: 'LAST' }, ConsistentRead: true }));
+      const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.lastDrop(), ConsistentRead: true }));
       return typeof out.Item?.dropId === 'string' ? out.Item.dropId : null;
     },
   };

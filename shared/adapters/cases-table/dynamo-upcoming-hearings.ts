@@ -1,11 +1,10 @@
-import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredUpcomingHearing, UpcomingStatus } from '../domain/upcoming-hearing';
-import type { RemindedHearing, UpcomingHearingStore } from '../ports/upcoming-hearings';
-import { mapWithLimit } from '../runtime/concurrency';
-// eslint-disable-next-line boundaries/dependencies -- an adapter importing runtime: cases-table takes it out (the index name passed in by the wiring)
-import { HEARINGS_BY_DAY_INDEX } from '../runtime/resources';
-import { batchGetItems } from './dynamo-batch';
-import { isConditionFailure } from './dynamo-transactions';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoredUpcomingHearing, UpcomingStatus } from '../../domain/upcoming-hearing';
+import type { RemindedHearing, UpcomingHearingStore } from '../../ports/upcoming-hearings';
+import { mapWithLimit } from '../../lib/concurrency';
+import { batchGetItems, queryPartition } from './batch-and-query';
+import { casePk, keys, SK_PREFIX } from './keys';
+import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table:
@@ -17,18 +16,17 @@ import { isConditionFailure } from './dynamo-transactions';
  * Any case's hearing is kept (a case can become a UC case later); who is a UC case is
  * decided when reminders are sent. No PII: ids, dates, codes.
  */
-const caseKey = (caseId: string): string => `CASE#${caseId}`;
-const SK = 'UPCOMING_HEARING';
-const REMINDED_PK = 'REMINDED';
 const CONCURRENCY = 16;
 const NAMES = { '#date': 'date', '#time': 'time', '#source': 'source', '#status': 'status' };
 
 export interface DynamoUpcomingHearingsOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The table's index of upcoming hearings by day (`hearingDay`): HEARINGS_BY_DAY_INDEX of shared/runtime/resources.ts. */
+  readonly byDayIndex: string;
 }
 
-export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomingHearingsOptions): UpcomingHearingStore {
+export function createDynamoUpcomingHearings({ client, tableName, byDayIndex }: DynamoUpcomingHearingsOptions): UpcomingHearingStore {
   /** Runs a conditional update; a failed condition means a later or earlier-dated view stands. */
   async function conditional(command: UpdateCommand): Promise<void> {
     try {
@@ -52,7 +50,7 @@ export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomi
         await conditional(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: caseKey(h.caseId), sk: SK },
+            Key: keys.upcomingHearing(h.caseId),
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: `attribute_not_exists(pk) OR asOf < :a OR (asOf = :a AND (#status <> :up OR ${sameDrop}))`,
             ExpressionAttributeNames: NAMES,
@@ -72,7 +70,7 @@ export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomi
         await conditional(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: caseKey(a.caseId), sk: SK },
+            Key: keys.upcomingHearing(a.caseId),
             UpdateExpression: 'SET #status = :st, asOf = :a, dropId = :drop REMOVE hearingDay',
             ConditionExpression: 'scheduleId = :s AND asOf <= :a AND #status = :up',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -85,17 +83,14 @@ export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomi
     async onDays(days) {
       const found: StoredUpcomingHearing[] = [];
       for (const day of days) {
-        const pages = paginateQuery(
-          { client },
-          { TableName: tableName, IndexName: HEARINGS_BY_DAY_INDEX, KeyConditionExpression: 'hearingDay = :d', ExpressionAttributeValues: { ':d': day } },
-        );
-        for await (const page of pages) for (const item of page.Items ?? []) found.push(fromItem(item));
+        const items = await queryPartition(client, tableName, { pk: day, index: { name: byDayIndex, keyName: 'hearingDay' } });
+        found.push(...items.map(fromItem));
       }
       return found;
     },
 
     async ofCases(caseIds) {
-      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].map((id) => ({ pk: caseKey(id), sk: SK })), { consistentRead: true });
+      const items = await batchGetItems(client, tableName, [...new Set(caseIds)].map((id) => keys.upcomingHearing(id)), { consistentRead: true });
       return new Map(items.map((i) => [String(i.caseId), fromItem(i)]));
     },
 
@@ -103,38 +98,20 @@ export function createDynamoUpcomingHearings({ client, tableName }: DynamoUpcomi
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: REMINDED_PK, sk: `${r.hearingDate}#${r.caseId}`, caseId: r.caseId, hearingDate: r.hearingDate, noticeId: r.noticeId, horizon: r.horizon },
+          Item: { ...keys.reminded(r.hearingDate, r.caseId), caseId: r.caseId, hearingDate: r.hearingDate, noticeId: r.noticeId, horizon: r.horizon },
         }),
       );
     },
 
     async remindedFrom(day) {
-      const found: RemindedHearing[] = [];
-      const pages = paginateQuery(
-        { client },
-        { TableName: tableName, KeyConditionExpression: 'pk = :pk AND sk >= :d', ExpressionAttributeValues: { ':pk': REMINDED_PK, ':d': day }, ConsistentRead: true },
-      );
-      for await (const page of pages) {
-        for (const i of page.Items ?? []) found.push({ caseId: String(i.caseId), hearingDate: String(i.hearingDate), noticeId: String(i.noticeId), horizon: Number(i.horizon) });
-      }
-      return found;
+      const items = await queryPartition(client, tableName, { pk: keys.remindedPk, skFrom: day, consistentRead: true });
+      return items.map((i): RemindedHearing => ({ caseId: String(i.caseId), hearingDate: String(i.hearingDate), noticeId: String(i.noticeId), horizon: Number(i.horizon) }));
     },
 
     async lastNoticeSentAt(caseId) {
       let last: string | null = null;
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
-          ExpressionAttributeValues: { ':pk': caseKey(caseId), ':n': 'NOTICE#' },
-          ProjectionExpression: 'sentAt',
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        for (const i of page.Items ?? []) if (typeof i.sentAt === 'string' && (last === null || i.sentAt > last)) last = i.sentAt;
-      }
+      const items = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.notice, projection: 'sentAt', consistentRead: true });
+      for (const i of items) if (typeof i.sentAt === 'string' && (last === null || i.sentAt > last)) last = i.sentAt;
       return last;
     },
   };

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProgramHistory } from '../domain/program-report';
-import type { ProgramHistoryReader } from '../ports/program-history';
+import type { ProgramHistory } from '../../domain/program-report';
+import type { ProgramHistoryReader } from '../../ports/program-history';
 import { AGG } from './program-aggregates';
-import { queryPartition } from './dynamo-query';
+import { queryPartition } from './batch-and-query';
 
 export interface DynamoProgramHistoryOptions {
   readonly client: DynamoDBDocumentClient;

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AsOfSource, DropAsOfStore } from '../ports/fta-signals';
-import { sendConditional } from './dynamo-transactions';
+import type { AsOfSource, DropAsOfStore } from '../../ports/fta-signals';
+import { sendConditional } from './transactions';
+import { keys } from './keys';
 
 /*
  * One item per drop id in the cases table:
@@ -15,7 +16,7 @@ export interface DynamoDropAsOfOptions {
 export function createDynamoDropAsOf({ client, tableName }: DynamoDropAsOfOptions): DropAsOfStore {
   return {
     async fix(dropId, candidate) {
-      const Key = { pk: `DROP#${dropId}`, sk: 'AS_OF' };
+      const Key = keys.dropAsOf(dropId);
       const put = new PutCommand({
         TableName: tableName,
         Item: { ...Key, type: 'DROP_AS_OF', dropId, asOf: candidate.asOf, source: candidate.source },

@@ -1,9 +1,11 @@
-import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunkId } from '../domain/drop-plan';
-import type { KeyConflict } from '../domain/drop-duplicates';
-import type { EoirTableName } from '../domain/eoir-table';
-import { noteId, type DropKeys, type KeyVerdict } from '../ports/drop-keys';
-import { mapWithLimit } from '../runtime/concurrency';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunkId } from '../../domain/drop-plan';
+import type { KeyConflict } from '../../domain/drop-duplicates';
+import type { EoirTableName } from '../../domain/eoir-table';
+import { noteId, type DropKeys, type KeyVerdict } from '../../ports/drop-keys';
+import { mapWithLimit } from '../../lib/concurrency';
+import { queryPages } from './batch-and-query';
+import { keys } from './keys';
 
 /*
  * Items in the cases table, beside the run in the drop ledger (dynamo-drop-ledger.ts):
@@ -17,8 +19,6 @@ import { mapWithLimit } from '../runtime/concurrency';
 const CONCURRENCY = 16;
 
 export function createDynamoDropKeys({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }): DropKeys {
-  const pk = (dropId: string): string => `DROP#${dropId}`;
-  const prefix = (runId: string): string => `RUN#${runId}#KEY#`;
   return {
     async noteKeys(run, chunk, notes) {
       const me = chunkId(chunk);
@@ -30,7 +30,7 @@ export function createDynamoDropKeys({ client, tableName }: { client: DynamoDBDo
         const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: pk(run.drop.dropId), sk: `${prefix(run.runId)}${n.table}#${n.key}` },
+            Key: keys.runKey(run.drop.dropId, run.runId, n.table, n.key),
             UpdateExpression: `SET ${sets.join(', ')} ADD vals :v`,
             ExpressionAttributeNames: { '#t': 'table', '#k': 'key' },
             ExpressionAttributeValues: values,
@@ -43,19 +43,15 @@ export function createDynamoDropKeys({ client, tableName }: { client: DynamoDBDo
     },
 
     async *settledKeys(run) {
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: 'size(vals) > :one',
-          ExpressionAttributeValues: { ':pk': pk(run.drop.dropId), ':prefix': prefix(run.runId), ':one': 1 },
-          ConsistentRead: true,
-        },
-      );
-      for await (const out of pages) {
+      const pages = queryPages(client, tableName, {
+        pk: keys.dropPk(run.drop.dropId),
+        skPrefix: keys.runKeyPrefix(run.runId),
+        filter: { expression: 'size(vals) > :one', values: { ':one': 1 } },
+        consistentRead: true,
+      });
+      for await (const page of pages) {
         const conflicts: KeyConflict[] = [];
-        for (const item of out.Items ?? []) {
+        for (const item of page) {
           const vals = [...((item.vals as Set<string> | undefined) ?? [])].sort();
           if (vals.length > 1) conflicts.push({ table: item.table as EoirTableName, key: String(item.key), values: vals });
         }

@@ -1,0 +1,122 @@
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AddressEntry, AddressSource } from '../../domain/address-history';
+import type { RosterUc } from '../../domain/roster';
+import type { CaseHistory, EoirAddressSighting } from '../../ports/case-store';
+import type { AddressHistory } from '../../ports/roster-store';
+import { mapWithLimit } from '../../lib/concurrency';
+import { queryPartition } from './batch-and-query';
+import { casePk, keys, SK_PREFIX, personKeys } from './keys';
+
+/*
+ * Address history: every `ADDR#` item, in a case's partition (CASE#<IDNCASE>) and in a
+ * roster UC's (AN#<hmac>), is read as one type, the domain's AddressEntry (source, asOf,
+ * street, city, state, zip), by `addressFromItem`. Two sort keys exist for them (keys.ts):
+ *   caseAddress   ADDR#<source>#AD#<hmac>   EOIR addresses, one per distinct content and
+ *                                          date, seen again in every drop (first/lastSeenDropId)
+ *   datedAddress  ADDR#<asOf>#<source>     roster sponsor and ERO-verified addresses: one
+ *                                          per source and day (a later report that day replaces it)
+ * Items written before `asOf` was stored on EOIR addresses hold `changedOn` only: the
+ * reader takes `asOf`, else `changedOn`. Both schemes share the ADDR# prefix, so one
+ * begins_with query reads a whole history.
+ */
+const CONCURRENCY = 16;
+
+export interface DynamoAddressHistoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A stored ADDR# item as an address history entry (either sort-key scheme). */
+export function addressFromItem(item: Record<string, unknown>): AddressEntry {
+  return {
+    source: item.source as AddressSource,
+    asOf: String(item.asOf ?? item.changedOn ?? ''),
+    street: text(item.street),
+    city: text(item.city),
+    state: text(item.state),
+    zip: text(item.zip),
+  };
+}
+
+export function createDynamoAddressHistory({ client, tableName }: DynamoAddressHistoryOptions): AddressHistory &
+  Pick<CaseHistory, 'recordAddresses'> & { saveSponsorAddress(uc: RosterUc, rosterId: string, savedAt: string): Promise<void> } {
+  const putDated = (pk: string, entry: AddressEntry, extra: Record<string, unknown> = {}) =>
+    client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.datedAddress(pk, entry.asOf, entry.source),
+          type: 'ADDRESS',
+          source: entry.source,
+          asOf: entry.asOf,
+          street: entry.street,
+          city: entry.city,
+          state: entry.state,
+          zip: entry.zip,
+          ...extra,
+        },
+      }),
+    );
+
+  return {
+    /** EOIR addresses seen in a drop (A_TblCase), each kept once per content and date. */
+    async recordAddresses(entries: readonly EoirAddressSighting[]): Promise<void> {
+      await mapWithLimit(entries, CONCURRENCY, (e) => {
+        const a = e.address;
+        // One item per distinct address and date, keyed by their HMAC: a street in a sort key
+        // would reach CloudTrail data events.
+        return client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: personKeys.caseAddress(e.caseId, e.source, [a.street, a.city, a.state, a.zip, e.changedOn]),
+            UpdateExpression:
+              'SET #src = :src, city = :city, #state = :state, zip = :zip, street = :street, changedOn = :on, ' +
+              'firstSeenDropId = if_not_exists(firstSeenDropId, :d), lastSeenDropId = :d',
+            ExpressionAttributeNames: { '#src': 'source', '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':src': e.source, ':city': a.city, ':state': a.state, ':zip': a.zip, ':street': a.street,
+              ':on': e.changedOn, ':d': e.dropId,
+            },
+          }),
+        );
+      });
+    },
+
+    /** The ORR sponsor address of a roster UC, as of its release (else the day saved). */
+    async saveSponsorAddress(uc: RosterUc, rosterId: string, savedAt: string): Promise<void> {
+      if (uc.sponsorAddress.city === null && uc.sponsorAddress.street === null && uc.sponsorAddress.zip === null) return;
+      const entry: AddressEntry = { source: 'ORR_SPONSOR', asOf: uc.orrReleaseDate ?? savedAt.slice(0, 10), ...uc.sponsorAddress };
+      await putDated(personKeys.rosterUc(uc.aNumber).pk, entry, { rosterId });
+    },
+
+    /**
+     * Adds an address to the history of a case (and of the roster UC linked to it) and
+     * returns the whole history of both, every source, oldest first (by sort key).
+     */
+    async recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]> {
+      const [link] = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
+      const aNumber = link?.aNumber as string | undefined;
+      const partitions = [casePk(caseId), ...(aNumber ? [personKeys.rosterUc(aNumber).pk] : [])];
+      for (const pk of partitions) await putDated(pk, entry);
+      const history = new Map<string, AddressEntry>();
+      for (const pk of partitions) {
+        for (const item of await queryPartition(client, tableName, { pk, skPrefix: SK_PREFIX.address, consistentRead: true })) {
+          history.set(String(item.sk), addressFromItem(item));
+        }
+      }
+      return [...history.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+    },
+
+    /** Stores which sources disagree for a case (empty: they agree). */
+    async flagAddressDisagreements(caseId: string, pairs: readonly (readonly [AddressSource, AddressSource])[], at: string): Promise<void> {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.addressFlag(caseId), type: 'ADDRESS_FLAG', disagree: pairs.length > 0, pairs: pairs.map((p) => p.join('|')), at },
+        }),
+      );
+    },
+  };
+}
