@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 /**
  * What an analyst handed the release would run instead of the pipeline: one DuckDB query
- * over the same four files for the UC FTAs (pipeline spec 2 and 3): UC cases are those with
+ * over the same four files for the UC FTAs (docs/spec.md §2 and §3): UC cases are those with
  * a juvenile mark UJ (4) or J2 (3), or CASEPRIORITY_CODE `UC`; their no-shows are
  * tbl_schedule rows with ADJ_RSN `11` and a dated ADJ_DATE (`NS-<IDNSCHEDULE>`), their
  * in absentia orders B_TblProceeding rows with ABSENTIA `Y` (NULs stripped, trimmed,

@@ -10,7 +10,7 @@
  * - peak RSS of the unpacking for the 1x and the 2x drop: memory must not grow with the
  *   zip (parts in flight are bounded: STREAM_UPLOAD).
  * No budget fails here: the issue sets none for unpacking; the figures size the ingest
- * Lambda (README, "Big drops"). Not a test: nothing here runs in `npm test`.
+ * Lambda (docs/ingest.md, "Big zip drops are unpacked first"). Not a test: nothing here runs in `npm test`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

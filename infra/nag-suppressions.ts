@@ -24,7 +24,7 @@ export const NAG_SUPPRESSIONS: readonly { path: string; id: string; reason: stri
     path: `${DATA}/PiiKeySecret`,
     id: 'AwsSolutions-SMG4',
     reason:
-      'The HMAC key of the PII-derived item keys is not a credential: every A-number, address and recipient key in the cases table is computed with it, so rotating it in place would orphan every keyed item. A change of key is the re-key migration in the README ("No PII in item keys"), run with the pipeline paused.',
+      'The HMAC key of the PII-derived item keys is not a credential: every A-number, address and recipient key in the cases table is computed with it, so rotating it in place would orphan every keyed item. A change of key is the re-key migration in docs/operations.md ("Re-keying the PII key"), run with the pipeline paused.',
   },
   {
     path: `${PIPELINE}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role`,

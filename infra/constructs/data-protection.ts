@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { DROP_BUCKET, ROSTER_DROPS } from '../../shared/runtime/resources';
 
 /**
- * How long each kind of object stays in the drop bucket (README, "What is guaranteed").
+ * How long each kind of object stays in the drop bucket (docs/operations.md, "Data retention").
  * Raw drops hold PII (names, A-numbers, addresses, birth dates): once ingested, their
  * facts live in DynamoDB, so the raw files are kept only long enough to re-run a drop or
  * answer an audit. Quarantined rows wait for a person, then go.
@@ -22,7 +22,7 @@ export const RETENTION = {
    * Later, the zip is still in `drops/`: copying it onto itself unpacks it again.
    */
   unpackedDays: 30,
-  /** `quarantine/`: rejected rows kept for inspection (issue 3 writes them). */
+  /** `quarantine/`: rejected rows kept for inspection (the ingest writes them). */
   quarantinePrefix: 'quarantine/',
   quarantineDays: 90,
   /** `rosters/`: ORR's UC rosters, raw with PII; kept like raw drops (their facts live in DynamoDB). */

@@ -26,7 +26,7 @@ export interface RunSummary {
   readonly ingestFailures: readonly { key: string; error: string }[];
   /** The hearing reminders run on the local clock (--today): reminders, updates and week-ahead digests sent (their emails are in emailsSent). */
   readonly hearingReminders?: { today: string; hearingsUpcoming14Days: number; remindersSent: number; updatesSent: number; digestsSent: number };
-  /** UC rosters ingested in this run (issue 5): row accounting, UCs by backlog status. */
+  /** UC rosters ingested in this run: row accounting, UCs by backlog status. */
   readonly rosters?: readonly RosterReport[];
   /** Work lists returned by field offices in this run (--return): row accounting, follow-ups recorded. */
   readonly returns?: readonly WorkListReturnReport[];

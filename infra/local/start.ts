@@ -17,7 +17,7 @@ Usage: npm start -- [options]
                     Count.txt), or a .zip holding them. Repeat to process several
                     drops, in the order given.
                     Default: the bundled sample drop (tests/fixtures/sample-drop).
-  --roster FILE     A UC roster CSV (pipeline spec 1.2), put in the bucket as
+  --roster FILE     A UC roster CSV (docs/spec.md §1.2), put in the bucket as
                     rosters/<file name>/roster.csv before the drops: the roster ingest
                     stores the UCs, quarantines rejected rows and plans the NTA backlog.
                     Work lists land in DIR/worklists/<AOR>/<date>.xlsx (open this one) and

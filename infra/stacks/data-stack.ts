@@ -64,7 +64,7 @@ export class DataStack extends Stack implements DocketWatchData {
     this.queues = { orrNotices: queue('orrNotices'), ntaSchedule: queue('ntaSchedule') };
     // The key of every A-number, address and recipient key in the cases table: lose it or
     // change it and no item keyed with it can be found again, so it is retained with the
-    // table and never rotated in place (README, "No PII in item keys": the re-key path).
+    // table and never rotated in place (docs/operations.md, "Re-keying the PII key").
     this.piiKeySecret = new Secret(this, 'PiiKeySecret', {
       description: 'Docket Watch: HMAC key of the PII-derived DynamoDB item keys (A-numbers, addresses, recipients)',
       encryptionKey: this.dataKey,

@@ -4,6 +4,7 @@ import type { FileRejectionReason } from '../domain/rejections';
 import { UNPACKED_ZIP_MANIFEST, UnpackedZipManifest } from '../messages/unpacked-zip';
 import type { DocketSource, DropListing, DropRef, TableFile } from '../ports/docket-source';
 import { openZipDrop, type ZipDrop } from './zip-drop';
+import { DocketWatchError } from '../domain/errors';
 
 export interface S3DocketSourceOptions {
   readonly client: S3Client;
@@ -97,7 +98,7 @@ export function createS3DocketSource({ client, bucket }: S3DocketSourceOptions):
   async function openZip(key: string): Promise<ZipDrop> {
     const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
     const obj = out.Contents?.find((o) => o.Key === key);
-    if (obj?.Size === undefined) throw new Error(`drop object not found: ${key}`);
+    if (obj?.Size === undefined) throw new DocketWatchError('DROP_OBJECT_NOT_FOUND', `drop object not found: ${key}`);
     const etag = `${obj.ETag ?? ''}#${obj.Size}`;
     if (opened?.key !== key || opened.etag !== etag) {
       const zip = openZipDrop(key, (start, end) => getObject(key, start, end - 1), obj.Size);
@@ -120,10 +121,10 @@ function parseManifest(key: string, body: Buffer): UnpackedZipManifest {
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new Error(`${key} is not a manifest of an unpacked zip drop: not JSON`);
+    throw new DocketWatchError('UNPACKED_MANIFEST_INVALID', `${key} is not a manifest of an unpacked zip drop: not JSON`);
   }
   const parsed = UnpackedZipManifest.safeParse(json);
-  if (!parsed.success) throw new Error(`${key} is not a manifest of an unpacked zip drop: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw new DocketWatchError('UNPACKED_MANIFEST_INVALID', `${key} is not a manifest of an unpacked zip drop: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 

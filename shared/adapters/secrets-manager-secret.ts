@@ -1,5 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DocketWatchError } from '../domain/errors';
 
 /**
  * Reads a Secrets Manager secret's string value (GetSecretValue) through the Powertools
@@ -17,7 +18,7 @@ export function createSecretsManagerSecretReader(
     // Created on first use: a function whose key comes from its environment never makes one.
     provider ??= new SecretsProvider({ awsSdkV3Client: options.client ?? new SecretsManagerClient({}) });
     const value = await provider.get(secretArn, { maxAge: options.maxAgeSeconds ?? 300, throwOnMissing: true });
-    if (typeof value !== 'string') throw new Error(`secret ${secretArn} holds binary data, not a string`);
+    if (typeof value !== 'string') throw new DocketWatchError('PII_KEY_UNAVAILABLE', `secret ${secretArn} holds binary data, not a string`);
     return value;
   };
 }

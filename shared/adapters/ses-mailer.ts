@@ -10,7 +10,7 @@ export interface SesMailerOptions {
   readonly configurationSetName?: string;
   /** Our own attempts on throttling and transient errors, on top of the SDK's 3. */
   readonly maxAttempts?: number;
-  /** Share of the account's MaxSendRate this function instance may use (see README). */
+  /** Share of the account's MaxSendRate this function instance may use (docs/delivery-guarantees.md). */
   readonly rateShare?: number;
   /**
    * The account's MaxSendRate when configuration knows it (messages per second): no

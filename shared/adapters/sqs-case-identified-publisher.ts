@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CaseIdentifiedMessage } from '../messages/case-identified';
 import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
 import { backoffMs, chunk, sleep } from '../lib/concurrency';
+import { DocketWatchError } from '../domain/errors';
 
 /** AWS limit: SendMessageBatch takes at most 10 entries. */
 const SEND_BATCH_MAX = 10;
@@ -15,7 +16,7 @@ export function createSqsCaseIdentifiedPublisher({ client, queueUrl }: { client:
       for (const batch of chunk(messages, SEND_BATCH_MAX)) {
         let pending = batch;
         for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`${pending.length} CASE_IDENTIFIED message(s) not accepted by the ORR notices queue`);
+          if (attempt >= MAX_ATTEMPTS) throw new DocketWatchError('QUEUE_SEND_FAILED', `${pending.length} CASE_IDENTIFIED message(s) not accepted by the ORR notices queue`);
           if (attempt > 0) await sleep(backoffMs(attempt));
           const out = await client
             .send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map((m) => ({ Id: m.caseId, MessageBody: JSON.stringify(m) })) }))

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ChunkQueue } from '../ports/chunk-queue';
 import { sendMessageBatches } from './sqs-batch';
+import { DocketWatchError } from '../domain/errors';
 
 export interface SqsChunkQueueOptions {
   readonly client: SQSClient;
@@ -14,7 +15,7 @@ export function createSqsChunkQueue({ client, queueUrl }: SqsChunkQueueOptions):
       const entries = messages.map((m) => ({ key: `${m.dropId}#${m.runId}#${m.table}#${m.key}#${m.start}`, body: JSON.stringify(m) }));
       const accepted = await sendMessageBatches(client, queueUrl, entries);
       const refused = entries.filter((e) => !accepted.has(e.key)).length;
-      if (refused > 0) throw new Error(`chunk queue refused ${refused} message(s)`);
+      if (refused > 0) throw new DocketWatchError('QUEUE_SEND_FAILED', `chunk queue refused ${refused} message(s)`);
     },
   };
 }

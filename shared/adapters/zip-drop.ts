@@ -4,6 +4,7 @@ import yauzl from 'yauzl';
 import { tableForFileName, unreadFileReason, type EoirTableName } from '../domain/eoir-table';
 import type { FileRejectionReason } from '../domain/rejections';
 import type { DropListing, TableFile } from '../ports/docket-source';
+import { DocketWatchError } from '../domain/errors';
 
 /** Guards against zip bombs and hostile archives (limits chosen for EOIR's ~4 GB / ~20 GB release). */
 export const ZIP_LIMITS = {
@@ -197,7 +198,7 @@ export async function openZipDrop(
       return;
     }
     const found = (await deflate64Entries()).get(entry.relativeOffsetOfLocalHeader);
-    if (found === undefined) throw new Error('zip entry not found by the Deflate64 reader');
+    if (found === undefined) throw new DocketWatchError('ZIP_ENTRY_NOT_FOUND', 'zip entry not found by the Deflate64 reader');
     const pipe = new TransformStream<Uint8Array, Uint8Array>();
     const written = found.getData(pipe.writable);
     let complete = false;
@@ -222,7 +223,7 @@ export async function openZipDrop(
     listing: { tables, countFile, refused, ignored },
     async *openEntry(name: string, fromByte: number): AsyncIterable<Uint8Array> {
       const entry = entries.get(name);
-      if (entry === undefined) throw new Error('zip entry not found');
+      if (entry === undefined) throw new DocketWatchError('ZIP_ENTRY_NOT_FOUND', 'zip entry not found');
       let skipped = 0;
       for await (const chunk of entryBytes(entry)) {
         const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

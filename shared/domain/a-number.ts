@@ -1,6 +1,6 @@
 /**
  * Alien registration numbers (A-numbers): 9 digits; older 8-digit numbers are padded with
- * a leading 0 (pipeline spec 1.2). Accepts the usual written forms ("A012345678",
+ * a leading 0 (docs/spec.md §1.2). Accepts the usual written forms ("A012345678",
  * "012-345-678", "12345678") and returns the 9-digit form, or null when it is not one.
  */
 export function normalizeANumber(raw: string | null | undefined): string | null {

@@ -1,5 +1,5 @@
 /**
- * A UC's addresses across sources (pipeline spec 4): the ORR sponsor address (roster), the
+ * A UC's addresses across sources (docs/spec.md §4): the ORR sponsor address (roster), the
  * EOIR address of record (A_TblCase ALIEN_CITY/STATE/ZIPCODE), and addresses ERO verified.
  * Sources disagree when their latest entries name different places.
  */

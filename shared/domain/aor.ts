@@ -1,6 +1,6 @@
 /**
  * ICE ERO areas of responsibility (field offices). The 25 codes the UC roster and the
- * metrics use (pipeline spec 1.2).
+ * metrics use (docs/spec.md §1.2).
  */
 export const AORS = [
   'ATL', 'BAL', 'BOS', 'BUF', 'CHI', 'DAL', 'DEN', 'DET', 'ELP', 'HLG', 'HOU', 'LOS', 'MIA',

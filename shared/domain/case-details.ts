@@ -1,7 +1,7 @@
 /**
  * What the case store knows about a child and their case, beyond the FTA itself. Every
- * part is optional: the public EOIR layout strips identities (pipeline spec 1.1), and the
- * UC roster (spec 1.2) may not have the child. This is PII: never log any of it.
+ * part is optional: the public EOIR layout strips identities (docs/spec.md §1.1), and the
+ * UC roster (docs/spec.md §1.2) may not have the child. This is PII: never log any of it.
  */
 export interface CaseAddress {
   /** EOIR_ADDRESS_OF_RECORD (A_TblCase), ORR_SPONSOR (roster), ERO_VERIFIED, or another source code. */

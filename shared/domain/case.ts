@@ -14,7 +14,7 @@ export interface EoirAddress {
 /** The A_TblCase fields the pipeline uses. Identity fields are present only in the DOJ-to-DHS feed. */
 export interface CaseRow {
   readonly caseId: string;
-  /** CASEPRIORITY_CODE `UC` (Unaccompanied Children) makes a UC case (spec 2). */
+  /** CASEPRIORITY_CODE `UC` (Unaccompanied Children) makes a UC case (docs/spec.md §2). */
   readonly ucPriority: boolean;
   /** Address of record now. */
   readonly address: EoirAddress | null;
@@ -36,7 +36,7 @@ export interface CaseRow {
   readonly attorneyOfRecord?: boolean;
 }
 
-/** A-numbers are 9 digits; 8-digit ones get a leading 0 (spec 1.2). */
+/** A-numbers are 9 digits; 8-digit ones get a leading 0 (docs/spec.md §1.2). */
 export function normalizeANumber(raw: string | null): string | null {
   if (raw === null) return null;
   const digits = raw.replace(/^A/i, '').replace(/[-\s]/g, '');

@@ -15,7 +15,7 @@ export function findCourt(code: string | null): Court | undefined {
 }
 
 /**
- * The AOR that covers a court (pipeline spec 1.2: a court maps to the AOR of its state;
+ * The AOR that covers a court (docs/spec.md §1.2: a court maps to the AOR of its state;
  * courts in TX, CA and NY are mapped one by one in shared/data/courts.ts).
  */
 export function aorForCourt(code: string | null): Aor | null {

@@ -1,7 +1,7 @@
 import type { Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
-/** The EOIR tables the pipeline reads (pipeline spec 1.1). */
+/** The EOIR tables the pipeline reads (docs/spec.md §1.1). */
 export const EOIR_TABLES = ['A_TblCase', 'B_TblProceeding', 'tbl_schedule', 'tbl_JuvenileHistory'] as const;
 export type EoirTableName = (typeof EOIR_TABLES)[number];
 
@@ -42,7 +42,7 @@ export function unreadFileReason(path: string): 'EOIR_LOOKUP_TABLE' | 'EOIR_TABL
 
 /**
  * A drop's completion marker, not a table: EOIR's `Count.txt` (table row counts) or an
- * empty `READY` object (pipeline spec 1.1, README "What a drop is").
+ * empty `READY` object (docs/spec.md §1.1, docs/ingest.md).
  */
 export function isDropMarker(fileName: string): boolean {
   const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();

@@ -33,6 +33,30 @@ export const ERROR_CODES = [
   'NOTICE_SEND_UNCONFIRMED',
   /** A guard item of a DynamoDB transaction (a lease) no longer held. */
   'TRANSACTION_GUARD_FAILED',
+  /** A transaction built wrong: an empty item, one item twice with different writes, more than TransactWriteItems takes. */
+  'TRANSACTION_INVALID',
+  /** BatchWriteItem or BatchGetItem left requests unprocessed after every retry. */
+  'BATCH_UNPROCESSED',
+  /** Items kept changing under a conditional write after every retry (roster UCs). */
+  'CONCURRENT_UPDATES_EXHAUSTED',
+  /** A queue refused messages after every retry (chunk queue, case-identified queue). */
+  'QUEUE_SEND_FAILED',
+  /** No PII key is installed, or its secret does not hold a string. */
+  'PII_KEY_UNAVAILABLE',
+  /** A drop object listed a moment ago is gone. */
+  'DROP_OBJECT_NOT_FOUND',
+  /** A drop's as-of was neither stored nor found after a conditional write lost. */
+  'DROP_AS_OF_MISSING',
+  /** A zip drop needs unpacking and this function was not given the staging to unpack it. */
+  'DROP_UNPACK_UNAVAILABLE',
+  /** A chunk message names an ingest run the drop ledger does not have. */
+  'DROP_RUN_NOT_FOUND',
+  /** A planned chunk's table header no longer maps (the file changed after planning). */
+  'TABLE_HEADER_UNUSABLE',
+  /** An unpacked zip drop's manifest is not JSON or not the manifest's shape. */
+  'UNPACKED_MANIFEST_INVALID',
+  /** A zip entry named by the central directory was not found by the reader. */
+  'ZIP_ENTRY_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

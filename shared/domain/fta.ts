@@ -56,7 +56,7 @@ export type FtaDetection =
   | { readonly kind: 'undated' };
 
 /**
- * IN_ABSENTIA_ORDER (spec 3): a proceeding of a UC case whose ABSENTIA is `Y`. Its date is
+ * IN_ABSENTIA_ORDER (docs/spec.md §3): a proceeding of a UC case whose ABSENTIA is `Y`. Its date is
  * COMP_DATE (the order), else HEARING_DATE. The caller decides whether the case is a UC
  * case; this function only reads the proceeding.
  */

@@ -2,7 +2,7 @@ import { isIntegerKey, parseEoirDate } from './eoir-format';
 import type { RowResult, TableSpec } from './eoir-table';
 
 /**
- * ABSENTIA read as spec 3 says: trimmed and upper-cased, exactly `Y` is an order; `N`,
+ * ABSENTIA read as docs/spec.md §3 says: trimmed and upper-cased, exactly `Y` is an order; `N`,
  * empty or NULL is no order; anything else (a date from a shifted column, junk) is neither,
  * and neither creates nor rescinds an FTA.
  */
@@ -22,7 +22,7 @@ export interface ProceedingRow {
   readonly court: string | null;
   readonly caseType: string | null;
   readonly decisionCode: string | null;
-  /** ABSENTIA, trimmed and upper-cased, is exactly `Y` (spec 3). Junk and `N` are false. */
+  /** ABSENTIA, trimmed and upper-cased, is exactly `Y` (docs/spec.md §3). Junk and `N` are false. */
   readonly inAbsentia: boolean;
   /** ABSENTIA as an order, no order, or a value that is neither (readAbsentia). */
   readonly absentia: AbsentiaValue;

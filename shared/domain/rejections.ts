@@ -17,7 +17,7 @@ export const ROW_REJECTIONS = {
   FTA_DATE_MISSING: 'FTA_DATE_MISSING',
   /** A no-show adjournment (ADJ_RSN 11) whose ADJ_DATE is not a usable date. */
   NO_SHOW_DATE_MISSING: 'NO_SHOW_DATE_MISSING',
-  /** UC roster: A_NUMBER missing or not 8/9 digits (pipeline spec 1.2). */
+  /** UC roster: A_NUMBER missing or not 8/9 digits (docs/spec.md §1.2). */
   A_NUMBER_INVALID: 'A_NUMBER_INVALID',
   /** UC roster: a date column is not YYYY-MM-DD (BIRTH_DATE, ORR_*_DATE, NTA_SERVED_DATE). */
   DATE_INVALID: 'DATE_INVALID',

@@ -1,5 +1,5 @@
 /**
- * Matching roster UCs to EOIR cases (pipeline spec 2): by A-number when EOIR data carries
+ * Matching roster UCs to EOIR cases (docs/spec.md §2): by A-number when EOIR data carries
  * one, else by the roster's EOIR_CASE_ID. Two lists for people to work:
  * - juvenile cases EOIR marked as UC cases (juvenile history, case priority) that no roster
  *   UC matches: children DHS may not have recorded as transferred to ORR;

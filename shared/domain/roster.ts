@@ -3,7 +3,7 @@ import { isAor, type Aor } from './aor';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /**
- * The UC roster (ICE/ORR records, pipeline spec 1.2): CSV, header row, UTF-8, one row per
+ * The UC roster (ICE/ORR records, docs/spec.md §1.2): CSV, header row, UTF-8, one row per
  * UC that DHS transferred to ORR. Pure parsing of the fields of one record (the CSV
  * reading is shared/formats/csv-records.ts): a row becomes a RosterUc or a rejection with a
  * stable reason code.
@@ -134,7 +134,7 @@ export function parseRosterRow(fields: readonly string[], header: Extract<Roster
   };
 }
 
-/** Why a roster UC is, or is not, in the NTA backlog (pipeline spec 4). */
+/** Why a roster UC is, or is not, in the NTA backlog (docs/spec.md §4). */
 export type BacklogStatus = 'BACKLOG' | 'IN_ORR_CARE' | 'NTA_SERVED' | 'EOIR_CASE';
 
 /** Backlog: released by ORR, no NTA served, no EOIR case. */

@@ -16,7 +16,7 @@ import type { Fta, FtaDetection, Provenance } from './fta';
 export type HearingOutcome = 'NO_SHOW' | 'NOT_HELD' | 'APPEARED' | 'SCHEDULED';
 
 export const NO_SHOW_ADJ_RSN = '11';
-/** Adjournments that are not the respondent's failure (pipeline spec 3). */
+/** Adjournments that are not the respondent's failure (docs/spec.md §3). */
 const NOT_RESPONDENT_FAULT = new Set(['09', '10', '33']);
 const HELD_MEDIA = new Set(['P', 'T', 'V', 'A', 'W', 'C']);
 
@@ -82,7 +82,7 @@ export function noShowFtaId(scheduleId: string): string {
 }
 
 /**
- * NO_SHOW_ADJOURNMENT (spec 3): a hearing of a UC case adjourned with ADJ_RSN `11`. Its
+ * NO_SHOW_ADJOURNMENT (docs/spec.md §3): a hearing of a UC case adjourned with ADJ_RSN `11`. Its
  * date is ADJ_DATE; its identity the IDNSCHEDULE. 09, 10 and 33 are not FTAs.
  */
 export function detectNoShow(s: ScheduleRow, provenance: Provenance): FtaDetection {

@@ -3,7 +3,7 @@ import { AORS } from '../domain/aor';
 import { FTA_KINDS, RESCISSION_REASONS } from '../domain/fta';
 
 /**
- * Sent to every fan-out queue when a recorded FTA is rescinded (pipeline spec 3: a later
+ * Sent to every fan-out queue when a recorded FTA is rescinded (docs/spec.md §3: a later
  * drop shows the proceeding without ABSENTIA `Y`, or a newer proceeding of the case opened
  * after the order). The FTA stays in the store with status RESCINDED; ORR gets a
  * correction that references the original notice; the scheduler updates its plan.

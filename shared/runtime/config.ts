@@ -32,7 +32,7 @@ const mailSettings = {
   [ENV.sesMessageIdDomain]: z.string().min(3).default('email.amazonses.com'),
 };
 
-/** The NTA plan's settings (issue 5): capacity, priority order, work-list horizon. */
+/** The NTA plan's settings: capacity, priority order, work-list horizon. */
 const ntaPlan = {
   [ENV.ntaSlotsPerDay]: z.coerce.number().int().min(0).max(10_000).default(20),
   [ENV.ntaSlotsByAor]: z
@@ -159,7 +159,7 @@ const schemas = {
 
 /**
  * The HMAC key of PII-derived item keys (shared/adapters/cases-table/pii-keys.ts): at least 32
- * characters of secret. Changing it orphans every keyed item (README: re-key migration).
+ * characters of secret. Changing it orphans every keyed item (docs/operations.md, "Re-keying the PII key").
  */
 export const PiiKey = z.string().min(32, 'at least 32 characters of secret');
 

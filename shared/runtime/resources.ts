@@ -29,7 +29,7 @@ export const ENV = {
   juvenileCoordinators: 'FOJC_ADDRESSES_JSON',
   /** ORR notifier: SES configuration set (TLS required, event destinations); unset on the emulator. */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
-  /** ORR notifier: seconds an unconfirmed send blocks a resend (see README, Delivery guarantees). */
+  /** ORR notifier: seconds an unconfirmed send blocks a resend (docs/delivery-guarantees.md). */
   unconfirmedGraceSeconds: 'NOTICE_UNCONFIRMED_GRACE_SECONDS',
   /** ORR notifier: domain of SES-assigned Message-IDs (email.amazonses.com in us-east-1, <region>.amazonses.com elsewhere). */
   sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
@@ -45,7 +45,7 @@ export const ENV = {
   ingestFanOutBytes: 'INGEST_FAN_OUT_BYTES',
   /** Ingest and chunk worker: the drop chunk queue. */
   dropChunkQueueUrl: 'DROP_CHUNK_QUEUE_URL',
-  /** NTA plan: service slots per business day in each AOR (issue 5). */
+  /** NTA plan: service slots per business day in each AOR. */
   ntaSlotsPerDay: 'NTA_SLOTS_PER_DAY',
   /** NTA plan: per-AOR overrides, JSON such as {"HOU":40,"SPM":5}. */
   ntaSlotsByAor: 'NTA_SLOTS_BY_AOR',

@@ -36,7 +36,7 @@ export interface RosterRef {
 const BATCH = 500;
 
 /**
- * Ingests one UC roster file (pipeline spec 1.2).
+ * Ingests one UC roster file (docs/spec.md §1.2).
  *
  * 1. Read the bytes once to tell UTF-8 from Windows-1252 (said in the report); a file that
  *    is not a roster (empty, not text, no A_NUMBER column) is refused with a reason, never

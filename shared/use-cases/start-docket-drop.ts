@@ -12,6 +12,7 @@ import { planDropRun } from './steps/ingest/plan-drop-run';
 import { sweepOutboxesBeforeIngest } from './steps/publish-ftas';
 import { DEFAULT_CHUNKS } from './steps/ingest/read-drop-table';
 import { mustUnpack, unpackZipDrop, type ZipUnpacked } from './steps/unpack-zip-drop';
+import { DocketWatchError } from '../domain/errors';
 
 export interface FanOutDeps extends ChunkDeps {
   readonly queue: ChunkQueue;
@@ -94,7 +95,7 @@ async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Prom
   // Fixed before anything else (a zip's metadata counts even when it is unpacked first).
   const asOf = await fixDropAsOf(drop, listing, deps);
   if (drop.kind === 'zip' && mustUnpack(listing, deps.fanOutBytes)) {
-    if (deps.unpack === undefined) throw new Error(`zip drop ${drop.dropId} must be unpacked, and this function cannot unpack drops`);
+    if (deps.unpack === undefined) throw new DocketWatchError('DROP_UNPACK_UNAVAILABLE', `zip drop ${drop.dropId} must be unpacked, and this function cannot unpack drops`);
     return unpackZipDrop(drop, listing, trigger, { ...deps, ...deps.unpack });
   }
   const planned = await planDropRun(drop, `s3-${trigger}`, { ...deps, chunks }, listing, asOf);
@@ -140,7 +141,7 @@ async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Prom
  */
 export async function ingestChunkMessage(message: DropChunkMessage, deps: FanOutDeps, deliveryId?: string): Promise<{ outcome: 'recorded' | 'duplicate' | 'run-finished'; report: DropReport | null }> {
   const state = await deps.ledger.getRun(message.dropId, message.runId);
-  if (state === undefined) throw new Error(`no ingest run ${message.runId} for drop ${message.dropId}`);
+  if (state === undefined) throw new DocketWatchError('DROP_RUN_NOT_FOUND', `no ingest run ${message.runId} for drop ${message.dropId}`);
   if (state.report !== null) return { outcome: 'run-finished', report: null };
   const run = state.run;
   const chunk: DropChunk = { table: message.table, key: message.key, start: message.start, end: message.end, stage: message.stage };

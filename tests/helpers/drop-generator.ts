@@ -18,11 +18,11 @@ export interface GeneratedDrop {
   readonly dropId: string;
   readonly pii: DropPii;
   /**
-   * The ground truth, from what the generator wrote and pipeline spec 2-3 (not from the
+   * The ground truth, from what the generator wrote and docs/spec.md §2-3 (not from the
    * ingest): what the ingest must find.
    */
   readonly expected: {
-    /** Juvenile UJ/J2 or CASEPRIORITY_CODE UC (spec 2). */
+    /** Juvenile UJ/J2 or CASEPRIORITY_CODE UC (docs/spec.md §2). */
     readonly ucCases: number;
     /** The UC cases that are UC by CASEPRIORITY_CODE UC alone (no juvenile history code says so). */
     readonly priorityUcCases: number;
@@ -144,7 +144,7 @@ export function generateDrop(options: DropOptions): GeneratedDrop {
     if (isUc && absentia) ftaDetails.push({ ftaId: `IA-${proceedingId}`, kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId, aNumber, date: hearing.slice(0, 10), court });
     proceedingRows.push([proceedingId, caseId, aNumber, court, 'RMV', absentia ? 'X' : '', absentia ? 'Y' : 'N', hearing, absentia ? hearing : '', '2023-06-01 00:00:00.000']);
 
-    // One earlier hearing per case; ADJ_RSN 11 is a no-show (spec 3), 09/10/33 are not the respondent's.
+    // One earlier hearing per case; ADJ_RSN 11 is a no-show (docs/spec.md §3), 09/10/33 are not the respondent's.
     const adjRsn = rnd() < 0.25 ? '11' : pick(['09', '10', '33', '01', '8B', '']);
     const adjDay = `${year(i, 2024)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
     if (isUc && adjRsn === '11') {

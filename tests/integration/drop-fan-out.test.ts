@@ -95,7 +95,7 @@ describe('a big drop fanned out over the drop chunk queue, on the local AWS stac
     expectSameOutcomeAsWholeRead(run, report, baseline);
     expect(report?.tables.B_TblProceeding).toMatchObject({ read: drop.expected.proceedingRows, rejected: drop.expected.proceedingRejected });
     for (const check of Object.values(report?.countCheck ?? {})) expect(check?.matches).toBe(true);
-    // The generator's ground truth (pipeline spec 2-3), not the ingest's: exactly its FTAs, UC by either basis.
+    // The generator's ground truth (docs/spec.md §2-3), not the ingest's: exactly its FTAs, UC by either basis.
     expect(drop.expected.priorityUcCases).toBeGreaterThan(0);
     expect(report?.ucCasesMarked).toBe(drop.expected.ucCases);
     expect(report?.ftas.new).toBe(drop.expected.ftas);

@@ -35,7 +35,7 @@ interface ScenarioResult {
  * proxy in front of DynamoDB, SQS and SES injects the faults by AWS operation, and counts
  * the FTA notices SES accepted, per FTA, from the raw MIME (the email ledger). Each
  * scenario ingests its own generated drop, whose FTAs the generator knows (its ground
- * truth follows pipeline spec 2-3: in-absentia orders and ADJ_RSN 11 no-shows of UC
+ * truth follows docs/spec.md §2-3: in-absentia orders and ADJ_RSN 11 no-shows of UC
  * cases); each scenario checks its own drop: 0 FTAs lost, 0 duplicate emails, every row
  * accounted, no PII logged (expectDropAccounted), so each runs alone and in any order.
  * The table of all scenarios run is printed at the end.

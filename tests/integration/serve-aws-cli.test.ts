@@ -64,11 +64,11 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
         };
         const bucket = `s3://${env.DOCKET_WATCH_BUCKET}`;
 
-        // The drop as the README says: every table, then Count.txt alone, with the as-of.
+        // The drop as docs/operations.md says: every table, then Count.txt alone, with the as-of.
         await aws('s3', 'cp', SAMPLE_DROP, `${bucket}/drops/sample-drop/`, '--recursive', '--exclude', 'Count.txt', '--only-show-errors');
         await aws('s3', 'cp', join(SAMPLE_DROP, 'Count.txt'), `${bucket}/drops/sample-drop/Count.txt`, '--metadata', 'as-of=2026-11-20', '--only-show-errors');
 
-        // The sample drop's 9 FTAs (README, What npm start shows): one ORR notice each.
+        // The sample drop's 9 FTAs (README, "What npm start shows"): one ORR notice each.
         const emails = async (): Promise<string[]> => (await readdir(join(out, 'emails'))).filter((f) => f.endsWith('.eml'));
         await waitFor(async () => (await emails()).length >= 9, 'the 9 ORR notices of the sample drop written to out/emails', 120_000);
         const first = await readFile(join(out, 'emails', (await emails()).sort()[0] ?? ''), 'utf8');

@@ -23,7 +23,7 @@ const proceeding = (over: Partial<ProceedingRow> = {}): ProceedingRow => ({
 });
 const provenance = { dropId: 'd1', table: 'B_TblProceeding' as const, lineNumber: 7 };
 
-describe('who is a UC case (spec 2)', () => {
+describe('who is a UC case (docs/spec.md §2)', () => {
   it('counts UJ (4) and J2 (3) as unaccompanied, and not J, J1, NA or AJ', () => {
     expect(isUnaccompaniedCode(JUVENILE_CODES.UJ)).toBe(true);
     expect(isUnaccompaniedCode(JUVENILE_CODES.J2)).toBe(true);
@@ -33,7 +33,7 @@ describe('who is a UC case (spec 2)', () => {
   });
 });
 
-describe('in-absentia order FTAs (spec 3)', () => {
+describe('in-absentia order FTAs (docs/spec.md §3)', () => {
   it('dates the FTA by COMP_DATE and identifies it by the proceeding', () => {
     const found = detectInAbsentiaOrder(proceeding(), provenance);
     expect(found).toEqual({

@@ -8,7 +8,7 @@ import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memor
 
 /**
  * The generated drops' ground truth (what the fault and PII suites expect) is written from
- * pipeline spec 2-3, not from the ingest: this checks the two agree, so a suite that finds
+ * docs/spec.md §2-3, not from the ingest: this checks the two agree, so a suite that finds
  * a different count has found a fault, not a stale expectation.
  */
 describe('generated drops', () => {

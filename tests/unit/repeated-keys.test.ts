@@ -165,7 +165,7 @@ describe('conflicting copies of one key in a drop', () => {
   });
 });
 
-describe('ABSENTIA that is neither Y nor N (spec 3)', () => {
+describe('ABSENTIA that is neither Y nor N (docs/spec.md §3)', () => {
   it('reads Y as an order, N, empty and missing as none, anything else as unknown', () => {
     expect(['Y', ' y ', 'N', 'n', '', '  ', null, undefined, '2025-01-03 00:00:00.000', 'X', 'YES'].map(readAbsentia)).toEqual([
       'ORDER', 'ORDER', 'NO_ORDER', 'NO_ORDER', 'NO_ORDER', 'NO_ORDER', 'NO_ORDER', 'NO_ORDER', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN',

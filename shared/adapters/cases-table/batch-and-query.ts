@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../../lib/concurrency';
+import { DocketWatchError } from '../../domain/errors';
 
 /*
  * The only way the cases-table adapters call BatchWriteItem, BatchGetItem, Query and Scan.
@@ -80,7 +81,7 @@ export function uniqueKeys(keys: readonly Item[]): Item[] {
 async function untilProcessed<T>(batch: T[], [call, noun]: readonly [string, string], send: (pending: T[]) => Promise<T[]>): Promise<void> {
   let pending = batch;
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`${call} left ${pending.length} ${noun} unprocessed`);
+    if (attempt >= MAX_ATTEMPTS) throw new DocketWatchError('BATCH_UNPROCESSED', `${call} left ${pending.length} ${noun} unprocessed`);
     if (attempt > 0) await sleep(backoffMs(attempt));
     pending = await send(pending);
   }

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { AsOfSource, DropAsOfStore } from '../../ports/fta-signals';
 import { sendConditional } from './transactions';
 import { keys } from './keys';
+import { DocketWatchError } from '../../domain/errors';
 
 /*
  * One item per drop id in the cases table:
@@ -24,7 +25,7 @@ export function createDynamoDropAsOf({ client, tableName }: DynamoDropAsOfOption
       });
       if (await sendConditional(client, put)) return candidate;
       const out = await client.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
-      if (out.Item === undefined) throw new Error(`drop ${dropId}: as-of neither stored nor found`);
+      if (out.Item === undefined) throw new DocketWatchError('DROP_AS_OF_MISSING', `drop ${dropId}: as-of neither stored nor found`);
       return { asOf: String(out.Item.asOf), source: out.Item.source as AsOfSource };
     },
   };

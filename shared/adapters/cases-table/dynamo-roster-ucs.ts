@@ -9,6 +9,7 @@ import type { AggregateDelta } from './program-aggregates';
 import { rosterUcChange } from './roster-uc-change';
 import { leaveBacklog, MAX_ATTEMPTS, previousOf, revisionIs, TRANSACTION_BATCH, type TransactItem } from './roster-uc-state';
 import { applyGuardedChanges } from './transactions';
+import { DocketWatchError } from '../../domain/errors';
 
 /*
  * Roster UCs (keys.ts: rosterUc, rosterLink, rosterReport): the UC item under its
@@ -69,7 +70,7 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
       const { stale } = await applyGuardedChanges(client, tableName, [{ key: aNumber, items, deltas }]);
       if (stale.length === 0) return { aNumber, previous: { aor: prev.aor, status: prev.status }, aor: prev.aor, status };
     }
-    throw new Error('roster UC kept changing while recording its EOIR case');
+    throw new DocketWatchError('CONCURRENT_UPDATES_EXHAUSTED', 'roster UC kept changing while recording its EOIR case');
   }
 
   return {
@@ -79,7 +80,7 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
       let pending = [...byA.keys()];
       for (let round = 0; pending.length > 0; round++) {
         // A UC changed by someone else since it was read (an FTA, a re-plan) is read again.
-        if (round >= MAX_ATTEMPTS) throw new Error(`roster UCs kept changing while being saved (${pending.length} left)`);
+        if (round >= MAX_ATTEMPTS) throw new DocketWatchError('CONCURRENT_UPDATES_EXHAUSTED', `roster UCs kept changing while being saved (${pending.length} left)`);
         if (round > 0) await sleep(backoffMs(round));
         const prev = await previous(pending);
         const changes = pending.map((a) => {

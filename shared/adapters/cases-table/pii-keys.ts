@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { DocketWatchError } from '../../domain/errors';
 
 /*
  * DynamoDB key attributes are not secret: CloudTrail data events, exports, metrics on hot
@@ -14,7 +15,7 @@ import { createHmac } from 'node:crypto';
  * - the local stack: its own PII_KEY_SECRET;
  * - unit tests and scripts that build adapters by hand: the fixed development key below,
  *   never deployed (loadConfig refuses it wherever AWS_LAMBDA_FUNCTION_NAME is set).
- * Changing the key orphans every keyed item: README, "No PII in item keys" (re-key).
+ * Changing the key orphans every keyed item: docs/operations.md, "Re-keying the PII key".
  */
 const DEVELOPMENT_KEY = Buffer.from('docket-watch local development pii key (not secret)', 'utf8');
 
@@ -38,7 +39,7 @@ export function refuseDevelopmentPiiKey(why: string): void {
 }
 
 function hmacKey(): Buffer {
-  if (state.use === 'none') throw new Error(`No PII key installed: ${state.why}`);
+  if (state.use === 'none') throw new DocketWatchError('PII_KEY_UNAVAILABLE', `No PII key installed: ${state.why}`);
   return state.use === 'secret' ? state.key : DEVELOPMENT_KEY;
 }
 

@@ -95,7 +95,7 @@ export function newFtaAggregateUpdates(
   ];
 }
 
-/** ingest, FTA rescinded (issue 3): open -1, rescinded +1, the day's rescinded +1, its week -1. */
+/** ingest, FTA rescinded: open -1, rescinded +1, the day's rescinded +1, its week -1. */
 export function rescindedFtaAggregateUpdates(tableName: string, fta: FtaAggregateInput, rescindedAt: string): AggregateUpdate[] {
   const shard = aggregateShard(fta.ftaId);
   const aor = aorKey(fta.aor);
@@ -111,7 +111,7 @@ export const noticeSk = (dropId: string, ftaId: string, recordedAt: string): str
   `DAY#${utcDay(new Date(recordedAt))}#DROP#${dropId}#${aggregateShard(ftaId)}`;
 
 /**
- * notifier, first email of an FTA sent (issue 4): notified +1, within24h +1 when the email
+ * notifier, first email of an FTA sent: notified +1, within24h +1 when the email
  * left within 24 h of the drop landing, and +1 in its latency bucket `lg<i>` (see noticeLatencyBucket).
  * Apply it exactly once per FTA: in one transaction with a conditional write that records
  * the send (e.g. SET notifiedAt on the FTA item, condition attribute_not_exists(notifiedAt)),
@@ -168,7 +168,7 @@ export function combineAggregateDeltas(tableName: string, deltas: readonly Aggre
 export const backlogAggregateSk = (aor: string | null, releasedOn: string): string =>
   `AOR#${aorKey(aor)}#RELEASED#${releasedOn.slice(0, 7)}`;
 
-/** roster (issue 5): a UC enters (+1) or leaves (-1) the NTA backlog: AGG#BACKLOG and AGG#BACKLOG_FLOW. */
+/** roster: a UC enters (+1) or leaves (-1) the NTA backlog: AGG#BACKLOG and AGG#BACKLOG_FLOW. */
 export function backlogAggregateDeltas(change: { aor: string | null; releasedOn: string; at: string; delta: 1 | -1 }): AggregateDelta[] {
   const aor = aorKey(change.aor);
   return [
@@ -182,13 +182,13 @@ export function backlogAggregateDeltas(change: { aor: string | null; releasedOn:
   ];
 }
 
-/** roster (issue 5): a UC enters (+1) or leaves (-1) the NTA backlog; updates both items. */
+/** roster: a UC enters (+1) or leaves (-1) the NTA backlog; updates both items. */
 export const backlogAggregateUpdates = (
   tableName: string,
   change: { aor: string | null; releasedOn: string; at: string; delta: 1 | -1 },
 ): AggregateUpdate[] => combineAggregateDeltas(tableName, backlogAggregateDeltas(change));
 
-/** scheduler (issue 5): an NTA service planned on `day` (+1) or re-planned away (-1). */
+/** scheduler: an NTA service planned on `day` (+1) or re-planned away (-1). */
 export const ntaPlanAggregateDelta = (plan: { aor: string | null; day: string; delta: 1 | -1 }): AggregateDelta => ({
   pk: AGG.ntaPlan,
   sk: `DAY#${plan.day}#AOR#${aorKey(plan.aor)}`,
@@ -196,7 +196,7 @@ export const ntaPlanAggregateDelta = (plan: { aor: string | null; day: string; d
   aor: aorKey(plan.aor),
 });
 
-/** scheduler (issue 5): an NTA service planned on `day` (+1) or re-planned away (-1). */
+/** scheduler: an NTA service planned on `day` (+1) or re-planned away (-1). */
 export const ntaPlanAggregateUpdate = (tableName: string, plan: { aor: string | null; day: string; delta: 1 | -1 }): AggregateUpdate =>
   combineAggregateDeltas(tableName, [ntaPlanAggregateDelta(plan)])[0]!;
 
@@ -216,7 +216,7 @@ export function taskAggregateUpdates(
   ];
 }
 
-/** roster matcher (issue 5): a UC case matched no roster row (+1), or was matched later (-1). */
+/** roster matcher: a UC case matched no roster row (+1), or was matched later (-1). */
 export const unmatchedAggregateDelta = (change: { aor: string | null; delta: 1 | -1 }): AggregateDelta => ({
   pk: AGG.roster,
   sk: `UNMATCHED#${aorKey(change.aor)}`,
@@ -224,7 +224,7 @@ export const unmatchedAggregateDelta = (change: { aor: string | null; delta: 1 |
   aor: aorKey(change.aor),
 });
 
-/** roster matcher (issue 5): a UC case matched no roster row (+1), or was matched later (-1). */
+/** roster matcher: a UC case matched no roster row (+1), or was matched later (-1). */
 export const unmatchedAggregateUpdate = (tableName: string, change: { aor: string | null; delta: 1 | -1 }): AggregateUpdate =>
   combineAggregateDeltas(tableName, [unmatchedAggregateDelta(change)])[0]!;
 

@@ -71,7 +71,7 @@ export const TRANSACT_MAX_ITEMS = 100;
 /** The item (table and key) a transaction item writes or checks. */
 export function transactItemKey(item: TransactItem): string {
   const op = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
-  if (op === undefined) throw new Error('empty transaction item');
+  if (op === undefined) throw new DocketWatchError('TRANSACTION_INVALID', 'empty transaction item');
   const key = 'Item' in op && op.Item !== undefined ? op.Item : (op as { Key: Record<string, unknown> }).Key;
   return `${op.TableName ?? ''}\u0000${itemKeyOf(key)}`;
 }
@@ -89,11 +89,11 @@ export function oneItemPerKey(items: readonly TransactItem[]): TransactItem[] {
     const body = JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v));
     const before = seen.get(key);
     if (before === body) continue;
-    if (before !== undefined) throw new Error(`a transaction names one item twice with different writes (${key.split('\u0000')[1] ?? ''})`);
+    if (before !== undefined) throw new DocketWatchError('TRANSACTION_INVALID', `a transaction names one item twice with different writes (${key.split('\u0000')[1] ?? ''})`);
     seen.set(key, body);
     out.push(item);
   }
-  if (out.length > TRANSACT_MAX_ITEMS) throw new Error(`a transaction of ${out.length} items exceeds TransactWriteItems' ${TRANSACT_MAX_ITEMS}`);
+  if (out.length > TRANSACT_MAX_ITEMS) throw new DocketWatchError('TRANSACTION_INVALID', `a transaction of ${out.length} items exceeds TransactWriteItems' ${TRANSACT_MAX_ITEMS}`);
   return out;
 }
 
@@ -144,7 +144,7 @@ export async function applyGuardedChanges<K>(
       // packChanges keeps changes on one item apart, so nothing is dropped here and the
       // cancellation reasons still line up with `owners`.
       const once = oneItemPerKey(items);
-      if (once.length !== items.length) throw new Error('a change repeats one of its own transaction items');
+      if (once.length !== items.length) throw new DocketWatchError('TRANSACTION_INVALID', 'a change repeats one of its own transaction items');
       try {
         await client.send(new TransactWriteCommand({ TransactItems: once }));
         break;

@@ -4,7 +4,7 @@ import type { DropContext, KeyLine } from './row-verdicts';
 
 /**
  * A_TblCase's rules, before the store is asked: CASEPRIORITY_CODE `UC` marks the case a UC
- * case (pipeline spec 2); an ALIEN_NBR is noted to match the case to rosters; any case's
+ * case (docs/spec.md §2); an ALIEN_NBR is noted to match the case to rosters; any case's
  * LATEST_HEARING on or after the drop's day is its upcoming hearing (the case may become a
  * UC case after this drop). Only rows with a LATEST_HEARING that late are turned into one.
  */

@@ -3,7 +3,7 @@ import type { KeyLine } from './row-verdicts';
 
 /**
  * tbl_JuvenileHistory's rule: a row with idnJuvenile UJ (4) or J2 (3) marks its case a UC
- * case (pipeline spec 2); J, J1, AJ and NA alone do not. Returns the cases it marks (a
+ * case (docs/spec.md §2); J, J1, AJ and NA alone do not. Returns the cases it marks (a
  * case repeated is listed once per line) and the key lines of the rows kept.
  */
 export function classifyJuvenileRows(rows: readonly { readonly value: JuvenileHistoryRow }[]): { ucCaseIds: string[]; keyLines: KeyLine[] } {

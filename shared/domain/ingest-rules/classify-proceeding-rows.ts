@@ -4,7 +4,7 @@ import type { ProceedingRow } from '../proceeding';
 import { type DropContext, type KeyLine, type LocatedRow, type Refusals, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
 
 /**
- * B_TblProceeding's rules (pipeline spec 3), for every case, UC or not:
+ * B_TblProceeding's rules (docs/spec.md §3), for every case, UC or not:
  * - ABSENTIA `Y` is an in absentia order, dated COMP_DATE else HEARING_DATE; an order with
  *   neither date is refused FTA_DATE_MISSING (unusable data, whatever the case);
  * - an order is a signal shown by the drop (an FTA at once for a UC case);

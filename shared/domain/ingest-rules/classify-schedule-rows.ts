@@ -4,7 +4,7 @@ import { asOfDay, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing
 import type { DropContext, KeyLine, LocatedRow, Refusals, SignalShown, SignalWithdrawn, StandingOf } from './row-verdicts';
 
 /**
- * tbl_schedule's rules (pipeline spec 3), for every case, UC or not:
+ * tbl_schedule's rules (docs/spec.md §3), for every case, UC or not:
  * - ADJ_RSN `11` is a no-show, dated ADJ_DATE; one without a usable date is refused
  *   NO_SHOW_DATE_MISSING (unusable data, whatever the case);
  * - a no-show is a signal shown by the drop (an FTA at once for a UC case);

@@ -27,7 +27,7 @@ export const deps = {
   unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
 };
 
-// Two ledgers (see README, "Delivery guarantees"): Powertools idempotency, keyed by
+// Two ledgers (docs/delivery-guarantees.md): Powertools idempotency, keyed by
 // (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
 // ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
 // between the send and the idempotency record does not send twice.

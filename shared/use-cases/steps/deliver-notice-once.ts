@@ -49,7 +49,7 @@ export interface NoticeToDeliver {
 }
 
 /**
- * Sends one notice at most once, as far as the ledger can tell (README, "Delivery guarantees"):
+ * Sends one notice at most once, as far as the ledger can tell (docs/delivery-guarantees.md):
  *
  * 1. A SENT record: nothing to do.
  * 2. A SENDING record (an earlier attempt died between the send and the ledger write):

@@ -2,6 +2,7 @@ import { chunkId, type ChunkResult, type DropChunk } from '../../../domain/drop-
 import type { DropReport } from '../../../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../../../ports/drop-ledger';
 import { createInProcessDropKeys } from './in-process-drop-keys';
+import { DocketWatchError } from '../../../domain/errors';
 
 /**
  * The drop ledger of a run read inside one invocation: the same rules as the DynamoDB
@@ -19,7 +20,7 @@ export function createInProcessDropLedger(): DropLedger {
   };
   const entry = (run: DropRun) => {
     const r = runs.get(runKey(run.drop.dropId, run.runId));
-    if (r === undefined) throw new Error(`drop run not started: ${run.runId}`);
+    if (r === undefined) throw new DocketWatchError('DROP_RUN_NOT_FOUND', `drop run not started: ${run.runId}`);
     return r;
   };
   return {

@@ -6,6 +6,7 @@ import { fetchStartFor, type ByteRange, type TableSpec } from '../../../domain/e
 import type { RowRejectionReason } from '../../../domain/rejections';
 import type { DocketSource, DropRef } from '../../../ports/docket-source';
 import type { Quarantine, QuarantinedRow } from '../../../ports/quarantine';
+import { DocketWatchError } from '../../../domain/errors';
 
 export interface AcceptedRow<T> {
   readonly value: T;
@@ -48,7 +49,7 @@ export async function readTableChunk<T>(
   const head = await readTableHeader(source.openTable(drop, chunk.key), spec.table);
   const mapped = head.ok ? mapColumns(head.header, spec) : head;
   // The plan checked this header: a failure now means the object changed under the run.
-  if (!head.ok || !mapped.ok) throw new Error(`${spec.table}: header unusable while reading a planned chunk (${mapped.ok ? '' : mapped.reason})`);
+  if (!head.ok || !mapped.ok) throw new DocketWatchError('TABLE_HEADER_UNUSABLE', `${spec.table}: header unusable while reading a planned chunk (${mapped.ok ? '' : mapped.reason})`);
   const range: ByteRange = chunk.end === null ? { start: 0, end: Number.POSITIVE_INFINITY } : { start: chunk.start, end: chunk.end };
   const part = emptyTableCounts();
   let held: QuarantinedRow[] = [];
