@@ -8,7 +8,7 @@ import type { CaseIdentifiedPublisher } from '../ports/identity-notices';
 import type { CaseStore } from '../ports/case-store';
 import type { FtaPublisher } from '../ports/fta-publisher';
 import type { ObjectSource } from '../ports/object-sink';
-import type { RosterReport } from '../ports/roster-store';
+import type { NtaBacklog, RosterMatching, RosterReport, RosterUcs } from '../ports/roster-store';
 import { sweepRescissionOutbox } from './steps/publish-ftas';
 import { replanNtaBacklog, type ReplanDeps } from './steps/replan-nta-backlog';
 import { settleCases } from './steps/settle-cases';
@@ -16,6 +16,8 @@ import { settleCases } from './steps/settle-cases';
 export type { RosterReport };
 
 export interface IngestRosterDeps extends ReplanDeps {
+  /** The roster UCs it saves and matches, the backlog it re-plans. */
+  readonly roster: NtaBacklog & RosterUcs & RosterMatching;
   readonly source: ObjectSource;
   /** Tells the ORR notifier which cases a roster row now names (identity follow-ups). */
   readonly identified?: CaseIdentifiedPublisher;

@@ -5,10 +5,13 @@ import type { RowRejectionReason } from '../domain/rejections';
 import { parseReturnHeader, parseReturnRow, type ReturnedOutcome, type ReturnHeader } from '../domain/work-list-return';
 import { csvField } from '../domain/work-list';
 import type { ObjectSource } from '../ports/object-sink';
+import type { RosterUcs } from '../ports/roster-store';
 import { recordFollowUp, type FollowUpDeps } from './steps/record-follow-up';
 import { replanNtaBacklog } from './steps/replan-nta-backlog';
 
 export interface WorkListReturnDeps extends FollowUpDeps {
+  /** As the follow-up's, and the roster UC a returned row names, by A-number or case. */
+  readonly roster: FollowUpDeps['roster'] & Pick<RosterUcs, 'findRosterUc' | 'findRosterUcForCase'>;
   readonly source: ObjectSource;
 }
 

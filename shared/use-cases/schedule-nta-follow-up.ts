@@ -1,5 +1,6 @@
 import type { FollowUpMessage } from '../messages/follow-up';
 import type { FtaEventMessage } from '../messages/fta-event';
+import type { RosterStore } from '../ports/roster-store';
 import { followFtaOnRoster } from './steps/follow-fta-on-roster';
 import { openReverificationTask, type ReverifyDeps } from './steps/open-reverification-task';
 import { recordFollowUp, type FollowUpDeps } from './steps/record-follow-up';
@@ -14,7 +15,7 @@ import { recordFollowUp, type FollowUpDeps } from './steps/record-follow-up';
  * - FTA_RESCINDED leaves the task open for now: the field office closes it when the address
  *   is verified (re-planning on rescission belongs to the NTA scheduler's roadmap).
  */
-export async function scheduleNtaFollowUp(message: FollowUpMessage | FtaEventMessage, deps: FollowUpDeps & ReverifyDeps): Promise<void> {
+export async function scheduleNtaFollowUp(message: FollowUpMessage | FtaEventMessage, deps: FollowUpDeps & ReverifyDeps & { readonly roster: RosterStore }): Promise<void> {
   if (message.type === 'FTA_RECORDED') {
     await openReverificationTask(message, deps);
     await followFtaOnRoster(message, deps);

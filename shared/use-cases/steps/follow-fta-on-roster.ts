@@ -1,4 +1,5 @@
 import type { FtaRecordedMessage } from '../../messages/fta-recorded';
+import type { NtaBacklog, RosterUcs } from '../../ports/roster-store';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
 
 /**
@@ -9,7 +10,7 @@ import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
  */
 export async function followFtaOnRoster(
   message: FtaRecordedMessage,
-  deps: ReplanDeps,
+  deps: ReplanDeps & { readonly roster: NtaBacklog & Pick<RosterUcs, 'findRosterUcForCase' | 'recordFtaForUc'> },
 ): Promise<'no-roster-uc' | 'flagged' | 'replanned'> {
   const uc = await deps.roster.findRosterUcForCase(message.caseId);
   if (uc === undefined) return 'no-roster-uc';

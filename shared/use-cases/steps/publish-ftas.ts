@@ -1,5 +1,5 @@
 import { toFtaRecordedMessage } from '../../messages/fta-recorded';
-import type { CaseStore, StoredFta } from '../../ports/case-store';
+import type { FtaOutbox, StoredFta } from '../../ports/case-store';
 import type { FtaPublisher } from '../../ports/fta-publisher';
 import type { Log } from '../../ports/log';
 import { DocketWatchError } from '../../domain/errors';
@@ -21,7 +21,7 @@ export class PublishError extends DocketWatchError<'FTA_PUBLISH_FAILED'> {
  */
 export async function publishFtas(
   items: readonly StoredFta[],
-  deps: { store: CaseStore; publisher: FtaPublisher },
+  deps: { store: FtaOutbox; publisher: FtaPublisher },
 ): Promise<number> {
   if (items.length === 0) return 0;
   const accepted = await deps.publisher.publish(items.map((i) => toFtaRecordedMessage(i.fta, i.recordedAt)));
@@ -37,7 +37,7 @@ export async function publishFtas(
  * Sends every FTA still in the outbox (stored, never confirmed queued: a crash or a queue
  * outage between the two). Returns how many were published.
  */
-export async function sweepFtaOutbox(deps: { store: CaseStore; publisher: FtaPublisher }): Promise<number> {
+export async function sweepFtaOutbox(deps: { store: FtaOutbox; publisher: FtaPublisher }): Promise<number> {
   let published = 0;
   for await (const page of deps.store.unpublishedFtas(100)) {
     published += await publishFtas(page, deps);
@@ -49,7 +49,7 @@ export async function sweepFtaOutbox(deps: { store: CaseStore; publisher: FtaPub
  * Hands FTA_RESCINDED messages still in the outbox to every fan-out queue, then clears
  * their outbox entries; throws (entries stay) when a queue did not accept one.
  */
-export async function sweepRescissionOutbox(deps: { store: CaseStore; publisher: FtaPublisher }): Promise<number> {
+export async function sweepRescissionOutbox(deps: { store: FtaOutbox; publisher: FtaPublisher }): Promise<number> {
   let published = 0;
   for await (const page of deps.store.unpublishedRescissions(100)) {
     const accepted = await deps.publisher.publish(page);
@@ -70,7 +70,7 @@ export async function sweepRescissionOutbox(deps: { store: CaseStore; publisher:
  */
 export async function sweepOutboxesBeforeIngest(
   dropId: string,
-  deps: { store: CaseStore; publisher: FtaPublisher; log: Log },
+  deps: { store: FtaOutbox; publisher: FtaPublisher; log: Log },
 ): Promise<number> {
   try {
     const sent = { ftas: await sweepFtaOutbox(deps), rescissions: await sweepRescissionOutbox(deps) };

@@ -3,13 +3,14 @@ import type { Aor } from '../../domain/aor';
 import type { FollowUpMessage } from '../../messages/follow-up';
 import type { Clock } from '../../ports/clock';
 import type { Log } from '../../ports/log';
-import type { RosterStore } from '../../ports/roster-store';
+import type { AddressHistory, NtaBacklog, RosterUcs } from '../../ports/roster-store';
 import type { TaskStore } from '../../ports/task-store';
 import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
 
 export interface FollowUpDeps extends ReplanDeps {
   readonly tasks: TaskStore;
-  readonly roster: RosterStore;
+  /** The backlog it re-plans, the address history it adds to, the roster UC an NTA was served on. */
+  readonly roster: NtaBacklog & AddressHistory & Pick<RosterUcs, 'recordNtaServedForUc'>;
   readonly clock: Clock;
   readonly log: Log;
 }

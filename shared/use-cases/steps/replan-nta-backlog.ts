@@ -6,12 +6,12 @@ import { workListCsv, workListXlsx } from '../../formats/work-list-files';
 import type { Clock } from '../../ports/clock';
 import type { Log } from '../../ports/log';
 import type { ObjectSink } from '../../ports/object-sink';
-import type { PlanLease, RosterStore } from '../../ports/roster-store';
+import type { NtaBacklog, PlanLease } from '../../ports/roster-store';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ReplanDeps {
-  readonly roster: RosterStore;
+  readonly roster: NtaBacklog;
   readonly files: ObjectSink;
   readonly clock: Clock;
   readonly log: Log;

@@ -1,9 +1,10 @@
 import { matchRosterToCases, unmatchedCountChanges } from '../../domain/roster-matching';
 import { csvField } from '../../domain/work-list';
 import type { Aor } from '../../domain/aor';
+import type { NtaBacklog, RosterMatching, RosterUcs } from '../../ports/roster-store';
 import type { ReplanDeps } from './replan-nta-backlog';
 
-export type MatchingDeps = ReplanDeps;
+export type MatchingDeps = ReplanDeps & { readonly roster: NtaBacklog & RosterMatching & Pick<RosterUcs, 'recordEoirCaseForUc'> };
 
 /** S3 keys of the two matching lists. */
 export const MATCHING_KEYS = {

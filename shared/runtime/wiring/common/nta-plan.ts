@@ -4,6 +4,7 @@ import { systemClock } from '../../../ports/clock';
 import type { Log } from '../../../ports/log';
 import type { IngestRosterDeps } from '../../../use-cases/ingest-roster';
 import type { ReplanDeps } from '../../../use-cases/steps/replan-nta-backlog';
+import type { RosterStore } from '../../../ports/roster-store';
 import type { ObjectSource } from '../../../ports/object-sink';
 import { createDynamoCaseStore } from '../../../adapters/cases-table/dynamo-case-store';
 import { createSqsFtaPublisher } from '../../../adapters/sqs-fta-publisher';
@@ -16,7 +17,7 @@ export function ntaPlanDeps(
   config: Config<'ingestRoster'> | Config<'planNta'> | Config<'scheduleNta'> | Config<'recordWorkListReturns'>,
   clients: AwsClients,
   log: Log,
-): ReplanDeps & { readonly source: ObjectSource } {
+): Omit<ReplanDeps, 'roster'> & { readonly roster: RosterStore; readonly source: ObjectSource } {
   const objects = createS3Objects({ client: clients.s3, bucket: config[ENV.dropBucket] });
   return {
     roster: createDynamoRosterStore({ client: clients.dynamo, tableName: config[ENV.casesTable] }),

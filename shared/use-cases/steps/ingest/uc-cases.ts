@@ -1,4 +1,4 @@
-import type { CaseStore } from '../../../ports/case-store';
+import type { CaseStore, UcCaseMarks } from '../../../ports/case-store';
 import type { CaseEvidence } from '../../../ports/fta-signals';
 
 /**
@@ -9,7 +9,7 @@ import type { CaseEvidence } from '../../../ports/fta-signals';
  */
 export class UcCases {
   private readonly known = new Set<string>();
-  constructor(private readonly store: CaseStore) {}
+  constructor(private readonly store: UcCaseMarks & Pick<CaseStore, 'signals'>) {}
   add(caseId: string): void {
     this.known.add(caseId);
   }
