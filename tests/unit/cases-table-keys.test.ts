@@ -19,6 +19,8 @@ const examples: Record<string, ItemKey> = {
   upcomingHearing: keys.upcomingHearing('1234567'),
   caseAddress: personKeys.caseAddress('1234567', 'EOIR_ADDRESS_OF_RECORD', [STREET, 'Austin', 'TX', '78701', BIRTH_DATE]),
   datedAddress: keys.datedAddress(personKeys.rosterUc(A_NUMBER).pk, '2024-03-01', 'ORR_SPONSOR'),
+  // Written before the one address scheme; no builder makes it now, stored items still hold it.
+  legacyDatedAddress: { pk: personKeys.rosterUc(A_NUMBER).pk, sk: 'ADDR#2024-03-01#ORR_SPONSOR' },
   addressFlag: keys.addressFlag('1234567'),
   rosterLink: personKeys.rosterLink('1234567', A_NUMBER),
   reverifyTask: keys.reverifyTask('1234567', 'fta-abc'),

@@ -5,39 +5,29 @@ import type { CaseHistory, EoirAddressSighting } from '../../ports/case-store';
 import type { AddressHistory } from '../../ports/roster-store';
 import { mapWithLimit } from '../../lib/concurrency';
 import { queryPartition } from './batch-and-query';
+import { addressEntries } from './address-items';
 import { casePk, keys, SK_PREFIX, personKeys } from './keys';
 
 /*
  * Address history: every `ADDR#` item, in a case's partition (CASE#<IDNCASE>) and in a
  * roster UC's (AN#<hmac>), is read as one type, the domain's AddressEntry (source, asOf,
- * street, city, state, zip), by `addressFromItem`. Two sort keys exist for them (keys.ts):
- *   caseAddress   ADDR#<source>#AD#<hmac>   EOIR addresses, one per distinct content and
+ * street, city, state, zip), by `addressFromItem`, and has one sort-key scheme,
+ * `ADDR#<source>#<entry>` (keys.ts), where the entry says what makes it one entry:
+ *   caseAddress   ADDR#<source>#AD#<hmac>   EOIR addresses: one per distinct content and
  *                                          date, seen again in every drop (first/lastSeenDropId)
- *   datedAddress  ADDR#<asOf>#<source>     roster sponsor and ERO-verified addresses: one
+ *   datedAddress  ADDR#<source>#<asOf>     roster sponsor and ERO-verified addresses: one
  *                                          per source and day (a later report that day replaces it)
- * Items written before `asOf` was stored on EOIR addresses hold `changedOn` only: the
- * reader takes `asOf`, else `changedOn`. Both schemes share the ADDR# prefix, so one
- * begins_with query reads a whole history.
+ * Migration, on read: items written before this scheme are `ADDR#<asOf>#<source>`
+ * (legacyDatedAddress); `addressEntries` reads one as the datedAddress of the same source
+ * and day, and a datedAddress written since wins over it. Items written before `asOf` was
+ * stored on EOIR addresses hold `changedOn` only: the reader takes `asOf`, else `changedOn`.
+ * Every scheme shares the ADDR# prefix, so one begins_with query reads a whole history.
  */
 const CONCURRENCY = 16;
 
 export interface DynamoAddressHistoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-}
-
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/** A stored ADDR# item as an address history entry (either sort-key scheme). */
-export function addressFromItem(item: Record<string, unknown>): AddressEntry {
-  return {
-    source: item.source as AddressSource,
-    asOf: String(item.asOf ?? item.changedOn ?? ''),
-    street: text(item.street),
-    city: text(item.city),
-    state: text(item.state),
-    zip: text(item.zip),
-  };
 }
 
 export function createDynamoAddressHistory({ client, tableName }: DynamoAddressHistoryOptions): AddressHistory &
@@ -93,20 +83,16 @@ export function createDynamoAddressHistory({ client, tableName }: DynamoAddressH
 
     /**
      * Adds an address to the history of a case (and of the roster UC linked to it) and
-     * returns the whole history of both, every source, oldest first (by sort key).
+     * returns the whole history of both, every source, oldest first (addressEntries).
      */
     async recordAddress(caseId: string, entry: AddressEntry): Promise<AddressEntry[]> {
       const [link] = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
       const aNumber = link?.aNumber as string | undefined;
       const partitions = [casePk(caseId), ...(aNumber ? [personKeys.rosterUc(aNumber).pk] : [])];
       for (const pk of partitions) await putDated(pk, entry);
-      const history = new Map<string, AddressEntry>();
-      for (const pk of partitions) {
-        for (const item of await queryPartition(client, tableName, { pk, skPrefix: SK_PREFIX.address, consistentRead: true })) {
-          history.set(String(item.sk), addressFromItem(item));
-        }
-      }
-      return [...history.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+      const items: Record<string, unknown>[] = [];
+      for (const pk of partitions) items.push(...(await queryPartition(client, tableName, { pk, skPrefix: SK_PREFIX.address, consistentRead: true })));
+      return addressEntries(items);
     },
 
     /** Stores which sources disagree for a case (empty: they agree). */

@@ -2,6 +2,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../../domain/case-details';
 import type { CaseDetailsReader } from '../../ports/case-details';
 import { queryPartition } from './batch-and-query';
+import { addressItemsByEntry } from './address-items';
 import { casePk, personKeys, SK_PREFIX } from './keys';
 
 /*
@@ -70,8 +71,8 @@ export function toCaseDetails(
   const uc = items.find((i) => i.sk === 'UC') ?? {};
   const profile = items.find((i) => i.sk === 'PROFILE') ?? {};
   const pick = (key: string): string | null => str(rosterUc[key]) ?? str(profile[key]) ?? str(uc[key]);
-  const caseAddresses = items.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('ADDR#')).map(toAddress);
-  const rosterAddresses = ucAddresses.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('ADDR#')).map(toAddress);
+  const caseAddresses = [...addressItemsByEntry(items).values()].map(toAddress);
+  const rosterAddresses = [...addressItemsByEntry(ucAddresses).values()].map(toAddress);
   // A roster saved before its sponsor address item existed still names the address.
   const sponsorFromRoster: CaseAddress[] =
     rosterAddresses.some((a) => a.source === 'ORR_SPONSOR') || !(str(rosterUc.sponsorStreet) ?? str(rosterUc.sponsorCity))

@@ -71,8 +71,13 @@ export const keys = {
   }),
   // One A-number (keyed by its HMAC).
   // One entry of an address history, in a case's or an A-number's partition.
-  /** An address as the roster and ERO give it: by the day it holds from and its source. */
-  datedAddress: (pk: string, asOf: string, source: string): ItemKey => ({ pk, sk: `${SK_PREFIX.address}${asOf}#${source}` }),
+  /**
+   * An address as the roster and ERO give it: one per source and day it holds from. Every
+   * address entry's sort key is `ADDR#<source>#<entry>`: the day here, the content's HMAC
+   * for an EOIR address (caseAddress). Items written before this scheme are
+   * `ADDR#<day>#<source>` (legacyDatedAddress), read as the same entry.
+   */
+  datedAddress: (pk: string, asOf: string, source: string): ItemKey => ({ pk, sk: `${SK_PREFIX.address}${source}#${asOf}` }),
   // The NTA backlog and its planning.
   backlogPk: (aor: string): string => `BACKLOG#${aor}`,
   planLease: (aor: string): ItemKey => ({ pk: 'LEASE#NTA_PLAN', sk: `AOR#${aor}` }),
@@ -160,8 +165,11 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
     attributes: 'date, time, calType, medium, court, scheduleId, source, asOf, dropId, status; hearingDay while UPCOMING (index hearingsByDay)' }),
   family({ name: 'caseAddress', pk: 'CASE#<IDNCASE>', sk: 'ADDR#<source>#AD#<hmac>', pkPattern: CASE_PK, skPattern: `ADDR#[A-Z_]+#AD#${HMAC}`, store: 'dynamo-address-history.ts',
     attributes: 'source, street, city, state, zip (PII), asOf, firstSeenDropId, lastSeenDropId (EOIR addresses, keyed by content)' }),
-  family({ name: 'datedAddress', pk: 'CASE#<IDNCASE> | AN#<hmac>', sk: 'ADDR#<yyyy-mm-dd>#<source>', pkPattern: new RegExp(`^(CASE#${ID}|AN#${HMAC})$`),
-    skPattern: 'ADDR#\\d{4}-\\d{2}-\\d{2}#[A-Z_]+', store: 'dynamo-address-history.ts', attributes: 'source, asOf, street, city, state, zip (PII), rosterId?' }),
+  family({ name: 'datedAddress', pk: 'CASE#<IDNCASE> | AN#<hmac>', sk: 'ADDR#<source>#<yyyy-mm-dd>', pkPattern: new RegExp(`^(CASE#${ID}|AN#${HMAC})$`),
+    skPattern: 'ADDR#[A-Z_]+#\\d{4}-\\d{2}-\\d{2}', store: 'dynamo-address-history.ts', attributes: 'source, asOf, street, city, state, zip (PII), rosterId?' }),
+  family({ name: 'legacyDatedAddress', pk: 'CASE#<IDNCASE> | AN#<hmac>', sk: 'ADDR#<yyyy-mm-dd>#<source>', pkPattern: new RegExp(`^(CASE#${ID}|AN#${HMAC})$`),
+    skPattern: 'ADDR#\\d{4}-\\d{2}-\\d{2}#[A-Z_]+', store: 'dynamo-address-history.ts',
+    attributes: 'as datedAddress; read only: written before the one address scheme, superseded by a datedAddress of the same source and day' }),
   family({ name: 'addressFlag', pk: 'CASE#<IDNCASE>', sk: 'ADDRFLAG', pkPattern: CASE_PK, skPattern: 'ADDRFLAG', store: 'dynamo-address-history.ts',
     attributes: 'disagree, pairs (source|source), at' }),
   family({ name: 'rosterLink', pk: 'CASE#<IDNCASE>', sk: 'ROSTER#AN#<hmac>', pkPattern: CASE_PK, skPattern: `ROSTER#AN#${HMAC}`, store: 'dynamo-roster-ucs.ts',
