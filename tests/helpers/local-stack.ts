@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
+import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import type { LocalRunOptions } from '../../infra/local/run';
 
 /** A unique suffix for one test's resource names and addresses. */
@@ -33,6 +36,25 @@ export function useLocalStack(): { emulators: Emulators } {
     await stack.emulators?.stop();
   });
   return stack;
+}
+
+/**
+ * The set-up of a test file that drives adapters straight against DynamoDB Local: the
+ * suite's emulators and a cases table of the file's own, with a document client on it.
+ * Call at the top of a describe block; the fields are set for the tests.
+ */
+export function useCasesTable(): { emulators: Emulators; dynamo: DynamoDBDocumentClient; tableName: string } {
+  const table = {} as { emulators: Emulators; dynamo: DynamoDBDocumentClient; tableName: string };
+  beforeAll(async () => {
+    table.emulators = await connectEmulators();
+    table.dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(table.emulators.endpoints.dynamodb)));
+    table.tableName = (await provisionLocalResources(table.emulators.endpoints, { suffix: uniqueSuffix() })).casesTable;
+  });
+  afterAll(async () => {
+    table.dynamo?.destroy();
+    await table.emulators?.stop();
+  });
+  return table;
 }
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `docket-watch-${prefix}-`));

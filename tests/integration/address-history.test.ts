@@ -1,28 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulators } from '../../infra/local/emulators';
-import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { createDynamoAddressHistory } from '../../shared/adapters/cases-table/dynamo-address-history';
-import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
+import { useCasesTable } from '../helpers/local-stack';
 
 describe('address history on DynamoDB Local: one sort-key scheme, items of the old one read in place', () => {
-  let emulators: Emulators;
-  let dynamo: DynamoDBDocumentClient;
-  let tableName: string;
-
-  beforeAll(async () => {
-    emulators = await connectEmulators();
-    dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
-    tableName = (await provisionLocalResources(emulators.endpoints, { suffix: uniqueSuffix() })).casesTable;
-  });
-
-  afterAll(async () => {
-    dynamo?.destroy();
-    await emulators?.stop();
-  });
+  const table = useCasesTable();
 
   it('an ERO-verified address stored under the old key is replaced, not doubled, by a report of the same day', async () => {
+    const { dynamo, tableName } = table;
     const history = createDynamoAddressHistory({ client: dynamo, tableName });
     const pk = 'CASE#7300001';
     // As written before the one scheme: ADDR#<day>#<source>.

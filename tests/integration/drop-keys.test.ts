@@ -1,13 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulators } from '../../infra/local/emulators';
-import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
+import { describe, expect, it } from 'vitest';
 import { createDynamoDropKeys } from '../../shared/adapters/cases-table/dynamo-drop-keys';
 import { createInProcessDropKeys } from '../../shared/use-cases/steps/ingest/in-process-drop-keys';
 import type { DropChunk } from '../../shared/domain/drop-plan';
 import type { DropKeys, SettledKeys } from '../../shared/ports/drop-keys';
-import { connectEmulators, uniqueSuffix } from '../helpers/local-stack';
+import { useCasesTable } from '../helpers/local-stack';
 
 const chunk = (start: number): DropChunk => ({ table: 'B_TblProceeding', key: 'B_TblProceeding.csv', start, end: start + 1024, stage: 2 });
 
@@ -41,23 +37,10 @@ async function scenario(keys: DropKeys, runId: string) {
 }
 
 describe('the drop key registry: first sighting, FTA recorder, conflicts', () => {
-  let emulators: Emulators;
-  let dynamo: DynamoDBDocumentClient;
-  let tableName: string;
-
-  beforeAll(async () => {
-    emulators = await connectEmulators();
-    dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(emulators.endpoints.dynamodb)));
-    tableName = (await provisionLocalResources(emulators.endpoints, { suffix: uniqueSuffix() })).casesTable;
-  });
-
-  afterAll(async () => {
-    dynamo?.destroy();
-    await emulators?.stop();
-  });
+  const table = useCasesTable();
 
   it.each(['dynamodb', 'in-process'] as const)('%s: the first chunk to note a key keeps it, a retry gets the same answer, conflicting copies are listed', async (kind) => {
-    const keys = kind === 'dynamodb' ? createDynamoDropKeys({ client: dynamo, tableName }) : createInProcessDropKeys();
+    const keys = kind === 'dynamodb' ? createDynamoDropKeys({ client: table.dynamo, tableName: table.tableName }) : createInProcessDropKeys();
     const { a, b, again, settled } = await scenario(keys, `run-${kind}`);
     expect(a.get('B_TblProceeding#10')).toEqual({ first: true, recordsFta: false });
     expect(b.get('B_TblProceeding#10')).toEqual({ first: false, recordsFta: true });

@@ -11,16 +11,9 @@ import { noticeSendingDeps } from './common/notice-sending';
 export const config = loadConfig('notifyOrr');
 export const { logger } = createObservability('notify-orr');
 const clients = createAwsClients();
+const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
 export const deps = {
-  ...noticeSendingDeps({
-    clients,
-    tableName: config[ENV.casesTable],
-    configurationSetName: config[ENV.sesConfigurationSet],
-    rateShare: ORR_SENDING.rateShare,
-    maxSendRate: config[ENV.sesMaxSendRate],
-    mailFrom: config[ENV.mailFrom],
-    logger,
-  }),
+  ...sending,
   inbox: config[ENV.orrInbox],
   juvenileCoordinators: config[ENV.juvenileCoordinators],
   sesMessageIdDomain: config[ENV.sesMessageIdDomain],

@@ -1,4 +1,3 @@
-import { createDynamoCaseStore } from '../../adapters/cases-table/dynamo-case-store';
 import { createDynamoCourtAddresses } from '../../adapters/cases-table/dynamo-court-addresses';
 import { createDynamoUpcomingHearings } from '../../adapters/cases-table/dynamo-upcoming-hearings';
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
@@ -16,18 +15,11 @@ const tableName = config[ENV.casesTable];
 const courts = createDynamoCourtAddresses({ client: clients.dynamo, tableName });
 /** Where the run's metrics (HearingsUpcoming14Days, RemindersSent) are published. */
 export const sink = createPowertoolsMetricsSink(metrics);
+const sending = noticeSendingDeps({ clients, config, rateShare: REMINDER_RATE_SHARE, logger });
 export const deps = {
-  ...noticeSendingDeps({
-    clients,
-    tableName,
-    configurationSetName: config[ENV.sesConfigurationSet],
-    rateShare: REMINDER_RATE_SHARE,
-    maxSendRate: config[ENV.sesMaxSendRate],
-    mailFrom: config[ENV.mailFrom],
-    logger,
-  }),
+  ...sending,
   hearings: createDynamoUpcomingHearings({ client: clients.dynamo, tableName, byDayIndex: HEARINGS_BY_DAY_INDEX }),
-  cases: createDynamoCaseStore({ client: clients.dynamo, tableName }),
+  cases: sending.ftas,
   inbox: config[ENV.orrInbox],
   juvenileCoordinators: config[ENV.juvenileCoordinators],
   sesMessageIdDomain: config[ENV.sesMessageIdDomain],

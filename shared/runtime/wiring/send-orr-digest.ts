@@ -9,16 +9,9 @@ import { noticeSendingDeps } from './common/notice-sending';
 export const config = loadConfig('sendOrrDigest');
 export const { logger } = createObservability('send-orr-digest');
 const clients = createAwsClients();
+const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.digestRateShare, logger });
 export const deps = {
-  ...noticeSendingDeps({
-    clients,
-    tableName: config[ENV.casesTable],
-    configurationSetName: config[ENV.sesConfigurationSet],
-    rateShare: ORR_SENDING.digestRateShare,
-    maxSendRate: config[ENV.sesMaxSendRate],
-    mailFrom: config[ENV.mailFrom],
-    logger,
-  }),
+  ...sending,
   recipients: config[ENV.digestRecipients],
   recipientKey,
   // A digest run is not redelivered by a queue: an unconfirmed earlier attempt waits 10 minutes.

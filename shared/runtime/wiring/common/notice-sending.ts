@@ -5,6 +5,7 @@ import { createDynamoNoticeLedger } from '../../../adapters/cases-table/dynamo-n
 import { createSesMailer } from '../../../adapters/ses-mailer';
 import { systemClock } from '../../../ports/clock';
 import type { AwsClients } from '../../aws-clients';
+import { ENV } from '../../resources';
 import { loadNoticeRenderer } from '../../templates';
 
 /**
@@ -14,24 +15,33 @@ import { loadNoticeRenderer } from '../../templates';
  */
 export function noticeSendingDeps(options: {
   clients: AwsClients;
-  tableName: string;
-  configurationSetName: string | undefined;
+  /** The sending function's parsed config: its table, mail sender and SES settings. */
+  config: NoticeSendingConfig;
+  /** This function's share of the account's SES sending rate (ORR_SENDING, REMINDER_RATE_SHARE). */
   rateShare: number;
-  /** The account's SES MaxSendRate when configured (no GetSendQuota call then). */
-  maxSendRate?: number;
-  mailFrom: string;
   logger: Logger;
 }) {
-  const { clients, tableName } = options;
+  const { clients, config } = options;
+  const tableName = config[ENV.casesTable];
+  const mailFrom = config[ENV.mailFrom];
   return {
     ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
     caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
     ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-    mailer: createSesMailer({ client: clients.ses, configurationSetName: options.configurationSetName, rateShare: options.rateShare, maxSendRate: options.maxSendRate }),
+    // The account's SES MaxSendRate when configured: no GetSendQuota call then.
+    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate] }),
     renderer: loadNoticeRenderer(),
     clock: systemClock,
     log: options.logger,
-    from: options.mailFrom,
-    messageIdDomain: options.mailFrom.split('@')[1] ?? 'docket-watch.invalid',
+    from: mailFrom,
+    messageIdDomain: mailFrom.split('@')[1] ?? 'docket-watch.invalid',
   };
+}
+
+/** The settings every email-sending function's config has (shared/runtime/config.ts). */
+export interface NoticeSendingConfig {
+  readonly [ENV.casesTable]: string;
+  readonly [ENV.mailFrom]: string;
+  readonly [ENV.sesConfigurationSet]?: string | undefined;
+  readonly [ENV.sesMaxSendRate]?: number | undefined;
 }
