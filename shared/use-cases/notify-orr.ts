@@ -1,10 +1,10 @@
-import type { Fta, FtaStatus } from '../domain/fta';
+import type { Fta } from '../domain/fta';
 import { childIdentified, correctionView, ftaNoticeView, identityFollowUpView, type JuvenileCoordinators } from '../domain/orr-notice';
 import type { CaseIdentifiedMessage } from '../messages/case-identified';
 import type { FtaRecordedMessage } from '../messages/fta-recorded';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type { NotifierMessage } from '../messages/notifier-message';
-import type { CaseDetailsReader } from '../ports/case-details';
+import type { CaseForNotices, NoticeCaseReader, StoredFta } from '../ports/notice-case';
 import type { NoticeRenderer } from '../ports/notice-renderer';
 import type { NoticeKey, NoticeRecord, WithheldReason } from '../ports/notice-ledger';
 import { DocketWatchError } from '../domain/errors';
@@ -24,16 +24,9 @@ export async function notifyOrr(message: NotifierMessage, deps: NotifyDeps): Pro
   return notifyOrrOfIdentity(message, deps);
 }
 
-export interface FtaReader {
-  /** The stored FTA with its current status, read consistently. */
-  getFta(caseId: string, ftaId: string): Promise<(Fta & { readonly recordedAt?: string; readonly status: FtaStatus }) | undefined>;
-  /** The ids of the case's FTAs (the identity follow-up looks for their notices). */
-  listCaseFtaIds?(caseId: string): Promise<readonly string[]>;
-}
-
 export interface NotifyDeps extends DeliveryDeps {
-  readonly ftas: FtaReader;
-  readonly caseDetails: CaseDetailsReader;
+  /** The case's FTAs, notice records and details, in one read per message. */
+  readonly cases: NoticeCaseReader;
   readonly renderer: NoticeRenderer;
   readonly inbox: string;
   readonly from: string;
@@ -77,6 +70,13 @@ async function withhold(key: NoticeKey, type: 'FTA' | 'CORRECTION', ftaId: strin
   return record;
 }
 
+/** The message's FTA as the case read found it; throws when the store does not hold it (retried, then DLQ). */
+function ftaOf(stored: CaseForNotices, message: { readonly ftaId: string }): StoredFta {
+  const fta = stored.ftas.get(message.ftaId);
+  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
+  return fta;
+}
+
 function copyFor(fta: Fta, deps: NotifyDeps): string[] {
   const fojc = fta.aor ? deps.juvenileCoordinators[fta.aor] : undefined;
   return fojc ? [fojc] : [];
@@ -85,22 +85,25 @@ function copyFor(fta: Fta, deps: NotifyDeps): string[] {
 /**
  * Tells the ORR inbox (copying the AOR's juvenile coordinator) about one new FTA.
  *
- * 1. Read the FTA and what the store knows about the child (the message carries ids only).
+ * 1. Read the case once: the FTA, its notice's ledger record and what the store knows about
+ *    the child (the message carries ids only).
  * 2. Render the notice from the templates: text and HTML.
  * 3. Deliver it at most once through the notice ledger (deliverNoticeOnce).
  *
  * Throws when the FTA is not in the store (retried, then DLQ) and when the send fails.
  */
 export async function notifyOrrOfFta(message: FtaRecordedMessage, deps: NotifyDeps): Promise<DeliveryOutcome> {
-  const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
-  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
-  if (fta.status === 'RESCINDED' && (await deps.ledger.get(ftaNoticeKey(fta))) === undefined) {
+  const stored = await deps.cases.readCase(message.caseId);
+  const fta = ftaOf(stored, message);
+  const { details } = stored;
+  let existing = stored.notices.get(ftaNoticeKey(fta).noticeId) ?? null;
+  if (fta.status === 'RESCINDED' && existing === null) {
     // Rescinded before its notice went out: ORR hears of neither (a begun attempt, which
     // may have reached SES, is finished instead, and its correction follows).
     const record = await withhold(ftaNoticeKey(fta), 'FTA', fta.ftaId, 'FTA_RESCINDED_BEFORE_NOTICE', deps);
     if (record.state === 'WITHHELD') return { outcome: 'withheld', record };
+    existing = record;
   }
-  const details = await deps.caseDetails.getCaseDetails(fta.caseId);
   const view = ftaNoticeView(fta, details, deps.juvenileCoordinators);
   const body = deps.renderer.render('fta-notice', view);
   return deliverNoticeOnce(
@@ -108,6 +111,7 @@ export async function notifyOrrOfFta(message: FtaRecordedMessage, deps: NotifyDe
       key: ftaNoticeKey(fta),
       type: 'FTA',
       ftaId: fta.ftaId,
+      existing,
       ftaRecordedAt: fta.recordedAt ?? message.recordedAt,
       identified: childIdentified(details),
       countsAs: { ftaId: fta.ftaId, dropId: message.dropId, recordedAt: fta.recordedAt ?? message.recordedAt },
@@ -140,25 +144,24 @@ export async function notifyOrrOfFta(message: FtaRecordedMessage, deps: NotifyDe
  * match the store).
  */
 export async function notifyOrrOfRescission(message: FtaRescindedMessage, deps: NotifyDeps): Promise<DeliveryOutcome> {
-  const fta = await deps.ftas.getFta(message.caseId, message.ftaId);
-  if (fta === undefined) throw new FtaNotFoundError(`FTA ${message.ftaId} is not in the store`);
-  const existing = await deps.ledger.get(correctionKey(fta));
+  const stored = await deps.cases.readCase(message.caseId);
+  const fta = ftaOf(stored, message);
+  let existing = stored.notices.get(correctionKey(fta).noticeId);
   if (existing === undefined && fta.status !== 'RESCINDED') {
     return { outcome: 'withheld', record: await withhold(correctionKey(fta), 'CORRECTION', fta.ftaId, 'FTA_NOT_RESCINDED', deps) };
   }
-  let original = await deps.ledger.get(ftaNoticeKey(fta));
+  let original = stored.notices.get(ftaNoticeKey(fta).noticeId);
   if (original === undefined) original = await withhold(ftaNoticeKey(fta), 'FTA', fta.ftaId, 'FTA_RESCINDED_BEFORE_NOTICE', deps);
   if (original.state === 'WITHHELD') {
-    const record = existing ?? (await withhold(correctionKey(fta), 'CORRECTION', fta.ftaId, 'NOTICE_WITHHELD', deps));
-    if (record.state === 'WITHHELD') return { outcome: 'withheld', record };
+    existing ??= await withhold(correctionKey(fta), 'CORRECTION', fta.ftaId, 'NOTICE_WITHHELD', deps);
+    if (existing.state === 'WITHHELD') return { outcome: 'withheld', record: existing };
   } else if (original.state === 'SENDING') {
     throw new CorrectionBeforeNoticeError(`correction ${fta.ftaId}: its notice is not confirmed sent yet; retry later`, null);
   }
-  const details = await deps.caseDetails.getCaseDetails(fta.caseId);
-  const view = correctionView(fta, details, deps.juvenileCoordinators, message.reason);
+  const view = correctionView(fta, stored.details, deps.juvenileCoordinators, message.reason);
   const body = deps.renderer.render('correction', view);
   const references = original.state === 'SENT' ? threadOf(original, deps) : undefined;
-  return deliverFollowUp(fta, { key: correctionKey(fta), type: 'CORRECTION', subject: view.subject, body, inReplyTo: references }, deps);
+  return deliverFollowUp(fta, { key: correctionKey(fta), type: 'CORRECTION', subject: view.subject, body, inReplyTo: references, existing: existing ?? null }, deps);
 }
 
 /**
@@ -169,21 +172,19 @@ export async function notifyOrrOfRescission(message: FtaRescindedMessage, deps: 
  * key IDENTITY.<ftaId>); nothing when the store still cannot name the child.
  */
 export async function notifyOrrOfIdentity(message: CaseIdentifiedMessage, deps: NotifyDeps): Promise<readonly DeliveryOutcome[]> {
-  const ftaIds = (await deps.ftas.listCaseFtaIds?.(message.caseId)) ?? [];
-  const details = await deps.caseDetails.getCaseDetails(message.caseId);
+  const { ftas, notices, details } = await deps.cases.readCase(message.caseId);
   if (!childIdentified(details)) return [];
   const outcomes: DeliveryOutcome[] = [];
-  for (const ftaId of ftaIds) {
-    const fta = await deps.ftas.getFta(message.caseId, ftaId);
-    if (fta === undefined) continue;
-    const original = await deps.ledger.get(ftaNoticeKey(fta));
+  for (const fta of ftas.values()) {
+    const original = notices.get(ftaNoticeKey(fta).noticeId);
     if (original === undefined || original.state === 'WITHHELD' || original.identified !== false) continue;
     if (original.state === 'SENDING') {
       throw new CorrectionBeforeNoticeError(`identity follow-up ${fta.ftaId}: its notice is not confirmed sent yet; retry later`, null);
     }
     const view = identityFollowUpView(fta, details, deps.juvenileCoordinators);
     const body = deps.renderer.render('identity', view);
-    outcomes.push(await deliverFollowUp(fta, { key: identityKey(fta), type: 'IDENTITY', subject: view.subject, body, inReplyTo: threadOf(original, deps) }, deps));
+    const existing = notices.get(identityKey(fta).noticeId) ?? null;
+    outcomes.push(await deliverFollowUp(fta, { key: identityKey(fta), type: 'IDENTITY', subject: view.subject, body, inReplyTo: threadOf(original, deps), existing }, deps));
   }
   return outcomes;
 }
@@ -201,6 +202,8 @@ function deliverFollowUp(
     readonly subject: string;
     readonly body: ReturnType<NoticeRenderer['render']>;
     readonly inReplyTo: string[] | undefined;
+    /** The follow-up's ledger record as read with the case (null: none). */
+    readonly existing: NoticeRecord | null;
   },
   deps: NotifyDeps,
 ): Promise<DeliveryOutcome> {
@@ -209,6 +212,7 @@ function deliverFollowUp(
       key: followUp.key,
       type: followUp.type,
       ftaId: fta.ftaId,
+      existing: followUp.existing,
       ftaRecordedAt: fta.recordedAt ?? null,
       mail: () => ({
         to: [deps.inbox],

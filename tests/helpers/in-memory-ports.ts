@@ -2,6 +2,7 @@ import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { ChunkQueue } from '../../shared/ports/chunk-queue';
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { EoirTableName } from '../../shared/domain/eoir-table';
+import { NO_CASE_DETAILS, type CaseDetails } from '../../shared/domain/case-details';
 import type { Fta } from '../../shared/domain/fta';
 import type { StoredSignal } from '../../shared/domain/fta-signal';
 import type { ANumberIndex, CaseEvidence, DropAsOf, DropAsOfStore, FtaSignalStore } from '../../shared/ports/fta-signals';
@@ -20,6 +21,7 @@ import type { DocketSource, DropRef, TableFile } from '../../shared/ports/docket
 import type { DropStaging } from '../../shared/ports/drop-staging';
 import type { FtaPublisher } from '../../shared/ports/fta-publisher';
 import type { Log } from '../../shared/ports/log';
+import type { NoticeCaseReader, StoredFta as NoticeCaseFta } from '../../shared/ports/notice-case';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
 
@@ -399,6 +401,29 @@ export function memoryNoticeLedger(): NoticeLedger & { records: Map<string, Noti
       if (!r) return false;
       records.set(id(k), { ...r, sesMessageId: r.sesMessageId ?? e.sesMessageId, providerAcceptedAt: e.type === 'Send' ? e.at : r.providerAcceptedAt });
       return true;
+    },
+  };
+}
+
+/**
+ * The notifier's case read over the in-memory ledger: the case's FTAs as `ftasOf` gives them
+ * at the moment of the read, their notice records (every record the ledger holds under the
+ * case) and the case details.
+ */
+export function memoryNoticeCase(options: {
+  ledger: NoticeLedger & { records: Map<string, NoticeRecord> };
+  ftasOf: (caseId: string) => readonly NoticeCaseFta[];
+  detailsOf?: (caseId: string) => CaseDetails;
+}): NoticeCaseReader {
+  return {
+    async readCase(caseId) {
+      const notices = new Map<string, NoticeRecord>();
+      for (const r of options.ledger.records.values()) if (r.scope === caseId) notices.set(r.noticeId, r);
+      return {
+        ftas: new Map(options.ftasOf(caseId).map((f) => [f.ftaId, f])),
+        notices,
+        details: options.detailsOf?.(caseId) ?? NO_CASE_DETAILS,
+      };
     },
   };
 }

@@ -12,10 +12,12 @@ import type { RosterUc } from '../../shared/domain/roster';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import { createDynamoCaseDetails } from '../../shared/adapters/cases-table/dynamo-case-details';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoNoticeCase } from '../../shared/adapters/cases-table/dynamo-notice-case';
 import { createDynamoNoticeLedger } from '../../shared/adapters/cases-table/dynamo-notice-ledger';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import type { Fta } from '../../shared/domain/fta';
 import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
+import type { CaseDetailsReader } from '../../shared/ports/case-details';
 import type { Clock } from '../../shared/ports/clock';
 import { MailNotSentError, type Mailer } from '../../shared/ports/mailer';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
@@ -41,7 +43,8 @@ describe('ORR notices through the emulators', () => {
   const suffix = uniqueSuffix();
   const inbox = `orr${suffix}@example.gov`;
   const fojc = `fojc${suffix}@example.gov`;
-  let deps: NotifyDeps;
+  // The notifier's ports, and the case details the digest also reads.
+  let deps: NotifyDeps & { readonly caseDetails: CaseDetailsReader };
   let tableName: string;
   let now = new Date('2026-03-02T10:00:00Z');
   const clock: Clock = { now: () => now };
@@ -96,7 +99,7 @@ describe('ORR notices through the emulators', () => {
       { step: 'initialize', name: 'captureRawMime' },
     );
     deps = {
-      ftas: createDynamoCaseStore({ client: dynamo, tableName }),
+      cases: createDynamoNoticeCase({ client: dynamo, tableName }),
       caseDetails: createDynamoCaseDetails({ client: dynamo, tableName }),
       ledger: createDynamoNoticeLedger({ client: dynamo, tableName }),
       // SES's default production rate, so nothing waits for GetSendQuota (the emulator never answers it).

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_CASE_DETAILS } from '../../shared/domain/case-details';
 import type { Fta, FtaStatus } from '../../shared/domain/fta';
 import { toFtaRecordedMessage } from '../../shared/messages/fta-recorded';
 import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
 import type { Mailer, OutgoingMail } from '../../shared/ports/mailer';
 import { loadNoticeRenderer } from '../../shared/runtime/templates';
 import { correctionKey, ftaNoticeKey, notifyOrrOfFta, notifyOrrOfRescission, type NotifyDeps } from '../../shared/use-cases/notify-orr';
-import { memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
+import { memoryNoticeCase, memoryNoticeLedger, silentLog } from '../helpers/in-memory-ports';
 
 /*
  * Every delivery order of an FTA's notice message and its correction message, with
@@ -70,8 +69,8 @@ function simulate(steps: readonly Step[]) {
     },
   };
   const deps: NotifyDeps = {
-    ftas: { getFta: async () => ({ ...fta, status, recordedAt: recorded.recordedAt }) },
-    caseDetails: { getCaseDetails: async () => NO_CASE_DETAILS },
+    // The store as a delivery reads it: the FTA's status at that moment and the ledger's records.
+    cases: memoryNoticeCase({ ledger, ftasOf: () => [{ ...fta, status, recordedAt: recorded.recordedAt }] }),
     renderer,
     ledger,
     mailer,

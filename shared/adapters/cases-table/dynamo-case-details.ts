@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_CASE_DETAILS, toBirthMonth, type CaseAddress, type CaseDetails, type CaseHearing } from '../../domain/case-details';
 import type { CaseDetailsReader } from '../../ports/case-details';
 import { queryPartition } from './batch-and-query';
@@ -7,7 +7,7 @@ import { casePk, personKeys, SK_PREFIX } from './keys';
 
 /*
  * Reads every item of one case (pk CASE#<IDNCASE>), then the roster UC the case belongs
- * to, and keeps only the fields a notice needs, mapped one by one, so a new attribute
+ * to (one Query of its A-number's partition), and keeps only the fields a notice needs, mapped one by one, so a new attribute
  * never reaches an email by accident:
  *   UC          aNumber (ALIEN_NBR), firstName/lastName (ALIEN_FIRST_NAME/ALIEN_LAST_NAME),
  *               birthMonth (C_BIRTHDATE): the DOJ-to-DHS identity columns of A_TblCase
@@ -28,21 +28,34 @@ export interface DynamoCaseDetailsOptions {
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
 
 export function createDynamoCaseDetails({ client, tableName }: DynamoCaseDetailsOptions): CaseDetailsReader {
-  const queryAll = (pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> =>
-    queryPartition(client, tableName, { pk, skPrefix, consistentRead: true });
-
+  const detailsOf = caseDetailsFromItems({ client, tableName });
   return {
     async getCaseDetails(caseId: string): Promise<CaseDetails> {
-      const caseItems = await queryAll(casePk(caseId));
-      const aNumber = rosterANumberOf(caseItems);
-      if (aNumber === null) return toCaseDetails(caseItems);
-      const pk = personKeys.aNumberPk(aNumber);
-      const [roster, ucAddresses] = await Promise.all([
-        client.send(new GetCommand({ TableName: tableName, Key: personKeys.rosterUc(aNumber), ConsistentRead: true })),
-        queryAll(pk, SK_PREFIX.address),
-      ]);
-      return toCaseDetails(caseItems, roster.Item, ucAddresses);
+      return detailsOf(await queryPartition(client, tableName, { pk: casePk(caseId), consistentRead: true }));
     },
+  };
+}
+
+/**
+ * The case details from a case's items already read (its whole partition): the roster UC
+ * the case belongs to is read in one consistent Query of its A-number's partition, the
+ * `ROSTER` item and its `ADDR#` items together (the sort keys between them are the
+ * A-number's `INDEX#` entries, a few small items). No read at all when no A-number links
+ * the case to the roster.
+ */
+export function caseDetailsFromItems({ client, tableName }: DynamoCaseDetailsOptions): (caseItems: readonly Record<string, unknown>[]) => Promise<CaseDetails> {
+  return async (caseItems) => {
+    const aNumber = rosterANumberOf(caseItems);
+    if (aNumber === null) return toCaseDetails(caseItems);
+    const rosterUcKey = personKeys.rosterUc(aNumber);
+    const personItems = await queryPartition(client, tableName, {
+      pk: rosterUcKey.pk,
+      skBetween: { from: SK_PREFIX.address, to: rosterUcKey.sk },
+      consistentRead: true,
+    });
+    const roster = personItems.find((i) => i.sk === rosterUcKey.sk);
+    const ucAddresses = personItems.filter((i) => typeof i.sk === 'string' && i.sk.startsWith(SK_PREFIX.address));
+    return toCaseDetails(caseItems, roster, ucAddresses);
   };
 }
 

@@ -24,7 +24,7 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
   return {
     async get(key) {
       const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(key), ConsistentRead: true }));
-      return out.Item === undefined ? undefined : fromItem(key, out.Item);
+      return out.Item === undefined ? undefined : noticeRecordFromItem(key, out.Item);
     },
 
     async begin(record) {
@@ -152,7 +152,8 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
   };
 }
 
-function fromItem(key: NoticeKey, item: Record<string, unknown>): NoticeRecord {
+/** A stored notice item as the ledger reads it (every shape the ledger has written). */
+export function noticeRecordFromItem(key: NoticeKey, item: Record<string, unknown>): NoticeRecord {
   const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
   return {
     scope: key.scope,

@@ -1,5 +1,6 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { createDynamoNoticeCase } from '../../adapters/cases-table/dynamo-notice-case';
 import { sqsRedelivery } from '../../adapters/sqs-redelivery';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
@@ -14,6 +15,7 @@ const clients = createAwsClients();
 const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
 export const deps = {
   ...sending,
+  cases: createDynamoNoticeCase({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
   inbox: config[ENV.orrInbox],
   juvenileCoordinators: config[ENV.juvenileCoordinators],
   sesMessageIdDomain: config[ENV.sesMessageIdDomain],

@@ -46,6 +46,11 @@ export interface NoticeToDeliver {
   readonly countsAs?: NoticeCount;
   /** Builds the mail once the Message-ID is fixed (a resend reuses the recorded one). */
   readonly mail: (messageIdHeader: string) => Omit<OutgoingMail, 'messageIdHeader'>;
+  /**
+   * The notice's ledger record as the caller just read it (consistently), null when there is
+   * none: saves reading it again. Left out, the ledger is read here.
+   */
+  readonly existing?: NoticeRecord | null;
 }
 
 /**
@@ -68,7 +73,7 @@ export interface NoticeToDeliver {
  */
 export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
-  const existing = await deps.ledger.get(notice.key);
+  const existing = notice.existing === undefined ? await deps.ledger.get(notice.key) : (notice.existing ?? undefined);
   const ids = { scope: notice.key.scope, noticeId: notice.key.noticeId };
   if (existing?.state === 'SENT') {
     deps.log.info('notice already sent', ids);
@@ -79,6 +84,7 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
     return { outcome: 'withheld', record: existing };
   }
   let messageIdHeader: string;
+  let intent: Pick<NoticeRecord, 'intentAt' | 'recipients'>;
   if (existing) {
     if (existing.providerAcceptedAt !== null && existing.sesMessageId !== null) {
       await deps.ledger.markSent(notice.key, { sesMessageId: existing.sesMessageId, sentAt: existing.providerAcceptedAt }, notice.countsAs);
@@ -91,17 +97,18 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
     }
     deps.log.warn('notice resent after an unconfirmed attempt', { ...ids, ageMs });
     messageIdHeader = existing.messageIdHeader;
+    intent = existing;
   } else {
     messageIdHeader = `<${notice.key.noticeId}.${now.getTime()}@${deps.messageIdDomain}>`;
     const mail = notice.mail(messageIdHeader);
+    intent = { intentAt: now.toISOString(), recipients: mail.to.length + (mail.cc?.length ?? 0) };
     const started = await deps.ledger.begin({
       ...notice.key,
       type: notice.type,
       ftaId: notice.ftaId,
       messageIdHeader,
-      intentAt: now.toISOString(),
+      ...intent,
       ftaRecordedAt: notice.ftaRecordedAt,
-      recipients: mail.to.length + (mail.cc?.length ?? 0),
       ...(notice.identified === undefined ? {} : { identified: notice.identified }),
     });
     if (!started) throw new NoticeUnconfirmedError(`notice ${notice.key.noticeId}: another attempt is in progress`, null);
@@ -122,6 +129,22 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
   const sentAt = deps.clock.now().toISOString();
   await deps.ledger.markSent(notice.key, { sesMessageId: messageId, sentAt }, notice.countsAs);
   deps.log.info('notice sent', { ...ids, messageId });
-  const record = (await deps.ledger.get(notice.key)) as NoticeRecord;
+  // The record as this attempt wrote it (no read back: the conditional writes above decided it).
+  const record: NoticeRecord = {
+    ...notice.key,
+    type: notice.type,
+    ftaId: notice.ftaId,
+    state: 'SENT',
+    withheldReason: null,
+    ...(notice.identified === undefined ? {} : { identified: notice.identified }),
+    messageIdHeader,
+    ...intent,
+    ftaRecordedAt: notice.ftaRecordedAt,
+    sentAt,
+    sesMessageId: messageId,
+    providerAcceptedAt: existing?.providerAcceptedAt ?? null,
+    bounces: existing?.bounces ?? 0,
+    complaints: existing?.complaints ?? 0,
+  };
   return { outcome: 'sent', record, messageId };
 }
