@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BacklogStatus } from '../../domain/roster';
 import type { RosterReport, RosterTransition, RosterUcs } from '../../ports/roster-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../../lib/concurrency';
@@ -115,13 +115,20 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
     },
 
     async findRosterUcForCase(caseId) {
-      const [link] = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.rosterLink, consistentRead: true, limit: 1 });
-      let aNumber = link?.aNumber as string | undefined;
-      if (aNumber === undefined) {
-        // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.
-        const mark = await client.send(new GetCommand({ TableName: tableName, Key: keys.ucMark(caseId), ProjectionExpression: 'aNumber', ConsistentRead: true }));
-        aNumber = mark.Item?.aNumber as string | undefined;
-      }
+      // The roster links (ROSTER#<hmac>) and the UC mark (UC) in one Query: the sort keys
+      // between them are the case's FTA signals and tasks, a few small items, of which the
+      // projection keeps the key alone.
+      const ucMark = keys.ucMark(caseId);
+      const items = await queryPartition(client, tableName, {
+        pk: casePk(caseId),
+        skBetween: { from: SK_PREFIX.rosterLink, to: ucMark.sk },
+        projection: 'sk, aNumber',
+        consistentRead: true,
+      });
+      const link = items.find((i) => typeof i.sk === 'string' && i.sk.startsWith(SK_PREFIX.rosterLink));
+      // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.
+      const mark = items.find((i) => i.sk === ucMark.sk);
+      const aNumber = (link?.aNumber ?? mark?.aNumber) as string | undefined;
       if (aNumber === undefined) return undefined;
       const prev = (await previous([aNumber])).get(aNumber);
       return prev ? { aNumber, aor: prev.aor, status: prev.status } : undefined;
