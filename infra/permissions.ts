@@ -32,9 +32,10 @@ export const TABLE_ACCESS = {
     },
   },
   notifyOrr: {
-    // getFta (GetItem), case details and a case's FTAs (Query), the notice ledger (Get,
-    // Put, Update with the notice aggregates; Delete: an intent SES certainly refused is
-    // released so the next delivery sends at once).
+    // The case read once (Query: its FTAs, notice records and details; the roster UC's
+    // partition), the notice ledger (Get after a withhold or an intent write whose answer
+    // was lost, Put, Update with the notice aggregates; Delete: an intent SES certainly
+    // refused is released so the next delivery sends at once).
     cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // Powertools idempotency: get, put (conditional), update on completion, delete on failure.
     idempotency: {
