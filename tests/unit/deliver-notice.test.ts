@@ -15,6 +15,28 @@ const notice: NoticeToDeliver = {
 };
 
 describe('deliverNoticeOnce', () => {
+  it('decides from the record the caller read, without reading the ledger, and returns the record it wrote', async () => {
+    const ledger = memoryNoticeLedger();
+    let reads = 0;
+    const counting = { ...ledger, get: async (k: Parameters<typeof ledger.get>[0]) => (reads++, ledger.get(k)) };
+    const sent: OutgoingMail[] = [];
+    const mailer: Mailer = { send: async (m) => (sent.push(m), { messageId: `ses-${sent.length}` }) };
+    const now = new Date('2026-01-02T00:00:00Z');
+    const deps = { ledger: counting, mailer, clock: { now: () => now }, log: silentLog, messageIdDomain: 'example.gov', unconfirmedGraceMs: 600_000 };
+
+    const first = await deliverNoticeOnce({ ...notice, existing: null }, deps);
+    expect(first.outcome).toBe('sent');
+    expect(reads).toBe(0);
+    // What it returns is what the ledger holds (every field the ledger keeps, same values).
+    expect(first.record).toMatchObject(ledger.records.get('7/FTA.IA-1') ?? { missing: true });
+
+    // A stale read (no record) loses to the intent already written: nothing sent twice.
+    await expect(deliverNoticeOnce({ ...notice, existing: null }, deps)).rejects.toBeInstanceOf(NoticeUnconfirmedError);
+    // The record as read says SENT: nothing to do.
+    expect((await deliverNoticeOnce({ ...notice, existing: first.record }, deps)).outcome).toBe('already-sent');
+    expect(sent).toHaveLength(1);
+  });
+
   it('after a crash between send and ledger, waits out the grace period, then resends with the same Message-ID', async () => {
     const ledger = memoryNoticeLedger();
     const sent: OutgoingMail[] = [];
