@@ -35,7 +35,7 @@ export async function* scanTableRange<T>(
   let lineNumber = 0;
   let done = false;
   /** A too-long line being skipped: its row, yielded when its line end is found. */
-  let skipping: ParsedRow<T> | null = null;
+  let skipping: RejectedRow | null = null;
   const caseColumn = spec.columns.findIndex((c) => c.toLowerCase() === 'idncase');
   for await (const chunk of chunks) {
     const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
@@ -148,10 +148,10 @@ export async function* parseTableRange<T>(
     let r = 0;
     for (let i = 0; i < scanned.length; i++) {
       const row = scanned.row(i);
-      while (r < scanned.rejected.length && (scanned.rejected[r] as ParsedRow<T>).lineNumber < row.lineNumber) rows.push(scanned.rejected[r++] as ParsedRow<T>);
+      while (r < scanned.rejected.length && (scanned.rejected[r] as RejectedRow).lineNumber < row.lineNumber) rows.push(scanned.rejected[r++] as RejectedRow);
       rows.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, repaired: scanned.isRepaired(i), result: { ok: true, value: row.value }, value: row.value });
     }
-    while (r < scanned.rejected.length) rows.push(scanned.rejected[r++] as ParsedRow<T>);
+    while (r < scanned.rejected.length) rows.push(scanned.rejected[r++] as RejectedRow);
     yield rows;
   }
 }
@@ -161,7 +161,7 @@ interface RowParser<T> {
   text(batch: ScannedRows<T>, text: string, from: number, to: number, buf: Buffer, base: number, lineNumber: number, byteOffset: number): void;
   bytes(batch: ScannedRows<T>, bytes: Buffer, lineNumber: number, byteOffset: number): void;
   /** A line over the limit: rejected ROW_TOO_LONG, `kept` (its first bytes) for the quarantine. */
-  tooLong(kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T>;
+  tooLong(kept: Buffer, lineNumber: number, byteOffset: number): RejectedRow;
 }
 
 function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>, maxLineBytes: number): RowParser<T> {
@@ -275,7 +275,7 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     }
     parsed(batch, true, rawBuf, rawFrom, rawTo, lineNumber, byteOffset);
   };
-  const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): ParsedRow<T> => ({
+  const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): RejectedRow => ({
     lineNumber,
     byteOffset,
     repaired: false,
@@ -299,6 +299,18 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
   };
 }
 
+const NO_BOUNDS = new Int32Array(0);
+const NO_ROWS = new Float64Array(0);
+
+/** A row the scan rejected: where it was read, why, and its raw bytes (for the quarantine). */
+export interface RejectedRow {
+  readonly lineNumber: number;
+  readonly byteOffset: number;
+  readonly repaired: boolean;
+  readonly result: { readonly ok: false; readonly reason: RowRejectionReason; readonly detail?: string };
+  readonly raw: Buffer;
+}
+
 /**
  * One chunk's rows as the row scan leaves them: the accepted rows, read field by field
  * (`field`, `fieldIs`, `fieldAtLeast`: the cleaned value of a spec column, by its index in
@@ -311,7 +323,7 @@ export class ScannedRows<T> {
   /** Accepted rows. */
   length = 0;
   /** Rejected rows, in line order, with their reason and raw bytes. */
-  readonly rejected: ParsedRow<T>[] = [];
+  readonly rejected: RejectedRow[] = [];
   /** Accepted rows that were repaired (one stray TAB undone). */
   repairedCount = 0;
   private text = '';
@@ -327,9 +339,9 @@ export class ScannedRows<T> {
   constructor(private readonly spec: TableSpec<T>, private readonly caseColumn: number) {
     this.width = spec.columns.length + (spec.optionalColumns?.length ?? 0);
     this.values = new Array<string | null>(this.width).fill(null);
-    this.bounds = new Int32Array(256 * this.width * 2);
-    this.lines = new Float64Array(256);
-    this.offsets = new Float64Array(256);
+    this.bounds = NO_BOUNDS;
+    this.lines = NO_ROWS;
+    this.offsets = NO_ROWS;
   }
 
   /** The chunk's text (latin-1) the plain rows' bounds point into. */
@@ -338,7 +350,8 @@ export class ScannedRows<T> {
   }
 
   private grow(): void {
-    const rows = this.lines.length * 2;
+    // A chunk of a real table holds hundreds of rows; a tiny chunk (tests) a few.
+    const rows = Math.max(64, this.lines.length * 2);
     const bounds = new Int32Array(rows * this.width * 2);
     bounds.set(this.bounds);
     this.bounds = bounds;
