@@ -37,11 +37,12 @@ export async function* scanTableRange<T>(
   /** A too-long line being skipped: its row, yielded when its line end is found. */
   let skipping: RejectedRow | null = null;
   const caseColumn = spec.columns.findIndex((c) => c.toLowerCase() === 'idncase');
+  let lastRows = 0;
   for await (const chunk of chunks) {
     const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
     carry = null;
     let pos = 0;
-    const batch = new ScannedRows(spec, caseColumn);
+    const batch = new ScannedRows(spec, caseColumn, lastRows + (lastRows >> 3));
     if (skipping !== null) {
       const nl = buf.indexOf(LF);
       if (nl === -1) {
@@ -108,6 +109,7 @@ export async function* scanTableRange<T>(
         pos = buf.length;
       }
     }
+    lastRows = batch.length;
     if (batch.length > 0 || batch.rejected.length > 0) yield batch;
     if (done) return;
     if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
@@ -336,7 +338,8 @@ export class ScannedRows<T> {
   private caseIdCache: string[] | null = null;
   private readonly values: (string | null)[];
 
-  constructor(private readonly spec: TableSpec<T>, private readonly caseColumn: number) {
+  /** `expectedRows`: room made at the first row (the previous chunk's count: chunks are alike). */
+  constructor(private readonly spec: TableSpec<T>, private readonly caseColumn: number, private readonly expectedRows = 0) {
     this.width = spec.columns.length + (spec.optionalColumns?.length ?? 0);
     this.values = new Array<string | null>(this.width).fill(null);
     this.bounds = NO_BOUNDS;
@@ -351,7 +354,7 @@ export class ScannedRows<T> {
 
   private grow(): void {
     // A chunk of a real table holds hundreds of rows; a tiny chunk (tests) a few.
-    const rows = Math.max(64, this.lines.length * 2);
+    const rows = Math.max(64, this.lines.length === 0 ? this.expectedRows : this.lines.length * 2);
     const bounds = new Int32Array(rows * this.width * 2);
     bounds.set(this.bounds);
     this.bounds = bounds;
