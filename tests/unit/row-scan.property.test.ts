@@ -162,18 +162,22 @@ async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffe
   });
 }
 
+/** Runs per property; each run scans a file in small chunks, slow on a loaded machine (hence the hang guard below). */
+const RUNS = 60;
+const HANG_GUARD = { timeout: 120_000 };
+
 const rowsOf = (fields: fc.Arbitrary<Buffer[]>) => fc.array(fc.record({ fields, crlf: fc.boolean() }), { minLength: 1, maxLength: 30 });
 const chunkSize = fc.constantFrom(3, 17, 64, 4096);
 
-describe('the row scan against a plain split of the same bytes', () => {
+describe('the row scan against a plain split of the same bytes', HANG_GUARD, () => {
   it('reads every tbl_schedule row as the reference does, fields, row and rejection reason', async () => {
-    await fc.assert(fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(SCHEDULE, rows, chunk)), { numRuns: 100 });
+    await fc.assert(fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(SCHEDULE, rows, chunk)), { numRuns: RUNS });
   });
   it('reads every B_TblProceeding row as the reference does', async () => {
-    await fc.assert(fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(PROCEEDING, rows, chunk)), { numRuns: 100 });
+    await fc.assert(fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(PROCEEDING, rows, chunk)), { numRuns: RUNS });
   });
   it('reads every A_TblCase row as the reference does (a stray TAB in ALIEN_CITY repaired or rejected)', async () => {
-    await fc.assert(fc.asyncProperty(rowsOf(CASES.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(CASES, rows, chunk)), { numRuns: 100 });
+    await fc.assert(fc.asyncProperty(rowsOf(CASES.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(CASES, rows, chunk)), { numRuns: RUNS });
   });
 });
 
@@ -206,26 +210,26 @@ async function rulesAgree<T>(
   }
 }
 
-describe('the ingest rules on the scan agree with the rules on built rows', () => {
+describe('the ingest rules on the scan agree with the rules on built rows', HANG_GUARD, () => {
   const standingOf = (m: Record<string, CaseStanding>): StandingOf => (id) => m[id];
   it('tbl_schedule: the same signals, refusals, withdrawals, hearings, upcoming and adjourned', async () => {
     await fc.assert(
       fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, standingArb, asOf, (rows, chunk, st, at) =>
         rulesAgree(SCHEDULE, rows, chunk, (r) => classifyScheduleRows(r, standingOf(st), { dropId: 'd', asOf: at }))),
-      { numRuns: 100 },
+      { numRuns: RUNS },
     );
   });
   it('B_TblProceeding: the same orders, refusals, notes, withdrawals and key lines', async () => {
     await fc.assert(
       fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, standingArb, asOf, (rows, chunk, st, at) =>
         rulesAgree(PROCEEDING, rows, chunk, (r) => classifyProceedingRows(r, standingOf(st), { dropId: 'd', asOf: at }))),
-      { numRuns: 100 },
+      { numRuns: RUNS },
     );
   });
   it('A_TblCase: the same UC priority marks, A-numbers and upcoming hearings', async () => {
     await fc.assert(
       fc.asyncProperty(rowsOf(CASES.fields), chunkSize, asOf, (rows, chunk, at) => rulesAgree(CASES, rows, chunk, (r) => classifyCaseRows(r, { dropId: 'd', asOf: at }))),
-      { numRuns: 100 },
+      { numRuns: RUNS },
     );
   });
 });
