@@ -204,6 +204,8 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
     // the rules read ~8); only the fields read are looked at again.
     let count = 1;
     starts[0] = from;
+    /** A byte of the line that is a control character (the delimiter aside) or >= 0x7f. */
+    let odd = false;
     if (decoded) {
       for (let p = from; p < to; p++) {
         if (s.charCodeAt(p) === d) {
@@ -216,10 +218,11 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
       // quicker to walk (a typed array) than the string.
       const shift = from - rawFrom;
       for (let p = rawFrom; p < rawTo; p++) {
-        if (rawBuf[p] === d) {
+        const c = rawBuf[p] as number;
+        if (c === d) {
           if (count <= width) starts[count] = p + 1 + shift;
           count++;
-        }
+        } else if (c < 0x20 || c >= 0x7f) odd = true;
       }
     }
     if (count === width) {
@@ -235,7 +238,8 @@ function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: Tab
         }
         const a = starts[i] as number;
         const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
-        const kind = decoded ? PLAIN_UNICODE : fieldKind(s, a, b);
+        // A line of printable ASCII (most lines) needs no look at its fields' characters.
+        const kind = decoded ? PLAIN_UNICODE : odd ? fieldKind(s, a, b) : PLAIN_ASCII;
         if (kind === HIGH) {
           const bytes = rawBuf.subarray(rawFrom, rawTo);
           const line = decodeLine(bytes);
