@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CASE_TABLE } from '../shared/domain/case';
 import { mapColumns, readTableHeader } from '../shared/domain/eoir-table-header';
-import { parseTableRange } from '../shared/domain/eoir-table-rows';
-import { type EoirTableName, type ParsedRow, type TableSpec } from '../shared/domain/eoir-table';
+import { scanTableRange, type ScannedRows } from '../shared/domain/eoir-table-rows';
+import { type EoirTableName, type TableSpec } from '../shared/domain/eoir-table';
 import { classifyCaseRows } from '../shared/domain/ingest-rules/classify-case-rows';
 import { classifyJuvenileRows } from '../shared/domain/ingest-rules/classify-juvenile-rows';
 import { classifyProceedingRows } from '../shared/domain/ingest-rules/classify-proceeding-rows';
 import { classifyScheduleRows } from '../shared/domain/ingest-rules/classify-schedule-rows';
-import type { CaseStanding, LocatedRow, SignalShown, StandingOf } from '../shared/domain/ingest-rules/row-verdicts';
+import type { CaseStanding, SignalShown, StandingOf } from '../shared/domain/ingest-rules/row-verdicts';
 import { JUVENILE_HISTORY_TABLE } from '../shared/domain/juvenile';
 import { PROCEEDING_TABLE } from '../shared/domain/proceeding';
 import { SCHEDULE_TABLE } from '../shared/domain/schedule';
@@ -36,13 +36,13 @@ export async function readlineSplit(dir: string): Promise<number> {
   return rows + (fields > 0 ? 0 : 0);
 }
 
-async function* rowsOf<T>(dir: string, spec: TableSpec<T>): AsyncGenerator<ParsedRow<T>[]> {
+async function* rowsOf<T>(dir: string, spec: TableSpec<T>): AsyncGenerator<ScannedRows<T>> {
   const file = join(dir, `${spec.table}.csv`);
   const head = await readTableHeader(createReadStream(file, { end: 1 << 20 }), spec.table);
   if (!head.ok) throw new Error(head.detail);
   const mapped = mapColumns(head.header, spec);
   if (!mapped.ok) throw new Error(mapped.detail);
-  yield* parseTableRange(createReadStream(file, { highWaterMark: 64 * 1024 }), head.header, mapped.indexes, spec);
+  yield* scanTableRange(createReadStream(file, { highWaterMark: 64 * 1024 }), head.header, mapped.indexes, spec);
 }
 
 /** The bench drop's as-of: its ADJ_DATEs run 2020-2025, so some hearings are ahead of it. */
@@ -66,16 +66,12 @@ export async function ingestCore(dir: string): Promise<{ rows: number; rejected:
   const UC: CaseStanding = { uc: true, signals: null };
   const standing: StandingOf = (caseId) => (uc.has(caseId) ? UC : undefined);
   const ftas = new Map<string, string>();
-  /** The accepted rows of a batch, as the ingest hands them to the rules (read-drop-table.ts). */
-  async function* accepted<T>(spec: TableSpec<T>): AsyncGenerator<LocatedRow<T>[]> {
+  /** Each batch of accepted rows, as the ingest hands them to the rules (read-drop-table.ts): the row scan's. */
+  async function* accepted<T>(spec: TableSpec<T>): AsyncGenerator<ScannedRows<T>> {
     for await (const batch of rowsOf(dir, spec)) {
-      const kept: LocatedRow<T>[] = [];
-      for (const row of batch) {
-        rows += 1;
-        if (row.result.ok) kept.push(row as LocatedRow<T>);
-        else rejected += 1;
-      }
-      yield kept;
+      rows += batch.length + batch.rejected.length;
+      rejected += batch.rejected.length;
+      yield batch;
     }
   }
   for await (const batch of accepted(JUVENILE_HISTORY_TABLE)) {

@@ -1,5 +1,5 @@
-import { isIntegerKey, parseEoirDate } from './eoir-format';
-import type { RowResult, TableSpec } from './eoir-table';
+import { parseEoirDate } from './eoir-format';
+import { keyRejection, type RowResult, type TableSpec } from './eoir-table';
 
 /** An address as EOIR holds it (A_TblCase; eoir-format.md section 5). No street in the public export. */
 export interface EoirAddress {
@@ -57,6 +57,11 @@ function address(city: string | null, state: string | null, zip: string | null, 
   return { city, state: state?.toUpperCase() ?? null, zip: z, street };
 }
 
+/** IDNCASE: every row needs it as an integer key. */
+const CASE_KEYS = [0];
+/** Indexes of CASE_TABLE's columns (required, then optional) the rules read before building a row. */
+export const CASE_COLUMN = { IDNCASE: 0, CASEPRIORITY_CODE: 4, ALIEN_NBR: 9, LATEST_HEARING: 13 } as const;
+
 export const CASE_TABLE: TableSpec<CaseRow> = {
   table: 'A_TblCase',
   columns: ['IDNCASE', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'CASEPRIORITY_CODE'],
@@ -73,9 +78,11 @@ export const CASE_TABLE: TableSpec<CaseRow> = {
     C_RELEASE_DATE: 'date', DATE_DETAINED: 'date', DATE_RELEASED: 'date', DETENTION_DATE: 'date',
     CASEPRIORITY_CODE: 'code', SITE_TYPE: 'code', LPR: 'code',
   },
-  parse: ([caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street, firstName, lastName, latest, latestTime, latestCal, site, e28, attyNbr]): RowResult<CaseRow> => {
-    if (caseId == null) return { ok: false, reason: 'KEY_MISSING' };
-    if (!isIntegerKey(caseId)) return { ok: false, reason: 'KEY_NOT_INTEGER' };
+  keyColumns: CASE_KEYS,
+  parse: (values): RowResult<CaseRow> => {
+    const [caseId, city, state, zip, priority, changedOn, upCity, upState, upZip, aNbr, street, firstName, lastName, latest, latestTime, latestCal, site, e28, attyNbr] = values;
+    const keys = keyRejection(values, CASE_KEYS);
+    if (keys !== null || caseId == null) return { ok: false, reason: keys ?? 'KEY_MISSING' };
     return {
       ok: true,
       value: {

@@ -1,4 +1,4 @@
-import type { Delimiter } from './eoir-format';
+import { isIntegerKey, type Delimiter } from './eoir-format';
 import type { RowRejectionReason, TableRejectionReason } from './rejections';
 
 /** The EOIR tables the pipeline reads (docs/spec.md §1.1). */
@@ -70,8 +70,26 @@ export interface TableSpec<T> {
   readonly freeText?: readonly string[];
   /** Shapes of columns (by header name) checked when a shifted row is repaired. */
   readonly shapes?: Readonly<Record<string, ColumnShape>>;
+  /**
+   * The columns (by index in `columns`) that must hold integer keys. When given, `parse`
+   * rejects exactly the rows `keyRejection` rejects (KEY_MISSING, then KEY_NOT_INTEGER) and
+   * accepts every other row: the row scan then decides a row's fate from these fields alone
+   * and builds the row only when a rule asks for it. Without it every row is parsed.
+   */
+  readonly keyColumns?: readonly number[];
   /** `values` is reused between rows: read it during the call, never keep it. */
   readonly parse: (values: readonly (string | null)[]) => RowResult<T>;
+}
+
+/**
+ * Why a row with these cleaned values is rejected for its keys: a key column empty
+ * (KEY_MISSING, checked first), or not an EOIR integer key (KEY_NOT_INTEGER); null when
+ * its keys are fine.
+ */
+export function keyRejection(values: readonly (string | null | undefined)[], keyColumns: readonly number[]): 'KEY_MISSING' | 'KEY_NOT_INTEGER' | null {
+  for (const k of keyColumns) if (values[k] == null) return 'KEY_MISSING';
+  for (const k of keyColumns) if (!isIntegerKey(values[k] as string)) return 'KEY_NOT_INTEGER';
+  return null;
 }
 
 export interface ParsedRow<T> {

@@ -1,5 +1,5 @@
-import { isIntegerKey, parseEoirDate } from './eoir-format';
-import type { RowResult, TableSpec } from './eoir-table';
+import { parseEoirDate } from './eoir-format';
+import { keyRejection, type RowResult, type TableSpec } from './eoir-table';
 
 /**
  * ABSENTIA read as docs/spec.md §3 says: trimmed and upper-cased, exactly `Y` is an order; `N`,
@@ -32,6 +32,11 @@ export interface ProceedingRow {
   readonly ntaDate: string | null;
 }
 
+/** IDNPROCEEDING, IDNCASE: every row needs them as integer keys. */
+const PROCEEDING_KEYS = [0, 1];
+/** Indexes of PROCEEDING_TABLE's columns the rules read before building a row. */
+export const PROCEEDING_COLUMN = { IDNCASE: 1, ABSENTIA: 5 } as const;
+
 export const PROCEEDING_TABLE: TableSpec<ProceedingRow> = {
   table: 'B_TblProceeding',
   columns: [
@@ -44,10 +49,12 @@ export const PROCEEDING_TABLE: TableSpec<ProceedingRow> = {
     COMP_DATE: 'date', ABSENTIA: 'yn', TRANS_IN_DATE: 'date', DATE_APPEAL_DUE_STATUS: 'date', DATE_DETAINED: 'date',
     DATE_RELEASED: 'date', CASE_TYPE: 'code', DEC_CODE: 'code', DEC_TYPE: 'code', BASE_CITY_CODE: 'code', CUSTODY: 'code',
   },
-  parse: ([proceedingId, caseId, court, caseType, dec, absentia, hearing, comp, osc]): RowResult<ProceedingRow> => {
-    if (proceedingId == null || caseId == null) return { ok: false, reason: 'KEY_MISSING' };
-    // A shifted real row carried `FC` as IDNPROCEEDING (DD eoir_proceeding.R).
-    if (!isIntegerKey(proceedingId) || !isIntegerKey(caseId)) return { ok: false, reason: 'KEY_NOT_INTEGER' };
+  keyColumns: PROCEEDING_KEYS,
+  parse: (values): RowResult<ProceedingRow> => {
+    const [proceedingId, caseId, court, caseType, dec, absentia, hearing, comp, osc] = values;
+    // A shifted real row carried `FC` as IDNPROCEEDING (DD eoir_proceeding.R): KEY_NOT_INTEGER.
+    const keys = keyRejection(values, PROCEEDING_KEYS);
+    if (keys !== null || proceedingId == null || caseId == null) return { ok: false, reason: keys ?? 'KEY_MISSING' };
     return {
       ok: true,
       value: {

@@ -1,6 +1,6 @@
 import { aorForCourt } from './courts';
-import { isIntegerKey, parseEoirDate } from './eoir-format';
-import type { RowResult, TableSpec } from './eoir-table';
+import { parseEoirDate } from './eoir-format';
+import { keyRejection, type RowResult, type TableSpec } from './eoir-table';
 import type { Fta, FtaDetection, Provenance } from './fta';
 
 /**
@@ -43,6 +43,11 @@ export function hearingOutcome(adjRsn: string | null, medium: string | null): He
   return adjRsn === null && medium === null ? 'SCHEDULED' : 'NOT_HELD';
 }
 
+/** IDNSCHEDULE, IDNPROCEEDING, IDNCASE: every row needs them as integer keys. */
+const SCHEDULE_KEYS = [0, 1, 2];
+/** Indexes of SCHEDULE_TABLE's columns the rules read before building a row. */
+export const SCHEDULE_COLUMN = { IDNCASE: 2, ADJ_DATE: 4, ADJ_RSN: 5 } as const;
+
 export const SCHEDULE_TABLE: TableSpec<ScheduleRow> = {
   table: 'tbl_schedule',
   columns: ['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'BASE_CITY_CODE', 'ADJ_DATE', 'ADJ_RSN', 'ADJ_MEDIUM', 'CAL_TYPE'],
@@ -52,11 +57,11 @@ export const SCHEDULE_TABLE: TableSpec<ScheduleRow> = {
     ADJ_DATE: 'date', ADJ_TIME_START: 'time', ADJ_TIME_STOP: 'time', INPUT_TIME: 'time', UPDATE_TIME: 'time',
     ADJ_RSN: 'code', ADJ_MEDIUM: 'code', CAL_TYPE: 'code', REC_TYPE: 'code', BASE_CITY_CODE: 'code',
   },
-  parse: ([scheduleId, proceedingId, caseId, court, adjDate, adjRsn, medium, calType, timeStart]): RowResult<ScheduleRow> => {
-    if (scheduleId == null || proceedingId == null || caseId == null) return { ok: false, reason: 'KEY_MISSING' };
-    if (!isIntegerKey(scheduleId) || !isIntegerKey(proceedingId) || !isIntegerKey(caseId)) {
-      return { ok: false, reason: 'KEY_NOT_INTEGER' };
-    }
+  keyColumns: SCHEDULE_KEYS,
+  parse: (values): RowResult<ScheduleRow> => {
+    const [scheduleId, proceedingId, caseId, court, adjDate, adjRsn, medium, calType, timeStart] = values;
+    const keys = keyRejection(values, SCHEDULE_KEYS);
+    if (keys !== null || scheduleId == null || proceedingId == null || caseId == null) return { ok: false, reason: keys ?? 'KEY_MISSING' };
     const rsn = adjRsn ?? null;
     const med = medium == null ? null : medium.toUpperCase();
     return {

@@ -1,6 +1,7 @@
-import type { CaseRow } from '../case';
+import { CASE_COLUMN, type CaseRow } from '../case';
+import type { ScannedRows } from '../eoir-table-rows';
 import { asOfDay, hearingOfCase, type UpcomingHearing } from '../upcoming-hearing';
-import type { DropContext, KeyLine } from './row-verdicts';
+import { rowAt, type DropContext, type KeyLine, type RowsIn } from './row-verdicts';
 
 /**
  * A_TblCase's rules, before the store is asked: CASEPRIORITY_CODE `UC` marks the case a UC
@@ -9,14 +10,19 @@ import type { DropContext, KeyLine } from './row-verdicts';
  * UC case after this drop). Only rows with a LATEST_HEARING that late are turned into one.
  */
 export function classifyCaseRows(
-  rows: readonly { readonly value: CaseRow }[],
+  rows: RowsIn<CaseRow>,
   drop: DropContext,
 ): { priorityCaseIds: string[]; withANumber: { caseId: string; aNumber: string }[]; upcoming: UpcomingHearing[] } {
   const day = asOfDay(drop.asOf);
   const priorityCaseIds: string[] = [];
   const withANumber: { caseId: string; aNumber: string }[] = [];
   const upcoming: UpcomingHearing[] = [];
-  for (const { value: r } of rows) {
+  const scanned = Array.isArray(rows) ? null : (rows as ScannedRows<CaseRow>);
+  for (let i = 0; i < rows.length; i++) {
+    // From the row scan, a row with no UC priority, no ALIEN_NBR and no LATEST_HEARING on
+    // or after the day is passed over unbuilt: it has nothing to say.
+    if (scanned !== null && !ucPriorityIn(scanned, i) && scanned.field(i, CASE_COLUMN.ALIEN_NBR) === null && !scanned.fieldAtLeast(i, CASE_COLUMN.LATEST_HEARING, day)) continue;
+    const r = rowAt(rows, i).value;
     if (r.ucPriority) priorityCaseIds.push(r.caseId);
     if (r.aNumber !== null) withANumber.push({ caseId: r.caseId, aNumber: r.aNumber });
     const latest = r.latestHearing;
@@ -40,4 +46,10 @@ export function keptCaseRows(ucRows: readonly { readonly value: CaseRow }[]): { 
     byCase.set(r.caseId, r);
   }
   return { keyLines, unique: [...byCase.values()] };
+}
+
+/** CASEPRIORITY_CODE of a scanned row is `UC`, any letter case, from its field alone. */
+function ucPriorityIn(rows: ScannedRows<CaseRow>, i: number): boolean {
+  const k = CASE_COLUMN.CASEPRIORITY_CODE;
+  return rows.fieldIs(i, k, 'UC') || rows.fieldIs(i, k, 'uc') || rows.fieldIs(i, k, 'Uc') || rows.fieldIs(i, k, 'uC');
 }

@@ -1,7 +1,8 @@
 import { detectInAbsentiaOrder, inAbsentiaFtaId } from '../fta';
 import { signalOfFta, withdrawsOrder } from '../fta-signal';
-import type { ProceedingRow } from '../proceeding';
-import { type DropContext, type KeyLine, type LocatedRow, type Refusals, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
+import type { ScannedRows } from '../eoir-table-rows';
+import { PROCEEDING_COLUMN, type ProceedingRow } from '../proceeding';
+import { rowAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
 
 /**
  * B_TblProceeding's rules (docs/spec.md §3), for every case, UC or not:
@@ -14,9 +15,12 @@ import { type DropContext, type KeyLine, type LocatedRow, type Refusals, type Si
  * - a proceeding opened (OSC_DATE) after one of the case's orders withdraws that order
  *   (CASE_REOPENED): the case was reopened.
  * UC cases' rows give key lines (IDNPROCEEDING with its deciding values).
+ * A row with no order (ABSENTIA `N` or empty) of a case with no UC mark and no signals has
+ * nothing to say: from the row scan it is passed over on its IDNCASE and ABSENTIA alone,
+ * never built.
  */
 export function classifyProceedingRows(
-  rows: readonly LocatedRow<ProceedingRow>[],
+  rows: RowsIn<ProceedingRow>,
   standing: StandingOf,
   drop: DropContext,
 ): { refusals: Refusals; notes: ValueNoteCounts; keyLines: KeyLine[]; shown: SignalShown[]; withdrawn: SignalWithdrawn[] } {
@@ -26,15 +30,21 @@ export function classifyProceedingRows(
   const keyLines: KeyLine[] = [];
   const shown: SignalShown[] = [];
   const withdrawn: SignalWithdrawn[] = [];
+  const scanned = Array.isArray(rows) ? null : (rows as ScannedRows<ProceedingRow>);
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as LocatedRow<ProceedingRow>;
+    let known: CaseStanding | undefined;
+    if (scanned !== null) {
+      known = standing(scanned.caseId(i));
+      if (known?.uc !== true && (known?.signals ?? null) === null && noOrderIn(scanned, i)) continue;
+    }
+    const r = rowAt(rows, i);
     const p = r.value;
     if (p.inAbsentia && p.completionDate === null && p.hearingDate === null) {
       refusals.set(i, 'FTA_DATE_MISSING');
       continue;
     }
     if (p.absentia === 'UNKNOWN') notes.ABSENTIA_VALUE_UNKNOWN = (notes.ABSENTIA_VALUE_UNKNOWN ?? 0) + 1;
-    const known = standing(p.caseId);
+    known ??= standing(p.caseId);
     const signals = known?.signals ?? null;
     const ucCase = known?.uc === true;
     if (p.inAbsentia) {
@@ -57,4 +67,10 @@ export function classifyProceedingRows(
     }
   }
   return { refusals, notes, keyLines, shown, withdrawn };
+}
+
+/** ABSENTIA of a scanned row reads as no order (readAbsentia: `N` or empty), from its field alone. */
+function noOrderIn(rows: ScannedRows<ProceedingRow>, i: number): boolean {
+  const k = PROCEEDING_COLUMN.ABSENTIA;
+  return rows.field(i, k) === null || rows.fieldIs(i, k, 'N') || rows.fieldIs(i, k, 'n');
 }

@@ -1,7 +1,8 @@
 import { signalOfFta } from '../fta-signal';
-import { detectNoShow, noShowFtaId, NO_SHOW_ADJ_RSN, type ScheduleRow } from '../schedule';
+import type { ScannedRows } from '../eoir-table-rows';
+import { detectNoShow, noShowFtaId, NO_SHOW_ADJ_RSN, SCHEDULE_COLUMN, type ScheduleRow } from '../schedule';
 import { asOfDay, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../upcoming-hearing';
-import type { DropContext, KeyLine, LocatedRow, Refusals, SignalShown, SignalWithdrawn, StandingOf } from './row-verdicts';
+import { rowAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf } from './row-verdicts';
 
 /**
  * tbl_schedule's rules (docs/spec.md §3), for every case, UC or not:
@@ -13,9 +14,12 @@ import type { DropContext, KeyLine, LocatedRow, Refusals, SignalShown, SignalWit
  * - a row dated on or after the drop's day is the case's upcoming hearing, or an adjourned
  *   one (hearingOfSchedule); rows before that day are not looked at for it;
  * - a UC case's rows are its hearings (with their outcome) and give key lines.
+ * A row that is no no-show, dated before the drop's day, of a case with no UC mark and no
+ * signals has nothing to say: from the row scan it is passed over on its IDNCASE, ADJ_RSN
+ * and ADJ_DATE alone, never built.
  */
 export function classifyScheduleRows(
-  rows: readonly LocatedRow<ScheduleRow>[],
+  rows: RowsIn<ScheduleRow>,
   standing: StandingOf,
   drop: DropContext,
 ): {
@@ -36,8 +40,17 @@ export function classifyScheduleRows(
   const hearings: (ScheduleRow & { dropId: string })[] = [];
   const upcoming: UpcomingHearing[] = [];
   const adjourned: HearingAdjourned[] = [];
+  const scanned = Array.isArray(rows) ? null : (rows as ScannedRows<ScheduleRow>);
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as LocatedRow<ScheduleRow>;
+    let known: CaseStanding | undefined;
+    if (scanned !== null) {
+      known = standing(scanned.caseId(i));
+      const passOver =
+        known?.uc !== true && (known?.signals ?? null) === null &&
+        !scanned.fieldIs(i, SCHEDULE_COLUMN.ADJ_RSN, NO_SHOW_ADJ_RSN) && !scanned.fieldAtLeast(i, SCHEDULE_COLUMN.ADJ_DATE, day);
+      if (passOver) continue;
+    }
+    const r = rowAt(rows, i);
     const s = r.value;
     if (s.date !== null && s.date >= day) {
       const ahead = hearingOfSchedule(s, drop);
@@ -49,7 +62,7 @@ export function classifyScheduleRows(
       refusals.set(i, 'NO_SHOW_DATE_MISSING');
       continue;
     }
-    const known = standing(s.caseId);
+    known ??= standing(s.caseId);
     const ucCase = known?.uc === true;
     if (ucCase) hearings.push({ ...s, dropId });
     if (noShow) {

@@ -1,4 +1,5 @@
 import type { FtaSignal, Withdrawal } from '../fta-signal';
+import type { ScannedRows } from '../eoir-table-rows';
 import type { RowRejectionReason, ValueNoteReason } from '../rejections';
 
 /**
@@ -30,6 +31,16 @@ export interface LocatedRow<T> {
   readonly lineNumber: number;
   readonly byteOffset: number;
 }
+
+/**
+ * A batch of accepted rows as the rules take them: built rows (tests, small readers), or
+ * the row scan's batch (ScannedRows), whose fields a rule reads before it builds a row, so
+ * rows that cannot matter never become objects.
+ */
+export type RowsIn<T> = readonly LocatedRow<T>[] | ScannedRows<T>;
+
+/** Row `i` of a batch, built. */
+export const rowAt = <T>(rows: RowsIn<T>, i: number): LocatedRow<T> => (Array.isArray(rows) ? (rows[i] as LocatedRow<T>) : (rows as ScannedRows<T>).row(i));
 
 /** One line of a kept row (a UC case's), for the drop's repeated-key accounting. */
 export interface KeyLine {

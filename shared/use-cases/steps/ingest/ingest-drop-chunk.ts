@@ -1,6 +1,7 @@
 import { CASE_TABLE, type CaseRow } from '../../../domain/case';
 import { chunkId, type ChunkResult, type DropChunk } from '../../../domain/drop-plan';
 import type { TableSpec } from '../../../domain/eoir-table';
+import type { ScannedRows } from '../../../domain/eoir-table-rows';
 import type { Fta } from '../../../domain/fta';
 import { ftaOfSignal, signalStatus, type StoredSignal } from '../../../domain/fta-signal';
 import { classifyCaseRows, keptCaseRows } from '../../../domain/ingest-rules/classify-case-rows';
@@ -16,7 +17,7 @@ import type { EoirAddressSighting, CaseStore, Hearing, UcMark, WriteStep } from 
 import type { DropRun } from '../../../ports/drop-ledger';
 import type { CaseEvidence, SignalSighting, WithdrawalEvidence } from '../../../ports/fta-signals';
 import { publishFtas } from '../publish-ftas';
-import { readTableChunk, type AcceptedRow } from './read-drop-table';
+import { readTableChunk } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, ValueNotes } from '../repeated-keys';
 import type { ChunkDeps } from './ingest-ports';
 import { UcCases } from './uc-cases';
@@ -130,7 +131,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   // run, so duplicates are counted and each FTA is claimed by one chunk whatever the chunks.
   const keys = new ChunkKeys(chunk.table);
   const notes = new ValueNotes();
-  const read = <T>(spec: TableSpec<T>, onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
+  const read = <T>(spec: TableSpec<T>, onBatch: (rows: ScannedRows<T>) => Promise<ReadonlyMap<number, RowRejectionReason>>) =>
     readTableChunk({ drop, chunk, spec, source: deps.source, quarantine: deps.quarantine }, onBatch);
 
   const dropContext = { dropId: drop.dropId, asOf };
@@ -161,11 +162,12 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
         await mark([
           ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
-          ...rows.filter((r) => onRoster.has(r.value.caseId)).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+          ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
         ]);
         // Any case's hearing ahead: the case may become a UC case after this drop.
         await deps.hearings?.record(upcoming);
-        const kept = keptCaseRows(await uc.filter(rows, (r) => r.value.caseId));
+        const ucIds = new Set(await uc.filter(rows.caseIds(), (id) => id));
+        const kept = keptCaseRows(rows.where((i) => ucIds.has(rows.caseId(i))));
         noteKeyLines(kept.keyLines);
         tally.addressesRecorded += await recordCases(kept.unique, drop.dropId, deps.store);
         await keys.settle(run, chunk, deps.ledger);
@@ -174,7 +176,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       break;
     case 'B_TblProceeding':
       reading = read(PROCEEDING_TABLE, async (rows) => {
-        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const evidence = await uc.evidence(rows.caseIds(), (id) => id);
         const out = classifyProceedingRows(rows, standingIn(evidence), dropContext);
         notes.addCounts(out.notes);
         noteKeyLines(out.keyLines);
@@ -190,7 +192,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         await deps.store.recordHearings(oneHearingPerSchedule(list));
       });
       reading = read(SCHEDULE_TABLE, async (rows) => {
-        const evidence = await uc.evidence(rows, (r) => r.value.caseId);
+        const evidence = await uc.evidence(rows.caseIds(), (id) => id);
         const out = classifyScheduleRows(rows, standingIn(evidence), dropContext);
         noteKeyLines(out.keyLines);
         await hearingWrites.add(out.hearings);

@@ -1,18 +1,12 @@
 import type { DropChunk } from '../../../domain/drop-plan';
 import { emptyTableCounts, countAccepted, countRejected, type TableCounts } from '../../../domain/drop-report';
 import { mapColumns, readTableHeader } from '../../../domain/eoir-table-header';
-import { parseTableRange } from '../../../domain/eoir-table-rows';
+import { scanTableRange, type ScannedRows } from '../../../domain/eoir-table-rows';
 import { fetchStartFor, type ByteRange, type TableSpec } from '../../../domain/eoir-table';
 import type { RowRejectionReason } from '../../../domain/rejections';
 import type { DocketSource, DropRef } from '../../../ports/docket-source';
 import type { Quarantine, QuarantinedRow } from '../../../ports/quarantine';
 import { DocketWatchError } from '../../../domain/errors';
-
-export interface AcceptedRow<T> {
-  readonly value: T;
-  readonly lineNumber: number;
-  readonly byteOffset: number;
-}
 
 export interface ChunkOptions {
   /** Tables larger than this are read in byte ranges of about this size. */
@@ -33,6 +27,7 @@ const QUARANTINE_PART_ROWS = 5_000;
  * parts). A row belongs to the range holding its first byte, so the chunks of a table count
  * each row exactly once. Accepted rows reach `onBatch` in batches; it returns a rejection
  * reason per row it refuses after all (by index), which is counted and quarantined too.
+ * A batch is the row scan's (ScannedRows): a rule builds only the rows it needs.
  * The header is read from the file's start by every chunk (one short ranged read).
  */
 export async function readTableChunk<T>(
@@ -43,7 +38,7 @@ export async function readTableChunk<T>(
     source: DocketSource;
     quarantine: Quarantine;
   },
-  onBatch: (rows: readonly AcceptedRow<T>[]) => Promise<ReadonlyMap<number, RowRejectionReason>>,
+  onBatch: (rows: ScannedRows<T>) => Promise<ReadonlyMap<number, RowRejectionReason>>,
 ): Promise<{ counts: TableCounts; quarantineKeys: string[] }> {
   const { drop, chunk, spec, source, quarantine } = input;
   const head = await readTableHeader(source.openTable(drop, chunk.key), spec.table);
@@ -63,27 +58,23 @@ export async function readTableChunk<T>(
     held = [];
   };
   const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));
-  for await (const batch of parseTableRange(bytes, head.header, mapped.indexes, spec, range)) {
-    const accepted: AcceptedRow<T>[] = [];
-    for (const row of batch) {
-      if (row.result.ok) {
-        accepted.push(row as AcceptedRow<T>);
-        if (row.repaired) part.repaired = (part.repaired ?? 0) + 1;
-      } else {
-        countRejected(part, row.result.reason);
-        held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw ?? Buffer.alloc(0) });
-      }
+  for await (const batch of scanTableRange(bytes, head.header, mapped.indexes, spec, range)) {
+    for (const row of batch.rejected) {
+      countRejected(part, row.result.reason);
+      held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw });
     }
-    const refused = accepted.length > 0 ? await onBatch(accepted) : new Map<number, RowRejectionReason>();
-    accepted.forEach((row, i) => {
+    if (batch.repairedCount > 0) part.repaired = (part.repaired ?? 0) + batch.repairedCount;
+    const refused = batch.length > 0 ? await onBatch(batch) : new Map<number, RowRejectionReason>();
+    for (let i = 0; i < batch.length; i++) {
       const reason = refused.get(i);
       if (reason === undefined) countAccepted(part);
       else {
         countRejected(part, reason);
         // The row was parsed before it was refused: keep its parsed fields (the raw bytes are gone).
+        const row = batch.row(i);
         held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
       }
-    });
+    }
     if (held.length >= QUARANTINE_PART_ROWS) await flush();
   }
   await flush();

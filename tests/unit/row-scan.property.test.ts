@@ -1,0 +1,235 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CASE_TABLE, type CaseRow } from '../../shared/domain/case';
+import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
+import { scanTableRange, type ScannedRows } from '../../shared/domain/eoir-table-rows';
+import type { TableSpec } from '../../shared/domain/eoir-table';
+import { classifyCaseRows } from '../../shared/domain/ingest-rules/classify-case-rows';
+import { classifyProceedingRows } from '../../shared/domain/ingest-rules/classify-proceeding-rows';
+import { classifyScheduleRows } from '../../shared/domain/ingest-rules/classify-schedule-rows';
+import type { CaseStanding, LocatedRow, StandingOf } from '../../shared/domain/ingest-rules/row-verdicts';
+import { PROCEEDING_TABLE, type ProceedingRow } from '../../shared/domain/proceeding';
+import { SCHEDULE_TABLE, type ScheduleRow } from '../../shared/domain/schedule';
+
+/*
+ * The row scan's fast path (a plain row held as its fields' bounds, read by the rules
+ * field by field, built only when a rule keeps it) against a plain reference parse of the
+ * same bytes: each line split on LF, CR dropped, decoded (UTF-8, else latin-1: the
+ * generator's non-ASCII bytes read the same in latin-1 and cp1252), split on TAB, each
+ * field cleaned as EOIR's conventions say (control characters out, trimmed, NULL / N/A /
+ * empty as null), then the table's own parse. Rows carry EOIR's quirks: CRLF, padded
+ * codes, cp1252 and UTF-8 bytes, NULs, stray TABs, keys missing or not integers.
+ */
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/** A field's bytes: mostly its value, sometimes padded, with a NUL, or as a placeholder. */
+const quirky = (values: readonly string[]): fc.Arbitrary<Buffer> =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...values).map(B) },
+    { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(` ${v}  `)) },
+    { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(`${v}\0`)) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'NULL', 'N/A', ' ').map(B) },
+  );
+const key = quirky(['1', '7', '42', '901', '902', '903', '000123', '123456789012', 'FC', '12a', '1234567890123']);
+const day = quirky(['2025-02-28', '2025-03-01', '2025-03-01 00:00:00.000', '2026-01-15', '2024-05-02T08:30', 'junk', '2025-13-01', '2025-03']);
+const code = (values: readonly string[]): fc.Arbitrary<Buffer> => quirky(values);
+/** Free text (a city): ASCII, a cp1252 byte (é), UTF-8 (ü), or a stray TAB inside. */
+const city = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('HOUSTON', 'SAN JUAN', '').map(B) },
+  { weight: 1, arbitrary: fc.constant(Buffer.concat([B('MAYAG'), Buffer.from([0xfc]), B('EZ')])) },
+  { weight: 1, arbitrary: fc.constant(Buffer.concat([B('MAYAG'), Buffer.from('ü', 'utf8'), B('EZ')])) },
+  { weight: 1, arbitrary: fc.constant(Buffer.concat([B('CAF'), Buffer.from([0xe9])])) },
+  { weight: 1, arbitrary: fc.constant(B('SAN\tANTONIO')) },
+);
+
+interface TableCase<T> {
+  readonly spec: TableSpec<T>;
+  readonly header: readonly string[];
+  readonly fields: fc.Arbitrary<Buffer[]>;
+}
+
+const SCHEDULE: TableCase<ScheduleRow> = {
+  spec: SCHEDULE_TABLE,
+  header: ['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'LANG', 'BASE_CITY_CODE', 'CAL_TYPE', 'ADJ_DATE', 'ADJ_TIME_START', 'ADJ_RSN', 'ADJ_MEDIUM', 'ADJ_MSG'],
+  fields: fc.tuple(
+    key, key, key, city, code(['HOU', 'SNA', 'NYC']), code(['M', 'I']), day, code(['0830', '1300', '93']),
+    code(['11', '09', '10', '33', '25']), code(['P', 'p', 'H', 'V', 'T']), city,
+  ),
+};
+const PROCEEDING: TableCase<ProceedingRow> = {
+  spec: PROCEEDING_TABLE,
+  header: ['IDNPROCEEDING', 'IDNCASE', 'OSC_DATE', 'BASE_CITY_CODE', 'HEARING_DATE', 'DEC_CODE', 'COMP_DATE', 'ABSENTIA', 'CASE_TYPE', 'NAT'],
+  fields: fc.tuple(
+    key, key, day, code(['HOU', 'SNA']), day, code(['X', 'D', 'A']), day, code(['Y', 'y', 'N', 'n', '2024-01-01', 'X']), code(['RMV', 'AOC']), city,
+  ),
+};
+const CASES: TableCase<CaseRow> = {
+  spec: CASE_TABLE,
+  header: ['IDNCASE', 'ALIEN_CITY', 'ALIEN_STATE', 'ALIEN_ZIPCODE', 'ALIEN_NBR', 'LATEST_HEARING', 'LATEST_TIME', 'UPDATE_SITE', 'CASEPRIORITY_CODE'],
+  fields: fc.tuple(
+    key, city, code(['TX', 'pr']), code(['78201', '00602', '1234']), code(['012345678', 'A12345678', '99']), day, code(['0830', '0900']),
+    code(['HOU', 'SNA']), code(['UC', 'uc', 'Uc', 'UC1', 'D']),
+  ),
+};
+
+/** A file: the header, then each row's fields joined by TAB, each line LF or CRLF. */
+const fileOf = (header: readonly string[], rows: readonly { fields: Buffer[]; crlf: boolean }[]): Buffer =>
+  Buffer.concat([
+    B(`${header.join('\t')}\r\n`),
+    ...rows.flatMap(({ fields, crlf }) => [...fields.flatMap((f, i) => (i === 0 ? [f] : [B('\t'), f])), B(crlf ? '\r\n' : '\n')]),
+  ]);
+
+/** The reference: EOIR's field conventions written out plainly. */
+function referenceClean(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const v = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return v === '' || v === 'NULL' || v === 'N/A' ? null : v;
+}
+function referenceDecode(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+/** Each line's cleaned values of the spec's columns (required, then optional), or its field count when it has a stray TAB. */
+function referenceRows<T>(spec: TableSpec<T>, header: readonly string[], file: Buffer): ({ values: (string | null)[] } | { fields: number })[] {
+  const names = header.map((h) => h.toLowerCase());
+  const wanted = [...spec.columns, ...(spec.optionalColumns ?? [])].map((c) => names.indexOf(c.toLowerCase()));
+  // Lines split on the bytes, each decoded on its own (a UTF-8 line beside a cp1252 one).
+  const lines = file.toString('latin1').split('\n').slice(1).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l !== '');
+  return lines.map((line) => {
+    const fields = referenceDecode(B(line)).split('\t');
+    if (fields.length !== header.length) return { fields: fields.length };
+    return { values: wanted.map((i) => (i < 0 ? null : referenceClean(fields[i]))) };
+  });
+}
+
+async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+async function scan<T>(spec: TableSpec<T>, file: Buffer, chunk: number): Promise<ScannedRows<T>[]> {
+  const head = await readTableHeader(chunksOf(file, 1 << 20), spec.table);
+  if (!head.ok) throw new Error(head.detail);
+  const mapped = mapColumns(head.header, spec);
+  if (!mapped.ok) throw new Error(mapped.detail);
+  const out: ScannedRows<T>[] = [];
+  for await (const batch of scanTableRange(chunksOf(file, chunk), head.header, mapped.indexes, spec)) out.push(batch);
+  return out;
+}
+
+/** The file as the byte-level scan reads it, and as the reference does, compared row by row. */
+async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffer[]; crlf: boolean }[], chunk: number): Promise<void> {
+  const file = fileOf(t.header, rows);
+  const expected = referenceRows(t.spec, t.header, file);
+  const batches = await scan(t.spec, file, chunk);
+  const seen: { line: number; value?: T; values?: (string | null)[]; reason?: string; repaired?: boolean }[] = [];
+  const width = t.spec.columns.length + (t.spec.optionalColumns?.length ?? 0);
+  for (const b of batches) {
+    for (let i = 0; i < b.length; i++) {
+      const row = b.row(i);
+      const values = Array.from({ length: width }, (_, k) => b.field(i, k));
+      // fieldIs and fieldAtLeast say what the field's string says.
+      for (let k = 0; k < width; k++) {
+        const v = values[k] ?? null;
+        expect(b.fieldIs(i, k, '11')).toBe(v === '11');
+        expect(b.fieldAtLeast(i, k, '2025-03-01')).toBe(v !== null && v >= '2025-03-01');
+      }
+      expect(b.caseId(i)).toBe(values[t.spec.columns.findIndex((c) => c.toLowerCase() === 'idncase')]);
+      seen.push({ line: row.lineNumber, value: row.value, values, repaired: b.isRepaired(i) });
+    }
+    for (const r of b.rejected) seen.push({ line: r.lineNumber, reason: r.result.reason });
+  }
+  seen.sort((a, b) => a.line - b.line);
+  // Every line is one row, accepted or rejected.
+  expect(seen.map((s) => s.line)).toEqual(expected.map((_, i) => i + 2));
+  expected.forEach((want, i) => {
+    const got = seen[i] as (typeof seen)[number];
+    if ('fields' in want) {
+      // A stray TAB: repaired (accepted, or rejected for the repaired row's keys) or rejected as shifted.
+      if (got.reason === undefined) expect(got.repaired).toBe(true);
+      else expect(['ROW_EXTRA_FIELDS', 'KEY_MISSING', 'KEY_NOT_INTEGER']).toContain(got.reason);
+      return;
+    }
+    const parsed = t.spec.parse(want.values);
+    if (parsed.ok) {
+      expect(got.reason).toBeUndefined();
+      expect(got.values).toEqual(want.values);
+      expect(got.value).toEqual(parsed.value);
+    } else expect(got.reason).toBe(parsed.reason);
+  });
+}
+
+/** Runs per property; each run scans a file in small chunks, slow on a loaded machine (hence the hang guard below). */
+const RUNS = 60;
+const HANG_GUARD = { timeout: 120_000 };
+
+const rowsOf = (fields: fc.Arbitrary<Buffer[]>) => fc.array(fc.record({ fields, crlf: fc.boolean() }), { minLength: 1, maxLength: 30 });
+const chunkSize = fc.constantFrom(3, 17, 64, 4096);
+
+describe('the row scan against a plain split of the same bytes', HANG_GUARD, () => {
+  it('reads every tbl_schedule row as the reference does, fields, row and rejection reason', async () => {
+    await fc.assert(fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(SCHEDULE, rows, chunk)), { numRuns: RUNS });
+  });
+  it('reads every B_TblProceeding row as the reference does', async () => {
+    await fc.assert(fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(PROCEEDING, rows, chunk)), { numRuns: RUNS });
+  });
+  it('reads every A_TblCase row as the reference does (a stray TAB in ALIEN_CITY repaired or rejected)', async () => {
+    await fc.assert(fc.asyncProperty(rowsOf(CASES.fields), chunkSize, (rows, chunk) => scanAgreesWithReference(CASES, rows, chunk)), { numRuns: RUNS });
+  });
+});
+
+/** Standings for the generated case ids: some UC, some with signals naming generated keys. */
+const standingArb = fc.dictionary(
+  fc.constantFrom('1', '7', '42', '901', '902', '903', '000123'),
+  fc.record({
+    uc: fc.boolean(),
+    signals: fc.option(
+      fc.record({
+        orders: fc.array(fc.tuple(fc.constantFrom('1', '7', '42', '901'), fc.constantFrom('2024-01-01', '2025-06-01'))).map((e) => new Map(e)),
+        noShows: fc.array(fc.constantFrom('1', '7', '42', '901')).map((e) => new Set(e)),
+      }),
+      { nil: null },
+    ),
+  }),
+);
+const asOf = fc.constantFrom('2025-03-01T12:00:00.000Z', '2024-01-01T00:00:00.000Z');
+
+/** The rules over the scan's batch (rows passed over unbuilt) and over every row built: the same verdicts. */
+async function rulesAgree<T>(
+  t: TableCase<T>,
+  rows: { fields: Buffer[]; crlf: boolean }[],
+  chunk: number,
+  classify: (rows: ScannedRows<T> | readonly LocatedRow<T>[]) => unknown,
+): Promise<void> {
+  for (const batch of await scan(t.spec, fileOf(t.header, rows), chunk)) {
+    const built = Array.from({ length: batch.length }, (_, i) => batch.row(i));
+    expect(classify(batch)).toEqual(classify(built));
+  }
+}
+
+describe('the ingest rules on the scan agree with the rules on built rows', HANG_GUARD, () => {
+  const standingOf = (m: Record<string, CaseStanding>): StandingOf => (id) => m[id];
+  it('tbl_schedule: the same signals, refusals, withdrawals, hearings, upcoming and adjourned', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, standingArb, asOf, (rows, chunk, st, at) =>
+        rulesAgree(SCHEDULE, rows, chunk, (r) => classifyScheduleRows(r, standingOf(st), { dropId: 'd', asOf: at }))),
+      { numRuns: RUNS },
+    );
+  });
+  it('B_TblProceeding: the same orders, refusals, notes, withdrawals and key lines', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, standingArb, asOf, (rows, chunk, st, at) =>
+        rulesAgree(PROCEEDING, rows, chunk, (r) => classifyProceedingRows(r, standingOf(st), { dropId: 'd', asOf: at }))),
+      { numRuns: RUNS },
+    );
+  });
+  it('A_TblCase: the same UC priority marks, A-numbers and upcoming hearings', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsOf(CASES.fields), chunkSize, asOf, (rows, chunk, at) => rulesAgree(CASES, rows, chunk, (r) => classifyCaseRows(r, { dropId: 'd', asOf: at }))),
+      { numRuns: RUNS },
+    );
+  });
+});
