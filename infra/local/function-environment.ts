@@ -35,6 +35,11 @@ export interface LocalPipelineOptions {
    * functions; default: the mailer's own, as deployed. The fault tests shorten it.
    */
   readonly sesBackoff?: { readonly baseMs: number; readonly capMs: number };
+  /**
+   * NOTICE_UNCONFIRMED_GRACE_SECONDS (default: half the local notice queue's retry window,
+   * at least 1 s); must stay below unconfirmedGraceBoundSeconds of that queue's visibility timeout.
+   */
+  readonly unconfirmedGraceSeconds?: number;
   /** SES_MAX_SEND_RATE, messages a second (default LOCAL_SES_MAX_SEND_RATE); the fault tests, which do not test pacing, raise it. */
   readonly sesMaxSendRate?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
@@ -81,7 +86,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.reminderHorizonDays]: (options.reminderHorizonDays ?? DEFAULT_REMINDER_HORIZONS).join(','),
     // Local queues retry in seconds (--visibility-timeout), not minutes: the deployed 600 s
     // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
-    [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
+    [ENV.unconfirmedGraceSeconds]: String(options.unconfirmedGraceSeconds ?? Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
     ...(options.sesBackoff === undefined
       ? {}
       : { [ENV.sesBackoffBaseMs]: String(options.sesBackoff.baseMs), [ENV.sesBackoffCapMs]: String(options.sesBackoff.capMs) }),

@@ -72,6 +72,8 @@ describe('fault injection through the emulators', () => {
       // notices back (both stay as deployed elsewhere).
       sesBackoff: { baseMs: 5, capMs: 50 },
       sesMaxSendRate: 1_000,
+      // The shortest grace the queue allows (whole seconds; below 4 x its 1 s visibility timeout).
+      unconfirmedGraceSeconds: 1,
     });
     ({ proxies, ledger, resources, pipeline } = stack);
     const { handler } = await import('../../functions/ingest-docket/handler');
@@ -318,7 +320,7 @@ describe('fault injection through the emulators', () => {
     const target = drop.expected.ftaIds[0] as string;
     // The notifier cannot tell whether SES took a message whose connection dropped: its
     // intent stays (unconfirmed) and the retries wait out NOTICE_UNCONFIRMED_GRACE_SECONDS,
-    // which must end before SQS's last delivery (the local stack sets it from its visibility timeout).
+    // which must end before SQS's last delivery (1 s here, the shortest; the local stack otherwise sizes it from its visibility timeout).
     const dropped = proxies.ses.inject({
       operation: 'SendRawEmail',
       fault: FAULTS.reset,
