@@ -30,6 +30,18 @@ export interface LocalPipelineOptions {
    * event source runs up to ORR_SENDING.maxConcurrency (2). Default 1: notices in order.
    */
   readonly notifierInstances?: number;
+  /**
+   * The SES mailer's backoff (SES_BACKOFF_BASE_MS, SES_BACKOFF_CAP_MS) for the email-sending
+   * functions; default: the mailer's own, as deployed. The fault tests shorten it.
+   */
+  readonly sesBackoff?: { readonly baseMs: number; readonly capMs: number };
+  /**
+   * NOTICE_UNCONFIRMED_GRACE_SECONDS (default: half the local notice queue's retry window,
+   * at least 1 s); must stay below unconfirmedGraceBoundSeconds of that queue's visibility timeout.
+   */
+  readonly unconfirmedGraceSeconds?: number;
+  /** SES_MAX_SEND_RATE, messages a second (default LOCAL_SES_MAX_SEND_RATE); the fault tests, which do not test pacing, raise it. */
+  readonly sesMaxSendRate?: number;
   /** NTA plan settings under their ENV names (NTA_SLOTS_PER_DAY, ...); config.ts defaults otherwise. */
   readonly planEnvironment?: Record<string, string>;
   /** Progress lines for a person watching. */
@@ -64,7 +76,7 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.orrInbox]: options.orrInbox,
     [ENV.mailFrom]: options.mailFrom,
     // SES's default production quota: the emulator never answers GetSendQuota.
-    [ENV.sesMaxSendRate]: String(LOCAL_SES_MAX_SEND_RATE),
+    [ENV.sesMaxSendRate]: String(options.sesMaxSendRate ?? LOCAL_SES_MAX_SEND_RATE),
     // The local HMAC key of PII-derived item keys (deployed: a Secrets Manager secret).
     [ENV.piiKeySecret]: LOCAL_PII_KEY_SECRET,
     [ENV.reverifyDueBusinessDays]: String(options.reverifyDueBusinessDays ?? 10),
@@ -74,7 +86,10 @@ export function functionEnvironment(emulators: Emulators, resources: LocalResour
     [ENV.reminderHorizonDays]: (options.reminderHorizonDays ?? DEFAULT_REMINDER_HORIZONS).join(','),
     // Local queues retry in seconds (--visibility-timeout), not minutes: the deployed 600 s
     // grace would dead-letter every unconfirmed notice unsent. Half the local retry window.
-    [ENV.unconfirmedGraceSeconds]: String(Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
+    [ENV.unconfirmedGraceSeconds]: String(options.unconfirmedGraceSeconds ?? Math.max(1, Math.floor(unconfirmedGraceBoundSeconds(resources.queues.orrNotices.visibilityTimeoutSeconds) / 2))),
+    ...(options.sesBackoff === undefined
+      ? {}
+      : { [ENV.sesBackoffBaseMs]: String(options.sesBackoff.baseMs), [ENV.sesBackoffCapMs]: String(options.sesBackoff.capMs) }),
     ...(options.chunkBytes === undefined ? {} : { [ENV.ingestChunkBytes]: String(options.chunkBytes) }),
     ...((options.fanOutBytes ?? options.chunkBytes) === undefined ? {} : { [ENV.ingestFanOutBytes]: String(options.fanOutBytes ?? options.chunkBytes) }),
     ...(options.finishNotesInMemory === undefined ? {} : { [ENV.ingestFinishNotesInMemory]: String(options.finishNotesInMemory) }),

@@ -77,8 +77,8 @@ export class LocalPipeline extends ScheduledRuns {
 
   /** Points the handlers at the emulators (environment, as Lambda would set it) and starts the event sources. */
   static async start(emulators: Emulators, resources: LocalResources, options: LocalPipelineOptions): Promise<LocalPipeline> {
-    // The optional ingest settings a previous pipeline of this process set are not this one's.
-    for (const name of [ENV.ingestChunkBytes, ENV.ingestFanOutBytes, ENV.ingestFinishNotesInMemory]) delete process.env[name];
+    // The optional ingest and mailer settings a previous pipeline of this process set are not this one's.
+    for (const name of [ENV.ingestChunkBytes, ENV.ingestFanOutBytes, ENV.ingestFinishNotesInMemory, ENV.sesBackoffBaseMs, ENV.sesBackoffCapMs]) delete process.env[name];
     Object.assign(process.env, functionEnvironment(emulators, resources, options));
     // Before the handler modules load: they create their clients at import.
     const sink: CallSink = { calls: [], emails: [] };

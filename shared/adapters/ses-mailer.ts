@@ -17,8 +17,17 @@ export interface SesMailerOptions {
    * GetSendQuota call then. The local stack sets it (the SES emulator never answers).
    */
   readonly maxSendRate?: number;
+  /**
+   * Our backoff between attempts, in ms: full jitter over base x 2^attempt, capped
+   * (default SES_BACKOFF). The local stack's fault tests shorten it; deployed functions
+   * set none (tests/infra/pipeline-stack.test.ts).
+   */
+  readonly backoff?: { readonly baseMs?: number | undefined; readonly capMs?: number | undefined };
   readonly sleepMs?: (ms: number) => Promise<void>;
 }
+
+/** The mailer's backoff as deployed: 200 ms doubling per attempt, capped at 10 s (full jitter). */
+export const SES_BACKOFF = { baseMs: 200, capMs: 10_000 } as const;
 
 export class MailSendError extends DocketWatchError<'NOTICE_SEND_FAILED'> {
   constructor(message: string, options?: ErrorOptions) {
@@ -82,7 +91,9 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * accepted that one. The SDK's own retries are attempts too: a middleware on each send
  * sees every one of them.
  */
-export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, sleepMs = sleep }: SesMailerOptions): Mailer {
+export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sleepMs = sleep }: SesMailerOptions): Mailer {
+  const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
+  const backoffCapMs = backoff?.capMs ?? SES_BACKOFF.capMs;
   let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
   let nextSlot = 0;
 
@@ -136,7 +147,7 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
             }
             throw err;
           }
-          await sleepMs(backoffMs(attempt, 200, 10_000));
+          await sleepMs(backoffMs(attempt, backoffBaseMs, backoffCapMs));
         }
       }
     },

@@ -30,6 +30,8 @@ const mailSettings = {
   [ENV.sesMaxSendRate]: z.coerce.number().min(0.1).max(10_000).optional(),
   [ENV.sesConfigurationSet]: z.string().min(1).optional(),
   [ENV.sesMessageIdDomain]: z.string().min(3).default('email.amazonses.com'),
+  [ENV.sesBackoffBaseMs]: z.coerce.number().int().min(1).max(60_000).optional(),
+  [ENV.sesBackoffCapMs]: z.coerce.number().int().min(1).max(600_000).optional(),
 };
 
 /** The NTA plan's settings: capacity, priority order, work-list horizon. */

@@ -66,6 +66,13 @@ export const ENV = {
    * emulator never answers GetSendQuota).
    */
   sesMaxSendRate: 'SES_MAX_SEND_RATE',
+  /**
+   * Email-sending functions: the SES mailer's backoff base and cap in ms (optional; unset
+   * deployed, so the mailer's own SES_BACKOFF applies). The local stack's fault tests
+   * shorten them, so a notice retried past the mailer does not wait seconds.
+   */
+  sesBackoffBaseMs: 'SES_BACKOFF_BASE_MS',
+  sesBackoffCapMs: 'SES_BACKOFF_CAP_MS',
   /** OPLA reconciliation: JSON object AOR -> [OPLA and ERO addresses] that get that AOR's reconciliation email. */
   oplaReconciliationRecipients: 'OPLA_RECONCILIATION_RECIPIENTS_JSON',
   /** Hearing reminders: comma-separated days before a hearing a reminder goes out (default 14,3). */

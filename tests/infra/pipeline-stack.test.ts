@@ -104,6 +104,12 @@ describe('pipeline functions', () => {
     expect(() => loadConfig(name, { ...environment, AWS_LAMBDA_FUNCTION_NAME: name })).not.toThrow();
   });
 
+  it.each(functionNames)('leaves %s the SES mailer\'s deployed backoff: no SES_BACKOFF_* setting, so SES_BACKOFF (200 ms doubling, capped at 10 s) applies', (name) => {
+    // The local fault tests shorten the backoff through these variables; deployed, none is set.
+    const set = Object.keys(environmentOf(functions[name])).filter((key) => key === ENV.sesBackoffBaseMs || key === ENV.sesBackoffCapMs);
+    expect(set).toEqual([]);
+  });
+
   it('points each function at the resources of the data stack and the configured addresses', () => {
     const casesTable = imported(data.casesTable.tableName);
     expect(environmentOf(functions.ingestDocket)).toMatchObject({

@@ -9,13 +9,14 @@ import type { FunctionName } from '../../shared/runtime/config';
 export const ORR_INBOX = 'orr-inbox@example.gov';
 export const MAIL_FROM = 'docket-watch@example.gov';
 
+type DocketWatchOptions = Pick<PipelineStackProps, 'alarmEmail' | 'metricsSchedules' | 'juvenileCoordinators' | 'digestRecipients' | 'oplaReconciliationRecipients'>;
+
 /**
- * Both stacks as infra/app.ts builds them, synthesized without esbuild (the
- * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
+ * Both stacks as infra/app.ts builds them, constructed but not synthesized: a test that
+ * reads a few L1 properties (resolved with `stack.resolve`) pays about a tenth of a synth.
+ * No stack is bundled (the `aws:cdk:bundling-stacks` context lists none).
  */
-export function synthDocketWatch(
-  options: Pick<PipelineStackProps, 'alarmEmail' | 'metricsSchedules' | 'juvenileCoordinators' | 'digestRecipients' | 'oplaReconciliationRecipients'> = {},
-) {
+export function buildDocketWatch(options: DocketWatchOptions = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'Data');
   const pipeline = new PipelineStack(app, 'Pipeline', {
@@ -28,6 +29,15 @@ export function synthDocketWatch(
     digestRecipients: options.digestRecipients,
     oplaReconciliationRecipients: options.oplaReconciliationRecipients,
   });
+  return { app, data, pipeline };
+}
+
+/**
+ * Both stacks as infra/app.ts builds them, synthesized without esbuild (the
+ * `aws:cdk:bundling-stacks` context lists no stack to bundle), so tests stay fast and offline.
+ */
+export function synthDocketWatch(options: DocketWatchOptions = {}) {
+  const { data, pipeline } = buildDocketWatch(options);
   return { data, pipeline, dataTemplate: Template.fromStack(data), pipelineTemplate: Template.fromStack(pipeline) };
 }
 

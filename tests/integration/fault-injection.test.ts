@@ -3,6 +3,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { lambdaContext } from '../../infra/local/lambda-runtime';
@@ -12,7 +13,7 @@ import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-
 import type { DropReport } from '../../shared/domain/drop-report';
 import { EOIR_TABLES } from '../../shared/domain/eoir-table';
 import { DROP_BUCKET, FUNCTIONS } from '../../shared/runtime/resources';
-import { logicalId, synthDocketWatch } from '../infra/synth-docket-watch';
+import { buildDocketWatch, logicalId } from '../infra/synth-docket-watch';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
 import { FAULTS, POLLS, type FaultProxy } from '../helpers/fault-proxy';
 import { sesNoticeOf, startFaultyStack, type FaultyStack } from '../helpers/faulty-stack';
@@ -62,7 +63,18 @@ describe('fault injection through the emulators', () => {
 
   beforeAll(async () => {
     restore = captureLambdaOutput({ onLog: (l) => logs.push(l), onMetrics: (l) => logs.push(l) });
-    stack = await startFaultyStack({ suffix, orrInbox: `orr${suffix}@example.gov`, mailFrom: 'docket-watch@example.gov' });
+    stack = await startFaultyStack({
+      suffix,
+      orrInbox: `orr${suffix}@example.gov`,
+      mailFrom: 'docket-watch@example.gov',
+      // What these scenarios count is attempts, not the waits between them: the mailer backs
+      // off in milliseconds, and SES pacing (tested in ses-mailer.test.ts) does not hold the
+      // notices back (both stay as deployed elsewhere).
+      sesBackoff: { baseMs: 5, capMs: 50 },
+      sesMaxSendRate: 1_000,
+      // The shortest grace the queue allows (whole seconds; below 4 x its 1 s visibility timeout).
+      unconfirmedGraceSeconds: 1,
+    });
     ({ proxies, ledger, resources, pipeline } = stack);
     const { handler } = await import('../../functions/ingest-docket/handler');
     // Drops read inside the invocation (these are small): their reports.
@@ -80,8 +92,11 @@ describe('fault injection through the emulators', () => {
     restore?.();
   });
 
-  /** A new generated drop for one scenario. */
-  const newDrop = (seed: number, cases = 24): GeneratedDrop => {
+  /**
+   * A new generated drop for one scenario, as small as the scenario allows (the ingest of
+   * each case costs DynamoDB calls): each needs FTAs, some a few more (see their notes).
+   */
+  const newDrop = (seed: number, cases: number): GeneratedDrop => {
     const drop = generateDrop({ seed, cases, shiftedRows: 2, parent });
     drops.push(drop);
     return drop;
@@ -200,7 +215,7 @@ describe('fault injection through the emulators', () => {
   };
 
   it('baseline: a drop with no fault', async () => {
-    const drop = newDrop(101);
+    const drop = newDrop(101, 8);
     await runDrop(drop);
     expect(drop.expected.ftas).toBeGreaterThan(0);
     expect(reports.at(-1)?.ftas).toEqual({ new: drop.expected.ftas, repeated: 0, rescinded: 0 });
@@ -209,7 +224,8 @@ describe('fault injection through the emulators', () => {
   });
 
   it('crash after the FTAs are stored but before they are queued: the retry sends them from the outbox', async () => {
-    const drop = newDrop(102);
+    // 4 FTAs, 2 of them in-absentia orders (stored before the first send).
+    const drop = newDrop(102, 12);
     await stage(drop);
     // The function freezes on its first send to SQS (the in-absentia orders, stored just
     // before), then Lambda kills it.
@@ -238,7 +254,7 @@ describe('fault injection through the emulators', () => {
 
   it('SQS send failures: retried in the publisher, then by Lambda, then re-driven from the failure queue', async () => {
     // Transient: a few 500s are absorbed by the SDK's and the publisher's retries.
-    const transient = newDrop(103);
+    const transient = newDrop(103, 6);
     const few = proxies.sqs.inject({ operation: 'SendMessageBatch', fault: FAULTS.sqsInternalError, times: 4 });
     const failuresBefore = pipeline.ingestFailures.length;
     await runDrop(transient, proxies.sqs);
@@ -248,7 +264,7 @@ describe('fault injection through the emulators', () => {
     await expectDropAccounted(transient);
 
     // Lasting: every attempt of all three invocations fails; the event goes to the failure queue.
-    const lasting = newDrop(104);
+    const lasting = newDrop(104, 8);
     const all = proxies.sqs.inject({ operation: 'SendMessageBatch', fault: FAULTS.reset });
     const lastingFailuresBefore = pipeline.ingestFailures.length;
     await pipeline.uploadDrop(lasting.folder, lasting.dropId);
@@ -269,7 +285,8 @@ describe('fault injection through the emulators', () => {
   });
 
   it('SES throttling and 5xx: the notice is retried until SES takes it, exactly once', async () => {
-    const drop = newDrop(105);
+    // 5 FTAs: the 503s hit the third notice, after two went through.
+    const drop = newDrop(105, 10);
     const throttled = proxies.ses.inject({ operation: 'SendRawEmail', fault: FAULTS.sesThrottling, times: 5 });
     const unavailable = proxies.ses.inject({ operation: 'SendRawEmail', fault: FAULTS.sesServiceUnavailable, after: 2, times: 4 });
     await runDrop(drop, proxies.ses);
@@ -280,7 +297,7 @@ describe('fault injection through the emulators', () => {
   });
 
   it('SES down past the mailer’s retries for one notice: SQS retries it until it is sent, not into the DLQ', async () => {
-    const drop = newDrop(110);
+    const drop = newDrop(110, 6);
     const target = drop.expected.ftaIds[0] as string;
     // Every attempt of the first delivery fails (6 mailer attempts x 3 SDK attempts), so
     // the notifier gives up on that receive with its intent written; SES never took the message.
@@ -299,11 +316,11 @@ describe('fault injection through the emulators', () => {
   });
 
   it('the connection to SES drops mid-send for one notice past the mailer’s retries: resent after the grace, once, not into the DLQ', async () => {
-    const drop = newDrop(111);
+    const drop = newDrop(111, 6);
     const target = drop.expected.ftaIds[0] as string;
     // The notifier cannot tell whether SES took a message whose connection dropped: its
     // intent stays (unconfirmed) and the retries wait out NOTICE_UNCONFIRMED_GRACE_SECONDS,
-    // which must end before SQS's last delivery (the local stack sets it from its visibility timeout).
+    // which must end before SQS's last delivery (1 s here, the shortest; the local stack otherwise sizes it from its visibility timeout).
     const dropped = proxies.ses.inject({
       operation: 'SendRawEmail',
       fault: FAULTS.reset,
@@ -320,7 +337,8 @@ describe('fault injection through the emulators', () => {
   });
 
   it('the SES emulator restarted mid-run: notices sent during the outage are retried', async () => {
-    const drop = newDrop(106, 40);
+    // 7 FTAs: SES goes down after the third answer, with notices still to send.
+    const drop = newDrop(106, 20);
     let restarts = 0;
     let restart: Promise<void> | undefined;
     let seen = 0;
@@ -331,7 +349,7 @@ describe('fault injection through the emulators', () => {
       seen += 1;
       if (seen === 3 && restart === undefined) {
         restarts += 1;
-        restart = stack.ses.restart(1_500);
+        restart = stack.ses.restart(500);
       }
     });
     await pipeline.uploadDrop(drop.folder, drop.dropId);
@@ -348,7 +366,7 @@ describe('fault injection through the emulators', () => {
   });
 
   it('duplicate S3 events, in sequence and at the same time: nothing new, no second email', async () => {
-    const drop = newDrop(107);
+    const drop = newDrop(107, 12);
     await pipeline.uploadDrop(drop.folder, drop.dropId);
     await pipeline.drain();
     const emailsBefore = emailed(drop);
@@ -368,7 +386,8 @@ describe('fault injection through the emulators', () => {
   });
 
   it('Lambda timeout mid-drop: the next invocation resumes and counts nothing twice', async () => {
-    const drop = newDrop(108, 60);
+    // 13 FTAs: the freeze at the 6th FTA write leaves some stored and some not.
+    const drop = newDrop(108, 30);
     await stage(drop);
     // DynamoDB stops answering from the 6th FTA write on: the function is frozen mid-drop, then killed.
     const hang = proxies.dynamodb.inject({ operation: 'TransactWriteItems', fault: FAULTS.hang, after: 5, match: (call) => call.body.includes('outboxPk') });
@@ -396,22 +415,25 @@ describe('fault injection through the emulators', () => {
     const queue = resources.queues.orrNotices;
     const before = (await pipeline.deadLetterCounts()).orrNotices;
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"type":"FTA_RECORDED","version":1,"ftaId":"poison"}' }));
-    const drop = newDrop(109);
+    const drop = newDrop(109, 6);
     await pipeline.uploadDrop(drop.folder, drop.dropId);
     await pipeline.drain(60_000);
     sqs.destroy();
     collectReports(drop);
     const depth = (await pipeline.deadLetterCounts()).orrNotices;
     expect(depth - before).toBe(1);
-    // The alarm the CDK app deploys on this DLQ, evaluated on the observed depth.
-    const { data, pipeline: cdkPipeline, pipelineTemplate } = synthDocketWatch();
+    // The alarm the CDK app deploys on this DLQ, evaluated on the observed depth: its
+    // CloudFormation properties read from the app's constructs (a synth costs ten times more).
+    const { data, pipeline: cdkPipeline } = buildDocketWatch();
     const dlqName = cdkPipeline.resolve(data.queues.orrNotices.deadLetterQueue.queueName);
-    const alarm = Object.values(pipelineTemplate.findResources('AWS::CloudWatch::Alarm')).find(
-      (a) => JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: dlqName }]),
-    );
-    expect(alarm?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', ComparisonOperator: 'GreaterThanThreshold' });
-    expect(depth > alarm?.Properties.Threshold).toBe(true);
-    expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: logicalId(cdkPipeline.alarmTopic) }]);
+    const alarm = cdkPipeline.node
+      .findAll()
+      .filter((c): c is CfnAlarm => c instanceof CfnAlarm)
+      .map((a) => cdkPipeline.resolve({ namespace: a.namespace, metricName: a.metricName, dimensions: a.dimensions, comparisonOperator: a.comparisonOperator, threshold: a.threshold, alarmActions: a.alarmActions }))
+      .find((a) => JSON.stringify(a.dimensions) === JSON.stringify([{ name: 'QueueName', value: dlqName }]));
+    expect(alarm).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', comparisonOperator: 'GreaterThanThreshold' });
+    expect(depth > alarm?.threshold).toBe(true);
+    expect(alarm?.alarmActions).toEqual([{ Ref: logicalId(cdkPipeline.alarmTopic) }]);
     expect(await record('poison message', drop, 1)).toMatchObject(allDelivered(drop));
     await expectDropAccounted(drop);
   });

@@ -66,6 +66,17 @@ describe('the SES mailer', () => {
     expect(await backoffs(0)).toEqual([]);
   });
 
+  it('backs off from an injected base and cap instead (the local fault tests), with the same jitter', async () => {
+    sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
+    sesMock.on(SendRawEmailCommand).rejects(sesError('Throttling', 400));
+    const waits: number[] = [];
+    vi.spyOn(Math, 'random').mockReturnValue(0.999999);
+    const mailer = createSesMailer({ client: new SESClient({}), maxAttempts: 6, rateShare: 1, backoff: { baseMs: 150, capMs: 700 }, sleepMs: async (ms) => void waits.push(ms) });
+    await expect(mailer.send(mail)).rejects.toBeInstanceOf(MailNotSentError);
+    // The pacing's own waits are a few ms here: only the backoffs are longer.
+    expect(waits.filter((w) => w >= 100).map((w) => Math.round(w))).toEqual([300, 600, 700, 700, 700]);
+  });
+
   it('gives up after maxAttempts, so the message is retried by SQS and then dead-lettered', async () => {
     sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000 });
     sesMock.on(SendRawEmailCommand).rejects(sesError('Throttling', 400));

@@ -4,6 +4,7 @@ import { createDynamoReconciliationBasis } from '../../adapters/cases-table/dyna
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
 import { createS3Objects } from '../../adapters/s3-objects';
 import { createSesMailer } from '../../adapters/ses-mailer';
+import { sesBackoffOf } from './common/notice-sending';
 import { systemClock } from '../../ports/clock';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
@@ -21,7 +22,7 @@ export const deps = {
   ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
   ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
   // A few emails a day (one per AOR per report): the digest's share of the sending rate.
-  mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: ORR_SENDING.digestRateShare, maxSendRate: config[ENV.sesMaxSendRate] }),
+  mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: ORR_SENDING.digestRateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config) }),
   clock: systemClock,
   log: logger,
   from: mailFrom,

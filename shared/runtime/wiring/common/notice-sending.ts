@@ -29,7 +29,7 @@ export function noticeSendingDeps(options: {
     caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
     ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
     // The account's SES MaxSendRate when configured: no GetSendQuota call then.
-    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate] }),
+    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config) }),
     renderer: loadNoticeRenderer(),
     clock: systemClock,
     log: options.logger,
@@ -44,4 +44,9 @@ export interface NoticeSendingConfig {
   readonly [ENV.mailFrom]: string;
   readonly [ENV.sesConfigurationSet]?: string | undefined;
   readonly [ENV.sesMaxSendRate]?: number | undefined;
+  readonly [ENV.sesBackoffBaseMs]?: number | undefined;
+  readonly [ENV.sesBackoffCapMs]?: number | undefined;
 }
+
+/** The mailer's backoff from config: unset deployed (the mailer's SES_BACKOFF), shortened by the local fault tests. */
+export const sesBackoffOf = (config: NoticeSendingConfig) => ({ baseMs: config[ENV.sesBackoffBaseMs], capMs: config[ENV.sesBackoffCapMs] });
