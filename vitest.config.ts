@@ -19,8 +19,9 @@ const UNIT_FILES_WITH_PROCESS_STATE = [
 export default defineConfig({
   test: {
     // Vitest's default on 2 cores is one worker: every file in series. Integration files
-    // spend most of their time waiting on the emulators, so files of all three suites run
-    // side by side, three at a time (--maxWorkers overrides it), the longest first.
+    // spend most of their time waiting on the emulators, so files run side by side, three
+    // at a time (--maxWorkers overrides it): suite by suite, the longest suite and in it the
+    // longest file first (tests/longest-first-sequencer.ts says why).
     maxWorkers: 3,
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
@@ -49,13 +50,19 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
+          // A worker runs file after file and keeps its node_modules loaded (the AWS SDK,
+          // Powertools, s3rver, exceljs, mailparser: seconds of CPU a file, most of its import);
+          // the set-up file gives each file the project's modules afresh (the handlers read
+          // their environment at import) and the worker's environment as it was.
+          isolate: false,
+          setupFiles: ['tests/integration-file-setup.ts'],
           // Guards against a hang, not time limits: files share the cores (and a shared
           // machine's load), so a setup that takes 30 s alone can take minutes.
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          // Files run in parallel (each in a process of its own) against one set of emulators:
-          // each file provisions its own uniquely named tables, queues and bucket, starts its
-          // own s3rver, and reads only its own ORR inbox's emails from the shared SES emulator.
+          // Files run in parallel (three workers) against one set of emulators: each file
+          // provisions its own uniquely named tables, queues and bucket, starts its own
+          // s3rver, and reads only its own ORR inbox's emails from the shared SES emulator.
         },
       },
       {

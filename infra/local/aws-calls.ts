@@ -35,8 +35,15 @@ export interface CallSink {
   readonly emails: SentEmail[];
 }
 
-const running = new AsyncLocalStorage<{ fn: FunctionName; sink: CallSink }>();
-let installed = false;
+// One recorder per process, kept on globalThis (as the client hooks are): test files that
+// share a worker import this module afresh, and a second recorder would add its middleware
+// to each client under the same name again (the SDK refuses a duplicate).
+const RECORDER = Symbol.for('docket-watch.aws-call-recorder');
+const recorder = ((globalThis as Record<symbol, unknown>)[RECORDER] ??= {
+  running: new AsyncLocalStorage<{ fn: FunctionName; sink: CallSink }>(),
+  installed: false,
+}) as { readonly running: AsyncLocalStorage<{ fn: FunctionName; sink: CallSink }>; installed: boolean };
+const running = recorder.running;
 
 /** Runs one function invocation with its calls recorded into `sink`. */
 export function runAsFunction<T>(fn: FunctionName, sink: CallSink, invoke: () => Promise<T>): Promise<T> {
@@ -136,7 +143,7 @@ function record(client: AnyAwsClient): void {
 
 /** Installs the recorder on every client the functions create (once per process). */
 export function installRecorder(): void {
-  if (installed) return;
-  installed = true;
+  if (recorder.installed) return;
+  recorder.installed = true;
   onAwsClientCreated((client) => record(client));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FtaKind } from '../../shared/domain/fta';
 import { countTxt, eoirTable, mulberry32 } from './eoir-rows';
-import { tempDir } from './local-stack';
+import { tempDir } from './temp-dir';
 
 /** The identity values a generated drop carries: the pipeline must never log any of them. */
 export interface DropPii {

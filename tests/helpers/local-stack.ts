@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +7,7 @@ import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { startEmulators, type Emulators } from '../../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../../infra/local/provision';
 import type { LocalRunOptions } from '../../infra/local/run';
+import { tempDir } from './temp-dir';
 
 /** A unique suffix for one test's resource names and addresses. */
 export const uniqueSuffix = (): string => `-${randomBytes(4).toString('hex')}`;
@@ -57,7 +56,7 @@ export function useCasesTable(): { emulators: Emulators; dynamo: DynamoDBDocumen
   return table;
 }
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `docket-watch-${prefix}-`));
+export { tempDir } from './temp-dir';
 
 export const SAMPLE_DROP = join(import.meta.dirname, '../fixtures/sample-drop');
 

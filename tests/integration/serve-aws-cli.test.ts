@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { localClientConfig } from '../../infra/local/provision';
 import { readEnvFile } from '../../infra/local/serve-env';
 import { SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 import { waitFor } from '../helpers/wait-for';
@@ -33,13 +36,17 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
         [
           '--import', 'tsx', 'infra/local/serve.ts', '--out', out, '--state', join(dir, 'state'), '--orr-inbox', inbox,
           // The suite's DynamoDB Local, SQS and SES (serve starts its own s3rver), under names of this test.
-          '--dynamodb-endpoint', shared.dynamodb, '--sqs-endpoint', shared.sqs, '--ses-endpoint', shared.ses, `--name-suffix=${uniqueSuffix()}`, '--visibility-timeout', '2', '--metrics-every', '5s', '--plan-every', '10s', '--sweep-every', '10s',
+          '--dynamodb-endpoint', shared.dynamodb, '--sqs-endpoint', shared.sqs, '--ses-endpoint', shared.ses, `--name-suffix=${uniqueSuffix()}`, '--visibility-timeout', '2',
+          // compute-metrics shows the schedules fire; the roster's ingest plans the NTA backlog on
+          // its own, so a plan or a sweep every few seconds would only spend the machine's CPU.
+          '--metrics-every', '5s', '--plan-every', 'off', '--sweep-every', 'off',
         ],
         { cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';
       serve.stdout.on('data', (d: Buffer) => (output += d.toString()));
       serve.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      let dynamo: DynamoDBDocumentClient | undefined;
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => serve.once('exit', (code, signal) => done({ code, signal })));
       try {
         const envFile = join(out, 'serve.env');
@@ -63,6 +70,18 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
           return r.stdout;
         };
         const bucket = `s3://${env.DOCKET_WATCH_BUCKET}`;
+        const tableName = env.DOCKET_WATCH_CASES_TABLE ?? '';
+        const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env.AWS_ENDPOINT_URL_DYNAMODB ?? '')));
+        dynamo = client;
+        const ftaItemCount = async (): Promise<number> => {
+          let count = 0;
+          for await (const page of paginateScan({ client }, { TableName: tableName, FilterExpression: 'begins_with(sk, :fta)', ExpressionAttributeValues: { ':fta': 'FTA#' }, Select: 'COUNT' })) {
+            count += page.Count ?? 0;
+          }
+          return count;
+        };
+        const dropAsOf = async (dropId: string): Promise<unknown> =>
+          (await client.send(new GetCommand({ TableName: tableName, Key: { pk: `DROP#${dropId}`, sk: 'AS_OF' } }))).Item?.asOf;
 
         // The drop as docs/operations.md says: every table, then Count.txt alone, with the as-of.
         await aws('s3', 'cp', SAMPLE_DROP, `${bucket}/drops/sample-drop/`, '--recursive', '--exclude', 'Count.txt', '--only-show-errors');
@@ -80,28 +99,26 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
             '--expression-attribute-values', JSON.stringify({ ':pk': { S: 'CASE#9431127' }, ':fta': { S: 'FTA#' } }), '--output', 'json'),
         ) as { Items: Record<string, { S?: string }>[] };
         expect(query.Items.map((i) => [i.sk?.S, i.kind?.S, i.aor?.S, i.status?.S])).toEqual([['FTA#IA-9329341', 'IN_ABSENTIA_ORDER', 'HOU', 'OPEN']]);
-        const ftaCount = JSON.parse(
-          await aws('dynamodb', 'scan', '--table-name', env.DOCKET_WATCH_CASES_TABLE ?? '', '--filter-expression', 'begins_with(sk, :fta)',
-            '--expression-attribute-values', JSON.stringify({ ':fta': { S: 'FTA#' } }), '--select', 'COUNT', '--output', 'json'),
-        ) as { Count: number };
-        expect(ftaCount.Count).toBe(9);
-        // The as-of given as S3 metadata through the CLI is the drop's.
-        const asOf = JSON.parse(
-          await aws('dynamodb', 'get-item', '--table-name', env.DOCKET_WATCH_CASES_TABLE ?? '', '--key', JSON.stringify({ pk: { S: 'DROP#sample-drop' }, sk: { S: 'AS_OF' } }), '--output', 'json'),
-        ) as { Item?: Record<string, { S?: string }> };
-        expect(asOf.Item?.asOf?.S).toBe('2026-11-20T00:00:00.000Z');
+        // What the CLI's uploads led to, read with the SDK (each CLI run is a Python start-up):
+        // the 9 FTAs, and the as-of given as S3 metadata is the drop's.
+        expect(await ftaItemCount()).toBe(9);
+        expect(await dropAsOf('sample-drop')).toBe('2026-11-20T00:00:00.000Z');
 
         // Nothing dead-lettered: an empty receive on the notice DLQ.
         const dead = await aws('sqs', 'receive-message', '--queue-url', env.DOCKET_WATCH_ORR_NOTICE_DLQ_URL ?? '', '--wait-time-seconds', '0', '--output', 'json');
         expect(dead.trim() === '' ? [] : ((JSON.parse(dead) as { Messages?: unknown[] }).Messages ?? [])).toEqual([]);
 
         // The roster: 3 of its NTA-backlog UCs are in HOU (tests/fixtures/sample-roster/README.md).
+        // Its ingest writes the work lists before it reports the roster.
         await aws('s3', 'cp', SAMPLE_ROSTER, `${bucket}/rosters/sample/roster.csv`, '--only-show-errors');
-        const houLists = async (): Promise<string[]> =>
-          (await aws('s3', 'ls', `${bucket}/worklists/HOU/`)).split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((f) => /^\d{4}-\d{2}-\d{2}\.csv$/.test(f));
-        await waitFor(async () => (await houLists()).length > 0, 'a HOU work list (worklists/HOU/<date>.csv) after the roster upload', 120_000);
-        const [day] = (await houLists()).sort();
-        const list = await aws('s3', 'cp', `${bucket}/worklists/HOU/${day}`, '-');
+        await waitFor(() => /ingest-roster: roster \S+: \d+ accepted/.test(output), 'the ingest of the roster put with the CLI', 120_000);
+        const houLists = (await aws('s3', 'ls', `${bucket}/worklists/`, '--recursive'))
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/).pop() ?? '')
+          .filter((key) => /^worklists\/HOU\/\d{4}-\d{2}-\d{2}\.csv$/.test(key));
+        expect(houLists.length, 'a HOU work list (worklists/HOU/<date>.csv) after the roster upload').toBeGreaterThan(0);
+        const [firstList] = houLists.sort();
+        const list = await aws('s3', 'cp', `${bucket}/${firstList}`, '-');
         const [header, ...rows] = list.trim().split(/\r?\n/);
         expect(header).toContain('A_NUMBER');
         expect(rows).toHaveLength(3);
@@ -116,14 +133,12 @@ describe('npm run serve, driven by the official AWS CLI as an operator would', (
         expect(uploaded).toHaveLength((await readdir(SAMPLE_DROP)).length);
         expect(uploaded.at(-1)).toBe(`uploaded ${bucket}/drops/sample-drop-again/Count.txt  (as-of=2026-11-21)`);
         await waitFor(() => output.includes('ingest: drop sample-drop-again: 0 new FTA(s), 9 repeated'), 'the ingest of the uploaded drop reporting its 9 FTAs as repeated', 120_000);
-        const againAsOf = JSON.parse(
-          await aws('dynamodb', 'get-item', '--table-name', env.DOCKET_WATCH_CASES_TABLE ?? '', '--key', JSON.stringify({ pk: { S: 'DROP#sample-drop-again' }, sk: { S: 'AS_OF' } }), '--output', 'json'),
-        ) as { Item?: Record<string, { S?: string }> };
-        expect(againAsOf.Item?.asOf?.S).toBe('2026-11-21T00:00:00.000Z');
+        expect(await dropAsOf('sample-drop-again')).toBe('2026-11-21T00:00:00.000Z');
 
         // The metrics schedule fired on its own: its EMF documents are in the function logs.
         await waitFor(async () => (await readFile(join(out, 'logs', 'metrics-emf.jsonl'), 'utf8')).includes('FtasOpen'), 'a scheduled compute-metrics run publishing FtasOpen', 60_000);
       } finally {
+        dynamo?.destroy();
         if (serve.exitCode === null) serve.kill('SIGINT');
       }
       const end = await exitWithin(serve, exited);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LocalPipeline } from '../../infra/local/pipeline';
@@ -22,54 +22,30 @@ function start(args: string[]) {
 }
 
 describe('npm start with a path that is not there or holds no table', () => {
-  it('a --drop that does not exist: a clear error, exit 2, nothing started', () => {
-    const r = start(['--drop', '/no/such/drop-folder']);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--drop /no/such/drop-folder: no such file or folder');
-    expect(r.stderr).not.toContain('starting the local AWS stack');
-  });
-
-  it('a --drop folder with no table and a --drop that is a single .csv file', () => {
-    const empty = tempDir('empty-drop');
+  // One run with bad paths of every kind (each reason is checked case by case, in process, in
+  // tests/unit/local-inputs.test.ts): a start of node and tsx per case would prove no more.
+  it('names every bad --drop, --roster and --return with its reason, exits 2 at once, and starts nothing', () => {
+    const dir = tempDir('bad-paths');
+    const empty = join(dir, 'empty-drop');
+    mkdirSync(empty);
     writeFileSync(join(empty, 'notes.md'), 'not a table\n');
-    const single = join(tempDir('single'), 'A_TblCase.csv');
+    const single = join(dir, 'A_TblCase.csv');
     writeFileSync(single, 'IDNCASE\n1\n');
-    const r = start(['--drop', empty, '--drop', single]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`--drop ${empty}: the folder holds no table`);
-    expect(r.stderr).toContain(`--drop ${single}: not a folder or a .zip`);
-  });
-
-  it('a --roster that does not exist, is empty, or is not a roster (no A_NUMBER column)', () => {
-    const dir = tempDir('bad-roster');
-    writeFileSync(join(dir, 'empty.csv'), '');
     writeFileSync(join(dir, 'people.csv'), 'NAME,ZIP\r\nAna,02134\r\n');
-    for (const [file, message] of [
-      [join(dir, 'missing.csv'), 'no such file'],
-      [join(dir, 'empty.csv'), 'not a roster: TABLE_EMPTY'],
-      [join(dir, 'people.csv'), 'not a roster: HEADER_MISSING_COLUMNS (A_NUMBER,'],
-    ] as const) {
-      const r = start(['--roster', file]);
-      expect(r.status, file).toBe(2);
-      expect(r.stderr).toContain(`--roster ${file}: ${message}`);
-    }
-  });
-  it('a --return that does not exist, is not a spreadsheet, or is not a work list', () => {
-    const dir = tempDir('bad-return');
-    writeFileSync(join(dir, 'notes.txt'), 'NTA served today\n');
-    writeFileSync(join(dir, 'budget.csv'), 'ITEM,COST\r\nfuel,12\r\n');
     writeFileSync(join(dir, 'broken.xlsx'), 'not a workbook');
     const bad = [
-      [join(dir, 'missing.xlsx'), 'no such file'],
-      [join(dir, 'notes.txt'), 'not a .xlsx or .csv file'],
-      [join(dir, 'budget.csv'), 'not a work list: HEADER_MISSING_COLUMNS'],
-      [join(dir, 'broken.xlsx'), 'not a work list: WORKBOOK_UNREADABLE'],
+      ['--drop', '/no/such/drop-folder', 'no such file or folder'],
+      ['--drop', empty, 'the folder holds no table'],
+      ['--drop', single, 'not a folder or a .zip'],
+      ['--roster', join(dir, 'people.csv'), 'not a roster: HEADER_MISSING_COLUMNS (A_NUMBER,'],
+      ['--return', join(dir, 'missing.xlsx'), 'no such file'],
+      ['--return', join(dir, 'broken.xlsx'), 'not a work list: WORKBOOK_UNREADABLE'],
     ] as const;
-    // --return repeats: one run names every bad one with its own reason.
-    const r = start(bad.flatMap(([file]) => ['--return', file]));
-    expect(r.status).toBe(2);
-    for (const [file, message] of bad) expect(r.stderr, file).toContain(`--return ${file}: ${message}`);
+    const r = start(bad.flatMap(([option, path]) => [option, path]));
+    expect(r.signal).toBeNull();
+    expect(r.status, r.stderr).toBe(2);
+    for (const [option, path, message] of bad) expect(r.stderr).toContain(`docket-watch: ${option} ${path}: ${message}`);
+    expect(r.stderr).toContain('Nothing was started.');
     expect(r.stderr).not.toContain('starting the local AWS stack');
   });
 });

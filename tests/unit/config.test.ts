@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, type FunctionName } from '../../shared/runtime/config';
 import { ENV, unconfirmedGraceBoundSeconds } from '../../shared/runtime/resources';
-import { functionEnvironment } from '../../infra/local/pipeline';
+import { functionEnvironment } from '../../infra/local/function-environment';
 
 describe('loadConfig', () => {
   it('names every missing or malformed variable at once', () => {

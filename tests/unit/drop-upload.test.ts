@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropObjects } from '../../infra/local/drop-upload';
-import { tempDir } from '../helpers/local-stack';
+import { tempDir } from '../helpers/temp-dir';
 
 describe('the objects of a drop upload, in order', () => {
   it('a folder: every table first (sub-folders kept), its Count.txt last with the as-of', async () => {

@@ -6,7 +6,7 @@ import type { OplaEntry } from '../../shared/domain/opla-fta-list';
 import type { OplaExportRecord } from '../../shared/ports/reconciliation-basis';
 import { ingestOplaList, readOplaList } from '../../shared/use-cases/steps/ingest-opla-list';
 import { generateDrop } from '../helpers/drop-generator';
-import { tempDir } from '../helpers/local-stack';
+import { tempDir } from '../helpers/temp-dir';
 import { generateOplaList } from '../helpers/opla-list-generator';
 
 const fta = (over: Partial<DojFta> & Pick<DojFta, 'ftaId' | 'caseId' | 'date'>): DojFta => ({
