@@ -106,7 +106,7 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonl
   await ledger.startRun(run);
   const uc = new UcCases(deps.store);
   for (let stage = 0; stage < run.stages.length; stage++) {
-    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger }, uc));
+    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger, soleWriter: true }, uc));
     await ledger.advanceStage(run, stage, 'inline');
   }
   return finishDropRun(run, { ...deps, ledger });

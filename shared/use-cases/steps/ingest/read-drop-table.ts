@@ -27,6 +27,15 @@ export const DEFAULT_CHUNKS: ChunkOptions = { chunkBytes: 256 * 1024 * 1024, par
 const QUARANTINE_PART_ROWS = 5_000;
 
 /**
+ * Accepted rows handed to `onBatch` at a time (the last batch of a range may be smaller).
+ * The parser yields one batch per stream chunk (16-64 KiB, about 100-400 rows); each batch
+ * costs the store a lookup round, a write round and a publish, whatever its size, so rows
+ * are gathered up to this many first: a case's rows meet in one lookup more often, and
+ * every batch call carries up to its AWS limit. Memory: this many parsed rows.
+ */
+export const ROWS_PER_BATCH = 5_000;
+
+/**
  * Streams one chunk of a table (a byte range, or the whole file) and accounts for every
  * row in it: each row read is accepted or rejected with a reason; rejected rows go to the
  * quarantine (parts named after the range's start, so a retried chunk overwrites its own
@@ -62,9 +71,23 @@ export async function readTableChunk<T>(
     keys.push(await quarantine.write(drop.dropId, spec.table, `${chunk.file ? `F${chunk.file}-` : ''}${String(range.start).padStart(15, '0')}-${partNo}`, held));
     held = [];
   };
+  let accepted: AcceptedRow<T>[] = [];
+  const handOver = async (): Promise<void> => {
+    const rows = accepted;
+    accepted = [];
+    const refused = rows.length > 0 ? await onBatch(rows) : new Map<number, RowRejectionReason>();
+    rows.forEach((row, i) => {
+      const reason = refused.get(i);
+      if (reason === undefined) countAccepted(part);
+      else {
+        countRejected(part, reason);
+        // The row was parsed before it was refused: keep its parsed fields (the raw bytes are gone).
+        held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
+      }
+    });
+  };
   const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));
   for await (const batch of parseTableRange(bytes, head.header, mapped.indexes, spec, range)) {
-    const accepted: AcceptedRow<T>[] = [];
     for (const row of batch) {
       if (row.result.ok) {
         accepted.push(row as AcceptedRow<T>);
@@ -74,18 +97,10 @@ export async function readTableChunk<T>(
         held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw ?? Buffer.alloc(0) });
       }
     }
-    const refused = accepted.length > 0 ? await onBatch(accepted) : new Map<number, RowRejectionReason>();
-    accepted.forEach((row, i) => {
-      const reason = refused.get(i);
-      if (reason === undefined) countAccepted(part);
-      else {
-        countRejected(part, reason);
-        // The row was parsed before it was refused: keep its parsed fields (the raw bytes are gone).
-        held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
-      }
-    });
+    if (accepted.length >= ROWS_PER_BATCH) await handOver();
     if (held.length >= QUARANTINE_PART_ROWS) await flush();
   }
+  await handOver();
   await flush();
   return { counts: part, quarantineKeys: keys };
 }
