@@ -62,13 +62,12 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
   const writeMarkers = async (sightings: readonly SignalSighting[], options: SightingWriteOptions): Promise<void> => {
     const byCase = new Map<string, { orders: Set<string>; noShows: Set<string>; ucCase: boolean }>();
     for (const { signal: s, ucCase } of sightings) {
-      const known = options.known?.get(s.caseId)?.signals;
       let m = byCase.get(s.caseId);
       if (m === undefined) byCase.set(s.caseId, (m = { orders: new Set(), noShows: new Set(), ucCase }));
       m.ucCase ||= ucCase;
-      if (s.kind === 'IN_ABSENTIA_ORDER') {
-        if (known?.orders.get(s.proceedingId) !== s.date) m.orders.add(`${s.proceedingId}|${s.date}`);
-      } else if (known?.noShows.has(s.scheduleId ?? '') !== true) m.noShows.add(s.scheduleId ?? '');
+      if (isListed(s, options.known?.get(s.caseId))) continue;
+      if (s.kind === 'IN_ABSENTIA_ORDER') m.orders.add(`${s.proceedingId}|${s.date}`);
+      else m.noShows.add(s.scheduleId ?? '');
     }
     const puts: Record<string, unknown>[] = [];
     const updates: { caseId: string; orders: Set<string>; noShows: Set<string>; ucCase: boolean; after?: Promise<void> }[] = [];
@@ -162,10 +161,18 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
         ...keys.signalSighting(s.caseId, s.ftaId, s.provenance.dropId), type: 'FTA_SIGHTING', ...signalFields(s), asOf, dropId: s.provenance.dropId,
       })));
       await writeMarkers(unique, options);
-      const ucCases = new Set(unique.filter((s) => s.ucCase).map((s) => s.signal.caseId));
-      if (ucCases.size === 0) return [];
-      const sighted = new Set(unique.map((s) => s.signal.ftaId));
-      return (await queryCases(ucCases)).filter((s) => sighted.has(s.ftaId));
+      // A UC case's signal its marker did not list is new: this sighting is all its evidence
+      // (a withdrawal is only written for a listed signal). The others are read back whole.
+      const fresh: StoredSignal[] = [];
+      const readBack = new Set<string>();
+      for (const { signal: s, asOf, ucCase } of unique) {
+        if (!ucCase) continue;
+        if (isListed(s, options.known?.get(s.caseId))) readBack.add(s.caseId);
+        else fresh.push({ ...s, seen: [{ asOf, dropId: s.provenance.dropId }], withdrawals: [] });
+      }
+      if (readBack.size === 0) return fresh;
+      const sighted = new Set(unique.filter((s) => readBack.has(s.signal.caseId)).map((s) => s.signal.ftaId));
+      return [...fresh, ...(await queryCases(readBack)).filter((s) => sighted.has(s.ftaId))];
     },
 
     async recordWithdrawals(evidence: readonly WithdrawalEvidence[], returnCases?: ReadonlySet<string>) {
@@ -206,6 +213,13 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
       });
     },
   };
+}
+
+/** Whether the case's marker, as looked up (unknown: no), lists the signal. */
+function isListed(s: FtaSignal, evidence: CaseEvidence | undefined): boolean {
+  const known = evidence?.signals;
+  if (known === undefined || known === null) return false;
+  return s.kind === 'IN_ABSENTIA_ORDER' ? known.orders.get(s.proceedingId) === s.date : known.noShows.has(s.scheduleId ?? '');
 }
 
 const withdrawalEntry = (w: Withdrawal): string => `${w.asOf}|${w.reason}|${w.dropId}`;
