@@ -108,6 +108,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     // A key repeated within the batch is one record.
     const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
     const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique, { known: evidence, soleWriter: deps.soleWriter === true }) : [];
+    uc.noteSightings(unique);
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
