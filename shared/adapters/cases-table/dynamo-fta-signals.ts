@@ -161,13 +161,15 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
         ...keys.signalSighting(s.caseId, s.ftaId, s.provenance.dropId), type: 'FTA_SIGHTING', ...signalFields(s), asOf, dropId: s.provenance.dropId,
       })));
       await writeMarkers(unique, options);
-      // A UC case's signal its marker did not list is new: this sighting is all its evidence
-      // (a withdrawal is only written for a listed signal). The others are read back whole.
+      // A UC case's signal its marker (as looked up) did not list is new: this sighting is all
+      // its evidence (a withdrawal is only written for a listed signal). The others, and
+      // those of cases not looked up, are read back whole.
       const fresh: StoredSignal[] = [];
       const readBack = new Set<string>();
       for (const { signal: s, asOf, ucCase } of unique) {
         if (!ucCase) continue;
-        if (isListed(s, options.known?.get(s.caseId))) readBack.add(s.caseId);
+        const known = options.known?.get(s.caseId);
+        if (known === undefined || isListed(s, known)) readBack.add(s.caseId);
         else fresh.push({ ...s, seen: [{ asOf, dropId: s.provenance.dropId }], withdrawals: [] });
       }
       if (readBack.size === 0) return fresh;
