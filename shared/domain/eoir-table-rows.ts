@@ -392,6 +392,38 @@ export class ScannedRows<T> {
     this.length = i + 1;
   }
 
+  /**
+   * Takes the accepted rows of `next` (a later chunk's batch of the same table and scan) after
+   * this batch's own, so a reader can hand rows over in batches larger than a stream chunk.
+   * The texts are joined and `next`'s bounds shifted; `next`'s rejected rows are not taken
+   * (the reader accounts for them as each chunk is scanned), nor its `repairedCount`.
+   */
+  absorb(next: ScannedRows<T>): void {
+    const shift = this.text.length;
+    this.text += next.text;
+    this.caseIdCache = null;
+    const span = this.width * 2;
+    const bounds = new Int32Array(span);
+    for (let j = 0; j < next.length; j++) {
+      const held = next.parsed?.get(j);
+      if (held !== undefined) {
+        const i = this.length;
+        if (i === this.lines.length) this.grow();
+        this.bounds[i * span] = -2;
+        this.lines[i] = next.lines[j] as number;
+        this.offsets[i] = next.offsets[j] as number;
+        (this.parsed ??= new Map()).set(i, held);
+        this.length = i + 1;
+        continue;
+      }
+      for (let k = 0; k < span; k++) {
+        const b = next.bounds[j * span + k] as number;
+        bounds[k] = b < 0 ? b : b + shift;
+      }
+      this.addPlain(bounds, next.lines[j] as number, next.offsets[j] as number);
+    }
+  }
+
   /** The cleaned value of column `k` (index in the spec's columns, then optional columns) of accepted row `i`. */
   field(i: number, k: number): string | null {
     const at = (i * this.width + k) * 2;

@@ -27,6 +27,20 @@ export interface WithdrawalEvidence {
   readonly withdrawal: Withdrawal;
 }
 
+/** What the writer of sightings knows, to write each case's signals marker once per call. */
+export interface SightingWriteOptions {
+  /**
+   * The cases' evidence as `lookupCases` read it for this batch: a marker listing every
+   * signal of the call is not written again. Without it every case's marker is updated.
+   */
+  readonly known?: ReadonlyMap<string, CaseEvidence>;
+  /**
+   * This invocation is the only one writing the drop's signals (a drop read whole inside
+   * one invocation): a case without a marker may get it in one batched put.
+   */
+  readonly soleWriter?: boolean;
+}
+
 /**
  * The FTA signals of every case, UC or not, with their evidence by drop as-of, so that a
  * case becoming a UC case later gets its FTAs, and statuses, from what was already read.
@@ -35,10 +49,17 @@ export interface WithdrawalEvidence {
 export interface FtaSignalStore {
   /** Per case id: UC mark, signals, settled (one batch read of two items per case). */
   lookupCases(caseIds: readonly string[]): Promise<ReadonlyMap<string, CaseEvidence>>;
-  /** Adds sightings (a new signal is stored with its provenance); returns the signals as stored after the write. */
-  recordSightings(sightings: readonly SignalSighting[]): Promise<readonly StoredSignal[]>;
-  /** Adds withdrawal evidence to signals that exist (others are skipped); returns those signals after the write. */
-  recordWithdrawals(evidence: readonly WithdrawalEvidence[]): Promise<readonly StoredSignal[]>;
+  /**
+   * Adds sightings (a new signal is stored with its provenance); returns the signals of UC
+   * cases' sightings (`ucCase`) as stored after the write, with all their evidence (the
+   * others are written only: nothing reads them back before the case is a UC case).
+   */
+  recordSightings(sightings: readonly SignalSighting[], options?: SightingWriteOptions): Promise<readonly StoredSignal[]>;
+  /**
+   * Adds withdrawal evidence to signals that exist (others are skipped); returns, of the
+   * cases in `returnCases` (every case when not given), the withdrawn signals after the write.
+   */
+  recordWithdrawals(evidence: readonly WithdrawalEvidence[], returnCases?: ReadonlySet<string>): Promise<readonly StoredSignal[]>;
   /** Every signal of these cases. */
   signalsOfCases(caseIds: readonly string[]): Promise<readonly StoredSignal[]>;
   /** These UC cases' signals are FTAs now: a later lookup says settled. */

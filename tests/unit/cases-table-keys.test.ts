@@ -15,6 +15,8 @@ const examples: Record<string, ItemKey> = {
   rescission: keys.rescission('1234567', 'fta-abc'),
   signalsMarker: keys.signalsMarker('1234567'),
   signal: keys.signal('1234567', 'fta-abc'),
+  signalSighting: keys.signalSighting('1234567', 'IA-998', 'drop-2024-03-01'),
+  signalWithdrawal: keys.signalWithdrawal('1234567', 'IA-998', 'drop-2024-04-01', 'ABSENTIA_WITHDRAWN'),
   hearing: keys.hearing('1234567', '998877'),
   upcomingHearing: keys.upcomingHearing('1234567'),
   caseAddress: personKeys.caseAddress('1234567', 'EOIR_ADDRESS_OF_RECORD', [STREET, 'Austin', 'TX', '78701', BIRTH_DATE]),

@@ -4,9 +4,9 @@ import type { RosterUc } from '../../domain/roster';
 import type { CaseHistory, EoirAddressSighting } from '../../ports/case-store';
 import type { AddressHistory } from '../../ports/roster-store';
 import { mapWithLimit } from '../../lib/concurrency';
-import { queryPartition } from './batch-and-query';
+import { batchGetItems, batchPutItems, queryPartition } from './batch-and-query';
 import { addressEntries } from './address-items';
-import { casePk, keys, SK_PREFIX, personKeys } from './keys';
+import { casePk, keys, SK_PREFIX, personKeys, type ItemKey } from './keys';
 
 /*
  * Address history: every `ADDR#` item, in a case's partition (CASE#<IDNCASE>) and in a
@@ -51,27 +51,41 @@ export function createDynamoAddressHistory({ client, tableName }: DynamoAddressH
     );
 
   return {
-    /** EOIR addresses seen in a drop (A_TblCase), each kept once per content and date. */
+    /**
+     * EOIR addresses seen in a drop (A_TblCase), each kept once per content and date. The
+     * entries' items are read first (one BatchGetItem per 100): a new one is put whole, 25 to
+     * a BatchWriteItem (first and last seen in this drop); one seen before gets only its last
+     * drop (an UpdateItem, none when this drop is already its last).
+     */
     async recordAddresses(entries: readonly EoirAddressSighting[]): Promise<void> {
-      await mapWithLimit(entries, CONCURRENCY, (e) => {
-        const a = e.address;
-        // One item per distinct address and date, keyed by their HMAC: a street in a sort key
-        // would reach CloudTrail data events.
-        return client.send(
+      if (entries.length === 0) return;
+      // One item per distinct address and date, keyed by their HMAC: a street in a sort key
+      // would reach CloudTrail data events.
+      const keyed = entries.map((e) => ({ e, key: personKeys.caseAddress(e.caseId, e.source, [e.address.street, e.address.city, e.address.state, e.address.zip, e.changedOn]) }));
+      const stored = new Map(
+        (await batchGetItems(client, tableName, keyed.map((k) => k.key), { projection: 'pk, sk, lastSeenDropId', consistentRead: true })).map((i) => [`${String(i.pk)}|${String(i.sk)}`, i]),
+      );
+      const fresh: Record<string, unknown>[] = [];
+      const seenAgain = new Map<string, { key: ItemKey; dropId: string }>();
+      for (const { e, key } of keyed) {
+        const id = `${key.pk}|${key.sk}`;
+        const item = stored.get(id);
+        if (item === undefined) {
+          const a = e.address;
+          fresh.push({ ...key, source: e.source, city: a.city, state: a.state, zip: a.zip, street: a.street, changedOn: e.changedOn, firstSeenDropId: e.dropId, lastSeenDropId: e.dropId });
+        } else if (item.lastSeenDropId !== e.dropId) seenAgain.set(id, { key, dropId: e.dropId });
+      }
+      await batchPutItems(client, tableName, fresh);
+      await mapWithLimit([...seenAgain.values()], CONCURRENCY, ({ key, dropId }) =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: personKeys.caseAddress(e.caseId, e.source, [a.street, a.city, a.state, a.zip, e.changedOn]),
-            UpdateExpression:
-              'SET #src = :src, city = :city, #state = :state, zip = :zip, street = :street, changedOn = :on, ' +
-              'firstSeenDropId = if_not_exists(firstSeenDropId, :d), lastSeenDropId = :d',
-            ExpressionAttributeNames: { '#src': 'source', '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':src': e.source, ':city': a.city, ':state': a.state, ':zip': a.zip, ':street': a.street,
-              ':on': e.changedOn, ':d': e.dropId,
-            },
+            Key: key,
+            UpdateExpression: 'SET lastSeenDropId = :d',
+            ExpressionAttributeValues: { ':d': dropId },
           }),
-        );
-      });
+        ),
+      );
     },
 
     /** The ORR sponsor address of a roster UC, as of its release (else the day saved). */

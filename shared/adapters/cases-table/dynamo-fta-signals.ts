@@ -1,25 +1,38 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RescissionReason } from '../../domain/fta';
-import type { StoredSignal, Withdrawal } from '../../domain/fta-signal';
-import type { CaseEvidence, FtaSignalStore, SignalSighting, WithdrawalEvidence } from '../../ports/fta-signals';
+import type { FtaSignal, Sighting, StoredSignal, Withdrawal } from '../../domain/fta-signal';
+import type { CaseEvidence, FtaSignalStore, SightingWriteOptions, SignalSighting, WithdrawalEvidence } from '../../ports/fta-signals';
 import { mapWithLimit } from '../../lib/concurrency';
 import { ftaFromItem } from './fta-item';
-import { batchGetItems, queryPartition } from './batch-and-query';
+import { batchGetItems, batchPutItems, queryPartition } from './batch-and-query';
 import { caseIdOfPk, casePk, keys, SK_PREFIX } from './keys';
 import { isConditionFailure } from './transactions';
 
 /*
  * Items in the cases table, in the case's partition (the UC mark `CASE#<IDNCASE>`/`UC` is
  * the case store's; it is read here, never written):
- *   signals marker  pk CASE#<IDNCASE>  sk SIGS            orders (SS `<IDNPROCEEDING>|<date>`),
- *                                                         noShows (SS IDNSCHEDULE), settled
- *   signal          pk CASE#<IDNCASE>  sk SIG#<ftaId>     kind, ids, date, court, aor, first
- *                                                         provenance; seen (SS `<asOf>|<dropId>`), withdrawals
- *                                                         (SS `<asOf>|<reason>|<dropId>`)
- * Only ABSENTIA `Y` proceedings and ADJ_RSN `11` schedules get a signal item (any case);
- * the marker lets a drop check an `N` row or another reason only for cases that have one.
+ *   signals marker  pk CASE#<IDNCASE>  sk SIGS                          orders (SS `<IDNPROCEEDING>|<date>`),
+ *                                                                       noShows (SS IDNSCHEDULE), settled
+ *   sighting        pk CASE#<IDNCASE>  sk SIG#<ftaId>#SEEN#<dropId>     FTA fields with this drop's provenance,
+ *                                                                       asOf, dropId
+ *   withdrawal      pk CASE#<IDNCASE>  sk SIG#<ftaId>#OUT#<dropId>#<reason>   asOf, reason, dropId
+ *   signal (legacy) pk CASE#<IDNCASE>  sk SIG#<ftaId>                   FTA fields, first provenance; seen (SS
+ *                                                                       `<asOf>|<dropId>`), withdrawals (SS
+ *                                                                       `<asOf>|<reason>|<dropId>`)
+ * Only ABSENTIA `Y` proceedings and ADJ_RSN `11` schedules get a sighting (any case); the
+ * marker lets a drop check an `N` row or another reason only for cases that have one.
+ *
+ * A sighting and a withdrawal are each one drop's evidence, their content a function of the
+ * row and the drop alone: they are written as puts, 25 to a BatchWriteItem, and a re-run
+ * writes the same items. A signal is the union of its items (legacy items, written by one
+ * UpdateItem per signal before this scheme, are read in place as one more sighting set):
+ * its fields are the legacy item's, else those of its sighting with the earliest as-of.
+ * The marker is written after the sightings it lists (a listed signal always exists), once
+ * per case and call, and only when it lacks one of them.
  */
 const CONCURRENCY = 16;
+/** Cases whose marker this store instance wrote, kept to decide when a put may create one. */
+const TOUCHED_MAX = 250_000;
 
 export interface DynamoFtaSignalsOptions {
   readonly client: DynamoDBDocumentClient;
@@ -27,6 +40,90 @@ export interface DynamoFtaSignalsOptions {
 }
 
 export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOptions): FtaSignalStore {
+  /*
+   * A marker is created by a put only when no write of this store instance touched it (a
+   * batch's lookup saw no marker, and no write of ours can have landed since): two batches
+   * of one invocation never overwrite each other's entries. Every other marker write is an
+   * UpdateItem ADD (a union), sent after any put of the same marker still in flight. Past
+   * TOUCHED_MAX cases the set is dropped and puts stop for the store's lifetime.
+   */
+  const touched = new Set<string>();
+  let putsAllowed = true;
+  const putsInFlight = new Map<string, Promise<void>>();
+
+  const queryCases = async (caseIds: Iterable<string>): Promise<StoredSignal[]> => {
+    const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) =>
+      signalsFromItems(await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.signal, consistentRead: true })),
+    );
+    return lists.flat();
+  };
+
+  /** One marker write per case: the entries its known marker lacks (all of them when unknown). */
+  const writeMarkers = async (sightings: readonly SignalSighting[], options: SightingWriteOptions): Promise<void> => {
+    const byCase = new Map<string, { orders: Set<string>; noShows: Set<string>; ucCase: boolean }>();
+    for (const { signal: s, ucCase } of sightings) {
+      let m = byCase.get(s.caseId);
+      if (m === undefined) byCase.set(s.caseId, (m = { orders: new Set(), noShows: new Set(), ucCase }));
+      m.ucCase ||= ucCase;
+      if (isListed(s, options.known?.get(s.caseId))) continue;
+      if (s.kind === 'IN_ABSENTIA_ORDER') m.orders.add(`${s.proceedingId}|${s.date}`);
+      else m.noShows.add(s.scheduleId ?? '');
+    }
+    const puts: Record<string, unknown>[] = [];
+    const updates: { caseId: string; orders: Set<string>; noShows: Set<string>; ucCase: boolean; after?: Promise<void> }[] = [];
+    // Decided without an await between the check and the note in `touched`.
+    for (const [caseId, m] of byCase) {
+      if (m.orders.size === 0 && m.noShows.size === 0) continue;
+      const evidence = options.known?.get(caseId);
+      const create = options.soleWriter === true && putsAllowed && evidence !== undefined && evidence.signals === null && !touched.has(caseId);
+      if (touched.size >= TOUCHED_MAX) {
+        touched.clear();
+        putsAllowed = false;
+      }
+      touched.add(caseId);
+      if (create) {
+        puts.push({
+          ...keys.signalsMarker(caseId), caseId, settled: m.ucCase,
+          ...(m.orders.size > 0 ? { orders: m.orders } : {}), ...(m.noShows.size > 0 ? { noShows: m.noShows } : {}),
+        });
+      } else updates.push({ caseId, ...m, after: putsInFlight.get(caseId) });
+    }
+    const putting = puts.length === 0 ? Promise.resolve() : batchPutItems(client, tableName, puts);
+    for (const p of puts) putsInFlight.set(caseIdOfPk(String(p.pk)), putting);
+    try {
+      await Promise.all([
+        putting,
+        mapWithLimit(updates, CONCURRENCY, async (u) => {
+          // A failed put leaves the marker absent: the union below still lands.
+          await u.after?.catch(() => undefined);
+          const adds: string[] = [];
+          const values: Record<string, unknown> = { ':c': u.caseId, ':uc': u.ucCase };
+          if (u.orders.size > 0) {
+            adds.push('orders :o');
+            values[':o'] = u.orders;
+          }
+          if (u.noShows.size > 0) {
+            adds.push('noShows :n');
+            values[':n'] = u.noShows;
+          }
+          await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.signalsMarker(u.caseId),
+              UpdateExpression: `SET caseId = :c, settled = if_not_exists(settled, :uc) ADD ${adds.join(', ')}`,
+              ExpressionAttributeValues: values,
+            }),
+          );
+        }),
+      ]);
+    } finally {
+      for (const p of puts) {
+        const caseId = caseIdOfPk(String(p.pk));
+        if (putsInFlight.get(caseId) === putting) putsInFlight.delete(caseId);
+      }
+    }
+  };
+
   return {
     async lookupCases(caseIds) {
       const uc = new Set<string>();
@@ -56,75 +153,47 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
       return found;
     },
 
-    async recordSightings(sightings: readonly SignalSighting[]) {
+    async recordSightings(sightings: readonly SignalSighting[], options: SightingWriteOptions = {}) {
       const unique = [...new Map(sightings.map((s) => [`${s.signal.ftaId}|${s.asOf}|${s.signal.provenance.dropId}`, s])).values()];
-      return mapWithLimit(unique, CONCURRENCY, async ({ signal: s, asOf, ucCase }) => {
-        // The marker first: a signal the marker does not list could not be withdrawn later.
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.signalsMarker(s.caseId),
-            UpdateExpression: 'SET caseId = :c, settled = if_not_exists(settled, :uc) ADD #list :e',
-            ExpressionAttributeNames: { '#list': s.kind === 'IN_ABSENTIA_ORDER' ? 'orders' : 'noShows' },
-            ExpressionAttributeValues: { ':c': s.caseId, ':uc': ucCase, ':e': new Set([s.kind === 'IN_ABSENTIA_ORDER' ? `${s.proceedingId}|${s.date}` : (s.scheduleId ?? '')]) },
-          }),
-        );
-        const fields: Record<string, unknown> = {
-          type: 'FTA_SIGNAL', ftaId: s.ftaId, kind: s.kind, caseId: s.caseId, proceedingId: s.proceedingId, scheduleId: s.scheduleId,
-          date: s.date, court: s.court, aor: s.aor, sourceDropId: s.provenance.dropId, sourceTable: s.provenance.table,
-          sourceLine: s.provenance.lineNumber,
-        };
-        const names: Record<string, string> = {};
-        const values: Record<string, unknown> = { ':seen': new Set([`${asOf}|${s.provenance.dropId}`]) };
-        // The first read that shows a signal keeps its fields and provenance.
-        const sets = Object.entries(fields).map(([k, v], i) => {
-          names[`#f${i}`] = k;
-          values[`:f${i}`] = v;
-          return `#f${i} = if_not_exists(#f${i}, :f${i})`;
-        });
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.signal(s.caseId, s.ftaId),
-            UpdateExpression: `SET ${sets.join(', ')} ADD seen :seen`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return fromSignalItem(out.Attributes ?? {});
-      });
+      if (unique.length === 0) return [];
+      // The sightings first: a signal the marker lists must exist (it may be withdrawn later).
+      await batchPutItems(client, tableName, unique.map(({ signal: s, asOf }) => ({
+        ...keys.signalSighting(s.caseId, s.ftaId, s.provenance.dropId), type: 'FTA_SIGHTING', ...signalFields(s), asOf, dropId: s.provenance.dropId,
+      })));
+      await writeMarkers(unique, options);
+      // A UC case's signal its marker (as looked up) did not list is new: this sighting is all
+      // its evidence (a withdrawal is only written for a listed signal). The others, and
+      // those of cases not looked up, are read back whole.
+      const fresh: StoredSignal[] = [];
+      const readBack = new Set<string>();
+      for (const { signal: s, asOf, ucCase } of unique) {
+        if (!ucCase) continue;
+        const known = options.known?.get(s.caseId);
+        if (known === undefined || isListed(s, known)) readBack.add(s.caseId);
+        else fresh.push({ ...s, seen: [{ asOf, dropId: s.provenance.dropId }], withdrawals: [] });
+      }
+      if (readBack.size === 0) return fresh;
+      const sighted = new Set(unique.filter((s) => readBack.has(s.signal.caseId)).map((s) => s.signal.ftaId));
+      return [...fresh, ...(await queryCases(readBack)).filter((s) => sighted.has(s.ftaId))];
     },
 
-    async recordWithdrawals(evidence: readonly WithdrawalEvidence[]) {
+    async recordWithdrawals(evidence: readonly WithdrawalEvidence[], returnCases?: ReadonlySet<string>) {
       const unique = [...new Map(evidence.map((e) => [`${e.ftaId}|${withdrawalEntry(e.withdrawal)}`, e])).values()];
-      const updated = await mapWithLimit(unique, CONCURRENCY, async (e) => {
-        try {
-          const out = await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.signal(e.caseId, e.ftaId),
-              UpdateExpression: 'ADD withdrawals :w',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':w': new Set([withdrawalEntry(e.withdrawal)]) },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-          return fromSignalItem(out.Attributes ?? {});
-        } catch (err) {
-          if (isConditionFailure(err)) return null;
-          throw err;
-        }
-      });
-      return updated.filter((s): s is StoredSignal => s !== null);
+      if (unique.length === 0) return [];
+      // Only signals a marker lists are withdrawn (the rules read the marker), and a listed
+      // signal exists; a withdrawal item of a signal that does not is read as nothing.
+      await batchPutItems(client, tableName, unique.map((e) => ({
+        ...keys.signalWithdrawal(e.caseId, e.ftaId, e.withdrawal.dropId, e.withdrawal.reason), type: 'FTA_WITHDRAWAL',
+        ftaId: e.ftaId, caseId: e.caseId, asOf: e.withdrawal.asOf, reason: e.withdrawal.reason, dropId: e.withdrawal.dropId,
+      })));
+      const cases = new Set(unique.map((e) => e.caseId).filter((id) => returnCases === undefined || returnCases.has(id)));
+      if (cases.size === 0) return [];
+      const withdrawn = new Set(unique.map((e) => e.ftaId));
+      return (await queryCases(cases)).filter((s) => withdrawn.has(s.ftaId));
     },
 
     async signalsOfCases(caseIds) {
-      const lists = await mapWithLimit([...new Set(caseIds)], CONCURRENCY, async (caseId) => {
-        const items = await queryPartition(client, tableName, { pk: casePk(caseId), skPrefix: SK_PREFIX.signal, consistentRead: true });
-        return items.map(fromSignalItem);
-      });
-      return lists.flat();
+      return queryCases(caseIds);
     },
 
     async markSettled(caseIds) {
@@ -148,6 +217,13 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
   };
 }
 
+/** Whether the case's marker, as looked up (unknown: no), lists the signal. */
+function isListed(s: FtaSignal, evidence: CaseEvidence | undefined): boolean {
+  const known = evidence?.signals;
+  if (known === undefined || known === null) return false;
+  return s.kind === 'IN_ABSENTIA_ORDER' ? known.orders.get(s.proceedingId) === s.date : known.noShows.has(s.scheduleId ?? '');
+}
+
 const withdrawalEntry = (w: Withdrawal): string => `${w.asOf}|${w.reason}|${w.dropId}`;
 
 function asSet(value: unknown): Set<string> {
@@ -156,16 +232,51 @@ function asSet(value: unknown): Set<string> {
   return new Set();
 }
 
-function fromSignalItem(item: Record<string, unknown>): StoredSignal {
+/** The FTA fields of a signal as its items store them (provenance as sourceDropId, sourceTable, sourceLine). */
+function signalFields(s: FtaSignal): Record<string, unknown> {
   return {
-    ...ftaFromItem(item),
-    seen: [...asSet(item.seen)].map((e) => {
-      const [asOf, ...drop] = e.split('|');
-      return { asOf: asOf ?? '', dropId: drop.join('|') };
-    }),
-    withdrawals: [...asSet(item.withdrawals)].map((e) => {
-      const [asOf, reason, ...drop] = e.split('|');
-      return { asOf: asOf ?? '', reason: reason as RescissionReason, dropId: drop.join('|') };
-    }),
+    ftaId: s.ftaId, kind: s.kind, caseId: s.caseId, proceedingId: s.proceedingId, scheduleId: s.scheduleId,
+    date: s.date, court: s.court, aor: s.aor, sourceDropId: s.provenance.dropId, sourceTable: s.provenance.table,
+    sourceLine: s.provenance.lineNumber,
   };
+}
+
+/**
+ * The signals a case partition's `SIG#` items hold, one per ftaId: the union of the legacy
+ * item's sets and of the sighting and withdrawal items. A signal with neither a legacy item
+ * nor a sighting (a withdrawal alone) is not a signal.
+ */
+export function signalsFromItems(items: readonly Record<string, unknown>[]): StoredSignal[] {
+  const byId = new Map<string, { legacy?: Record<string, unknown>; sightings: Record<string, unknown>[]; withdrawals: Record<string, unknown>[] }>();
+  for (const item of items) {
+    const id = String(item.ftaId);
+    let g = byId.get(id);
+    if (g === undefined) byId.set(id, (g = { sightings: [], withdrawals: [] }));
+    if (item.type === 'FTA_SIGHTING') g.sightings.push(item);
+    else if (item.type === 'FTA_WITHDRAWAL') g.withdrawals.push(item);
+    else if (item.sk === `${SK_PREFIX.signal}${id}`) g.legacy = item;
+  }
+  const out: StoredSignal[] = [];
+  for (const g of byId.values()) {
+    const first = [...g.sightings].sort((a, b) => String(a.asOf).localeCompare(String(b.asOf)) || String(a.dropId).localeCompare(String(b.dropId)))[0];
+    const fields = g.legacy?.kind !== undefined ? g.legacy : first;
+    if (fields === undefined) continue;
+    const seen = new Map<string, Sighting>();
+    for (const e of asSet(g.legacy?.seen)) {
+      const [asOf, ...drop] = e.split('|');
+      seen.set(e, { asOf: asOf ?? '', dropId: drop.join('|') });
+    }
+    for (const x of g.sightings) seen.set(`${String(x.asOf)}|${String(x.dropId)}`, { asOf: String(x.asOf), dropId: String(x.dropId) });
+    const withdrawals = new Map<string, Withdrawal>();
+    for (const e of asSet(g.legacy?.withdrawals)) {
+      const [asOf, reason, ...drop] = e.split('|');
+      withdrawals.set(e, { asOf: asOf ?? '', reason: reason as RescissionReason, dropId: drop.join('|') });
+    }
+    for (const x of g.withdrawals) {
+      const w: Withdrawal = { asOf: String(x.asOf), reason: x.reason as RescissionReason, dropId: String(x.dropId) };
+      withdrawals.set(withdrawalEntry(w), w);
+    }
+    out.push({ ...ftaFromItem(fields), seen: [...seen.values()], withdrawals: [...withdrawals.values()] });
+  }
+  return out;
 }

@@ -59,7 +59,15 @@ export const keys = {
   fta: (caseId: string, ftaId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.fta}${ftaId}` }),
   rescission: (caseId: string, ftaId: string): ItemKey => ({ pk: casePk(caseId), sk: `RESCISSION#${ftaId}` }),
   signalsMarker: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'SIGS' }),
+  /** A signal's item of the scheme before sightings (read only: no store writes it any more). */
   signal: (caseId: string, ftaId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.signal}${ftaId}` }),
+  /** One drop's sighting of a signal (ABSENTIA `Y`, ADJ_RSN `11`). */
+  signalSighting: (caseId: string, ftaId: string, dropId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.signal}${ftaId}#SEEN#${dropId}` }),
+  /** One drop's withdrawal of a signal, for one reason. */
+  signalWithdrawal: (caseId: string, ftaId: string, dropId: string, reason: string): ItemKey => ({
+    pk: casePk(caseId),
+    sk: `${SK_PREFIX.signal}${ftaId}#OUT#${dropId}#${reason}`,
+  }),
   hearing: (caseId: string, scheduleId: string): ItemKey => ({ pk: casePk(caseId), sk: `${SK_PREFIX.hearing}${scheduleId}` }),
   upcomingHearing: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'UPCOMING_HEARING' }),
   addressFlag: (caseId: string): ItemKey => ({ pk: casePk(caseId), sk: 'ADDRFLAG' }),
@@ -158,7 +166,11 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
   family({ name: 'signalsMarker', pk: 'CASE#<IDNCASE>', sk: 'SIGS', pkPattern: CASE_PK, skPattern: 'SIGS', store: 'dynamo-fta-signals.ts',
     attributes: 'orders (SS), noShows (SS), settled' }),
   family({ name: 'signal', pk: 'CASE#<IDNCASE>', sk: 'SIG#<ftaId>', pkPattern: CASE_PK, skPattern: `SIG#${ID}`, store: 'dynamo-fta-signals.ts',
-    attributes: 'FTA fields, seen (SS), withdrawals (SS)' }),
+    attributes: 'FTA fields, seen (SS), withdrawals (SS); read only: written before sightings and withdrawals had items of their own, read as one more set of them' }),
+  family({ name: 'signalSighting', pk: 'CASE#<IDNCASE>', sk: 'SIG#<ftaId>#SEEN#<dropId>', pkPattern: CASE_PK, skPattern: `SIG#${ID}#SEEN#${ID}`, store: 'dynamo-fta-signals.ts',
+    attributes: 'FTA fields with this drop\'s provenance, asOf, dropId' }),
+  family({ name: 'signalWithdrawal', pk: 'CASE#<IDNCASE>', sk: 'SIG#<ftaId>#OUT#<dropId>#<reason>', pkPattern: CASE_PK, skPattern: `SIG#${ID}#OUT#${ID}#[A-Z_]+`,
+    store: 'dynamo-fta-signals.ts', attributes: 'ftaId, caseId, asOf, reason, dropId' }),
   family({ name: 'hearing', pk: 'CASE#<IDNCASE>', sk: 'HEARING#<IDNSCHEDULE>', pkPattern: CASE_PK, skPattern: `HEARING#${ID}`, store: 'dynamo-case-hearings.ts',
     attributes: 'scheduleId, proceedingId, date, court, adjRsn, medium, calType, outcome, dropId' }),
   family({ name: 'upcomingHearing', pk: 'CASE#<IDNCASE>', sk: 'UPCOMING_HEARING', pkPattern: CASE_PK, skPattern: 'UPCOMING_HEARING', store: 'dynamo-upcoming-hearings.ts',

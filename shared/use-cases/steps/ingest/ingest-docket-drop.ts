@@ -20,6 +20,9 @@ import { DEFAULT_CHUNKS } from './read-drop-table';
 
 export type { ChunkDeps, IngestDeps } from './ingest-ports';
 
+/** Cases whose evidence a drop read inside one invocation keeps through a stage (about 100 B each). */
+const CACHED_CASES = 200_000;
+
 /**
  * Ingests one DOJ docket drop (a folder or a zip) inside this invocation: the same plan,
  * chunks and finish step as a drop fanned out over the chunk queue (start-docket-drop.ts),
@@ -104,9 +107,11 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonl
           toSettle: (r) => notes.toSettle(r),
         };
   await ledger.startRun(run);
-  const uc = new UcCases(deps.store);
+  // The only invocation writing this drop's signals: each case's evidence is read once a stage.
+  const uc = new UcCases(deps.store, CACHED_CASES);
   for (let stage = 0; stage < run.stages.length; stage++) {
-    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger }, uc));
+    await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger, soleWriter: true }, uc));
+    uc.endStage();
     await ledger.advanceStage(run, stage, 'inline');
   }
   return finishDropRun(run, { ...deps, ledger });

@@ -108,7 +108,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   ): Promise<void> => {
     // A key repeated within the batch is one record.
     const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
-    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique) : [];
+    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique, { known: evidence, soleWriter: deps.soleWriter === true }) : [];
+    uc.noteSightings(unique);
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
@@ -122,7 +123,9 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       } else later.push(s.caseId);
     }
     await record(open);
-    const withdrawn: readonly StoredSignal[] = withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals) : [];
+    // Only UC cases' withdrawn signals are read back: the others change no FTA now.
+    const withdrawn: readonly StoredSignal[] =
+      withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals, new Set(withdrawals.map((w) => w.caseId).filter((id) => isUc(evidence, id)))) : [];
     // Evidence can only rescind a signal some earlier drop showed.
     for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
     await settleLater([...evidence], later);

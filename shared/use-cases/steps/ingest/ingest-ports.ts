@@ -39,5 +39,9 @@ export interface IngestDeps {
   readonly finishNotesInMemory?: number;
 }
 
-/** What a chunk worker needs: the ingest's ports plus the run's ledger. */
-export type ChunkDeps = IngestDeps & { readonly ledger: DropLedger };
+/**
+ * What a chunk worker needs: the ingest's ports plus the run's ledger, and whether this
+ * invocation reads the whole drop (`soleWriter`: no other invocation writes its signals, so
+ * the store may create a case's signals marker with a batched put).
+ */
+export type ChunkDeps = IngestDeps & { readonly ledger: DropLedger; readonly soleWriter?: boolean };

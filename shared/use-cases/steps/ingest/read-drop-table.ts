@@ -21,6 +21,15 @@ export const DEFAULT_CHUNKS: ChunkOptions = { chunkBytes: 256 * 1024 * 1024, par
 const QUARANTINE_PART_ROWS = 5_000;
 
 /**
+ * Accepted rows handed to `onBatch` at a time (the last batch of a range may be smaller).
+ * The parser yields one batch per stream chunk (16-64 KiB, about 100-400 rows); each batch
+ * costs the store a lookup round, a write round and a publish, whatever its size, so rows
+ * are gathered up to this many first: a case's rows meet in one lookup more often, and
+ * every batch call carries up to its AWS limit. Memory: this many parsed rows.
+ */
+export const ROWS_PER_BATCH = 5_000;
+
+/**
  * Streams one chunk of a table (a byte range, or the whole file) and accounts for every
  * row in it: each row read is accepted or rejected with a reason; rejected rows go to the
  * quarantine (parts named after the range's start, so a retried chunk overwrites its own
@@ -57,14 +66,13 @@ export async function readTableChunk<T>(
     keys.push(await quarantine.write(drop.dropId, spec.table, `${chunk.file ? `F${chunk.file}-` : ''}${String(range.start).padStart(15, '0')}-${partNo}`, held));
     held = [];
   };
-  const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));
-  for await (const batch of scanTableRange(bytes, head.header, mapped.indexes, spec, range)) {
-    for (const row of batch.rejected) {
-      countRejected(part, row.result.reason);
-      held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw });
-    }
-    if (batch.repairedCount > 0) part.repaired = (part.repaired ?? 0) + batch.repairedCount;
-    const refused = batch.length > 0 ? await onBatch(batch) : new Map<number, RowRejectionReason>();
+  /** Accepted rows gathered from the chunks scanned so far, not yet handed over. */
+  let pending: ScannedRows<T> | null = null;
+  const handOver = async (): Promise<void> => {
+    const batch = pending;
+    pending = null;
+    if (batch === null || batch.length === 0) return;
+    const refused = await onBatch(batch);
     for (let i = 0; i < batch.length; i++) {
       const reason = refused.get(i);
       if (reason === undefined) countAccepted(part);
@@ -75,8 +83,22 @@ export async function readTableChunk<T>(
         held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason, raw: Buffer.from(JSON.stringify(row.value)) });
       }
     }
+  };
+  const bytes = source.openTable(drop, chunk.key, fetchStartFor(range));
+  for await (const batch of scanTableRange(bytes, head.header, mapped.indexes, spec, range)) {
+    for (const row of batch.rejected) {
+      countRejected(part, row.result.reason);
+      held.push({ lineNumber: row.lineNumber, byteOffset: row.byteOffset, reason: row.result.reason, raw: row.raw });
+    }
+    if (batch.repairedCount > 0) part.repaired = (part.repaired ?? 0) + batch.repairedCount;
+    if (batch.length > 0) {
+      if (pending === null) pending = batch;
+      else pending.absorb(batch);
+    }
+    if (pending !== null && pending.length >= ROWS_PER_BATCH) await handOver();
     if (held.length >= QUARANTINE_PART_ROWS) await flush();
   }
+  await handOver();
   await flush();
   return { counts: part, quarantineKeys: keys };
 }

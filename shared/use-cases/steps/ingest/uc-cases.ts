@@ -1,5 +1,5 @@
 import type { CaseStore, UcCaseMarks } from '../../../ports/case-store';
-import type { CaseEvidence } from '../../../ports/fta-signals';
+import type { CaseEvidence, SignalSighting } from '../../../ports/fta-signals';
 
 /**
  * Which case ids are UC cases: those marked in this run, else the store's answer, asked
@@ -9,20 +9,61 @@ import type { CaseEvidence } from '../../../ports/fta-signals';
  */
 export class UcCases {
   private readonly known = new Set<string>();
-  constructor(private readonly store: UcCaseMarks & Pick<CaseStore, 'signals'>) {}
+  /** Evidence read this stage, with this invocation's sightings added (only when `cacheCases` is given). */
+  private readonly cache: Map<string, CaseEvidence> | null;
+  /**
+   * `cacheCases`: for an invocation that reads the whole drop (no other invocation writes
+   * its signals), keep up to this many cases' evidence through a stage, with the sightings
+   * this invocation stores added to it, instead of reading it again for every batch.
+   */
+  constructor(private readonly store: UcCaseMarks & Pick<CaseStore, 'signals'>, private readonly cacheCases?: number) {
+    this.cache = cacheCases === undefined ? null : new Map();
+  }
   add(caseId: string): void {
     this.known.add(caseId);
   }
   /**
    * What the store knows of each case of these rows (UC mark, FTA signals), read once per
-   * batch for every case: a case's signals matter whether it is a UC case or not.
+   * batch for every case not cached: a case's signals matter whether it is a UC case or not.
    */
   async evidence<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<ReadonlyMap<string, CaseEvidence>> {
     const ids = new Set<string>();
     for (const r of rows) ids.add(caseOf(r));
-    const found = await this.store.signals.lookupCases([...ids]);
+    const cache = this.cache;
+    const ask = cache === null ? [...ids] : [...ids].filter((id) => !cache.has(id));
+    const found = ask.length > 0 ? await this.store.signals.lookupCases(ask) : new Map<string, CaseEvidence>();
     for (const [id, e] of found) if (e.uc) this.known.add(id);
-    return found;
+    if (cache === null) return found;
+    for (const [id, e] of found) if (!cache.has(id)) cache.set(id, e);
+    const out = new Map<string, CaseEvidence>();
+    for (const id of ids) {
+      const e = cache.get(id) ?? found.get(id);
+      if (e !== undefined) out.set(id, e);
+    }
+    // Oldest first out: a case read again later is asked of the store again.
+    for (const id of cache.keys()) {
+      if (cache.size <= (this.cacheCases ?? 0)) break;
+      cache.delete(id);
+    }
+    return out;
+  }
+  /** Sightings this invocation stored: a cached case's marker lists them now (settled as a new marker starts). */
+  noteSightings(sightings: readonly SignalSighting[]): void {
+    const cache = this.cache;
+    if (cache === null) return;
+    for (const { signal: s, ucCase } of sightings) {
+      const e = cache.get(s.caseId);
+      if (e === undefined) continue;
+      const orders = new Map(e.signals?.orders ?? []);
+      const noShows = new Set(e.signals?.noShows ?? []);
+      if (s.kind === 'IN_ABSENTIA_ORDER') orders.set(s.proceedingId, s.date);
+      else noShows.add(s.scheduleId ?? '');
+      cache.set(s.caseId, { uc: e.uc, settled: e.signals === null ? ucCase : e.settled, signals: { orders, noShows } });
+    }
+  }
+  /** A stage is over: what was cached is read again when next asked. */
+  endStage(): void {
+    this.cache?.clear();
   }
   has(caseId: string): boolean {
     return this.known.has(caseId);
