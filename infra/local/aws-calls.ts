@@ -51,6 +51,11 @@ export function runAsFunction<T>(fn: FunctionName, sink: CallSink, invoke: () =>
   return running.run({ fn, sink }, invoke);
 }
 
+/** The function whose invocation is running in this async context (a call's maker), if any. */
+export function runningFunction(): FunctionName | undefined {
+  return running.getStore()?.fn;
+}
+
 interface HttpRequestLike {
   method: string;
   path: string;

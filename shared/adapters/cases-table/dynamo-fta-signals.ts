@@ -1,4 +1,5 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RescissionReason } from '../../domain/fta';
 import type { FtaSignal, Sighting, StoredSignal, Withdrawal } from '../../domain/fta-signal';
 import type { CaseEvidence, FtaSignalStore, SightingWriteOptions, SignalSighting, WithdrawalEvidence } from '../../ports/fta-signals';
@@ -6,7 +7,7 @@ import { mapWithLimit } from '../../lib/concurrency';
 import { ftaFromItem } from './fta-item';
 import { batchGetItems, batchPutItems, queryPartition } from './batch-and-query';
 import { caseIdOfPk, casePk, keys, SK_PREFIX } from './keys';
-import { isConditionFailure } from './transactions';
+import { isConditionFailure, TRANSACT_MAX_ITEMS } from './transactions';
 
 /*
  * Items in the cases table, in the case's partition (the UC mark `CASE#<IDNCASE>`/`UC` is
@@ -31,6 +32,14 @@ import { isConditionFailure } from './transactions';
  * per case and call, and only when it lacks one of them.
  */
 const CONCURRENCY = 16;
+
+/** The entries one marker write adds for a case. */
+interface MarkerEntries {
+  readonly caseId: string;
+  readonly orders: Set<string>;
+  readonly noShows: Set<string>;
+  ucCase: boolean;
+}
 /** Cases whose marker this store instance wrote, kept to decide when a put may create one. */
 const TOUCHED_MAX = 250_000;
 
@@ -43,9 +52,13 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
   /*
    * A marker is created by a put only when no write of this store instance touched it (a
    * batch's lookup saw no marker, and no write of ours can have landed since): two batches
-   * of one invocation never overwrite each other's entries. Every other marker write is an
-   * UpdateItem ADD (a union), sent after any put of the same marker still in flight. Past
-   * TOUCHED_MAX cases the set is dropped and puts stop for the store's lifetime.
+   * of one invocation never overwrite each other's entries. The put is conditional on the
+   * marker not existing (puts go 100 to a TransactWriteItems), so another invocation's
+   * marker written since the lookup (two drops read at once, a duplicate S3 event) is never
+   * overwritten: a transaction that is cancelled for any reason has its markers written as
+   * unions instead. Every other marker write is an UpdateItem ADD (a union), sent after any
+   * put of the same marker still in flight. Past TOUCHED_MAX cases the set is dropped and
+   * puts stop for the store's lifetime.
    */
   const touched = new Set<string>();
   let putsAllowed = true;
@@ -58,19 +71,64 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
     return lists.flat();
   };
 
+  /** The union of a marker and `entries` (creating it when absent): never loses an entry. */
+  const addToMarker = async (u: MarkerEntries): Promise<void> => {
+    const adds: string[] = [];
+    const values: Record<string, unknown> = { ':c': u.caseId, ':uc': u.ucCase };
+    if (u.orders.size > 0) {
+      adds.push('orders :o');
+      values[':o'] = u.orders;
+    }
+    if (u.noShows.size > 0) {
+      adds.push('noShows :n');
+      values[':n'] = u.noShows;
+    }
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.signalsMarker(u.caseId),
+        UpdateExpression: `SET caseId = :c, settled = if_not_exists(settled, :uc) ADD ${adds.join(', ')}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  };
+
+  /**
+   * New markers, each put only if no marker exists, 100 to a transaction. A transaction
+   * cancelled (a marker written since the lookup, or a conflicting write) has its markers
+   * written as unions (the caller's unions of the same markers wait for this).
+   */
+  const createMarkers = async (puts: readonly Record<string, unknown>[], byCase: ReadonlyMap<string, MarkerEntries>): Promise<void> => {
+    const groups: Record<string, unknown>[][] = [];
+    for (let i = 0; i < puts.length; i += TRANSACT_MAX_ITEMS) groups.push(puts.slice(i, i + TRANSACT_MAX_ITEMS));
+    await mapWithLimit(groups, CONCURRENCY, async (group) => {
+      try {
+        await client.send(new TransactWriteCommand({
+          TransactItems: group.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+        }));
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        await mapWithLimit(group, CONCURRENCY, async (item) => {
+          const entries = byCase.get(caseIdOfPk(String(item.pk)));
+          if (entries !== undefined) await addToMarker(entries);
+        });
+      }
+    });
+  };
+
   /** One marker write per case: the entries its known marker lacks (all of them when unknown). */
   const writeMarkers = async (sightings: readonly SignalSighting[], options: SightingWriteOptions): Promise<void> => {
-    const byCase = new Map<string, { orders: Set<string>; noShows: Set<string>; ucCase: boolean }>();
+    const byCase = new Map<string, MarkerEntries>();
     for (const { signal: s, ucCase } of sightings) {
       let m = byCase.get(s.caseId);
-      if (m === undefined) byCase.set(s.caseId, (m = { orders: new Set(), noShows: new Set(), ucCase }));
+      if (m === undefined) byCase.set(s.caseId, (m = { caseId: s.caseId, orders: new Set(), noShows: new Set(), ucCase }));
       m.ucCase ||= ucCase;
       if (isListed(s, options.known?.get(s.caseId))) continue;
       if (s.kind === 'IN_ABSENTIA_ORDER') m.orders.add(`${s.proceedingId}|${s.date}`);
       else m.noShows.add(s.scheduleId ?? '');
     }
     const puts: Record<string, unknown>[] = [];
-    const updates: { caseId: string; orders: Set<string>; noShows: Set<string>; ucCase: boolean; after?: Promise<void> }[] = [];
+    const updates: (MarkerEntries & { after?: Promise<void> })[] = [];
     // Decided without an await between the check and the note in `touched`.
     for (const [caseId, m] of byCase) {
       if (m.orders.size === 0 && m.noShows.size === 0) continue;
@@ -86,34 +144,17 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
           ...keys.signalsMarker(caseId), caseId, settled: m.ucCase,
           ...(m.orders.size > 0 ? { orders: m.orders } : {}), ...(m.noShows.size > 0 ? { noShows: m.noShows } : {}),
         });
-      } else updates.push({ caseId, ...m, after: putsInFlight.get(caseId) });
+      } else updates.push({ ...m, after: putsInFlight.get(caseId) });
     }
-    const putting = puts.length === 0 ? Promise.resolve() : batchPutItems(client, tableName, puts);
+    const putting = puts.length === 0 ? Promise.resolve() : createMarkers(puts, byCase);
     for (const p of puts) putsInFlight.set(caseIdOfPk(String(p.pk)), putting);
     try {
       await Promise.all([
         putting,
         mapWithLimit(updates, CONCURRENCY, async (u) => {
-          // A failed put leaves the marker absent: the union below still lands.
+          // A put that failed or was refused leaves the union below to land.
           await u.after?.catch(() => undefined);
-          const adds: string[] = [];
-          const values: Record<string, unknown> = { ':c': u.caseId, ':uc': u.ucCase };
-          if (u.orders.size > 0) {
-            adds.push('orders :o');
-            values[':o'] = u.orders;
-          }
-          if (u.noShows.size > 0) {
-            adds.push('noShows :n');
-            values[':n'] = u.noShows;
-          }
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.signalsMarker(u.caseId),
-              UpdateExpression: `SET caseId = :c, settled = if_not_exists(settled, :uc) ADD ${adds.join(', ')}`,
-              ExpressionAttributeValues: values,
-            }),
-          );
+          await addToMarker(u);
         }),
       ]);
     } finally {
