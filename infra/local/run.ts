@@ -68,8 +68,9 @@ export interface LocalRunOptions {
   /**
    * Run the NTA re-plan and the metrics schedule once at the end, and build the program
    * report from them (default true). Off, the summary has no `ntaPlan` and no `program`,
-   * no metrics are published and no report.html is written: for tests that assert on
-   * neither (each such run costs a re-plan of every AOR).
+   * no metrics are published and no report.html is written (the bucket's work lists,
+   * quarantined rows and reports are still copied under `outDir`): for tests that assert
+   * on neither (each such run costs a re-plan of every AOR).
    */
   readonly scheduledRuns?: boolean;
 }
@@ -214,6 +215,8 @@ async function runOnPipeline(
         history: await createDynamoProgramHistory({ client: clients.dynamo, tableName: resources.casesTable }).readProgramHistory(),
         now: reportAt,
       });
+  // The work lists, quarantined rows and reports under out/, whether or not the plan ran.
+  const planFiles = await collectPlan(emulators, resources.dropBucket, options.outDir);
   const summary = summarize({
     drops,
     emailsSent: emails.length,
@@ -227,7 +230,7 @@ async function runOnPipeline(
     ntaPlan: planRun === undefined
       ? undefined
       : {
-          ...(await collectPlan(emulators, resources.dropBucket, options.outDir)),
+          ...planFiles,
           byAor: planRun.plans.filter((a) => a.backlog > 0),
           backlog: planRun.plans.reduce((n, a) => n + a.backlog, 0),
           unscheduled: planRun.plans.reduce((n, a) => n + a.unscheduled, 0),
