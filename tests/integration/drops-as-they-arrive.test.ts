@@ -131,8 +131,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
       ...readdirSync(base).map((f) => ({ name: `EOIR Case Data/${f}`, data: readFileSync(join(base, f)) })),
       ...Array.from({ length: 2500 }, (_, i) => ({ name: `Lookup/tblLookup_${i}.csv`, data: Buffer.from('code\r\n') })),
     ];
-    // The file's bucket (no pipeline listens between tests): only the source adapter reads it.
-    const resources = await provisionLocalResources(stack.emulators.endpoints, { suffix });
+    const resources = await provisionLocalResources(stack.emulators.endpoints, { suffix: uniqueSuffix() });
     const s3 = new S3Client({ ...localClientConfig(stack.emulators.endpoints.s3), forcePathStyle: true });
     let gets = 0;
     s3.middlewareStack.add(
