@@ -65,6 +65,14 @@ export interface LocalRunOptions {
   readonly onProgress?: (line: string) => void;
   /** Called once the pipeline listens, before anything is uploaded (to watch its progress). */
   readonly onPipelineStarted?: (pipeline: LocalPipeline) => void;
+  /**
+   * Run the NTA re-plan and the metrics schedule once at the end, and build the program
+   * report from them (default true). Off, the summary has no `ntaPlan` and no `program`,
+   * no metrics are published and no report.html is written (the bucket's work lists,
+   * quarantined rows and reports are still copied under `outDir`): for tests that assert
+   * on neither (each such run costs a re-plan of every AOR).
+   */
+  readonly scheduledRuns?: boolean;
 }
 
 export interface LocalRunResult {
@@ -72,7 +80,7 @@ export interface LocalRunResult {
   readonly ftas: readonly FtaLine[];
   readonly emails: readonly ReceivedEmail[];
   readonly metrics: readonly MetricPoint[];
-  /** `out/report.html`, the program report with charts. */
+  /** `out/report.html`, the program report with charts (not written with `scheduledRuns: false`). */
   readonly reportPath: string;
   readonly pipeline: LocalPipeline;
 }
@@ -163,10 +171,15 @@ async function runOnPipeline(
 
   const opla = options.opla === undefined ? undefined : await runOplaExport(pipeline, options.opla, progress);
 
-  progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
-  const planRun = await pipeline.runScheduledPlan();
-  progress('metrics: running the scheduled metrics function once');
-  const metrics = await pipeline.runScheduledMetrics();
+  const scheduled = options.scheduledRuns ?? true;
+  let planRun: Awaited<ReturnType<LocalPipeline['runScheduledPlan']>> | undefined;
+  let metrics: readonly MetricPoint[] = [];
+  if (scheduled) {
+    progress('plan-nta: running the scheduled NTA re-plan once (plan, overdue tasks, roster matching)');
+    planRun = await pipeline.runScheduledPlan();
+    progress('metrics: running the scheduled metrics function once');
+    metrics = await pipeline.runScheduledMetrics();
+  }
   const digestTo = options.digestRecipients ?? [];
   if (digestTo.length > 0) {
     const day = new Date().toISOString().slice(0, 10);
@@ -194,12 +207,16 @@ async function runOnPipeline(
   // The program report: the points the metrics job just published, the aggregates it read,
   // and the dated counters' whole history (every week of FTAs, the trends).
   const reportAt = new Date();
-  const program = buildProgramReport({
-    points: [...metrics, ...reminderPoints],
-    state: await state.readProgramState(reportAt),
-    history: await createDynamoProgramHistory({ client: clients.dynamo, tableName: resources.casesTable }).readProgramHistory(),
-    now: reportAt,
-  });
+  const program = planRun === undefined
+    ? undefined
+    : buildProgramReport({
+        points: [...metrics, ...reminderPoints],
+        state: await state.readProgramState(reportAt),
+        history: await createDynamoProgramHistory({ client: clients.dynamo, tableName: resources.casesTable }).readProgramHistory(),
+        now: reportAt,
+      });
+  // The work lists, quarantined rows and reports under out/, whether or not the plan ran.
+  const planFiles = await collectPlan(emulators, resources.dropBucket, options.outDir);
   const summary = summarize({
     drops,
     emailsSent: emails.length,
@@ -210,19 +227,21 @@ async function runOnPipeline(
     now: new Date(),
     rosters: pipeline.rosterReports,
     returns: pipeline.returnReports,
-    ntaPlan: {
-      ...(await collectPlan(emulators, resources.dropBucket, options.outDir)),
-      byAor: planRun.plans.filter((a) => a.backlog > 0),
-      backlog: planRun.plans.reduce((n, a) => n + a.backlog, 0),
-      unscheduled: planRun.plans.reduce((n, a) => n + a.unscheduled, 0),
-      overdueTasks: planRun.overdueTasks,
-      matching: {
-        matched: planRun.matching.matched,
-        casesWithoutRosterUc: planRun.matching.casesWithoutRosterUc,
-        rosterUcsWithoutCase: planRun.matching.rosterUcsWithoutCase,
-        leftBacklog: planRun.matching.leftBacklog,
-      },
-    },
+    ntaPlan: planRun === undefined
+      ? undefined
+      : {
+          ...planFiles,
+          byAor: planRun.plans.filter((a) => a.backlog > 0),
+          backlog: planRun.plans.reduce((n, a) => n + a.backlog, 0),
+          unscheduled: planRun.plans.reduce((n, a) => n + a.unscheduled, 0),
+          overdueTasks: planRun.overdueTasks,
+          matching: {
+            matched: planRun.matching.matched,
+            casesWithoutRosterUc: planRun.matching.casesWithoutRosterUc,
+            rosterUcsWithoutCase: planRun.matching.rosterUcsWithoutCase,
+            leftBacklog: planRun.matching.leftBacklog,
+          },
+        },
     reverificationTasksOpen: tasksAfter,
     program,
   });
@@ -230,7 +249,7 @@ async function runOnPipeline(
   const written = opla === undefined ? summary : { ...summary, opla };
   await writeOutputs(options.outDir, written, ftas, [...emails, ...digests, ...reconciliations]);
   const reportPath = join(options.outDir, 'report.html');
-  await writeFile(reportPath, renderProgramReport(program, { opla: opla?.reconciliation }));
+  if (program !== undefined) await writeFile(reportPath, renderProgramReport(program, { opla: opla?.reconciliation }));
   clients.dynamo.destroy();
   return { summary: written, ftas, emails, metrics, reportPath, pipeline };
 }

@@ -64,7 +64,7 @@ describe('a big drop fanned out over the drop chunk queue, on the local AWS stac
     drop = generateDrop({ seed: 40, cases: 30, shiftedRows: 3 });
 
     // Through the pipeline: the S3 event plans the drop, the chunk worker runs its chunks from the queue.
-    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [drop.folder], outDir: tempDir('fanout-out'), chunkBytes: CHUNK_BYTES }));
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [drop.folder], outDir: tempDir('fanout-out'), chunkBytes: CHUNK_BYTES, scheduledRuns: false }));
     await run.pipeline.stop();
 
     const whole = await provisionLocalResources(emulators.endpoints, { suffix: `${suffix}w` });

@@ -29,7 +29,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
   const stack = useLocalStack();
   const suffix = uniqueSuffix();
   const run = async (drops: string[]): Promise<LocalRunResult> => {
-    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops }));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops, scheduledRuns: false }));
     await result.pipeline.stop();
     return result;
   };
@@ -164,7 +164,7 @@ describe('drops as they really arrive, through the local AWS stack', () => {
   });
 
   it('sends a stored FTA that was never queued from the scheduled outbox sweep, with no drop coming', async () => {
-    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops: [] }));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(suffix, { drops: [], scheduledRuns: false }));
     const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.emulators.endpoints.dynamodb)));
     try {
       const store = createDynamoCaseStore({ client: dynamo, tableName: result.pipeline.resources.casesTable });

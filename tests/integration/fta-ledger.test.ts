@@ -61,7 +61,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
     // each case gets resources of its own.
     vi.resetModules();
     const suffix = uniqueSuffix();
-    const options = pipelineTestOptions(suffix, { drops: drops.map((d) => join(CASES, d)), ...(roster && !roster.after ? { roster: join(CASES, roster.file) } : {}) });
+    const options = pipelineTestOptions(suffix, { scheduledRuns: false, drops: drops.map((d) => join(CASES, d)), ...(roster && !roster.after ? { roster: join(CASES, roster.file) } : {}) });
     const result = await runLocalPipeline(stack.emulators, options);
     try {
       expect(result.summary.ingestFailures ?? []).toEqual([]);
@@ -111,7 +111,7 @@ describe('the FTA ledger end to end on the local AWS stack', () => {
   it('c07 with the operator\'s as-of on the markers (x-amz-meta-as-of): the older drop landing last rescinds nothing', async () => {
     vi.resetModules();
     const suffix = uniqueSuffix();
-    const options = pipelineTestOptions(suffix, { drops: [] });
+    const options = pipelineTestOptions(suffix, { drops: [], scheduledRuns: false });
     const result = await runLocalPipeline(stack.emulators, options);
     try {
       await result.pipeline.uploadDrop(join(CASES, 'c07-replay-older-drop/drop-feb'), 'drop-feb', { 'as-of': '2026-02-01' });

@@ -48,7 +48,7 @@ describe('hearing reminders through the emulators', () => {
 
   beforeAll(async () => {
     emulators = await connectEmulators();
-    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], roster: SAMPLE_ROSTER, today: TODAY, juvenileCoordinators: { HOU: fojc } }));
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [SAMPLE_DROP], roster: SAMPLE_ROSTER, today: TODAY, juvenileCoordinators: { HOU: fojc }, scheduledRuns: false }));
     first = (await parse(run, 0)).filter((m) => /^(REMINDER|HEARINGS)\./.test(reference(m)));
   });
 

@@ -43,7 +43,7 @@ describe('OPLA reconciliation on the local AWS stack', () => {
     drop = generateDrop({ seed: 611, cases: 80, dropId: `opla-drop-1${suffix}` });
     list = generateOplaList(drop, { seed: 611, folder: join(tempDir('opla'), `export${suffix}`) });
     recipients = Object.fromEntries([...new Set([...list.expected.aorOf.values(), 'HOU'])].map((a) => [a, [`opla-${a.toLowerCase()}${suffix}@ice.example.gov`]]));
-    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [drop.folder], opla: list.file, oplaRecipients: recipients, outDir }));
+    run = await runLocalPipeline(emulators, pipelineTestOptions(suffix, { drops: [drop.folder], opla: list.file, oplaRecipients: recipients, outDir, scheduledRuns: false }));
   }, 300_000);
 
   afterAll(async () => {

@@ -19,6 +19,7 @@ import type { FtaLine, RunSummary } from '../../infra/local/outputs';
 import { runLocalPipeline, type LocalRunResult } from '../../infra/local/run';
 import { buildProgramReport, metricTotal, REPORT_WEEKS, type ProgramReport, type Trend } from '../../shared/domain/program-report';
 import { generateDrop, type GeneratedDrop } from '../helpers/drop-generator';
+import type { Browser } from 'playwright-core';
 import { browserAvailable, launchHeadlessChromium } from '../helpers/headless-chromium';
 import { connectEmulators, pipelineTestOptions, SAMPLE_DROP, SAMPLE_ROSTER, tempDir, uniqueSuffix } from '../helpers/local-stack';
 
@@ -28,7 +29,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emulators?.stop();
+  await chromium?.then((b) => b.close());
 });
+
+/** One headless Chromium for the file (launched by the first test that renders; each test opens its own page). */
+let chromium: Promise<Browser> | undefined;
+const headlessChromium = (): Promise<Browser> => (chromium ??= launchHeadlessChromium());
 
 /** The UTC Monday of a day's week, by plain date arithmetic (the test's own, not the report's). */
 function monday(day: string): string {
@@ -112,9 +118,8 @@ describe('the program report of a drop whose FTAs span more than two years', () 
   });
 
   it.skipIf(!browserAvailable())('renders every chart in headless Chromium, each total read from the page equal to summary.json', async () => {
-    const browser = await launchHeadlessChromium();
+    const page = await (await headlessChromium()).newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       const errors: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
@@ -201,7 +206,7 @@ describe('the program report of a drop whose FTAs span more than two years', () 
       expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
-      await browser.close();
+      await page.close();
     }
   });
 });
@@ -273,9 +278,8 @@ describe('trends over several days, written through the stores', () => {
   });
 
   it.skipIf(!browserAvailable())('draws each trend as a line in headless Chromium, its points those the report computed', async () => {
-    const browser = await launchHeadlessChromium();
+    const page = await (await headlessChromium()).newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(pathToFileURL(reportPath).href);
       for (const [id, trend] of [
         ['trend-ftas-open', report.trends.ftasOpen],
@@ -292,7 +296,7 @@ describe('trends over several days, written through the stores', () => {
         expect(await page.locator(`section[data-chart="${id}"] p`).textContent()).not.toContain('Only one point');
       }
     } finally {
-      await browser.close();
+      await page.close();
     }
   });
 });

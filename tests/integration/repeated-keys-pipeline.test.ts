@@ -31,7 +31,7 @@ describe('repeated lines and junk ABSENTIA end to end on the local AWS stack', (
   // they are loaded again for each run.
   const run = async (drops: string[], chunkBytes?: number): Promise<LocalRunResult> => {
     vi.resetModules();
-    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(uniqueSuffix(), { drops, ...(chunkBytes === undefined ? {} : { chunkBytes }) }));
+    const result = await runLocalPipeline(stack.emulators, pipelineTestOptions(uniqueSuffix(), { drops, scheduledRuns: false, ...(chunkBytes === undefined ? {} : { chunkBytes }) }));
     await result.pipeline.stop();
     return result;
   };
