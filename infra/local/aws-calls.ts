@@ -17,7 +17,7 @@ export interface AwsCall {
   readonly fn: FunctionName;
   /** IAM action, `dynamodb:GetItem`. */
   readonly action: string;
-  /** `table:<name>`, `bucket:<name>`, `object:<bucket>/<key>`, `queue:<url>`, `ses-identity:<address>`. */
+  /** `table:<name>`, `bucket:<name>`, `object:<bucket>/<key>`, `queue:<url>` (GetQueueUrl: `queue:<name>`), `ses-identity:<address>`. */
   readonly resource: string;
   /** IAM condition keys with their values for this call (s3:prefix, ses:FromAddress, ses:Recipients). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
@@ -114,8 +114,9 @@ function record(client: AnyAwsClient): void {
         for (const c of dynamoCalls(request.headers['x-amz-target'] ?? '', body)) calls.push({ action: c.action, resource: `table:${c.table}` });
       } else if (service === 'sqs') {
         const target = request.headers['x-amz-target'] ?? '';
-        const body = JSON.parse(bodyText(request.body) || '{}') as { QueueUrl?: string };
-        calls.push({ action: `sqs:${target.slice(target.lastIndexOf('.') + 1).replace(/Batch$/, '')}`, resource: `queue:${body.QueueUrl ?? ''}` });
+        const body = JSON.parse(bodyText(request.body) || '{}') as { QueueUrl?: string; QueueName?: string };
+        // GetQueueUrl names the queue, every other action its URL.
+        calls.push({ action: `sqs:${target.slice(target.lastIndexOf('.') + 1).replace(/Batch$/, '')}`, resource: `queue:${body.QueueUrl ?? body.QueueName ?? ''}` });
       } else if (service === 'ses') {
         const form = new URLSearchParams(bodyText(request.body));
         const action = `ses:${form.get('Action') ?? 'Unknown'}`;

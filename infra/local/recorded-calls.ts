@@ -9,11 +9,14 @@ import type { LocalResources } from './provision';
  * calls of runs with different suffixes compare (tests/infra/recorded-aws-calls.json).
  */
 export function callsByLogicalName(calls: readonly AwsCall[], r: LocalResources, options: LocalPipelineOptions): AwsCall[] {
+  // By queue name (a URL's last segment): a URL may name the queue through another host (a
+  // proxy in front of the emulator, or the emulator's own answer to GetQueueUrl).
+  const queueName = (urlOrName: string): string => urlOrName.slice(urlOrName.lastIndexOf('/') + 1);
   const queues = new Map<string, string>([
     ...Object.entries(r.queues).flatMap(([name, q]) => [[q.url, name], [q.dlqUrl, `${name}Dlq`]] as [string, string][]),
     [r.chunkQueue.url, 'dropChunks'],
     [r.chunkQueue.dlqUrl, 'dropChunksDlq'],
-  ]);
+  ].map(([url, name]) => [queueName(url as string), name as string]));
   const role = (address: string): string => {
     const a = address.toLowerCase();
     if (a === options.mailFrom.toLowerCase()) return 'mailFrom';
@@ -34,7 +37,7 @@ export function callsByLogicalName(calls: readonly AwsCall[], r: LocalResources,
     }
     else if (kind === 'bucket') resource = name === r.dropBucket ? 'dropBucket' : c.resource;
     else if (kind === 'object') resource = name.startsWith(`${r.dropBucket}/`) ? `dropBucket/${name.slice(r.dropBucket.length + 1)}` : c.resource;
-    else if (kind === 'queue') resource = queues.get(name) ?? queues.get(name.replace(/^https?:\/\/[^/]+/, '')) ?? c.resource;
+    else if (kind === 'queue') resource = queues.get(queueName(name)) ?? c.resource;
     else if (kind === 'ses-identity') resource = `ses:identity/${role(name)}`;
     const context = c.context === undefined ? undefined : Object.fromEntries(
       Object.entries(c.context).map(([k, v]) => [k, k.startsWith('ses:') ? (Array.isArray(v) ? v.map(role) : role(v as string)) : v]),

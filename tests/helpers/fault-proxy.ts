@@ -1,11 +1,16 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request as the proxy sees it: the AWS operation and the raw body. */
+/** The request header naming the invocation a call was made in (tagInvocation, faulty-stack.ts). */
+export const INVOCATION_HEADER = 'x-docket-watch-test-invocation';
+
+/** One request as the proxy sees it: the AWS operation, the raw body, and the invocation that made it. */
 export interface ProxiedCall {
   /** `TransactWriteItems`, `SendMessageBatch`, `SendEmail`, ... (JSON X-Amz-Target or query Action). */
   readonly operation: string;
   readonly body: string;
+  /** The tag of the invocation that made the call, when the test ran it tagged. */
+  readonly invocation?: string;
 }
 
 export type Fault =
@@ -25,6 +30,8 @@ export type Fault =
 export interface FaultRule {
   readonly operation: string;
   readonly fault: Fault;
+  /** Kept by clear() (a frozen invocation stays frozen while the faults around it are lifted). */
+  readonly permanent?: boolean;
   /** Let this many matching calls through before the fault applies. */
   readonly after?: number;
   /** Apply the fault this many times, then let calls through again (default: until cleared). */
@@ -77,6 +84,8 @@ export class FaultProxy {
   readonly injected = new Map<string, number>();
   /** Calls that found the service down (connection refused or dropped). */
   upstreamErrors = 0;
+  /** The invocation tags seen on calls (ProxiedCall.invocation). */
+  readonly invocations = new Set<string>();
   /** Calls forwarded to the service and not answered yet (a held call is not one). */
   inFlight = 0;
   /** When the last call arrived, event sources' polls aside (ReceiveMessage, GetQueueAttributes). */
@@ -114,9 +123,11 @@ export class FaultProxy {
     this.stubs.set(operation, answer);
   }
 
-  /** Removes every fault (calls already held by a `hang` stay held). */
+  /** Removes every fault but the permanent ones (calls already held by a `hang` stay held). */
   clear(): void {
+    const kept = this.rules.filter((r) => r.permanent === true);
     this.rules.length = 0;
+    this.rules.push(...kept);
   }
 
   onAnswer(listener: (call: ProxiedCall, status: number, body: string) => void): void {
@@ -135,8 +146,10 @@ export class FaultProxy {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8') };
+    const tag = req.headers[INVOCATION_HEADER];
+    const call: ProxiedCall = { operation: operationOf(req, body), body: body.toString('utf8'), ...(typeof tag === 'string' ? { invocation: tag } : {}) };
     if (!POLLS.has(call.operation)) this.lastCallAt = Date.now();
+    if (call.invocation !== undefined) this.invocations.add(call.invocation);
     const stub = this.stubs.get(call.operation);
     if (stub !== undefined) {
       res.writeHead(stub.status, { 'content-type': stub.contentType }).end(stub.body);

@@ -1,9 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import type { Emulators } from '../../infra/local/emulators';
 import { LocalPipeline, type LocalPipelineOptions } from '../../infra/local/pipeline';
 import { provisionLocalResources, type LocalResources } from '../../infra/local/provision';
-import { FaultProxy, type ProxiedCall } from './fault-proxy';
+import { onAwsClientCreated } from '../../shared/runtime/aws-clients';
+import { FaultProxy, INVOCATION_HEADER, type ProxiedCall } from './fault-proxy';
 import { connectEmulators } from './local-stack';
 
 /**
@@ -84,7 +86,33 @@ export interface FaultyStack {
    */
   readonly ledger: ReadonlyMap<string, number>;
   readonly corrections: ReadonlyMap<string, number>;
+  /**
+   * Runs `invoke` (one function invocation) with every AWS call it makes tagged `tag`, so a
+   * proxy rule can tell its calls from every other invocation's (`ProxiedCall.invocation`):
+   * a frozen invocation's calls can be held for good while another runs.
+   */
+  tagInvocation<T>(tag: string, invoke: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
+}
+
+const invocationTag = new AsyncLocalStorage<string>();
+
+/** A build-step middleware on each SDK client the functions create: the running invocation's tag as a header. */
+function tagCallsOfInvocations(): () => void {
+  return onAwsClientCreated((client) => {
+    const stack = client.middlewareStack as unknown as {
+      add: (mw: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: Record<string, unknown>) => void;
+    };
+    stack.add(
+      (next) => async (args) => {
+        const tag = invocationTag.getStore();
+        const request = (args as { request?: { headers?: Record<string, string> } }).request;
+        if (tag !== undefined && request?.headers !== undefined) request.headers[INVOCATION_HEADER] = tag;
+        return next(args);
+      },
+      { step: 'build', name: 'faultyStackInvocationTag', priority: 'low' },
+    );
+  });
 }
 
 /**
@@ -94,6 +122,8 @@ export interface FaultyStack {
  * second SES call) adds its proxy or its ledger rule here.
  */
 export async function startFaultyStack(options: { suffix: string; visibilityTimeoutSeconds?: number } & LocalPipelineOptions): Promise<FaultyStack> {
+  // Before any function creates its clients (the pipeline's, and handlers imported later).
+  const untag = tagCallsOfInvocations();
   const base = await connectEmulators();
   const ses = await RestartableSes.start();
   const proxies = {
@@ -143,7 +173,9 @@ export async function startFaultyStack(options: { suffix: string; visibilityTime
     pipeline,
     ledger,
     corrections,
+    tagInvocation: (tag, invoke) => invocationTag.run(tag, invoke),
     async stop() {
+      untag();
       await pipeline.stop();
       for (const proxy of Object.values(proxies)) await proxy.close();
       await ses.stop();

@@ -122,17 +122,24 @@ describe('fault injection through the emulators', () => {
    * (the event sources' polls aside) is held, so the chunks it runs in parallel stop at
    * their next call; waits until none of its calls is on its way and none came for a
    * moment. Fails if it finishes instead, or never reaches the fault. `thaw()` lifts the
-   * freeze for what comes next; the held calls stay held.
+   * freeze for what comes next; the held calls stay held, and so does every later call of
+   * the frozen invocation (its calls carry its tag): a chunk still computing when the
+   * freeze came, on a starved machine, cannot write after the retry has started, as a
+   * killed Lambda cannot.
    */
   const invokeUntilFrozen = async (drop: GeneratedDrop, hang: { injected: () => number }, operation: string): Promise<void> => {
     let finished = false;
-    const run = invokeIngest(drop).then(() => {
+    const tag = `frozen-${drop.dropId}`;
+    const run = stack.tagInvocation(tag, () => invokeIngest(drop)).then(() => {
       finished = true;
     });
     abandoned.push(run.catch(() => undefined));
     await waitFor(() => finished || hang.injected() > 0, `the ingest reaching its ${operation} (held by the proxy)`);
     proxies.dynamodb.inject({ operation: '*', fault: FAULTS.hang });
     proxies.sqs.inject({ operation: '*', fault: FAULTS.hang, match: (call) => !POLLS.has(call.operation) });
+    for (const proxy of [proxies.dynamodb, proxies.sqs]) proxy.inject({ operation: '*', fault: FAULTS.hang, permanent: true, match: (call) => call.invocation === tag });
+    // The hold above can only bite if the invocation's calls carry its tag.
+    expect(proxies.dynamodb.invocations.has(tag), 'the frozen invocation\'s calls carry its tag').toBe(true);
     expect(finished, 'the ingest finished before the fault froze it').toBe(false);
     await waitFor(
       () => [proxies.dynamodb, proxies.sqs].every((p) => p.inFlight === 0 && Date.now() - p.lastCallAt > 500),
@@ -140,7 +147,7 @@ describe('fault injection through the emulators', () => {
     );
   };
 
-  /** Lifts every fault and the freeze, for the retry (the frozen invocation's held calls stay held). */
+  /** Lifts every fault and the freeze, for the retry (the frozen invocation's calls, held and to come, stay held). */
   const thaw = (): void => {
     for (const proxy of Object.values(proxies)) proxy.clear();
   };
