@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { captureLambdaOutput } from '../../infra/local/capture-output';
 import { lambdaContext } from '../../infra/local/lambda-runtime';
 import type { LocalPipeline } from '../../infra/local/pipeline';
@@ -76,9 +76,7 @@ describe('fault injection through the emulators', () => {
       unconfirmedGraceSeconds: 1,
     });
     ({ proxies, ledger, resources, pipeline } = stack);
-    const { handler } = await import('../../functions/ingest-docket/handler');
-    // Drops read inside the invocation (these are small): their reports.
-    ingest = async (event, context) => (await handler(event, context)).flatMap((s) => (s.kind === 'ingested' ? [s.report] : []));
+    ingest = await loadIngest();
     dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.base.endpoints.dynamodb)));
     store = createDynamoCaseStore({ client: dynamo, tableName: resources.casesTable });
   });
@@ -91,6 +89,18 @@ describe('fault injection through the emulators', () => {
     dynamo?.destroy();
     restore?.();
   });
+
+  /**
+   * The ingest handler in an execution environment of its own: a fresh module instance, with
+   * its own clients and in-memory state. Lambda ends a timed-out invocation's environment,
+   * so its retry starts in a new one and cannot wait on anything the frozen one left pending.
+   */
+  const loadIngest = async (): Promise<typeof ingest> => {
+    vi.resetModules();
+    const { handler } = await import('../../functions/ingest-docket/handler');
+    // Drops read inside the invocation (these are small): their reports.
+    return async (event, context) => (await handler(event, context)).flatMap((s) => (s.kind === 'ingested' ? [s.report] : []));
+  };
 
   /**
    * A new generated drop for one scenario, as small as the scenario allows (the ingest of
@@ -125,7 +135,7 @@ describe('fault injection through the emulators', () => {
    * freeze for what comes next; the held calls stay held, and so does every later call of
    * the frozen invocation (its calls carry its tag): a chunk still computing when the
    * freeze came, on a starved machine, cannot write after the retry has started, as a
-   * killed Lambda cannot.
+   * killed Lambda cannot. The retry then runs in a new module instance (loadIngest).
    */
   const invokeUntilFrozen = async (drop: GeneratedDrop, hang: { injected: () => number }, operation: string): Promise<void> => {
     let finished = false;
@@ -145,6 +155,8 @@ describe('fault injection through the emulators', () => {
       () => [proxies.dynamodb, proxies.sqs].every((p) => p.inFlight === 0 && Date.now() - p.lastCallAt > 500),
       'the frozen ingest\'s other calls being answered or held',
     );
+    // Lambda kills the frozen invocation's environment: the retry cold-starts a new one.
+    ingest = await loadIngest();
   };
 
   /** Lifts every fault and the freeze, for the retry (the frozen invocation's calls, held and to come, stay held). */
