@@ -25,9 +25,10 @@ export interface LocalPipelineOptions {
   /** Keys and cases a drop read inline keeps in memory for its finish step (default: the functions' own, 25,000). */
   readonly finishNotesInMemory?: number;
   /**
-   * Notifier instances polling the ORR notice queue at once, each a module instance of its
-   * own (own clients, own SES pacing at ORR_SENDING.rateShare of the rate), as the deployed
-   * event source runs up to ORR_SENDING.maxConcurrency (2). Default 1: notices in order.
+   * Notifier instances polling the ORR notice queue at once, as the deployed event source
+   * runs up to ORR_SENDING.maxConcurrency (2). Each is a handler module instance of its own,
+   * but they share the wiring (clients, mailer, SES pacing at ORR_SENDING.rateShare of the
+   * rate), unlike deployed environments (loadExtraNotifier). Default 1: notices in order.
    */
   readonly notifierInstances?: number;
   /**
