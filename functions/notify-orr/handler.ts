@@ -3,8 +3,10 @@ import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { NotifierMessage } from '../../shared/messages/notifier-message';
 import { installPiiKey } from '../../shared/runtime/pii-key';
-import { config, delayRedelivery, deps, idempotency, logger } from '../../shared/runtime/wiring/notify-orr';
+import { wireNotifyOrr } from '../../shared/runtime/wiring/notify-orr';
 import { NoticeUnconfirmedError, notifyOrr } from '../../shared/use-cases/notify-orr';
+
+const { config, delayRedelivery, deps, idempotency, logger } = wireNotifyOrr();
 
 // The first of the two ledgers: repeated and concurrent deliveries of one message stop here
 // (the wiring says why there are two).

@@ -26,9 +26,9 @@ export interface LocalPipelineOptions {
   readonly finishNotesInMemory?: number;
   /**
    * Notifier instances polling the ORR notice queue at once, as the deployed event source
-   * runs up to ORR_SENDING.maxConcurrency (2). Each is a handler module instance of its own,
-   * but they share the wiring (clients, mailer, SES pacing at ORR_SENDING.rateShare of the
-   * rate), unlike deployed environments (loadExtraNotifier). Default 1: notices in order.
+   * runs up to ORR_SENDING.maxConcurrency (2). Each is a handler module instance of its own
+   * with its own wiring (own clients, own SES pacing at ORR_SENDING.rateShare of the rate),
+   * as deployed environments are (loadExtraNotifier). Default 1: notices in order.
    */
   readonly notifierInstances?: number;
   /**

@@ -90,11 +90,10 @@ export async function loadLocalFunctions(sink: CallSink): Promise<LocalFunctions
 }
 
 /**
- * One more notifier: the handler module loaded again under another URL. Only the handler is
- * another module instance: the wiring it imports (clients, mailer and its SES pacer) is
- * shared with the first notifier, unlike another Lambda execution environment's, so the
- * notifiers together send at one notifier's share of the rate (docs/benchmarks.md).
- * `instance` (2, 3, ...) only tells the URLs apart.
+ * One more notifier: the handler module loaded again under another URL is another module
+ * instance, and it builds its wiring when loaded (wireNotifyOrr: own clients, own SES
+ * pacing), as another Lambda execution environment would. `instance` (2, 3, ...) only
+ * tells the URLs apart.
  */
 export async function loadExtraNotifier(sink: CallSink, instance: number): Promise<SqsHandler> {
   const again = (await import(new URL(`../../functions/notify-orr/handler.ts?instance=${instance}`, import.meta.url).href)) as NotifyModule;

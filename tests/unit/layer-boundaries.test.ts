@@ -59,7 +59,7 @@ describe('layer boundaries in npm run lint (eslint.layers.js)', { timeout: 30_00
 
   it("keeps a handler to its own wiring, never an adapter or another function's wiring", async () => {
     const own = await layerErrors('functions/plan-nta/handler.ts', "import { deps } from '../../shared/runtime/wiring/plan-nta';\nexport const probe = deps;\n");
-    const other = await layerErrors('functions/plan-nta/handler.ts', "import { deps } from '../../shared/runtime/wiring/notify-orr';\nexport const probe = deps;\n");
+    const other = await layerErrors('functions/plan-nta/handler.ts', "import { wireNotifyOrr } from '../../shared/runtime/wiring/notify-orr';\nexport const probe = wireNotifyOrr;\n");
     const adapter = await layerErrors('functions/plan-nta/handler.ts', "import { createS3Objects } from '../../shared/adapters/s3-objects';\nexport const probe = createS3Objects;\n");
     expect(own).toEqual([]);
     expect(other).toEqual([expect.stringContaining('"notify-orr.ts" are not allowed in elements of type "functions"')]);

@@ -8,28 +8,36 @@ import { createObservability } from '../observability';
 import { ENV, ORR_SENDING } from '../resources';
 import { noticeSendingDeps } from './common/notice-sending';
 
-/** notify-orr, built once per cold start: the notice-sending ports at the notifier's share of the SES rate, and the idempotency store. */
-export const config = loadConfig('notifyOrr');
-export const { logger } = createObservability('notify-orr');
-const clients = createAwsClients();
-const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
-export const deps = {
-  ...sending,
-  cases: createDynamoNoticeCase({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
-  inbox: config[ENV.orrInbox],
-  juvenileCoordinators: config[ENV.juvenileCoordinators],
-  sesMessageIdDomain: config[ENV.sesMessageIdDomain],
-  unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
-};
+/**
+ * notify-orr, built once per cold start (per handler module instance: the local stack's
+ * second notifier is a second instance of the handler module and so gets wiring of its
+ * own, own clients and own SES pacer, as a second Lambda execution environment does): the
+ * notice-sending ports at the notifier's share of the SES rate, and the idempotency store.
+ */
+export function wireNotifyOrr() {
+  const config = loadConfig('notifyOrr');
+  const { logger } = createObservability('notify-orr');
+  const clients = createAwsClients();
+  const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
+  const deps = {
+    ...sending,
+    cases: createDynamoNoticeCase({ client: clients.dynamo, tableName: config[ENV.casesTable] }),
+    inbox: config[ENV.orrInbox],
+    juvenileCoordinators: config[ENV.juvenileCoordinators],
+    sesMessageIdDomain: config[ENV.sesMessageIdDomain],
+    unconfirmedGraceMs: config[ENV.unconfirmedGraceSeconds] * 1000,
+  };
 
-// Two ledgers (docs/delivery-guarantees.md): Powertools idempotency, keyed by
-// (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
-// ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
-// between the send and the idempotency record does not send twice.
-export const idempotency = {
-  config: new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId, caseId, source]', expiresAfterSeconds: 90 * 24 * 3600 }),
-  persistenceStore: new DynamoDBPersistenceLayer({ tableName: config[ENV.idempotencyTable], awsSdkV3Client: clients.dynamo }),
-};
+  // Two ledgers (docs/delivery-guarantees.md): Powertools idempotency, keyed by
+  // (message type, ftaId, caseId, source), stops concurrent and repeated deliveries at the door; the notice
+  // ledger in the cases table (deliverNoticeOnce) records the send itself, so a crash
+  // between the send and the idempotency record does not send twice.
+  const idempotency = {
+    config: new IdempotencyConfig({ eventKeyJmesPath: '[type, ftaId, caseId, source]', expiresAfterSeconds: 90 * 24 * 3600 }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config[ENV.idempotencyTable], awsSdkV3Client: clients.dynamo }),
+  };
 
-/** Holds a message back on its queue (visibility timeout) until an unconfirmed notice's grace period ends. */
-export const delayRedelivery = sqsRedelivery(clients.sqs);
+  /** Holds a message back on its queue (visibility timeout) until an unconfirmed notice's grace period ends. */
+  const delayRedelivery = sqsRedelivery(clients.sqs);
+  return { config, logger, deps, idempotency, delayRedelivery };
+}
