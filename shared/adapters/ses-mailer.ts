@@ -24,6 +24,8 @@ export interface SesMailerOptions {
    */
   readonly backoff?: { readonly baseMs?: number | undefined; readonly capMs?: number | undefined };
   readonly sleepMs?: (ms: number) => Promise<void>;
+  /** The clock the pacing reads, in epoch ms (default Date.now; tests advance a fake one with sleepMs). */
+  readonly nowMs?: () => number;
 }
 
 /** The mailer's backoff as deployed: 200 ms doubling per attempt, capped at 10 s (full jitter). */
@@ -91,7 +93,7 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * accepted that one. The SDK's own retries are attempts too: a middleware on each send
  * sees every one of them.
  */
-export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sleepMs = sleep }: SesMailerOptions): Mailer {
+export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
   const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
   const backoffCapMs = backoff?.capMs ?? SES_BACKOFF.capMs;
   let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
@@ -108,7 +110,7 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
         minIntervalMs = 1000; // SES's lowest (sandbox) rate: 1 message per second.
       }
     }
-    const now = Date.now();
+    const now = nowMs();
     const wait = Math.max(0, nextSlot - now);
     nextSlot = Math.max(now, nextSlot) + minIntervalMs;
     if (wait > 0) await sleepMs(wait);

@@ -107,11 +107,21 @@ describe('the SES mailer', () => {
     const waits: number[] = [];
     sesMock.on(GetSendQuotaCommand).resolves({ MaxSendRate: 2 });
     sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    // A fake clock that moves only when the mailer sleeps: the waits do not depend on the machine's speed.
+    let clock = 1_000_000;
+    const sleepMs = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      clock += ms;
+    };
     // rateShare 0.5 of 2/s: one message a second.
-    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, sleepMs: async (ms) => void waits.push(ms) });
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, sleepMs, nowMs: () => clock });
     for (let i = 0; i < 3; i++) await mailer.send(mail);
     expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(1);
-    expect(waits.filter((w) => w > 900)).toHaveLength(2);
+    expect(waits).toEqual([1000, 1000]);
+    // Time that passed on its own between sends counts toward the interval.
+    clock += 400;
+    await mailer.send(mail);
+    expect(waits).toEqual([1000, 1000, 600]);
   });
 
   it('sends the configuration set and notice tags with the raw MIME', async () => {
