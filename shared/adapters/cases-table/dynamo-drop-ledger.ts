@@ -2,8 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { chunkId, tablesInReadOrder, type ChunkResult, type DropChunk } from '../../domain/drop-plan';
 import type { DropReport } from '../../domain/drop-report';
 import type { DropLedger, DropRun, RunState } from '../../ports/drop-ledger';
-import { mapWithLimit } from '../../lib/concurrency';
-import { queryPages } from './batch-and-query';
+import { batchPutItems, queryPages } from './batch-and-query';
 import { createDynamoDropKeys } from './dynamo-drop-keys';
 import { keys } from './keys';
 import { isConditionFailure, sendConditional, transactWrite } from './transactions';
@@ -19,8 +18,6 @@ import { isConditionFailure, sendConditional, transactWrite } from './transactio
  * ranges), and one `settle` item per case whose FTAs the finish step settles (the run's
  * repeated keys are dynamo-drop-keys.ts's items).
  */
-/** Parallel writes of `settle` items per call. */
-const CONCURRENCY = 16;
 
 export interface DynamoDropLedgerOptions {
   readonly client: DynamoDBDocumentClient;
@@ -141,11 +138,8 @@ export function createDynamoDropLedger({ client, tableName }: DynamoDropLedgerOp
     },
 
     async noteToSettle(run, caseIds) {
-      await mapWithLimit([...new Set(caseIds)], CONCURRENCY, (caseId) =>
-        client.send(
-          new PutCommand({ TableName: tableName, Item: { ...keys.runSettle(run.drop.dropId, run.runId, caseId), caseId } }),
-        ),
-      );
+      // 25 to a BatchWriteItem (the helper drops repeated keys): a chunk notes hundreds of cases.
+      await batchPutItems(client, tableName, caseIds.map((caseId) => ({ ...keys.runSettle(run.drop.dropId, run.runId, caseId), caseId })));
     },
 
     async *toSettle(run) {

@@ -20,6 +20,9 @@ export interface DynamoNoticeLedgerOptions {
 /** The digest and the OPLA reconciliations keep partitions of their own (keys.notice). */
 const keyOf = (k: NoticeKey) => keys.notice(k.scope, k.noticeId);
 
+/** What every notice record item names: its key, scope, notice, type and FTA. */
+const recordBase = (r: NoticeKey & { type: string; ftaId: string | null }) => ({ ...keyOf(r), scope: r.scope, noticeId: r.noticeId, type: r.type, ftaId: r.ftaId });
+
 export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedgerOptions): NoticeLedger {
   return {
     async get(key) {
@@ -33,11 +36,7 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
           new PutCommand({
             TableName: tableName,
             Item: {
-              ...keyOf(record),
-              scope: record.scope,
-              noticeId: record.noticeId,
-              type: record.type,
-              ftaId: record.ftaId,
+              ...recordBase(record),
               state: 'SENDING',
               messageIdHeader: record.messageIdHeader,
               intentAt: record.intentAt,
@@ -66,11 +65,7 @@ export function createDynamoNoticeLedger({ client, tableName }: DynamoNoticeLedg
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...keyOf(record),
-            scope: record.scope,
-            noticeId: record.noticeId,
-            type: record.type,
-            ftaId: record.ftaId,
+            ...recordBase(record),
             state: 'WITHHELD',
             withheldReason: record.reason,
             withheldAt: record.at,
