@@ -10,8 +10,8 @@ import type { ModelDrop, ModelInput, ModelProceeding, ModelRoster, ModelSchedule
  * (by EOIR case id or A-number), with random chunk sizes, chunks read at once and stream
  * pieces.
  */
-const CASES = ['7100001', '7100002', '7100003'];
-const aNumberOf = (caseId: string): string => `02${caseId}`;
+export const CASES = ['7100001', '7100002', '7100003'];
+export const aNumberOf = (caseId: string): string => `02${caseId}`;
 /** How a drop may write a case's A-number: 9 digits, 8 digits, with `A` or dashes. */
 const writtenANumbers = (caseId: string): string[] => {
   const a = aNumberOf(caseId);
