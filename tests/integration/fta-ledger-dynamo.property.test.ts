@@ -162,7 +162,7 @@ describe('the FTA ledger against its reference model, through the DynamoDB store
 
   it('gives the model FTAs and statuses, one notice per FTA OPEN when first recorded and one correction per such FTA rescinded', async () => {
     const mid = fc.option(
-      fc.record({ cases: fc.subarray(CASES, { minLength: 1 }), byCaseId: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), landAt: fc.nat({ max: 6 }) }).map(
+      fc.record({ cases: fc.subarray(CASES, { minLength: 1 }), byCaseId: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), landAt: fc.nat({ max: 2 }) }).map(
         ({ cases, byCaseId, landAt }): MidRoster => ({
           roster: { kind: 'roster', rosterId: 'mid', rows: cases.map((c, i) => ({ aNumber: aNumberOf(c), eoirCaseId: byCaseId[i] === true ? c : null })) },
           landAt,
