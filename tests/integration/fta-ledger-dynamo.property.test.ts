@@ -24,10 +24,10 @@ import { useCasesTable } from '../helpers/local-stack';
  * roster read before the drop or after it.
  *
  * Each sequence has ids of its own (cases, proceedings, schedules, drops, rosters,
- * A-numbers) in one table. LEDGER_DYNAMO_RUNS sets the number of sequences (default 12,
+ * A-numbers) in one table. LEDGER_DYNAMO_RUNS sets the number of sequences (default 8,
  * a few seconds; run 200+ by hand after a change to the ledger or its adapters).
  */
-const RUNS = Number(process.env.LEDGER_DYNAMO_RUNS ?? 12);
+const RUNS = Number(process.env.LEDGER_DYNAMO_RUNS ?? 8);
 /** LEDGER_DYNAMO_SHRINK=0: report the first failing sequence as found (shrinking it costs minutes here). */
 const NO_SHRINK = process.env.LEDGER_DYNAMO_SHRINK === '0';
 const READS = ['inline', 'spill', 'fan-out'] as const;
