@@ -1,12 +1,15 @@
 import type { DropReport } from '../../shared/domain/drop-report';
 import type { FtaStatus } from '../../shared/domain/fta';
 import type { CaseStore } from '../../shared/ports/case-store';
+import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
 import type { DocketSource, DropRef } from '../../shared/ports/docket-source';
+import type { DropLedger } from '../../shared/ports/drop-ledger';
 import type { RosterStore } from '../../shared/ports/roster-store';
 import { ingestDocketDrop, type IngestDeps } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { ingestRoster } from '../../shared/use-cases/ingest-roster';
+import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import type { ModelDrop, ModelInput, ModelRoster } from './ledger-model';
-import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';
+import { memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';
 
 /**
  * Plays model inputs through the real use cases (ingestDocketDrop, ingestRoster) on the
@@ -84,6 +87,26 @@ export type DropReader = (drop: DropRef, deps: IngestDeps, run: number) => Promi
 
 /** Reads a drop inside this invocation, as the S3-triggered ingest does for a small drop. */
 export const readInline: DropReader = (drop, deps) => ingestDocketDrop(drop, deps);
+
+/**
+ * Reads a drop through `ledger` (the DynamoDB drop ledger in the emulator tests) as the
+ * S3-triggered ingest does: inside this invocation with its finish notes spilled to the
+ * ledger (all but one kept there) when no table is above `fanOutBytes`, else fanned out:
+ * each chunk message handled by the chunk worker's use case, one at a time, in the order
+ * sent (a stage's chunks after the one before), each as its own invocation would.
+ */
+export function readThroughLedger(ledger: DropLedger, fanOutBytes: number): DropReader {
+  return async (drop, deps, run) => {
+    const queue = memoryChunkQueue();
+    const fanOut: FanOutDeps = { ...deps, ledger, queue, fanOutBytes, finishNotesInMemory: 1 };
+    const started = await startDocketDrop(drop, `${drop.dropId}-run-${run}`, fanOut);
+    if (started.kind === 'ingested') return started.report;
+    let report: DropReport | null = null;
+    for (let i = 0; i < queue.sent.length; i++) report = (await ingestChunkMessage(queue.sent[i] as DropChunkMessage, fanOut)).report ?? report;
+    if (report === null) throw new Error(`drop ${drop.dropId} was not finished`);
+    return report;
+  };
+}
 
 /**
  * The ingest use cases on one case store (in memory, or the DynamoDB one), a drop or

@@ -2,12 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
-import type { DropReport } from '../../shared/domain/drop-report';
-import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import { aNumberOf, CASES, sequenceArb, type LedgerSequence } from '../helpers/ledger-generator';
 import { ledgerModel, type ModelDrop, type ModelFta, type ModelInput, type ModelRoster } from '../helpers/ledger-model';
-import { dropFiles, ledgerPorts, readInline, rosterCsv, type DropReader, type LedgerFta } from '../helpers/ledger-run';
-import { memoryChunkQueue } from '../helpers/in-memory-ports';
+import { dropFiles, ledgerPorts, readInline, readThroughLedger, rosterCsv, type DropReader, type LedgerFta } from '../helpers/ledger-run';
 import { useCasesTable } from '../helpers/local-stack';
 
 /**
@@ -70,26 +67,8 @@ describe('the FTA ledger against its reference model, through the DynamoDB store
   const table = useCasesTable();
 
   /** Reads a drop the given way, with the DynamoDB drop ledger for the two that use one. */
-  const reader = (read: Read): DropReader => {
-    if (read === 'inline') return readInline;
-    return async (drop, deps, run) => {
-      const queue = memoryChunkQueue();
-      const fanOut: FanOutDeps = {
-        ...deps,
-        ledger: createDynamoDropLedger({ client: table.dynamo, tableName: table.tableName }),
-        queue,
-        fanOutBytes: read === 'fan-out' ? 0 : Number.MAX_SAFE_INTEGER,
-        finishNotesInMemory: 1,
-      };
-      const started = await startDocketDrop(drop, `${drop.dropId}-run-${run}`, fanOut);
-      if (started.kind === 'ingested') return started.report;
-      let report: DropReport | null = null;
-      // The chunk workers, one message at a time, as SQS delivers them (a stage's chunks after the one before).
-      for (let i = 0; i < queue.sent.length; i++) report = (await ingestChunkMessage(queue.sent[i] as never, fanOut)).report ?? report;
-      if (report === null) throw new Error(`drop ${drop.dropId} was not finished`);
-      return report;
-    };
-  };
+  const reader = (read: Read): DropReader =>
+    read === 'inline' ? readInline : readThroughLedger(createDynamoDropLedger({ client: table.dynamo, tableName: table.tableName }), read === 'fan-out' ? 0 : Number.MAX_SAFE_INTEGER);
 
   /** A roster landing in the middle of a drop: its cases, and before which byte range of the stage. */
   interface MidRoster {

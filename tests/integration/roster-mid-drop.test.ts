@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
+import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
 import type { ModelDrop, ModelRoster } from '../helpers/ledger-model';
-import { dropFiles, ledgerPorts, rosterCsv, type LedgerFta } from '../helpers/ledger-run';
+import { dropFiles, ledgerPorts, readThroughLedger, rosterCsv, type LedgerFta } from '../helpers/ledger-run';
 import { useCasesTable } from '../helpers/local-stack';
 
 /**
@@ -16,7 +17,7 @@ describe('a roster landing between two chunks of a drop\'s proceedings and sched
   const table = useCasesTable();
   const ports = () => ledgerPorts(createDynamoCaseStore({ client: table.dynamo, tableName: table.tableName }), { chunkBytes: 64, parallelChunks: 1 });
   const roster = (rosterId: string, caseIds: string[]): ModelRoster => ({ kind: 'roster', rosterId, rows: caseIds.map((c) => ({ aNumber: `02${c}`, eoirCaseId: c })) });
-  const ftasOf = async (h: ReturnType<typeof ports>, caseIds: string[]): Promise<LedgerFta[]> => {
+  const ftasOf = async (h: { store: { listFtas: ReturnType<typeof createDynamoCaseStore>['listFtas'] } }, caseIds: string[]): Promise<LedgerFta[]> => {
     const out: LedgerFta[] = [];
     for await (const f of h.store.listFtas()) if (caseIds.includes(f.caseId)) out.push({ ftaId: f.ftaId, caseId: f.caseId, status: f.status });
     return out;
@@ -75,6 +76,48 @@ describe('a roster landing between two chunks of a drop\'s proceedings and sched
     });
     // The roster recorded the order; the drop the two no-shows.
     expect(report.ftas.new).toBe(2);
+  });
+
+  it('a fanned-out drop: a roster landing between a chunk worker\'s lookup of the cases and its write of their no-shows (no stage cache)', async () => {
+    const dynamo = createDynamoCaseStore({ client: table.dynamo, tableName: table.tableName });
+    const [withOrder, noSignal] = ['7300005', '7300006'];
+    const lands = roster('roster-mid-3', [withOrder, noSignal]);
+    let landed = false;
+    // The roster runs when the worker writes the cases' sightings: after its lookup found them not UC cases.
+    const store = {
+      ...dynamo,
+      signals: {
+        ...dynamo.signals,
+        async recordSightings(...args: Parameters<typeof dynamo.signals.recordSightings>) {
+          if (!landed && args[0].some((x) => x.signal.caseId === noSignal)) {
+            landed = true;
+            await h.roster(lands.rosterId, rosterCsv(lands));
+          }
+          return dynamo.signals.recordSightings(...args);
+        },
+      },
+    };
+    const h = ledgerPorts(store, { chunkBytes: 64, parallelChunks: 1 });
+    const fanOut = readThroughLedger(createDynamoDropLedger({ client: table.dynamo, tableName: table.tableName }), 0);
+    const jan: ModelDrop = {
+      kind: 'drop', dropId: 'mid-jan-3', asOf: '2026-01-01',
+      proceedings: [{ proceedingId: '8300051', caseId: withOrder, osc: '2022-01-01', absentia: 'Y', compDate: '2025-05-01', hearingDate: '2025-05-01' }],
+    };
+    const s = (scheduleId: string, caseId: string) => ({ scheduleId, proceedingId: '8300059', caseId, adjDate: '2025-09-01', adjRsn: '11' });
+    const feb: ModelDrop = { kind: 'drop', dropId: 'mid-feb-3', asOf: '2026-02-01', schedules: [s('9300051', withOrder), s('9300052', noSignal)] };
+    await h.drop(jan.dropId, dropFiles(jan), jan.asOf, { reader: fanOut });
+    const report = await h.drop(feb.dropId, dropFiles(feb), feb.asOf, { reader: fanOut });
+    expect(landed).toBe(true);
+    expect(report.fanOut?.chunks).toBeGreaterThan(1);
+    expect(h.outcome(await ftasOf(h, [withOrder, noSignal]))).toEqual({
+      ftas: [
+        { ftaId: 'IA-8300051', caseId: withOrder, status: 'OPEN' },
+        { ftaId: 'NS-9300051', caseId: withOrder, status: 'OPEN' },
+        { ftaId: 'NS-9300052', caseId: noSignal, status: 'OPEN' },
+      ],
+      notices: ['IA-8300051', 'NS-9300051', 'NS-9300052'],
+      corrections: [],
+    });
   });
 
   it('rescinds, with its correction, an order the roster recorded OPEN when a later line of the drop withdraws it', async () => {
