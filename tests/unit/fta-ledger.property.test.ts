@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sequenceArb, type LedgerSequence } from '../helpers/ledger-generator';
 import { ledgerModel } from '../helpers/ledger-model';
-import { runLedger } from '../helpers/ledger-run';
+import { memoryCaseStore } from '../helpers/in-memory-ports';
+import { expectMidDropOutcome, midRosterArb, playWithMidRosters, withMidRosters } from '../helpers/ledger-mid-drop';
+import { ledgerPorts, runLedger } from '../helpers/ledger-run';
 
 /**
  * The FTA ledger against its reference model (tests/helpers/ledger-model.ts, written from
@@ -37,6 +39,19 @@ async function compare(seq: LedgerSequence): Promise<void> {
 describe('the FTA ledger against its reference model', () => {
   it('gives the model FTAs, statuses, notices and corrections for any sequence of drops and rosters', async () => {
     await fc.assert(fc.asyncProperty(sequenceArb(false), compare), { numRuns: RUNS });
+  }, 120_000);
+
+  it('the same with rosters landing in the middle of drops (each FTA\'s emails those of the roster read before the drop or after it)', async () => {
+    const arb = fc.record({ seq: sequenceArb(false), mids: fc.array(midRosterArb, { minLength: 6, maxLength: 6 }) });
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ seq, mids }) => {
+        const planned = withMidRosters(seq.inputs, mids);
+        const h = ledgerPorts(memoryCaseStore(), seq);
+        const landedFirst = await playWithMidRosters(h, planned.inputs, planned.landAt, () => undefined);
+        expectMidDropOutcome(h.outcome([...h.store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status }))), planned.inputs, landedFirst);
+      }),
+      { numRuns: RUNS },
+    );
   }, 120_000);
 
   it.runIf(JUNK)('the same with junk ABSENTIA values, which neither create nor rescind', async () => {
