@@ -78,15 +78,13 @@ export async function pollQueue(
       const done = event.Records.filter((r) => !failed.has(r.messageId));
       if (failed.size > 0) hooks.progress(`${fnName}: ${failed.size} message(s) will be retried`);
       if (done.length > 0) {
-        // DeleteMessageBatch takes at most 10 entries.
+        // DeleteMessageBatch takes at most 10 entries: a bigger batch's deletes go out together.
+        const deletes: Promise<unknown>[] = [];
         for (let i = 0; i < done.length; i += RECEIVE_MAX) {
-          await sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queue.url,
-              Entries: done.slice(i, i + RECEIVE_MAX).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
-            }),
-          );
+          const entries = done.slice(i, i + RECEIVE_MAX).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle }));
+          deletes.push(sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: entries })));
         }
+        await Promise.all(deletes);
         hooks.processed(fnName, done.length);
       }
     } finally {
