@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CASE_TABLE } from '../shared/domain/case';
@@ -36,13 +37,32 @@ export async function readlineSplit(dir: string): Promise<number> {
   return rows + (fields > 0 ? 0 : 0);
 }
 
+/**
+ * A file's bytes, read into one reused 1 MiB buffer: the row scan copies each chunk before
+ * it asks for the next, so nothing is allocated per read (a read stream allocates a buffer
+ * per chunk, which costs page faults and GC work that no file reader needs to pay).
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 async function* rowsOf<T>(dir: string, spec: TableSpec<T>): AsyncGenerator<ScannedRows<T>> {
   const file = join(dir, `${spec.table}.csv`);
   const head = await readTableHeader(createReadStream(file, { end: 1 << 20 }), spec.table);
   if (!head.ok) throw new Error(head.detail);
   const mapped = mapColumns(head.header, spec);
   if (!mapped.ok) throw new Error(mapped.detail);
-  yield* scanTableRange(createReadStream(file, { highWaterMark: 64 * 1024 }), head.header, mapped.indexes, spec);
+  yield* scanTableRange(fileChunks(file), head.header, mapped.indexes, spec);
 }
 
 /** The bench drop's as-of: its ADJ_DATEs run 2020-2025, so some hearings are ahead of it. */
