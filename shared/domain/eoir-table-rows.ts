@@ -334,13 +334,13 @@ class RowScanner<T> {
     this.lineNumber = lineNumber;
   }
 
+  /** Twice the scratch's room (kept for the next batches: a batch of a real table holds hundreds of rows). */
   private grow(): void {
-    // A batch of a real table holds hundreds of rows; a tiny one (tests) a few.
     const rows = Math.max(64, this.meta.length);
-    const bounds = new Int32Array(rows * 2 * this.span);
+    const bounds = new Int32Array(rows * this.span);
     bounds.set(this.bounds);
     this.bounds = bounds;
-    const meta = new Float64Array(rows * 4);
+    const meta = new Float64Array(rows * 2);
     meta.set(this.meta);
     this.meta = meta;
   }
