@@ -84,7 +84,8 @@ const ODD = 3;
 /**
  * The row scan's state over one byte range: where the next line starts in the file, the
  * line count, a too-long line being skipped, and the batch being built (its accepted rows'
- * field bounds in scratch arrays reused from batch to batch, copied out at `take`).
+ * field bounds, line numbers and offsets, written where the batch will keep them: in
+ * blocks shared by consecutive batches, each batch a view of its part).
  */
 class RowScanner<T> {
   done = false;
@@ -106,11 +107,12 @@ class RowScanner<T> {
   private readonly starts: Int32Array;
   // The batch being built.
   private rows = 0;
+  /** The block the batch's field bounds are written to, from `boundsBase` (`span` per row). */
   private bounds = new Int32Array(0);
+  private boundsBase = 0;
+  /** The block its line numbers and byte offsets are written to, from `metaBase` (2 per row). */
   private meta = new Float64Array(0);
-  /** Where the batches' own arrays are cut from. */
-  private readonly boundsSlab = new Slab((n) => new Int32Array(n), SLAB_BYTES / 4);
-  private readonly metaSlab = new Slab((n) => new Float64Array(n), SLAB_BYTES / 8);
+  private metaBase = 0;
   private parsed: Map<number, HeldRow<T>> | null = null;
   private rejected: RejectedRow[] = [];
   private repaired = 0;
@@ -215,13 +217,13 @@ class RowScanner<T> {
     return fill - pos;
   }
 
-  /** The batch built since the last call (null when it holds no row), its scratch left for the next. */
+  /** The batch built since the last call (null when it holds no row): a view of the rows written; the next batch is written after it.*/
   take(): ScannedRows<T> | null {
     if (this.rows === 0 && this.rejected.length === 0) return null;
-    const bounds = this.boundsSlab.take(this.rows * this.span);
-    bounds.set(this.bounds.subarray(0, this.rows * this.span));
-    const meta = this.metaSlab.take(this.rows * 2);
-    meta.set(this.meta.subarray(0, this.rows * 2));
+    const bounds = this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span);
+    this.boundsBase += this.rows * this.span;
+    const meta = this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2);
+    this.metaBase += this.rows * 2;
     const batch = new ScannedRows(this.spec, this.caseColumn, {
       text: this.rows === 0 ? '' : this.text,
       bounds,
@@ -263,6 +265,8 @@ class RowScanner<T> {
     const maxLineBytes = this.maxLineBytes;
     let bounds = this.bounds;
     let meta = this.meta;
+    let boundsBase = this.boundsBase;
+    let metaBase = this.metaBase;
     let rows = this.rows;
     let lineNumber = this.lineNumber;
     let p = from;
@@ -310,15 +314,19 @@ class RowScanner<T> {
         rows = this.rows;
         bounds = this.bounds;
         meta = this.meta;
+        boundsBase = this.boundsBase;
+        metaBase = this.metaBase;
         continue;
       }
-      if (rows * 2 === meta.length) {
+      if (boundsBase + (rows + 1) * span > bounds.length || metaBase + (rows + 1) * 2 > meta.length) {
         this.rows = rows;
-        this.grow();
+        this.room();
         bounds = this.bounds;
         meta = this.meta;
+        boundsBase = this.boundsBase;
+        metaBase = this.metaBase;
       }
-      const o = rows * span;
+      const o = boundsBase + rows * span;
       for (let k = 0; k < n; k++) {
         const i = indexes[k] as number;
         if (i < 0) {
@@ -340,23 +348,38 @@ class RowScanner<T> {
         this.reject(reason, false, buf, ls, end, lineNumber, lineStart);
         continue;
       }
-      meta[2 * rows] = lineNumber;
-      meta[2 * rows + 1] = lineStart;
+      meta[metaBase + 2 * rows] = lineNumber;
+      meta[metaBase + 2 * rows + 1] = lineStart;
       rows++;
     }
     this.rows = rows;
     this.lineNumber = lineNumber;
   }
 
-  /** Twice the scratch's room (kept for the next batches: a batch of a real table holds hundreds of rows). */
-  private grow(): void {
-    const rows = Math.max(64, this.meta.length);
-    const bounds = new Int32Array(rows * this.span);
-    bounds.set(this.bounds);
-    this.bounds = bounds;
-    const meta = new Float64Array(rows * 2);
-    meta.set(this.meta);
-    this.meta = meta;
+  /**
+   * Room for one more row of the batch: when a block is full, a new one (4 times the last,
+   * starting small so that a byte range of a few rows allocates little,
+   * up to SLAB_BYTES, at least twice the batch's rows so far), the batch's rows moved in.
+   * A block is freed when no batch cut from it is alive: a reader holding a batch holds
+   * at most its block. (A backing store per batch, allocated, zeroed, freed and its rows
+   * copied in, cost about a tenth of the scan's CPU time here, much of it system time.)
+   */
+  private room(): void {
+    const rows = this.rows + 1;
+    if (this.boundsBase + rows * this.span > this.bounds.length) {
+      const size = Math.max(this.bounds.length === 0 ? 64 : Math.min(SLAB_BYTES / 4, this.bounds.length * 4), 2 * rows * this.span);
+      const block = new Int32Array(size);
+      block.set(this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span));
+      this.bounds = block;
+      this.boundsBase = 0;
+    }
+    if (this.metaBase + rows * 2 > this.meta.length) {
+      const size = Math.max(this.meta.length === 0 ? 16 : Math.min(SLAB_BYTES / 8, this.meta.length * 4), 4 * rows);
+      const block = new Float64Array(size);
+      block.set(this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2));
+      this.meta = block;
+      this.metaBase = 0;
+    }
   }
 
   private reject(reason: RowRejectionReason, repaired: boolean, raw: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): void {
@@ -366,10 +389,10 @@ class RowScanner<T> {
   /** A plain row held as `lineBounds` (its read fields' bounds in the batch's text). */
   private addPlain(lineBounds: Int32Array, lineNumber: number, byteOffset: number): void {
     const i = this.rows;
-    if (i * 2 === this.meta.length) this.grow();
-    this.bounds.set(lineBounds, i * this.span);
-    this.meta[2 * i] = lineNumber;
-    this.meta[2 * i + 1] = byteOffset;
+    this.room();
+    this.bounds.set(lineBounds, this.boundsBase + i * this.span);
+    this.meta[this.metaBase + 2 * i] = lineNumber;
+    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
     this.rows = i + 1;
   }
 
@@ -381,10 +404,10 @@ class RowScanner<T> {
       return;
     }
     const i = this.rows;
-    if (i * 2 === this.meta.length) this.grow();
-    this.bounds[i * this.span] = -2;
-    this.meta[2 * i] = lineNumber;
-    this.meta[2 * i + 1] = byteOffset;
+    this.room();
+    this.bounds[this.boundsBase + i * this.span] = -2;
+    this.meta[this.metaBase + 2 * i] = lineNumber;
+    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
     (this.parsed ??= new Map()).set(i, { values: [...this.values], value: result.value, repaired });
     if (repaired) this.repaired += 1;
     this.rows = i + 1;
@@ -472,30 +495,6 @@ class RowScanner<T> {
       values[k] = i < 0 ? null : cleanField(fixed[i]);
     }
     this.addParsed(true, raw, rawFrom, rawTo, lineNumber, byteOffset);
-  }
-}
-
-/**
- * Typed arrays cut one after another from shared blocks (growing to SLAB_BYTES): a backing store of
- * its own per batch (allocated, zeroed, freed) cost the scan more than its copy (about a
- * tenth of the scan's CPU time here, much of it system time). A block is freed when no
- * batch cut from it is alive: a reader holding a batch holds at most its block.
- */
-class Slab<A extends Int32Array | Float64Array> {
-  private block: A | null = null;
-  private used = 0;
-  constructor(private readonly make: (elements: number) => A, private readonly blockElements: number) {}
-
-  take(elements: number): A {
-    if (this.block === null || this.used + elements > this.block.length) {
-      // A scan's first blocks are small (a byte range of a few rows allocates a few KiB), then up to blockElements.
-      const size = this.block === null ? 1024 : Math.min(this.blockElements, this.block.length * 4);
-      this.block = this.make(Math.max(size, elements));
-      this.used = 0;
-    }
-    const view = this.block.subarray(this.used, this.used + elements) as A;
-    this.used += elements;
-    return view;
   }
 }
 
