@@ -217,7 +217,7 @@ class RowScanner<T> {
     return fill - pos;
   }
 
-  /** The batch built since the last call (null when it holds no row): a view of the rows written; the next batch is written after it.*/
+  /** The batch built since the last call (null when it holds no row): a view of the rows written; the next batch is written after it. */
   take(): ScannedRows<T> | null {
     if (this.rows === 0 && this.rejected.length === 0) return null;
     const bounds = this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span);
