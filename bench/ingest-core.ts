@@ -38,20 +38,31 @@ export async function readlineSplit(dir: string): Promise<number> {
 }
 
 /**
- * A file's bytes, read into one reused 1 MiB buffer: the row scan copies each chunk before
- * it asks for the next, so nothing is allocated per read (a read stream allocates a buffer
- * per chunk, which costs page faults and GC work that no file reader needs to pay).
+ * A file's bytes in 1 MiB chunks, read ahead: two buffers, reused, the next chunk read into
+ * one while the scan works on the other (it copies each chunk before it asks for the next),
+ * as a reader that streams a file would; nothing allocated per read (a read stream
+ * allocates a buffer per chunk, which costs page faults and GC work), and no wait on the
+ * file system's thread between chunks, which on a loaded machine costs wall time.
  */
 export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   const file = await open(path, 'r');
+  const size = 1 << 20;
+  let reading = Buffer.allocUnsafe(size);
+  let spare = Buffer.allocUnsafe(size);
+  const read = (into: Buffer): Promise<number> => file.read(into, 0, size, null).then((r) => r.bytesRead);
+  let next = read(reading);
   try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      const bytesRead = await next;
       if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+      const ready = reading;
+      reading = spare;
+      spare = ready;
+      next = read(reading);
+      yield ready.subarray(0, bytesRead);
     }
   } finally {
+    await next.catch(() => undefined);
     await file.close();
   }
 }
