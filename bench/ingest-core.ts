@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CASE_TABLE } from '../shared/domain/case';
@@ -36,13 +37,43 @@ export async function readlineSplit(dir: string): Promise<number> {
   return rows + (fields > 0 ? 0 : 0);
 }
 
+/**
+ * A file's bytes in 1 MiB chunks, read ahead: two buffers, reused, the next chunk read into
+ * one while the scan works on the other (it copies each chunk before it asks for the next),
+ * as a reader that streams a file would; nothing allocated per read (a read stream
+ * allocates a buffer per chunk, which costs page faults and GC work), and no wait on the
+ * file system's thread between chunks, which on a loaded machine costs wall time.
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const file = await open(path, 'r');
+  const size = 1 << 20;
+  let reading = Buffer.allocUnsafe(size);
+  let spare = Buffer.allocUnsafe(size);
+  const read = (into: Buffer): Promise<number> => file.read(into, 0, size, null).then((r) => r.bytesRead);
+  let next = read(reading);
+  try {
+    for (;;) {
+      const bytesRead = await next;
+      if (bytesRead === 0) return;
+      const ready = reading;
+      reading = spare;
+      spare = ready;
+      next = read(reading);
+      yield ready.subarray(0, bytesRead);
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await file.close();
+  }
+}
+
 async function* rowsOf<T>(dir: string, spec: TableSpec<T>): AsyncGenerator<ScannedRows<T>> {
   const file = join(dir, `${spec.table}.csv`);
   const head = await readTableHeader(createReadStream(file, { end: 1 << 20 }), spec.table);
   if (!head.ok) throw new Error(head.detail);
   const mapped = mapColumns(head.header, spec);
   if (!mapped.ok) throw new Error(mapped.detail);
-  yield* scanTableRange(createReadStream(file, { highWaterMark: 64 * 1024 }), head.header, mapped.indexes, spec);
+  yield* scanTableRange(fileChunks(file), head.header, mapped.indexes, spec);
 }
 
 /** The bench drop's as-of: its ADJ_DATEs run 2020-2025, so some hearings are ahead of it. */

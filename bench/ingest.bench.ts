@@ -5,12 +5,15 @@
  * four tables; no I/O besides the files) on a 1M-row drop vs
  * plain readline + split('\t') over the same files (target >= 0.8x) and vs DuckDB running
  * the same UC FTA query on the same files with one thread (target >= 1.0x) and two;
- * DuckDB's FTA set must equal the core's (ids and dates).
+ * DuckDB's FTA set must equal the core's (ids and dates). Each contender's CPU time (this
+ * process's threads, DuckDB's included) is taken beside its wall time, best of the rounds:
+ * on a loaded machine the ratio of CPU times (ratio1ThreadCpu) is the check on the wall one.
  * The store's writes against the write ceiling are bench/writes.bench.ts; the whole
  * ingest's memory and time at 1x and 4x rows, bench/growth.bench.ts.
  * Sets exitCode 1 when a target is missed. Writes out/bench/result.json. Not a test.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { duckdbUcFtas } from './duckdb-query';
 import { generateDrop } from './gen-drop';
@@ -29,10 +32,13 @@ async function drop(rows: number): Promise<string> {
   return dir;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall time and CPU time (user + system of this process's threads, DuckDB's included) of `fn`, in ms. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
-  return { ms: performance.now() - t0, value };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, value };
 }
 
 /** The FTA ids and dates one side has and the other lacks (or dates differently). */
@@ -47,6 +53,8 @@ async function coreRatios(dir: string) {
   let base = Infinity;
   let core = Infinity;
   const duck = { 1: Infinity, 2: Infinity };
+  // CPU time moves less than wall time with the machine's load: the check on the wall ratios.
+  const cpu = { core: Infinity, duckdb1: Infinity };
   let rows = 0;
   let ftas = 0;
   let mismatches: string[] = [];
@@ -64,12 +72,18 @@ async function coreRatios(dir: string) {
     core = Math.min(core, c.ms);
     duck[1] = Math.min(duck[1], d1.ms);
     duck[2] = Math.min(duck[2], d2.ms);
-    console.log(`  round ${i + 1}: readline+split ${Math.round(b.ms)} ms, ingest core ${Math.round(c.ms)} ms, DuckDB 1 thread ${Math.round(d1.ms)} ms, 2 threads ${Math.round(d2.ms)} ms`);
+    cpu.core = Math.min(cpu.core, c.cpuMs);
+    cpu.duckdb1 = Math.min(cpu.duckdb1, d1.cpuMs);
+    console.log(
+      `  round ${i + 1} (load ${(loadavg()[0] ?? 0).toFixed(1)}): readline+split ${Math.round(b.ms)} ms, ingest core ${Math.round(c.ms)} ms (CPU ${Math.round(c.cpuMs)}), ` +
+        `DuckDB 1 thread ${Math.round(d1.ms)} ms (CPU ${Math.round(d1.cpuMs)}), 2 threads ${Math.round(d2.ms)} ms`,
+    );
   }
   return {
     rows, ftas,
     readlineSplitMs: Math.round(base), ingestCoreMs: Math.round(core), duckdb1ThreadMs: Math.round(duck[1]), duckdb2ThreadsMs: Math.round(duck[2]),
     vsReadlineSplit: round(base / core), vsDuckdb1Thread: round(duck[1] / core), vsDuckdb2Threads: round(duck[2] / core),
+    ingestCoreCpuMs: Math.round(cpu.core), duckdb1ThreadCpuMs: Math.round(cpu.duckdb1), vsDuckdb1ThreadCpu: round(cpu.duckdb1 / cpu.core),
     duckdbAgrees: mismatches.length === 0, mismatches: mismatches.slice(0, 20),
   };
 }
@@ -95,6 +109,7 @@ const result = {
   ingestCoreVsDuckdb: core === null ? null : {
     ftas: core.ftas, ingestCoreMs: core.ingestCoreMs, duckdb1ThreadMs: core.duckdb1ThreadMs, duckdb2ThreadsMs: core.duckdb2ThreadsMs,
     ratio1Thread: core.vsDuckdb1Thread, ratio2Threads: core.vsDuckdb2Threads, duckdbAgrees: core.duckdbAgrees, mismatches: core.mismatches,
+    ingestCoreCpuMs: core.ingestCoreCpuMs, duckdb1ThreadCpuMs: core.duckdb1ThreadCpuMs, ratio1ThreadCpu: core.vsDuckdb1ThreadCpu,
     target: '>= 1.0 (one thread), same FTA set', pass: core.vsDuckdb1Thread >= 1.0 && core.duckdbAgrees,
   },
 };

@@ -6,18 +6,30 @@ import type { RowRejectionReason } from './rejections';
 
 const LF = 0x0a;
 const CR = 0x0d;
+const SPACE = 0x20;
 /** Bytes of a too-long row kept for the quarantine (the rest is skipped, never held). */
 export const TOO_LONG_ROW_KEPT_BYTES = 1024;
 
 /**
+ * Input bytes the row scan gathers before it scans them into one batch, whatever the size
+ * of the source's chunks (a zip entry or an S3 body arrives 16-64 KiB at a time): the
+ * per-batch costs (a text, the bounds arrays, a call of the rules) are paid once per this
+ * many bytes (about 800 tbl_schedule rows). Under V8's largest young-generation object
+ * (128 KiB), so a batch's text is allocated, and dropped, in the young generation.
+ */
+export const SCAN_BATCH_BYTES = 120 * 1024;
+
+/**
  * Scans the rows of one byte range of a table (the whole file is the range [0, Infinity)).
- * `chunks` are the file's bytes from `fetchStartFor(range)`. Yields one batch of rows per
- * input chunk (ScannedRows: the accepted rows, read field by field, and the rejected ones
- * with their reasons), synchronously scanned (no per-row promise), so memory stays bounded by
- * `maxLineBytes` plus one chunk whatever the file size: a line longer than `maxLineBytes`
- * is rejected ROW_TOO_LONG (its first TOO_LONG_ROW_KEPT_BYTES kept for the quarantine) and
- * the rest of it skipped up to the next line end, never held. Blank lines are skipped
- * (they hold no row); the header line (offset 0) is never a row.
+ * `chunks` are the file's bytes from `fetchStartFor(range)`, any size; each chunk is copied
+ * into the scan's own buffer before the next is asked for, so a source may reuse its
+ * buffer once the scan asks for more. Yields one batch of rows (ScannedRows: the accepted
+ * rows, read field by field, and the rejected ones with their reasons) per `batchBytes` of
+ * input or so, synchronously scanned (no per-row promise), so memory stays bounded by
+ * `maxLineBytes` plus `batchBytes` plus one batch whatever the file size: a line longer
+ * than `maxLineBytes` is rejected ROW_TOO_LONG (its first TOO_LONG_ROW_KEPT_BYTES kept for
+ * the quarantine) and the rest of it skipped up to the next line end, never held. Blank
+ * lines are skipped (they hold no row); the header line (offset 0) is never a row.
  */
 export async function* scanTableRange<T>(
   chunks: AsyncIterable<Uint8Array>,
@@ -26,110 +38,500 @@ export async function* scanTableRange<T>(
   spec: TableSpec<T>,
   range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
   maxLineBytes: number = MAX_LINE_BYTES,
+  batchBytes: number = SCAN_BATCH_BYTES,
 ): AsyncGenerator<ScannedRows<T>> {
-  const parser = rowParser(header, indexes, spec, maxLineBytes);
-  let offset = fetchStartFor(range); // file offset of buf[0]
-  let carry: Buffer | null = null;
-  // Where the next line starts (file offset), once known; before that we skip to the first LF.
-  let aligned = range.start === 0;
-  let lineNumber = 0;
-  let done = false;
-  /** A too-long line being skipped: its row, yielded when its line end is found. */
-  let skipping: RejectedRow | null = null;
-  const caseColumn = spec.columns.findIndex((c) => c.toLowerCase() === 'idncase');
-  let lastRows = 0;
+  const scanner = new RowScanner(header, indexes, spec, range, maxLineBytes);
+  const size = Math.max(1, batchBytes);
+  // Room for a batch, and for a whole line of the longest length read (and its CR LF);
+  // a scan of small batches starts smaller and grows to that as a long line needs it.
+  const room = Math.max(size, maxLineBytes + 2);
+  let work = Buffer.allocUnsafe(Math.min(room, Math.max(size, 4096)));
+  let fill = 0;
   for await (const chunk of chunks) {
-    const buf: Buffer = carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
-    carry = null;
+    let at = 0;
+    while (at < chunk.length) {
+      if (fill >= size && fill === work.length) {
+        const grown = Buffer.allocUnsafe(Math.min(room, work.length * 2));
+        work.copy(grown, 0, 0, fill);
+        work = grown;
+      }
+      // Up to `size` bytes held, then scanned; past a tail longer than that (a line carried
+      // over, in a scan of small batches), the buffer's room.
+      const n = Math.min(chunk.length - at, fill < size ? size - fill : work.length - fill);
+      work.set(n === chunk.length ? chunk : chunk.subarray(at, at + n), fill);
+      fill += n;
+      at += n;
+      if (fill >= size) {
+        fill = scanner.scan(work, fill, false);
+        const batch = scanner.take();
+        if (batch !== null) yield batch;
+        if (scanner.done) return;
+      }
+    }
+  }
+  scanner.scan(work, fill, true);
+  const batch = scanner.take();
+  if (batch !== null) yield batch;
+}
+
+/** A byte's class in a line (RowScanner's table): most bytes are PRINTABLE. */
+const PRINTABLE = 0;
+const DELIMITER = 1;
+const LINE_END = 2;
+/** A control character (CR and TAB included, when not the delimiter) or a byte >= 0x7f. */
+const ODD = 3;
+
+/**
+ * The row scan's state over one byte range: where the next line starts in the file, the
+ * line count, a too-long line being skipped, and the batch being built (its accepted rows'
+ * field bounds, line numbers and offsets, written where the batch will keep them: in
+ * blocks shared by consecutive batches, each batch a view of its part).
+ */
+class RowScanner<T> {
+  done = false;
+  /** File offset of the scan buffer's first byte. */
+  private offset: number;
+  /** Where the next line starts is known; before that the scan skips to the first LF. */
+  private aligned: boolean;
+  private lineNumber = 0;
+  /** A too-long line being skipped: its row, rejected when its line end is found. */
+  private skipping: RejectedRow | null = null;
+  private readonly classes = new Uint8Array(256);
+  private readonly width: number;
+  private readonly n: number;
+  private readonly span: number;
+  private readonly indexes: Int32Array;
+  private readonly keyColumns: Int32Array | null;
+  private readonly caseColumn: number;
+  /** Field starts of the line being scanned (byte offsets), by header column. */
+  private readonly starts: Int32Array;
+  // The batch being built.
+  private rows = 0;
+  /** The block the batch's field bounds are written to, from `boundsBase` (`span` per row). */
+  private bounds = new Int32Array(0);
+  private boundsBase = 0;
+  /** The block its line numbers and byte offsets are written to, from `metaBase` (2 per row). */
+  private meta = new Float64Array(0);
+  private metaBase = 0;
+  private parsed: Map<number, HeldRow<T>> | null = null;
+  private rejected: RejectedRow[] = [];
+  private repaired = 0;
+  private text = '';
+  // The slow path (an irregular line): a line held parsed, decoded, cleaned, or repaired.
+  private readonly freeText: ReadonlySet<number>;
+  private readonly shapes: readonly (readonly [number, ColumnShape])[];
+  private readonly lineBounds: Int32Array;
+  private readonly values: (string | null)[];
+
+  constructor(
+    private readonly header: TableHeader,
+    indexes: readonly number[],
+    private readonly spec: TableSpec<T>,
+    private readonly range: ByteRange,
+    private readonly maxLineBytes: number,
+  ) {
+    this.offset = fetchStartFor(range);
+    this.aligned = range.start === 0;
+    this.width = header.names.length;
+    this.n = indexes.length;
+    this.span = 2 * this.n;
+    this.indexes = Int32Array.from(indexes);
+    this.keyColumns = spec.keyColumns === undefined ? null : Int32Array.from(spec.keyColumns);
+    this.caseColumn = spec.columns.findIndex((c) => c.toLowerCase() === 'idncase');
+    this.starts = new Int32Array(this.width + 2);
+    const d = header.delimiter.charCodeAt(0);
+    for (let c = 0; c < 256; c++) this.classes[c] = c === d ? DELIMITER : c === LF ? LINE_END : c < 0x20 || c >= 0x7f ? ODD : PRINTABLE;
+    this.freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
+    const shapes: [number, ColumnShape][] = [];
+    for (const [name, shape] of Object.entries(spec.shapes ?? {})) {
+      const i = header.names.indexOf(name.toLowerCase());
+      if (i >= 0) shapes.push([i, shape]);
+    }
+    this.shapes = shapes;
+    this.lineBounds = new Int32Array(this.span);
+    this.values = new Array<string | null>(this.n).fill(null);
+  }
+
+  /**
+   * Scans the lines of `work[0..fill)`: every complete line, and at the `end` of the input
+   * the last line without its LF. Returns the bytes kept (a line not yet ended, moved to the
+   * buffer's start). A line that has run past the limit is rejected and skipped.
+   */
+  scan(work: Buffer, fill: number, end: boolean): number {
+    const buf = fill === work.length ? work : work.subarray(0, fill);
     let pos = 0;
-    const batch = new ScannedRows(spec, caseColumn, lastRows + (lastRows >> 3));
-    if (skipping !== null) {
+    if (this.skipping !== null) {
       const nl = buf.indexOf(LF);
       if (nl === -1) {
-        offset += buf.length;
-        continue;
+        this.offset += fill;
+        if (end) {
+          this.rejected.push(this.skipping);
+          this.skipping = null;
+        }
+        return 0;
       }
-      batch.rejected.push(skipping);
-      skipping = null;
+      this.rejected.push(this.skipping);
+      this.skipping = null;
       pos = nl + 1;
     }
-    if (!aligned) {
-      const nl = buf.indexOf(LF);
+    if (!this.aligned) {
+      const nl = buf.indexOf(LF, pos);
       if (nl === -1) {
-        offset += buf.length;
-        continue;
+        this.offset += fill;
+        return 0;
       }
       pos = nl + 1;
-      aligned = true;
+      this.aligned = true;
     }
     const last = buf.lastIndexOf(LF);
     if (last >= pos) {
-      // One latin-1 string for the chunk: character offsets are byte offsets, and an ASCII
-      // line (most lines of real files) is read from it directly; a line holding any byte
-      // >= 0x80 is decoded on its own (decodeLine: UTF-8 or cp1252), by the row parser.
-      const text = buf.toString('latin1', pos, last + 1);
-      batch.useText(text);
-      let at = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
-        const lineStart = offset + pos + at;
-        if (lineStart >= range.end) {
-          done = true;
-          break;
-        }
-        const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        lineNumber += 1;
-        if (end > at && lineStart >= header.byteLength) {
-          parser.text(batch, text, at, end, buf, pos, lineNumber, lineStart);
-        }
-        at = nl + 1;
-      }
-      pos += at;
-    } else {
-      for (let nl = buf.indexOf(LF, pos); nl !== -1; nl = buf.indexOf(LF, pos)) {
-        const lineStart = offset + pos;
-        if (lineStart >= range.end) {
-          done = true;
-          break;
-        }
-        const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
-        lineNumber += 1;
-        // The header line (and blank lines before it) are not rows.
-        if (end > pos && lineStart >= header.byteLength) parser.bytes(batch, buf.subarray(pos, end), lineNumber, lineStart);
-        pos = nl + 1;
-      }
+      this.lines(buf, pos, last + 1);
+      if (this.done) return 0;
+      pos = last + 1;
     }
-    if (!done && buf.length - pos > maxLineBytes + 1 && offset + pos >= header.byteLength) {
+    const lineStart = this.offset + pos;
+    if (end) {
+      // The last line, with no line end.
+      if (pos < fill && lineStart < this.range.end && lineStart >= this.header.byteLength) {
+        const line = trimCr(buf.subarray(pos, fill));
+        this.lineNumber += 1;
+        if (line.length > 0) this.bytesLine(line, this.lineNumber, lineStart);
+      }
+      return 0;
+    }
+    if (fill - pos > this.maxLineBytes + 1) {
       // No line end within the limit (a CR may still precede the LF): this line is too long.
-      // (The header, read and capped by readTableHeader, is never a row.)
-      const lineStart = offset + pos;
-      if (lineStart >= range.end) done = true;
-      else {
-        lineNumber += 1;
-        skipping = parser.tooLong(buf.subarray(pos, pos + TOO_LONG_ROW_KEPT_BYTES), lineNumber, lineStart);
-        pos = buf.length;
+      // (The header, read and capped by readTableHeader, is never a row: its bytes are dropped.)
+      this.offset += fill;
+      if (lineStart < this.header.byteLength) return 0;
+      if (lineStart >= this.range.end) {
+        this.done = true;
+        return 0;
+      }
+      this.lineNumber += 1;
+      this.skipping = tooLongRow(buf.subarray(pos, pos + TOO_LONG_ROW_KEPT_BYTES), this.lineNumber, lineStart);
+      return 0;
+    }
+    if (pos > 0) work.copyWithin(0, pos, fill);
+    this.offset += pos;
+    return fill - pos;
+  }
+
+  /** The batch built since the last call (null when it holds no row): a view of the rows written; the next batch is written after it. */
+  take(): ScannedRows<T> | null {
+    if (this.rows === 0 && this.rejected.length === 0) return null;
+    const bounds = this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span);
+    this.boundsBase += this.rows * this.span;
+    const meta = this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2);
+    this.metaBase += this.rows * 2;
+    const batch = new ScannedRows(this.spec, this.caseColumn, {
+      text: this.rows === 0 ? '' : this.text,
+      bounds,
+      meta,
+      length: this.rows,
+      parsed: this.parsed,
+      rejected: this.rejected,
+      repairedCount: this.repaired,
+    });
+    this.rows = 0;
+    this.parsed = null;
+    this.rejected = [];
+    this.repaired = 0;
+    this.text = '';
+    return batch;
+  }
+
+  /**
+   * Scans the complete lines of `buf[from..to)` (`to` just past an LF). One walk over each
+   * line's bytes finds its fields (a row has ~30, the rules read ~8) and whether it is
+   * plain: the right number of fields, printable ASCII. A plain line of a table with
+   * keyColumns is kept as its read fields' cleaned bounds in the batch's text (the bytes
+   * read as latin-1: character offsets are byte offsets), its keys checked on the bytes: no
+   * string, no object, until a rule asks. Any other line takes the slow path (`parse`).
+   */
+  private lines(buf: Buffer, from: number, to: number): void {
+    const text = buf.toString('latin1', from, to);
+    this.text = text;
+    const classes = this.classes;
+    const starts = this.starts;
+    const width = this.width;
+    const n = this.n;
+    const span = this.span;
+    const indexes = this.indexes;
+    const keyColumns = this.keyColumns;
+    const offset = this.offset;
+    const rangeEnd = this.range.end;
+    const headerBytes = this.header.byteLength;
+    const maxLineBytes = this.maxLineBytes;
+    let bounds = this.bounds;
+    let meta = this.meta;
+    let boundsBase = this.boundsBase;
+    let metaBase = this.metaBase;
+    let rows = this.rows;
+    let lineNumber = this.lineNumber;
+    let p = from;
+    while (p < to) {
+      const ls = p;
+      let count = 1;
+      let odd = 0;
+      starts[0] = ls;
+      for (;;) {
+        const k = classes[buf[p] as number] as number;
+        if (k === PRINTABLE) {
+          p++;
+        } else if (k === DELIMITER) {
+          if (count <= width) starts[count] = p + 1;
+          count++;
+          p++;
+        } else if (k === LINE_END) {
+          break;
+        } else {
+          odd++;
+          p++;
+        }
+      }
+      let end = p;
+      p++;
+      if (end > ls && buf[end - 1] === CR) {
+        end--;
+        odd--;
+      }
+      const lineStart = offset + ls;
+      if (lineStart >= rangeEnd) {
+        this.done = true;
+        break;
+      }
+      lineNumber++;
+      // Blank lines, the header line (and blank lines before it) are not rows.
+      if (end === ls || lineStart < headerBytes) continue;
+      if (end - ls > maxLineBytes) {
+        this.rejected.push(tooLongRow(buf.subarray(ls, end), lineNumber, lineStart));
+        continue;
+      }
+      if (odd !== 0 || count !== width || keyColumns === null) {
+        this.rows = rows;
+        this.parse(text, ls - from, end - from, buf, ls, end, lineNumber, lineStart, false);
+        rows = this.rows;
+        bounds = this.bounds;
+        meta = this.meta;
+        boundsBase = this.boundsBase;
+        metaBase = this.metaBase;
+        continue;
+      }
+      if (boundsBase + (rows + 1) * span > bounds.length || metaBase + (rows + 1) * 2 > meta.length) {
+        this.rows = rows;
+        this.room();
+        bounds = this.bounds;
+        meta = this.meta;
+        boundsBase = this.boundsBase;
+        metaBase = this.metaBase;
+      }
+      const o = boundsBase + rows * span;
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        if (i < 0) {
+          bounds[o + 2 * k] = -1;
+          continue;
+        }
+        let a = starts[i] as number;
+        let b = i + 1 < width ? (starts[i + 1] as number) - 1 : end;
+        while (a < b && buf[a] === SPACE) a++;
+        while (b > a && buf[b - 1] === SPACE) b--;
+        if (isNullField(buf, a, b - a)) bounds[o + 2 * k] = -1;
+        else {
+          bounds[o + 2 * k] = a - from;
+          bounds[o + 2 * k + 1] = b - from;
+        }
+      }
+      const reason = keyBytesRejection(buf, from, bounds, o, keyColumns);
+      if (reason !== null) {
+        this.reject(reason, false, buf, ls, end, lineNumber, lineStart);
+        continue;
+      }
+      meta[metaBase + 2 * rows] = lineNumber;
+      meta[metaBase + 2 * rows + 1] = lineStart;
+      rows++;
+    }
+    this.rows = rows;
+    this.lineNumber = lineNumber;
+  }
+
+  /**
+   * Room for one more row of the batch: when a block is full, a new one (4 times the last,
+   * starting small so that a byte range of a few rows allocates little,
+   * up to SLAB_BYTES, at least twice the batch's rows so far), the batch's rows moved in.
+   * A block is freed when no batch cut from it is alive: a reader holding a batch holds
+   * at most its block. (A backing store per batch, allocated, zeroed, freed and its rows
+   * copied in, cost about a tenth of the scan's CPU time here, much of it system time.)
+   */
+  private room(): void {
+    const rows = this.rows + 1;
+    if (this.boundsBase + rows * this.span > this.bounds.length) {
+      const size = Math.max(this.bounds.length === 0 ? 64 : Math.min(SLAB_BYTES / 4, this.bounds.length * 4), 2 * rows * this.span);
+      const block = new Int32Array(size);
+      block.set(this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span));
+      this.bounds = block;
+      this.boundsBase = 0;
+    }
+    if (this.metaBase + rows * 2 > this.meta.length) {
+      const size = Math.max(this.meta.length === 0 ? 16 : Math.min(SLAB_BYTES / 8, this.meta.length * 4), 4 * rows);
+      const block = new Float64Array(size);
+      block.set(this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2));
+      this.meta = block;
+      this.metaBase = 0;
+    }
+  }
+
+  private reject(reason: RowRejectionReason, repaired: boolean, raw: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): void {
+    this.rejected.push({ lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: Buffer.from(raw.subarray(from, to)) });
+  }
+
+  /** A plain row held as `lineBounds` (its read fields' bounds in the batch's text). */
+  private addPlain(lineBounds: Int32Array, lineNumber: number, byteOffset: number): void {
+    const i = this.rows;
+    this.room();
+    this.bounds.set(lineBounds, this.boundsBase + i * this.span);
+    this.meta[this.metaBase + 2 * i] = lineNumber;
+    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
+    this.rows = i + 1;
+  }
+
+  /** The row from `values` through spec.parse: held parsed in the batch (an irregular row), or rejected. */
+  private addParsed(repaired: boolean, raw: Buffer, from: number, to: number, lineNumber: number, byteOffset: number): void {
+    const result = this.spec.parse(this.values);
+    if (!result.ok) {
+      this.rejected.push({ lineNumber, byteOffset, repaired, result, raw: Buffer.from(raw.subarray(from, to)) });
+      return;
+    }
+    const i = this.rows;
+    this.room();
+    this.bounds[this.boundsBase + i * this.span] = -2;
+    this.meta[this.metaBase + 2 * i] = lineNumber;
+    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
+    (this.parsed ??= new Map()).set(i, { values: [...this.values], value: result.value, repaired });
+    if (repaired) this.repaired += 1;
+    this.rows = i + 1;
+  }
+
+  /** The last line of the input (no LF after it): decoded on its own, then parsed. */
+  private bytesLine(bytes: Buffer, lineNumber: number, byteOffset: number): void {
+    if (bytes.length > this.maxLineBytes) {
+      this.rejected.push(tooLongRow(bytes, lineNumber, byteOffset));
+      return;
+    }
+    const line = decodeLine(bytes);
+    this.parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+  }
+
+  /**
+   * The slow path: the line `s[from..to)`, whose bytes are `raw[rawFrom..rawTo)` (copied
+   * only for a rejected row). `decoded`: `s` is the line decoded on its own (it held bytes
+   * >= 0x80); otherwise `s` is the batch's text (latin-1), and a line found to hold such a
+   * byte in a field read is decoded on its own (UTF-8 or cp1252) and parsed again. A line
+   * with control characters only in fields not read, or only spaces to trim, is still held
+   * as bounds; one with a control character in a field read is cleaned (cleanField) and
+   * held parsed; one with a field too many is repaired (repairShiftedRow) or rejected.
+   */
+  private parse(s: string, from: number, to: number, raw: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number, decoded: boolean): void {
+    const { width, n, indexes, starts, values, lineBounds } = this;
+    const d = this.header.delimiter.charCodeAt(0);
+    let count = 1;
+    starts[0] = from;
+    for (let p = from; p < to; p++) {
+      if (s.charCodeAt(p) === d) {
+        if (count <= width) starts[count] = p + 1;
+        count++;
       }
     }
-    lastRows = batch.length;
-    if (batch.length > 0 || batch.rejected.length > 0) yield batch;
-    if (done) return;
-    if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
-    offset += pos;
+    if (count === width) {
+      let plain = !decoded && this.keyColumns !== null;
+      for (let k = 0; k < n; k++) {
+        const i = indexes[k] as number;
+        if (i < 0) {
+          lineBounds[2 * k] = -1;
+          values[k] = null;
+          continue;
+        }
+        const a = starts[i] as number;
+        const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
+        const kind = decoded ? PLAIN_UNICODE : fieldKind(s, a, b);
+        if (kind === HIGH) {
+          const bytes = raw.subarray(rawFrom, rawTo);
+          const line = decodeLine(bytes);
+          this.parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+          return;
+        }
+        if (plain && kind !== PLAIN_ASCII) {
+          // The row turned out irregular: the fields held as bounds so far become strings.
+          plain = false;
+          for (let j = 0; j < k; j++) values[j] = (lineBounds[2 * j] as number) < 0 ? null : s.slice(lineBounds[2 * j], lineBounds[2 * j + 1]);
+        }
+        if (plain) cleanAsciiBounds(s, a, b, lineBounds, k);
+        else values[k] = kind === PLAIN_ASCII ? cleanAsciiRange(s, a, b) : cleanField(s.slice(a, b));
+      }
+      if (plain) {
+        const reason = keyBoundsRejection(s, lineBounds, this.keyColumns as Int32Array);
+        if (reason !== null) this.reject(reason, false, raw, rawFrom, rawTo, lineNumber, byteOffset);
+        else this.addPlain(lineBounds, lineNumber, byteOffset);
+        return;
+      }
+      this.addParsed(false, raw, rawFrom, rawTo, lineNumber, byteOffset);
+      return;
+    }
+    if (!decoded && fieldKind(s, from, to) === HIGH) {
+      const bytes = raw.subarray(rawFrom, rawTo);
+      const line = decodeLine(bytes);
+      this.parse(line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
+      return;
+    }
+    const fields = s.slice(from, to).split(this.header.delimiter);
+    const fixed = fields.length === width + 1 ? repairShiftedRow(fields, this.freeText, this.shapes) : undefined;
+    if (fixed === undefined) {
+      this.reject(fields.length > width ? 'ROW_EXTRA_FIELDS' : 'ROW_MISSING_FIELDS', false, raw, rawFrom, rawTo, lineNumber, byteOffset);
+      return;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = indexes[k] as number;
+      values[k] = i < 0 ? null : cleanField(fixed[i]);
+    }
+    this.addParsed(true, raw, rawFrom, rawTo, lineNumber, byteOffset);
   }
-  if (skipping !== null) {
-    const last = new ScannedRows(spec, caseColumn);
-    last.rejected.push(skipping);
-    yield last;
-    return;
-  }
-  if (carry !== null && carry.length > 0 && offset < range.end && offset >= header.byteLength) {
-    const line = trimCr(carry);
-    lineNumber += 1;
-    if (line.length > 0) {
-      const last = new ScannedRows(spec, caseColumn);
-      parser.bytes(last, line, lineNumber, offset);
-      yield last;
+}
+
+/** A block's size: about ten tbl_schedule batches' bounds. */
+const SLAB_BYTES = 512 * 1024;
+
+/** A line over the limit: rejected ROW_TOO_LONG, `kept` (its first bytes) for the quarantine. */
+function tooLongRow(kept: Buffer, lineNumber: number, byteOffset: number): RejectedRow {
+  return { lineNumber, byteOffset, repaired: false, result: { ok: false, reason: 'ROW_TOO_LONG' }, raw: Buffer.from(kept.subarray(0, TOO_LONG_ROW_KEPT_BYTES)) };
+}
+
+/** `buf[a..a+len)` (a field trimmed of spaces) reads as null: empty, `NULL` or `N/A`. */
+function isNullField(buf: Buffer, a: number, len: number): boolean {
+  if (len === 0) return true;
+  if (len === 4) return buf[a] === 0x4e && buf[a + 1] === 0x55 && buf[a + 2] === 0x4c && buf[a + 3] === 0x4c;
+  if (len === 3) return buf[a] === 0x4e && buf[a + 1] === 0x2f && buf[a + 2] === 0x41;
+  return false;
+}
+
+/**
+ * keyRejection over a plain row's fields held as bounds (relative to `base` in `buf`) at
+ * `bounds[o..]`: KEY_MISSING when a key column is null, else KEY_NOT_INTEGER when one is
+ * not 1-12 digits, else null.
+ */
+function keyBytesRejection(buf: Buffer, base: number, bounds: Int32Array, o: number, keyColumns: Int32Array): 'KEY_MISSING' | 'KEY_NOT_INTEGER' | null {
+  for (let j = 0; j < keyColumns.length; j++) if ((bounds[o + 2 * (keyColumns[j] as number)] as number) < 0) return 'KEY_MISSING';
+  for (let j = 0; j < keyColumns.length; j++) {
+    const k = keyColumns[j] as number;
+    const a = base + (bounds[o + 2 * k] as number);
+    const b = base + (bounds[o + 2 * k + 1] as number);
+    if (b - a > 12) return 'KEY_NOT_INTEGER';
+    for (let p = a; p < b; p++) {
+      const c = buf[p] as number;
+      if (c < 0x30 || c > 0x39) return 'KEY_NOT_INTEGER';
     }
   }
+  return null;
 }
 
 /**
@@ -144,8 +546,9 @@ export async function* parseTableRange<T>(
   spec: TableSpec<T>,
   range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
   maxLineBytes: number = MAX_LINE_BYTES,
+  batchBytes: number = SCAN_BATCH_BYTES,
 ): AsyncGenerator<ParsedRow<T>[]> {
-  for await (const scanned of scanTableRange(chunks, header, indexes, spec, range, maxLineBytes)) {
+  for await (const scanned of scanTableRange(chunks, header, indexes, spec, range, maxLineBytes, batchBytes)) {
     const rows: ParsedRow<T>[] = [];
     let r = 0;
     for (let i = 0; i < scanned.length; i++) {
@@ -158,156 +561,6 @@ export async function* parseTableRange<T>(
   }
 }
 
-interface RowParser<T> {
-  /** A line of an ASCII chunk: `text[from..to)`, whose bytes are `buf[base + from..base + to)`; the batch reads `text`. */
-  text(batch: ScannedRows<T>, text: string, from: number, to: number, buf: Buffer, base: number, lineNumber: number, byteOffset: number): void;
-  bytes(batch: ScannedRows<T>, bytes: Buffer, lineNumber: number, byteOffset: number): void;
-  /** A line over the limit: rejected ROW_TOO_LONG, `kept` (its first bytes) for the quarantine. */
-  tooLong(kept: Buffer, lineNumber: number, byteOffset: number): RejectedRow;
-}
-
-function rowParser<T>(header: TableHeader, indexes: readonly number[], spec: TableSpec<T>, maxLineBytes: number): RowParser<T> {
-  const width = header.names.length;
-  const delimiter = header.delimiter;
-  const freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
-  const shapes: [number, ColumnShape][] = [];
-  for (const [name, shape] of Object.entries(spec.shapes ?? {})) {
-    const i = header.names.indexOf(name.toLowerCase());
-    if (i >= 0) shapes.push([i, shape]);
-  }
-  const n = indexes.length;
-  const keyColumns = spec.keyColumns;
-  const starts = new Int32Array(width + 2);
-  /** Cleaned bounds of the fields read, [from, to) in the text; from -1: null. */
-  const bounds = new Int32Array(n * 2);
-  const values = new Array<string | null>(n).fill(null);
-  const d = delimiter.charCodeAt(0);
-  const reject = (batch: ScannedRows<T>, reason: RowRejectionReason, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number): void => {
-    batch.rejected.push({ lineNumber, byteOffset, repaired: false, result: { ok: false, reason }, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) });
-  };
-  /** The row from `values` through spec.parse: kept whole in the batch (an irregular row), or rejected. */
-  const parsed = (batch: ScannedRows<T>, repaired: boolean, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number): void => {
-    const result = spec.parse(values);
-    if (result.ok) batch.addParsed(values, result.value, repaired, lineNumber, byteOffset);
-    else batch.rejected.push({ lineNumber, byteOffset, repaired, result, raw: Buffer.from(rawBuf.subarray(rawFrom, rawTo)) });
-  };
-  /**
-   * Scans the line `s[from..to)` into `batch` (no slice of it is made). `rawBuf[rawFrom..rawTo)`
-   * are its bytes, copied only for a rejected row. `decoded`: `s` is the line decoded on its
-   * own (it held bytes >= 0x80); otherwise `s` is the chunk read as latin-1, and a line found
-   * to hold such a byte in a field read is decoded on its own. A plain line (the right
-   * number of fields, the fields read ASCII without control characters) of a table with
-   * keyColumns is kept as the bounds of its fields: no string, no object, until a rule asks.
-   */
-  const parse = (batch: ScannedRows<T>, s: string, from: number, to: number, rawBuf: Buffer, rawFrom: number, rawTo: number, lineNumber: number, byteOffset: number, decoded: boolean): void => {
-    // One pass over the line's characters for the field boundaries (a row has ~30 fields,
-    // the rules read ~8); only the fields read are looked at again.
-    let count = 1;
-    starts[0] = from;
-    /** A byte of the line that is a control character (the delimiter aside) or >= 0x7f. */
-    let odd = false;
-    if (decoded) {
-      for (let p = from; p < to; p++) {
-        if (s.charCodeAt(p) === d) {
-          if (count <= width) starts[count] = p + 1;
-          count++;
-        }
-      }
-    } else {
-      // `s` is the chunk read as latin-1: its characters are `rawBuf`'s bytes, which are
-      // quicker to walk (a typed array) than the string.
-      const shift = from - rawFrom;
-      for (let p = rawFrom; p < rawTo; p++) {
-        const c = rawBuf[p] as number;
-        if (c === d) {
-          if (count <= width) starts[count] = p + 1 + shift;
-          count++;
-        } else if (c < 0x20 || c >= 0x7f) odd = true;
-      }
-    }
-    if (count === width) {
-      // A field read holding a byte >= 0x80: the line is decoded on its own (UTF-8 or cp1252);
-      // one holding a control character is cleaned by cleanField. Others are ASCII, cleaned in place.
-      let plain = !decoded && keyColumns !== undefined;
-      for (let k = 0; k < n; k++) {
-        const i = indexes[k] as number;
-        if (i < 0) {
-          bounds[2 * k] = -1;
-          values[k] = null;
-          continue;
-        }
-        const a = starts[i] as number;
-        const b = i + 1 < width ? (starts[i + 1] as number) - 1 : to;
-        // A line of printable ASCII (most lines) needs no look at its fields' characters.
-        const kind = decoded ? PLAIN_UNICODE : odd ? fieldKind(s, a, b) : PLAIN_ASCII;
-        if (kind === HIGH) {
-          const bytes = rawBuf.subarray(rawFrom, rawTo);
-          const line = decodeLine(bytes);
-          parse(batch, line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
-          return;
-        }
-        if (plain && kind !== PLAIN_ASCII) {
-          // The row turned out irregular: the fields held as bounds so far become strings.
-          plain = false;
-          for (let j = 0; j < k; j++) values[j] = (bounds[2 * j] as number) < 0 ? null : s.slice(bounds[2 * j], bounds[2 * j + 1]);
-        }
-        if (plain) cleanAsciiBounds(s, a, b, bounds, k);
-        else values[k] = kind === PLAIN_ASCII ? cleanAsciiRange(s, a, b) : cleanField(s.slice(a, b));
-      }
-      if (plain) {
-        const reason = keyBoundsRejection(s, bounds, keyColumns as readonly number[]);
-        if (reason !== null) reject(batch, reason, rawBuf, rawFrom, rawTo, lineNumber, byteOffset);
-        else batch.addPlain(bounds, lineNumber, byteOffset);
-        return;
-      }
-      parsed(batch, false, rawBuf, rawFrom, rawTo, lineNumber, byteOffset);
-      return;
-    }
-    if (!decoded && fieldKind(s, from, to) === HIGH) {
-      const bytes = rawBuf.subarray(rawFrom, rawTo);
-      const line = decodeLine(bytes);
-      parse(batch, line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
-      return;
-    }
-    const fields = s.slice(from, to).split(delimiter);
-    const fixed = fields.length === width + 1 ? repairShiftedRow(fields, freeText, shapes) : undefined;
-    if (fixed === undefined) {
-      reject(batch, fields.length > width ? 'ROW_EXTRA_FIELDS' : 'ROW_MISSING_FIELDS', rawBuf, rawFrom, rawTo, lineNumber, byteOffset);
-      return;
-    }
-    for (let k = 0; k < n; k++) {
-      const i = indexes[k] as number;
-      values[k] = i < 0 ? null : cleanField(fixed[i]);
-    }
-    parsed(batch, true, rawBuf, rawFrom, rawTo, lineNumber, byteOffset);
-  };
-  const tooLong = (kept: Buffer, lineNumber: number, byteOffset: number): RejectedRow => ({
-    lineNumber,
-    byteOffset,
-    repaired: false,
-    result: { ok: false, reason: 'ROW_TOO_LONG' },
-    raw: Buffer.from(kept.subarray(0, TOO_LONG_ROW_KEPT_BYTES)),
-  });
-  return {
-    text: (batch, text, from, to, buf, base, lineNumber, byteOffset) => {
-      if (to - from > maxLineBytes) batch.rejected.push(tooLong(buf.subarray(base + from, base + to), lineNumber, byteOffset));
-      else parse(batch, text, from, to, buf, base + from, base + to, lineNumber, byteOffset, false);
-    },
-    bytes: (batch, bytes, lineNumber, byteOffset) => {
-      if (bytes.length > maxLineBytes) {
-        batch.rejected.push(tooLong(bytes, lineNumber, byteOffset));
-        return;
-      }
-      const line = decodeLine(bytes);
-      parse(batch, line, 0, line.length, bytes, 0, bytes.length, lineNumber, byteOffset, true);
-    },
-    tooLong,
-  };
-}
-
-const NO_BOUNDS = new Int32Array(0);
-const NO_ROWS = new Float64Array(0);
-
 /** A row the scan rejected: where it was read, why, and its raw bytes (for the quarantine). */
 export interface RejectedRow {
   readonly lineNumber: number;
@@ -317,111 +570,103 @@ export interface RejectedRow {
   readonly raw: Buffer;
 }
 
+/** A row held parsed (an irregular line): its cleaned values and its row. */
+interface HeldRow<T> {
+  readonly values: readonly (string | null)[];
+  readonly value: T;
+  readonly repaired: boolean;
+}
+
+/** What the row scan hands a batch: `bounds` (2 per read field and row) and `meta` (line number, byte offset per row), sized to `length` rows. */
+interface ScannedParts<T> {
+  readonly text: string;
+  readonly bounds: Int32Array;
+  readonly meta: Float64Array;
+  readonly length: number;
+  readonly parsed: Map<number, HeldRow<T>> | null;
+  readonly rejected: RejectedRow[];
+  readonly repairedCount: number;
+}
+
 /**
- * One chunk's rows as the row scan leaves them: the accepted rows, read field by field
+ * One batch of rows as the row scan leaves them: the accepted rows, read field by field
  * (`field`, `fieldIs`, `fieldAtLeast`: the cleaned value of a spec column, by its index in
  * the spec's columns then optional columns) and built into the table's row only when asked
  * (`row`), and the rejected rows with their reasons (`rejected`, in line order). A plain
- * line is held as the bounds of its fields in the chunk's text; a line that was decoded,
+ * line is held as the bounds of its fields in the batch's text; a line that was decoded,
  * cleaned of control characters or repaired is held parsed.
  */
 export class ScannedRows<T> {
   /** Accepted rows. */
-  length = 0;
+  length: number;
   /** Rejected rows, in line order, with their reason and raw bytes. */
-  readonly rejected: RejectedRow[] = [];
+  readonly rejected: RejectedRow[];
   /** Accepted rows that were repaired (one stray TAB undone). */
-  repairedCount = 0;
-  private text = '';
+  repairedCount: number;
+  private text: string;
   private readonly width: number;
+  /** Per row, the cleaned bounds [from, to) in `text` of each field read (from -1: null); -2 first: the row is held parsed. */
   private bounds: Int32Array;
-  private lines: Float64Array;
-  private offsets: Float64Array;
-  /** Rows held parsed (irregular lines), by row index: their cleaned values and row. */
-  private parsed: Map<number, { values: (string | null)[]; value: T; repaired: boolean }> | null = null;
+  /** Per row, its line number and byte offset. */
+  private meta: Float64Array;
+  /** Rows held parsed (irregular lines), by row index. */
+  private parsed: Map<number, HeldRow<T>> | null;
   private caseIdCache: string[] | null = null;
   private readonly values: (string | null)[];
 
-  /** `expectedRows`: room made at the first row (the previous chunk's count: chunks are alike). */
-  constructor(private readonly spec: TableSpec<T>, private readonly caseColumn: number, private readonly expectedRows = 0) {
+  /** @internal Made by the row scan. */
+  constructor(private readonly spec: TableSpec<T>, private readonly caseColumn: number, parts: ScannedParts<T>) {
     this.width = spec.columns.length + (spec.optionalColumns?.length ?? 0);
     this.values = new Array<string | null>(this.width).fill(null);
-    this.bounds = NO_BOUNDS;
-    this.lines = NO_ROWS;
-    this.offsets = NO_ROWS;
+    this.text = parts.text;
+    this.bounds = parts.bounds;
+    this.meta = parts.meta;
+    this.length = parts.length;
+    this.parsed = parts.parsed;
+    this.rejected = parts.rejected;
+    this.repairedCount = parts.repairedCount;
   }
 
-  /** The chunk's text (latin-1) the plain rows' bounds point into. */
-  useText(text: string): void {
-    this.text = text;
-  }
-
-  private grow(): void {
-    // A chunk of a real table holds hundreds of rows; a tiny chunk (tests) a few.
-    const rows = Math.max(64, this.lines.length === 0 ? this.expectedRows : this.lines.length * 2);
-    const bounds = new Int32Array(rows * this.width * 2);
-    bounds.set(this.bounds);
+  /** Room for `rows` accepted rows (doubling, so gathering many batches copies each row a bounded number of times). */
+  private reserve(rows: number): void {
+    if (rows * 2 <= this.meta.length) return;
+    const room = Math.max(rows, this.meta.length, 64);
+    const bounds = new Int32Array(room * this.width * 2);
+    bounds.set(this.bounds.subarray(0, this.length * this.width * 2));
     this.bounds = bounds;
-    const lines = new Float64Array(rows);
-    lines.set(this.lines);
-    this.lines = lines;
-    const offsets = new Float64Array(rows);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-  }
-
-  /** @internal The row scan: a plain row, its fields' bounds in the text. */
-  addPlain(fieldBounds: Int32Array, lineNumber: number, byteOffset: number): void {
-    const i = this.length;
-    if (i === this.lines.length) this.grow();
-    this.bounds.set(fieldBounds, i * this.width * 2);
-    this.lines[i] = lineNumber;
-    this.offsets[i] = byteOffset;
-    this.length = i + 1;
-  }
-
-  /** @internal The row scan: a row parsed whole (decoded, cleaned of control characters, or repaired). */
-  addParsed(values: readonly (string | null)[], value: T, repaired: boolean, lineNumber: number, byteOffset: number): void {
-    const i = this.length;
-    if (i === this.lines.length) this.grow();
-    this.bounds[i * this.width * 2] = -2;
-    this.lines[i] = lineNumber;
-    this.offsets[i] = byteOffset;
-    (this.parsed ??= new Map()).set(i, { values: [...values], value, repaired });
-    if (repaired) this.repairedCount += 1;
-    this.length = i + 1;
+    const meta = new Float64Array(room * 2);
+    meta.set(this.meta.subarray(0, this.length * 2));
+    this.meta = meta;
   }
 
   /**
-   * Takes the accepted rows of `next` (a later chunk's batch of the same table and scan) after
-   * this batch's own, so a reader can hand rows over in batches larger than a stream chunk.
+   * Takes the accepted rows of `next` (a later batch of the same table and scan) after
+   * this batch's own, so a reader can hand rows over in batches larger than a scan's.
    * The texts are joined and `next`'s bounds shifted; `next`'s rejected rows are not taken
-   * (the reader accounts for them as each chunk is scanned), nor its `repairedCount`.
+   * (the reader accounts for them as each batch is scanned), nor its `repairedCount`.
    */
   absorb(next: ScannedRows<T>): void {
     const shift = this.text.length;
     this.text += next.text;
     this.caseIdCache = null;
+    this.reserve(this.length + next.length);
     const span = this.width * 2;
-    const bounds = new Int32Array(span);
     for (let j = 0; j < next.length; j++) {
+      const i = this.length + j;
+      this.meta[2 * i] = next.meta[2 * j] as number;
+      this.meta[2 * i + 1] = next.meta[2 * j + 1] as number;
       const held = next.parsed?.get(j);
       if (held !== undefined) {
-        const i = this.length;
-        if (i === this.lines.length) this.grow();
         this.bounds[i * span] = -2;
-        this.lines[i] = next.lines[j] as number;
-        this.offsets[i] = next.offsets[j] as number;
         (this.parsed ??= new Map()).set(i, held);
-        this.length = i + 1;
         continue;
       }
       for (let k = 0; k < span; k++) {
         const b = next.bounds[j * span + k] as number;
-        bounds[k] = b < 0 ? b : b + shift;
+        this.bounds[i * span + k] = b < 0 ? b : b + shift;
       }
-      this.addPlain(bounds, next.lines[j] as number, next.offsets[j] as number);
     }
+    this.length += next.length;
   }
 
   /** The cleaned value of column `k` (index in the spec's columns, then optional columns) of accepted row `i`. */
@@ -484,8 +729,8 @@ export class ScannedRows<T> {
 
   /** Accepted row `i` built into the table's row, with where it was read. */
   row(i: number): LocatedRow<T> {
-    const lineNumber = this.lines[i] as number;
-    const byteOffset = this.offsets[i] as number;
+    const lineNumber = this.meta[2 * i] as number;
+    const byteOffset = this.meta[2 * i + 1] as number;
     const held = this.parsed?.get(i);
     if (held !== undefined) return { value: held.value, lineNumber, byteOffset };
     const values = this.values;
@@ -508,9 +753,10 @@ export class ScannedRows<T> {
  * keyRejection over fields held as bounds in `s` (ASCII, cleaned): KEY_MISSING when a key
  * column is null, else KEY_NOT_INTEGER when one is not 1-12 digits, else null.
  */
-function keyBoundsRejection(s: string, bounds: Int32Array, keyColumns: readonly number[]): 'KEY_MISSING' | 'KEY_NOT_INTEGER' | null {
-  for (const k of keyColumns) if ((bounds[2 * k] as number) < 0) return 'KEY_MISSING';
-  for (const k of keyColumns) {
+function keyBoundsRejection(s: string, bounds: Int32Array, keyColumns: ArrayLike<number>): 'KEY_MISSING' | 'KEY_NOT_INTEGER' | null {
+  for (let j = 0; j < keyColumns.length; j++) if ((bounds[2 * (keyColumns[j] as number)] as number) < 0) return 'KEY_MISSING';
+  for (let j = 0; j < keyColumns.length; j++) {
+    const k = keyColumns[j] as number;
     const a = bounds[2 * k] as number;
     const b = bounds[2 * k + 1] as number;
     if (b - a > 12) return 'KEY_NOT_INTEGER';

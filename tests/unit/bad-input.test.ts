@@ -92,14 +92,14 @@ describe('a line too long to be a row', () => {
 
   // That a 256 MB line streams through in bounded memory is measured by bench/long-line.bench.ts.
 
-  it('is counted once, by the byte range holding its first byte, whatever the ranges and chunks', async () => {
+  it('is counted once, by the byte range holding its first byte, whatever the ranges, chunks and scan batches', async () => {
     const max = 40;
     const line = fc.oneof(
       fc.constantFrom('1\t2\t\t\t\t\t\t\t', '2\t3\t\t\t\t\t\t\t', '7\t8\t\t\t\t\t\tY\t2025-01-01', ''),
       fc.integer({ min: 0, max: 3 * max }).map((n) => '9'.repeat(n)),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 25 }), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 90 }), fc.boolean(), async (lines, rangeBytes, chunk, crlf) => {
+      fc.asyncProperty(fc.array(line, { maxLength: 25 }), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 90 }), fc.boolean(), async (lines, rangeBytes, chunk, batchBytes, crlf) => {
         const eol = crlf ? '\r\n' : '\n';
         const bytes = Buffer.from(PROC.trimEnd() + eol + lines.join(eol), 'latin1');
         const head = await readTableHeader(stream(bytes, chunk), 'B_TblProceeding', 1024);
@@ -109,7 +109,7 @@ describe('a line too long to be a row', () => {
         const read = async (start: number, end: number) => {
           const out: string[] = [];
           const from = fetchStartFor({ start, end });
-          for await (const batch of parseTableRange(stream(bytes.subarray(from), chunk), head.header, mapped.indexes, PROCEEDING_TABLE, { start, end }, max)) {
+          for await (const batch of parseTableRange(stream(bytes.subarray(from), chunk), head.header, mapped.indexes, PROCEEDING_TABLE, { start, end }, max, batchBytes)) {
             out.push(...batch.map((r) => `${r.byteOffset}:${r.result.ok ? 'ok' : r.result.reason}`));
           }
           return out;

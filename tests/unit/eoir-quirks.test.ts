@@ -4,7 +4,7 @@ import { CASE_TABLE, normalizeANumber, normalizeZip } from '../../shared/domain/
 import { checkCount, parseCountFile } from '../../shared/domain/count-file';
 import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
 import { openEoirTable } from '../../shared/domain/open-eoir-table';
-import { parseTableRange } from '../../shared/domain/eoir-table-rows';
+import { parseTableRange, SCAN_BATCH_BYTES } from '../../shared/domain/eoir-table-rows';
 import { planByteRanges, fetchStartFor, type ParsedRow } from '../../shared/domain/eoir-table';
 import { withdrawsOrder } from '../../shared/domain/fta-signal';
 import { PROCEEDING_TABLE, readAbsentia, type ProceedingRow } from '../../shared/domain/proceeding';
@@ -143,9 +143,9 @@ describe('byte-range chunks', () => {
   });
 
   const line = fc.array(fc.constantFrom('1', '2', 'Y', 'N', ' ', 'HOU', '\t', '\r', 'é'), { maxLength: 12 }).map((p) => p.join(''));
-  it('count every row exactly once, at the same offsets as a whole read, whatever the chunk size', async () => {
+  it('count every row exactly once, at the same offsets as a whole read, whatever the chunk and scan batch sizes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 200 }), fc.boolean(), async (lines, chunkBytes, crlf) => {
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 200 }), fc.constantFrom(1, 7, 50, SCAN_BATCH_BYTES), fc.boolean(), async (lines, chunkBytes, batchBytes, crlf) => {
         const header = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE';
         const eol = crlf ? '\r\n' : '\n';
         const bytes = Buffer.from(header + eol + lines.join(eol), 'utf8');
@@ -158,7 +158,7 @@ describe('byte-range chunks', () => {
           async function* from(at: number): AsyncGenerator<Uint8Array> {
             for (let i = at; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
           }
-          for await (const batch of parseTableRange(from(fetchStartFor({ start, end })), head.header, mapped.indexes, PROCEEDING_TABLE, { start, end })) {
+          for await (const batch of parseTableRange(from(fetchStartFor({ start, end })), head.header, mapped.indexes, PROCEEDING_TABLE, { start, end }, undefined, batchBytes)) {
             out.push(...batch.map((r) => r.byteOffset));
           }
           return out;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE, type CaseRow } from '../../shared/domain/case';
 import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
-import { scanTableRange, type ScannedRows } from '../../shared/domain/eoir-table-rows';
+import { SCAN_BATCH_BYTES, scanTableRange, type ScannedRows } from '../../shared/domain/eoir-table-rows';
 import type { TableSpec } from '../../shared/domain/eoir-table';
 import { classifyCaseRows } from '../../shared/domain/ingest-rules/classify-case-rows';
 import { classifyProceedingRows } from '../../shared/domain/ingest-rules/classify-proceeding-rows';
@@ -110,13 +110,18 @@ function referenceRows<T>(spec: TableSpec<T>, header: readonly string[], file: B
 async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
-async function scan<T>(spec: TableSpec<T>, file: Buffer, chunk: number): Promise<ScannedRows<T>[]> {
+/** How the bytes arrive (`chunk`: the source's chunk size) and how many the scan gathers per batch (`batch`). */
+interface Cut {
+  readonly chunk: number;
+  readonly batch: number;
+}
+async function scan<T>(spec: TableSpec<T>, file: Buffer, { chunk, batch }: Cut): Promise<ScannedRows<T>[]> {
   const head = await readTableHeader(chunksOf(file, 1 << 20), spec.table);
   if (!head.ok) throw new Error(head.detail);
   const mapped = mapColumns(head.header, spec);
   if (!mapped.ok) throw new Error(mapped.detail);
   const out: ScannedRows<T>[] = [];
-  for await (const batch of scanTableRange(chunksOf(file, chunk), head.header, mapped.indexes, spec)) out.push(batch);
+  for await (const rows of scanTableRange(chunksOf(file, chunk), head.header, mapped.indexes, spec, undefined, undefined, batch)) out.push(rows);
   return out;
 }
 
@@ -133,7 +138,7 @@ function gathered<T>(batches: ScannedRows<T>[]): ScannedRows<T>[] {
 }
 
 /** The file as the byte-level scan reads it, and as the reference does, compared row by row. */
-async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffer[]; crlf: boolean }[], chunk: number, gather = false): Promise<void> {
+async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffer[]; crlf: boolean }[], chunk: Cut, gather = false): Promise<void> {
   const file = fileOf(t.header, rows);
   const expected = referenceRows(t.spec, t.header, file);
   const batches = gather ? gathered(await scan(t.spec, file, chunk)) : await scan(t.spec, file, chunk);
@@ -179,7 +184,8 @@ const RUNS = 60;
 const HANG_GUARD = { timeout: 120_000 };
 
 const rowsOf = (fields: fc.Arbitrary<Buffer[]>) => fc.array(fc.record({ fields, crlf: fc.boolean() }), { minLength: 1, maxLength: 30 });
-const chunkSize = fc.constantFrom(3, 17, 64, 4096);
+/** Chunk sizes of the source, and batch sizes of the scan down to a byte (a line then spans many batches). */
+const chunkSize: fc.Arbitrary<Cut> = fc.record({ chunk: fc.constantFrom(3, 17, 64, 4096), batch: fc.constantFrom(1, 40, 256, SCAN_BATCH_BYTES) });
 
 describe('the row scan against a plain split of the same bytes', HANG_GUARD, () => {
   it('reads every tbl_schedule row as the reference does, fields, row and rejection reason', async () => {
@@ -213,7 +219,7 @@ const asOf = fc.constantFrom('2025-03-01T12:00:00.000Z', '2024-01-01T00:00:00.00
 async function rulesAgree<T>(
   t: TableCase<T>,
   rows: { fields: Buffer[]; crlf: boolean }[],
-  chunk: number,
+  chunk: Cut,
   classify: (rows: ScannedRows<T> | readonly LocatedRow<T>[]) => unknown,
 ): Promise<void> {
   for (const batch of await scan(t.spec, fileOf(t.header, rows), chunk)) {
