@@ -57,14 +57,18 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
   const mark = async (marks: UcMark[]): Promise<void> => {
-    // A case repeated in the list (a repeated line) is one mark.
-    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId)).map((m) => [m.caseId, m])).values()];
+    // A case repeated in the list (a repeated line) is one mark. A case this invocation
+    // marked in the run already (the juvenile stage before the case table) is not sent
+    // again: its claim's condition would fail and write nothing (the first step's basis is
+    // the drop's).
+    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId) && !uc.markedInRun(m.caseId)).map((m) => [m.caseId, m])).values()];
     for (const m of fresh) {
       marked.add(m.caseId);
       uc.add(m.caseId);
     }
     if (fresh.length === 0) return;
     tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    for (const m of fresh) uc.noteMarkedInRun(m.caseId);
     // Cases that are UC cases now and whose signals were read before: their FTAs are
     // settled when the drop finishes (after this drop's own evidence is in). Looked up
     // after marking, so a retry after a crash finds them again.
