@@ -126,6 +126,17 @@ try {
     for (const c of stamps) if (c.fn === 'ingestDocket' && c.s > from && c.s <= end.s) calls[c.action] = (calls[c.action] ?? 0) + 1;
     return { stage: end.stage, tables: end.tables.join('+'), endS: end.s, calls: Object.fromEntries(Object.entries(calls).sort((a, b) => b[1] - a[1])) };
   });
+  // The notifiers' pace while the ingest runs (sharing the machine and DynamoDB Local) and after it.
+  const sends = stamps.filter((c) => c.fn === 'notifyOrr' && c.action === 'ses:SendRawEmail').map((c) => c.s);
+  const ingestEndS = ingestDynamo?.lastS ?? Number.NaN;
+  const rate = (from: number, to: number): number | null => {
+    const n = sends.filter((s) => s > from && s <= to).length;
+    return to - from >= 1 && n > 0 ? round(n / (to - from)) : null;
+  };
+  const emailsPerSecond = {
+    whileIngesting: rate(sends[0] ?? Number.NaN, Math.min(ingestEndS, sends.at(-1) ?? Number.NaN)),
+    afterIngest: rate(ingestEndS, sends.at(-1) ?? Number.NaN),
+  };
   const report = p.ingestReports.at(-1);
   // Where the time goes: the calls each function made, by action.
   const callsByAction: Record<string, number> = {};
@@ -143,6 +154,7 @@ try {
     ftasNew: report?.ftas.new ?? null,
     ftasByIngestCore: parsed.ftas.size,
     emails: emailsSeen,
+    emailsPerSecond,
     stages,
     ingestStages,
     callsByAction: Object.fromEntries(Object.entries(callsByAction).sort((a, b) => b[1] - a[1])),
@@ -161,7 +173,7 @@ try {
   console.log(row('parse', { firstS: 0, lastS: stages.parseOnly.seconds }, '(ingest core alone, same files)'));
   console.log(row('read and write', stages.readAndWrite));
   console.log(row('publish', stages.publish));
-  console.log(row('notify', stages.notify, `${emailsSeen} emails`));
+  console.log(row('notify', stages.notify, `${emailsSeen} emails; ${emailsPerSecond.whileIngesting ?? '-'}/s while the ingest ran, ${emailsPerSecond.afterIngest ?? '-'}/s after`));
   console.log(row('schedule', stages.schedule));
   console.log(`  drop landed -> last email: ${result.dropToLastEmailS} s (target ${result.target})${drained ? '' : ` (gave up at ${DEADLINE_S} s)`}`);
   if (!result.pass) {

@@ -3,6 +3,9 @@ import { sleep } from '../../shared/lib/concurrency';
 import { lambdaContext, sqsEvent, type SqsHandler } from './lambda-runtime';
 import type { LocalQueue } from './provision';
 
+/** SQS: ReceiveMessage returns at most 10 messages. */
+const RECEIVE_MAX = 10;
+
 /** What an event source tells the local pipeline, and asks it. */
 export interface EventSourceHooks {
   /** The pipeline is stopping: the source ends after its current poll. */
@@ -19,9 +22,9 @@ export interface EventSourceHooks {
 /**
  * An SQS event source: receive a batch, invoke the handler, delete what succeeded (partial
  * batch responses). The emulator answers a long poll only when it holds MaxNumberOfMessages
- * or the wait is over, so a batch is taken in two receives: a long poll for one message
- * (answered as soon as one is there), then whatever else is waiting, up to the batch size,
- * without a wait. A message is handled within milliseconds of its sending, as a Lambda
+ * or the wait is over, so a batch is taken in two receives or more: a long poll for one
+ * message (answered as soon as one is there), then whatever else is waiting, up to the
+ * batch size (10 a receive), without a wait. A message is handled within milliseconds of its sending, as a Lambda
  * event source without a batching window would (deployed, the FTA queues wait up to their
  * window to fill a batch; the handlers take any batch size).
  */
@@ -33,7 +36,7 @@ export async function pollQueue(
   hooks: EventSourceHooks,
 ): Promise<void> {
   const fnName = fn.name;
-  const batchSize = Math.min(10, queue.definition.batchSize);
+  const batchSize = queue.definition.batchSize;
   const receive = (max: number, waitSeconds: number) =>
     sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: max, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
@@ -53,8 +56,16 @@ export async function pollQueue(
     if (first.length === 0) continue;
     hooks.invocationStarted();
     try {
-      const rest = batchSize > 1 ? await receive(batchSize - 1, 0).then((out) => out.Messages ?? [], () => []) : [];
-      const event = sqsEvent([...first, ...rest], queue.arn);
+      const batch = [...first];
+      // ReceiveMessage gives at most 10 at a time: a bigger batch takes more receives, until
+      // the batch is full or the queue has no more waiting.
+      while (batch.length < batchSize) {
+        const want = Math.min(RECEIVE_MAX, batchSize - batch.length);
+        const more = await receive(want, 0).then((out) => out.Messages ?? [], () => []);
+        batch.push(...more);
+        if (more.length < want) break;
+      }
+      const event = sqsEvent(batch, queue.arn);
       let failed = new Set<string>();
       try {
         const response = await handler(event, lambdaContext(fnName, fn.timeoutSeconds, fn.memoryMb));
@@ -67,12 +78,13 @@ export async function pollQueue(
       const done = event.Records.filter((r) => !failed.has(r.messageId));
       if (failed.size > 0) hooks.progress(`${fnName}: ${failed.size} message(s) will be retried`);
       if (done.length > 0) {
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queue.url,
-            Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
+        // DeleteMessageBatch takes at most 10 entries: a bigger batch's deletes go out together.
+        const deletes: Promise<unknown>[] = [];
+        for (let i = 0; i < done.length; i += RECEIVE_MAX) {
+          const entries = done.slice(i, i + RECEIVE_MAX).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle }));
+          deletes.push(sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: entries })));
+        }
+        await Promise.all(deletes);
         hooks.processed(fnName, done.length);
       }
     } finally {

@@ -1,6 +1,6 @@
 import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { MailNotSentError, type Mailer, type OutgoingMail } from '../ports/mailer';
+import { MailNotSentError, SendDeadlineError, type Mailer, type OutgoingMail, type SendOptions } from '../ports/mailer';
 import { backoffMs, sleep } from '../lib/concurrency';
 import { DocketWatchError } from '../domain/errors';
 
@@ -91,7 +91,9 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * at once. One attempt whose outcome is unknown (a connection reset after the request
  * left) makes the whole send unknown, whatever the later attempts answered: SES may have
  * accepted that one. The SDK's own retries are attempts too: a middleware on each send
- * sees every one of them.
+ * sees every one of them. An attempt whose paced slot falls after the caller's deadline
+ * (`notAfterMs`) is not made: SendDeadlineError (a MailNotSentError) unless an earlier
+ * attempt's outcome is unknown, and the slot goes to the next caller.
  */
 export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
   const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
@@ -99,7 +101,11 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
   let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
   let nextSlot = 0;
 
-  async function pace(): Promise<void> {
+  /**
+   * Waits for this send's slot (each slot `minIntervalMs` after the last one given). A slot
+   * later than `notAfterMs` is not taken: returns false at once, and the next caller gets it.
+   */
+  async function pace(notAfterMs: number | undefined): Promise<boolean> {
     if (minIntervalMs === undefined) {
       try {
         // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
@@ -111,18 +117,25 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
       }
     }
     const now = nowMs();
-    const wait = Math.max(0, nextSlot - now);
-    nextSlot = Math.max(now, nextSlot) + minIntervalMs;
-    if (wait > 0) await sleepMs(wait);
+    const slot = Math.max(now, nextSlot);
+    if (notAfterMs !== undefined && slot > notAfterMs) return false;
+    nextSlot = slot + minIntervalMs;
+    if (slot > now) await sleepMs(slot - now);
+    return true;
   }
 
   return {
-    async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    async send(mail: OutgoingMail, options?: SendOptions): Promise<{ messageId: string }> {
       const raw = await composeMime(mail);
       const tags = Object.entries({ reference: mail.referenceId, ...mail.tags }).map(([Name, Value]) => ({ Name, Value }));
       let outcomeUnknown = false;
+      let lastError: unknown;
       for (let attempt = 1; ; attempt++) {
-        await pace();
+        if (!(await pace(options?.notAfterMs))) {
+          // Past the caller's deadline: no attempt. Unknown stays unknown (an earlier attempt may have been sent).
+          if (outcomeUnknown) throw lastError;
+          throw new SendDeadlineError(`SES send not attempted: its slot falls after the deadline (attempt ${attempt})`, { cause: lastError });
+        }
         try {
           const command = new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: configurationSetName, Tags: tags });
           // Below the SDK's retry step: runs once per HTTP attempt, and sees each attempt's error.
@@ -141,6 +154,7 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
           if (!out.MessageId) throw new MailSendError('SES returned no MessageId');
           return { messageId: out.MessageId };
         } catch (err) {
+          lastError = err;
           if (!sesCertainlyDidNotSend(err)) outcomeUnknown = true;
           if (!isTransientSesError(err) || attempt >= maxAttempts) {
             if (!outcomeUnknown) {

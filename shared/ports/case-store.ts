@@ -89,8 +89,11 @@ export interface UcCaseMarks {
    * marks `claim` counts: those no other step of the run marked first (all, without a claim).
    */
   markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number>;
-  /** The subset of these case ids that are UC cases in the store. */
-  findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * The subset of these case ids that are UC cases in the store. `consistentRead`: every
+   * mark written before the call is seen (a strongly consistent read, twice the cost).
+   */
+  findUcCases(caseIds: readonly string[], options?: { readonly consistentRead?: boolean }): Promise<ReadonlySet<string>>;
   /** UC cases seen in a drop's A_TblCase: last seen drop (and A-number when known). */
   recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void>;
   /**

@@ -35,11 +35,27 @@ export class MailNotSentError extends DocketWatchError<'NOTICE_NOT_SENT'> {
   }
 }
 
+/**
+ * The send was not attempted: the mailer's pacing would start it after the caller's
+ * deadline (an invocation about to time out). Certainly not sent, so the caller can release
+ * its intent and let the message be delivered again at once.
+ */
+export class SendDeadlineError extends MailNotSentError {}
+
+export interface SendOptions {
+  /**
+   * Epoch ms: an attempt the pacing would start later than this is not made (SendDeadlineError
+   * when no earlier attempt's outcome is unknown). Unset: no deadline.
+   */
+  readonly notAfterMs?: number;
+}
+
 /** Sends one email. Not idempotent by itself: callers guard it with the notice ledger. */
 export interface Mailer {
   /**
    * Resolves with the provider's message id once the provider accepted the message.
-   * Throws MailNotSentError when the provider certainly did not send it.
+   * Throws MailNotSentError when the provider certainly did not send it (SendDeadlineError:
+   * not attempted before `options.notAfterMs`).
    */
-  send(mail: OutgoingMail): Promise<{ readonly messageId: string }>;
+  send(mail: OutgoingMail, options?: SendOptions): Promise<{ readonly messageId: string }>;
 }

@@ -62,8 +62,11 @@ export interface RosterUcs {
   linkRosterCases(links: readonly { caseId: string; aNumber: string }[], rosterId: string): Promise<void>;
   /** The roster UC linked to an EOIR case, if any. */
   findRosterUcForCase(caseId: string): Promise<{ aNumber: string; aor: Aor; status: BacklogStatus } | undefined>;
-  /** Records an FTA against a roster UC (priority) and its EOIR case (it leaves the backlog). */
-  recordFtaForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
+  /**
+   * Records an FTA on an EOIR case against the roster UC linked to it, if any (priority; it
+   * leaves the backlog): undefined when no roster UC is linked to the case.
+   */
+  recordFtaForCase(caseId: string, at: string): Promise<RosterTransition | undefined>;
   /** Records the EOIR case matched to a roster UC by A-number (it leaves the backlog). */
   recordEoirCaseForUc(aNumber: string, caseId: string, at: string): Promise<RosterTransition | undefined>;
   /**

@@ -11,6 +11,8 @@ import { DocketWatchError } from '../domain/errors';
 import { deliverNoticeOnce, NoticeUnconfirmedError, type DeliveryDeps, type DeliveryOutcome } from './steps/deliver-notice-once';
 
 export { NoticeUnconfirmedError };
+/** A notice the mailer's pacing could not send before the invocation's deadline (not sent, its intent released). */
+export { SendDeadlineError } from '../ports/mailer';
 
 /**
  * One message of the ORR notices queue -> the email it calls for: a new FTA's notice

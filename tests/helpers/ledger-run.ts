@@ -1,8 +1,15 @@
+import type { DropReport } from '../../shared/domain/drop-report';
+import type { FtaStatus } from '../../shared/domain/fta';
+import type { CaseStore } from '../../shared/ports/case-store';
+import type { DropChunkMessage } from '../../shared/messages/drop-chunk';
+import type { DocketSource, DropRef } from '../../shared/ports/docket-source';
+import type { DropLedger } from '../../shared/ports/drop-ledger';
 import type { RosterStore } from '../../shared/ports/roster-store';
-import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
+import { ingestDocketDrop, type IngestDeps } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { ingestRoster } from '../../shared/use-cases/ingest-roster';
+import { ingestChunkMessage, startDocketDrop, type FanOutDeps } from '../../shared/use-cases/start-docket-drop';
 import type { ModelDrop, ModelInput, ModelRoster } from './ledger-model';
-import { memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';
+import { memoryCaseStore, memoryChunkQueue, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog, steppingClock } from './in-memory-ports';
 
 /**
  * Plays model inputs through the real use cases (ingestDocketDrop, ingestRoster) on the
@@ -65,22 +72,77 @@ export interface LedgerRunOptions {
   readonly rerunAsOf?: (dropId: string, run: number) => string | undefined;
 }
 
-/** The ingest use cases on one set of in-memory ports, a drop or roster at a time. */
-export function ledgerHarness(options: Omit<LedgerRunOptions, 'rerunAsOf'> = {}) {
-  const store = memoryCaseStore();
+/** An FTA as the ledger's tests compare it. */
+export interface LedgerFta {
+  readonly ftaId: string;
+  readonly caseId: string;
+  readonly status: FtaStatus;
+}
+
+/**
+ * How a drop is read: `read(deps)` ingests it with these ports and returns its report
+ * (ingestDocketDrop by default; the DynamoDB property also fans drops out over a queue).
+ */
+export type DropReader = (drop: DropRef, deps: IngestDeps, run: number) => Promise<DropReport>;
+
+/** Reads a drop inside this invocation, as the S3-triggered ingest does for a small drop. */
+export const readInline: DropReader = (drop, deps) => ingestDocketDrop(drop, deps);
+
+/**
+ * Reads a drop through `ledger` (the DynamoDB drop ledger in the emulator tests) as the
+ * S3-triggered ingest does: inside this invocation with its finish notes spilled to the
+ * ledger (all but one kept there) when no table is above `fanOutBytes`, else fanned out:
+ * each chunk message handled by the chunk worker's use case, one at a time, in the order
+ * sent (a stage's chunks after the one before), each as its own invocation would.
+ */
+export function readThroughLedger(ledger: DropLedger, fanOutBytes: number): DropReader {
+  return async (drop, deps, run) => {
+    const queue = memoryChunkQueue();
+    const fanOut: FanOutDeps = { ...deps, ledger, queue, fanOutBytes, finishNotesInMemory: 1 };
+    const started = await startDocketDrop(drop, `${drop.dropId}-run-${run}`, fanOut);
+    if (started.kind === 'ingested') return started.report;
+    let report: DropReport | null = null;
+    for (let i = 0; i < queue.sent.length; i++) report = (await ingestChunkMessage(queue.sent[i] as DropChunkMessage, fanOut)).report ?? report;
+    if (report === null) throw new Error(`drop ${drop.dropId} was not finished`);
+    return report;
+  };
+}
+
+/**
+ * The ingest use cases on one case store (in memory, or the DynamoDB one), a drop or
+ * roster at a time. `beforeChunk` runs before a table's byte range is opened (from
+ * `start`): a test lands a roster there, between two chunks of a stage.
+ */
+export function ledgerPorts<S extends CaseStore>(store: S, options: Omit<LedgerRunOptions, 'rerunAsOf'> = {}) {
   const publisher = memoryPublisher();
   const clock = steppingClock('2026-11-28T00:00:00Z');
   return {
     store,
     publisher,
-    async drop(dropId: string, files: Parameters<typeof memoryDocketSource>[0], operatorAsOf?: string) {
-      return ingestDocketDrop(
+    async drop(
+      dropId: string,
+      files: Parameters<typeof memoryDocketSource>[0],
+      operatorAsOf?: string,
+      how: { reader?: DropReader; run?: number; beforeChunk?: (table: string, start: number) => Promise<void> } = {},
+    ) {
+      const source = memoryDocketSource(files, { chunkSize: options.streamPiece ?? 64 * 1024, ...(operatorAsOf === undefined ? {} : { operatorAsOf }) });
+      const hook = how.beforeChunk;
+      const hooked: DocketSource = hook === undefined ? source : {
+        ...source,
+        openTable(drop, key, start) {
+          return (async function* () {
+            await hook(key, start ?? 0);
+            yield* source.openTable(drop, key, start);
+          })();
+        },
+      };
+      return (how.reader ?? readInline)(
         { dropId, location: `drops/${dropId}/` },
         {
-          source: memoryDocketSource(files, { chunkSize: options.streamPiece ?? 64 * 1024, ...(operatorAsOf === undefined ? {} : { operatorAsOf }) }),
-          store, publisher, quarantine: memoryQuarantine(), clock, log: silentLog,
+          source: hooked, store, publisher, quarantine: memoryQuarantine(), clock, log: silentLog,
           chunks: { chunkBytes: options.chunkBytes ?? 1 << 20, parallelChunks: options.parallelChunks ?? 2 },
         },
+        how.run ?? 0,
       );
     },
     async roster(rosterId: string, csv: string | Buffer) {
@@ -105,12 +167,25 @@ export function ledgerHarness(options: Omit<LedgerRunOptions, 'rerunAsOf'> = {})
         },
       );
     },
-    result() {
+    /** FTAs (sorted by id) from `ftas`, notices and corrections the fan-out queues had. */
+    outcome(ftas: readonly LedgerFta[]) {
       return {
-        ftas: [...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })).sort((a, b) => a.ftaId.localeCompare(b.ftaId)),
+        ftas: ftas.map((f) => ({ ftaId: f.ftaId, caseId: f.caseId, status: f.status })).sort((a, b) => a.ftaId.localeCompare(b.ftaId)),
         notices: publisher.sent.filter((m) => m.type === 'FTA_RECORDED').map((m) => m.ftaId).sort(),
         corrections: publisher.sent.filter((m) => m.type === 'FTA_RESCINDED').map((m) => m.ftaId).sort(),
       };
+    },
+  };
+}
+
+/** The ingest use cases on one set of in-memory ports, a drop or roster at a time. */
+export function ledgerHarness(options: Omit<LedgerRunOptions, 'rerunAsOf'> = {}) {
+  const h = ledgerPorts(memoryCaseStore(), options);
+  return {
+    ...h,
+    drop: (dropId: string, files: Parameters<typeof memoryDocketSource>[0], operatorAsOf?: string) => h.drop(dropId, files, operatorAsOf),
+    result() {
+      return h.outcome([...h.store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));
     },
   };
 }

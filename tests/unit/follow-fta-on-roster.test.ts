@@ -11,12 +11,9 @@ function memoryRoster(backlog: StoredBacklogUc[], links: Record<string, string>)
   const items = new Map(backlog.map((u) => [u.aNumber, { ...u }]));
   const saved: PlanChange[] = [];
   const store: Partial<RosterStore> = {
-    async findRosterUcForCase(caseId) {
-      const a = links[caseId];
-      const uc = a === undefined ? undefined : items.get(a);
-      return uc ? { aNumber: uc.aNumber, aor: uc.aor, status: 'BACKLOG' } : a ? { aNumber: a, aor: 'HOU', status: 'EOIR_CASE' } : undefined;
-    },
-    async recordFtaForUc(aNumber) {
+    async recordFtaForCase(caseId) {
+      const aNumber = links[caseId];
+      if (aNumber === undefined) return undefined;
       const uc = items.get(aNumber);
       if (!uc) return { aNumber, previous: { aor: 'HOU', status: 'EOIR_CASE' }, aor: 'HOU', status: 'EOIR_CASE' };
       items.delete(aNumber);

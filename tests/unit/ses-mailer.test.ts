@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeMime, createSesMailer, isTransientSesError, sesCertainlyDidNotSend } from '../../shared/adapters/ses-mailer';
-import { MailNotSentError } from '../../shared/ports/mailer';
+import { MailNotSentError, SendDeadlineError } from '../../shared/ports/mailer';
 import type { OutgoingMail } from '../../shared/ports/mailer';
 
 // Throttling and 5xx cannot be produced by the SES emulator.
@@ -122,6 +122,40 @@ describe('the SES mailer', () => {
     clock += 400;
     await mailer.send(mail);
     expect(waits).toEqual([1000, 1000, 600]);
+  });
+
+  it('does not attempt a send whose slot falls after the deadline, and gives that slot to the next send', async () => {
+    const waits: number[] = [];
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    let clock = 1_000_000;
+    const sleepMs = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      clock += ms;
+    };
+    // 0.5 of 2/s: slots one second apart, the first at once.
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, maxSendRate: 2, sleepMs, nowMs: () => clock });
+    await mailer.send(mail, { notAfterMs: clock });
+    // The next slot is 1,000 ms away: after a deadline 999 ms away, so no attempt.
+    await expect(mailer.send(mail, { notAfterMs: clock + 999 })).rejects.toBeInstanceOf(SendDeadlineError);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
+    // The slot was not taken: a send with a later deadline gets it (1,000 ms, not 2,000).
+    await mailer.send(mail, { notAfterMs: clock + 1000 });
+    expect(waits).toEqual([1000]);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+  });
+
+  it('a deadline reached after an attempt of unknown outcome throws that attempt’s error, not a certain "not sent"', async () => {
+    sesMock.on(SendRawEmailCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    let clock = 1_000_000;
+    const sleepMs = async (ms: number): Promise<void> => {
+      clock += ms;
+    };
+    const mailer = createSesMailer({ client: new SESClient({ maxAttempts: 1 }), rateShare: 0.5, maxSendRate: 2, sleepMs, nowMs: () => clock, backoff: { baseMs: 1, capMs: 1 } });
+    const sent = mailer.send(mail, { notAfterMs: clock + 500 });
+    await expect(sent).rejects.toThrow('socket hang up');
+    await expect(sent).rejects.not.toBeInstanceOf(MailNotSentError);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
   });
 
   it('sends the configuration set and notice tags with the raw MIME', async () => {

@@ -7,7 +7,7 @@ import { createDynamoAddressHistory } from './dynamo-address-history';
 import { casePk, keys, SK_PREFIX, personKeys } from './keys';
 import type { AggregateDelta } from './program-aggregates';
 import { rosterUcChange } from './roster-uc-change';
-import { leaveBacklog, MAX_ATTEMPTS, previousOf, revisionIs, TRANSACTION_BATCH, type TransactItem } from './roster-uc-state';
+import { leaveBacklog, MAX_ATTEMPTS, previousOf, revisionIs, TRANSACTION_BATCH, type PreviousUc, type TransactItem } from './roster-uc-state';
 import { applyGuardedChanges } from './transactions';
 import { DocketWatchError } from '../../domain/errors';
 
@@ -33,10 +33,17 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
    * An EOIR case for a roster UC (an FTA on it, or a match by A-number), or an NTA served:
    * the UC leaves the NTA backlog if it is in it, with its counters, in one transaction.
    */
-  async function recordCaseForUc(aNumber: string, caseId: string, at: string, why: 'FTA' | 'MATCH' | 'NTA_SERVED'): Promise<RosterTransition | undefined> {
+  async function recordCaseForUc(
+    aNumber: string,
+    caseId: string,
+    at: string,
+    why: 'FTA' | 'MATCH' | 'NTA_SERVED',
+    /** The UC as the caller just read it (consistently): the first attempt does not read it again. */
+    read?: PreviousUc,
+  ): Promise<RosterTransition | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt));
-      const prev = (await previous([aNumber])).get(aNumber);
+      const prev = attempt === 0 && read !== undefined ? read : (await previous([aNumber])).get(aNumber);
       if (prev === undefined) return undefined;
       const wasIn = prev.status === 'BACKLOG';
       const served = why === 'NTA_SERVED' && (wasIn || prev.status === 'IN_ORR_CARE');
@@ -71,6 +78,27 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
       if (stale.length === 0) return { aNumber, previous: { aor: prev.aor, status: prev.status }, aor: prev.aor, status };
     }
     throw new DocketWatchError('CONCURRENT_UPDATES_EXHAUSTED', 'roster UC kept changing while recording its EOIR case');
+  }
+
+  /** The roster UC linked to an EOIR case (a roster row names it, or EOIR's A-number for it), as read now. */
+  async function rosterUcForCase(caseId: string): Promise<{ aNumber: string; prev: PreviousUc } | undefined> {
+    // The roster links (ROSTER#<hmac>) and the UC mark (UC) in one Query: the sort keys
+    // between them are the case's FTA signals and tasks, a few small items, of which the
+    // projection keeps the key alone.
+    const ucMark = keys.ucMark(caseId);
+    const items = await queryPartition(client, tableName, {
+      pk: casePk(caseId),
+      skBetween: { from: SK_PREFIX.rosterLink, to: ucMark.sk },
+      projection: 'sk, aNumber',
+      consistentRead: true,
+    });
+    const link = items.find((i) => typeof i.sk === 'string' && i.sk.startsWith(SK_PREFIX.rosterLink));
+    // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.
+    const mark = items.find((i) => i.sk === ucMark.sk);
+    const aNumber = (link?.aNumber ?? mark?.aNumber) as string | undefined;
+    if (aNumber === undefined) return undefined;
+    const prev = (await previous([aNumber])).get(aNumber);
+    return prev ? { aNumber, prev } : undefined;
   }
 
   return {
@@ -115,26 +143,15 @@ export function createDynamoRosterUcs({ client, tableName }: DynamoRosterUcsOpti
     },
 
     async findRosterUcForCase(caseId) {
-      // The roster links (ROSTER#<hmac>) and the UC mark (UC) in one Query: the sort keys
-      // between them are the case's FTA signals and tasks, a few small items, of which the
-      // projection keeps the key alone.
-      const ucMark = keys.ucMark(caseId);
-      const items = await queryPartition(client, tableName, {
-        pk: casePk(caseId),
-        skBetween: { from: SK_PREFIX.rosterLink, to: ucMark.sk },
-        projection: 'sk, aNumber',
-        consistentRead: true,
-      });
-      const link = items.find((i) => typeof i.sk === 'string' && i.sk.startsWith(SK_PREFIX.rosterLink));
-      // No roster row names the case: EOIR's A-number for it (ALIEN_NBR) may match one.
-      const mark = items.find((i) => i.sk === ucMark.sk);
-      const aNumber = (link?.aNumber ?? mark?.aNumber) as string | undefined;
-      if (aNumber === undefined) return undefined;
-      const prev = (await previous([aNumber])).get(aNumber);
-      return prev ? { aNumber, aor: prev.aor, status: prev.status } : undefined;
+      const found = await rosterUcForCase(caseId);
+      return found ? { aNumber: found.aNumber, aor: found.prev.aor, status: found.prev.status } : undefined;
     },
 
-    recordFtaForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'FTA'),
+    async recordFtaForCase(caseId, at) {
+      // The UC as the lookup read it is the transaction's guard: no second read.
+      const found = await rosterUcForCase(caseId);
+      return found ? recordCaseForUc(found.aNumber, caseId, at, 'FTA', found.prev) : undefined;
+    },
 
     recordEoirCaseForUc: (aNumber, caseId, at) => recordCaseForUc(aNumber, caseId, at, 'MATCH'),
 

@@ -54,8 +54,10 @@ export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarks
       return (await sendUpdatesGrouped(client, updates)).filter(Boolean).length;
     },
 
-    async findUcCases(caseIds: readonly string[]): Promise<ReadonlySet<string>> {
-      const items = await batchGetItems(client, tableName, caseIds.map((id) => keys.ucMark(id)), { projection: 'caseId' });
+    async findUcCases(caseIds: readonly string[], options?: { readonly consistentRead?: boolean }): Promise<ReadonlySet<string>> {
+      const items = await batchGetItems(client, tableName, caseIds.map((id) => keys.ucMark(id)), {
+        projection: 'caseId', ...(options?.consistentRead === true ? { consistentRead: true } : {}),
+      });
       return new Set(items.map((item) => String(item.caseId)));
     },
 

@@ -9,6 +9,13 @@ import { ENV, ORR_SENDING } from '../resources';
 import { noticeSendingDeps } from './common/notice-sending';
 
 /**
+ * Time an invocation keeps after its last send starts, in ms: the send itself (the mailer's
+ * retries included) and the ledger writes after it (SENT, the idempotency record). A notice
+ * the pacing would send later goes back to the queue.
+ */
+export const NOTIFIER_SEND_MARGIN_MS = 15_000;
+
+/**
  * notify-orr, built once per cold start (per handler module instance: the local stack's
  * second notifier is a second instance of the handler module and so gets wiring of its
  * own, own clients and own SES pacer, as a second Lambda execution environment does): the

@@ -16,6 +16,13 @@ export interface DeliveryDeps {
    * resend. Must be shorter than the queue's retry window (visibility x maxReceiveCount).
    */
   readonly unconfirmedGraceMs: number;
+  /**
+   * Epoch ms after which no send may start (the invocation's deadline less the time the
+   * ledger writes after a send need): a notice the mailer's pacing would send later is not
+   * sent, its intent is released, and SendDeadlineError is thrown, so the message is
+   * delivered again. Unset: no deadline.
+   */
+  readonly sendNotAfterMs?: number;
 }
 
 export class NoticeUnconfirmedError extends DocketWatchError<'NOTICE_SEND_UNCONFIRMED'> {
@@ -67,7 +74,8 @@ export interface NoticeToDeliver {
  * A WITHHELD record (the notice will never be sent, see withheldReason): nothing to do.
  *
  * A send SES certainly refused on every attempt (MailNotSentError: throttled past the
- * mailer's retries, 5xx, unreachable) releases the intent and throws: the message's next delivery sends at once,
+ * mailer's retries, 5xx, unreachable; or never attempted, its paced slot after
+ * `sendNotAfterMs`) releases the intent and throws: the message's next delivery sends at once,
  * and only a send refused on every delivery lands in the DLQ. Any other failure (the
  * outcome unknown) keeps the intent and throws: the next delivery goes through step 2.
  */
@@ -115,7 +123,10 @@ export async function deliverNoticeOnce(notice: NoticeToDeliver, deps: DeliveryD
   }
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send({ ...notice.mail(messageIdHeader), messageIdHeader }));
+    ({ messageId } = await deps.mailer.send(
+      { ...notice.mail(messageIdHeader), messageIdHeader },
+      deps.sendNotAfterMs === undefined ? undefined : { notAfterMs: deps.sendNotAfterMs },
+    ));
   } catch (err) {
     if (err instanceof MailNotSentError) {
       // SES certainly did not send it: release the intent, so the message's next delivery

@@ -10,12 +10,11 @@ import { replanNtaBacklog, type ReplanDeps } from './replan-nta-backlog';
  */
 export async function followFtaOnRoster(
   message: FtaRecordedMessage,
-  deps: ReplanDeps & { readonly roster: NtaBacklog & Pick<RosterUcs, 'findRosterUcForCase' | 'recordFtaForUc'> },
+  deps: ReplanDeps & { readonly roster: NtaBacklog & Pick<RosterUcs, 'recordFtaForCase'> },
 ): Promise<'no-roster-uc' | 'flagged' | 'replanned'> {
-  const uc = await deps.roster.findRosterUcForCase(message.caseId);
-  if (uc === undefined) return 'no-roster-uc';
-  const transition = await deps.roster.recordFtaForUc(uc.aNumber, message.caseId, deps.clock.now().toISOString());
-  if (transition?.previous?.status !== 'BACKLOG') return 'flagged';
+  const transition = await deps.roster.recordFtaForCase(message.caseId, deps.clock.now().toISOString());
+  if (transition === undefined) return 'no-roster-uc';
+  if (transition.previous?.status !== 'BACKLOG') return 'flagged';
   await replanNtaBacklog([transition.previous.aor], deps);
   deps.log.info('uc left the nta backlog', { ftaId: message.ftaId, reason: transition.status });
   return 'replanned';

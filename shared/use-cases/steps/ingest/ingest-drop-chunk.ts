@@ -20,7 +20,7 @@ import { publishFtas } from '../publish-ftas';
 import { readTableChunk } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, ValueNotes } from '../repeated-keys';
 import type { ChunkDeps } from './ingest-ports';
-import { UcCases } from './uc-cases';
+import { listsSignal, UcCases } from './uc-cases';
 
 /** Hearings handed to the store per call (the bench measures the store at this size). */
 const HEARING_WRITE_BATCH = 2000;
@@ -132,7 +132,21 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals, new Set(withdrawals.map((w) => w.caseId).filter((id) => isUc(evidence, id)))) : [];
     // Evidence can only rescind a signal some earlier drop showed.
     for (const s of withdrawn) if (isUc(evidence, s.caseId) && s.seen.some((x) => x.asOf < asOf)) later.push(s.caseId);
+    later.push(...(await ucSince(evidence, unique, withdrawals)));
     await settleLater([...evidence], later);
+  };
+  /**
+   * Cases taken for cases that are not UC cases that are UC cases now, of those this batch
+   * gave a signal their marker did not list or a withdrawal: a roster (or another drop)
+   * that marked one between its lookup and this write may have settled its signals
+   * without this evidence, so the finish step settles it. A signal the marker listed
+   * existed before the lookup: a roster reading the case's signals after it saw it.
+   */
+  const ucSince = async (evidence: ReadonlyMap<string, CaseEvidence>, sightings: readonly SignalSighting[], withdrawals: readonly WithdrawalEvidence[]): Promise<string[]> => {
+    const ask = new Set<string>();
+    for (const { signal: s } of sightings) if (!isUc(evidence, s.caseId) && !listsSignal(evidence.get(s.caseId), s)) ask.add(s.caseId);
+    for (const w of withdrawals) if (!isUc(evidence, w.caseId)) ask.add(w.caseId);
+    return ask.size > 0 ? uc.markedSince([...ask]) : [];
   };
   // Repeated keys of the rows kept (UC cases'): each batch's lines per key, noted in the
   // run, so duplicates are counted and each FTA is claimed by one chunk whatever the chunks.

@@ -1,3 +1,4 @@
+import type { FtaSignal } from '../../../domain/fta-signal';
 import type { CaseStore, UcCaseMarks } from '../../../ports/case-store';
 import type { CaseEvidence, SignalSighting } from '../../../ports/fta-signals';
 
@@ -70,6 +71,20 @@ export class UcCases {
       cache.set(s.caseId, { uc: e.uc, settled: e.signals === null ? ucCase : e.settled, signals: { orders, noShows } });
     }
   }
+  /**
+   * Of these cases, taken for cases that are not UC cases when this invocation wrote FTA
+   * evidence to them, those that are UC cases now (a roster, or another drop, marked them
+   * since their lookup, or since the stage cached them). Read strongly consistent after the
+   * write, so a mark written concurrently is seen here or its writer saw the evidence: a
+   * roster writes the mark before it reads the case's signals (settleCases). The ones found
+   * are known as UC cases from now on.
+   */
+  async markedSince(caseIds: readonly string[]): Promise<string[]> {
+    const ask = caseIds.filter((id) => !this.known.has(id));
+    const found = ask.length > 0 ? await this.store.findUcCases(ask, { consistentRead: true }) : new Set<string>();
+    for (const id of found) this.known.add(id);
+    return [...found];
+  }
   /** A stage is over: what was cached is read again when next asked. */
   endStage(): void {
     this.cache?.clear();
@@ -83,4 +98,14 @@ export class UcCases {
     for (const id of found) this.known.add(id);
     return rows.filter((r) => this.known.has(caseOf(r)));
   }
+}
+
+/**
+ * Whether a case's signals marker, as looked up (or cached), lists this signal: the signal
+ * existed before that lookup, so anything that read the case's signals after it saw it.
+ */
+export function listsSignal(evidence: CaseEvidence | undefined, s: FtaSignal): boolean {
+  const known = evidence?.signals;
+  if (known === undefined || known === null) return false;
+  return s.kind === 'IN_ABSENTIA_ORDER' ? known.orders.get(s.proceedingId) === s.date : known.noShows.has(s.scheduleId ?? '');
 }

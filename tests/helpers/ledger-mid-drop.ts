@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { aNumberOf, CASES } from './ledger-generator';
+import { ledgerModel, type ModelFta, type ModelInput, type ModelRoster } from './ledger-model';
+import { dropFiles, rosterCsv, type DropReader, type ledgerPorts } from './ledger-run';
+
+/**
+ * Rosters landing in the middle of a drop, for the FTA ledger's property tests: a roster
+ * runs (to its end) before one of the byte ranges of the drop's proceedings and schedules
+ * stage, while chunks of that stage were read or are being read. The store must then hold
+ * the model's FTAs and statuses (the same in whichever order the two are read), and each
+ * FTA's notice and correction must be those of the roster read before the drop or after it.
+ */
+export interface MidRoster {
+  readonly roster: ModelRoster;
+  /** Lands before the (landAt + 1)-th byte range opened, after the first, of the proceedings and schedules. */
+  readonly landAt: number;
+}
+
+/** A drop's mid-drop roster, or none: some of the generator's cases, by EOIR case id or A-number. */
+export const midRosterArb: fc.Arbitrary<MidRoster | null> = fc.option(
+  fc.record({ cases: fc.subarray(CASES, { minLength: 1 }), byCaseId: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), landAt: fc.nat({ max: 2 }) }).map(
+    ({ cases, byCaseId, landAt }): MidRoster => ({
+      roster: { kind: 'roster', rosterId: 'mid', rows: cases.map((c, i) => ({ aNumber: aNumberOf(c), eoirCaseId: byCaseId[i] === true ? c : null })) },
+      landAt,
+    }),
+  ),
+  { nil: null },
+);
+
+/**
+ * The inputs with each drop's mid-drop roster (`mids[i]` for input i) right after it, in
+ * processing order, and where each lands (by its index in the list).
+ */
+export function withMidRosters(inputs: readonly ModelInput[], mids: readonly (MidRoster | null)[]): { inputs: ModelInput[]; landAt: Map<number, number> } {
+  const out: ModelInput[] = [];
+  const landAt = new Map<number, number>();
+  inputs.forEach((input, i) => {
+    out.push(input);
+    const mid = mids[i];
+    if (input.kind === 'drop' && mid !== null && mid !== undefined) {
+      landAt.set(out.length, mid.landAt);
+      out.push({ ...mid.roster, rosterId: `mid-${i}` });
+    }
+  });
+  return { inputs: out, landAt };
+}
+
+/**
+ * Plays `inputs` through the ledger's ports, a roster listed in `landAt` in the middle of
+ * the drop before it (after it when the drop has no byte range to land before). A re-run of
+ * a drop id names another as-of (the first run's stays). Returns the order a serial reading
+ * would have had: each roster that landed before its drop.
+ */
+export async function playWithMidRosters(
+  h: Pick<ReturnType<typeof ledgerPorts>, 'drop' | 'roster'>,
+  inputs: readonly ModelInput[],
+  landAt: ReadonlyMap<number, number>,
+  readerOf: (index: number) => DropReader | undefined,
+): Promise<ModelInput[]> {
+  const landedFirst: ModelInput[] = [];
+  const runs = new Map<string, number>();
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i] as ModelInput;
+    if (input.kind === 'roster') {
+      landedFirst.push(input);
+      await h.roster(input.rosterId, rosterCsv(input));
+      continue;
+    }
+    const at = landAt.get(i + 1);
+    const lands = at === undefined ? undefined : (inputs[i + 1] as ModelRoster);
+    let ranges = 0;
+    let landed = false;
+    const beforeChunk = async (key: string, fetchStart: number): Promise<void> => {
+      if (lands === undefined || landed || fetchStart === 0 || (key !== 'B_TblProceeding' && key !== 'tbl_schedule')) return;
+      ranges += 1;
+      if (ranges <= (at ?? 0)) return;
+      landed = true;
+      await h.roster(lands.rosterId, rosterCsv(lands));
+    };
+    const run = runs.get(input.dropId) ?? 0;
+    runs.set(input.dropId, run + 1);
+    await h.drop(input.dropId, dropFiles(input), run === 0 ? input.asOf : '2030-01-01', { reader: readerOf(i), run, beforeChunk });
+    if (landed) {
+      landedFirst.push(lands as ModelRoster, input);
+      i += 1;
+    } else landedFirst.push(input);
+  }
+  return landedFirst;
+}
+
+/** The outcome a run with rosters landing mid-drop must have (see the module's comment). */
+export function expectMidDropOutcome(
+  got: { ftas: readonly { ftaId: string; caseId: string; status: string }[]; notices: readonly string[]; corrections: readonly string[] },
+  inputs: readonly ModelInput[],
+  landedFirst: readonly ModelInput[],
+): void {
+  const after = ledgerModel(inputs);
+  expect(got.ftas).toEqual(after.map((f) => ({ ftaId: f.ftaId, caseId: f.caseId, status: f.status })));
+  const emails = (list: readonly ModelFta[]) => new Map(list.map((f) => [f.ftaId, `notice ${String(f.notice)}, correction ${String(f.correction)}`]));
+  const [late, early] = [emails(after), emails(ledgerModel(landedFirst))];
+  const sent = (id: string) => `notice ${String(got.notices.includes(id))}, correction ${String(got.corrections.includes(id))}`;
+  for (const f of after) expect([late.get(f.ftaId), early.get(f.ftaId)], f.ftaId).toContain(sent(f.ftaId));
+  // Once each, and only for FTAs.
+  expect(got.notices).toEqual([...new Set(got.notices)].filter((id) => late.has(id)));
+  expect(got.corrections).toEqual([...new Set(got.corrections)].filter((id) => late.has(id)));
+}
