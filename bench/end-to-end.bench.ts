@@ -42,7 +42,17 @@ const t0 = performance.now();
 const parsed = await ingestCore(dir);
 const parseMs = performance.now() - t0;
 
-const restore = captureLambdaOutput({ onLog: () => undefined, onMetrics: () => undefined });
+// The ingest's stage ends ('ingest stage read'), stamped as they are logged.
+const stageEnds: { stage: number; tables: string[]; s: number }[] = [];
+let landedAt = Number.NaN;
+const restore = captureLambdaOutput({
+  onLog: (line) => {
+    if (!line.includes('"ingest stage read"')) return;
+    const { stage, tables } = JSON.parse(line) as { stage: number; tables: string[] };
+    stageEnds.push({ stage, tables, s: round((performance.now() - landedAt) / 1000) });
+  },
+  onMetrics: () => undefined,
+});
 const emulators = await startEmulators();
 let pipeline: LocalPipeline | undefined;
 try {
@@ -74,6 +84,7 @@ try {
   const upload0 = performance.now();
   await p.uploadDrop(dir, `bench-e2e-${ROWS}`);
   landed = performance.now();
+  landedAt = landed;
   const uploadS = (landed - upload0) / 1000;
   const timer = setInterval(sample, 100);
   // A line every 10 s: where the run is (calls by function, emails so far).
@@ -108,6 +119,13 @@ try {
     notify: span((c) => c.fn === 'notifyOrr'),
     schedule: span((c) => c.fn === 'scheduleNta'),
   };
+  // The ingest's calls by action within each of its stages (the finish step after the last).
+  const ingestStages = stageEnds.map((end, i) => {
+    const from = i === 0 ? 0 : (stageEnds[i - 1]?.s ?? 0);
+    const calls: Record<string, number> = {};
+    for (const c of stamps) if (c.fn === 'ingestDocket' && c.s > from && c.s <= end.s) calls[c.action] = (calls[c.action] ?? 0) + 1;
+    return { stage: end.stage, tables: end.tables.join('+'), endS: end.s, calls: Object.fromEntries(Object.entries(calls).sort((a, b) => b[1] - a[1])) };
+  });
   // The notifiers' pace while the ingest runs (sharing the machine and DynamoDB Local) and after it.
   const sends = stamps.filter((c) => c.fn === 'notifyOrr' && c.action === 'ses:SendRawEmail').map((c) => c.s);
   const ingestEndS = ingestDynamo?.lastS ?? Number.NaN;
@@ -138,6 +156,7 @@ try {
     emails: emailsSeen,
     emailsPerSecond,
     stages,
+    ingestStages,
     callsByAction: Object.fromEntries(Object.entries(callsByAction).sort((a, b) => b[1] - a[1])),
     dropToLastEmailS: round(lastEmailS),
     target: `<= ${TARGET_S} s`,

@@ -43,6 +43,17 @@ function signalsInFiles(folder: string): { signals: number; cases: number } {
   return { signals, cases: cases.size };
 }
 
+/** UC cases the drop's files mark (idnJuvenile 3 or 4, CASEPRIORITY_CODE `UC`), read with a plain split. */
+function ucCasesInFiles(folder: string): number {
+  const cases = new Set<string>();
+  const rows = (file: string): string[][] => readFileSync(join(folder, file), 'latin1').split(/\r?\n/).filter((l) => l.length > 0).map((l) => l.split('\t'));
+  const [juvenileHead = [], ...juvenile] = rows('tbl_JuvenileHistory.csv');
+  for (const r of juvenile) if (['3', '4'].includes(r[juvenileHead.indexOf('idnJuvenile')]?.trim() ?? '')) cases.add(r[juvenileHead.indexOf('idnCase')]?.trim() ?? '');
+  const [caseHead = [], ...caseRows] = rows('A_TblCase.csv');
+  for (const r of caseRows) if (r[caseHead.indexOf('CASEPRIORITY_CODE')]?.trim().toUpperCase() === 'UC') cases.add(r[caseHead.indexOf('IDNCASE')]?.trim() ?? '');
+  return cases.size;
+}
+
 /** DynamoDB requests by operation and the kind of item they name (`UpdateItem SIG`, `BatchWriteItem`). */
 function countDynamoRequests(): { counts: Map<string, number>; stop: () => void } {
   const counts = new Map<string, number>();
@@ -63,7 +74,7 @@ function countDynamoRequests(): { counts: Map<string, number>; stop: () => void 
             Item?: { sk?: { S?: string } };
           };
           const sk = body.Key?.sk?.S ?? body.Item?.sk?.S ?? '';
-          kind = sk === 'SIGS' ? ' SIGS' : sk.startsWith('SIG#') ? ' SIG' : '';
+          kind = sk === 'SIGS' ? ' SIGS' : sk.startsWith('SIG#') ? ' SIG' : sk === 'UC' ? ' UC' : '';
         }
         counts.set(`${op}${kind}`, (counts.get(`${op}${kind}`) ?? 0) + 1);
         if (runningFunction() === 'ingestDocket') counts.set('ingest requests', (counts.get('ingest requests') ?? 0) + 1);
@@ -115,6 +126,12 @@ describe('the docket ingest\'s AWS calls for a generated drop, on the local stac
       // A marker is created by a batched put; an UpdateItem only adds to a case's marker
       // that an earlier batch of the drop created.
       expect(firstRequests.get('UpdateItem SIGS') ?? 0, 'UpdateItems on signal markers').toBeLessThan(oracle.cases / 5);
+      // UC marks and case sightings go up to 100 to a transaction: once 2-3 UpdateItems per
+      // UC case (a juvenile mark, a CASEPRIORITY mark, a sighting), now only the odd one
+      // whose transaction was cancelled is sent alone.
+      const ucCases = ucCasesInFiles(folder);
+      expect(ucCases).toBeGreaterThan(30);
+      expect(firstRequests.get('UpdateItem UC') ?? 0, `UpdateItems on UC marks for ${ucCases} UC cases`).toBeLessThan(ucCases / 10);
       // Before: two UpdateItems per signal alone, everything else besides (about 3 DynamoDB
       // requests per signal in all); what is left is mostly per UC case and per FTA. Counted
       // as requests (round trips): a transaction of 100 conditional marker puts is one.
@@ -129,6 +146,7 @@ describe('the docket ingest\'s AWS calls for a generated drop, on the local stac
       expect(again('UpdateItem SIG')).toBe(0);
       // Every marker lists its signals already: none is written again.
       expect(again('UpdateItem SIGS')).toBe(0);
+      expect(again('UpdateItem UC'), 're-run UpdateItems on UC marks').toBeLessThan(ucCases / 10);
       expect(again('ingest requests'), 're-run ingest requests').toBeLessThan(1.5 * oracle.signals);
     } finally {
       requests.stop();

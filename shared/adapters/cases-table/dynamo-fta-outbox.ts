@@ -1,8 +1,9 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocketWatchError } from '../../domain/errors';
 import type { Fta } from '../../domain/fta';
 import type { FtaRescindedMessage } from '../../messages/fta-rescinded';
 import type { FtaOutbox, StoredFta } from '../../ports/case-store';
-import { mapWithLimit } from '../../lib/concurrency';
+import { sendUpdatesGrouped } from './grouped-updates';
 import { queryPages } from './batch-and-query';
 import { fromFtaItem } from './fta-item';
 import { keys, OUTBOX_PK, type ItemKey } from './keys';
@@ -13,7 +14,6 @@ import { keys, OUTBOX_PK, type ItemKey } from './keys';
  * index (keyed by outboxPk) lists exactly those, oldest first. Marking one published
  * removes the two attributes, and so the index entry.
  */
-const CONCURRENCY = 16;
 const OUTBOX_INDEX = { name: 'outbox', keyName: 'outboxPk' } as const;
 
 export interface DynamoFtaOutboxOptions {
@@ -22,19 +22,21 @@ export interface DynamoFtaOutboxOptions {
 }
 
 export function createDynamoFtaOutbox({ client, tableName }: DynamoFtaOutboxOptions): FtaOutbox {
-  const markPublished = (itemKeys: readonly ItemKey[]) => {
+  // Up to 100 to a transaction (sendUpdatesGrouped); an item that does not exist is an error, as before.
+  const markPublished = async (itemKeys: readonly ItemKey[]): Promise<void> => {
     const publishedAt = new Date().toISOString();
-    return mapWithLimit(itemKeys, CONCURRENCY, (Key) =>
-      client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key,
-          UpdateExpression: 'REMOVE outboxPk, outboxSk SET publishedAt = if_not_exists(publishedAt, :now)',
-          ExpressionAttributeValues: { ':now': publishedAt },
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      ),
+    const applied = await sendUpdatesGrouped(
+      client,
+      itemKeys.map((Key) => ({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'REMOVE outboxPk, outboxSk SET publishedAt = if_not_exists(publishedAt, :now)',
+        ExpressionAttributeValues: { ':now': publishedAt },
+        ConditionExpression: 'attribute_exists(pk)',
+      })),
     );
+    const missing = applied.filter((a) => !a).length;
+    if (missing > 0) throw new DocketWatchError('FTA_NOT_FOUND', `${missing} of ${itemKeys.length} FTA or rescission items to mark published do not exist`);
   };
 
   return {

@@ -8,6 +8,7 @@ import { ftaFromItem } from './fta-item';
 import { batchGetItems, batchPutItems, queryPartition } from './batch-and-query';
 import { caseIdOfPk, casePk, keys, SK_PREFIX } from './keys';
 import { isConditionFailure, TRANSACT_MAX_ITEMS } from './transactions';
+import { sendUpdatesGrouped, type GroupedUpdate } from './grouped-updates';
 
 /*
  * Items in the cases table, in the case's partition (the UC mark `CASE#<IDNCASE>`/`UC` is
@@ -72,7 +73,7 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
   };
 
   /** The union of a marker and `entries` (creating it when absent): never loses an entry. */
-  const addToMarker = async (u: MarkerEntries): Promise<void> => {
+  const markerUnion = (u: MarkerEntries): GroupedUpdate => {
     const adds: string[] = [];
     const values: Record<string, unknown> = { ':c': u.caseId, ':uc': u.ucCase };
     if (u.orders.size > 0) {
@@ -83,14 +84,15 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
       adds.push('noShows :n');
       values[':n'] = u.noShows;
     }
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.signalsMarker(u.caseId),
-        UpdateExpression: `SET caseId = :c, settled = if_not_exists(settled, :uc) ADD ${adds.join(', ')}`,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    return {
+      TableName: tableName,
+      Key: keys.signalsMarker(u.caseId),
+      UpdateExpression: `SET caseId = :c, settled = if_not_exists(settled, :uc) ADD ${adds.join(', ')}`,
+      ExpressionAttributeValues: values,
+    };
+  };
+  const addToMarker = async (u: MarkerEntries): Promise<void> => {
+    await client.send(new UpdateCommand(markerUnion(u)));
   };
 
   /**
@@ -151,11 +153,12 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
     try {
       await Promise.all([
         putting,
-        mapWithLimit(updates, CONCURRENCY, async (u) => {
+        (async () => {
           // A put that failed or was refused leaves the union below to land.
-          await u.after?.catch(() => undefined);
-          await addToMarker(u);
-        }),
+          await Promise.all(updates.map((u) => u.after?.catch(() => undefined)));
+          // Unions, up to 100 to a transaction (each case's marker once per call).
+          await sendUpdatesGrouped(client, updates.map(markerUnion));
+        })(),
       ]);
     } finally {
       for (const p of puts) {

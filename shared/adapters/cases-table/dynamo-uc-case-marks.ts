@@ -3,7 +3,7 @@ import type { CaseSighting, MarkClaim, UcCaseMarks, UcMark } from '../../ports/c
 import { mapWithLimit } from '../../lib/concurrency';
 import { batchGetItems, scanPages } from './batch-and-query';
 import { keys } from './keys';
-import { isConditionFailure } from './transactions';
+import { sendUpdatesGrouped } from './grouped-updates';
 
 /*
  * UC case marks (keys.ts: ucMark, pk CASE#<IDNCASE> sk UC): why a case is a UC case
@@ -35,33 +35,23 @@ export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarks
 
   return {
     async markUcCases(marks: readonly UcMark[], claim?: MarkClaim): Promise<number> {
-      // An update, not a put: the mark's sighting, A-number and omission flag must survive a re-mark.
-      const claimed = await mapWithLimit(marks, CONCURRENCY, async (m) => {
-        if (claim === undefined) {
-          await client.send(new UpdateCommand(markUpdate(m)));
-          return true;
-        }
+      // An update, not a put: the mark's sighting, A-number and omission flag must survive a
+      // re-mark. Up to 100 to a transaction (sendUpdatesGrouped): each mark's outcome is its own.
+      const updates = marks.map((m) => {
         const plain = markUpdate(m);
-        try {
-          // The first step of the run to mark the case claims it (counted once per run, with
-          // its basis); the same step's retry passes again.
-          await client.send(
-            new UpdateCommand({
-              ...plain,
-              UpdateExpression: plain.UpdateExpression.replace(' ADD ', ', markRun = :run, markBy = :by ADD '),
-              ConditionExpression: 'attribute_not_exists(markRun) OR markRun <> :run OR markBy = :by',
-              ExpressionAttributeValues: { ...plain.ExpressionAttributeValues, ':run': claim.runId, ':by': claim.by },
-            }),
-          );
-          return true;
-        } catch (err) {
-          // Marked already by an earlier step of this run (the juvenile stage before the
-          // case table): that step's basis is this drop's, as when the drop is read in order.
-          if (!isConditionFailure(err)) throw err;
-          return false;
-        }
+        if (claim === undefined) return plain;
+        // The first step of the run to mark the case claims it (counted once per run, with
+        // its basis); the same step's retry passes again. Marked already by an earlier step
+        // of this run (the juvenile stage before the case table): that step's basis is this
+        // drop's, as when the drop is read in order, and the mark is not claimed again.
+        return {
+          ...plain,
+          UpdateExpression: plain.UpdateExpression.replace(' ADD ', ', markRun = :run, markBy = :by ADD '),
+          ConditionExpression: 'attribute_not_exists(markRun) OR markRun <> :run OR markBy = :by',
+          ExpressionAttributeValues: { ...plain.ExpressionAttributeValues, ':run': claim.runId, ':by': claim.by },
+        };
       });
-      return claimed.filter(Boolean).length;
+      return (await sendUpdatesGrouped(client, updates)).filter(Boolean).length;
     },
 
     async findUcCases(caseIds: readonly string[], options?: { readonly consistentRead?: boolean }): Promise<ReadonlySet<string>> {
@@ -72,24 +62,20 @@ export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarks
     },
 
     async recordCaseSightings(sightings: readonly CaseSighting[]): Promise<void> {
-      await mapWithLimit(sightings, CONCURRENCY, (s) => {
-        // Seen again: no longer omitted. Identity columns are kept once known (PII: never logged).
-        const sets = ['lastSeenDropId = :d'];
-        const values: Record<string, unknown> = { ':d': s.dropId };
-        for (const [field, value] of [['aNumber', s.aNumber], ['firstName', s.firstName], ['lastName', s.lastName]] as const) {
-          if (value === null || value === undefined) continue;
-          sets.push(`${field} = :${field}`);
-          values[`:${field}`] = value;
-        }
-        return client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.ucMark(s.caseId),
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE omittedFromDropId, omittedAt`,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      });
+      await sendUpdatesGrouped(
+        client,
+        sightings.map((s) => {
+          // Seen again: no longer omitted. Identity columns are kept once known (PII: never logged).
+          const sets = ['lastSeenDropId = :d'];
+          const values: Record<string, unknown> = { ':d': s.dropId };
+          for (const [field, value] of [['aNumber', s.aNumber], ['firstName', s.firstName], ['lastName', s.lastName]] as const) {
+            if (value === null || value === undefined) continue;
+            sets.push(`${field} = :${field}`);
+            values[`:${field}`] = value;
+          }
+          return { TableName: tableName, Key: keys.ucMark(s.caseId), UpdateExpression: `SET ${sets.join(', ')} REMOVE omittedFromDropId, omittedAt`, ExpressionAttributeValues: values };
+        }),
+      );
     },
 
     async flagUcCasesNotSeen(dropId: string, flaggedAt: string): Promise<number> {

@@ -110,9 +110,11 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonl
   // The only invocation writing this drop's signals: each case's evidence is read once a stage.
   const uc = new UcCases(deps.store, CACHED_CASES);
   for (let stage = 0; stage < run.stages.length; stage++) {
+    const started = deps.clock.now().getTime();
     await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger, soleWriter: true }, uc));
     uc.endStage();
     await ledger.advanceStage(run, stage, 'inline');
+    deps.log.info('ingest stage read', { dropId: run.drop.dropId, stage, tables: [...new Set((run.stages[stage] ?? []).map((c) => c.table))], ms: deps.clock.now().getTime() - started });
   }
   return finishDropRun(run, { ...deps, ledger });
 }

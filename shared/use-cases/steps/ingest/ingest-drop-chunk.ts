@@ -57,14 +57,18 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
   const marked = new Set<string>();
   const mark = async (marks: UcMark[]): Promise<void> => {
-    // A case repeated in the list (a repeated line) is one mark.
-    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId)).map((m) => [m.caseId, m])).values()];
+    // A case repeated in the list (a repeated line) is one mark. A case this invocation
+    // marked in the run already (the juvenile stage before the case table) is not sent
+    // again: its claim's condition would fail and write nothing (the first step's basis is
+    // the drop's).
+    const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId) && !uc.markedInRun(m.caseId)).map((m) => [m.caseId, m])).values()];
     for (const m of fresh) {
       marked.add(m.caseId);
       uc.add(m.caseId);
     }
     if (fresh.length === 0) return;
     tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
+    for (const m of fresh) uc.noteMarkedInRun(m.caseId);
     // Cases that are UC cases now and whose signals were read before: their FTAs are
     // settled when the drop finishes (after this drop's own evidence is in). Looked up
     // after marking, so a retry after a crash finds them again.
@@ -175,15 +179,25 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     case 'A_TblCase':
       reading = read(CASE_TABLE, async (rows) => {
         const { priorityCaseIds, withANumber, upcoming } = classifyCaseRows(rows, dropContext);
-        // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
-        const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
-        await mark([
-          ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
-          ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+        // CASEPRIORITY UC cases are UC cases now: the store is not asked about them below.
+        for (const id of priorityCaseIds) uc.add(id);
+        // The UC cases the store knows among the batch's cases are looked up while the
+        // batch's marks are written: neither needs the other.
+        await Promise.all([
+          uc.filter(rows.caseIds(), (id) => id),
+          (async () => {
+            // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
+            const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+            await mark([
+              ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
+              ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
+            ]);
+            // Any case's hearing ahead: the case may become a UC case after this drop.
+            await deps.hearings?.record(upcoming);
+          })(),
         ]);
-        // Any case's hearing ahead: the case may become a UC case after this drop.
-        await deps.hearings?.record(upcoming);
-        const ucIds = new Set(await uc.filter(rows.caseIds(), (id) => id));
+        // UC cases: marked before (any stage, or found in the store just now) or by this batch.
+        const ucIds = new Set(rows.caseIds().filter((id) => uc.has(id)));
         const kept = keptCaseRows(rows.where((i) => ucIds.has(rows.caseId(i))));
         noteKeyLines(kept.keyLines);
         tally.addressesRecorded += await recordCases(kept.unique, drop.dropId, deps.store);
@@ -238,13 +252,16 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
 /** Sightings and address entries of UC cases' A_TblCase rows; returns the address entries written. */
 async function recordCases(rows: readonly CaseRow[], dropId: string, store: CaseStore): Promise<number> {
   if (rows.length === 0) return 0;
-  await store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null })));
   const entries: EoirAddressSighting[] = [];
   for (const r of rows) {
     if (r.address) entries.push({ caseId: r.caseId, source: 'EOIR_ADDRESS_OF_RECORD', address: r.address, changedOn: r.addressChangedOn, dropId });
     if (r.previousAddress) entries.push({ caseId: r.caseId, source: 'EOIR_PREVIOUS_ADDRESS', address: r.previousAddress, changedOn: null, dropId });
   }
-  await store.recordAddresses(entries);
+  // Items of their own (UC marks, address entries): written at the same time.
+  await Promise.all([
+    store.recordCaseSightings(rows.map((r) => ({ caseId: r.caseId, dropId, aNumber: r.aNumber, firstName: r.firstName ?? null, lastName: r.lastName ?? null }))),
+    store.recordAddresses(entries),
+  ]);
   return entries.length;
 }
 

@@ -28,6 +28,12 @@ const QUARANTINE_PART_ROWS = 5_000;
  * every batch call carries up to its AWS limit. Memory: this many parsed rows.
  */
 export const ROWS_PER_BATCH = 5_000;
+/**
+ * The first batch of a chunk is this many rows, each next one twice the last, up to
+ * ROWS_PER_BATCH: the first FTAs of a table are recorded and queued after a few hundred
+ * rows' round trips, not after 5,000 rows'.
+ */
+export const FIRST_BATCH_ROWS = 500;
 
 /**
  * Streams one chunk of a table (a byte range, or the whole file) and accounts for every
@@ -68,6 +74,7 @@ export async function readTableChunk<T>(
   };
   /** Accepted rows gathered from the chunks scanned so far, not yet handed over. */
   let pending: ScannedRows<T> | null = null;
+  let batchRows = FIRST_BATCH_ROWS;
   const handOver = async (): Promise<void> => {
     const batch = pending;
     pending = null;
@@ -95,7 +102,10 @@ export async function readTableChunk<T>(
       if (pending === null) pending = batch;
       else pending.absorb(batch);
     }
-    if (pending !== null && pending.length >= ROWS_PER_BATCH) await handOver();
+    if (pending !== null && pending.length >= batchRows) {
+      await handOver();
+      batchRows = Math.min(ROWS_PER_BATCH, batchRows * 2);
+    }
     if (held.length >= QUARANTINE_PART_ROWS) await flush();
   }
   await handOver();

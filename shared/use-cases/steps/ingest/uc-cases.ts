@@ -20,8 +20,17 @@ export class UcCases {
   constructor(private readonly store: UcCaseMarks & Pick<CaseStore, 'signals'>, private readonly cacheCases?: number) {
     this.cache = cacheCases === undefined ? null : new Map();
   }
+  /** Cases whose UC mark this invocation wrote for the run (a claim, or a claim found taken). */
+  private readonly markedThisRun = new Set<string>();
   add(caseId: string): void {
     this.known.add(caseId);
+  }
+  /** The case's mark for this run was written by this invocation (its item carries the run's claim). */
+  noteMarkedInRun(caseId: string): void {
+    this.markedThisRun.add(caseId);
+  }
+  markedInRun(caseId: string): boolean {
+    return this.markedThisRun.has(caseId);
   }
   /**
    * What the store knows of each case of these rows (UC mark, FTA signals), read once per
