@@ -10,6 +10,7 @@ import { createInProcessDropLedger } from '../shared/use-cases/steps/ingest/in-p
 import type { CaseStore } from '../shared/ports/case-store';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { stageCacheCasesForHeap } from '../shared/runtime/heap';
 import { tableForFileName, type EoirTableName } from '../shared/domain/eoir-table';
 import type { DocketSource } from '../shared/ports/docket-source';
 
@@ -71,6 +72,8 @@ const t0 = performance.now();
 const started = await startDocketDrop({ dropId: 'bench', location: dir }, 'bench', {
   source,
   store: countingStore,
+  // Sized to this process's heap, as the deployed wiring does (chunkDeps).
+  stageCacheCases: stageCacheCasesForHeap(),
   publisher: { async publish(m) { return new Set(m.map((x) => x.ftaId)); } },
   quarantine: { async write() { return 'q'; } },
   clock: { now: () => new Date() },

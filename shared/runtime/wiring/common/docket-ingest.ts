@@ -16,6 +16,7 @@ import type { FanOutDeps } from '../../../use-cases/start-docket-drop';
 import type { AwsClients } from '../../aws-clients';
 import type { Config } from '../../config';
 import { DROP_BUCKET, ENV, HEARINGS_BY_DAY_INDEX } from '../../resources';
+import { stageCacheCasesForHeap } from '../../heap';
 
 /**
  * The docket ingest's ports: the chunk worker's (chunkDeps), and the bucket writes that
@@ -53,5 +54,6 @@ export function chunkDeps(config: Config<'ingestDocket'>, clients: AwsClients, l
     chunks: { chunkBytes: config[ENV.ingestChunkBytes], parallelChunks: config[ENV.ingestParallelChunks] },
     fanOutBytes: config[ENV.ingestFanOutBytes],
     ...(config[ENV.ingestFinishNotesInMemory] === undefined ? {} : { finishNotesInMemory: config[ENV.ingestFinishNotesInMemory] }),
+    stageCacheCases: stageCacheCasesForHeap(),
   };
 }

@@ -20,8 +20,12 @@ import { DEFAULT_CHUNKS } from './read-drop-table';
 
 export type { ChunkDeps, IngestDeps } from './ingest-ports';
 
-/** Cases whose evidence a drop read inside one invocation keeps through a stage (about 100 B each). */
-const CACHED_CASES = 200_000;
+/**
+ * Cases whose evidence a drop read inside one invocation keeps through a stage when the
+ * caller does not say (`IngestDeps.stageCacheCases`; the functions size it to their heap,
+ * shared/runtime/heap.ts): small enough for a 48 MB heap.
+ */
+const STAGE_CACHE_CASES = 5_000;
 
 /**
  * Ingests one DOJ docket drop (a folder or a zip) inside this invocation: the same plan,
@@ -108,7 +112,7 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonl
         };
   await ledger.startRun(run);
   // The only invocation writing this drop's signals: each case's evidence is read once a stage.
-  const uc = new UcCases(deps.store, CACHED_CASES);
+  const uc = new UcCases(deps.store, deps.stageCacheCases ?? STAGE_CACHE_CASES);
   for (let stage = 0; stage < run.stages.length; stage++) {
     const started = deps.clock.now().getTime();
     await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger, soleWriter: true }, uc));

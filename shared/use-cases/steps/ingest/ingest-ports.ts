@@ -37,6 +37,13 @@ export interface IngestDeps {
    * set it small to send the rest through DynamoDB.
    */
   readonly finishNotesInMemory?: number;
+  /**
+   * Cases whose evidence (UC mark, signals) a drop read inside one invocation keeps through
+   * a stage, oldest out first, so a case read again in the stage (its proceedings beside its
+   * hearings) is not looked up again: a trade of memory (60-400 B a case) for calls. Default
+   * 5,000; the functions size it to their heap (stageCacheCasesForHeap).
+   */
+  readonly stageCacheCases?: number;
 }
 
 /**

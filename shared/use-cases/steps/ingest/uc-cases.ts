@@ -9,7 +9,8 @@ import type { CaseEvidence, SignalSighting } from '../../../ports/fta-signals';
  * invocation (a UC mark is never removed, so a positive stays true).
  */
 export class UcCases {
-  private readonly known = new Set<string>();
+  /** UC cases known, each with whether this invocation wrote its mark for the run (one entry, not two sets). */
+  private readonly known = new Map<string, boolean>();
   /** Evidence read this stage, with this invocation's sightings added (only when `cacheCases` is given). */
   private readonly cache: Map<string, CaseEvidence> | null;
   /**
@@ -20,17 +21,15 @@ export class UcCases {
   constructor(private readonly store: UcCaseMarks & Pick<CaseStore, 'signals'>, private readonly cacheCases?: number) {
     this.cache = cacheCases === undefined ? null : new Map();
   }
-  /** Cases whose UC mark this invocation wrote for the run (a claim, or a claim found taken). */
-  private readonly markedThisRun = new Set<string>();
   add(caseId: string): void {
-    this.known.add(caseId);
+    if (!this.known.has(caseId)) this.known.set(caseId, false);
   }
   /** The case's mark for this run was written by this invocation (its item carries the run's claim). */
   noteMarkedInRun(caseId: string): void {
-    this.markedThisRun.add(caseId);
+    this.known.set(caseId, true);
   }
   markedInRun(caseId: string): boolean {
-    return this.markedThisRun.has(caseId);
+    return this.known.get(caseId) === true;
   }
   /**
    * What the store knows of each case of these rows (UC mark, FTA signals), read once per
@@ -42,9 +41,9 @@ export class UcCases {
     const cache = this.cache;
     const ask = cache === null ? [...ids] : [...ids].filter((id) => !cache.has(id));
     const found = ask.length > 0 ? await this.store.signals.lookupCases(ask) : new Map<string, CaseEvidence>();
-    for (const [id, e] of found) if (e.uc) this.known.add(id);
+    for (const [id, e] of found) if (e.uc) this.add(id);
     if (cache === null) return found;
-    for (const [id, e] of found) if (!cache.has(id)) cache.set(id, e);
+    for (const [id, e] of found) if (!cache.has(id)) cache.set(id, compact(e));
     const out = new Map<string, CaseEvidence>();
     for (const id of ids) {
       const e = cache.get(id) ?? found.get(id);
@@ -82,7 +81,7 @@ export class UcCases {
   async markedSince(caseIds: readonly string[]): Promise<string[]> {
     const ask = caseIds.filter((id) => !this.known.has(id));
     const found = ask.length > 0 ? await this.store.findUcCases(ask, { consistentRead: true }) : new Set<string>();
-    for (const id of found) this.known.add(id);
+    for (const id of found) this.add(id);
     return [...found];
   }
   /** A stage is over: what was cached is read again when next asked. */
@@ -95,9 +94,15 @@ export class UcCases {
   async filter<R>(rows: readonly R[], caseOf: (r: R) => string): Promise<R[]> {
     const unknown = [...new Set(rows.map(caseOf).filter((id) => !this.known.has(id)))];
     const found = unknown.length > 0 ? await this.store.findUcCases(unknown) : new Set<string>();
-    for (const id of found) this.known.add(id);
+    for (const id of found) this.add(id);
     return rows.filter((r) => this.known.has(caseOf(r)));
   }
+}
+
+/** Most cases have no signals: they share one evidence object each, so an entry costs its key alone. */
+const NO_SIGNALS: readonly CaseEvidence[] = [false, true].flatMap((uc) => [false, true].map((settled) => Object.freeze({ uc, settled, signals: null })));
+function compact(e: CaseEvidence): CaseEvidence {
+  return e.signals === null ? (NO_SIGNALS[(e.uc ? 2 : 0) + (e.settled ? 1 : 0)] ?? e) : e;
 }
 
 /**
