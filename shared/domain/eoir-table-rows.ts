@@ -18,6 +18,12 @@ export const TOO_LONG_ROW_KEPT_BYTES = 1024;
  * (128 KiB), so a batch's text is allocated, and dropped, in the young generation.
  */
 export const SCAN_BATCH_BYTES = 120 * 1024;
+/**
+ * The first batch of a scan is this many bytes, and each next one twice the last, up to
+ * `batchBytes`: a table's first rows reach the ingest's rules (and its first FTAs the
+ * queues) after a few hundred rows, not after a full batch of thousands.
+ */
+export const FIRST_SCAN_BATCH_BYTES = 8 * 1024;
 
 /**
  * Scans the rows of one byte range of a table (the whole file is the range [0, Infinity)).
@@ -25,7 +31,8 @@ export const SCAN_BATCH_BYTES = 120 * 1024;
  * into the scan's own buffer before the next is asked for, so a source may reuse its
  * buffer once the scan asks for more. Yields one batch of rows (ScannedRows: the accepted
  * rows, read field by field, and the rejected ones with their reasons) per `batchBytes` of
- * input or so, synchronously scanned (no per-row promise), so memory stays bounded by
+ * input or so (the first `firstBatchBytes`, each next twice the last: FIRST_SCAN_BATCH_BYTES),
+ * synchronously scanned (no per-row promise), so memory stays bounded by
  * `maxLineBytes` plus `batchBytes` plus one batch whatever the file size: a line longer
  * than `maxLineBytes` is rejected ROW_TOO_LONG (its first TOO_LONG_ROW_KEPT_BYTES kept for
  * the quarantine) and the rest of it skipped up to the next line end, never held. Blank
@@ -39,19 +46,22 @@ export async function* scanTableRange<T>(
   range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
   maxLineBytes: number = MAX_LINE_BYTES,
   batchBytes: number = SCAN_BATCH_BYTES,
+  firstBatchBytes: number = FIRST_SCAN_BATCH_BYTES,
 ): AsyncGenerator<ScannedRows<T>> {
   const scanner = new RowScanner(header, indexes, spec, range, maxLineBytes);
-  const size = Math.max(1, batchBytes);
+  const full = Math.max(1, batchBytes);
+  // Small first batches, doubling up to `full`.
+  let size = Math.max(1, Math.min(full, firstBatchBytes));
   // Room for a batch, and for a whole line of the longest length read (and its CR LF);
   // a scan of small batches starts smaller and grows to that as a long line needs it.
-  const room = Math.max(size, maxLineBytes + 2);
+  const room = Math.max(full, maxLineBytes + 2);
   let work = Buffer.allocUnsafe(Math.min(room, Math.max(size, 4096)));
   let fill = 0;
   for await (const chunk of chunks) {
     let at = 0;
     while (at < chunk.length) {
-      if (fill >= size && fill === work.length) {
-        const grown = Buffer.allocUnsafe(Math.min(room, work.length * 2));
+      if ((fill >= size && fill === work.length) || work.length < size) {
+        const grown = Buffer.allocUnsafe(Math.min(room, Math.max(size, work.length * 2)));
         work.copy(grown, 0, 0, fill);
         work = grown;
       }
@@ -66,6 +76,7 @@ export async function* scanTableRange<T>(
         const batch = scanner.take();
         if (batch !== null) yield batch;
         if (scanner.done) return;
+        size = Math.min(full, size * 2);
       }
     }
   }

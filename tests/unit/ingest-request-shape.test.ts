@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE } from '../../shared/domain/case';
+import { SCAN_BATCH_BYTES } from '../../shared/domain/eoir-table-rows';
 import type { UcMark } from '../../shared/ports/case-store';
 import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
 import { FIRST_BATCH_ROWS, readTableChunk, ROWS_PER_BATCH } from '../../shared/use-cases/steps/ingest/read-drop-table';
@@ -17,10 +18,15 @@ const drop = { dropId: 'd1', location: 'drops/d1/' };
 
 describe('batches handed over as a chunk is read', () => {
   it('start small and double up to ROWS_PER_BATCH, every row handed over once', async () => {
-    const rows = 20_000;
+    const rows = 40_000;
+    // Lines of 100 bytes, about an EOIR schedule or proceeding line: a scan batch holds
+    // FIRST_SCAN_BATCH_BYTES / 100 rows at first, SCAN_BATCH_BYTES / 100 at most.
+    const line = (id: number) => {
+      const l = `${id}\tHOUSTON\tTX\t77002\t\t`;
+      return `${l}${' '.repeat(100 - 2 - l.length)}\r\n`;
+    };
     let body = CASE;
-    for (let i = 1; i <= rows; i++) body += caseRow(i, '');
-    // Stream pieces of 4 KiB: about 140 rows each, so a batch overshoots its size by less than that.
+    for (let i = 1; i <= rows; i++) body += line(i);
     const source = memoryDocketSource({ A_TblCase: body }, { chunkSize: 4096 });
     const sizes: number[] = [];
     await readTableChunk(
@@ -31,14 +37,20 @@ describe('batches handed over as a chunk is read', () => {
       },
     );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(rows);
-    const want = [500, 1000, 2000, 4000, 5000, 5000];
-    expect(FIRST_BATCH_ROWS).toBe(want[0]);
+    expect(FIRST_BATCH_ROWS).toBe(500);
     expect(ROWS_PER_BATCH).toBe(5000);
+    // The first hand-over after a few hundred rows, not thousands: the scan's first batches
+    // are small too (8 KiB, doubling), or the first would wait for a 120 KiB batch.
+    expect(sizes[0]).toBeGreaterThanOrEqual(500);
+    expect(sizes[0]).toBeLessThan(1000);
+    const want = [500, 1000, 2000, 4000, 5000, 5000];
+    const scanBatchRows = Math.ceil((SCAN_BATCH_BYTES) / 100);
     want.forEach((size, i) => {
       expect(sizes[i]).toBeGreaterThanOrEqual(size);
-      expect(sizes[i]).toBeLessThan(size + 200);
+      // Overshoot: less than one scan batch.
+      expect(sizes[i]).toBeLessThan(size + scanBatchRows);
     });
-    expect(sizes.length).toBe(want.length + 1);
+    for (const size of sizes.slice(0, -1)) expect(size).toBeLessThan(ROWS_PER_BATCH + scanBatchRows);
   });
 });
 
