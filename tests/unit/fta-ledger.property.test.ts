@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sequenceArb, type LedgerSequence } from '../helpers/ledger-generator';
 import { ledgerModel } from '../helpers/ledger-model';
 import { memoryCaseStore } from '../helpers/in-memory-ports';
-import { expectMidDropOutcome, midRosterArb, playWithMidRosters, withMidRosters } from '../helpers/ledger-mid-drop';
+import { expectMidDropOutcome, midDropSeed, midRosterArb, playWithMidRosters, withMidRosters } from '../helpers/ledger-mid-drop';
 import { ledgerPorts, runLedger } from '../helpers/ledger-run';
 
 /**
@@ -20,6 +20,7 @@ import { ledgerPorts, runLedger } from '../helpers/ledger-run';
  * neither creates nor rescinds).
  */
 const RUNS = Number(process.env.LEDGER_RUNS ?? 60);
+
 const JUNK = process.env.LEDGER_JUNK !== '0';
 
 async function compare(seq: LedgerSequence): Promise<void> {
@@ -50,7 +51,7 @@ describe('the FTA ledger against its reference model', () => {
         const landedFirst = await playWithMidRosters(h, planned.inputs, planned.landAt, () => undefined);
         expectMidDropOutcome(h.outcome([...h.store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status }))), planned.inputs, landedFirst);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...midDropSeed() },
     );
   }, 120_000);
 
