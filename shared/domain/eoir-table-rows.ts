@@ -2,6 +2,7 @@ import { cleanField, decodeLine, MAX_LINE_BYTES, trimCr } from './eoir-format';
 import { fetchStartFor, type ByteRange, type ColumnShape, type ParsedRow, type TableHeader, type TableSpec } from './eoir-table';
 import type { LocatedRow } from './ingest-rules/row-verdicts';
 import { repairShiftedRow } from './eoir-row-repair';
+import { caseKeyIn, caseKeyInBytes, caseKeyOf } from './ingest-rules/case-keys';
 import type { RowRejectionReason } from './rejections';
 
 const LF = 0x0a;
@@ -121,7 +122,7 @@ class RowScanner<T> {
   /** The block the batch's field bounds are written to, from `boundsBase` (`span` per row). */
   private bounds = new Int32Array(0);
   private boundsBase = 0;
-  /** The block its line numbers and byte offsets are written to, from `metaBase` (2 per row). */
+  /** The block its line numbers, byte offsets and case keys are written to, from `metaBase` (META per row). */
   private meta = new Float64Array(0);
   private metaBase = 0;
   private parsed: Map<number, HeldRow<T>> | null = null;
@@ -233,8 +234,8 @@ class RowScanner<T> {
     if (this.rows === 0 && this.rejected.length === 0) return null;
     const bounds = this.bounds.subarray(this.boundsBase, this.boundsBase + this.rows * this.span);
     this.boundsBase += this.rows * this.span;
-    const meta = this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2);
-    this.metaBase += this.rows * 2;
+    const meta = this.meta.subarray(this.metaBase, this.metaBase + this.rows * META);
+    this.metaBase += this.rows * META;
     const batch = new ScannedRows(this.spec, this.caseColumn, {
       text: this.rows === 0 ? '' : this.text,
       bounds,
@@ -270,6 +271,7 @@ class RowScanner<T> {
     const span = this.span;
     const indexes = this.indexes;
     const keyColumns = this.keyColumns;
+    const caseColumn = this.caseColumn;
     const offset = this.offset;
     const rangeEnd = this.range.end;
     const headerBytes = this.header.byteLength;
@@ -329,7 +331,7 @@ class RowScanner<T> {
         metaBase = this.metaBase;
         continue;
       }
-      if (boundsBase + (rows + 1) * span > bounds.length || metaBase + (rows + 1) * 2 > meta.length) {
+      if (boundsBase + (rows + 1) * span > bounds.length || metaBase + (rows + 1) * META > meta.length) {
         this.rows = rows;
         this.room();
         bounds = this.bounds;
@@ -359,8 +361,10 @@ class RowScanner<T> {
         this.reject(reason, false, buf, ls, end, lineNumber, lineStart);
         continue;
       }
-      meta[metaBase + 2 * rows] = lineNumber;
-      meta[metaBase + 2 * rows + 1] = lineStart;
+      meta[metaBase + META * rows] = lineNumber;
+      meta[metaBase + META * rows + 1] = lineStart;
+      const ca = caseColumn < 0 ? -1 : (bounds[o + 2 * caseColumn] as number);
+      meta[metaBase + META * rows + 2] = ca < 0 ? -1 : caseKeyInBytes(buf, from + ca, from + (bounds[o + 2 * caseColumn + 1] as number));
       rows++;
     }
     this.rows = rows;
@@ -384,10 +388,10 @@ class RowScanner<T> {
       this.bounds = block;
       this.boundsBase = 0;
     }
-    if (this.metaBase + rows * 2 > this.meta.length) {
-      const size = Math.max(this.meta.length === 0 ? 16 : Math.min(SLAB_BYTES / 8, this.meta.length * 4), 4 * rows);
+    if (this.metaBase + rows * META > this.meta.length) {
+      const size = Math.max(this.meta.length === 0 ? 4 * META : Math.min(SLAB_BYTES / 8, this.meta.length * 4), 2 * META * rows);
       const block = new Float64Array(size);
-      block.set(this.meta.subarray(this.metaBase, this.metaBase + this.rows * 2));
+      block.set(this.meta.subarray(this.metaBase, this.metaBase + this.rows * META));
       this.meta = block;
       this.metaBase = 0;
     }
@@ -397,13 +401,15 @@ class RowScanner<T> {
     this.rejected.push({ lineNumber, byteOffset, repaired, result: { ok: false, reason }, raw: Buffer.from(raw.subarray(from, to)) });
   }
 
-  /** A plain row held as `lineBounds` (its read fields' bounds in the batch's text). */
-  private addPlain(lineBounds: Int32Array, lineNumber: number, byteOffset: number): void {
+  /** A plain row held as `lineBounds` (its read fields' bounds in the batch's text `s`). */
+  private addPlain(s: string, lineBounds: Int32Array, lineNumber: number, byteOffset: number): void {
     const i = this.rows;
+    const c = this.caseColumn;
     this.room();
     this.bounds.set(lineBounds, this.boundsBase + i * this.span);
-    this.meta[this.metaBase + 2 * i] = lineNumber;
-    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
+    this.meta[this.metaBase + META * i] = lineNumber;
+    this.meta[this.metaBase + META * i + 1] = byteOffset;
+    this.meta[this.metaBase + META * i + 2] = c < 0 || (lineBounds[2 * c] as number) < 0 ? -1 : caseKeyIn(s, lineBounds[2 * c] as number, lineBounds[2 * c + 1] as number);
     this.rows = i + 1;
   }
 
@@ -417,8 +423,10 @@ class RowScanner<T> {
     const i = this.rows;
     this.room();
     this.bounds[this.boundsBase + i * this.span] = -2;
-    this.meta[this.metaBase + 2 * i] = lineNumber;
-    this.meta[this.metaBase + 2 * i + 1] = byteOffset;
+    const caseId = this.caseColumn < 0 ? null : this.values[this.caseColumn];
+    this.meta[this.metaBase + META * i] = lineNumber;
+    this.meta[this.metaBase + META * i + 1] = byteOffset;
+    this.meta[this.metaBase + META * i + 2] = caseId == null ? -1 : caseKeyOf(caseId);
     (this.parsed ??= new Map()).set(i, { values: [...this.values], value: result.value, repaired });
     if (repaired) this.repaired += 1;
     this.rows = i + 1;
@@ -483,7 +491,7 @@ class RowScanner<T> {
       if (plain) {
         const reason = keyBoundsRejection(s, lineBounds, this.keyColumns as Int32Array);
         if (reason !== null) this.reject(reason, false, raw, rawFrom, rawTo, lineNumber, byteOffset);
-        else this.addPlain(lineBounds, lineNumber, byteOffset);
+        else this.addPlain(s, lineBounds, lineNumber, byteOffset);
         return;
       }
       this.addParsed(false, raw, rawFrom, rawTo, lineNumber, byteOffset);
@@ -508,6 +516,9 @@ class RowScanner<T> {
     this.addParsed(true, raw, rawFrom, rawTo, lineNumber, byteOffset);
   }
 }
+
+/** Numbers kept per accepted row: its line number, byte offset and case key (caseKeyIn of its IDNCASE, -1 when none). */
+const META = 3;
 
 /** A block's size: about ten tbl_schedule batches' bounds. */
 const SLAB_BYTES = 512 * 1024;
@@ -588,7 +599,7 @@ interface HeldRow<T> {
   readonly repaired: boolean;
 }
 
-/** What the row scan hands a batch: `bounds` (2 per read field and row) and `meta` (line number, byte offset per row), sized to `length` rows. */
+/** What the row scan hands a batch: `bounds` (2 per read field and row) and `meta` (line number, byte offset, case key: META per row), sized to `length` rows. */
 interface ScannedParts<T> {
   readonly text: string;
   readonly bounds: Int32Array;
@@ -640,13 +651,13 @@ export class ScannedRows<T> {
 
   /** Room for `rows` accepted rows (doubling, so gathering many batches copies each row a bounded number of times). */
   private reserve(rows: number): void {
-    if (rows * 2 <= this.meta.length) return;
-    const room = Math.max(rows, this.meta.length, 64);
+    if (rows * META <= this.meta.length) return;
+    const room = Math.max(rows, 2 * (this.meta.length / META), 64);
     const bounds = new Int32Array(room * this.width * 2);
     bounds.set(this.bounds.subarray(0, this.length * this.width * 2));
     this.bounds = bounds;
-    const meta = new Float64Array(room * 2);
-    meta.set(this.meta.subarray(0, this.length * 2));
+    const meta = new Float64Array(room * META);
+    meta.set(this.meta.subarray(0, this.length * META));
     this.meta = meta;
   }
 
@@ -664,8 +675,7 @@ export class ScannedRows<T> {
     const span = this.width * 2;
     for (let j = 0; j < next.length; j++) {
       const i = this.length + j;
-      this.meta[2 * i] = next.meta[2 * j] as number;
-      this.meta[2 * i + 1] = next.meta[2 * j + 1] as number;
+      for (let m = 0; m < META; m++) this.meta[META * i + m] = next.meta[META * j + m] as number;
       const held = next.parsed?.get(j);
       if (held !== undefined) {
         this.bounds[i * span] = -2;
@@ -723,6 +733,15 @@ export class ScannedRows<T> {
     return this.field(i, this.caseColumn) as string;
   }
 
+  /**
+   * The case key of accepted row `i`'s IDNCASE (caseKeyIn: equal for two rows exactly when
+   * their IDNCASE strings are), found by the scan without cutting a string; -1 when the row
+   * has no IDNCASE of 1-12 digits.
+   */
+  caseKey(i: number): number {
+    return this.meta[META * i + 2] as number;
+  }
+
   /** IDNCASE of every accepted row, in row order (cut once per batch). */
   caseIds(): string[] {
     if (this.caseIdCache === null) {
@@ -740,8 +759,8 @@ export class ScannedRows<T> {
 
   /** Accepted row `i` built into the table's row, with where it was read. */
   row(i: number): LocatedRow<T> {
-    const lineNumber = this.meta[2 * i] as number;
-    const byteOffset = this.meta[2 * i + 1] as number;
+    const lineNumber = this.meta[META * i] as number;
+    const byteOffset = this.meta[META * i + 1] as number;
     const held = this.parsed?.get(i);
     if (held !== undefined) return { value: held.value, lineNumber, byteOffset };
     const values = this.values;

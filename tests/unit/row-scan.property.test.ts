@@ -4,6 +4,7 @@ import { CASE_TABLE, type CaseRow } from '../../shared/domain/case';
 import { mapColumns, readTableHeader } from '../../shared/domain/eoir-table-header';
 import { SCAN_BATCH_BYTES, scanTableRange, type ScannedRows } from '../../shared/domain/eoir-table-rows';
 import type { TableSpec } from '../../shared/domain/eoir-table';
+import { CaseKeySet, caseKeyOf } from '../../shared/domain/ingest-rules/case-keys';
 import { classifyCaseRows } from '../../shared/domain/ingest-rules/classify-case-rows';
 import { classifyProceedingRows } from '../../shared/domain/ingest-rules/classify-proceeding-rows';
 import { classifyScheduleRows } from '../../shared/domain/ingest-rules/classify-schedule-rows';
@@ -31,7 +32,7 @@ const quirky = (values: readonly string[]): fc.Arbitrary<Buffer> =>
     { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(`${v}\0`)) },
     { weight: 1, arbitrary: fc.constantFrom('', 'NULL', 'N/A', ' ').map(B) },
   );
-const key = quirky(['1', '7', '42', '901', '902', '903', '000123', '123456789012', 'FC', '12a', '1234567890123']);
+const key = quirky(['1', '7', '42', '901', '902', '903', '000123', '123', '0', '00', '123456789012', '999999999999', 'FC', '12a', '1234567890123']);
 const day = quirky(['2025-02-28', '2025-03-01', '2025-03-01 00:00:00.000', '2026-01-15', '2024-05-02T08:30', 'junk', '2025-13-01', '2025-03']);
 const code = (values: readonly string[]): fc.Arbitrary<Buffer> => quirky(values);
 /** Free text (a city): ASCII, a cp1252 byte (é), UTF-8 (ü), or a stray TAB inside. */
@@ -156,7 +157,11 @@ async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffe
         expect(b.fieldIs(i, k, '11')).toBe(v === '11');
         expect(b.fieldAtLeast(i, k, '2025-03-01')).toBe(v !== null && v >= '2025-03-01');
       }
-      expect(b.caseId(i)).toBe(values[t.spec.columns.findIndex((c) => c.toLowerCase() === 'idncase')]);
+      const caseId = values[t.spec.columns.findIndex((c) => c.toLowerCase() === 'idncase')];
+      expect(b.caseId(i)).toBe(caseId);
+      // The case key, by the format: an accepted IDNCASE is 1-12 digits; its value plus its digit count times 10^12.
+      expect(caseId).toMatch(/^[0-9]{1,12}$/);
+      expect(b.caseKey(i)).toBe(Number(caseId) + (caseId as string).length * 1e12);
       seen.push({ line: row.lineNumber, value: row.value, values, repaired: b.isRepaired(i) });
     }
     for (const r of b.rejected) seen.push({ line: r.lineNumber, reason: r.result.reason });
@@ -207,7 +212,7 @@ describe('the row scan against a plain split of the same bytes', HANG_GUARD, () 
 
 /** Standings for the generated case ids: some UC, some with signals naming generated keys. */
 const standingArb = fc.dictionary(
-  fc.constantFrom('1', '7', '42', '901', '902', '903', '000123'),
+  fc.constantFrom('1', '7', '42', '901', '902', '903', '000123', '123'),
   fc.record({
     uc: fc.boolean(),
     signals: fc.option(
@@ -234,12 +239,42 @@ async function rulesAgree<T>(
   }
 }
 
+/** Standings given with `known` (the case keys of the cases they know, and of some they do not): the rules pass over other cases' rows on the key. */
+const withKnown = (m: Record<string, CaseStanding>, extra: readonly string[]): StandingOf => {
+  const known = new CaseKeySet(2);
+  for (const id of [...Object.keys(m), ...extra]) known.add(caseKeyOf(id));
+  return Object.assign((id: string) => m[id], { known });
+};
+const extraKnown = fc.array(fc.constantFrom('7', '0', '00', '999999999999'), { maxLength: 3 });
+
 describe('the ingest rules on the scan agree with the rules on built rows', HANG_GUARD, () => {
   const standingOf = (m: Record<string, CaseStanding>): StandingOf => (id) => m[id];
   it('tbl_schedule: the same signals, refusals, withdrawals, hearings, upcoming and adjourned', async () => {
     await fc.assert(
       fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, standingArb, asOf, (rows, chunk, st, at) =>
         rulesAgree(SCHEDULE, rows, chunk, (r) => classifyScheduleRows(r, standingOf(st), { dropId: 'd', asOf: at }))),
+      { numRuns: RUNS },
+    );
+  });
+  it('tbl_schedule, standings with known case keys: the same verdicts as standings by IDNCASE alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsOf(SCHEDULE.fields), chunkSize, standingArb, extraKnown, asOf, async (rows, chunk, st, extra, at) => {
+        for (const batch of await scan(SCHEDULE.spec, fileOf(SCHEDULE.header, rows), chunk)) {
+          const built = Array.from({ length: batch.length }, (_, i) => batch.row(i));
+          expect(classifyScheduleRows(batch, withKnown(st, extra), { dropId: 'd', asOf: at })).toEqual(classifyScheduleRows(built, standingOf(st), { dropId: 'd', asOf: at }));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  it('B_TblProceeding, standings with known case keys: the same verdicts as standings by IDNCASE alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsOf(PROCEEDING.fields), chunkSize, standingArb, extraKnown, asOf, async (rows, chunk, st, extra, at) => {
+        for (const batch of await scan(PROCEEDING.spec, fileOf(PROCEEDING.header, rows), chunk)) {
+          const built = Array.from({ length: batch.length }, (_, i) => batch.row(i));
+          expect(classifyProceedingRows(batch, withKnown(st, extra), { dropId: 'd', asOf: at })).toEqual(classifyProceedingRows(built, standingOf(st), { dropId: 'd', asOf: at }));
+        }
+      }),
       { numRuns: RUNS },
     );
   });

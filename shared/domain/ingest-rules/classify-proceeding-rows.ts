@@ -2,7 +2,7 @@ import { detectInAbsentiaOrder, inAbsentiaFtaId } from '../fta';
 import { signalOfFta, withdrawsOrder } from '../fta-signal';
 import type { ScannedRows } from '../eoir-table-rows';
 import { PROCEEDING_COLUMN, type ProceedingRow } from '../proceeding';
-import { rowAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
+import { rowAt, standingAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf, type ValueNoteCounts } from './row-verdicts';
 
 /**
  * B_TblProceeding's rules (docs/spec.md §3), for every case, UC or not:
@@ -34,7 +34,7 @@ export function classifyProceedingRows(
   for (let i = 0; i < rows.length; i++) {
     let known: CaseStanding | undefined;
     if (scanned !== null) {
-      known = standing(scanned.caseId(i));
+      known = standingAt(scanned, i, standing);
       if (known?.uc !== true && (known?.signals ?? null) === null && noOrderIn(scanned, i)) continue;
     }
     const r = rowAt(rows, i);
@@ -44,7 +44,7 @@ export function classifyProceedingRows(
       continue;
     }
     if (p.absentia === 'UNKNOWN') notes.ABSENTIA_VALUE_UNKNOWN = (notes.ABSENTIA_VALUE_UNKNOWN ?? 0) + 1;
-    known ??= standing(p.caseId);
+    if (scanned === null) known = standing(p.caseId);
     const signals = known?.signals ?? null;
     const ucCase = known?.uc === true;
     if (p.inAbsentia) {

@@ -2,7 +2,7 @@ import { signalOfFta } from '../fta-signal';
 import type { ScannedRows } from '../eoir-table-rows';
 import { detectNoShow, noShowFtaId, NO_SHOW_ADJ_RSN, SCHEDULE_COLUMN, type ScheduleRow } from '../schedule';
 import { asOfDay, hearingOfSchedule, type HearingAdjourned, type UpcomingHearing } from '../upcoming-hearing';
-import { rowAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf } from './row-verdicts';
+import { rowAt, standingAt, type CaseStanding, type DropContext, type KeyLine, type Refusals, type RowsIn, type SignalShown, type SignalWithdrawn, type StandingOf } from './row-verdicts';
 
 /**
  * tbl_schedule's rules (docs/spec.md §3), for every case, UC or not:
@@ -44,7 +44,7 @@ export function classifyScheduleRows(
   for (let i = 0; i < rows.length; i++) {
     let known: CaseStanding | undefined;
     if (scanned !== null) {
-      known = standing(scanned.caseId(i));
+      known = standingAt(scanned, i, standing);
       const passOver =
         known?.uc !== true && (known?.signals ?? null) === null &&
         !scanned.fieldIs(i, SCHEDULE_COLUMN.ADJ_RSN, NO_SHOW_ADJ_RSN) && !scanned.fieldAtLeast(i, SCHEDULE_COLUMN.ADJ_DATE, day);
@@ -62,7 +62,7 @@ export function classifyScheduleRows(
       refusals.set(i, 'NO_SHOW_DATE_MISSING');
       continue;
     }
-    known ??= standing(s.caseId);
+    if (scanned === null) known = standing(s.caseId);
     const ucCase = known?.uc === true;
     if (ucCase) hearings.push({ ...s, dropId });
     if (noShow) {

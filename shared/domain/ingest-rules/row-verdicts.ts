@@ -1,5 +1,6 @@
 import type { FtaSignal, Withdrawal } from '../fta-signal';
 import type { ScannedRows } from '../eoir-table-rows';
+import type { CaseKeySet } from './case-keys';
 import type { RowRejectionReason, ValueNoteReason } from '../rejections';
 
 /**
@@ -22,8 +23,23 @@ export interface CaseStanding {
   readonly signals: { readonly orders: ReadonlyMap<string, string>; readonly noShows: ReadonlySet<string> } | null;
 }
 
-/** A case's standing, by IDNCASE; undefined reads as not a UC case, no signals. */
-export type StandingOf = (caseId: string) => CaseStanding | undefined;
+/**
+ * A case's standing, by IDNCASE; undefined reads as not a UC case, no signals. `known`, when
+ * given, holds the case key (case-keys.ts) of every case whose standing is not undefined
+ * (more keys do no harm): the rules then pass over a scanned row of any other case on its
+ * case key alone, without cutting its IDNCASE into a string.
+ */
+export type StandingOf = ((caseId: string) => CaseStanding | undefined) & { readonly known?: CaseKeySet };
+
+/** The standing of scanned row `i`'s case: undefined at once when `standing.known` lacks its case key. */
+export function standingAt<T>(rows: ScannedRows<T>, i: number, standing: StandingOf): CaseStanding | undefined {
+  const known = standing.known;
+  if (known !== undefined) {
+    const key = rows.caseKey(i);
+    if (key >= 0 && !known.has(key)) return undefined;
+  }
+  return standing(rows.caseId(i));
+}
 
 /** An accepted row with where it was read (for an FTA's provenance). */
 export interface LocatedRow<T> {
