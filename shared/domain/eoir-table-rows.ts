@@ -86,13 +86,6 @@ export async function* scanTableRange<T>(
   if (batch !== null) yield batch;
 }
 
-/** A byte's class in a line (RowScanner's table): most bytes are PRINTABLE. */
-const PRINTABLE = 0;
-const DELIMITER = 1;
-const LINE_END = 2;
-/** A control character (CR and TAB included, when not the delimiter) or a byte >= 0x7f. */
-const ODD = 3;
-
 /**
  * The row scan's state over one byte range: where the next line starts in the file, the
  * line count, a too-long line being skipped, and the batch being built (its accepted rows'
@@ -108,7 +101,8 @@ class RowScanner<T> {
   private lineNumber = 0;
   /** A too-long line being skipped: its row, rejected when its line end is found. */
   private skipping: RejectedRow | null = null;
-  private readonly classes = new Uint8Array(256);
+  /** The delimiter's byte. */
+  private readonly delimiter: number;
   private readonly width: number;
   private readonly n: number;
   private readonly span: number;
@@ -151,8 +145,7 @@ class RowScanner<T> {
     this.keyColumns = spec.keyColumns === undefined ? null : Int32Array.from(spec.keyColumns);
     this.caseColumn = spec.columns.findIndex((c) => c.toLowerCase() === 'idncase');
     this.starts = new Int32Array(this.width + 2);
-    const d = header.delimiter.charCodeAt(0);
-    for (let c = 0; c < 256; c++) this.classes[c] = c === d ? DELIMITER : c === LF ? LINE_END : c < 0x20 || c >= 0x7f ? ODD : PRINTABLE;
+    this.delimiter = header.delimiter.charCodeAt(0);
     this.freeText = new Set((spec.freeText ?? []).map((c) => header.names.indexOf(c.toLowerCase())).filter((i) => i >= 0));
     const shapes: [number, ColumnShape][] = [];
     for (const [name, shape] of Object.entries(spec.shapes ?? {})) {
@@ -256,15 +249,17 @@ class RowScanner<T> {
   /**
    * Scans the complete lines of `buf[from..to)` (`to` just past an LF). One walk over each
    * line's bytes finds its fields (a row has ~30, the rules read ~8) and whether it is
-   * plain: the right number of fields, printable ASCII. A plain line of a table with
-   * keyColumns is kept as its read fields' cleaned bounds in the batch's text (the bytes
-   * read as latin-1: character offsets are byte offsets), its keys checked on the bytes: no
-   * string, no object, until a rule asks. Any other line takes the slow path (`parse`).
+   * plain: the right number of fields, no control character, and its read fields ASCII or,
+   * in a cp1252 line, bytes that read the same in latin-1 (highFieldsPlain). A plain line
+   * of a table with keyColumns is kept as its read fields' cleaned bounds in the batch's
+   * text (the bytes read as latin-1: character offsets are byte offsets), its keys checked
+   * and its case key read on the bytes: no string, no object, until a rule asks. Any other
+   * line takes the slow path (`parse`).
    */
   private lines(buf: Buffer, from: number, to: number): void {
     const text = buf.toString('latin1', from, to);
     this.text = text;
-    const classes = this.classes;
+    const d = this.delimiter;
     const starts = this.starts;
     const width = this.width;
     const n = this.n;
@@ -286,22 +281,24 @@ class RowScanner<T> {
     while (p < to) {
       const ls = p;
       let count = 1;
+      /** Control characters (CR included) in the line. */
       let odd = 0;
+      /** Where its first byte >= 0x80 is, -1 when it has none. */
+      let high = -1;
       starts[0] = ls;
+      // The delimiter first (a line has ~30), then printable ASCII (most bytes): one compare
+      // each; anything else is the line end, a control character or a byte >= 0x80.
       for (;;) {
-        const k = classes[buf[p] as number] as number;
-        if (k === PRINTABLE) {
-          p++;
-        } else if (k === DELIMITER) {
+        const c = buf[p] as number;
+        if (c === d) {
           if (count <= width) starts[count] = p + 1;
           count++;
-          p++;
-        } else if (k === LINE_END) {
-          break;
-        } else {
-          odd++;
-          p++;
+        } else if (((c - 0x20) >>> 0) >= 0x5f) {
+          if (c === LF) break;
+          if (c < 0x80) odd++;
+          else if (high < 0) high = p;
         }
+        p++;
       }
       let end = p;
       p++;
@@ -355,6 +352,16 @@ class RowScanner<T> {
           bounds[o + 2 * k] = a - from;
           bounds[o + 2 * k + 1] = b - from;
         }
+      }
+      if (high >= 0 && !highFieldsPlain(buf, from, bounds, o, n, high, end)) {
+        this.rows = rows;
+        this.parse(text, ls - from, end - from, buf, ls, end, lineNumber, lineStart, false);
+        rows = this.rows;
+        bounds = this.bounds;
+        meta = this.meta;
+        boundsBase = this.boundsBase;
+        metaBase = this.metaBase;
+        continue;
       }
       const reason = keyBytesRejection(buf, from, bounds, o, keyColumns);
       if (reason !== null) {
@@ -534,6 +541,46 @@ function isNullField(buf: Buffer, a: number, len: number): boolean {
   if (len === 4) return buf[a] === 0x4e && buf[a + 1] === 0x55 && buf[a + 2] === 0x4c && buf[a + 3] === 0x4c;
   if (len === 3) return buf[a] === 0x4e && buf[a + 1] === 0x2f && buf[a + 2] === 0x41;
   return false;
+}
+
+/**
+ * Whether the read fields of a line with a byte >= 0x80 (the first at `high`, the line
+ * ending at `end`), held as cleaned bounds at `bounds[o..o+2n)` (relative to `base` in
+ * `buf`), are what the slow path's decoding and cleaning would make of them: fields of
+ * ASCII only are, whatever the line's encoding; a field with a byte >= 0x80 is when the
+ * line is surely not UTF-8 (then it is cp1252, eoir-format.md 1.2: notCertainlyUtf8 decides
+ * from its first such byte), the field holds no byte 0x80-0x9F (where cp1252 differs from
+ * latin-1, the text's reading) and neither of its ends is 0xA0 (a no-break space, which
+ * trimming a decoded field drops).
+ */
+function highFieldsPlain(buf: Buffer, base: number, bounds: Int32Array, o: number, n: number, high: number, end: number): boolean {
+  let cp1252: boolean | null = null;
+  for (let k = 0; k < n; k++) {
+    const a = bounds[o + 2 * k] as number;
+    if (a < 0) continue;
+    const from = base + a;
+    const to = base + (bounds[o + 2 * k + 1] as number);
+    if (to <= high) continue;
+    for (let p = from; p < to; p++) {
+      const c = buf[p] as number;
+      if (c < 0x80) continue;
+      cp1252 ??= surelyNotUtf8(buf, high, end);
+      if (!cp1252 || c < 0xa0 || ((p === from || p === to - 1) && c === 0xa0)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether the bytes `buf[..end)` of a line are surely not UTF-8, from its first byte >= 0x80
+ * at `high` (all before it ASCII) and the byte after it: no well-formed UTF-8 sequence
+ * (RFC 3629) starts with 0x80-0xC1 or 0xF5-0xFF, and each that starts with 0xC2-0xF4 goes on
+ * with a byte 0x80-0xBF. False when a sequence may start there (the slow path decides).
+ */
+function surelyNotUtf8(buf: Buffer, high: number, end: number): boolean {
+  const b0 = buf[high] as number;
+  if (b0 < 0xc2 || b0 > 0xf4 || high + 1 >= end) return true;
+  return ((buf[high + 1] as number) & 0xc0) !== 0x80;
 }
 
 /**

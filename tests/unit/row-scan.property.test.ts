@@ -15,8 +15,7 @@ import { SCHEDULE_TABLE, type ScheduleRow } from '../../shared/domain/schedule';
 /*
  * The row scan's fast path (a plain row held as its fields' bounds, read by the rules
  * field by field, built only when a rule keeps it) against a plain reference parse of the
- * same bytes: each line split on LF, CR dropped, decoded (UTF-8, else latin-1: the
- * generator's non-ASCII bytes read the same in latin-1 and cp1252), split on TAB, each
+ * same bytes: each line split on LF, CR dropped, decoded (UTF-8, else Windows-1252), split on TAB, each
  * field cleaned as EOIR's conventions say (control characters out, trimmed, NULL / N/A /
  * empty as null), then the table's own parse. Rows carry EOIR's quirks: CRLF, padded
  * codes, cp1252 and UTF-8 bytes, NULs, stray TABs, keys missing or not integers.
@@ -24,23 +23,41 @@ import { SCHEDULE_TABLE, type ScheduleRow } from '../../shared/domain/schedule';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-/** A field's bytes: mostly its value, sometimes padded, with a NUL, or as a placeholder. */
+/** A field's bytes: mostly its value, sometimes padded, with a NUL or a DEL, or as a placeholder. */
 const quirky = (values: readonly string[]): fc.Arbitrary<Buffer> =>
   fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...values).map(B) },
     { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(` ${v}  `)) },
     { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(`${v}\0`)) },
+    { weight: 1, arbitrary: fc.constantFrom(...values).map((v) => B(`\x7f${v}`)) },
     { weight: 1, arbitrary: fc.constantFrom('', 'NULL', 'N/A', ' ').map(B) },
   );
 const key = quirky(['1', '7', '42', '901', '902', '903', '000123', '123', '0', '00', '123456789012', '999999999999', 'FC', '12a', '1234567890123']);
 const day = quirky(['2025-02-28', '2025-03-01', '2025-03-01 00:00:00.000', '2026-01-15', '2024-05-02T08:30', 'junk', '2025-13-01', '2025-03']);
 const code = (values: readonly string[]): fc.Arbitrary<Buffer> => quirky(values);
-/** Free text (a city): ASCII, a cp1252 byte (é), UTF-8 (ü), or a stray TAB inside. */
+/**
+ * Bytes >= 0x80 among letters and spaces: any single byte (cp1252's own 0x80-0x9F, a
+ * no-break space 0xA0, UTF-8 leads and continuations alone) or a whole UTF-8 character
+ * (ü, €, a no-break space), so lines come out UTF-8, cp1252, or with a UTF-8 start that
+ * turns out not to be UTF-8.
+ */
+const highBytes = fc
+  .array(
+    fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom([0x20], [0x41], [0x5a]) },
+      { weight: 2, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((b) => [b]) },
+      { weight: 1, arbitrary: fc.constantFrom('ü', '€', '\u00a0').map((c) => [...Buffer.from(c, 'utf8')]) },
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((parts) => Buffer.from(parts.flat()));
+/** Free text (a city): ASCII, a cp1252 byte (é), UTF-8 (ü), other bytes >= 0x80, or a stray TAB inside. */
 const city = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('HOUSTON', 'SAN JUAN', '').map(B) },
   { weight: 1, arbitrary: fc.constant(Buffer.concat([B('MAYAG'), Buffer.from([0xfc]), B('EZ')])) },
   { weight: 1, arbitrary: fc.constant(Buffer.concat([B('MAYAG'), Buffer.from('ü', 'utf8'), B('EZ')])) },
   { weight: 1, arbitrary: fc.constant(Buffer.concat([B('CAF'), Buffer.from([0xe9])])) },
+  { weight: 2, arbitrary: highBytes },
   { weight: 1, arbitrary: fc.constant(B('SAN\tANTONIO')) },
 );
 
@@ -54,7 +71,7 @@ const SCHEDULE: TableCase<ScheduleRow> = {
   spec: SCHEDULE_TABLE,
   header: ['IDNSCHEDULE', 'IDNPROCEEDING', 'IDNCASE', 'LANG', 'BASE_CITY_CODE', 'CAL_TYPE', 'ADJ_DATE', 'ADJ_TIME_START', 'ADJ_RSN', 'ADJ_MEDIUM', 'ADJ_MSG'],
   fields: fc.tuple(
-    key, key, key, city, code(['HOU', 'SNA', 'NYC']), code(['M', 'I']), day, code(['0830', '1300', '93']),
+    key, key, key, city, code(['HOU', 'SNA', 'NYC']), code(['M', 'I', 'Ñ', '\u0096', '\u00a0M']), day, code(['0830', '1300', '93']),
     code(['11', '09', '10', '33', '25']), code(['P', 'p', 'H', 'V', 'T']), city,
   ),
 };
@@ -88,11 +105,19 @@ function referenceClean(raw: string | undefined): string | null {
   const v = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return v === '' || v === 'NULL' || v === 'N/A' ? null : v;
 }
+/**
+ * Windows-1252's bytes 0x80-0x9F (the Unicode consortium's cp1252.txt); the five it leaves
+ * undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as the same code point, as latin-1 does.
+ * Every other byte is the code point of the same number.
+ */
+const WINDOWS_1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 function referenceDecode(bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return bytes.toString('latin1');
+    return Array.from(bytes, (b) => (b >= 0x80 && b <= 0x9f ? WINDOWS_1252_80_9F[b - 0x80] : String.fromCharCode(b))).join('');
   }
 }
 /** Each line's cleaned values of the spec's columns (required, then optional), or its field count when it has a stray TAB. */
