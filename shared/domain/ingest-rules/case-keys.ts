@@ -43,10 +43,15 @@ export const caseKeyOf = (caseId: string): number => caseKeyIn(caseId, 0, caseId
 /**
  * A set of case keys in one typed array (open addressing, linear probing, kept at most half
  * full): a lookup hashes a number and reads a few slots, no string and no object per case.
+ * In front of it, one bit per key's low bits (at least 16 bits per key held): most keys not
+ * held are told by one bit, and rows of consecutive IDNCASEs (as EOIR numbers cases) read
+ * neighbouring bits, where the slots of a hash are spread over the whole table.
  */
 export class CaseKeySet {
   private slots: Float64Array;
   private mask: number;
+  private bits: Int32Array;
+  private bitMask: number;
   /** Case keys held. */
   size = 0;
 
@@ -55,17 +60,24 @@ export class CaseKeySet {
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Float64Array(capacity);
     this.mask = capacity - 1;
+    this.bits = new Int32Array(capacity / 4);
+    this.bitMask = capacity * 8 - 1;
   }
 
   /** Adds a case key (>= 10^12, from caseKeyIn); any other number is refused with a RangeError. */
   add(key: number): void {
     if (!(key >= LENGTH_UNIT && key < (MAX_KEY_DIGITS + 1) * LENGTH_UNIT && Number.isInteger(key))) throw new RangeError(`not a case key: ${key}`);
     if (2 * (this.size + 1) > this.slots.length) this.grow();
-    if (this.put(this.slots, this.mask, key)) this.size += 1;
+    if (this.put(this.slots, this.mask, key)) {
+      this.size += 1;
+      setBit(this.bits, (key >>> 0) & this.bitMask);
+    }
   }
 
   /** Whether the key was added. */
   has(key: number): boolean {
+    const bit = (key >>> 0) & this.bitMask;
+    if (((this.bits[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
     const slots = this.slots;
     const mask = this.mask;
     for (let i = slotOf(key, mask); ; i = (i + 1) & mask) {
@@ -91,10 +103,22 @@ export class CaseKeySet {
     const old = this.slots;
     const slots = new Float64Array(old.length * 2);
     const mask = slots.length - 1;
-    for (const k of old) if (k !== 0) this.put(slots, mask, k);
+    const bits = new Int32Array(slots.length / 4);
+    const bitMask = slots.length * 8 - 1;
+    for (const k of old) {
+      if (k === 0) continue;
+      this.put(slots, mask, k);
+      setBit(bits, (k >>> 0) & bitMask);
+    }
     this.slots = slots;
     this.mask = mask;
+    this.bits = bits;
+    this.bitMask = bitMask;
   }
+}
+
+function setBit(bits: Int32Array, bit: number): void {
+  bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
 }
 
 /** A key's first slot: its low and high 32 bits mixed (consecutive IDNCASEs spread out). */
