@@ -659,7 +659,7 @@ interface ScannedParts<T> {
 
 /**
  * One batch of rows as the row scan leaves them: the accepted rows, read field by field
- * (`field`, `fieldIs`, `fieldAtLeast`: the cleaned value of a spec column, by its index in
+ * (`field`, `fieldIs`, `isNull`, `fieldAtLeast`: the cleaned value of a spec column, by its index in
  * the spec's columns then optional columns) and built into the table's row only when asked
  * (`row`), and the rejected rows with their reasons (`rejected`, in line order). A plain
  * line is held as the bounds of its fields in the batch's text; a line that was decoded,
@@ -743,6 +743,12 @@ export class ScannedRows<T> {
     if (this.bounds[i * this.width * 2] === -2) return this.parsed?.get(i)?.values[k] ?? null;
     const a = this.bounds[at] as number;
     return a < 0 ? null : this.text.slice(a, this.bounds[at + 1]);
+  }
+
+  /** Whether field(i, k) is null, without cutting a string. */
+  isNull(i: number, k: number): boolean {
+    if (this.bounds[i * this.width * 2] === -2) return this.field(i, k) === null;
+    return (this.bounds[(i * this.width + k) * 2] as number) < 0;
   }
 
   /** Whether field(i, k) === value, without cutting a string. */

@@ -176,10 +176,11 @@ async function scanAgreesWithReference<T>(t: TableCase<T>, rows: { fields: Buffe
     for (let i = 0; i < b.length; i++) {
       const row = b.row(i);
       const values = Array.from({ length: width }, (_, k) => b.field(i, k));
-      // fieldIs and fieldAtLeast say what the field's string says.
+      // fieldIs, isNull and fieldAtLeast say what the field's string says.
       for (let k = 0; k < width; k++) {
         const v = values[k] ?? null;
         expect(b.fieldIs(i, k, '11')).toBe(v === '11');
+        expect(b.isNull(i, k)).toBe(v === null);
         expect(b.fieldAtLeast(i, k, '2025-03-01')).toBe(v !== null && v >= '2025-03-01');
       }
       const caseId = values[t.spec.columns.findIndex((c) => c.toLowerCase() === 'idncase')];

@@ -21,7 +21,7 @@ export function classifyCaseRows(
   for (let i = 0; i < rows.length; i++) {
     // From the row scan, a row with no UC priority, no ALIEN_NBR and no LATEST_HEARING on
     // or after the day is passed over unbuilt: it has nothing to say.
-    if (scanned !== null && !ucPriorityIn(scanned, i) && scanned.field(i, CASE_COLUMN.ALIEN_NBR) === null && !scanned.fieldAtLeast(i, CASE_COLUMN.LATEST_HEARING, day)) continue;
+    if (scanned !== null && !ucPriorityIn(scanned, i) && scanned.isNull(i, CASE_COLUMN.ALIEN_NBR) && !scanned.fieldAtLeast(i, CASE_COLUMN.LATEST_HEARING, day)) continue;
     const r = rowAt(rows, i).value;
     if (r.ucPriority) priorityCaseIds.push(r.caseId);
     if (r.aNumber !== null) withANumber.push({ caseId: r.caseId, aNumber: r.aNumber });

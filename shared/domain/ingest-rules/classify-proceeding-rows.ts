@@ -72,5 +72,5 @@ export function classifyProceedingRows(
 /** ABSENTIA of a scanned row reads as no order (readAbsentia: `N` or empty), from its field alone. */
 function noOrderIn(rows: ScannedRows<ProceedingRow>, i: number): boolean {
   const k = PROCEEDING_COLUMN.ABSENTIA;
-  return rows.field(i, k) === null || rows.fieldIs(i, k, 'N') || rows.fieldIs(i, k, 'n');
+  return rows.fieldIs(i, k, 'N') || rows.isNull(i, k) || rows.fieldIs(i, k, 'n');
 }
