@@ -112,6 +112,8 @@ describe('classifyScheduleRows', () => {
       ['401', 'NO_SHOW', 'd1'],
       ['404', 'NOT_HELD', 'd1'],
     ]);
+    // Each kept hearing is its row, every field, with the drop.
+    expect(out.hearings).toEqual([rows[0], rows[3]].map((r) => ({ ...r?.value, dropId: 'd1' })));
     expect(out.keyLines).toEqual([
       { key: '401', value: 'ADJ_RSN=11 2024-05-02', fta: true },
       { key: '404', value: 'ADJ_RSN=09', fta: false },

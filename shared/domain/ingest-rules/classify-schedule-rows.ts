@@ -64,7 +64,7 @@ export function classifyScheduleRows(
     }
     if (scanned === null) known = standing(s.caseId);
     const ucCase = known?.uc === true;
-    if (ucCase) hearings.push({ ...s, dropId });
+    if (ucCase) hearings.push(hearingOf(s, dropId));
     if (noShow) {
       const found = detectNoShow(s, { dropId, table: 'tbl_schedule', lineNumber: r.lineNumber, byteOffset: r.byteOffset });
       if (found.kind === 'fta') {
@@ -79,4 +79,25 @@ export function classifyScheduleRows(
     }
   }
   return { refusals, keyLines, shown, withdrawn, hearings, upcoming, adjourned };
+}
+
+/**
+ * A UC case's hearing: its row with the drop it came in, built field by field (an object
+ * spread of the row cost more than the rest of the rule here); `satisfies` names every
+ * field of ScheduleRow, so a field added to it fails the build until it is copied here.
+ */
+function hearingOf(s: ScheduleRow, dropId: string): ScheduleRow & { dropId: string } {
+  return {
+    scheduleId: s.scheduleId,
+    proceedingId: s.proceedingId,
+    caseId: s.caseId,
+    court: s.court,
+    date: s.date,
+    adjRsn: s.adjRsn,
+    medium: s.medium,
+    calType: s.calType,
+    outcome: s.outcome,
+    time: s.time,
+    dropId,
+  } satisfies Record<keyof ScheduleRow | 'dropId', unknown>;
 }
