@@ -119,3 +119,31 @@ export function midDropSeed(): { seed?: number } {
   if (given === 'random') return {};
   return { seed: Number(given ?? 20261130) };
 }
+
+/**
+ * Lands `roster` before the first byte range of the table in `file` (B_TblProceeding or
+ * tbl_schedule, as dropFiles writes it) that starts after the first byte of data line
+ * `afterLine` (1-based): read one chunk at a time and in order, a line belongs to the range
+ * holding its first byte, so the lines up to `afterLine` are read before the roster lands.
+ * `landed.at` is the range's first byte (-1: never landed); `landed.nextLineRead` says
+ * whether line `afterLine + 1` was read before it too.
+ */
+export function landRosterAfterLine(
+  h: Pick<ReturnType<typeof ledgerPorts>, 'roster'>,
+  file: string,
+  afterLine: number,
+  roster: ModelRoster,
+): { landed: { at: number; nextLineRead: boolean }; beforeChunk: (key: string, fetchStart: number) => Promise<void> } {
+  const lines = file.split('\r\n');
+  const offsetOf = (line: number): number => lines.slice(0, line).reduce((n, l) => n + l.length + 2, 0);
+  const table = file.startsWith('IDNSCHEDULE') ? 'tbl_schedule' : 'B_TblProceeding';
+  const landed = { at: -1, nextLineRead: true };
+  const beforeChunk = async (key: string, fetchStart: number): Promise<void> => {
+    // A range is fetched from one byte before its start.
+    if (landed.at >= 0 || key !== table || fetchStart + 1 <= offsetOf(afterLine)) return;
+    landed.at = fetchStart + 1;
+    landed.nextLineRead = landed.at > offsetOf(afterLine + 1);
+    await h.roster(roster.rosterId, rosterCsv(roster));
+  };
+  return { landed, beforeChunk };
+}
