@@ -43,6 +43,10 @@ const countingStore: CaseStore = {
   },
   aNumbers: { async indexCases() { return new Set(); }, async indexRoster() { return []; } },
   dropAsOf: { async fix(_id, candidate) { return candidate; } },
+  readingDrops: {
+    async claim() {}, async release() {}, async reading() { return new Set(); }, async handOff() {},
+    async handedOff() { return []; }, async clearHandOffs() {}, async expired() { return []; },
+  },
 };
 const source: DocketSource = {
   async listDrop() {

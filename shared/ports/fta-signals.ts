@@ -7,6 +7,12 @@ export interface CaseEvidence {
   readonly signals: { readonly orders: ReadonlyMap<string, string>; readonly noShows: ReadonlySet<string> } | null;
   /** Its signals were turned into FTAs after it became a UC case (settleCases). */
   readonly settled: boolean;
+  /**
+   * The drop whose run last wrote the case's UC mark (a juvenile mark, a case priority, an
+   * A-number on a roster); absent when only rosters marked it. A settle leaves the case to
+   * that drop's finish while the drop is being read.
+   */
+  readonly markedByDrop?: string;
 }
 
 export interface SignalSighting {

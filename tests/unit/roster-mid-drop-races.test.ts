@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
+import { settleAbandonedReads } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore } from '../helpers/in-memory-ports';
 import { expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
-import type { ModelDrop, ModelRoster } from '../helpers/ledger-model';
-import { dropFiles, ledgerPorts, readInline, readThroughLedger, type DropReader } from '../helpers/ledger-run';
+import { ledgerModel, type ModelDrop, type ModelInput, type ModelRoster } from '../helpers/ledger-model';
+import { dropFiles, ledgerPorts, readInline, readThroughLedger, rosterCsv, type DropReader } from '../helpers/ledger-run';
 
 /**
  * The two races of a roster landing while a drop is read that the mid-drop ledger property
@@ -65,5 +66,68 @@ describe.each(readers)('a roster landing while a drop is read (%s)', (_name, rea
     expect(landed.at).toBeGreaterThan(0);
     expect(got).toEqual({ ftas: [{ ftaId: 'NS-9400001', caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
+  });
+});
+
+describe('a drop run that dies after a roster left a case to it', () => {
+  const jan: ModelDrop = { kind: 'drop', dropId: 'dies-jan', asOf: '2026-01-01', proceedings: [order('Y')] };
+  // Feb shows the order again, then another case's line: the roster lands between them.
+  const other = { proceedingId: '8400002', caseId: '7400002', osc: '2022-01-01', absentia: 'N', compDate: null, hearingDate: '2025-05-01' };
+  const feb: ModelDrop = { kind: 'drop', dropId: 'dies-feb', asOf: '2026-02-01', proceedings: [order('Y'), other] };
+  const roster = rosterOf('dies-roster', true);
+  const ftasOf = (h: Awaited<ReturnType<typeof deadRun>>['h']) => h.outcome([...h.store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));
+
+  /** Jan read; Feb's run reads its first line, the roster lands (the case left to Feb), and the invocation dies before the next range. */
+  async function deadRun() {
+    const h = ledgerPorts(memoryCaseStore(), { chunkBytes: 64, parallelChunks: 1 });
+    await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
+    const files = dropFiles(feb);
+    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
+    const dies = async (key: string, fetchStart: number): Promise<void> => {
+      await mid.beforeChunk(key, fetchStart);
+      if (mid.landed.at >= 0) throw new Error('the invocation died');
+    };
+    await expect(h.drop(feb.dropId, files, feb.asOf, { beforeChunk: dies })).rejects.toThrow('the invocation died');
+    expect(mid.landed).toMatchObject({ nextLineRead: false });
+    expect(h.store.readingDrops.handOffs.get(feb.dropId)).toEqual(new Set([caseId]));
+    // Left to the run: nothing recorded yet.
+    expect(h.store.ftas.size).toBe(0);
+    return { h, files };
+  }
+  const want = ledgerModel([jan, feb, roster] satisfies ModelInput[]);
+
+  it('the drop read again (Lambda\'s retry, a new run) settles the case the roster left to the dead run', async () => {
+    const { h, files } = await deadRun();
+    await h.drop(feb.dropId, files, feb.asOf);
+    expect(ftasOf(h)).toEqual({ ftas: want.map((f) => ({ ftaId: f.ftaId, caseId: f.caseId, status: f.status })), notices: ['IA-8400001'], corrections: [] });
+    expect(h.store.readingDrops.handOffs.get(feb.dropId)?.size).toBe(0);
+    expect(h.store.readingDrops.claims.has(feb.dropId)).toBe(false);
+  });
+
+  it('never read again: once its claim expires, the sweep settles the case (not before), and a roster no longer leaves cases to it', async () => {
+    const { h } = await deadRun();
+    const until = Date.parse(h.store.readingDrops.claims.get(feb.dropId)?.until ?? '');
+    expect(until).toBeGreaterThan(0);
+    const at = (ms: number) => ({ now: () => new Date(ms) });
+    // Still claimed: a run may be reading it.
+    expect(await settleAbandonedReads({ store: h.store, publisher: h.publisher, clock: at(until - 1) })).toMatchObject({ new: 0 });
+    expect(h.store.ftas.size).toBe(0);
+    expect(await settleAbandonedReads({ store: h.store, publisher: h.publisher, clock: at(until) })).toMatchObject({ new: 1, rescinded: 0 });
+    expect(ftasOf(h)).toEqual({ ftas: want.map((f) => ({ ftaId: f.ftaId, caseId: f.caseId, status: f.status })), notices: ['IA-8400001'], corrections: [] });
+    expect(h.store.readingDrops.claims.has(feb.dropId)).toBe(false);
+    expect(h.store.readingDrops.handOffs.get(feb.dropId)?.size).toBe(0);
+    // Swept once: a second sweep finds nothing.
+    expect(await settleAbandonedReads({ store: h.store, publisher: h.publisher, clock: at(until + 1) })).toMatchObject({ new: 0 });
+  });
+
+  it('a roster landing after the dead run\'s claim expired settles the case itself', async () => {
+    const { h } = await deadRun();
+    // The claim expires (as if its run had died long ago).
+    const claim = h.store.readingDrops.claims.get(feb.dropId);
+    h.store.readingDrops.claims.set(feb.dropId, { runId: claim?.runId ?? '', until: '2000-01-01T00:00:00.000Z' });
+    const report = await h.roster('late-roster', rosterCsv(roster));
+    expect(report.ftas).toEqual({ new: 1, rescinded: 0 });
+    expect(report.casesLeftToDrops).toBeUndefined();
+    expect(ftasOf(h).notices).toEqual(['IA-8400001']);
   });
 });
