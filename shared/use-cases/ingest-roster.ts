@@ -109,9 +109,10 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     const settled = await settleCases([...linked, ...byANumber.map((m) => m.caseId)], { store: deps.cases, publisher: deps.publisher }, {
       recordedAt: deps.clock.now().toISOString(),
       by: `roster:${roster.rosterId}`,
-      // A case a drop being read is writing to (its UC mark, its signals' evidence) is
-      // settled by that drop's finish, with the whole drop's evidence.
-      deferToReading: true,
+      // A case a drop being read is writing to (its UC mark, its signals' evidence, the
+      // A-number entry that ties it to this roster) is settled by that drop's finish, with
+      // the whole drop's evidence.
+      deferToReading: { linkedBy: new Map(byANumber.flatMap((m) => (m.dropId === undefined ? [] : [[m.caseId, m.dropId] as const]))) },
     });
     report.ftas = { new: (report.ftas?.new ?? 0) + settled.new, rescinded: (report.ftas?.rescinded ?? 0) + settled.rescinded };
     if (settled.handedOff > 0) report.casesLeftToDrops = (report.casesLeftToDrops ?? 0) + settled.handedOff;

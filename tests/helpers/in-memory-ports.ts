@@ -258,20 +258,30 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>, markDropOf: (case
   };
 }
 
-/** The A-number index in memory: A-number -> case ids, and the A-numbers on a roster. */
+/** The A-number index in memory: A-number -> case ids (each pair with the drop that first showed it), and the A-numbers on a roster. */
 export function memoryANumberIndex(): ANumberIndex & { cases: Map<string, Set<string>>; roster: Set<string> } {
   const cases = new Map<string, Set<string>>();
+  const firstDrop = new Map<string, string>();
   const roster = new Set<string>();
   return {
     cases,
     roster,
-    async indexCases(entries) {
-      for (const e of entries) cases.set(e.aNumber, new Set([...(cases.get(e.aNumber) ?? []), e.caseId]));
+    async indexCases(entries, dropId) {
+      for (const e of entries) {
+        const known = cases.get(e.aNumber) ?? new Set<string>();
+        if (!known.has(e.caseId) && dropId !== undefined) firstDrop.set(`${e.aNumber}|${e.caseId}`, dropId);
+        cases.set(e.aNumber, new Set([...known, e.caseId]));
+      }
       return new Set(entries.filter((e) => roster.has(e.aNumber)).map((e) => e.caseId));
     },
     async indexRoster(aNumbers) {
       for (const a of aNumbers) roster.add(a);
-      return [...new Set(aNumbers)].flatMap((aNumber) => [...(cases.get(aNumber) ?? [])].map((caseId) => ({ caseId, aNumber })));
+      return [...new Set(aNumbers)].flatMap((aNumber) =>
+        [...(cases.get(aNumber) ?? [])].map((caseId) => {
+          const dropId = firstDrop.get(`${aNumber}|${caseId}`);
+          return { caseId, aNumber, ...(dropId === undefined ? {} : { dropId }) };
+        }),
+      );
     },
   };
 }

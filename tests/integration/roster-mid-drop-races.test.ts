@@ -75,6 +75,27 @@ describe('a roster landing while a drop is read: the races the mid-drop property
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
   });
 
+  it.each(readers)('race 2 (%s), the drop only tying the A-number to the case: neither notice nor correction', async (name, reader) => {
+    const h = ports();
+    const caseId = name === 'inline' ? '7500005' : '7500015';
+    const p = name === 'inline' ? '8500005' : '8500015';
+    const jan: ModelDrop = { kind: 'drop', dropId: `race2b-jan-${name}`, asOf: '2026-01-01', proceedings: [order(p, caseId, 'Y')] };
+    const feb: ModelDrop = {
+      kind: 'drop', dropId: `race2b-feb-${name}`, asOf: '2026-02-01',
+      cases: [{ caseId, priority: 'N/A', alienNbr: `02${caseId}` }],
+      proceedings: [order(`${p}9`, '7500098', 'N'), order(p, caseId, '')],
+    };
+    const roster = rosterOf(`race2b-roster-${name}`, caseId, false);
+    await h.drop(jan.dropId, dropFiles(jan), jan.asOf, { reader: reader() });
+    const files = dropFiles(feb);
+    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
+    await h.drop(feb.dropId, files, feb.asOf, { reader: reader(), beforeChunk: mid.beforeChunk });
+    expect(mid.landed).toMatchObject({ nextLineRead: false });
+    const got = h.outcome(await ftasOf(h, [caseId]));
+    expect(got).toEqual({ ftas: [{ ftaId: `IA-${p}`, caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
+    expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
+  });
+
   it('a run that dies after the roster left it a case: the outbox sweep settles the case once the run\'s claim expires, not before', async () => {
     const h = ports();
     const caseId = '7500003';

@@ -67,6 +67,20 @@ describe.each(readers)('a roster landing while a drop is read (%s)', (_name, rea
     expect(got).toEqual({ ftas: [{ ftaId: 'NS-9400001', caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
   });
+
+  it('race 2, the drop only tying the A-number to the case (no UC mark of its own): the roster leaves the case to the drop, no notice nor correction', async () => {
+    const jan: ModelDrop = { kind: 'drop', dropId: 'race2b-jan', asOf: '2026-01-01', proceedings: [order('Y')] };
+    const feb: ModelDrop = {
+      kind: 'drop', dropId: 'race2b-feb', asOf: '2026-02-01',
+      cases: [{ caseId, priority: 'N/A', alienNbr: `02${caseId}` }],
+      proceedings: [{ ...order('N'), proceedingId: '8400002', caseId: '7400002' }, order('')],
+    };
+    const roster = rosterOf('race2b-roster', false);
+    const { got, landed } = await play(reader(), [jan], feb, 'proceedings', 1, roster);
+    expect(landed).toMatchObject({ nextLineRead: false });
+    expect(got).toEqual({ ftas: [{ ftaId: 'IA-8400001', caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
+    expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
+  });
 });
 
 describe('a drop run that dies after a roster left a case to it', () => {

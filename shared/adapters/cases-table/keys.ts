@@ -201,7 +201,7 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
   family({ name: 'rosterUc', pk: 'AN#<hmac>', sk: 'ROSTER', pkPattern: AN_PK, skPattern: 'ROSTER', store: 'dynamo-roster-ucs.ts',
     attributes: 'roster fields (PII), aor, status, priorFta, ftaCaseId, matchedCaseId, eroNtaServedDate, rosterId, savedAt, rev' }),
   family({ name: 'aNumberCase', pk: 'AN#<hmac>', sk: 'INDEX#CASE#<IDNCASE>', pkPattern: AN_PK, skPattern: `INDEX#CASE#${ID}`, store: 'dynamo-a-number-index.ts',
-    attributes: 'caseId; aNumber (PII)' }),
+    attributes: 'caseId, dropId; aNumber (PII)' }),
   family({ name: 'aNumberRoster', pk: 'AN#<hmac>', sk: 'INDEX#ROSTER', pkPattern: AN_PK, skPattern: 'INDEX#ROSTER', store: 'dynamo-a-number-index.ts',
     attributes: 'rosterId (latest roster naming the A-number)' }),
   family({ name: 'backlogEntry', pk: 'BACKLOG#<aor>', sk: 'AN#<hmac>', pkPattern: `BACKLOG#${ID}`, skPattern: `AN#${HMAC}`, store: 'dynamo-nta-backlog.ts',

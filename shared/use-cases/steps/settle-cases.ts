@@ -20,8 +20,8 @@ export interface SettleOutcome {
 /**
  * Makes the FTAs of these cases what their signals say, for those that are UC cases:
  * 1. read the cases' signals; with `deferToReading` (a settle outside any drop's run: a
- *    roster), a case whose UC mark or any of whose signals' evidence comes from a drop being
- *    read now is left to that drop's finish (handOffToReading): settled now it would get
+ *    roster), a case whose UC mark, A-number link or any of whose signals' evidence comes
+ *    from a drop being read now is left to that drop's finish (handOffToReading): settled now it would get
  *    the status of part of that drop (an `N` without the same drop's `Y`: rescinded where
  *    the drop records it; an old no-show sent, then withdrawn by a line not read yet);
  *    apply the status rule (signalStatus) to each of the others;
@@ -34,7 +34,16 @@ export interface SettleOutcome {
 export async function settleCases(
   caseIds: readonly string[],
   deps: { store: CaseStore; publisher: FtaPublisher },
-  at: { recordedAt: string; by?: WriteStep; deferToReading?: boolean },
+  at: {
+    recordedAt: string;
+    by?: WriteStep;
+    /**
+     * A settle outside any drop's run (a roster): leave to a drop being read the cases it
+     * writes to. `linkedBy`: per case, the drop whose A-number index entry tied it to the
+     * roster (that drop's finish settles it too while the drop is read).
+     */
+    deferToReading?: { readonly linkedBy?: ReadonlyMap<string, string> };
+  },
 ): Promise<SettleOutcome> {
   const out: SettleOutcome = { new: 0, repeated: 0, rescinded: 0, published: 0, handedOff: 0 };
   if (caseIds.length === 0) return out;
@@ -42,8 +51,8 @@ export async function settleCases(
   let uc = [...evidence].filter(([, e]) => e.uc && e.signals !== null).map(([id]) => id);
   if (uc.length === 0) return out;
   let signals = await deps.store.signals.signalsOfCases(uc);
-  if (at.deferToReading === true) {
-    const left = await handOffToReading(uc, evidence, signals, deps.store.readingDrops, at.recordedAt);
+  if (at.deferToReading !== undefined) {
+    const left = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
     if (left.size > 0) {
       out.handedOff = left.size;
       uc = uc.filter((id) => !left.has(id));
@@ -87,7 +96,8 @@ export async function settleCases(
 
 /**
  * The cases to leave to the finish of a drop being read: those whose UC mark that drop's
- * run wrote, or whose signals carry its evidence. Each is handed off to every such drop,
+ * run wrote, whose A-number that drop tied to the roster (`linkedBy`), or whose signals
+ * carry its evidence. Each is handed off to every such drop,
  * then the drops' claims are read again: a drop whose finish began since (it may have read
  * its hand-offs before ours landed) or whose claim expired is settled here after all.
  * Costs one strongly consistent read of the claims of the drops named (100 to a
@@ -98,6 +108,7 @@ async function handOffToReading(
   caseIds: readonly string[],
   evidence: ReadonlyMap<string, CaseEvidence>,
   signals: readonly StoredSignal[],
+  linkedBy: ReadonlyMap<string, string> | undefined,
   readingDrops: ReadingDrops,
   now: string,
 ): Promise<ReadonlySet<string>> {
@@ -110,6 +121,8 @@ async function handOffToReading(
   for (const id of caseIds) {
     const by = evidence.get(id)?.markedByDrop;
     if (by !== undefined) note(id, by);
+    const linked = linkedBy?.get(id);
+    if (linked !== undefined) note(id, linked);
   }
   for (const s of signals) {
     for (const x of s.seen) note(s.caseId, x.dropId);

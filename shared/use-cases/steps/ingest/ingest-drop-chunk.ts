@@ -187,7 +187,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           uc.filter(rows.caseIds(), (id) => id),
           (async () => {
             // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
-            const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+            const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber, drop.dropId) : new Set<string>();
             await mark([
               ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
               ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
