@@ -20,8 +20,12 @@ export interface ReadingDrops {
    * same drop id takes the claim over.
    */
   claim(dropId: string, runId: string, until: string): Promise<void>;
-  /** The run's finish begins: its claim ends (one another run took over is kept). */
-  release(dropId: string, runId: string): Promise<void>;
+  /**
+   * The run's finish begins: its claim ends (one another run took over is kept). With
+   * `expiredAt`, only a claim expired at that time ends (the sweep: a run that renewed it
+   * is alive). True when this call ended it.
+   */
+  release(dropId: string, runId: string, expiredAt?: string): Promise<boolean>;
   /** Of these drops, those claimed at `now` (claim not released, not expired; strongly consistent). */
   reading(dropIds: readonly string[], now: string): Promise<ReadonlySet<string>>;
   /** Leaves these cases to the finish of the drop being read. */

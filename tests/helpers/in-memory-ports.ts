@@ -296,8 +296,11 @@ export function memoryReadingDrops(): ReadingDrops & { claims: Map<string, { run
     async claim(dropId, runId, until) {
       claims.set(dropId, { runId, until });
     },
-    async release(dropId, runId) {
-      if (claims.get(dropId)?.runId === runId) claims.delete(dropId);
+    async release(dropId, runId, expiredAt) {
+      const held = claims.get(dropId);
+      if (held?.runId !== runId || (expiredAt !== undefined && held.until > expiredAt)) return false;
+      claims.delete(dropId);
+      return true;
     },
     async reading(dropIds, now) {
       return new Set(dropIds.filter((id) => (claims.get(id)?.until ?? '') > now));

@@ -134,6 +134,17 @@ describe('a drop run that dies after a roster left a case to it', () => {
     expect(await settleAbandonedReads({ store: h.store, publisher: h.publisher, clock: at(until + 1) })).toMatchObject({ new: 0 });
   });
 
+  it('the sweep leaves the cases to a run that claimed the drop since (it is reading it)', async () => {
+    const { h } = await deadRun();
+    const dead = h.store.readingDrops.claims.get(feb.dropId);
+    const until = Date.parse(dead?.until ?? '');
+    await h.store.readingDrops.claim(feb.dropId, 'a-later-run', new Date(until + 60_000).toISOString());
+    expect(await settleAbandonedReads({ store: h.store, publisher: h.publisher, clock: { now: () => new Date(until) } })).toMatchObject({ new: 0 });
+    expect(h.store.ftas.size).toBe(0);
+    expect(h.store.readingDrops.claims.get(feb.dropId)?.runId).toBe('a-later-run');
+    expect(h.store.readingDrops.handOffs.get(feb.dropId)).toEqual(new Set([caseId]));
+  });
+
   it('a roster landing after the dead run\'s claim expired settles the case itself', async () => {
     const { h } = await deadRun();
     // The claim expires (as if its run had died long ago).

@@ -24,11 +24,17 @@ export function createDynamoReadingDrops({ client, tableName }: DynamoReadingDro
       await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.readingClaim(dropId), type: 'READING_CLAIM', dropId, runId, until } }));
     },
 
-    async release(dropId, runId) {
+    async release(dropId, runId, expiredAt) {
       // Another run of the drop id that took the claim over keeps it; released already: nothing to do.
-      await sendConditional(
+      return sendConditional(
         client,
-        new DeleteCommand({ TableName: tableName, Key: keys.readingClaim(dropId), ConditionExpression: 'runId = :r', ExpressionAttributeValues: { ':r': runId } }),
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keys.readingClaim(dropId),
+          ...(expiredAt === undefined
+            ? { ConditionExpression: 'runId = :r', ExpressionAttributeValues: { ':r': runId } }
+            : { ConditionExpression: 'runId = :r AND #u <= :at', ExpressionAttributeNames: { '#u': 'until' }, ExpressionAttributeValues: { ':r': runId, ':at': expiredAt } }),
+        }),
       );
     },
 

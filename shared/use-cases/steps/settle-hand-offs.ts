@@ -47,7 +47,9 @@ export async function settleAbandonedReads(deps: { store: CaseStore; publisher: 
   const out: SettleOutcome = { new: 0, repeated: 0, rescinded: 0, published: 0, handedOff: 0 };
   const now = deps.clock.now().toISOString();
   for (const { dropId, runId } of await deps.store.readingDrops.expired(now)) {
-    await deps.store.readingDrops.release(dropId, runId);
+    // A run that claimed the drop since (another, or the same renewing it) is reading it:
+    // its finish settles them.
+    if (!(await deps.store.readingDrops.release(dropId, runId, now))) continue;
     const one = await settleHandOffs(dropId, deps, { recordedAt: now });
     out.new += one.new;
     out.rescinded += one.rescinded;
