@@ -156,3 +156,50 @@ describe('a drop run that dies after a roster left a case to it', () => {
     expect(ftasOf(h).notices).toEqual(['IA-8400001']);
   });
 });
+
+describe('what the hand-off costs', () => {
+  /** A store whose readingDrops calls are counted, by method. */
+  function counted() {
+    const store = memoryCaseStore();
+    const calls: Record<string, number> = {};
+    const inner = store.readingDrops;
+    const wrap = <K extends keyof typeof inner>(name: K) => (...args: never[]) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      return (inner[name] as (...a: never[]) => unknown)(...args);
+    };
+    const readingDrops = { ...inner, claim: wrap('claim'), release: wrap('release'), reading: wrap('reading'), handOff: wrap('handOff'), handedOff: wrap('handedOff'), clearHandOffs: wrap('clearHandOffs') };
+    return { store: { ...store, readingDrops } as typeof store, calls };
+  }
+  const bigDrop = (dropId: string, asOf: string, cases: number, absentia: string): ModelDrop => ({
+    kind: 'drop', dropId, asOf,
+    proceedings: Array.from({ length: cases }, (_, i) => ({ proceedingId: String(8_600_000 + i), caseId: String(7_600_000 + i), osc: '2022-01-01', absentia, compDate: '2025-05-01', hearingDate: '2025-05-01' })),
+  });
+
+  it('a drop makes the same calls whatever its size (20 or 400 cases with signals): a claim per stage, one release, one read of its hand-offs', async () => {
+    const callsOf = async (cases: number) => {
+      const { store, calls } = counted();
+      const h = ledgerPorts(store, { chunkBytes: 4096, parallelChunks: 2 });
+      const drop = bigDrop(`cost-${cases}`, '2026-01-01', cases, 'Y');
+      await h.drop(drop.dropId, dropFiles(drop), drop.asOf);
+      return calls;
+    };
+    const [small, large] = [await callsOf(20), await callsOf(400)];
+    expect(large).toEqual(small);
+    expect(small).toMatchObject({ release: 1, handedOff: 1 });
+    expect(small.claim).toBeGreaterThanOrEqual(1);
+    expect(small.reading).toBeUndefined();
+  });
+
+  it('a roster of 600 UCs with signals, no drop being read, reads the claims once per batch of 500 and hands nothing off', async () => {
+    const { store, calls } = counted();
+    const h = ledgerPorts(store, { chunkBytes: 1 << 20, parallelChunks: 2 });
+    const drop = bigDrop('cost-roster-jan', '2026-01-01', 600, 'Y');
+    await h.drop(drop.dropId, dropFiles(drop), drop.asOf);
+    const before = { ...calls };
+    const roster: ModelRoster = { kind: 'roster', rosterId: 'cost-roster', rows: (drop.proceedings ?? []).map((p) => ({ aNumber: `02${p.caseId}`, eoirCaseId: p.caseId })) };
+    const report = await h.roster(roster.rosterId, rosterCsv(roster));
+    expect(report.ftas).toEqual({ new: 600, rescinded: 0 });
+    expect((calls.reading ?? 0) - (before.reading ?? 0)).toBe(2);
+    expect((calls.handOff ?? 0) - (before.handOff ?? 0)).toBe(0);
+  });
+});
