@@ -125,10 +125,10 @@ export const TABLE_ACCESS = {
     // The outboxes (Query of the sparse outbox index), cleared entry by entry (UpdateItem).
     // Claims of drop runs that died (Query; DeleteItem) and the cases left to them, settled
     // as a roster settles them: UC marks and signals (BatchGetItem, Query), FTAs recorded and
-    // rescinded (TransactWriteItems: Put, Update; GetItem: which step recorded one),
-    // settled markers (UpdateItem), hand-offs cleared (BatchWriteItem).
+    // rescinded (TransactWriteItems: Put, Update; no step id, so no read-back), settled
+    // markers (UpdateItem), hand-offs cleared (BatchWriteItem).
     cases: {
-      read: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      read: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
       write: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     },
   },
