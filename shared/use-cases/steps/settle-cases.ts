@@ -21,10 +21,10 @@ export interface SettleOutcome {
  * Makes the FTAs of these cases what their signals say, for those that are UC cases:
  * 1. read the cases' signals; with `deferToReading` (a settle outside any drop's run: a
  *    roster), a case whose UC mark, A-number link or any of whose signals' evidence comes
- *    from a drop being read now is left to that drop's finish (handOffToReading): settled now it would get
- *    the status of part of that drop (an `N` without the same drop's `Y`: rescinded where
- *    the drop records it; an old no-show sent, then withdrawn by a line not read yet);
- *    apply the status rule (signalStatus) to each of the others;
+ *    from a drop being read now is left to that drop's finish (handOffToReading): settled
+ *    now, it would get the status of part of that drop (an `N` without the same drop's
+ *    `Y`: rescinded where the drop records it; an old no-show sent, then withdrawn by a line
+ *    not read yet); apply the status rule (signalStatus) to each of the others;
  * 2. an OPEN one is recorded (with its outbox entry) and published if new;
  * 3. a RESCINDED one stored OPEN is rescinded (a correction follows its notice); one not
  *    stored yet is recorded RESCINDED, with no outbox entry: no notice, no correction;
@@ -97,12 +97,12 @@ export async function settleCases(
 /**
  * The cases to leave to the finish of a drop being read: those whose UC mark that drop's
  * run wrote, whose A-number that drop tied to the roster (`linkedBy`), or whose signals
- * carry its evidence. Each is handed off to every such drop,
- * then the drops' claims are read again: a drop whose finish began since (it may have read
- * its hand-offs before ours landed) or whose claim expired is settled here after all.
- * Costs one strongly consistent read of the claims of the drops named (100 to a
- * BatchGetItem; drops not being read have no claim item), and only when one is being read
- * a hand-off write per case and a second read.
+ * carry its evidence. Each is handed off to every such drop, then the drops' claims are
+ * read again: a drop whose finish began since (it may have read its hand-offs before ours
+ * landed) or whose claim expired is settled here after all. Costs one strongly consistent
+ * read of the claims of the drops named (100 to a BatchGetItem; drops not being read have
+ * no claim item), and only when one is being read, the hand-offs (25 to a BatchWriteItem)
+ * and a second read of those drops' claims.
  */
 async function handOffToReading(
   caseIds: readonly string[],
