@@ -14,7 +14,7 @@ import { KeySet } from '../../lib/key-set';
  * drop is one record whatever chunk, batch or line order it is read in (rules:
  * shared/domain/drop-duplicates.ts). Memory: the batch's keys, and the keys whose first
  * line in the drop this chunk holds (a KeySet: 8-16 bytes a key, so a 256 MiB chunk of
- * UC cases' schedules, ~90,000 keys, holds about 1.5 MB, not 4.5).
+ * UC cases' schedules, ~90,000 keys, holds 1 MB, not 4.5).
  */
 export class ChunkKeys {
   private batch = new Map<string, { lines: number; values: Set<string>; fta: boolean }>();
