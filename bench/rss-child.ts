@@ -1,9 +1,9 @@
 /**
  * Runs the whole ingest of a generated drop as the deployed docket ingest does when it reads
  * a drop inside one invocation (startDocketDrop, no fan-out), with ports that keep nothing
- * (a store that only counts; a drop ledger whose finish-step notes, kept in DynamoDB when
- * deployed, are dropped), then prints the process's peak RSS. Used by the ingest bench in a
- * fresh process per drop size.
+ * but the UC marks (a store that counts and holds the marked IDNCASEs in a KeySet; a drop
+ * ledger whose finish-step notes, kept in DynamoDB when deployed, are dropped), then prints
+ * the process's peak RSS. Used by the growth bench in a fresh process per drop size.
  */
 import { startDocketDrop } from '../shared/use-cases/start-docket-drop';
 import { createInProcessDropLedger } from '../shared/use-cases/steps/ingest/in-process-drop-ledger';
@@ -11,11 +11,14 @@ import type { CaseStore } from '../shared/ports/case-store';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageCacheCasesForHeap } from '../shared/runtime/heap';
+import { KeySet } from '../shared/lib/key-set';
 import { tableForFileName, type EoirTableName } from '../shared/domain/eoir-table';
 import type { DocketSource } from '../shared/ports/docket-source';
 
 const dir = process.argv[2] as string;
-const ucCases = new Set<string>();
+// The UC marks the store holds (DynamoDB, deployed): kept compact, so this process's RSS is
+// the ingest's, not a stand-in store's (a Set of 56,000 strings at 4x rows was ~2.5 MB).
+const ucCases = new KeySet();
 const countingStore: CaseStore = {
   async markUcCases(m) { for (const x of m) ucCases.add(x.caseId); return m.length; },
   async findUcCases(ids) { return new Set(ids.filter((i) => ucCases.has(i))); },
@@ -43,6 +46,10 @@ const countingStore: CaseStore = {
   },
   aNumbers: { async indexCases() { return new Set(); }, async indexRoster() { return []; } },
   dropAsOf: { async fix(_id, candidate) { return candidate; } },
+  readingDrops: {
+    async claim() {}, async release() { return true; }, async reading() { return new Set(); }, async handOff() {},
+    async handedOff() { return []; }, async clearHandOffs() {}, async expired() { return []; },
+  },
 };
 const source: DocketSource = {
   async listDrop() {

@@ -19,16 +19,19 @@ export const TABLE_ACCESS = {
       read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
       // UC marks, sightings, addresses, hearings (BatchWriteItem, UpdateItem); FTAs and
       // rescissions (TransactWriteItems: Put + Update); drop reports and aggregates; the
-      // drop ledger (run: PutItem; chunk result + stage counter: TransactWriteItems).
-      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      // drop ledger (run: PutItem; chunk result + stage counter: TransactWriteItems); the
+      // run's claim on the drop (PutItem; DeleteItem at its finish) and the cases a roster
+      // left to it (Query; cleared with BatchWriteItem).
+      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
   ingestDropChunk: {
     // The same calls as the ingest: a chunk runs the same use case on one byte range, and
-    // the chunk completing the last stage runs the finish step (Scan: omitted-case sweep).
+    // the chunk completing the last stage runs the finish step (Scan: omitted-case sweep;
+    // DeleteItem: the run's claim on the drop released).
     cases: {
       read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      write: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     },
   },
   notifyOrr: {
@@ -82,7 +85,8 @@ export const TABLE_ACCESS = {
       // GetItem: recording the FTAs of the cases a roster makes UC cases, under the roster's
       // step id, reads back which step recorded an FTA already stored (new or repeated).
       read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      // BatchWriteItem: the cases left to the finish of a drop being read (hand-offs).
+      write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     },
   },
   planNta: {
@@ -119,7 +123,14 @@ export const TABLE_ACCESS = {
   },
   sweepOutbox: {
     // The outboxes (Query of the sparse outbox index), cleared entry by entry (UpdateItem).
-    cases: { read: ['dynamodb:Query'], write: ['dynamodb:UpdateItem'] },
+    // Claims of drop runs that died (Query; DeleteItem) and the cases left to them, settled
+    // as a roster settles them: UC marks and signals (BatchGetItem, Query), FTAs recorded and
+    // rescinded (TransactWriteItems: Put, Update; no step id, so no read-back), settled
+    // markers (UpdateItem), hand-offs cleared (BatchWriteItem).
+    cases: {
+      read: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+      write: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    },
   },
 } as const satisfies Record<string, Record<string, { read: readonly string[]; write: readonly string[] }>>;
 

@@ -5,6 +5,7 @@ import type { Aor } from '../domain/aor';
 import type { HearingOutcome } from '../domain/schedule';
 import type { FtaRescindedMessage } from '../messages/fta-rescinded';
 import type { ANumberIndex, DropAsOfStore, FtaSignalStore } from './fta-signals';
+import type { ReadingDrops } from './reading-drops';
 
 export interface UcMark {
   readonly caseId: string;
@@ -172,4 +173,6 @@ export type CaseStore = UcCaseMarks & FtaLedger & FtaOutbox & CaseHistory & Drop
   readonly signals: FtaSignalStore;
   readonly aNumbers: ANumberIndex;
   readonly dropAsOf: DropAsOfStore;
+  /** Drops being read now, and the cases a settle left to their finish. */
+  readonly readingDrops: ReadingDrops;
 };

@@ -7,6 +7,12 @@ export interface CaseEvidence {
   readonly signals: { readonly orders: ReadonlyMap<string, string>; readonly noShows: ReadonlySet<string> } | null;
   /** Its signals were turned into FTAs after it became a UC case (settleCases). */
   readonly settled: boolean;
+  /**
+   * The drop whose run last wrote the case's UC mark (a juvenile mark, a case priority, an
+   * A-number on a roster); absent when only rosters marked it. A settle leaves the case to
+   * that drop's finish while the drop is being read.
+   */
+  readonly markedByDrop?: string;
 }
 
 export interface SignalSighting {
@@ -66,6 +72,13 @@ export interface FtaSignalStore {
   markSettled(caseIds: readonly string[]): Promise<void>;
 }
 
+/** An EOIR case carrying a roster A-number, and the drop that first showed the pair (when known). */
+export interface ANumberMatch {
+  readonly caseId: string;
+  readonly aNumber: string;
+  readonly dropId?: string;
+}
+
 /**
  * A-numbers of EOIR cases (ALIEN_NBR of the DOJ-to-DHS feed) and of roster UCs, keyed by
  * aNumberKey (never the A-number itself), so a roster and a drop find each other whichever
@@ -73,10 +86,13 @@ export interface FtaSignalStore {
  * each other.
  */
 export interface ANumberIndex {
-  /** Notes cases' A-numbers; returns the ids of those whose A-number is on a UC roster. */
-  indexCases(entries: readonly { caseId: string; aNumber: string }[]): Promise<ReadonlySet<string>>;
+  /**
+   * Notes cases' A-numbers (an entry new to the index keeps `dropId`, the drop that first
+   * showed the pair); returns the ids of those whose A-number is on a UC roster.
+   */
+  indexCases(entries: readonly { caseId: string; aNumber: string }[], dropId?: string): Promise<ReadonlySet<string>>;
   /** Notes roster A-numbers; returns the EOIR cases known to carry them. */
-  indexRoster(aNumbers: readonly string[], rosterId: string): Promise<readonly { caseId: string; aNumber: string }[]>;
+  indexRoster(aNumbers: readonly string[], rosterId: string): Promise<readonly ANumberMatch[]>;
 }
 
 /** Where a drop's as-of came from. */

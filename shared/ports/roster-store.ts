@@ -45,6 +45,8 @@ export interface RosterReport {
   casesMarked: number;
   /** FTAs of cases this roster made UC cases, recorded from signals read in earlier drops. */
   ftas?: { new: number; rescinded: number };
+  /** Cases left to the finish of a drop being read as this roster landed (it settles them, with the whole drop's evidence). */
+  casesLeftToDrops?: number;
   quarantineKey: string | null;
   aorsReplanned: number;
   startedAt: string;

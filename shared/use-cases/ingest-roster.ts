@@ -52,7 +52,8 @@ const BATCH = 500;
  * 3. Mark the EOIR case of each UC that names one as a UC case (basis ROSTER), and every
  *    EOIR case a drop showed with the UC's A-number (ALIEN_NBR, through the A-number index);
  *    the FTAs of those cases already read in drops are recorded now, with the status their
- *    evidence gives, and sent (settleCases).
+ *    evidence gives, and sent (settleCases); a case a drop being read now writes to (it
+ *    marked it, or its signals carry that drop's evidence) is left to that drop's finish.
  * 4. Re-plan the AORs whose backlog changed, then store the roster report.
  *
  * UCs absent from this roster stay as they were: a roster adds and updates, it never
@@ -108,8 +109,13 @@ export async function ingestRoster(roster: RosterRef, deps: IngestRosterDeps): P
     const settled = await settleCases([...linked, ...byANumber.map((m) => m.caseId)], { store: deps.cases, publisher: deps.publisher }, {
       recordedAt: deps.clock.now().toISOString(),
       by: `roster:${roster.rosterId}`,
+      // A case a drop being read is writing to (its UC mark, its signals' evidence, the
+      // A-number entry that ties it to this roster) is settled by that drop's finish, with
+      // the whole drop's evidence.
+      deferToReading: { linkedBy: new Map(byANumber.flatMap((m) => (m.dropId === undefined ? [] : [[m.caseId, m.dropId] as const]))) },
     });
     report.ftas = { new: (report.ftas?.new ?? 0) + settled.new, rescinded: (report.ftas?.rescinded ?? 0) + settled.rescinded };
+    if (settled.handedOff > 0) report.casesLeftToDrops = (report.casesLeftToDrops ?? 0) + settled.handedOff;
     batch = [];
   };
 

@@ -7,6 +7,7 @@ import type { DropStaging } from '../ports/drop-staging';
 import type { DropRun } from '../ports/drop-ledger';
 import { fixDropAsOf, ingestRunInline, type ChunkDeps } from './steps/ingest/ingest-docket-drop';
 import { finishDropRun } from './steps/ingest/finish-drop-run';
+import { claimReading } from './steps/settle-hand-offs';
 import { ingestDropChunk } from './steps/ingest/ingest-drop-chunk';
 import { planDropRun } from './steps/ingest/plan-drop-run';
 import { sweepOutboxesBeforeIngest } from './steps/publish-ftas';
@@ -118,6 +119,8 @@ async function startOnce(drop: DropRef, trigger: string, deps: FanOutDeps): Prom
   const total = stored.stages.reduce((n, s) => n + s.length, 0);
   deps.log.info(created ? 'drop fanned out' : 'drop run exists; resuming', { dropId: drop.dropId, runId: stored.runId, chunks: total, stage: state.stage });
   if (state.report === null && state.stage < stored.stages.length) {
+    // Before any chunk writes: a roster landing from now on leaves the run's cases to its finish.
+    await claimReading(stored, deps);
     const current = stored.stages[state.stage] ?? [];
     if (current.length > 0) await sendChunks(stored, current, deps.queue);
     else await advanceFrom(stored, state.stage, 'plan', deps);
@@ -165,6 +168,7 @@ async function advanceFrom(run: DropRun, stage: number, by: string, deps: FanOut
     if (s + 1 === run.stages.length) return finishDropRun(run, deps);
     const next = run.stages[s + 1] ?? [];
     if (next.length > 0) {
+      await claimReading(run, deps);
       deps.log.info('drop stage started', { dropId: run.drop.dropId, runId: run.runId, stage: s + 1, tables: INGEST_STAGES[s + 1], chunks: next.length });
       await sendChunks(run, next, deps.queue);
       await deps.ledger.markFollowUpDone(run, s);

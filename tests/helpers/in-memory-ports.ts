@@ -5,6 +5,7 @@ import type { EoirTableName } from '../../shared/domain/eoir-table';
 import { NO_CASE_DETAILS, type CaseDetails } from '../../shared/domain/case-details';
 import type { Fta } from '../../shared/domain/fta';
 import type { StoredSignal } from '../../shared/domain/fta-signal';
+import type { ReadingDrops } from '../../shared/ports/reading-drops';
 import type { ANumberIndex, CaseEvidence, DropAsOf, DropAsOfStore, FtaSignalStore } from '../../shared/ports/fta-signals';
 import type { FtaEventMessage } from '../../shared/messages/fta-event';
 import type { FtaRescindedMessage } from '../../shared/messages/fta-rescinded';
@@ -72,6 +73,7 @@ export function memoryCaseStore(): CaseStore & {
   signals: FtaSignalStore & { items: Map<string, StoredSignal> };
   aNumbers: ANumberIndex & { cases: Map<string, Set<string>>; roster: Set<string> };
   dropAsOf: DropAsOfStore & { items: Map<string, DropAsOf> };
+  readingDrops: ReturnType<typeof memoryReadingDrops>;
 } {
   const ucCases = new Set<string>();
   const ftas = new Map<string, MemoryFta>();
@@ -81,13 +83,14 @@ export function memoryCaseStore(): CaseStore & {
   const sightings = new Map<string, string>();
   const omitted = new Map<string, string>();
   const rescissionOutbox: FtaRescindedMessage[] = [];
-  const markClaims = new Map<string, { runId: string; by: string }>();
+  const markClaims = new Map<string, { runId: string; by: string; dropId: string }>();
   const open = (f: MemoryFta): StoredOpenFta => ({ ...f.fta, aor: f.fta.aor });
   return {
     ucCases, ftas, reports, hearings, addresses, sightings, omitted, rescissionOutbox,
-    signals: memoryFtaSignals(ucCases),
+    signals: memoryFtaSignals(ucCases, (id) => markClaims.get(id)?.dropId),
     aNumbers: memoryANumberIndex(),
     dropAsOf: memoryDropAsOf(),
+    readingDrops: memoryReadingDrops(),
     async recordRescindedFtas(list, recordedAt) {
       let n = 0;
       for (const r of list) {
@@ -106,7 +109,7 @@ export function memoryCaseStore(): CaseStore & {
         else {
           const held = markClaims.get(m.caseId);
           if (held === undefined || held.runId !== claim.runId || held.by === claim.by) {
-            markClaims.set(m.caseId, claim);
+            markClaims.set(m.caseId, { ...claim, dropId: m.dropId });
             claimed += 1;
           }
         }
@@ -199,7 +202,7 @@ export function memoryCaseStore(): CaseStore & {
 }
 
 /** FTA signals in memory (`ucCases`: the case store's UC marks, read by lookupCases). */
-export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore & { items: Map<string, StoredSignal> } {
+export function memoryFtaSignals(ucCases: ReadonlySet<string>, markDropOf: (caseId: string) => string | undefined = () => undefined): FtaSignalStore & { items: Map<string, StoredSignal> } {
   const items = new Map<string, StoredSignal>();
   const settled = new Map<string, boolean>();
   const ofCase = (caseId: string): StoredSignal[] => [...items.values()].filter((s) => s.caseId === caseId);
@@ -209,8 +212,10 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
       const found = new Map<string, CaseEvidence>();
       for (const id of caseIds) {
         const list = ofCase(id);
+        const markedByDrop = markDropOf(id);
         found.set(id, {
           uc: ucCases.has(id),
+          ...(markedByDrop === undefined ? {} : { markedByDrop }),
           settled: settled.get(id) === true,
           signals:
             list.length === 0
@@ -253,20 +258,64 @@ export function memoryFtaSignals(ucCases: ReadonlySet<string>): FtaSignalStore &
   };
 }
 
-/** The A-number index in memory: A-number -> case ids, and the A-numbers on a roster. */
+/** The A-number index in memory: A-number -> case ids (each pair with the drop that first showed it), and the A-numbers on a roster. */
 export function memoryANumberIndex(): ANumberIndex & { cases: Map<string, Set<string>>; roster: Set<string> } {
   const cases = new Map<string, Set<string>>();
+  const firstDrop = new Map<string, string>();
   const roster = new Set<string>();
   return {
     cases,
     roster,
-    async indexCases(entries) {
-      for (const e of entries) cases.set(e.aNumber, new Set([...(cases.get(e.aNumber) ?? []), e.caseId]));
+    async indexCases(entries, dropId) {
+      for (const e of entries) {
+        const known = cases.get(e.aNumber) ?? new Set<string>();
+        if (!known.has(e.caseId) && dropId !== undefined) firstDrop.set(`${e.aNumber}|${e.caseId}`, dropId);
+        cases.set(e.aNumber, new Set([...known, e.caseId]));
+      }
       return new Set(entries.filter((e) => roster.has(e.aNumber)).map((e) => e.caseId));
     },
     async indexRoster(aNumbers) {
       for (const a of aNumbers) roster.add(a);
-      return [...new Set(aNumbers)].flatMap((aNumber) => [...(cases.get(aNumber) ?? [])].map((caseId) => ({ caseId, aNumber })));
+      return [...new Set(aNumbers)].flatMap((aNumber) =>
+        [...(cases.get(aNumber) ?? [])].map((caseId) => {
+          const dropId = firstDrop.get(`${aNumber}|${caseId}`);
+          return { caseId, aNumber, ...(dropId === undefined ? {} : { dropId }) };
+        }),
+      );
+    },
+  };
+}
+
+/** Claims of drops being read and the cases left to their finish, in memory (`claims`: drop id -> run and until). */
+export function memoryReadingDrops(): ReadingDrops & { claims: Map<string, { runId: string; until: string }>; handOffs: Map<string, Set<string>> } {
+  const claims = new Map<string, { runId: string; until: string }>();
+  const handOffs = new Map<string, Set<string>>();
+  return {
+    claims,
+    handOffs,
+    async claim(dropId, runId, until) {
+      claims.set(dropId, { runId, until });
+    },
+    async release(dropId, runId, expiredAt) {
+      const held = claims.get(dropId);
+      if (held?.runId !== runId || (expiredAt !== undefined && held.until > expiredAt)) return false;
+      claims.delete(dropId);
+      return true;
+    },
+    async reading(dropIds, now) {
+      return new Set(dropIds.filter((id) => (claims.get(id)?.until ?? '') > now));
+    },
+    async handOff(dropId, caseIds) {
+      handOffs.set(dropId, new Set([...(handOffs.get(dropId) ?? []), ...caseIds]));
+    },
+    async handedOff(dropId) {
+      return [...(handOffs.get(dropId) ?? [])];
+    },
+    async clearHandOffs(dropId, caseIds) {
+      for (const id of caseIds) handOffs.get(dropId)?.delete(id);
+    },
+    async expired(now) {
+      return [...claims].filter(([, c]) => c.until <= now).map(([dropId, c]) => ({ dropId, runId: c.runId }));
     },
   };
 }

@@ -39,6 +39,8 @@ const examples: Record<string, ItemKey> = {
   dropRun: keys.dropRun('drop-1', 'run-1'),
   runChunk: keys.runChunk('drop-1', 'run-1', 'tbl_schedule#0'),
   runSettle: keys.runSettle('drop-1', 'run-1', '1234567'),
+  readingClaim: keys.readingClaim('drop-1'),
+  handOff: keys.handOff('drop-1', '1234567'),
   runKey: keys.runKey('drop-1', 'run-1', 'tbl_schedule', '998877'),
   reminded: keys.reminded('2024-03-08', '1234567'),
   courtAddress: keys.courtAddress('HOU'),

@@ -16,6 +16,8 @@ import { ledgerPorts, runLedger } from '../helpers/ledger-run';
  * rescinded since.
  *
  * LEDGER_RUNS sets the number of sequences (default 60; run 300+ by hand after a change).
+ * The mid-drop property draws a new seed each run; LEDGER_SEED=<seed> replays a failure
+ * (midDropSeed).
  * LEDGER_JUNK=0 leaves out the junk ABSENTIA property (it needs the rule that a junk value
  * neither creates nor rescinds).
  */

@@ -6,7 +6,7 @@ import { A_NUMBER_ROSTER_SK, personKeys, SK_PREFIX } from './keys';
 
 /*
  * Items in the cases table (the A-number is an attribute, never a key):
- *   case      pk aNumberKey(A-number)  sk INDEX#CASE#<IDNCASE>   caseId, aNumber
+ *   case      pk aNumberKey(A-number)  sk INDEX#CASE#<IDNCASE>   caseId, aNumber, dropId (the first drop showing the pair)
  *   roster    pk aNumberKey(A-number)  sk INDEX#ROSTER           rosterId (latest roster naming it)
  * The roster store keeps the roster UC itself under the same partition (sk ROSTER, ADDR#...):
  * the index's sort keys have a prefix of their own so neither overwrites the other.
@@ -25,7 +25,7 @@ export function createDynamoANumberIndex({ client, tableName }: DynamoANumberInd
   const batchPut = (items: Record<string, unknown>[]): Promise<void> => batchPutItems(client, tableName, items);
 
   return {
-    async indexCases(entries) {
+    async indexCases(entries, dropId) {
       const unique = [...new Map(entries.map((e) => [`${e.caseId}|${e.aNumber}`, e])).values()];
       if (unique.length === 0) return new Set();
       // One read of what is known (a release repeats every case: most are indexed already),
@@ -41,7 +41,7 @@ export function createDynamoANumberIndex({ client, tableName }: DynamoANumberInd
         const k = personKeys.aNumberCase(e.aNumber, e.caseId);
         return !indexed.has(`${k.pk}|${k.sk}`);
       });
-      await batchPut(missing.map((e) => ({ ...personKeys.aNumberCase(e.aNumber, e.caseId), type: 'A_NUMBER_CASE', caseId: e.caseId, aNumber: e.aNumber })));
+      await batchPut(missing.map((e) => ({ ...personKeys.aNumberCase(e.aNumber, e.caseId), type: 'A_NUMBER_CASE', caseId: e.caseId, aNumber: e.aNumber, ...(dropId === undefined ? {} : { dropId }) })));
       const recheck = [...new Set(missing.map((e) => aNumberPk(e.aNumber)).filter((k) => !onRoster.has(k)))];
       if (recheck.length > 0) for (const i of await batchGet(recheck.map((pk) => ({ pk, sk: ROSTER_SK })))) onRoster.add(String(i.pk));
       return new Set(unique.filter((e) => onRoster.has(aNumberPk(e.aNumber))).map((e) => e.caseId));
@@ -54,7 +54,7 @@ export function createDynamoANumberIndex({ client, tableName }: DynamoANumberInd
       );
       const lists = await mapWithLimit(unique, CONCURRENCY, async (aNumber) => {
         const items = await queryPartition(client, tableName, { pk: aNumberPk(aNumber), skPrefix: SK_PREFIX.aNumberCase, consistentRead: true });
-        return items.map((item) => ({ caseId: String(item.caseId), aNumber }));
+        return items.map((item) => ({ caseId: String(item.caseId), aNumber, ...(typeof item.dropId === 'string' ? { dropId: item.dropId } : {}) }));
       });
       return lists.flat();
     },

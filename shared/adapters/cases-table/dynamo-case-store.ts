@@ -9,6 +9,7 @@ import { createDynamoDropReports } from './dynamo-drop-reports';
 import { createDynamoFtaOutbox } from './dynamo-fta-outbox';
 import { createDynamoFtaSignals } from './dynamo-fta-signals';
 import { createDynamoFtas } from './dynamo-ftas';
+import { createDynamoReadingDrops } from './dynamo-reading-drops';
 import { createDynamoUcCaseMarks } from './dynamo-uc-case-marks';
 import type { FtaView } from './fta-item';
 
@@ -19,7 +20,7 @@ export type { FtaView } from './fta-item';
  * (dynamo-uc-case-marks.ts), FTAs and rescissions (dynamo-ftas.ts) and their outbox
  * (dynamo-fta-outbox.ts), hearings (dynamo-case-hearings.ts), EOIR addresses
  * (dynamo-address-history.ts), drop reports (dynamo-drop-reports.ts), FTA signals, the
- * A-number index and drop as-ofs. Item shapes: keys.ts, ITEM_FAMILIES.
+ * A-number index, drop as-ofs, and the claims of drops being read (dynamo-reading-drops.ts). Item shapes: keys.ts, ITEM_FAMILIES.
  */
 export interface DynamoCaseStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -38,6 +39,7 @@ export function createDynamoCaseStore(options: DynamoCaseStoreOptions): CaseStor
     signals: createDynamoFtaSignals(options),
     aNumbers: createDynamoANumberIndex(options),
     dropAsOf: createDynamoDropAsOf(options),
+    readingDrops: createDynamoReadingDrops(options),
     ...createDynamoUcCaseMarks(options),
     ...createDynamoFtas(options),
     ...createDynamoFtaOutbox(options),

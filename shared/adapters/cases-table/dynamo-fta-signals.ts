@@ -170,20 +170,22 @@ export function createDynamoFtaSignals({ client, tableName }: DynamoFtaSignalsOp
 
   return {
     async lookupCases(caseIds) {
-      const uc = new Set<string>();
+      const uc = new Map<string, Record<string, unknown>>();
       const markers = new Map<string, Record<string, unknown>>();
       // The UC mark and the signals marker of a case are read in the same BatchGetItem.
       const items = await batchGetItems(client, tableName, [...new Set(caseIds)].flatMap((id) => [keys.ucMark(id), keys.signalsMarker(id)]), { consistentRead: true });
       for (const item of items) {
         const id = caseIdOfPk(String(item.pk));
-        if (item.sk === 'UC') uc.add(id);
+        if (item.sk === 'UC') uc.set(id, item);
         else markers.set(id, item);
       }
       const found = new Map<string, CaseEvidence>();
       for (const id of new Set(caseIds)) {
         const m = markers.get(id);
+        const markDrop = uc.get(id)?.markDrop;
         found.set(id, {
           uc: uc.has(id),
+          ...(typeof markDrop === 'string' ? { markedByDrop: markDrop } : {}),
           settled: m?.settled === true,
           signals:
             m === undefined

@@ -46,9 +46,10 @@ export function createDynamoUcCaseMarks({ client, tableName }: DynamoUcCaseMarks
         // drop's, as when the drop is read in order, and the mark is not claimed again.
         return {
           ...plain,
-          UpdateExpression: plain.UpdateExpression.replace(' ADD ', ', markRun = :run, markBy = :by ADD '),
+          // markDrop: a roster leaves the case to this drop's finish while the drop is read.
+          UpdateExpression: plain.UpdateExpression.replace(' ADD ', ', markRun = :run, markBy = :by, markDrop = :md ADD '),
           ConditionExpression: 'attribute_not_exists(markRun) OR markRun <> :run OR markBy = :by',
-          ExpressionAttributeValues: { ...plain.ExpressionAttributeValues, ':run': claim.runId, ':by': claim.by },
+          ExpressionAttributeValues: { ...plain.ExpressionAttributeValues, ':run': claim.runId, ':by': claim.by, ':md': m.dropId },
         };
       });
       return (await sendUpdatesGrouped(client, updates)).filter(Boolean).length;

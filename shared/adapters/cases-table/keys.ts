@@ -38,7 +38,11 @@ export const SK_PREFIX = {
   notice: 'NOTICE#',
   aNumberCase: 'INDEX#CASE#',
   report: 'REPORT#',
+  handOff: 'HANDOFF#',
 } as const;
+
+/** The partition of the claims of drops being read now (dynamo-reading-drops.ts). */
+export const READING_DROPS_PK = 'READING#DROPS';
 
 /** Partitions of the sparse `outbox` index (outboxPk): FTAs and rescissions not yet queued. */
 export const OUTBOX_PK = { fta: 'OUTBOX', rescission: 'OUTBOX#RESCINDED' } as const;
@@ -103,6 +107,10 @@ export const keys = {
   runSettle: (dropId: string, runId: string, caseId: string): ItemKey => ({ pk: `DROP#${dropId}`, sk: `RUN#${runId}#SETTLE#${caseId}` }),
   runKeyPrefix: (runId: string): string => `RUN#${runId}#KEY#`,
   runKey: (dropId: string, runId: string, table: string, key: string): ItemKey => ({ pk: `DROP#${dropId}`, sk: `RUN#${runId}#KEY#${table}#${key}` }),
+  /** A run's claim on the drop it reads (held while it reads). */
+  readingClaim: (dropId: string): ItemKey => ({ pk: READING_DROPS_PK, sk: `DROP#${dropId}` }),
+  /** A case a settle left to the finish of the drop being read. */
+  handOff: (dropId: string, caseId: string): ItemKey => ({ pk: `DROP#${dropId}`, sk: `${SK_PREFIX.handOff}${caseId}` }),
   // Hearing reminders, courts, OPLA exports.
   remindedPk: 'REMINDED',
   reminded: (hearingDate: string, caseId: string): ItemKey => ({ pk: 'REMINDED', sk: `${hearingDate}#${caseId}` }),
@@ -158,7 +166,7 @@ const family = (f: Omit<ItemFamily, 'pkPattern' | 'skPattern'> & { pkPattern: Re
 /** Every kind of item of the cases table. */
 export const ITEM_FAMILIES: readonly ItemFamily[] = [
   family({ name: 'ucMark', pk: 'CASE#<IDNCASE>', sk: 'UC', pkPattern: CASE_PK, skPattern: 'UC', store: 'dynamo-uc-case-marks.ts',
-    attributes: 'caseId, basis, bases (SS), dropId, lastSeenDropId, omittedFromDropId/omittedAt, markRun/markBy, unmatchedAor; aNumber, firstName, lastName (PII)' }),
+    attributes: 'caseId, basis, bases (SS), dropId, lastSeenDropId, omittedFromDropId/omittedAt, markRun/markBy/markDrop, unmatchedAor; aNumber, firstName, lastName (PII)' }),
   family({ name: 'fta', pk: 'CASE#<IDNCASE>', sk: 'FTA#<ftaId>', pkPattern: CASE_PK, skPattern: `FTA#${ID}`, store: 'dynamo-ftas.ts',
     attributes: 'kind, ids, date, court, aor, status, provenance, recordedAt, recordBy/rescindBy, publishedAt; outboxPk/outboxSk while not queued' }),
   family({ name: 'rescission', pk: 'CASE#<IDNCASE>', sk: 'RESCISSION#<ftaId>', pkPattern: CASE_PK, skPattern: `RESCISSION#${ID}`, store: 'dynamo-ftas.ts',
@@ -193,7 +201,7 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
   family({ name: 'rosterUc', pk: 'AN#<hmac>', sk: 'ROSTER', pkPattern: AN_PK, skPattern: 'ROSTER', store: 'dynamo-roster-ucs.ts',
     attributes: 'roster fields (PII), aor, status, priorFta, ftaCaseId, matchedCaseId, eroNtaServedDate, rosterId, savedAt, rev' }),
   family({ name: 'aNumberCase', pk: 'AN#<hmac>', sk: 'INDEX#CASE#<IDNCASE>', pkPattern: AN_PK, skPattern: `INDEX#CASE#${ID}`, store: 'dynamo-a-number-index.ts',
-    attributes: 'caseId; aNumber (PII)' }),
+    attributes: 'caseId, dropId; aNumber (PII)' }),
   family({ name: 'aNumberRoster', pk: 'AN#<hmac>', sk: 'INDEX#ROSTER', pkPattern: AN_PK, skPattern: 'INDEX#ROSTER', store: 'dynamo-a-number-index.ts',
     attributes: 'rosterId (latest roster naming the A-number)' }),
   family({ name: 'backlogEntry', pk: 'BACKLOG#<aor>', sk: 'AN#<hmac>', pkPattern: `BACKLOG#${ID}`, skPattern: `AN#${HMAC}`, store: 'dynamo-nta-backlog.ts',
@@ -215,6 +223,10 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
     attributes: 'caseId' }),
   family({ name: 'runKey', pk: 'DROP#<dropId>', sk: 'RUN#<runId>#KEY#<table>#<key>', pkPattern: `DROP#${ID}`, skPattern: `RUN#${ID}#KEY#.+`, store: 'dynamo-drop-keys.ts',
     attributes: 'table, key, firstChunk, ftaChunk, vals (SS)' }),
+  family({ name: 'readingClaim', pk: 'READING#DROPS', sk: 'DROP#<dropId>', pkPattern: 'READING#DROPS', skPattern: `DROP#${ID}`, store: 'dynamo-reading-drops.ts',
+    attributes: 'dropId, runId, until (ISO time); only while a run reads the drop' }),
+  family({ name: 'handOff', pk: 'DROP#<dropId>', sk: 'HANDOFF#<IDNCASE>', pkPattern: `DROP#${ID}`, skPattern: `HANDOFF#${ID}`, store: 'dynamo-reading-drops.ts',
+    attributes: 'caseId; until the drop\'s finish settles it' }),
   family({ name: 'reminded', pk: 'REMINDED', sk: '<hearingDate>#<IDNCASE>', pkPattern: 'REMINDED', skPattern: `\\d{4}-\\d{2}-\\d{2}#${ID}`, store: 'dynamo-upcoming-hearings.ts',
     attributes: 'caseId, hearingDate, noticeId, horizon' }),
   family({ name: 'courtAddress', pk: 'COURT#<BASE_CITY_CODE>', sk: 'ADDRESS', pkPattern: `COURT#${ID}`, skPattern: 'ADDRESS', store: 'dynamo-court-addresses.ts',

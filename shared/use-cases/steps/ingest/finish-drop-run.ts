@@ -6,12 +6,14 @@ import type { WriteStep } from '../../../ports/case-store';
 import type { DropRun } from '../../../ports/drop-ledger';
 import { sweepFtaOutbox, sweepRescissionOutbox } from '../publish-ftas';
 import { settleRepeatedKeys, withRepeatedKeys } from '../repeated-keys';
-import { settleCases } from '../settle-cases';
+import { settleCases, type SettleOutcome } from '../settle-cases';
+import { settleHandOffs } from '../settle-hand-offs';
 import type { ChunkDeps } from './ingest-ports';
 
 /**
- * The drop's last step, once every chunk is recorded: the FTAs of the cases noted by the
- * chunks are settled from their signals (cases that became UC cases: their FTAs recorded
+ * The drop's last step, once every chunk is recorded: the run's claim on the drop is
+ * released, the FTAs of the cases noted by the chunks, and of those a roster left to this
+ * drop while it was read, are settled from their signals (cases that became UC cases: their FTAs recorded
  * with the status the evidence gives; withdrawals from this drop: OPEN FTAs rescinded,
  * never one some line of this drop shows), the keys repeated with conflicting values are
  * collected for review, the omitted-case sweep of a full drop, the outbox sweeps, then the
@@ -21,14 +23,22 @@ import type { ChunkDeps } from './ingest-ports';
 export async function finishDropRun(run: DropRun, deps: ChunkDeps): Promise<DropReport> {
   const { drop } = run;
   const by: WriteStep = `${run.runId}#FINISH`;
+  // The whole drop is in: a roster settles what it finds from now on. Released before the
+  // hand-offs are read, so a roster that left a case to this run either is read below or
+  // finds the claim released and settles the case itself.
+  await deps.store.readingDrops.release(drop.dropId, run.runId);
   // FTAs settling finds stored already are not this drop's repeats: not counted.
   const settled = { new: 0, rescinded: 0, published: 0 };
-  for await (const page of deps.ledger.toSettle(run)) {
-    const out = await settleCases(page, deps, { recordedAt: deps.clock.now().toISOString(), by });
+  const add = (out: SettleOutcome): void => {
     settled.new += out.new;
     settled.rescinded += out.rescinded;
     settled.published += out.published;
-  }
+  };
+  for await (const page of deps.ledger.toSettle(run)) add(await settleCases(page, deps, { recordedAt: deps.clock.now().toISOString(), by }));
+  // Cases a roster left to this drop (or to an earlier run of it that died) while it was
+  // read: a step of its own, so a case settled above as well counts its FTAs as repeats
+  // (not published twice).
+  add(await settleHandOffs(drop.dropId, deps, { recordedAt: deps.clock.now().toISOString(), by: `${run.runId}#HANDOFFS` }));
   // The keys repeated with conflicting values (their FTAs kept; settling above decided them).
   const conflicts = await settleRepeatedKeys(run, deps);
   let ucCasesOmitted = 0;

@@ -16,6 +16,7 @@ import type { IngestDeps } from './ingest-ports';
 import { planDropRun } from './plan-drop-run';
 import { UcCases } from './uc-cases';
 import { sweepOutboxesBeforeIngest } from '../publish-ftas';
+import { claimReading } from '../settle-hand-offs';
 import { DEFAULT_CHUNKS } from './read-drop-table';
 
 export type { ChunkDeps, IngestDeps } from './ingest-ports';
@@ -114,6 +115,8 @@ export async function ingestRunInline(run: DropRun, deps: IngestDeps & { readonl
   // The only invocation writing this drop's signals: each case's evidence is read once a stage.
   const uc = new UcCases(deps.store, deps.stageCacheCases ?? STAGE_CACHE_CASES);
   for (let stage = 0; stage < run.stages.length; stage++) {
+    // A roster landing from now on leaves the cases this run writes to its finish.
+    await claimReading(run, deps);
     const started = deps.clock.now().getTime();
     await mapWithLimit(run.stages[stage] ?? [], (deps.chunks ?? DEFAULT_CHUNKS).parallelChunks, (chunk) => ingestDropChunk(run, chunk, { ...deps, ledger, soleWriter: true }, uc));
     uc.endStage();

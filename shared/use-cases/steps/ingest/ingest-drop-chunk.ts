@@ -17,6 +17,7 @@ import type { EoirAddressSighting, CaseStore, Hearing, UcMark, WriteStep } from 
 import type { DropRun } from '../../../ports/drop-ledger';
 import type { CaseEvidence, SignalSighting, WithdrawalEvidence } from '../../../ports/fta-signals';
 import { publishFtas } from '../publish-ftas';
+import { KeySet } from '../../../lib/key-set';
 import { readTableChunk } from './read-drop-table';
 import { ChunkKeys, oneHearingPerSchedule, ValueNotes } from '../repeated-keys';
 import type { ChunkDeps } from './ingest-ports';
@@ -55,7 +56,8 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   const asOf = run.asOf.asOf;
   const by: WriteStep = `${run.runId}#${chunkId(chunk)}`;
   const tally = { ucCasesMarked: 0, ftas: { new: 0, repeated: 0, rescinded: 0 }, ftasPublished: 0, hearingsRecorded: 0, addressesRecorded: 0 };
-  const marked = new Set<string>();
+  // UC cases this chunk marked (IDNCASEs: a KeySet, 8-16 bytes a case).
+  const marked = new KeySet();
   const mark = async (marks: UcMark[]): Promise<void> => {
     // A case repeated in the list (a repeated line) is one mark. A case this invocation
     // marked in the run already (the juvenile stage before the case table) is not sent
@@ -187,7 +189,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
           uc.filter(rows.caseIds(), (id) => id),
           (async () => {
             // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
-            const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber) : new Set<string>();
+            const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber, drop.dropId) : new Set<string>();
             await mark([
               ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
               ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),

@@ -1,6 +1,7 @@
 import type { FtaSignal } from '../../../domain/fta-signal';
 import type { CaseStore, UcCaseMarks } from '../../../ports/case-store';
 import type { CaseEvidence, SignalSighting } from '../../../ports/fta-signals';
+import { KeySet } from '../../../lib/key-set';
 
 /**
  * Which case ids are UC cases: those marked in this run, else the store's answer, asked
@@ -9,8 +10,10 @@ import type { CaseEvidence, SignalSighting } from '../../../ports/fta-signals';
  * invocation (a UC mark is never removed, so a positive stays true).
  */
 export class UcCases {
-  /** UC cases known, each with whether this invocation wrote its mark for the run (one entry, not two sets). */
-  private readonly known = new Map<string, boolean>();
+  /** UC cases known (KeySets: IDNCASE in 8-16 bytes, not the ~60 of a Map entry and its string). */
+  private readonly known = new KeySet();
+  /** Of those, the cases whose mark for the run this invocation wrote. */
+  private readonly markedHere = new KeySet();
   /** Evidence read this stage, with this invocation's sightings added (only when `cacheCases` is given). */
   private readonly cache: Map<string, CaseEvidence> | null;
   /**
@@ -22,14 +25,15 @@ export class UcCases {
     this.cache = cacheCases === undefined ? null : new Map();
   }
   add(caseId: string): void {
-    if (!this.known.has(caseId)) this.known.set(caseId, false);
+    this.known.add(caseId);
   }
   /** The case's mark for this run was written by this invocation (its item carries the run's claim). */
   noteMarkedInRun(caseId: string): void {
-    this.known.set(caseId, true);
+    this.known.add(caseId);
+    this.markedHere.add(caseId);
   }
   markedInRun(caseId: string): boolean {
-    return this.known.get(caseId) === true;
+    return this.markedHere.has(caseId);
   }
   /**
    * What the store knows of each case of these rows (UC mark, FTA signals), read once per
