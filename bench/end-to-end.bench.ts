@@ -43,6 +43,8 @@ const ROWS = Number(process.env.BENCH_E2E_ROWS ?? 100_000);
 const TARGET_S = 60;
 const DEADLINE_S = Number(process.env.BENCH_E2E_DEADLINE_S ?? 300);
 const WARM = process.env.BENCH_E2E_WARM !== '0';
+/** INGEST_CHUNK_BYTES for the ingest (a drop this size is still read inline, not fanned out); unset: the deployed default. */
+const CHUNK_BYTES = process.env.BENCH_E2E_CHUNK_BYTES === undefined ? undefined : Number(process.env.BENCH_E2E_CHUNK_BYTES);
 const load = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10;
 const loadBefore = load();
 
@@ -73,9 +75,10 @@ try {
   pipeline = await LocalPipeline.start(emulators, resources, {
     orrInbox: 'orr@example.gov',
     mailFrom: 'docket-watch@example.gov',
-    // As deployed: the notice queue's event source runs up to this many notifiers, each
-    // sending at its share of the SES rate (one alone would send at 0.4 x 14 = 5.6 a second).
+    // As deployed: the notice queue's event source runs up to this many notifiers, taking
+    // their sends from one pool of slots at the notifiers' share of the SES rate (0.8 x 14).
     notifierInstances: ORR_SENDING.maxConcurrency,
+    ...(CHUNK_BYTES === undefined ? {} : { chunkBytes: CHUNK_BYTES, fanOutBytes: 1024 * 1024 * 1024 }),
     onProgress: (line) => console.log(`  ${Number.isNaN(landed) ? 'landing' : `${((performance.now() - landed) / 1000).toFixed(1)} s`}  ${line}`),
   });
   const p = pipeline;
@@ -176,8 +179,9 @@ try {
     rows: ROWS,
     sesMaxSendRate: LOCAL_SES_MAX_SEND_RATE,
     notifierInstances: ORR_SENDING.maxConcurrency,
-    noticeSendRate: LOCAL_SES_MAX_SEND_RATE * ORR_SENDING.rateShare * ORR_SENDING.maxConcurrency,
+    noticeSendRate: LOCAL_SES_MAX_SEND_RATE * ORR_SENDING.rateShare,
     dynamoDbLocalWarmed: WARM,
+    chunkBytes: CHUNK_BYTES ?? null,
     warmupS,
     uploadS: round(uploadS),
     drained,
