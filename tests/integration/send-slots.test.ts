@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDynamoSendSlots } from '../../shared/adapters/cases-table/dynamo-notice-send-slots';
 import { useCasesTable } from '../helpers/local-stack';
 
@@ -41,6 +41,27 @@ describe('send slots shared by the notifier instances, on DynamoDB Local', () =>
     // The next slot is 21,000: after a deadline of 20,999.
     expect(await b.take(1000, 20_000, 20_999)).toBeNull();
     expect(await a.take(1000, 20_000, 21_000)).toBe(21_000);
+  });
+
+  it('claims the takes one instance makes at once together: 50 slots in a few calls, handed out in order', async () => {
+    const slots = slotsOf(pool());
+    const send = vi.spyOn(table.dynamo, 'send');
+    try {
+      const taken = await Promise.all(Array.from({ length: 50 }, () => slots.take(100, 70_000)));
+      expect(taken).toEqual(Array.from({ length: 50 }, (_, i) => 70_000 + i * 100));
+      // The first take alone, the 49 that waited for it in one more call.
+      expect(send.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('gives each taker of a group its own deadline: those whose slot would be too late get none, and their slots stay free', async () => {
+    const slots = slotsOf(pool());
+    await slots.take(100, 80_000);
+    // The pool's next slot is 80,100: the 1st of these fits by 80,100, the 2nd (80,200) not by 80,150, the 3rd has no deadline.
+    const taken = await Promise.all([slots.take(100, 80_000, 80_100), slots.take(100, 80_000, 80_150), slots.take(100, 80_000)]);
+    expect(taken).toEqual([80_100, null, 80_200]);
   });
 
   it('keeps pools apart: a busy pool does not delay another', async () => {
