@@ -38,7 +38,8 @@ export const TABLE_ACCESS = {
     // The case read once (Query: its FTAs, notice records and details; the roster UC's
     // partition), the notice ledger (Get after a withhold or an intent write whose answer
     // was lost, Put, Update with the notice aggregates; Delete: an intent SES certainly
-    // refused is released so the next delivery sends at once).
+    // refused is released so the next delivery sends at once), and the notifiers' shared
+    // send slots (Update, conditional; Get when a take lost a race).
     cases: { read: ['dynamodb:GetItem', 'dynamodb:Query'], write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // Powertools idempotency: get, put (conditional), update on completion, delete on failure.
     idempotency: {

@@ -246,6 +246,16 @@ export class LocalPipeline extends ScheduledRuns {
     return callsByLogicalName(this.sink.calls, this.resources, this.options);
   }
 
+  /**
+   * How many AWS calls the functions made so far, and which function made each and what
+   * IAM action it was, from call `from` on, as recorded (no resource names resolved): for
+   * a sampler that reads only the calls since its last look, at a cost that does not grow
+   * with the calls before them (recordedCalls maps every call each time).
+   */
+  callsSince(from: number): readonly Pick<AwsCall, 'fn' | 'action'>[] {
+    return this.sink.calls.slice(from);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();

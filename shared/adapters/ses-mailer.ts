@@ -3,6 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailNotSentError, SendDeadlineError, type Mailer, type OutgoingMail, type SendOptions } from '../ports/mailer';
 import { backoffMs, sleep } from '../lib/concurrency';
 import { DocketWatchError } from '../domain/errors';
+import type { SendSlots } from '../ports/send-slots';
 
 export interface SesMailerOptions {
   readonly client: SESClient;
@@ -23,6 +24,12 @@ export interface SesMailerOptions {
    * set none (tests/infra/pipeline-stack.test.ts).
    */
   readonly backoff?: { readonly baseMs?: number | undefined; readonly capMs?: number | undefined };
+  /**
+   * Slots shared with the other instances of this sender (the notifiers): `rateShare` is
+   * then the pool's share, taken by whichever instance has mail waiting, one slot per
+   * attempt. Without it, this instance paces alone at `rateShare`.
+   */
+  readonly sharedSlots?: SendSlots;
   readonly sleepMs?: (ms: number) => Promise<void>;
   /** The clock the pacing reads, in epoch ms (default Date.now; tests advance a fake one with sleepMs). */
   readonly nowMs?: () => number;
@@ -93,9 +100,11 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * accepted that one. The SDK's own retries are attempts too: a middleware on each send
  * sees every one of them. An attempt whose paced slot falls after the caller's deadline
  * (`notAfterMs`) is not made: SendDeadlineError (a MailNotSentError) unless an earlier
- * attempt's outcome is unknown, and the slot goes to the next caller.
+ * attempt's outcome is unknown, and the slot goes to the next caller. With `sharedSlots`
+ * the slots are the pool's (one rate for every instance of the sender); slots that cannot
+ * be reached make the attempt not made either (MailNotSentError, same rule).
  */
-export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
+export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sharedSlots, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
   const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
   const backoffCapMs = backoff?.capMs ?? SES_BACKOFF.capMs;
   let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
@@ -117,11 +126,28 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
       }
     }
     const now = nowMs();
+    if (sharedSlots !== undefined) {
+      const taken = await sharedSlots.take(minIntervalMs, now, notAfterMs);
+      if (taken === null) return false;
+      const wait = taken - nowMs();
+      if (wait > 0) await sleepMs(wait);
+      return true;
+    }
     const slot = Math.max(now, nextSlot);
     if (notAfterMs !== undefined && slot > notAfterMs) return false;
     nextSlot = slot + minIntervalMs;
     if (slot > now) await sleepMs(slot - now);
     return true;
+  }
+
+  /** `pace`, where slots that cannot be reached mean this attempt is not made (nothing sent). */
+  async function paceOrNotSent(notAfterMs: number | undefined, attempt: number, outcomeUnknown: boolean, lastError: unknown): Promise<boolean> {
+    try {
+      return await pace(notAfterMs);
+    } catch (err) {
+      if (outcomeUnknown) throw lastError;
+      throw new MailNotSentError(`SES send not attempted: no send slot (attempt ${attempt}): ${(err as Error).message}`, { cause: err });
+    }
   }
 
   return {
@@ -131,7 +157,7 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
       let outcomeUnknown = false;
       let lastError: unknown;
       for (let attempt = 1; ; attempt++) {
-        if (!(await pace(options?.notAfterMs))) {
+        if (!(await paceOrNotSent(options?.notAfterMs, attempt, outcomeUnknown, lastError))) {
           // Past the caller's deadline: no attempt. Unknown stays unknown (an earlier attempt may have been sent).
           if (outcomeUnknown) throw lastError;
           throw new SendDeadlineError(`SES send not attempted: its slot falls after the deadline (attempt ${attempt})`, { cause: lastError });

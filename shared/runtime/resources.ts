@@ -272,11 +272,14 @@ export const FUNCTIONS = {
 export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75);
 
 /**
- * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source),
- * each using `rateShare` of the account's MaxSendRate; the digest uses `digestRateShare`.
- * 2 x 0.4 + 0.2 = 1.0: together they stay within the quota.
+ * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source);
+ * together they use `rateShare` of the account's MaxSendRate, through one pool of send
+ * slots in the cases table (`slotPool`, dynamo-notice-send-slots.ts), so whichever instance
+ * has notices waiting may use all of it (a fixed share per instance left one instance's
+ * share unused while the other sent a burst). The digest uses `digestRateShare`.
+ * 0.8 + 0.2 = 1.0: together they stay within the quota.
  */
-export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.4, digestRateShare: 0.2 } as const;
+export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.8, slotPool: 'ORR_NOTICES', digestRateShare: 0.2 } as const;
 /** The hearing reminders run after the digest (REMINDER_SCHEDULE), so they may use the digest's share. */
 export const REMINDER_RATE_SHARE = ORR_SENDING.digestRateShare;
 

@@ -25,6 +25,7 @@ import type { Log } from '../../shared/ports/log';
 import type { NoticeCaseReader, StoredFta as NoticeCaseFta } from '../../shared/ports/notice-case';
 import type { NoticeKey, NoticeLedger, NoticeRecord } from '../../shared/ports/notice-ledger';
 import type { Quarantine, QuarantinedRow } from '../../shared/ports/quarantine';
+import type { SendSlots } from '../../shared/ports/send-slots';
 
 /**
  * Port implementations in memory, for use-case unit tests and the bench's no-I/O ingest
@@ -473,6 +474,22 @@ export function memoryNoticeCase(options: {
         notices,
         details: options.detailsOf?.(caseId) ?? NO_CASE_DETAILS,
       };
+    },
+  };
+}
+
+/** One pool of send slots in memory (as dynamo-notice-send-slots.ts keeps it): the slots every taker shares. */
+export function memorySendSlots(): SendSlots & { readonly taken: number[] } {
+  let next = 0;
+  const taken: number[] = [];
+  return {
+    taken,
+    async take(intervalMs, nowMs, notAfterMs) {
+      const slot = Math.max(next, nowMs);
+      if (notAfterMs !== undefined && slot > notAfterMs) return null;
+      next = slot + intervalMs;
+      taken.push(slot);
+      return slot;
     },
   };
 }

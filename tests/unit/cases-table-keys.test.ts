@@ -47,6 +47,7 @@ const examples: Record<string, ItemKey> = {
   oplaExport: keys.oplaExport('2024-03'),
   aggregate: { pk: AGG.fta, sk: 'AOR#HOU#3' },
   lastDrop: keys.lastDrop(),
+  sendSlots: keys.sendSlots('ORR_NOTICES'),
 };
 
 describe('cases-table key catalogue', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE } from '../../shared/domain/case';
+import { PROCEEDING_TABLE } from '../../shared/domain/proceeding';
 import { SCAN_BATCH_BYTES } from '../../shared/domain/eoir-table-rows';
 import type { UcMark } from '../../shared/ports/case-store';
 import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
@@ -17,20 +18,17 @@ const caseRow = (id: number, priority: string) => `${id}\tHOUSTON\tTX\t77002\t\t
 const drop = { dropId: 'd1', location: 'drops/d1/' };
 
 describe('batches handed over as a chunk is read', () => {
-  it('start small and double up to ROWS_PER_BATCH, every row handed over once', async () => {
+  /** Lines of 100 bytes, about an EOIR schedule or proceeding line: a scan batch holds FIRST_SCAN_BATCH_BYTES / 100 rows at first, SCAN_BATCH_BYTES / 100 at most. */
+  const hundredByteLine = (fields: string) => `${fields}${' '.repeat(100 - 2 - fields.length)}\r\n`;
+
+  it('start small and double up to ROWS_PER_BATCH in a table that shows FTAs, every row handed over once', async () => {
     const rows = 40_000;
-    // Lines of 100 bytes, about an EOIR schedule or proceeding line: a scan batch holds
-    // FIRST_SCAN_BATCH_BYTES / 100 rows at first, SCAN_BATCH_BYTES / 100 at most.
-    const line = (id: number) => {
-      const l = `${id}\tHOUSTON\tTX\t77002\t\t`;
-      return `${l}${' '.repeat(100 - 2 - l.length)}\r\n`;
-    };
-    let body = CASE;
-    for (let i = 1; i <= rows; i++) body += line(i);
-    const source = memoryDocketSource({ A_TblCase: body }, { chunkSize: 4096 });
+    let body = PROC;
+    for (let i = 1; i <= rows; i++) body += hundredByteLine(`${i}\t${i}\t2022-01-01\tHOU\tRMV\tX\tN\t2025-03-01\t`);
+    const source = memoryDocketSource({ B_TblProceeding: body }, { chunkSize: 4096 });
     const sizes: number[] = [];
     await readTableChunk(
-      { drop, chunk: { table: 'A_TblCase', key: 'A_TblCase', start: 0, end: null, stage: 1 }, spec: CASE_TABLE, source, quarantine: memoryQuarantine() },
+      { drop, chunk: { table: 'B_TblProceeding', key: 'B_TblProceeding', start: 0, end: null, stage: 2 }, spec: PROCEEDING_TABLE, source, quarantine: memoryQuarantine() },
       async (batch) => {
         sizes.push(batch.length);
         return new Map();
@@ -51,6 +49,29 @@ describe('batches handed over as a chunk is read', () => {
       expect(sizes[i]).toBeLessThan(size + scanBatchRows);
     });
     for (const size of sizes.slice(0, -1)) expect(size).toBeLessThan(ROWS_PER_BATCH + scanBatchRows);
+  });
+
+  it('hands the case table over in full batches from the first: it queues no FTA, and each batch is a round of the store\'s calls', async () => {
+    const rows = 12_000;
+    let body = CASE;
+    for (let i = 1; i <= rows; i++) body += hundredByteLine(`${i}\tHOUSTON\tTX\t77002\t\t`);
+    const source = memoryDocketSource({ A_TblCase: body }, { chunkSize: 4096 });
+    const sizes: number[] = [];
+    await readTableChunk(
+      { drop, chunk: { table: 'A_TblCase', key: 'A_TblCase', start: 0, end: null, stage: 1 }, spec: CASE_TABLE, source, quarantine: memoryQuarantine() },
+      async (batch) => {
+        sizes.push(batch.length);
+        return new Map();
+      },
+    );
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(rows);
+    const scanBatchRows = Math.ceil(SCAN_BATCH_BYTES / 100);
+    // Full batches and the rest: at most three, where a first batch of 500 doubling would make five.
+    expect(sizes.length).toBeLessThanOrEqual(3);
+    for (const size of sizes.slice(0, -1)) {
+      expect(size).toBeGreaterThanOrEqual(ROWS_PER_BATCH);
+      expect(size).toBeLessThan(ROWS_PER_BATCH + scanBatchRows);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeMime, createSesMailer, isTransientSesError, sesCertainlyDidNotSend } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError, SendDeadlineError } from '../../shared/ports/mailer';
 import type { OutgoingMail } from '../../shared/ports/mailer';
+import { memorySendSlots } from '../helpers/in-memory-ports';
 
 // Throttling and 5xx cannot be produced by the SES emulator.
 const sesMock = mockClient(SESClient);
@@ -143,6 +144,44 @@ describe('the SES mailer', () => {
     await mailer.send(mail, { notAfterMs: clock + 1000 });
     expect(waits).toEqual([1000]);
     expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+  });
+
+  it('mailers of one pool of shared slots send at the pool’s rate together: one alone uses all of it, a second waits for the next slot', async () => {
+    const waits: string[] = [];
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    let clock = 1_000_000;
+    const sleeper = (who: string) => async (ms: number): Promise<void> => {
+      waits.push(`${who} ${ms}`);
+      clock += ms;
+    };
+    const slots = memorySendSlots();
+    // The pool: 0.8 of 10/s, one slot every 125 ms, whichever instance takes it.
+    const make = (who: string) => createSesMailer({ client: new SESClient({}), rateShare: 0.8, maxSendRate: 10, sharedSlots: slots, sleepMs: sleeper(who), nowMs: () => clock });
+    const a = make('a');
+    const b = make('b');
+    await a.send(mail);
+    await a.send(mail);
+    // Pacing alone, b's first send would go at once beside a's: shared, it takes the slot after a's.
+    await b.send(mail);
+    await a.send(mail);
+    expect(waits).toEqual(['a 125', 'b 125', 'a 125']);
+    expect(slots.taken).toEqual([1_000_000, 1_000_125, 1_000_250, 1_000_375]);
+    // Idle for a while: the next send goes at once, with no burst after it.
+    clock += 5_000;
+    await b.send(mail);
+    await a.send(mail);
+    expect(waits.slice(3)).toEqual(['a 125']);
+  });
+
+  it('makes no attempt when the shared slots cannot be reached or give none before the deadline: certainly not sent', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const unreachable = { take: async (): Promise<number | null> => Promise.reject(new Error('DynamoDB unreachable')) };
+    const down = createSesMailer({ client: new SESClient({}), rateShare: 0.8, maxSendRate: 10, sharedSlots: unreachable });
+    await expect(down.send(mail)).rejects.toBeInstanceOf(MailNotSentError);
+    const full = { take: async (): Promise<number | null> => null };
+    const late = createSesMailer({ client: new SESClient({}), rateShare: 0.8, maxSendRate: 10, sharedSlots: full });
+    await expect(late.send(mail, { notAfterMs: Date.now() + 1000 })).rejects.toBeInstanceOf(SendDeadlineError);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 
   it('a deadline reached after an attempt of unknown outcome throws that attempt’s error, not a certain "not sent"', async () => {

@@ -118,6 +118,8 @@ export const keys = {
   oplaExportsPk: 'OPLA#EXPORT',
   oplaExport: (exportId: string): ItemKey => ({ pk: 'OPLA#EXPORT', sk: `EXPORT#${exportId}` }),
   lastDrop: (): ItemKey => ({ pk: AGG.drop, sk: 'LAST' }),
+  /** A sending pool's next free slot (the ORR notifiers share one). */
+  sendSlots: (pool: string): ItemKey => ({ pk: 'SEND_SLOTS', sk: pool }),
 } as const;
 
 /**
@@ -235,6 +237,8 @@ export const ITEM_FAMILIES: readonly ItemFamily[] = [
     attributes: 'exportId, objectKey, firstArrivedAt, read, accepted, rejected' }),
   family({ name: 'aggregate', pk: 'AGG#<name>', sk: 'see shared/domain/program-metrics.ts', store: 'program-aggregates.ts',
     pkPattern: new RegExp(`^(${Object.values(AGG).join('|')})$`), skPattern: /^(?!LAST$).+/, attributes: 'counters (ADD), aor' }),
+  family({ name: 'sendSlots', pk: 'SEND_SLOTS', sk: '<pool>', pkPattern: 'SEND_SLOTS', skPattern: '[A-Z_]+', store: 'dynamo-notice-send-slots.ts',
+    attributes: 'next (epoch ms of the pool\'s next free send slot)' }),
   family({ name: 'lastDrop', pk: 'AGG#DROP', sk: 'LAST', pkPattern: 'AGG#DROP', skPattern: 'LAST', store: 'dynamo-drop-reports.ts', attributes: 'lastDropAt, dropId' }),
 ];
 

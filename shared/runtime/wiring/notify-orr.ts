@@ -1,6 +1,7 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { createDynamoNoticeCase } from '../../adapters/cases-table/dynamo-notice-case';
+import { createDynamoSendSlots } from '../../adapters/cases-table/dynamo-notice-send-slots';
 import { sqsRedelivery } from '../../adapters/sqs-redelivery';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
@@ -18,14 +19,17 @@ export const NOTIFIER_SEND_MARGIN_MS = 15_000;
 /**
  * notify-orr, built once per cold start (per handler module instance: the local stack's
  * second notifier is a second instance of the handler module and so gets wiring of its
- * own, own clients and own SES pacer, as a second Lambda execution environment does): the
- * notice-sending ports at the notifier's share of the SES rate, and the idempotency store.
+ * own and own clients, as a second Lambda execution environment does): the notice-sending
+ * ports, pacing their sends through the notifiers' shared send slots at the notifiers'
+ * share of the SES rate, and the idempotency store.
  */
 export function wireNotifyOrr() {
   const config = loadConfig('notifyOrr');
   const { logger } = createObservability('notify-orr');
   const clients = createAwsClients();
-  const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
+  // Every notifier instance takes its sends from one pool of slots at the notifiers' share.
+  const sharedSlots = createDynamoSendSlots({ client: clients.dynamo, tableName: config[ENV.casesTable], pool: ORR_SENDING.slotPool });
+  const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, sharedSlots, logger });
   const deps = {
     ...sending,
     cases: createDynamoNoticeCase({ client: clients.dynamo, tableName: config[ENV.casesTable] }),

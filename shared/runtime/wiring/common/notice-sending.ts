@@ -5,6 +5,7 @@ import { createDynamoNoticeLedger } from '../../../adapters/cases-table/dynamo-n
 import { createSesMailer } from '../../../adapters/ses-mailer';
 import { systemClock } from '../../../ports/clock';
 import type { AwsClients } from '../../aws-clients';
+import type { SendSlots } from '../../../ports/send-slots';
 import { ENV } from '../../resources';
 import { loadNoticeRenderer } from '../../templates';
 
@@ -19,6 +20,8 @@ export function noticeSendingDeps(options: {
   config: NoticeSendingConfig;
   /** This function's share of the account's SES sending rate (ORR_SENDING, REMINDER_RATE_SHARE). */
   rateShare: number;
+  /** Slots shared by the function's instances (the notifiers): `rateShare` is then all of theirs together. */
+  sharedSlots?: SendSlots;
   logger: Logger;
 }) {
   const { clients, config } = options;
@@ -29,7 +32,7 @@ export function noticeSendingDeps(options: {
     caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
     ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
     // The account's SES MaxSendRate when configured: no GetSendQuota call then.
-    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config) }),
+    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config), ...(options.sharedSlots === undefined ? {} : { sharedSlots: options.sharedSlots }) }),
     renderer: loadNoticeRenderer(),
     clock: systemClock,
     log: options.logger,

@@ -114,8 +114,15 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
   ): Promise<void> => {
     // A key repeated within the batch is one record.
     const unique = sightings.length > 1 ? [...new Map(sightings.map((x) => [x.signal.ftaId, x])).values()] : sightings;
-    const stored = unique.length > 0 ? await deps.store.signals.recordSightings(unique, { known: evidence, soleWriter: deps.soleWriter === true }) : [];
-    uc.noteSightings(unique);
+    const write = async (list: readonly SignalSighting[]): Promise<readonly StoredSignal[]> => {
+      const out = list.length > 0 ? await deps.store.signals.recordSightings(list, { known: evidence, soleWriter: deps.soleWriter === true }) : [];
+      uc.noteSightings(list);
+      return out;
+    };
+    // UC cases' signals first, their FTAs recorded and queued next; then the other cases'
+    // (kept in case they become UC cases, most of a batch), whose write comes back empty.
+    const stored = await write(unique.filter((x) => x.ucCase));
+    const others = unique.filter((x) => !x.ucCase);
     const open: Fta[] = [];
     const later: string[] = [];
     for (const s of stored) {
@@ -129,6 +136,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
       } else later.push(s.caseId);
     }
     await record(open);
+    await write(others);
     // Only UC cases' withdrawn signals are read back: the others change no FTA now.
     const withdrawn: readonly StoredSignal[] =
       withdrawals.length > 0 ? await deps.store.signals.recordWithdrawals(withdrawals, new Set(withdrawals.map((w) => w.caseId).filter((id) => isUc(evidence, id)))) : [];

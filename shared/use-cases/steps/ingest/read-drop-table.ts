@@ -29,11 +29,18 @@ const QUARANTINE_PART_ROWS = 5_000;
  */
 export const ROWS_PER_BATCH = 5_000;
 /**
- * The first batch of a chunk is this many rows, each next one twice the last, up to
- * ROWS_PER_BATCH: the first FTAs of a table are recorded and queued after a few hundred
- * rows' round trips, not after 5,000 rows'.
+ * The first batch of a chunk of a table whose rows show FTAs (FTA_TABLES) is this many
+ * rows, each next one twice the last, up to ROWS_PER_BATCH: the first FTAs of a table are
+ * recorded and queued after a few hundred rows' round trips, not after 5,000 rows'.
  */
 export const FIRST_BATCH_ROWS = 500;
+/**
+ * The tables whose batches record and queue FTAs. The others (tbl_JuvenileHistory,
+ * A_TblCase: UC marks and the identity of UC cases) queue nothing, and every FTA waits for
+ * their stages to end, so their chunks are handed over in full batches from the first:
+ * small first batches would only add rounds of the store's calls, one after the other.
+ */
+const FTA_TABLES: ReadonlySet<string> = new Set(['B_TblProceeding', 'tbl_schedule']);
 
 /**
  * Streams one chunk of a table (a byte range, or the whole file) and accounts for every
@@ -42,7 +49,9 @@ export const FIRST_BATCH_ROWS = 500;
  * parts). A row belongs to the range holding its first byte, so the chunks of a table count
  * each row exactly once. Accepted rows reach `onBatch` in batches; it returns a rejection
  * reason per row it refuses after all (by index), which is counted and quarantined too.
- * A batch is the row scan's (ScannedRows): a rule builds only the rows it needs.
+ * A batch is the row scan's (ScannedRows): a rule builds only the rows it needs. Batches
+ * of a table that shows FTAs start at FIRST_BATCH_ROWS and double; the others are
+ * ROWS_PER_BATCH from the first.
  * The header is read from the file's start by every chunk (one short ranged read).
  */
 export async function readTableChunk<T>(
@@ -74,7 +83,7 @@ export async function readTableChunk<T>(
   };
   /** Accepted rows gathered from the chunks scanned so far, not yet handed over. */
   let pending: ScannedRows<T> | null = null;
-  let batchRows = FIRST_BATCH_ROWS;
+  let batchRows = FTA_TABLES.has(spec.table) ? FIRST_BATCH_ROWS : ROWS_PER_BATCH;
   const handOver = async (): Promise<void> => {
     const batch = pending;
     pending = null;

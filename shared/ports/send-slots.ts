@@ -1,0 +1,18 @@
+/**
+ * Send slots shared by every instance of a sender (the ORR notifiers: up to
+ * ORR_SENDING.maxConcurrency Lambda instances at a time): together they send at most one
+ * message per `intervalMs`, whichever instance has mail waiting. A share fixed per
+ * instance would leave one instance's share unused while it has nothing to send and the
+ * other has a burst. A slot is an epoch-ms time at which its taker may start one send;
+ * slots are `intervalMs` apart, never before the time they were taken (no burst from
+ * credit saved while idle).
+ */
+export interface SendSlots {
+  /**
+   * Takes the next free slot: `nowMs` when the senders have been idle for an interval,
+   * else `intervalMs` after the last slot taken. A slot later than `notAfterMs` is not
+   * taken: null, and the slot stays free for the next taker. Throws when the slots cannot
+   * be reached (nothing taken then).
+   */
+  take(intervalMs: number, nowMs: number, notAfterMs?: number): Promise<number | null>;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createDynamoSendSlots } from '../../shared/adapters/cases-table/dynamo-notice-send-slots';
+import { useCasesTable } from '../helpers/local-stack';
+
+/*
+ * The notifiers' shared send slots on DynamoDB Local: instances taking slots of one pool at
+ * the same time (each its own adapter, as each Lambda instance has) never get the same slot,
+ * never two closer than the interval, and an idle pool gives no burst from time saved.
+ * Times are given to the adapter (no clock read), so nothing depends on the machine's speed.
+ */
+describe('send slots shared by the notifier instances, on DynamoDB Local', () => {
+  const table = useCasesTable();
+  const slotsOf = (pool: string) => createDynamoSendSlots({ client: table.dynamo, tableName: table.tableName, pool });
+  const pool = () => `P_${Date.now()}_${Math.floor(Math.random() * 1e6)}`.replace(/[^A-Z_0-9]/g, '_');
+
+  it('gives three instances taking 60 slots at once 60 distinct slots, one interval apart, from the first taken', async () => {
+    const name = pool();
+    const [a, b, c] = [slotsOf(name), slotsOf(name), slotsOf(name)];
+    const now = 1_000_000;
+    const slots = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? a : i % 3 === 1 ? b : c).take(125, now)));
+    expect(slots.map(Number).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => now + i * 125));
+  });
+
+  it('starts an idle pool at the taker’s now (no credit saved while idle), and a busy one an interval after its last slot', async () => {
+    const name = pool();
+    const a = slotsOf(name);
+    const b = slotsOf(name);
+    expect(await a.take(100, 5_000)).toBe(5_000);
+    // Busy: another instance, at the same moment, gets the next slot.
+    expect(await b.take(100, 5_000)).toBe(5_100);
+    // Idle since 5,200: a take at 9,000 is at 9,000, not at 5,200 (which would let a burst catch up).
+    expect(await b.take(100, 9_000)).toBe(9_000);
+    expect(await a.take(100, 9_000)).toBe(9_100);
+  });
+
+  it('takes no slot after the deadline: null, and the slot stays for the next taker', async () => {
+    const name = pool();
+    const a = slotsOf(name);
+    const b = slotsOf(name);
+    expect(await a.take(1000, 20_000)).toBe(20_000);
+    // The next slot is 21,000: after a deadline of 20,999.
+    expect(await b.take(1000, 20_000, 20_999)).toBeNull();
+    expect(await a.take(1000, 20_000, 21_000)).toBe(21_000);
+  });
+
+  it('claims the takes one instance makes at once together: 50 slots in a few calls, handed out in order', async () => {
+    const slots = slotsOf(pool());
+    const send = vi.spyOn(table.dynamo, 'send');
+    try {
+      const taken = await Promise.all(Array.from({ length: 50 }, () => slots.take(100, 70_000)));
+      expect(taken).toEqual(Array.from({ length: 50 }, (_, i) => 70_000 + i * 100));
+      // The first take alone, the 49 that waited for it in one more call.
+      expect(send.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('gives each taker of a group its own deadline: those whose slot would be too late get none, and their slots stay free', async () => {
+    const slots = slotsOf(pool());
+    await slots.take(100, 80_000);
+    // The pool's next slot is 80,100: the 1st of these fits by 80,100, the 2nd (80,200) not by 80,150, the 3rd has no deadline.
+    const taken = await Promise.all([slots.take(100, 80_000, 80_100), slots.take(100, 80_000, 80_150), slots.take(100, 80_000)]);
+    expect(taken).toEqual([80_100, null, 80_200]);
+  });
+
+  it('keeps pools apart: a busy pool does not delay another', async () => {
+    const busy = slotsOf(pool());
+    const other = slotsOf(pool());
+    await busy.take(1000, 50_000);
+    await busy.take(1000, 50_000);
+    expect(await other.take(1000, 50_000)).toBe(50_000);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ingestDocketDrop } from '../../shared/use-cases/steps/ingest/ingest-docket-drop';
+import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memoryQuarantine, silentLog } from '../helpers/in-memory-ports';
+
+/*
+ * Within a batch of proceedings or hearings, a UC case's FTA is queued before the signals
+ * of cases that are not UC cases (most of a batch, kept in case they become UC cases) are
+ * stored: ORR's notices do not wait on that storage. The store and publisher are in memory;
+ * the order of their calls is what is checked, and the outcome is the same either way.
+ */
+const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\tDATCREATEDON\tDATMODIFIEDON\r\n';
+const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n';
+const order = (proc: string, cases: readonly string[]) =>
+  cases.map((c) => `${c}1\t${c}\t2022-01-01 00:00:00.000\tHOU\tRMV\tX\t${proc}\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\r\n`).join('');
+
+describe('UC cases first within a batch', () => {
+  it('queues a UC case\'s FTA before it stores the signals of the batch\'s other cases, with the same FTAs and signals', async () => {
+    const store = memoryCaseStore();
+    const publisher = memoryPublisher();
+    const events: string[] = [];
+    const recordSightings = store.signals.recordSightings.bind(store.signals);
+    store.signals.recordSightings = async (list, options) => {
+      events.push(`signals of ${[...new Set(list.map((s) => s.signal.caseId))].sort().join(',')}`);
+      return recordSightings(list, options);
+    };
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = async (messages) => {
+      events.push(`queued FTAs of ${[...new Set(messages.map((m) => m.caseId))].sort().join(',')}`);
+      return publish(messages);
+    };
+    // 100 is a UC case (UJ); 400 and 500 are not; all three have an in-absentia order.
+    const source = memoryDocketSource({
+      tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n`,
+      B_TblProceeding: PROC + order('Y', ['400', '100', '500']),
+    });
+    const report = await ingestDocketDrop({ dropId: 'd1', location: 'drops/d1/' }, { source, store, publisher, quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    expect(events).toEqual(['signals of 100', 'queued FTAs of 100', 'signals of 400,500']);
+    expect(report.ftas).toEqual({ new: 1, repeated: 0, rescinded: 0 });
+    // The other cases' signals are kept: a case becoming a UC case later gets its FTA from them.
+    expect((await store.signals.signalsOfCases(['400', '500'])).map((s) => s.caseId).sort()).toEqual(['400', '500']);
+  });
+});
