@@ -6,7 +6,7 @@ import { CASE_TABLE } from '../shared/domain/case';
 import { mapColumns, readTableHeader } from '../shared/domain/eoir-table-header';
 import { scanTableRange, type ScannedRows } from '../shared/domain/eoir-table-rows';
 import { type EoirTableName, type TableSpec } from '../shared/domain/eoir-table';
-import { CaseKeySet, caseKeyOf } from '../shared/domain/ingest-rules/case-keys';
+import { KeySet } from '../shared/lib/key-set';
 import { classifyCaseRows } from '../shared/domain/ingest-rules/classify-case-rows';
 import { classifyJuvenileRows } from '../shared/domain/ingest-rules/classify-juvenile-rows';
 import { classifyProceedingRows } from '../shared/domain/ingest-rules/classify-proceeding-rows';
@@ -94,10 +94,10 @@ export async function ingestCore(dir: string): Promise<{ rows: number; rejected:
   let rows = 0;
   let rejected = 0;
   const drop = { dropId: 'bench', asOf: BENCH_AS_OF };
-  // The UC cases by case key: the rules pass over a row of any other case on its case key.
-  const uc = new CaseKeySet();
+  // The UC cases (a KeySet): the rules pass over a row of any other case on its case key.
+  const uc = new KeySet();
   const UC: CaseStanding = { uc: true, signals: null };
-  const standing: StandingOf = Object.assign((caseId: string) => (uc.has(caseKeyOf(caseId)) ? UC : undefined), { known: uc });
+  const standing: StandingOf = Object.assign((caseId: string) => (uc.has(caseId) ? UC : undefined), { known: uc });
   const ftas = new Map<string, string>();
   /** Each batch of accepted rows, as the ingest hands them to the rules (read-drop-table.ts): the row scan's. */
   async function* accepted<T>(spec: TableSpec<T>): AsyncGenerator<ScannedRows<T>> {
@@ -108,10 +108,10 @@ export async function ingestCore(dir: string): Promise<{ rows: number; rejected:
     }
   }
   for await (const batch of accepted(JUVENILE_HISTORY_TABLE)) {
-    for (const id of classifyJuvenileRows(batch).ucCaseIds) uc.add(caseKeyOf(id));
+    for (const id of classifyJuvenileRows(batch).ucCaseIds) uc.add(id);
   }
   for await (const batch of accepted(CASE_TABLE)) {
-    for (const id of classifyCaseRows(batch, drop).priorityCaseIds) uc.add(caseKeyOf(id));
+    for (const id of classifyCaseRows(batch, drop).priorityCaseIds) uc.add(id);
   }
   const ftasOf = (shown: readonly SignalShown[]): void => {
     for (const s of shown) if (s.ucCase) ftas.set(s.signal.ftaId, s.signal.date);

@@ -2,7 +2,7 @@ import { cleanField, decodeLine, MAX_LINE_BYTES, trimCr } from './eoir-format';
 import { fetchStartFor, type ByteRange, type ColumnShape, type ParsedRow, type TableHeader, type TableSpec } from './eoir-table';
 import type { LocatedRow } from './ingest-rules/row-verdicts';
 import { repairShiftedRow } from './eoir-row-repair';
-import { caseKeyIn, caseKeyInBytes, caseKeyOf } from './ingest-rules/case-keys';
+import { numericKey, numericKeyIn, numericKeyInBytes } from '../lib/key-set';
 import type { RowRejectionReason } from './rejections';
 
 const LF = 0x0a;
@@ -371,7 +371,7 @@ class RowScanner<T> {
       meta[metaBase + META * rows] = lineNumber;
       meta[metaBase + META * rows + 1] = lineStart;
       const ca = caseColumn < 0 ? -1 : (bounds[o + 2 * caseColumn] as number);
-      meta[metaBase + META * rows + 2] = ca < 0 ? -1 : caseKeyInBytes(buf, from + ca, from + (bounds[o + 2 * caseColumn + 1] as number));
+      meta[metaBase + META * rows + 2] = ca < 0 ? -1 : numericKeyInBytes(buf, from + ca, from + (bounds[o + 2 * caseColumn + 1] as number));
       rows++;
     }
     this.rows = rows;
@@ -416,7 +416,7 @@ class RowScanner<T> {
     this.bounds.set(lineBounds, this.boundsBase + i * this.span);
     this.meta[this.metaBase + META * i] = lineNumber;
     this.meta[this.metaBase + META * i + 1] = byteOffset;
-    this.meta[this.metaBase + META * i + 2] = c < 0 || (lineBounds[2 * c] as number) < 0 ? -1 : caseKeyIn(s, lineBounds[2 * c] as number, lineBounds[2 * c + 1] as number);
+    this.meta[this.metaBase + META * i + 2] = c < 0 || (lineBounds[2 * c] as number) < 0 ? -1 : numericKeyIn(s, lineBounds[2 * c] as number, lineBounds[2 * c + 1] as number);
     this.rows = i + 1;
   }
 
@@ -433,7 +433,7 @@ class RowScanner<T> {
     const caseId = this.caseColumn < 0 ? null : this.values[this.caseColumn];
     this.meta[this.metaBase + META * i] = lineNumber;
     this.meta[this.metaBase + META * i + 1] = byteOffset;
-    this.meta[this.metaBase + META * i + 2] = caseId == null ? -1 : caseKeyOf(caseId);
+    this.meta[this.metaBase + META * i + 2] = caseId == null ? -1 : numericKey(caseId);
     (this.parsed ??= new Map()).set(i, { values: [...this.values], value: result.value, repaired });
     if (repaired) this.repaired += 1;
     this.rows = i + 1;
@@ -524,7 +524,7 @@ class RowScanner<T> {
   }
 }
 
-/** Numbers kept per accepted row: its line number, byte offset and case key (caseKeyIn of its IDNCASE, -1 when none). */
+/** Numbers kept per accepted row: its line number, byte offset and case key (numericKey of its IDNCASE, -1 when none). */
 const META = 3;
 
 /** A block's size: about ten tbl_schedule batches' bounds. */
@@ -787,9 +787,10 @@ export class ScannedRows<T> {
   }
 
   /**
-   * The case key of accepted row `i`'s IDNCASE (caseKeyIn: equal for two rows exactly when
-   * their IDNCASE strings are), found by the scan without cutting a string; -1 when the row
-   * has no IDNCASE of 1-12 digits.
+   * The case key of accepted row `i`'s IDNCASE (numericKey: the IDNCASE as a number when it
+   * is a plain decimal below 2^32, as EOIR's are; equal for two rows exactly when their
+   * IDNCASE strings are), found by the scan without cutting a string; -1 when the row has
+   * no IDNCASE or one of another shape (leading zeros, more digits: ask by the string).
    */
   caseKey(i: number): number {
     return this.meta[META * i + 2] as number;

@@ -15,14 +15,30 @@ const MIN_SLOTS = 16;
  * zero but "0" itself, no spaces), else -1: only such keys are held as numbers, so a key
  * and its number are one to one (`"007"` and `"7"` stay two keys).
  */
-export function numericKey(key: string): number {
-  const n = key.length;
-  if (n === 0 || n > 10) return -1;
-  const first = key.charCodeAt(0);
-  if (first === 0x30) return n === 1 ? 0 : -1;
+export const numericKey = (key: string): number => numericKeyIn(key, 0, key.length);
+
+/** numericKey of `s[a..b)`, without cutting it out of `s`. */
+export function numericKeyIn(s: string, a: number, b: number): number {
+  const n = b - a;
+  if (n <= 0 || n > 10) return -1;
+  if (s.charCodeAt(a) === 0x30) return n === 1 ? 0 : -1;
   let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = key.charCodeAt(i) - 0x30;
+  for (let i = a; i < b; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v <= MAX_NUMERIC_KEY ? v : -1;
+}
+
+/** numericKey of the ASCII bytes `bytes[a..b)` (a key read straight off a file's bytes). */
+export function numericKeyInBytes(bytes: Uint8Array, a: number, b: number): number {
+  const n = b - a;
+  if (n <= 0 || n > 10) return -1;
+  if (bytes[a] === 0x30) return n === 1 ? 0 : -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const d = (bytes[i] as number) - 0x30;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }
@@ -55,6 +71,15 @@ export class KeySet {
   has(key: string): boolean {
     const v = numericKey(key);
     if (v < 0) return this.others?.has(key) === true;
+    return this.slots[this.find(v + 1)] !== 0;
+  }
+
+  /**
+   * Whether the key whose numericKey is `v` (>= 0) is held: a lookup with no string, for a
+   * key read off the bytes (numericKeyInBytes). A key with no number (-1) must be asked
+   * with `has`.
+   */
+  hasNumeric(v: number): boolean {
     return this.slots[this.find(v + 1)] !== 0;
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeySet, numericKey } from '../../shared/lib/key-set';
+import { KeySet, numericKey, numericKeyIn, numericKeyInBytes } from '../../shared/lib/key-set';
 
 /*
  * The compact set of record keys the ingest keeps per chunk and per run: the same answers
@@ -61,6 +61,41 @@ describe('KeySet', () => {
 
 describe('numericKey', () => {
   it('reads plain decimals below 2^32 only', () => {
-    expect(['0', '12', '4294967294', '4294967295', '007', '', '-3', '1e3', '12a'].map(numericKey)).toEqual([0, 12, 4294967294, -1, -1, -1, -1, -1, -1]);
+    expect(['0', '12', '4294967294', '4294967295', '007', '', '-3', '1e3', '12a', '１２', '99999999999'].map(numericKey)).toEqual([0, 12, 4294967294, -1, -1, -1, -1, -1, -1, -1, -1]);
+  });
+
+  it('is the number of a plain decimal below 2^32 - 1, and none (-1) for any other string', () => {
+    // The model, from the rule alone: no sign, no leading zero but "0", ASCII digits only.
+    const model = (k: string): number => (/^(0|[1-9][0-9]*)$/.test(k) && Number(k) <= 0xffff_fffe ? Number(k) : -1);
+    fc.assert(
+      fc.property(key, (k) => {
+        expect(numericKey(k)).toBe(model(k));
+      }),
+    );
+  });
+
+  it('reads the same inside a longer string and on the bytes (as the row scan reads a field)', () => {
+    fc.assert(
+      fc.property(key, fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), (k, before, after) => {
+        expect(numericKeyIn(`${before}${k}${after}`, before.length, before.length + k.length)).toBe(numericKey(k));
+        // On its UTF-8 bytes: a key with any non-ASCII character has no number either way.
+        const bytes = Buffer.from(`${before}${k}${after}`, 'utf8');
+        const a = Buffer.byteLength(before, 'utf8');
+        expect(numericKeyInBytes(bytes, a, a + Buffer.byteLength(k, 'utf8'))).toBe(numericKey(k));
+      }),
+    );
+  });
+
+  it('asks a KeySet without a string: hasNumeric of a key\'s number answers as the keys added', () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 200 }), fc.array(key, { maxLength: 50 }), (added, asked) => {
+        const set = new KeySet();
+        for (const k of added) set.add(k);
+        for (const k of [...added, ...asked].filter((x) => numericKey(x) >= 0)) expect(set.hasNumeric(numericKey(k)), k).toBe(added.includes(k));
+      }),
+    );
+    const set = new KeySet();
+    for (let id = 9_000_000; id < 9_050_000; id += 2) set.add(String(id));
+    for (let id = 8_999_990; id < 9_050_010; id++) expect(set.hasNumeric(id)).toBe(id >= 9_000_000 && id < 9_050_000 && id % 2 === 0);
   });
 });

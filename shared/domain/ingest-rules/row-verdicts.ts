@@ -1,6 +1,6 @@
 import type { FtaSignal, Withdrawal } from '../fta-signal';
 import type { ScannedRows } from '../eoir-table-rows';
-import type { CaseKeySet } from './case-keys';
+import type { KeySet } from '../../lib/key-set';
 import type { RowRejectionReason, ValueNoteReason } from '../rejections';
 
 /**
@@ -25,18 +25,18 @@ export interface CaseStanding {
 
 /**
  * A case's standing, by IDNCASE; undefined reads as not a UC case, no signals. `known`, when
- * given, holds the case key (case-keys.ts) of every case whose standing is not undefined
- * (more keys do no harm): the rules then pass over a scanned row of any other case on its
- * case key alone, without cutting its IDNCASE into a string.
+ * given, holds the IDNCASE of every case whose standing is not undefined (more keys do no
+ * harm): the rules then pass over a scanned row of any other case on its case key alone
+ * (ScannedRows.caseKey), without cutting its IDNCASE into a string.
  */
-export type StandingOf = ((caseId: string) => CaseStanding | undefined) & { readonly known?: CaseKeySet };
+export type StandingOf = ((caseId: string) => CaseStanding | undefined) & { readonly known?: KeySet };
 
 /** The standing of scanned row `i`'s case: undefined at once when `standing.known` lacks its case key. */
 export function standingAt<T>(rows: ScannedRows<T>, i: number, standing: StandingOf): CaseStanding | undefined {
   const known = standing.known;
   if (known !== undefined) {
     const key = rows.caseKey(i);
-    if (key >= 0 && !known.has(key)) return undefined;
+    if (key >= 0 && !known.hasNumeric(key)) return undefined;
   }
   return standing(rows.caseId(i));
 }
