@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeANumber } from '../../shared/domain/a-number';
-import { addBusinessDays, federalHolidays, dayString, isBusinessDay } from '../../shared/domain/business-days';
+import { addBusinessDays, businessDayOnOrAfter, federalHolidays, dayString, isBusinessDay } from '../../shared/domain/business-days';
 import {
   compareKeyed,
   DEFAULT_PRIORITY,
@@ -187,5 +187,43 @@ describe('the plan sort (typed-array fast path)', () => {
     const ucs = Array.from({ length: 20_000 }, (_, i) => uc(String(999_999_999 - i * 7_919), { priorFta: i % 3 === 0 }));
     const keyed = keyedOf(ucs, ['PRIOR_FTA']);
     expect(sortKeyed(keyed).map((k) => k.uc.aNumber)).toEqual([...keyed].sort(compareKeyed).map((k) => k.uc.aNumber));
+  });
+});
+
+describe('planBacklog against a model of the plan', () => {
+  const day = fc.integer({ min: 14_000, max: 21_000 }).map(dayString);
+  const backlogUc = fc.record({
+    aNumber: fc.integer({ min: 0, max: 999_999_999 }).map((n) => String(n).padStart(9, '0')),
+    aor: fc.constantFrom('HOU' as const, 'NYC' as const, 'SPM' as const, 'ATL' as const),
+    releaseDate: day,
+    birthDate: fc.option(day, { nil: null }),
+    priorFta: fc.boolean(),
+    safetyFlag: fc.boolean(),
+  });
+  const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE']];
+
+  it('puts each AOR\'s UCs in the comparator order of their keys, ranked from 1, each business day filled to its slots', () => {
+    fc.assert(
+      fc.property(fc.array(backlogUc, { maxLength: 300 }), fc.constantFrom(...priorities), fc.integer({ min: 0, max: 4 }), (ucs, priority, slots) => {
+        const options = { startDate: START, capacity: capacity(slots, { NYC: 1 }), priority };
+        const plans = planBacklog(ucs, options);
+        // The model: every UC once, per AOR in a stable comparator sort by (priority keys, A-number).
+        const keyer = makePriorityKeyer(priority);
+        const aors = [...new Set(ucs.map((u) => u.aor))].sort();
+        expect([...plans.keys()].sort()).toEqual(aors);
+        for (const aor of aors) {
+          const expected = ucs.filter((u) => u.aor === aor).map(keyer).sort(compareKeyed).map((k) => k.uc.aNumber);
+          const plan = plans.get(aor)!;
+          expect(plan.planned.map((p) => p.aNumber)).toEqual(expected);
+          expect(plan.planned.map((p) => p.rank)).toEqual(expected.map((_, i) => i + 1));
+          const perDay = aor === 'NYC' ? 1 : slots;
+          const first = businessDayOnOrAfter(START);
+          const dates = expected.map((_, i) => (perDay === 0 ? null : addBusinessDays(first, Math.floor(i / perDay))));
+          expect(plan.planned.map((p) => p.plannedDate)).toEqual(dates);
+          expect(plan.unscheduled).toBe(perDay === 0 ? expected.length : 0);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
