@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeANumber } from '../../shared/domain/a-number';
+import type { Aor } from '../../shared/domain/aor';
 import { addBusinessDays, businessDayOnOrAfter, federalHolidays, dayString, isBusinessDay } from '../../shared/domain/business-days';
 import {
   compareKeyed,
@@ -158,18 +159,23 @@ describe('civilDay', () => {
   });
 });
 
-describe('the plan sort (typed-array fast path)', () => {
-  const keyedOf = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority));
+/** Backlog UCs of the AORs given, any dates, flags and A-numbers (property tests). */
+const backlogUcIn = (...aors: readonly Aor[]) => {
   const day = fc.integer({ min: 14_000, max: 21_000 }).map(dayString);
-  const backlogUc = fc.record({
+  return fc.record({
     aNumber: fc.integer({ min: 0, max: 999_999_999 }).map((n) => String(n).padStart(9, '0')),
-    aor: fc.constant('HOU' as const),
+    aor: fc.constantFrom(...aors),
     releaseDate: day,
     birthDate: fc.option(day, { nil: null }),
     priorFta: fc.boolean(),
     safetyFlag: fc.boolean(),
   });
-  const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA']];
+};
+const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE']];
+
+describe('the plan sort (typed-array fast path)', () => {
+  const keyedOf = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority));
+  const backlogUc = backlogUcIn('HOU');
 
   it('orders exactly as the comparator sort, ties (long runs of equal keys included) by A-number', () => {
     fc.assert(
@@ -191,16 +197,7 @@ describe('the plan sort (typed-array fast path)', () => {
 });
 
 describe('planBacklog against a model of the plan', () => {
-  const day = fc.integer({ min: 14_000, max: 21_000 }).map(dayString);
-  const backlogUc = fc.record({
-    aNumber: fc.integer({ min: 0, max: 999_999_999 }).map((n) => String(n).padStart(9, '0')),
-    aor: fc.constantFrom('HOU' as const, 'NYC' as const, 'SPM' as const, 'ATL' as const),
-    releaseDate: day,
-    birthDate: fc.option(day, { nil: null }),
-    priorFta: fc.boolean(),
-    safetyFlag: fc.boolean(),
-  });
-  const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE']];
+  const backlogUc = backlogUcIn('HOU', 'NYC', 'SPM', 'ATL');
 
   it('puts each AOR\'s UCs in the comparator order of their keys, ranked from 1, each business day filled to its slots', () => {
     fc.assert(
