@@ -148,3 +148,21 @@ export function landRosterAfterLine(
   };
   return { landed, beforeChunk };
 }
+
+/**
+ * As landRosterAfterLine, and the invocation reading the drop dies (throws 'the invocation
+ * died') at the next range it fetches once the roster has landed: a run that never finishes.
+ */
+export function dieAfterRosterLands(
+  h: Pick<ReturnType<typeof ledgerPorts>, 'roster'>,
+  file: string,
+  afterLine: number,
+  roster: ModelRoster,
+): ReturnType<typeof landRosterAfterLine> {
+  const mid = landRosterAfterLine(h, file, afterLine, roster);
+  const beforeChunk = async (key: string, fetchStart: number): Promise<void> => {
+    await mid.beforeChunk(key, fetchStart);
+    if (mid.landed.at >= 0) throw new Error('the invocation died');
+  };
+  return { landed: mid.landed, beforeChunk };
+}

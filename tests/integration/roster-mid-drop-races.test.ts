@@ -4,7 +4,7 @@ import { keys } from '../../shared/adapters/cases-table/keys';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
 import { sweepOutboxes } from '../../shared/use-cases/sweep-outboxes';
-import { expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { dieAfterRosterLands, expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts, readInline, readThroughLedger, type DropReader, type LedgerFta } from '../helpers/ledger-run';
 import { useCasesTable } from '../helpers/local-stack';
@@ -105,12 +105,8 @@ describe('a roster landing while a drop is read: the races the mid-drop property
     const roster = rosterOf('dies-roster', caseId, true);
     await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
     const files = dropFiles(feb);
-    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
-    const dies = async (key: string, fetchStart: number): Promise<void> => {
-      await mid.beforeChunk(key, fetchStart);
-      if (mid.landed.at >= 0) throw new Error('the invocation died');
-    };
-    await expect(h.drop(feb.dropId, files, feb.asOf, { beforeChunk: dies })).rejects.toThrow('the invocation died');
+    const mid = dieAfterRosterLands(h, files.B_TblProceeding as string, 1, roster);
+    await expect(h.drop(feb.dropId, files, feb.asOf, { beforeChunk: mid.beforeChunk })).rejects.toThrow('the invocation died');
     expect(await h.store.readingDrops.handedOff(feb.dropId)).toEqual([caseId]);
     expect(await ftasOf(h, [caseId])).toEqual([]);
     const until = Date.parse((await expiresAt(feb.dropId)) ?? '');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import { settleAbandonedReads } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore } from '../helpers/in-memory-ports';
-import { expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { dieAfterRosterLands, expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelInput, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts, readInline, readThroughLedger, rosterCsv, type DropReader } from '../helpers/ledger-run';
 
@@ -96,12 +96,8 @@ describe('a drop run that dies after a roster left a case to it', () => {
     const h = ledgerPorts(memoryCaseStore(), { chunkBytes: 64, parallelChunks: 1 });
     await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
     const files = dropFiles(feb);
-    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
-    const dies = async (key: string, fetchStart: number): Promise<void> => {
-      await mid.beforeChunk(key, fetchStart);
-      if (mid.landed.at >= 0) throw new Error('the invocation died');
-    };
-    await expect(h.drop(feb.dropId, files, feb.asOf, { beforeChunk: dies })).rejects.toThrow('the invocation died');
+    const mid = dieAfterRosterLands(h, files.B_TblProceeding as string, 1, roster);
+    await expect(h.drop(feb.dropId, files, feb.asOf, { beforeChunk: mid.beforeChunk })).rejects.toThrow('the invocation died');
     expect(mid.landed).toMatchObject({ nextLineRead: false });
     expect(h.store.readingDrops.handOffs.get(feb.dropId)).toEqual(new Set([caseId]));
     // Left to the run: nothing recorded yet.
