@@ -52,13 +52,17 @@ export async function settleCases(
   if (uc.length === 0) return out;
   let signals = await deps.store.signals.signalsOfCases(uc);
   if (at.deferToReading !== undefined) {
-    const left = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
+    const { left, handedOff } = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
     if (left.size > 0) {
       out.handedOff = left.size;
       uc = uc.filter((id) => !left.has(id));
       signals = signals.filter((s) => !left.has(s.caseId));
       if (uc.length === 0) return out;
     }
+    // A case handed off to a drop whose claim was gone by the second read: its signals read
+    // above may hold part of that drop only (the rest read since). The claim is released
+    // once the whole drop is in, so the signals read now are the whole drop's.
+    if (handedOff.size > left.size) signals = await deps.store.signals.signalsOfCases(uc);
   }
   const open: Fta[] = [];
   const withdrawn = new Map<string, { fta: Fta; by: Withdrawal }>();
@@ -99,10 +103,11 @@ export async function settleCases(
  * run wrote, whose A-number that drop tied to the roster (`linkedBy`), or whose signals
  * carry its evidence. Each is handed off to every such drop, then the drops' claims are
  * read again: a drop whose finish began since (it may have read its hand-offs before ours
- * landed) or whose claim expired is settled here after all. Costs one strongly consistent
- * read of the claims of the drops named (100 to a BatchGetItem; drops not being read have
- * no claim item), and only when one is being read, the hand-offs (25 to a BatchWriteItem)
- * and a second read of those drops' claims.
+ * landed) or whose claim expired is settled here after all, from signals read again (the
+ * caller's). Returns the cases left (`left`) and all those handed off (`handedOff`). Costs
+ * one strongly consistent read of the claims of the drops named (100 to a BatchGetItem;
+ * drops not being read have no claim item), and only when one is being read, the hand-offs
+ * (25 to a BatchWriteItem) and a second read of those drops' claims.
  */
 async function handOffToReading(
   caseIds: readonly string[],
@@ -111,7 +116,7 @@ async function handOffToReading(
   linkedBy: ReadonlyMap<string, string> | undefined,
   readingDrops: ReadingDrops,
   now: string,
-): Promise<ReadonlySet<string>> {
+): Promise<{ left: ReadonlySet<string>; handedOff: ReadonlySet<string> }> {
   const dropsOf = new Map<string, Set<string>>();
   const note = (caseId: string, dropId: string): void => {
     let set = dropsOf.get(caseId);
@@ -129,9 +134,9 @@ async function handOffToReading(
     for (const w of s.withdrawals) note(s.caseId, w.dropId);
   }
   const named = new Set([...dropsOf.values()].flatMap((set) => [...set]));
-  if (named.size === 0) return new Set();
+  if (named.size === 0) return { left: new Set(), handedOff: new Set() };
   const reading = await readingDrops.reading([...named], now);
-  if (reading.size === 0) return new Set();
+  if (reading.size === 0) return { left: new Set(), handedOff: new Set() };
   const byDrop = new Map<string, string[]>();
   for (const [caseId, drops] of dropsOf) {
     for (const d of drops) if (reading.has(d)) byDrop.set(d, [...(byDrop.get(d) ?? []), caseId]);
@@ -140,5 +145,5 @@ async function handOffToReading(
   const still = await readingDrops.reading([...reading], now);
   const left = new Set<string>();
   for (const [dropId, ids] of byDrop) if (still.has(dropId)) for (const id of ids) left.add(id);
-  return left;
+  return { left, handedOff: new Set([...byDrop.values()].flat()) };
 }
