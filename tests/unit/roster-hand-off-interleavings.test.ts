@@ -31,7 +31,7 @@ const roster: ModelRoster = { kind: 'roster', rosterId: 'step-roster', rows: [{ 
  * resumes `when` Feb's finish has released its claim (before the finish settles anything)
  * or once Feb is wholly done.
  */
-async function play(when: 'after-release' | 'after-drop') {
+async function play(when: 'after-release' | 'after-drop', pauseAt: 'handOff' | 'first-claim-read' = 'handOff') {
   const store = memoryCaseStore();
   const inner = store.readingDrops;
   let handedOff: () => void = () => undefined;
@@ -39,12 +39,24 @@ async function play(when: 'after-release' | 'after-drop') {
   let resume: () => void = () => undefined;
   const resumed = new Promise<void>((resolve) => (resume = resolve));
   let rosterDone: Promise<unknown> = Promise.resolve();
+  let claimReads = 0;
   const readingDrops: ReadingDrops = {
     ...inner,
+    async reading(dropIds, now) {
+      const out = await inner.reading(dropIds, now);
+      claimReads += 1;
+      if (pauseAt === 'first-claim-read' && claimReads === 1) {
+        handedOff();
+        await resumed;
+      }
+      return out;
+    },
     async handOff(dropId, ids) {
       await inner.handOff(dropId, ids);
-      handedOff();
-      await resumed;
+      if (pauseAt === 'handOff') {
+        handedOff();
+        await resumed;
+      }
     },
     async release(dropId, runId, expiredAt) {
       const released = await inner.release(dropId, runId, expiredAt);
@@ -86,5 +98,13 @@ describe('a roster handing a case off, the drop finishing before the roster read
     const { got } = await play('after-drop');
     expect(got).toEqual({ ftas: [{ ftaId: 'NS-9410001', caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
+  });
+
+  it('the roster reading the claim, then the drop wholly finishing before the roster hands the case off: the roster settles it itself and leaves no hand-off behind', async () => {
+    const { got, store } = await play('after-drop', 'first-claim-read');
+    expect(got).toEqual({ ftas: [{ ftaId: 'NS-9410001', caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
+    expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
+    // Nothing would ever read it: the finish read its hand-offs before it was written.
+    expect([...(store.readingDrops.handOffs.get(feb.dropId) ?? [])]).toEqual([]);
   });
 });

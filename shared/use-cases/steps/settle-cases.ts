@@ -51,13 +51,23 @@ export async function settleCases(
   let uc = [...evidence].filter(([, e]) => e.uc && e.signals !== null).map(([id]) => id);
   if (uc.length === 0) return out;
   let signals = await deps.store.signals.signalsOfCases(uc);
+  /** Hand-offs to drops no longer read by the second claim read: their finish may have read its hand-offs before these landed. */
+  let notRead: ReadonlyMap<string, readonly string[]> = new Map();
+  const clearNotRead = async (): Promise<void> => {
+    for (const [dropId, ids] of notRead) await deps.store.readingDrops.clearHandOffs(dropId, ids);
+  };
   if (at.deferToReading !== undefined) {
-    const { left, handedOff } = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
+    const handed = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
+    const { left, handedOff } = handed;
+    notRead = handed.notRead;
     if (left.size > 0) {
       out.handedOff = left.size;
       uc = uc.filter((id) => !left.has(id));
       signals = signals.filter((s) => !left.has(s.caseId));
-      if (uc.length === 0) return out;
+      if (uc.length === 0) {
+        await clearNotRead();
+        return out;
+      }
     }
     // A case handed off to a drop whose claim was gone by the second read: its signals read
     // above may hold part of that drop only (the rest read since). The claim is released
@@ -95,6 +105,9 @@ export async function settleCases(
   }
   out.published += await publishFtas(fresh.map((fta) => ({ fta, recordedAt: at.recordedAt })), deps);
   await deps.store.signals.markSettled(uc);
+  // Settled here (or, for a case also left to a drop still read, by that drop's finish, read
+  // after this one's release): nothing would ever read these hand-offs again.
+  await clearNotRead();
   return out;
 }
 
@@ -104,7 +117,8 @@ export async function settleCases(
  * carry its evidence. Each is handed off to every such drop, then the drops' claims are
  * read again: a drop whose finish began since (it may have read its hand-offs before ours
  * landed) or whose claim expired is settled here after all, from signals read again (the
- * caller's). Returns the cases left (`left`) and all those handed off (`handedOff`). Costs
+ * caller's) and those hand-offs cleared once settled (`notRead`). Returns the cases left
+ * (`left`) and all those handed off (`handedOff`). Costs
  * one strongly consistent read of the claims of the drops named (100 to a BatchGetItem;
  * drops not being read have no claim item), and only when one is being read, the hand-offs
  * (25 to a BatchWriteItem) and a second read of those drops' claims.
@@ -116,7 +130,7 @@ async function handOffToReading(
   linkedBy: ReadonlyMap<string, string> | undefined,
   readingDrops: ReadingDrops,
   now: string,
-): Promise<{ left: ReadonlySet<string>; handedOff: ReadonlySet<string> }> {
+): Promise<{ left: ReadonlySet<string>; handedOff: ReadonlySet<string>; notRead: ReadonlyMap<string, readonly string[]> }> {
   const dropsOf = new Map<string, Set<string>>();
   const note = (caseId: string, dropId: string): void => {
     let set = dropsOf.get(caseId);
@@ -134,9 +148,9 @@ async function handOffToReading(
     for (const w of s.withdrawals) note(s.caseId, w.dropId);
   }
   const named = new Set([...dropsOf.values()].flatMap((set) => [...set]));
-  if (named.size === 0) return { left: new Set(), handedOff: new Set() };
+  if (named.size === 0) return { left: new Set(), handedOff: new Set(), notRead: new Map() };
   const reading = await readingDrops.reading([...named], now);
-  if (reading.size === 0) return { left: new Set(), handedOff: new Set() };
+  if (reading.size === 0) return { left: new Set(), handedOff: new Set(), notRead: new Map() };
   const byDrop = new Map<string, string[]>();
   for (const [caseId, drops] of dropsOf) {
     for (const d of drops) if (reading.has(d)) byDrop.set(d, [...(byDrop.get(d) ?? []), caseId]);
@@ -145,5 +159,5 @@ async function handOffToReading(
   const still = await readingDrops.reading([...reading], now);
   const left = new Set<string>();
   for (const [dropId, ids] of byDrop) if (still.has(dropId)) for (const id of ids) left.add(id);
-  return { left, handedOff: new Set([...byDrop.values()].flat()) };
+  return { left, handedOff: new Set([...byDrop.values()].flat()), notRead: new Map([...byDrop].filter(([dropId]) => !still.has(dropId))) };
 }
