@@ -49,10 +49,8 @@ describe('send slots at their edges, on DynamoDB Local', () => {
     });
     const slots = await Promise.all(takes.map((t) => t.by.take(interval, t.now, t.notAfter)));
     const given = slots.flatMap((s, i) => (s === null ? [] : [{ slot: s, take: takes[i] as (typeof takes)[number] }]));
-    for (const { slot, take } of given) {
-      expect(slot).toBeGreaterThanOrEqual(take.now);
-      if (take.notAfter !== undefined) expect(slot).toBeLessThanOrEqual(take.notAfter);
-    }
+    expect(given.filter(({ slot, take }) => slot < take.now || slot > (take.notAfter ?? Infinity))).toEqual([]);
+    expect(given.length).toBeGreaterThan(takes.length / 2);
     const sorted = given.map((g) => g.slot).sort((x, y) => x - y);
     for (let i = 1; i < sorted.length; i++) expect((sorted[i] as number) - (sorted[i - 1] as number)).toBeGreaterThanOrEqual(interval);
     // Those with no deadline all got one; the pool's next free slot is an interval after the last.
