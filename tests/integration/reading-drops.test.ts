@@ -53,13 +53,32 @@ describe('claims on drops being read (DynamoDB Local)', () => {
     expect(await r.release(d, 'run-a', at[1])).toBe(true);
   });
 
+  it('the sweep takes over only a claim expired and still held by the run it listed; the claim stays expired (not read) until the sweep releases it', async () => {
+    const d = dropId();
+    const r = drops();
+    await r.claim(d, 'run-a', T('01:00:00'));
+    expect(await r.takeOverExpired(d, 'run-a', 'sweep-1', T('00:59:59'))).toBe(false);
+    expect(await r.takeOverExpired(d, 'run-x', 'sweep-1', T('02:00:00'))).toBe(false);
+    expect(await r.takeOverExpired(d, 'run-a', 'sweep-1', T('02:00:00'))).toBe(true);
+    // A second sweep that listed the dead run's claim finds it taken.
+    expect(await r.takeOverExpired(d, 'run-a', 'sweep-2', T('02:00:00'))).toBe(false);
+    expect(await r.reading([d], T('02:00:00'))).toEqual(new Set());
+    // Left by a sweep that failed: the next sweep lists it.
+    expect((await r.expired(T('02:05:00'))).filter((c) => c.dropId === d)).toEqual([{ dropId: d, runId: 'sweep-1' }]);
+    expect(await r.release(d, 'run-a', T('02:05:00'))).toBe(false);
+    expect(await r.release(d, 'sweep-1', T('02:05:00'))).toBe(true);
+    // A run claiming the drop meanwhile keeps its claim.
+    await r.claim(d, 'run-b', T('03:00:00'));
+    expect(await r.takeOverExpired(d, 'run-b', 'sweep-3', T('02:05:00'))).toBe(false);
+  });
+
   it('keeps each drop\'s hand-offs apart, once per case however often handed off, and clears only those named', async () => {
     const [d1, d2] = [dropId(), dropId()];
     const r = drops();
     await r.handOff(d1, ['7000001', '7000002', '7000001']);
     await r.handOff(d1, ['7000002']);
     await r.handOff(d2, ['7000001']);
-    expect((await r.handedOff(d1)).sort()).toEqual(['7000001', '7000002']);
+    expect([...(await r.handedOff(d1))].sort()).toEqual(['7000001', '7000002']);
     await r.clearHandOffs(d1, ['7000001']);
     expect(await r.handedOff(d1)).toEqual(['7000002']);
     expect(await r.handedOff(d2)).toEqual(['7000001']);

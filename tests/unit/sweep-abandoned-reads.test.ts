@@ -29,12 +29,9 @@ describe('the sweep of a dead run\'s hand-offs failing part way', () => {
     return store;
   }
 
-  // Defect: settleAbandonedReads releases (deletes) the expired claim before it settles the
-  // hand-offs; a sweep failing between the two leaves hand-offs no later sweep lists (it
-  // lists claims), so the FTA is never recorded nor sent unless the drop is read again.
-  // Fix wanted: settle under the expired claim, or mark it taken by the sweep, and delete it
-  // only once the hand-offs are settled.
-  it.fails('a sweep failing after it released the claim: the next sweep still records and sends the FTA', async () => {
+  // It failed when the sweep released (deleted) the expired claim before it settled the
+  // hand-offs: no later sweep listed them (it lists claims).
+  it('a sweep failing after it released the claim: the next sweep still records and sends the FTA', async () => {
     const store = await deadRunWithHandOff();
     const publisher = memoryPublisher();
     const at = { now: () => new Date('2026-11-30T02:00:00.000Z') };

@@ -39,18 +39,22 @@ export async function settleHandOffs(
 
 /**
  * The runs that claimed a drop and died (their claim expired unreleased; the drop never
- * read again since): their claims are released and the cases left to them settled now, so a
+ * read again since): their claims are taken over, the cases left to them settled now, then
+ * the claims released (a sweep failing part way leaves them to the next one), so a
  * dead run delays an FTA by its claim's length at most, never loses it. Run by the
  * scheduled outbox sweep; rescissions it makes are sent by that sweep's rescission pass.
  */
 export async function settleAbandonedReads(deps: { store: CaseStore; publisher: FtaPublisher; clock: Clock; log?: Log }): Promise<SettleOutcome> {
   const out: SettleOutcome = { new: 0, repeated: 0, rescinded: 0, published: 0, handedOff: 0 };
   const now = deps.clock.now().toISOString();
+  const sweeper = `sweep@${now}`;
   for (const { dropId, runId } of await deps.store.readingDrops.expired(now)) {
     // A run that claimed the drop since (another, or the same renewing it) is reading it:
-    // its finish settles them.
-    if (!(await deps.store.readingDrops.release(dropId, runId, now))) continue;
+    // its finish settles them. Taken over, the claim stays (expired) until the hand-offs are
+    // settled: a sweep failing in between leaves it for the next sweep to list.
+    if (!(await deps.store.readingDrops.takeOverExpired(dropId, runId, sweeper, now))) continue;
     const one = await settleHandOffs(dropId, deps, { recordedAt: now });
+    await deps.store.readingDrops.release(dropId, sweeper, now);
     out.new += one.new;
     out.rescinded += one.rescinded;
     out.published += one.published;
