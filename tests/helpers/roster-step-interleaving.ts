@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { CaseStore } from '../../shared/ports/case-store';
 import type { ReadingDrops } from '../../shared/ports/reading-drops';
 import type { ModelDrop, ModelRoster } from './ledger-model';
-import { dropFiles, ledgerPorts, rosterCsv } from './ledger-run';
+import { dropFiles, ledgerPorts, rosterCsv, type DropReader } from './ledger-run';
 
 /**
  * A roster's settle interleaved with a drop's run step by step, not only between two of the
@@ -10,7 +10,7 @@ import { dropFiles, ledgerPorts, rosterCsv } from './ledger-run';
  * range and runs until it pauses (`pauseAt`: right after its first read of the drops'
  * claims, or right after it handed a case off); the drop reads on, and the roster resumes
  * `when` the drop's finish has released its claim (before the finish settles anything) or
- * once the drop is wholly done.
+ * once the drop is wholly done. Feb is read inline unless `reader` says otherwise (fanned out).
  *
  * The race: Jan shows the case's no-show; Feb marks the case UC, ties its A-number, then
  * withdraws the no-show (8B) after another case's line; the roster names the A-number only.
@@ -38,6 +38,7 @@ export async function playStepRace<S extends CaseStore>(
   race: ReturnType<typeof stepRace>,
   when: 'after-release' | 'after-drop',
   pauseAt: 'handOff' | 'first-claim-read',
+  reader?: DropReader,
 ) {
   const { jan, feb, roster } = race;
   const inner = store.readingDrops;
@@ -83,7 +84,7 @@ export async function playStepRace<S extends CaseStore>(
     rosterDone = h.roster(roster.rosterId, rosterCsv(roster));
     await Promise.race([reachedPause, rosterDone]);
   };
-  await h.drop(feb.dropId, dropFiles(feb), feb.asOf, { beforeChunk });
+  await h.drop(feb.dropId, dropFiles(feb), feb.asOf, { beforeChunk, ...(reader === undefined ? {} : { reader }) });
   resume();
   await rosterDone;
   expect(landed).toBe(true);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import { memoryCaseStore } from '../helpers/in-memory-ports';
+import { readThroughLedger } from '../helpers/ledger-run';
 import { expectMidDropOutcome } from '../helpers/ledger-mid-drop';
 import { playStepRace, stepRace } from '../helpers/roster-step-interleaving';
 
@@ -27,6 +29,16 @@ describe('a roster handing a case off, the drop finishing before the roster read
     expect(got).toEqual({ ftas: [{ ftaId: race.ftaId, caseId: race.caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [race.jan, race.feb, race.roster], [race.jan, race.roster, race.feb]);
     expect(store.readingDrops.claims.has(race.feb.dropId)).toBe(false);
+    expect([...(store.readingDrops.handOffs.get(race.feb.dropId) ?? [])]).toEqual([]);
+  });
+
+  it.each(cases)('fanned out chunk by chunk, %s: no notice, no correction, no hand-off left', async (_name, when, pauseAt, n) => {
+    const store = memoryCaseStore();
+    const race = stepRace(n + 20);
+    const h = await playStepRace(store, race, when, pauseAt, readThroughLedger(createInProcessDropLedger(), 0));
+    const got = h.outcome([...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));
+    expect(got).toEqual({ ftas: [{ ftaId: race.ftaId, caseId: race.caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
+    expectMidDropOutcome(got, [race.jan, race.feb, race.roster], [race.jan, race.roster, race.feb]);
     expect([...(store.readingDrops.handOffs.get(race.feb.dropId) ?? [])]).toEqual([]);
   });
 });
