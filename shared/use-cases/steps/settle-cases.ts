@@ -40,9 +40,10 @@ export async function settleCases(
     /**
      * A settle outside any drop's run (a roster): leave to a drop being read the cases it
      * writes to. `linkedBy`: per case, the drop whose A-number index entry tied it to the
-     * roster (that drop's finish settles it too while the drop is read).
+     * roster (that drop's finish settles it too while the drop is read). `notTo`: a drop
+     * whose evidence is whole (the finish settling that drop's hand-offs): never waited on.
      */
-    deferToReading?: { readonly linkedBy?: ReadonlyMap<string, string> };
+    deferToReading?: { readonly linkedBy?: ReadonlyMap<string, string>; readonly notTo?: string };
   },
 ): Promise<SettleOutcome> {
   const out: SettleOutcome = { new: 0, repeated: 0, rescinded: 0, published: 0, handedOff: 0 };
@@ -57,7 +58,7 @@ export async function settleCases(
     for (const [dropId, ids] of notRead) await deps.store.readingDrops.clearHandOffs(dropId, ids);
   };
   if (at.deferToReading !== undefined) {
-    const handed = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
+    const handed = await handOffToReading(uc, evidence, signals, at.deferToReading, deps.store.readingDrops, at.recordedAt);
     const { left, handedOff } = handed;
     notRead = handed.notRead;
     if (left.size > 0) {
@@ -127,7 +128,7 @@ async function handOffToReading(
   caseIds: readonly string[],
   evidence: ReadonlyMap<string, CaseEvidence>,
   signals: readonly StoredSignal[],
-  linkedBy: ReadonlyMap<string, string> | undefined,
+  defer: { readonly linkedBy?: ReadonlyMap<string, string>; readonly notTo?: string },
   readingDrops: ReadingDrops,
   now: string,
 ): Promise<{ left: ReadonlySet<string>; handedOff: ReadonlySet<string>; notRead: ReadonlyMap<string, readonly string[]> }> {
@@ -140,13 +141,14 @@ async function handOffToReading(
   for (const id of caseIds) {
     const by = evidence.get(id)?.markedByDrop;
     if (by !== undefined) note(id, by);
-    const linked = linkedBy?.get(id);
+    const linked = defer.linkedBy?.get(id);
     if (linked !== undefined) note(id, linked);
   }
   for (const s of signals) {
     for (const x of s.seen) note(s.caseId, x.dropId);
     for (const w of s.withdrawals) note(s.caseId, w.dropId);
   }
+  if (defer.notTo !== undefined) for (const set of dropsOf.values()) set.delete(defer.notTo);
   const named = new Set([...dropsOf.values()].flatMap((set) => [...set]));
   if (named.size === 0) return { left: new Set(), handedOff: new Set(), notRead: new Map() };
   const reading = await readingDrops.reading([...named], now);

@@ -16,7 +16,9 @@ export const READING_CLAIM_MS = {
  * Settles the cases a settle outside the drop's run (a roster) left to the drop's finish
  * while it was read (ReadingDrops), then clears them. Run by the drop's finish after its
  * claim is released (a hand-off written after this read finds the claim released and is
- * settled by its writer), and by the sweep for a run that died. Idempotent.
+ * settled by its writer), and by the sweep for a run that died. A case that also carries
+ * the evidence of another drop still being read is handed on to that drop's finish (its
+ * hand-off here cleared): settled now, it would get part of that drop's status. Idempotent.
  */
 export async function settleHandOffs(
   dropId: string,
@@ -27,7 +29,11 @@ export async function settleHandOffs(
   const ids = await deps.store.readingDrops.handedOff(dropId);
   for (let i = 0; i < ids.length; i += 500) {
     const page = ids.slice(i, i + 500);
-    const one = await settleCases(page, deps, at);
+    // A case also written by another drop still being read is left to that drop's finish
+    // (settled now, it would get the status of part of that drop; a rescinded FTA stays so).
+    // Not to this drop itself: its evidence is whole (another run of it writes the same).
+    const one = await settleCases(page, deps, { ...at, deferToReading: { notTo: dropId } });
+    out.handedOff += one.handedOff;
     out.new += one.new;
     out.repeated += one.repeated;
     out.rescinded += one.rescinded;
