@@ -47,7 +47,7 @@ const countingStore: CaseStore = {
   aNumbers: { async indexCases() { return new Set(); }, async indexRoster() { return []; } },
   dropAsOf: { async fix(_id, candidate) { return candidate; } },
   readingDrops: {
-    async claim() {}, async release() { return true; }, async reading() { return new Set(); }, async handOff() {},
+    async claim() {}, async release() { return true; }, async takeOverExpired() { return true; }, async reading() { return new Set(); }, async handOff() {},
     async handedOff() { return []; }, async clearHandOffs() {}, async expired() { return []; },
   },
 };

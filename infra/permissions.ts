@@ -124,10 +124,10 @@ export const TABLE_ACCESS = {
   },
   sweepOutbox: {
     // The outboxes (Query of the sparse outbox index), cleared entry by entry (UpdateItem).
-    // Claims of drop runs that died (Query; DeleteItem) and the cases left to them, settled
-    // as a roster settles them: UC marks and signals (BatchGetItem, Query), FTAs recorded and
-    // rescinded (TransactWriteItems: Put, Update; no step id, so no read-back), settled
-    // markers (UpdateItem), hand-offs cleared (BatchWriteItem).
+    // Claims of drop runs that died (Query; UpdateItem to take one over, DeleteItem) and the
+    // cases left to them, settled as a roster settles them: UC marks and signals
+    // (BatchGetItem, Query), FTAs recorded and rescinded (TransactWriteItems: Put, Update; no
+    // step id, so no read-back), settled markers (UpdateItem), hand-offs cleared (BatchWriteItem).
     cases: {
       read: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
       write: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],

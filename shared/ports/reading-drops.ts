@@ -26,6 +26,13 @@ export interface ReadingDrops {
    * is alive). True when this call ended it.
    */
   release(dropId: string, runId: string, expiredAt?: string): Promise<boolean>;
+  /**
+   * The sweep takes a claim expired at `expiredAt` over from the run that held it (`byRunId`
+   * holds it then, still expired: nobody hands a case off to it), so it can settle the
+   * hand-offs before it releases the claim: a sweep that fails part way leaves the claim for
+   * the next sweep to list. False when the run renewed it or another run took it over.
+   */
+  takeOverExpired(dropId: string, runId: string, byRunId: string, expiredAt: string): Promise<boolean>;
   /** Of these drops, those claimed at `now` (claim not released, not expired; strongly consistent). */
   reading(dropIds: readonly string[], now: string): Promise<ReadonlySet<string>>;
   /** Leaves these cases to the finish of the drop being read. */

@@ -303,6 +303,12 @@ export function memoryReadingDrops(): ReadingDrops & { claims: Map<string, { run
       claims.delete(dropId);
       return true;
     },
+    async takeOverExpired(dropId, runId, byRunId, expiredAt) {
+      const held = claims.get(dropId);
+      if (held?.runId !== runId || held.until > expiredAt) return false;
+      claims.set(dropId, { runId: byRunId, until: held.until });
+      return true;
+    },
     async reading(dropIds, now) {
       return new Set(dropIds.filter((id) => (claims.get(id)?.until ?? '') > now));
     },

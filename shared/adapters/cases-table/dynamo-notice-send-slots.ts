@@ -34,8 +34,8 @@ interface Waiting {
 /**
  * Slots taken with conditional UpdateItems, so two takers never get the same slot: while
  * the pool is busy (its next free slot is now or later), `next` moves on by the slots
- * taken and the taker gets the old value onward; when it is idle (`next` passed, or no item
- * yet), `next` is set to now plus the slots taken and the taker's first slot is now. The
+ * taken and the taker gets the old value onward; when it is idle (`next` passed, no item
+ * yet, or no number in it), `next` is set to now plus the slots taken and the taker's first slot is now. The
  * takes one instance makes while its call is out wait and go together in the next call
  * (a batch of 50 notices ready at once costs a few calls, not 50), slots handed out in the
  * order taken. A taker that loses a race reads the item again and retries; the order it
@@ -71,7 +71,7 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
       throw err;
     }
   };
-  /** Idle pool: the first slot is now; null when the pool is busy. */
+  /** Idle pool (no item, no number in it, or its next free slot passed): the first slot is now; null when the pool is busy. */
   const takeIdle = async (count: number, intervalMs: number, nowMs: number): Promise<number | null> => {
     try {
       await client.send(
@@ -79,9 +79,11 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
           TableName: tableName,
           Key,
           UpdateExpression: 'SET #next = :next',
-          ConditionExpression: 'attribute_not_exists(#next) OR #next < :now',
+          // A `next` that is no number (written by hand or by another version) is no slot
+          // anyone holds: the pool is idle, else every taker would fail on it until repaired.
+          ConditionExpression: 'attribute_not_exists(#next) OR NOT attribute_type(#next, :number) OR #next < :now',
           ExpressionAttributeNames: { '#next': 'next' },
-          ExpressionAttributeValues: { ':next': nowMs + count * intervalMs, ':now': nowMs },
+          ExpressionAttributeValues: { ':next': nowMs + count * intervalMs, ':now': nowMs, ':number': 'N' },
         }),
       );
       lastSeenNext = nowMs + count * intervalMs;

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadingDrops } from '../../ports/reading-drops';
 import { batchGetItems, batchPutItems, batchWriteItems, queryPartition } from './batch-and-query';
 import { keys, READING_DROPS_PK, SK_PREFIX } from './keys';
@@ -34,6 +34,20 @@ export function createDynamoReadingDrops({ client, tableName }: DynamoReadingDro
           ...(expiredAt === undefined
             ? { ConditionExpression: 'runId = :r', ExpressionAttributeValues: { ':r': runId } }
             : { ConditionExpression: 'runId = :r AND #u <= :at', ExpressionAttributeNames: { '#u': 'until' }, ExpressionAttributeValues: { ':r': runId, ':at': expiredAt } }),
+        }),
+      );
+    },
+
+    async takeOverExpired(dropId, runId, byRunId, expiredAt) {
+      return sendConditional(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.readingClaim(dropId),
+          UpdateExpression: 'SET runId = :by',
+          ConditionExpression: 'runId = :r AND #u <= :at',
+          ExpressionAttributeNames: { '#u': 'until' },
+          ExpressionAttributeValues: { ':r': runId, ':by': byRunId, ':at': expiredAt },
         }),
       );
     },

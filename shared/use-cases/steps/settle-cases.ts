@@ -40,9 +40,10 @@ export async function settleCases(
     /**
      * A settle outside any drop's run (a roster): leave to a drop being read the cases it
      * writes to. `linkedBy`: per case, the drop whose A-number index entry tied it to the
-     * roster (that drop's finish settles it too while the drop is read).
+     * roster (that drop's finish settles it too while the drop is read). `notTo`: a drop
+     * whose evidence is whole (the finish settling that drop's hand-offs): never waited on.
      */
-    deferToReading?: { readonly linkedBy?: ReadonlyMap<string, string> };
+    deferToReading?: { readonly linkedBy?: ReadonlyMap<string, string>; readonly notTo?: string };
   },
 ): Promise<SettleOutcome> {
   const out: SettleOutcome = { new: 0, repeated: 0, rescinded: 0, published: 0, handedOff: 0 };
@@ -51,14 +52,28 @@ export async function settleCases(
   let uc = [...evidence].filter(([, e]) => e.uc && e.signals !== null).map(([id]) => id);
   if (uc.length === 0) return out;
   let signals = await deps.store.signals.signalsOfCases(uc);
+  /** Hand-offs to drops no longer read by the second claim read: their finish may have read its hand-offs before these landed. */
+  let notRead: ReadonlyMap<string, readonly string[]> = new Map();
+  const clearNotRead = async (): Promise<void> => {
+    for (const [dropId, ids] of notRead) await deps.store.readingDrops.clearHandOffs(dropId, ids);
+  };
   if (at.deferToReading !== undefined) {
-    const left = await handOffToReading(uc, evidence, signals, at.deferToReading.linkedBy, deps.store.readingDrops, at.recordedAt);
+    const handed = await handOffToReading(uc, evidence, signals, at.deferToReading, deps.store.readingDrops, at.recordedAt);
+    const { left, handedOff } = handed;
+    notRead = handed.notRead;
     if (left.size > 0) {
       out.handedOff = left.size;
       uc = uc.filter((id) => !left.has(id));
       signals = signals.filter((s) => !left.has(s.caseId));
-      if (uc.length === 0) return out;
+      if (uc.length === 0) {
+        await clearNotRead();
+        return out;
+      }
     }
+    // A case handed off to a drop whose claim was gone by the second read: its signals read
+    // above may hold part of that drop only (the rest read since). The claim is released
+    // once the whole drop is in, so the signals read now are the whole drop's.
+    if (handedOff.size > left.size) signals = await deps.store.signals.signalsOfCases(uc);
   }
   const open: Fta[] = [];
   const withdrawn = new Map<string, { fta: Fta; by: Withdrawal }>();
@@ -91,6 +106,9 @@ export async function settleCases(
   }
   out.published += await publishFtas(fresh.map((fta) => ({ fta, recordedAt: at.recordedAt })), deps);
   await deps.store.signals.markSettled(uc);
+  // Settled here (or, for a case also left to a drop still read, by that drop's finish, read
+  // after this one's release): nothing would ever read these hand-offs again.
+  await clearNotRead();
   return out;
 }
 
@@ -99,19 +117,21 @@ export async function settleCases(
  * run wrote, whose A-number that drop tied to the roster (`linkedBy`), or whose signals
  * carry its evidence. Each is handed off to every such drop, then the drops' claims are
  * read again: a drop whose finish began since (it may have read its hand-offs before ours
- * landed) or whose claim expired is settled here after all. Costs one strongly consistent
- * read of the claims of the drops named (100 to a BatchGetItem; drops not being read have
- * no claim item), and only when one is being read, the hand-offs (25 to a BatchWriteItem)
- * and a second read of those drops' claims.
+ * landed) or whose claim expired is settled here after all, from signals read again (the
+ * caller's) and those hand-offs cleared once settled (`notRead`). Returns the cases left
+ * (`left`) and all those handed off (`handedOff`). Costs
+ * one strongly consistent read of the claims of the drops named (100 to a BatchGetItem;
+ * drops not being read have no claim item), and only when one is being read, the hand-offs
+ * (25 to a BatchWriteItem) and a second read of those drops' claims.
  */
 async function handOffToReading(
   caseIds: readonly string[],
   evidence: ReadonlyMap<string, CaseEvidence>,
   signals: readonly StoredSignal[],
-  linkedBy: ReadonlyMap<string, string> | undefined,
+  defer: { readonly linkedBy?: ReadonlyMap<string, string>; readonly notTo?: string },
   readingDrops: ReadingDrops,
   now: string,
-): Promise<ReadonlySet<string>> {
+): Promise<{ left: ReadonlySet<string>; handedOff: ReadonlySet<string>; notRead: ReadonlyMap<string, readonly string[]> }> {
   const dropsOf = new Map<string, Set<string>>();
   const note = (caseId: string, dropId: string): void => {
     let set = dropsOf.get(caseId);
@@ -121,17 +141,18 @@ async function handOffToReading(
   for (const id of caseIds) {
     const by = evidence.get(id)?.markedByDrop;
     if (by !== undefined) note(id, by);
-    const linked = linkedBy?.get(id);
+    const linked = defer.linkedBy?.get(id);
     if (linked !== undefined) note(id, linked);
   }
   for (const s of signals) {
     for (const x of s.seen) note(s.caseId, x.dropId);
     for (const w of s.withdrawals) note(s.caseId, w.dropId);
   }
+  if (defer.notTo !== undefined) for (const set of dropsOf.values()) set.delete(defer.notTo);
   const named = new Set([...dropsOf.values()].flatMap((set) => [...set]));
-  if (named.size === 0) return new Set();
+  if (named.size === 0) return { left: new Set(), handedOff: new Set(), notRead: new Map() };
   const reading = await readingDrops.reading([...named], now);
-  if (reading.size === 0) return new Set();
+  if (reading.size === 0) return { left: new Set(), handedOff: new Set(), notRead: new Map() };
   const byDrop = new Map<string, string[]>();
   for (const [caseId, drops] of dropsOf) {
     for (const d of drops) if (reading.has(d)) byDrop.set(d, [...(byDrop.get(d) ?? []), caseId]);
@@ -140,5 +161,5 @@ async function handOffToReading(
   const still = await readingDrops.reading([...reading], now);
   const left = new Set<string>();
   for (const [dropId, ids] of byDrop) if (still.has(dropId)) for (const id of ids) left.add(id);
-  return left;
+  return { left, handedOff: new Set([...byDrop.values()].flat()), notRead: new Map([...byDrop].filter(([dropId]) => !still.has(dropId))) };
 }
