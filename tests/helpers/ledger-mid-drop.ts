@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { aNumberOf, CASES } from './ledger-generator';
-import { ledgerModel, type ModelFta, type ModelInput, type ModelRoster } from './ledger-model';
+import { ledgerModel, type ModelDrop, type ModelFta, type ModelInput, type ModelRoster } from './ledger-model';
 import { dropFiles, rosterCsv, type DropReader, type ledgerPorts } from './ledger-run';
 
 /**
@@ -165,4 +165,33 @@ export function dieAfterRosterLands(
     if (mid.landed.at >= 0) throw new Error('the invocation died');
   };
   return { landed: mid.landed, beforeChunk };
+}
+
+/**
+ * Two drops read at once: `drop` is read until its B_TblProceeding's first line is in, held
+ * there while `meanwhile` runs (another drop read, a roster landing), then let finish.
+ */
+export async function whileDropPausedAfterFirstLine(h: Pick<ReturnType<typeof ledgerPorts>, 'drop'>, drop: ModelDrop, meanwhile: () => Promise<void>): Promise<void> {
+  const files = dropFiles(drop);
+  const firstLine = (files.B_TblProceeding as string).split('\r\n').slice(0, 1).reduce((n, l) => n + l.length + 2, 0);
+  let paused: () => void = () => undefined;
+  const isPaused = new Promise<void>((resolve) => (paused = resolve));
+  let resume: () => void = () => undefined;
+  const resumes = new Promise<void>((resolve) => (resume = resolve));
+  let held = false;
+  const reading = h.drop(drop.dropId, files, drop.asOf, {
+    async beforeChunk(key, start) {
+      if (held || key !== 'B_TblProceeding' || start + 1 <= firstLine) return;
+      held = true;
+      paused();
+      await resumes;
+    },
+  });
+  await isPaused;
+  try {
+    await meanwhile();
+  } finally {
+    resume();
+  }
+  await reading;
 }

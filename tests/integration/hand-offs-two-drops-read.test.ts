@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
-import { landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { landRosterAfterLine, whileDropPausedAfterFirstLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts, type LedgerFta } from '../helpers/ledger-run';
 import { useCasesTable } from '../helpers/local-stack';
@@ -25,28 +25,12 @@ describe('a case handed off to two drops being read (DynamoDB Local)', () => {
     const store = createDynamoCaseStore({ client: table.dynamo, tableName: table.tableName });
     const h = ledgerPorts(store, { chunkBytes: 64, parallelChunks: 1 });
     await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
-    let paused: () => void = () => undefined;
-    const febPaused = new Promise<void>((resolve) => (paused = resolve));
-    let resume: () => void = () => undefined;
-    const febResumes = new Promise<void>((resolve) => (resume = resolve));
-    const febFiles = dropFiles(feb);
-    const firstLine = (febFiles.B_TblProceeding as string).split('\r\n').slice(0, 1).reduce((n, l) => n + l.length + 2, 0);
-    let held = false;
-    const febRead = h.drop(feb.dropId, febFiles, feb.asOf, {
-      async beforeChunk(key, start) {
-        if (held || key !== 'B_TblProceeding' || start + 1 <= firstLine) return;
-        held = true;
-        paused();
-        await febResumes;
-      },
+    await whileDropPausedAfterFirstLine(h, feb, async () => {
+      const marFiles = dropFiles(mar);
+      const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
+      await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
+      expect(mid.landed.at).toBeGreaterThan(0);
     });
-    await febPaused;
-    const marFiles = dropFiles(mar);
-    const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
-    await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
-    expect(mid.landed.at).toBeGreaterThan(0);
-    resume();
-    await febRead;
     expect(ledgerModel([jan, feb, mar, roster]).map((f) => f.status)).toEqual(['OPEN']);
     const ftas: LedgerFta[] = [];
     for await (const f of store.listFtas()) if (f.caseId === caseId) ftas.push({ ftaId: f.ftaId, caseId: f.caseId, status: f.status });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settleHandOffs } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore, memoryPublisher } from '../helpers/in-memory-ports';
-import { landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { landRosterAfterLine, whileDropPausedAfterFirstLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts } from '../helpers/ledger-run';
 
@@ -25,28 +25,12 @@ describe('a case handed off to two drops being read', () => {
     const store = memoryCaseStore();
     const h = ledgerPorts(store, { chunkBytes: 64, parallelChunks: 1 });
     await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
-    let paused: () => void = () => undefined;
-    const febPaused = new Promise<void>((resolve) => (paused = resolve));
-    let resume: () => void = () => undefined;
-    const febResumes = new Promise<void>((resolve) => (resume = resolve));
-    const febFiles = dropFiles(feb);
-    const firstLine = (febFiles.B_TblProceeding as string).split('\r\n').slice(0, 1).reduce((n, l) => n + l.length + 2, 0);
-    let held = false;
-    const febRead = h.drop(feb.dropId, febFiles, feb.asOf, {
-      async beforeChunk(key, start) {
-        if (held || key !== 'B_TblProceeding' || start + 1 <= firstLine) return;
-        held = true;
-        paused();
-        await febResumes;
-      },
+    await whileDropPausedAfterFirstLine(h, feb, async () => {
+      const marFiles = dropFiles(mar);
+      const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
+      await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
+      expect(mid.landed.at).toBeGreaterThan(0);
     });
-    await febPaused;
-    const marFiles = dropFiles(mar);
-    const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
-    await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
-    expect(mid.landed.at).toBeGreaterThan(0);
-    resume();
-    await febRead;
     const want = ledgerModel([jan, feb, mar, roster]);
     expect(want.map((f) => ({ ftaId: f.ftaId, status: f.status }))).toEqual([{ ftaId: 'IA-8430001', status: 'OPEN' }]);
     const got = h.outcome([...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));
