@@ -9,6 +9,7 @@ import { localClientConfig } from '../../infra/local/provision';
 import { runLocalPipeline } from '../../infra/local/run';
 import { rosterCsv } from '../helpers/ledger-run';
 import { pipelineTestOptions, tempDir, uniqueSuffix, useLocalStack } from '../helpers/local-stack';
+import { orderSighting } from '../helpers/signal-fixtures';
 
 /**
  * Through the functions on the local AWS stack: a roster (ingest-roster) lands while a drop
@@ -31,14 +32,7 @@ describe('a case left to a drop run that dies, through the local AWS stack', () 
       const dropId = 'dead-run-drop';
       // The run claimed its drop and wrote a sighting of an order of a case not yet a UC case.
       await store.readingDrops.claim(dropId, 'dead-run', '2999-01-01T00:00:00.000Z');
-      await store.signals.recordSightings([{
-        signal: {
-          ftaId: 'IA-8800001', kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId: '8800001', scheduleId: null, date: '2025-05-01', court: 'DAL', aor: 'DAL',
-          provenance: { dropId, table: 'B_TblProceeding', lineNumber: 2, byteOffset: 100 },
-        },
-        asOf: '2026-02-01T00:00:00.000Z',
-        ucCase: false,
-      }]);
+      await store.signals.recordSightings([orderSighting(caseId, '8800001', dropId)]);
       const rosterFile = join(tempDir('roster'), 'roster.csv');
       writeFileSync(rosterFile, rosterCsv({ kind: 'roster', rosterId: 'mid-run', rows: [{ aNumber: `02${caseId}`, eoirCaseId: caseId }] }));
       await result.pipeline.uploadRoster(rosterFile, 'mid-run');

@@ -4,6 +4,7 @@ import { memoryCaseStore, memoryPublisher } from '../helpers/in-memory-ports';
 import { landRosterAfterLine, whileDropPausedAfterFirstLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts } from '../helpers/ledger-run';
+import { orderSighting } from '../helpers/signal-fixtures';
 
 /**
  * Two drops read at the same time, both writing to a case a roster names while they are
@@ -44,14 +45,7 @@ describe('a run finishing while another run of the same drop holds the claim', (
     const publisher = memoryPublisher();
     const caseId = '7440001';
     const dropId = 'same-drop';
-    await store.signals.recordSightings([{
-      signal: {
-        ftaId: 'IA-8440001', kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId: '8440001', scheduleId: null, date: '2025-05-01', court: 'DAL', aor: 'DAL',
-        provenance: { dropId, table: 'B_TblProceeding', lineNumber: 2, byteOffset: 100 },
-      },
-      asOf: '2026-02-01T00:00:00.000Z',
-      ucCase: false,
-    }]);
+    await store.signals.recordSightings([orderSighting(caseId, '8440001', dropId)]);
     await store.markUcCases([{ caseId, basis: 'ROSTER', dropId: 'roster:r1' }]);
     await store.readingDrops.handOff(dropId, [caseId]);
     // Run B of the drop took the claim over; run A (whose release found B's claim) settles its hand-offs.

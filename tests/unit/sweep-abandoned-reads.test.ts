@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settleAbandonedReads } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore, memoryPublisher } from '../helpers/in-memory-ports';
+import { orderSighting } from '../helpers/signal-fixtures';
 
 /**
  * The outbox sweep settling the cases a roster left to a drop run that died, when the sweep
@@ -16,14 +17,7 @@ describe('the sweep of a dead run\'s hand-offs failing part way', () => {
     // The run claimed its drop, wrote a sighting of an order of a case a roster then made a
     // UC case and left to the run; the run died (its claim expired at 01:00).
     await store.readingDrops.claim(dropId, 'dead-run', '2026-11-30T01:00:00.000Z');
-    await store.signals.recordSightings([{
-      signal: {
-        ftaId: 'IA-8900001', kind: 'IN_ABSENTIA_ORDER', caseId, proceedingId: '8900001', scheduleId: null, date: '2025-05-01', court: 'DAL', aor: 'DAL',
-        provenance: { dropId, table: 'B_TblProceeding', lineNumber: 2, byteOffset: 100 },
-      },
-      asOf: '2026-02-01T00:00:00.000Z',
-      ucCase: false,
-    }]);
+    await store.signals.recordSightings([orderSighting(caseId, '8900001', dropId)]);
     await store.markUcCases([{ caseId, basis: 'ROSTER', dropId: 'roster:r1' }]);
     await store.readingDrops.handOff(dropId, [caseId]);
     return store;
