@@ -27,7 +27,7 @@ export interface LocalPipelineOptions {
   /**
    * Notifier instances polling the ORR notice queue at once, as the deployed event source
    * runs up to ORR_SENDING.maxConcurrency (2). Each is a handler module instance of its own
-   * with its own wiring (own clients; its sends from the notifiers' shared slots, ORR_SENDING),
+   * with its own wiring (own clients; its sends from the account's shared slots, ORR_SENDING),
    * as deployed environments are (loadExtraNotifier). Default 1: notices in order.
    */
   readonly notifierInstances?: number;

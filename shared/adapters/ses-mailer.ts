@@ -11,7 +11,11 @@ export interface SesMailerOptions {
   readonly configurationSetName?: string;
   /** Our own attempts on throttling and transient errors, on top of the SDK's 3. */
   readonly maxAttempts?: number;
-  /** Share of the account's MaxSendRate this function instance may use (docs/delivery-guarantees.md). */
+  /**
+   * Share of the account's MaxSendRate this sender uses at most (docs/delivery-guarantees.md):
+   * its own sends are paced 1 / (MaxSendRate x rateShare) apart. With `sharedSlots` and a
+   * share of 1, the pool alone paces it.
+   */
   readonly rateShare?: number;
   /**
    * The account's MaxSendRate when configuration knows it (messages per second): no
@@ -25,14 +29,22 @@ export interface SesMailerOptions {
    */
   readonly backoff?: { readonly baseMs?: number | undefined; readonly capMs?: number | undefined };
   /**
-   * Slots shared with the other instances of this sender (the notifiers): `rateShare` is
-   * then the pool's share, taken by whichever instance has mail waiting, one slot per
-   * attempt. Without it, this instance paces alone at `rateShare`.
+   * The account's pool of send slots, shared by every sender and every instance of one
+   * (ORR_SENDING.slotPool): each attempt takes one slot, one per 1 / MaxSendRate, so the
+   * senders together stay within the account's rate whatever runs at once, and one with
+   * mail waiting may use whatever the others leave. A sender whose `rateShare` is below 1
+   * paces itself at its share first, then takes its slot. Without it, this instance paces
+   * alone at `rateShare`.
    */
   readonly sharedSlots?: SendSlots;
   readonly sleepMs?: (ms: number) => Promise<void>;
   /** The clock the pacing reads, in epoch ms (default Date.now; tests advance a fake one with sleepMs). */
   readonly nowMs?: () => number;
+}
+
+/** Pacing intervals in ms at `maxSendRate` messages a second: a sender's own at its share, the account pool's at the whole rate. */
+function intervalsAt(maxSendRate: number, rateShare: number): { own: number; pool: number } {
+  return { own: Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare)), pool: Math.ceil(1000 / Math.max(0.1, maxSendRate)) };
 }
 
 /** The mailer's backoff as deployed: 200 ms doubling per attempt, capped at 10 s (full jitter). */
@@ -101,42 +113,48 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
  * sees every one of them. An attempt whose paced slot falls after the caller's deadline
  * (`notAfterMs`) is not made: SendDeadlineError (a MailNotSentError) unless an earlier
  * attempt's outcome is unknown, and the slot goes to the next caller. With `sharedSlots`
- * the slots are the pool's (one rate for every instance of the sender); slots that cannot
- * be reached make the attempt not made either (MailNotSentError, same rule).
+ * each attempt also takes a slot of the account's pool (one rate for every sender of the
+ * account); slots that cannot be reached make the attempt not made either
+ * (MailNotSentError, same rule).
  */
 export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sharedSlots, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
   const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
   const backoffCapMs = backoff?.capMs ?? SES_BACKOFF.capMs;
-  let minIntervalMs: number | undefined = maxSendRate === undefined ? undefined : Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare));
+  /** Interval of this sender's own pacing (its share), and of the account's pool (the whole rate), in ms. */
+  let intervals: { own: number; pool: number } | undefined = maxSendRate === undefined ? undefined : intervalsAt(maxSendRate, rateShare);
   let nextSlot = 0;
 
   /**
-   * Waits for this send's slot (each slot `minIntervalMs` after the last one given). A slot
-   * later than `notAfterMs` is not taken: returns false at once, and the next caller gets it.
+   * Waits for this send's slot: its own (each `own` after the last one given, unless the
+   * pool alone paces it), then the pool's. A slot later than `notAfterMs` is not taken:
+   * returns false at once, and the next caller gets it.
    */
   async function pace(notAfterMs: number | undefined): Promise<boolean> {
-    if (minIntervalMs === undefined) {
+    if (intervals === undefined) {
       try {
         // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
         const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-        const rate = Math.max(0.1, (quota.MaxSendRate ?? 1) * rateShare);
-        minIntervalMs = Math.ceil(1000 / rate);
+        intervals = intervalsAt(quota.MaxSendRate ?? 1, rateShare);
       } catch {
-        minIntervalMs = 1000; // SES's lowest (sandbox) rate: 1 message per second.
+        intervals = intervalsAt(1, rateShare); // SES's lowest (sandbox) rate: 1 message per second.
       }
     }
-    const now = nowMs();
+    const ownPace = sharedSlots === undefined || rateShare < 1;
+    if (ownPace) {
+      const now = nowMs();
+      const slot = Math.max(now, nextSlot);
+      if (notAfterMs !== undefined && slot > notAfterMs) return false;
+      nextSlot = slot + intervals.own;
+      if (slot > now) await sleepMs(slot - now);
+    }
     if (sharedSlots !== undefined) {
-      const taken = await sharedSlots.take(minIntervalMs, now, notAfterMs);
+      const taken = await sharedSlots.take(intervals.pool, nowMs(), notAfterMs);
       if (taken === null) return false;
+      // Its own pace counts from the send, however long the pool made it wait.
+      if (ownPace) nextSlot = Math.max(nextSlot, taken + intervals.own);
       const wait = taken - nowMs();
       if (wait > 0) await sleepMs(wait);
-      return true;
     }
-    const slot = Math.max(now, nextSlot);
-    if (notAfterMs !== undefined && slot > notAfterMs) return false;
-    nextSlot = slot + minIntervalMs;
-    if (slot > now) await sleepMs(slot - now);
     return true;
   }
 

@@ -1,9 +1,9 @@
 /**
- * Send slots shared by every instance of a sender (the ORR notifiers: up to
- * ORR_SENDING.maxConcurrency Lambda instances at a time): together they send at most one
- * message per `intervalMs`, whichever instance has mail waiting. A share fixed per
- * instance would leave one instance's share unused while it has nothing to send and the
- * other has a burst. A slot is an epoch-ms time at which its taker may start one send;
+ * Send slots shared by every sender of the account and every instance of one (the ORR
+ * notifiers, up to ORR_SENDING.maxConcurrency Lambda instances at a time, the digest, the
+ * reminders, the OPLA reconciliation): together they send at most one message per
+ * `intervalMs`, whichever has mail waiting. A share fixed per sender would leave its share
+ * unused while it has nothing to send and another has a burst. A slot is an epoch-ms time at which its taker may start one send;
  * slots are `intervalMs` apart, never before the time they were taken (no burst from
  * credit saved while idle).
  */

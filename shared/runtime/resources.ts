@@ -169,7 +169,8 @@ export const FTA_QUEUES = {
     dlqRetentionDays: 14,
     // Each notifier paces its sends (ORR_SENDING): what an invocation spends besides them
     // (reading the batch's first cases, the ledger writes after its last send) is spent once
-    // per batch, so a bigger batch keeps the pace. 50 notices at 0.4 x 14/s take 9 s, well
+    // per batch, so a bigger batch keeps the pace. 50 notices take 3.6 s at 14/s (4.5 s at the
+    // 80% the other senders leave at the least, 9 s with two notifiers sharing that), well
     // inside the function's timeout; a notice the pacing cannot send in time goes back to
     // the queue (NOTIFIER_SEND_MARGIN_MS). Over 10 needs the batching window (Lambda's rule).
     batchSize: 50,
@@ -272,15 +273,18 @@ export const FUNCTIONS = {
 export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75);
 
 /**
- * SES pacing: the notifier runs at most `maxConcurrency` instances (its SQS event source);
- * together they use `rateShare` of the account's MaxSendRate, through one pool of send
- * slots in the cases table (`slotPool`, dynamo-notice-send-slots.ts), so whichever instance
- * has notices waiting may use all of it (a fixed share per instance left one instance's
- * share unused while the other sent a burst). The digest uses `digestRateShare`.
- * 0.8 + 0.2 = 1.0: together they stay within the quota.
+ * SES pacing. Every sender of the account (the ORR notifiers, the digest, the hearing
+ * reminders, the OPLA reconciliation) takes each send's slot from one pool in the cases
+ * table (`slotPool`, dynamo-notice-send-slots.ts), one slot per 1 / MaxSendRate: together
+ * they stay within the account's quota whatever runs at once (shares fixed per sender
+ * went over it when two of the lesser senders overlapped the notifiers, and left a fifth
+ * of the rate unused whenever none of them was sending). The
+ * notifiers (at most `maxConcurrency` instances, their SQS event source) may use all of
+ * it (`rateShare` 1); the other senders pace themselves at `digestRateShare` too, so a
+ * long reminder run leaves the FTA notices at least 80% of the rate.
  */
-export const ORR_SENDING = { maxConcurrency: 2, rateShare: 0.8, slotPool: 'ORR_NOTICES', digestRateShare: 0.2 } as const;
-/** The hearing reminders run after the digest (REMINDER_SCHEDULE), so they may use the digest's share. */
+export const ORR_SENDING = { maxConcurrency: 2, rateShare: 1, slotPool: 'SES_ACCOUNT', digestRateShare: 0.2 } as const;
+/** The hearing reminders' own pace: the digest's share (they run after it, REMINDER_SCHEDULE; the pool keeps both within the quota if they overlap). */
 export const REMINDER_RATE_SHARE = ORR_SENDING.digestRateShare;
 
 /** Metric namespace in CloudWatch. */

@@ -1,14 +1,21 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
 import { describe, expect, it, vi } from 'vitest';
+import { localClientConfig } from '../../infra/local/provision';
 import { createDynamoSendSlots } from '../../shared/adapters/cases-table/dynamo-notice-send-slots';
+import { keys } from '../../shared/adapters/cases-table/keys';
+import type { AwsClients } from '../../shared/runtime/aws-clients';
+import { ENV, ORR_SENDING } from '../../shared/runtime/resources';
+import { accountMailer } from '../../shared/runtime/wiring/common/notice-sending';
 import { useCasesTable } from '../helpers/local-stack';
 
 /*
- * The notifiers' shared send slots on DynamoDB Local: instances taking slots of one pool at
+ * The account's shared send slots on DynamoDB Local: instances taking slots of one pool at
  * the same time (each its own adapter, as each Lambda instance has) never get the same slot,
  * never two closer than the interval, and an idle pool gives no burst from time saved.
  * Times are given to the adapter (no clock read), so nothing depends on the machine's speed.
  */
-describe('send slots shared by the notifier instances, on DynamoDB Local', () => {
+describe('send slots shared by every sender of the account, on DynamoDB Local', () => {
   const table = useCasesTable();
   const slotsOf = (pool: string) => createDynamoSendSlots({ client: table.dynamo, tableName: table.tableName, pool });
   const pool = () => `P_${Date.now()}_${Math.floor(Math.random() * 1e6)}`.replace(/[^A-Z_0-9]/g, '_');
@@ -70,5 +77,26 @@ describe('send slots shared by the notifier instances, on DynamoDB Local', () =>
     await busy.take(1000, 50_000);
     await busy.take(1000, 50_000);
     expect(await other.take(1000, 50_000)).toBe(50_000);
+  });
+
+  it('every email-sending function’s mailer takes its sends from the account’s pool, one slot per 1 / MaxSendRate whatever its own share', async () => {
+    const ses = new SESClient(localClientConfig(table.emulators.endpoints.ses));
+    try {
+      const clients = { dynamo: table.dynamo, ses } as unknown as AwsClients;
+      const config = { [ENV.casesTable]: table.tableName, [ENV.mailFrom]: 'docket-watch@example.gov', [ENV.sesMaxSendRate]: 10 };
+      const nextOf = async (): Promise<number> =>
+        Number((await table.dynamo.send(new GetCommand({ TableName: table.tableName, Key: keys.sendSlots(ORR_SENDING.slotPool), ConsistentRead: true }))).Item?.next);
+      const mail = (n: number) => ({ to: ['orr@example.gov'], from: 'docket-watch@example.gov', subject: `[Docket Watch] pool ${n}`, text: 'plain', html: '<p>html</p>', messageIdHeader: `<POOL.${n}@example.gov>`, referenceId: `POOL-${n}` });
+      // The digest's, reminders' and OPLA reconciliation's share, then the notifiers': each send moves the account's pool by 100 ms (10/s), not by its own interval (500 ms at 0.2).
+      const before = Date.now();
+      await accountMailer(clients, config, ORR_SENDING.digestRateShare).send(mail(1));
+      const afterDigest = await nextOf();
+      expect(afterDigest).toBeGreaterThanOrEqual(before + 100);
+      expect(afterDigest).toBeLessThanOrEqual(Date.now() + 100);
+      await accountMailer(clients, config, ORR_SENDING.rateShare).send(mail(2));
+      expect(await nextOf()).toBeGreaterThanOrEqual(afterDigest + 100);
+    } finally {
+      ses.destroy();
+    }
   });
 });

@@ -155,8 +155,8 @@ describe('the SES mailer', () => {
       clock += ms;
     };
     const slots = memorySendSlots();
-    // The pool: 0.8 of 10/s, one slot every 125 ms, whichever instance takes it.
-    const make = (who: string) => createSesMailer({ client: new SESClient({}), rateShare: 0.8, maxSendRate: 10, sharedSlots: slots, sleepMs: sleeper(who), nowMs: () => clock });
+    // The account's pool at 8/s: one slot every 125 ms, whichever instance takes it.
+    const make = (who: string) => createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 8, sharedSlots: slots, sleepMs: sleeper(who), nowMs: () => clock });
     const a = make('a');
     const b = make('b');
     await a.send(mail);
@@ -171,6 +171,54 @@ describe('the SES mailer', () => {
     await b.send(mail);
     await a.send(mail);
     expect(waits.slice(3)).toEqual(['a 125']);
+  });
+
+  it('senders of different shares on one pool: together never over the account’s rate, the lesser sender at its own share, the notifier with the rest', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    // Virtual time: each sleeper waits until the clock reaches its wake time; the clock moves
+    // to the earliest wake time when every sender sleeps (a single-threaded scheduler).
+    let clock = 1_000_000;
+    const sleepers: { at: number; wake: () => void }[] = [];
+    const sleepMs = (ms: number): Promise<void> =>
+      new Promise<void>((wake) => {
+        sleepers.push({ at: clock + ms, wake });
+      });
+    // Lets the senders run (composing a message takes a few turns of the event loop) until each sleeps or is done.
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+    };
+    const slots = memorySendSlots();
+    const sentAt: Record<string, number[]> = { notifier: [], digest: [] };
+    // The account: 10/s, one pool slot every 100 ms. The notifier may use all of it; the digest 0.2 (500 ms apart).
+    const notifier = createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 10, sharedSlots: slots, sleepMs, nowMs: () => clock });
+    const digest = createSesMailer({ client: new SESClient({}), rateShare: 0.2, maxSendRate: 10, sharedSlots: slots, sleepMs, nowMs: () => clock });
+    let running = 2;
+    const run = async (who: 'notifier' | 'digest', mailer: typeof notifier, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        await mailer.send(mail);
+        sentAt[who]!.push(clock);
+      }
+      running -= 1;
+    };
+    const done = Promise.all([run('notifier', notifier, 30), run('digest', digest, 5)]);
+    for (await settle(); running > 0; await settle()) {
+      // The clock moves only when every sender still sending sleeps.
+      if (sleepers.length < running) continue;
+      sleepers.sort((x, y) => x.at - y.at);
+      const first = sleepers.shift()!;
+      clock = Math.max(clock, first.at);
+      first.wake();
+    }
+    await done;
+    const all = [...sentAt.notifier!, ...sentAt.digest!].sort((x, y) => x - y);
+    expect(all).toHaveLength(35);
+    // Never two sends in one pool slot: at most 10 in any second.
+    for (let i = 1; i < all.length; i++) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(100);
+    // The digest keeps its own pace (its 5 sends at least 500 ms apart) and is not starved.
+    for (let i = 1; i < 5; i++) expect(sentAt.digest![i]! - sentAt.digest![i - 1]!).toBeGreaterThanOrEqual(500);
+    expect(Math.max(...sentAt.digest!)).toBeLessThan(1_000_000 + 3_500);
+    // The notifier takes every slot the digest leaves: 35 sends in 35 consecutive slots.
+    expect(all.at(-1)! - all[0]!).toBe(34 * 100);
   });
 
   it('makes no attempt when the shared slots cannot be reached or give none before the deadline: certainly not sent', async () => {

@@ -7,13 +7,14 @@ import { isConditionFailure } from './transactions';
 /*
  * The senders' next free slot, one item per pool in the cases table:
  *   pk SEND_SLOTS  sk <pool>   next (epoch ms of the next free slot)
- * No PII. At most one write per message sent (takes made together share one): a pool of
- * 0.8 x 14 messages a second writes at most 11 times a second, far under one item's limit.
+ * No PII. At most one write per message sent (takes made together share one): the
+ * account's pool at 14 messages a second writes at most 14 times a second, far under one
+ * item's limit.
  */
 export interface DynamoSendSlotsOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** The pool's name (`ORR_NOTICES`): senders of one pool share its rate. */
+  /** The pool's name (`SES_ACCOUNT`, ORR_SENDING.slotPool): senders of one pool share its rate. */
   readonly pool: string;
 }
 

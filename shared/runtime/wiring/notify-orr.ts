@@ -1,7 +1,6 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { createDynamoNoticeCase } from '../../adapters/cases-table/dynamo-notice-case';
-import { createDynamoSendSlots } from '../../adapters/cases-table/dynamo-notice-send-slots';
 import { sqsRedelivery } from '../../adapters/sqs-redelivery';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
@@ -20,16 +19,15 @@ export const NOTIFIER_SEND_MARGIN_MS = 15_000;
  * notify-orr, built once per cold start (per handler module instance: the local stack's
  * second notifier is a second instance of the handler module and so gets wiring of its
  * own and own clients, as a second Lambda execution environment does): the notice-sending
- * ports, pacing their sends through the notifiers' shared send slots at the notifiers'
+ * ports, pacing their sends through the account's shared send slots at the notifiers'
  * share of the SES rate, and the idempotency store.
  */
 export function wireNotifyOrr() {
   const config = loadConfig('notifyOrr');
   const { logger } = createObservability('notify-orr');
   const clients = createAwsClients();
-  // Every notifier instance takes its sends from one pool of slots at the notifiers' share.
-  const sharedSlots = createDynamoSendSlots({ client: clients.dynamo, tableName: config[ENV.casesTable], pool: ORR_SENDING.slotPool });
-  const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, sharedSlots, logger });
+  // Every notifier instance takes its sends from the account's pool of slots, at the notifiers' share.
+  const sending = noticeSendingDeps({ clients, config, rateShare: ORR_SENDING.rateShare, logger });
   const deps = {
     ...sending,
     cases: createDynamoNoticeCase({ client: clients.dynamo, tableName: config[ENV.casesTable] }),

@@ -3,8 +3,7 @@ import { createDynamoNoticeLedger } from '../../adapters/cases-table/dynamo-noti
 import { createDynamoReconciliationBasis } from '../../adapters/cases-table/dynamo-reconciliation-basis';
 import { createPowertoolsMetricsSink } from '../../adapters/powertools-metrics-sink';
 import { createS3Objects } from '../../adapters/s3-objects';
-import { createSesMailer } from '../../adapters/ses-mailer';
-import { sesBackoffOf } from './common/notice-sending';
+import { accountMailer } from './common/notice-sending';
 import { systemClock } from '../../ports/clock';
 import { createAwsClients } from '../aws-clients';
 import { loadConfig } from '../config';
@@ -21,8 +20,9 @@ const mailFrom = config[ENV.mailFrom];
 export const deps = {
   ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
   ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-  // A few emails a day (one per AOR per report): the digest's share of the sending rate.
-  mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: ORR_SENDING.digestRateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config) }),
+  // A few emails a day (one per AOR per report): the digest's share of the sending rate, its
+  // sends taken from the account's pool (they come right after a drop, beside the notices).
+  mailer: accountMailer(clients, config, ORR_SENDING.digestRateShare),
   clock: systemClock,
   log: logger,
   from: mailFrom,

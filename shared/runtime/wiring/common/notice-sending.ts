@@ -5,23 +5,23 @@ import { createDynamoNoticeLedger } from '../../../adapters/cases-table/dynamo-n
 import { createSesMailer } from '../../../adapters/ses-mailer';
 import { systemClock } from '../../../ports/clock';
 import type { AwsClients } from '../../aws-clients';
+import type { Mailer } from '../../../ports/mailer';
 import type { SendSlots } from '../../../ports/send-slots';
-import { ENV } from '../../resources';
+import { createDynamoSendSlots } from '../../../adapters/cases-table/dynamo-notice-send-slots';
+import { ENV, ORR_SENDING } from '../../resources';
 import { loadNoticeRenderer } from '../../templates';
 
 /**
  * What every function that sends email wires the same way (the notifier, the digest, the hearing reminders):
  * the FTA reader, case details, the notice ledger, the SES mailer at its share of the
- * sending rate, the templates, the clock and the logger. Each function's wiring adds its own settings.
+ * sending rate taking its sends from the account's pool of slots, the templates, the clock and the logger. Each function's wiring adds its own settings.
  */
 export function noticeSendingDeps(options: {
   clients: AwsClients;
   /** The sending function's parsed config: its table, mail sender and SES settings. */
   config: NoticeSendingConfig;
-  /** This function's share of the account's SES sending rate (ORR_SENDING, REMINDER_RATE_SHARE). */
+  /** This function's share of the account's SES sending rate at most (ORR_SENDING, REMINDER_RATE_SHARE). */
   rateShare: number;
-  /** Slots shared by the function's instances (the notifiers): `rateShare` is then all of theirs together. */
-  sharedSlots?: SendSlots;
   logger: Logger;
 }) {
   const { clients, config } = options;
@@ -31,8 +31,7 @@ export function noticeSendingDeps(options: {
     ftas: createDynamoCaseStore({ client: clients.dynamo, tableName }),
     caseDetails: createDynamoCaseDetails({ client: clients.dynamo, tableName }),
     ledger: createDynamoNoticeLedger({ client: clients.dynamo, tableName }),
-    // The account's SES MaxSendRate when configured: no GetSendQuota call then.
-    mailer: createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare: options.rateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config), ...(options.sharedSlots === undefined ? {} : { sharedSlots: options.sharedSlots }) }),
+    mailer: accountMailer(clients, config, options.rateShare),
     renderer: loadNoticeRenderer(),
     clock: systemClock,
     log: options.logger,
@@ -53,3 +52,14 @@ export interface NoticeSendingConfig {
 
 /** The mailer's backoff from config: unset deployed (the mailer's SES_BACKOFF), shortened by the local fault tests. */
 export const sesBackoffOf = (config: NoticeSendingConfig) => ({ baseMs: config[ENV.sesBackoffBaseMs], capMs: config[ENV.sesBackoffCapMs] });
+
+/**
+ * The SES mailer of every function that sends email: at most `rateShare` of the account's
+ * MaxSendRate (SES_MAX_SEND_RATE when configured, else GetSendQuota), each send's slot
+ * taken from the account's pool in the cases table (ORR_SENDING.slotPool), so the senders
+ * together stay within the account's rate.
+ */
+export function accountMailer(clients: AwsClients, config: NoticeSendingConfig, rateShare: number): Mailer {
+  const sharedSlots: SendSlots = createDynamoSendSlots({ client: clients.dynamo, tableName: config[ENV.casesTable], pool: ORR_SENDING.slotPool });
+  return createSesMailer({ client: clients.ses, configurationSetName: config[ENV.sesConfigurationSet], rateShare, maxSendRate: config[ENV.sesMaxSendRate], backoff: sesBackoffOf(config), sharedSlots });
+}
