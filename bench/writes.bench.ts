@@ -25,6 +25,7 @@ import { BATCH_WRITE_CONCURRENCY } from '../shared/adapters/cases-table/batch-an
 import { createDynamoCaseStore } from '../shared/adapters/cases-table/dynamo-case-store';
 import type { Hearing } from '../shared/ports/case-store';
 import { backoffMs, chunk, mapWithLimit, sleep } from '../shared/lib/concurrency';
+import { HEARING_WRITE_BATCH } from '../shared/use-cases/steps/ingest/ingest-drop-chunk';
 import { startEmulators } from '../infra/local/emulators';
 import { localClientConfig, provisionLocalResources } from '../infra/local/provision';
 
@@ -33,7 +34,7 @@ const ITEMS = Number(process.env.BENCH_WRITE_ITEMS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 2);
 const SWEEP = [8, 16, 24, 32, 48, 64];
 /** What the ingest hands the store per call (its hearing write buffer). */
-const STORE_CALL_HEARINGS = 2000;
+const STORE_CALL_HEARINGS = HEARING_WRITE_BATCH;
 const TARGET = 0.8;
 /** Back-to-back store / ceiling pairs; the ratio is their median. */
 const PAIRS = Number(process.env.BENCH_WRITE_PAIRS ?? 5);

@@ -23,8 +23,8 @@ import { ChunkKeys, oneHearingPerSchedule, ValueNotes } from '../repeated-keys';
 import type { ChunkDeps } from './ingest-ports';
 import { listsSignal, UcCases } from './uc-cases';
 
-/** Hearings handed to the store per call (the bench measures the store at this size). */
-const HEARING_WRITE_BATCH = 2000;
+/** Hearings handed to the store per call (bench/writes.bench.ts measures the store at this size). */
+export const HEARING_WRITE_BATCH = 2000;
 
 /** Collects items and writes them `size` at a time (callers run one batch at a time, so no overlap). */
 class WriteBuffer<T> {
