@@ -1,12 +1,12 @@
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoSendSlots } from '../../shared/adapters/cases-table/dynamo-notice-send-slots';
+import { createDynamoSendSlots, SEND_SLOTS_MAX_AHEAD_MS } from '../../shared/adapters/cases-table/dynamo-notice-send-slots';
 import { keys } from '../../shared/adapters/cases-table/keys';
 import { useCasesTable } from '../helpers/local-stack';
 
 /*
- * The notifiers' shared send slots at their edges, on DynamoDB Local: a pool item that
- * holds no number (written by hand, or by another version), instances whose clocks and
+ * The account's shared send slots at their edges, on DynamoDB Local: a pool item that
+ * holds no number (written by hand, or by another version) or a slot too far ahead, instances whose clocks and
  * deadlines differ taking at once, and a table that cannot be reached. Times are given to
  * the adapter (no clock read).
  */
@@ -28,6 +28,18 @@ describe('send slots at their edges, on DynamoDB Local', () => {
     expect(await nextOf(name)).toBe(30_100);
     // Repaired: the pool is busy again for the others.
     expect(await slotsOf(name).take(100, 30_000)).toBe(30_100);
+  });
+
+  it('a next free slot beyond SEND_SLOTS_MAX_AHEAD_MS (a clock far off, a hand edit) is no slot anyone holds: taken as idle, the pool repaired; one just within it is queued behind', async () => {
+    const name = pool();
+    const now = 50_000_000;
+    await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.sendSlots(name), next: now + SEND_SLOTS_MAX_AHEAD_MS + 1 } }));
+    // With a deadline a second away, as a notifier takes: a slot now, not a refusal until the far slot.
+    expect(await slotsOf(name).take(100, now, now + 1000)).toBe(now);
+    expect(await nextOf(name)).toBe(now + 100);
+    const near = pool();
+    await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.sendSlots(near), next: now + SEND_SLOTS_MAX_AHEAD_MS } }));
+    expect(await slotsOf(near).take(100, now)).toBe(now + SEND_SLOTS_MAX_AHEAD_MS);
   });
 
   it('a pool item with no next free slot (other attributes only) is taken as idle', async () => {

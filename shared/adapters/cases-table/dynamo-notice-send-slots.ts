@@ -24,6 +24,16 @@ const MAX_ROUNDS = 20;
 /** Takes of one instance claimed in one call at most (a notifier's batch is 50). */
 const MAX_GROUP = 100;
 
+/**
+ * How far ahead of a taker's now the pool's next free slot can honestly be, in ms: the
+ * slots every instance has claimed and not yet used (a few groups of MAX_GROUP; at SES's
+ * sandbox rate of 1 a second, 2 notifiers' groups are 200 s) plus the instances' clock
+ * drift. A `next` later than this (a clock far off, a hand edit) is no slot anyone holds:
+ * the pool is taken as idle and repaired, else every sender of the account would wait
+ * for it, and every notice with a deadline would be refused until then.
+ */
+export const SEND_SLOTS_MAX_AHEAD_MS = 15 * 60_000;
+
 interface Waiting {
   readonly intervalMs: number;
   readonly nowMs: number;
@@ -34,9 +44,9 @@ interface Waiting {
 
 /**
  * Slots taken with conditional UpdateItems, so two takers never get the same slot: while
- * the pool is busy (its next free slot is now or later), `next` moves on by the slots
- * taken and the taker gets the old value onward; when it is idle (`next` passed, no item
- * yet, or no number in it), `next` is set to now plus the slots taken and the taker's first slot is now. The
+ * the pool is busy (its next free slot is now or later, within SEND_SLOTS_MAX_AHEAD_MS),
+ * `next` moves on by the slots taken and the taker gets the old value onward; when it is
+ * idle (`next` passed or beyond that, no item yet, or no number in it), `next` is set to now plus the slots taken and the taker's first slot is now. The
  * takes one instance makes while its call is out wait and go together in the next call
  * (a batch of 50 notices ready at once costs a few calls, not 50), slots handed out in the
  * order taken. A taker that loses a race reads the item again and retries; the order it
@@ -58,9 +68,9 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
           TableName: tableName,
           Key,
           UpdateExpression: 'SET #next = #next + :span',
-          ConditionExpression: limit === undefined ? '#next >= :now' : '#next >= :now AND #next <= :limit',
+          ConditionExpression: limit === undefined ? '#next BETWEEN :now AND :far' : '#next BETWEEN :now AND :far AND #next <= :limit',
           ExpressionAttributeNames: { '#next': 'next' },
-          ExpressionAttributeValues: { ':span': count * intervalMs, ':now': nowMs, ...(limit === undefined ? {} : { ':limit': limit }) },
+          ExpressionAttributeValues: { ':span': count * intervalMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ...(limit === undefined ? {} : { ':limit': limit }) },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
@@ -72,7 +82,7 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
       throw err;
     }
   };
-  /** Idle pool (no item, no number in it, or its next free slot passed): the first slot is now; null when the pool is busy. */
+  /** Idle pool (no item, no number in it, its next free slot passed or beyond SEND_SLOTS_MAX_AHEAD_MS): the first slot is now; null when the pool is busy. */
   const takeIdle = async (count: number, intervalMs: number, nowMs: number): Promise<number | null> => {
     try {
       await client.send(
@@ -82,9 +92,9 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
           UpdateExpression: 'SET #next = :next',
           // A `next` that is no number (written by hand or by another version) is no slot
           // anyone holds: the pool is idle, else every taker would fail on it until repaired.
-          ConditionExpression: 'attribute_not_exists(#next) OR NOT attribute_type(#next, :number) OR #next < :now',
+          ConditionExpression: 'attribute_not_exists(#next) OR NOT attribute_type(#next, :number) OR #next < :now OR #next > :far',
           ExpressionAttributeNames: { '#next': 'next' },
-          ExpressionAttributeValues: { ':next': nowMs + count * intervalMs, ':now': nowMs, ':number': 'N' },
+          ExpressionAttributeValues: { ':next': nowMs + count * intervalMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ':number': 'N' },
         }),
       );
       lastSeenNext = nowMs + count * intervalMs;
@@ -99,7 +109,7 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
   const claim = async (count: number, intervalMs: number, nowMs: number, limit: number | undefined): Promise<number | null> => {
     if (limit !== undefined && limit < nowMs) return null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const busy = lastSeenNext >= nowMs;
+      const busy = lastSeenNext >= nowMs && lastSeenNext <= nowMs + SEND_SLOTS_MAX_AHEAD_MS;
       const first = busy ? await takeQueued(count, intervalMs, nowMs, limit) : await takeIdle(count, intervalMs, nowMs);
       if (first !== null) return first;
       const second = busy ? await takeIdle(count, intervalMs, nowMs) : await takeQueued(count, intervalMs, nowMs, limit);
