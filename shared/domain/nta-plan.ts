@@ -178,6 +178,9 @@ export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions)
   // Counting sort by AOR, input order kept within an AOR: members[start[a] .. start[a + 1]).
   const aorOf = new Int32Array(backlog.length);
   const k1 = new Float64Array(backlog.length);
+  // Copied in input order: the plan then reads A-numbers in its own order from one compact
+  // array, not from UC objects scattered over the heap (a cache miss each).
+  const aNumbers: string[] = new Array(backlog.length);
   const start = new Int32Array(AORS.length + 1);
   for (let i = 0; i < backlog.length; i++) {
     const uc = backlog[i]!;
@@ -185,6 +188,7 @@ export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions)
     aorOf[i] = a;
     if (a >= 0) start[a + 1]! += 1;
     k1[i] = priorityValue(uc, priority);
+    aNumbers[i] = uc.aNumber;
   }
   for (let a = 0; a < AORS.length; a++) start[a + 1]! += start[a]!;
   const members = new Int32Array(start[AORS.length]!);
@@ -197,7 +201,7 @@ export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions)
   for (let a = 0; a < AORS.length; a++) {
     if (start[a + 1] === start[a]) continue;
     const order = sortByPriority(backlog, members.subarray(start[a], start[a + 1]), k1);
-    plans.set(AORS[a]!, planAor(AORS[a]!, backlog, order, options));
+    plans.set(AORS[a]!, planAor(AORS[a]!, aNumbers, order, options));
   }
   return plans;
 }
@@ -251,18 +255,18 @@ export function sortByPriority(backlog: readonly BacklogUc[], members: Int32Arra
   return order;
 }
 
-/** Plans one AOR: `order` holds indices into `backlog`, in plan order. */
-function planAor(aor: Aor, backlog: readonly BacklogUc[], order: Int32Array, options: PlanOptions): AorPlan {
+/** Plans one AOR: `order` holds indices into `aNumbers` (the backlog's), in plan order. */
+function planAor(aor: Aor, aNumbers: readonly string[], order: Int32Array, options: PlanOptions): AorPlan {
   const n = order.length;
   const slots = slotsFor(options.capacity, aor);
   const planned: PlannedUc[] = new Array(n);
   if (slots <= 0) {
-    for (let i = 0; i < n; i++) planned[i] = { aNumber: backlog[order[i]!]!.aNumber, aor, rank: i + 1, plannedDate: null };
+    for (let i = 0; i < n; i++) planned[i] = { aNumber: aNumbers[order[i]!]!, aor, rank: i + 1, plannedDate: null };
     return { aor, slotsPerDay: slots, planned, unscheduled: n, firstDate: null, lastDate: null };
   }
   const days = businessDaysFrom(dayNumber(options.startDate), Math.ceil(n / slots)).map(dayString);
   for (let i = 0; i < n; i++) {
-    planned[i] = { aNumber: backlog[order[i]!]!.aNumber, aor, rank: i + 1, plannedDate: days[Math.floor(i / slots)]! };
+    planned[i] = { aNumber: aNumbers[order[i]!]!, aor, rank: i + 1, plannedDate: days[Math.floor(i / slots)]! };
   }
   return { aor, slotsPerDay: slots, planned, unscheduled: 0, firstDate: days[0] ?? null, lastDate: days[days.length - 1] ?? null };
 }
