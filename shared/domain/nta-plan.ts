@@ -167,10 +167,11 @@ const AOR_INDEX: ReadonlyMap<string, number> = new Map(AORS.map((aor, i) => [aor
  * plan. Every UC given appears exactly once in the result; a UC whose AOR is not one of AORS
  * is not planned. Throws on an unknown priority key.
  *
- * Works on indices into `backlog` and typed arrays: the priority keys of each UC computed
- * once, in input order (the UCs are read in the order they sit in memory), the UCs grouped
- * by AOR with a counting sort, each AOR ordered by sortByPriority. No object is made per UC
- * but the PlannedUc returned: a plan of 300,000 UCs runs on every re-plan of the backlog.
+ * Works on indices into `backlog` and typed arrays, since the whole backlog (~300,000 UCs)
+ * may be planned at once: each UC object is read once, in input order, for its AOR, its
+ * priority keys (priorityValue) and its A-number; the UCs are grouped by AOR with a
+ * counting sort; each AOR is ordered by sortByPriority. No object is made per UC besides
+ * the PlannedUc returned (and a pair per UC in a run of equal priority keys).
  */
 export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions): Map<Aor, AorPlan> {
   const priority = options.priority ?? DEFAULT_PRIORITY;
@@ -200,7 +201,7 @@ export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions)
   const plans = new Map<Aor, AorPlan>();
   for (let a = 0; a < AORS.length; a++) {
     if (start[a + 1] === start[a]) continue;
-    const order = sortByPriority(backlog, members.subarray(start[a], start[a + 1]), k1);
+    const order = sortByPriority(members.subarray(start[a], start[a + 1]), k1, aNumbers);
     plans.set(AORS[a]!, planAor(AORS[a]!, aNumbers, order, options));
   }
   return plans;
@@ -211,14 +212,15 @@ const INDEX_SPAN = 524_288;
 const K1_LIMIT = 2 ** 34;
 
 /**
- * `members` (indices into `backlog`, in input order) in compareKeyed order: priority keys,
- * then A-number, then input order. `k1[i]` is priorityValue(backlog[i]). One numeric sort of a Float64Array (V8 sorts typed arrays
- * natively, faster than a comparator sort of objects) of k1 * 2^19 + position, then the rare
- * runs of equal k1 put in A-number order (A-numbers are read only for those). Every key is an
- * integer below 2^53, so the doubles are exact. Falls back to the comparator sort for an AOR
- * over 2^19 UCs or keys wider than 34 bits (a priority key given twice).
+ * `members` (indices into the backlog, in input order) in compareKeyed order: priority keys,
+ * then A-number, then input order. `k1[i]` is priorityValue of backlog UC i, `aNumbers[i]`
+ * its A-number. One numeric sort of a Float64Array (V8 sorts typed arrays natively, faster
+ * than a comparator sort of objects) of k1 * 2^19 + position, then the rare runs of equal k1
+ * put in A-number order (A-numbers are parsed only for those). Every key is an integer below
+ * 2^53, so the doubles are exact. Falls back to the comparator sort for an AOR over 2^19 UCs
+ * or keys wider than 34 bits (a priority key given twice).
  */
-export function sortByPriority(backlog: readonly BacklogUc[], members: Int32Array, k1: Float64Array): Int32Array {
+export function sortByPriority(members: Int32Array, k1: Float64Array, aNumbers: readonly string[]): Int32Array {
   const n = members.length;
   const keys = new Float64Array(n);
   let wide = n > INDEX_SPAN;
@@ -228,7 +230,7 @@ export function sortByPriority(backlog: readonly BacklogUc[], members: Int32Arra
     keys[j] = k * INDEX_SPAN + j;
   }
   if (wide) {
-    const keyed = Array.from(members, (i) => ({ i, k1: k1[i]!, k2: aNumberValue(backlog[i]!.aNumber) }));
+    const keyed = Array.from(members, (i) => ({ i, k1: k1[i]!, k2: aNumberValue(aNumbers[i]!) }));
     return Int32Array.from(keyed.sort(compareKeyed), (k) => k.i);
   }
   keys.sort();
@@ -246,7 +248,7 @@ export function sortByPriority(backlog: readonly BacklogUc[], members: Int32Arra
     let to = from + 1;
     while (to < n && sortedK1[to] === sortedK1[from]) to += 1;
     if (to - from > 1) {
-      const run = Array.from(order.subarray(from, to), (i) => ({ i, k2: aNumberValue(backlog[i]!.aNumber) }));
+      const run = Array.from(order.subarray(from, to), (i) => ({ i, k2: aNumberValue(aNumbers[i]!) }));
       run.sort((x, y) => x.k2 - y.k2);
       for (let j = 0; j < run.length; j++) order[from + j] = run[j]!.i;
     }

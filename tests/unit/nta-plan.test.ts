@@ -187,7 +187,7 @@ describe('the plan sort (typed-array fast path)', () => {
   const k1Of = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => Float64Array.from(ucs, (u) => priorityValue(u, priority));
   const comparatorOrder = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority)).sort(compareKeyed).map((k) => k.uc.aNumber);
   const sortedANumbers = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) =>
-    Array.from(sortByPriority(ucs, Int32Array.from(ucs.keys()), k1Of(ucs, priority)), (i) => ucs[i]!.aNumber);
+    Array.from(sortByPriority(Int32Array.from(ucs.keys()), k1Of(ucs, priority), ucs.map((u) => u.aNumber)), (i) => ucs[i]!.aNumber);
   const backlogUc = backlogUcIn('HOU');
 
   it('orders exactly as the comparator sort, ties (long runs of equal keys included) by A-number', () => {
@@ -207,7 +207,7 @@ describe('the plan sort (typed-array fast path)', () => {
 
   it('sorts only the members given, indices into the whole backlog', () => {
     const ucs = [uc('000000003'), uc('000000001', { aor: 'NYC' }), uc('000000002'), uc('000000004', { priorFta: true })];
-    expect(Array.from(sortByPriority(ucs, Int32Array.of(0, 2, 3), k1Of(ucs, DEFAULT_PRIORITY)))).toEqual([3, 2, 0]);
+    expect(Array.from(sortByPriority(Int32Array.of(0, 2, 3), k1Of(ucs, DEFAULT_PRIORITY), ucs.map((u) => u.aNumber)))).toEqual([3, 2, 0]);
   });
 });
 
