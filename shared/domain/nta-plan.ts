@@ -79,32 +79,48 @@ export interface KeyedUc {
 }
 
 /**
- * Encodes the priority keys, in order, into one number (flags 1 bit, days 16 bits: at most
- * 34 bits, exact in a double), so a comparison is two subtractions. The key function is
- * built once per priority order.
+ * The priority keys of one UC, in the configured order, as one number (flags 1 bit, days
+ * 16 bits: at most 34 bits with each key once, exact in a double); lower plans first.
+ * A switch rather than a closure per key: this runs once per backlog UC on every plan.
  */
-export function makePriorityKeyer(priority: readonly PriorityKey[]): (uc: BacklogUc) => KeyedUc {
-  const parts = priority.map((key): ((k1: number, uc: BacklogUc) => number) => {
+export function priorityValue(uc: BacklogUc, priority: readonly PriorityKey[]): number {
+  let k1 = 0;
+  for (let i = 0; i < priority.length; i++) {
+    const key = priority[i]!;
     switch (key) {
       case 'PRIOR_FTA':
-        return (k1, uc) => k1 * 2 + (uc.priorFta ? 0 : 1);
+        k1 = k1 * 2 + (uc.priorFta ? 0 : 1);
+        break;
       case 'SAFETY_FLAG':
-        return (k1, uc) => k1 * 2 + (uc.safetyFlag ? 0 : 1);
+        k1 = k1 * 2 + (uc.safetyFlag ? 0 : 1);
+        break;
       case 'LONGEST_SINCE_RELEASE':
-        return (k1, uc) => k1 * DAY_SPAN + clampDay(civilDay(uc.releaseDate, 0));
+        k1 = k1 * DAY_SPAN + clampDay(civilDay(uc.releaseDate, 0));
+        break;
       case 'NEAREST_18TH_BIRTHDAY':
-        return (k1, uc) => k1 * DAY_SPAN + (uc.birthDate === null ? UNKNOWN_DAY : clampDay(civilDay(uc.birthDate, 18)));
+        k1 = k1 * DAY_SPAN + (uc.birthDate === null ? UNKNOWN_DAY : clampDay(civilDay(uc.birthDate, 18)));
+        break;
       default: {
         const never: never = key;
         throw new Error(`unknown priority key ${String(never)}`);
       }
     }
-  });
-  return (uc) => {
-    let k1 = 0;
-    for (let i = 0; i < parts.length; i++) k1 = parts[i]!(k1, uc);
-    return { uc, k1, k2: aNumberValue(uc.aNumber) };
-  };
+  }
+  return k1;
+}
+
+/** Refuses an unknown priority key before any UC is planned, even with an empty backlog. */
+function checkPriority(priority: readonly PriorityKey[]): void {
+  for (const key of priority) if (!PRIORITY_KEYS.includes(key)) throw new Error(`unknown priority key ${String(key)}`);
+}
+
+/**
+ * The keys of a UC as an object (k1 the priority keys, k2 the A-number), so a comparison
+ * is two subtractions: the comparator form of the plan's order (compareKeyed).
+ */
+export function makePriorityKeyer(priority: readonly PriorityKey[]): (uc: BacklogUc) => KeyedUc {
+  checkPriority(priority);
+  return (uc) => ({ uc, k1: priorityValue(uc, priority), k2: aNumberValue(uc.aNumber) });
 }
 
 export const priorityKey = (uc: BacklogUc, priority: readonly PriorityKey[]): KeyedUc => makePriorityKeyer(priority)(uc);
@@ -116,7 +132,8 @@ function aNumberValue(a: string): number {
   return v;
 }
 
-export const compareKeyed = (a: KeyedUc, b: KeyedUc): number => a.k1 - b.k1 || a.k2 - b.k2;
+/** The plan's order: priority keys, then A-number (a stable sort keeps input order after that). */
+export const compareKeyed = (a: Pick<KeyedUc, 'k1' | 'k2'>, b: Pick<KeyedUc, 'k1' | 'k2'>): number => a.k1 - b.k1 || a.k2 - b.k2;
 
 function clampDay(day: number): number {
   return Number.isFinite(day) ? Math.min(Math.max(day, 0), UNKNOWN_DAY - 1) : UNKNOWN_DAY;
@@ -143,19 +160,49 @@ export function civilDay(date: string, addYears: number): number {
 /** Day number of the 18th birthday. */
 export const eighteenthBirthday = (birthDate: string): number => civilDay(birthDate, 18);
 
-/** Plans every AOR of the backlog. Every UC given appears exactly once in the result. */
+const AOR_INDEX: ReadonlyMap<string, number> = new Map(AORS.map((aor, i) => [aor, i]));
+
+/**
+ * Plans every AOR of the backlog: a Map from AOR (in AORS order, only AORs with a UC) to its
+ * plan. Every UC given appears exactly once in the result; a UC whose AOR is not one of AORS
+ * is not planned. Throws on an unknown priority key.
+ *
+ * Works on indices into `backlog` and typed arrays, since the whole backlog (~300,000 UCs)
+ * may be planned at once: each UC object is read once, in input order, for its AOR, its
+ * priority keys (priorityValue) and its A-number; the UCs are grouped by AOR with a
+ * counting sort; each AOR is ordered by sortByPriority. No object is made per UC besides
+ * the PlannedUc returned (and a pair per UC in a run of equal priority keys).
+ */
 export function planBacklog(backlog: readonly BacklogUc[], options: PlanOptions): Map<Aor, AorPlan> {
-  const keyer = makePriorityKeyer(options.priority ?? DEFAULT_PRIORITY);
-  const byAor = new Map<Aor, KeyedUc[]>();
-  for (const uc of backlog) {
-    let list = byAor.get(uc.aor);
-    if (list === undefined) byAor.set(uc.aor, (list = []));
-    list.push(keyer(uc));
+  const priority = options.priority ?? DEFAULT_PRIORITY;
+  checkPriority(priority);
+  // Counting sort by AOR, input order kept within an AOR: members[start[a] .. start[a + 1]).
+  const aorOf = new Int32Array(backlog.length);
+  const k1 = new Float64Array(backlog.length);
+  // Copied in input order: the plan then reads A-numbers in its own order from one compact
+  // array, not from UC objects scattered over the heap (a cache miss each).
+  const aNumbers: string[] = new Array(backlog.length);
+  const start = new Int32Array(AORS.length + 1);
+  for (let i = 0; i < backlog.length; i++) {
+    const uc = backlog[i]!;
+    const a = AOR_INDEX.get(uc.aor) ?? -1;
+    aorOf[i] = a;
+    if (a >= 0) start[a + 1]! += 1;
+    k1[i] = priorityValue(uc, priority);
+    aNumbers[i] = uc.aNumber;
+  }
+  for (let a = 0; a < AORS.length; a++) start[a + 1]! += start[a]!;
+  const members = new Int32Array(start[AORS.length]!);
+  const fill = start.slice(0, AORS.length);
+  for (let i = 0; i < backlog.length; i++) {
+    const a = aorOf[i]!;
+    if (a >= 0) members[fill[a]!++] = i;
   }
   const plans = new Map<Aor, AorPlan>();
-  for (const aor of AORS) {
-    const list = byAor.get(aor);
-    if (list !== undefined) plans.set(aor, planKeyedAor(aor, list, options));
+  for (let a = 0; a < AORS.length; a++) {
+    if (start[a + 1] === start[a]) continue;
+    const order = sortByPriority(members.subarray(start[a], start[a + 1]), k1, aNumbers);
+    plans.set(AORS[a]!, planAor(AORS[a]!, aNumbers, order, options));
   }
   return plans;
 }
@@ -165,48 +212,63 @@ const INDEX_SPAN = 524_288;
 const K1_LIMIT = 2 ** 34;
 
 /**
- * The UCs in compareKeyed order, by one numeric sort of a Float64Array (V8 sorts typed
- * arrays natively, faster than a comparator sort of objects) of k1 * 2^19 + index, then
- * the rare runs of equal k1 put in A-number order. Every key is an integer below 2^53, so
- * the doubles are exact. Falls back to the comparator sort for an AOR over 2^19 UCs or
- * keys wider than 34 bits.
+ * `members` (indices into the backlog, in input order) in compareKeyed order: priority keys,
+ * then A-number, then input order. `k1[i]` is priorityValue of backlog UC i, `aNumbers[i]`
+ * its A-number. One numeric sort of a Float64Array (V8 sorts typed arrays natively, faster
+ * than a comparator sort of objects) of k1 * 2^19 + position, then the rare runs of equal k1
+ * put in A-number order (A-numbers are parsed only for those). Every key is an integer below
+ * 2^53, so the doubles are exact. Falls back to the comparator sort for an AOR over 2^19 UCs
+ * or keys wider than 34 bits (a priority key given twice).
  */
-export function sortKeyed(keyed: readonly KeyedUc[]): KeyedUc[] {
-  const n = keyed.length;
-  let wide = n > INDEX_SPAN;
-  for (let i = 0; i < n && !wide; i++) wide = keyed[i]!.k1 >= K1_LIMIT;
-  if (wide) return [...keyed].sort(compareKeyed);
+export function sortByPriority(members: Int32Array, k1: Float64Array, aNumbers: readonly string[]): Int32Array {
+  const n = members.length;
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = keyed[i]!.k1 * INDEX_SPAN + i;
-  keys.sort();
-  const out: KeyedUc[] = new Array(n);
-  for (let j = 0; j < n; j++) out[j] = keyed[keys[j]! % INDEX_SPAN]!;
-  // Equal priority keys: the A-number decides. Runs are short with date keys; a long one
-  // (a priority order of flags only) is sorted as a slice, never insertion-sorted.
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && out[end]!.k1 === out[start]!.k1) end += 1;
-    if (end - start > 1) {
-      const run = out.slice(start, end).sort((a, b) => a.k2 - b.k2);
-      for (let j = 0; j < run.length; j++) out[start + j] = run[j]!;
-    }
-    start = end;
+  let wide = n > INDEX_SPAN;
+  for (let j = 0; j < n; j++) {
+    const k = k1[members[j]!]!;
+    wide ||= k >= K1_LIMIT;
+    keys[j] = k * INDEX_SPAN + j;
   }
-  return out;
+  if (wide) {
+    const keyed = Array.from(members, (i) => ({ i, k1: k1[i]!, k2: aNumberValue(aNumbers[i]!) }));
+    return Int32Array.from(keyed.sort(compareKeyed), (k) => k.i);
+  }
+  keys.sort();
+  const order = new Int32Array(n);
+  // The k1 of each sorted position, exact: the division by 2^19 and the floor lose nothing.
+  const sortedK1 = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const high = Math.floor(keys[j]! / INDEX_SPAN);
+    sortedK1[j] = high;
+    order[j] = members[keys[j]! - high * INDEX_SPAN]!;
+  }
+  // Equal priority keys: the A-number decides (a stable sort: input order after it). Runs
+  // are short with date keys; a long one (a priority order of flags only) is sorted as a slice.
+  for (let from = 0; from < n; ) {
+    let to = from + 1;
+    while (to < n && sortedK1[to] === sortedK1[from]) to += 1;
+    if (to - from > 1) {
+      const run = Array.from(order.subarray(from, to), (i) => ({ i, k2: aNumberValue(aNumbers[i]!) }));
+      run.sort((x, y) => x.k2 - y.k2);
+      for (let j = 0; j < run.length; j++) order[from + j] = run[j]!.i;
+    }
+    from = to;
+  }
+  return order;
 }
 
-/** Plans one AOR from keyed UCs. */
-export function planKeyedAor(aor: Aor, unsorted: readonly KeyedUc[], options: PlanOptions): AorPlan {
-  const keyed = sortKeyed(unsorted);
+/** Plans one AOR: `order` holds indices into `aNumbers` (the backlog's), in plan order. */
+function planAor(aor: Aor, aNumbers: readonly string[], order: Int32Array, options: PlanOptions): AorPlan {
+  const n = order.length;
   const slots = slotsFor(options.capacity, aor);
-  const planned: PlannedUc[] = new Array(keyed.length);
+  const planned: PlannedUc[] = new Array(n);
   if (slots <= 0) {
-    for (let i = 0; i < keyed.length; i++) planned[i] = { aNumber: keyed[i]!.uc.aNumber, aor, rank: i + 1, plannedDate: null };
-    return { aor, slotsPerDay: slots, planned, unscheduled: keyed.length, firstDate: null, lastDate: null };
+    for (let i = 0; i < n; i++) planned[i] = { aNumber: aNumbers[order[i]!]!, aor, rank: i + 1, plannedDate: null };
+    return { aor, slotsPerDay: slots, planned, unscheduled: n, firstDate: null, lastDate: null };
   }
-  const days = businessDaysFrom(dayNumber(options.startDate), Math.ceil(keyed.length / slots)).map(dayString);
-  for (let i = 0; i < keyed.length; i++) {
-    planned[i] = { aNumber: keyed[i]!.uc.aNumber, aor, rank: i + 1, plannedDate: days[Math.floor(i / slots)]! };
+  const days = businessDaysFrom(dayNumber(options.startDate), Math.ceil(n / slots)).map(dayString);
+  for (let i = 0; i < n; i++) {
+    planned[i] = { aNumber: aNumbers[order[i]!]!, aor, rank: i + 1, plannedDate: days[Math.floor(i / slots)]! };
   }
   return { aor, slotsPerDay: slots, planned, unscheduled: 0, firstDate: days[0] ?? null, lastDate: days[days.length - 1] ?? null };
 }

@@ -9,7 +9,8 @@ import {
   diffPlan,
   makePriorityKeyer,
   planBacklog,
-  sortKeyed,
+  priorityValue,
+  sortByPriority,
   type BacklogUc,
   type PriorityKey,
 } from '../../shared/domain/nta-plan';
@@ -81,6 +82,11 @@ describe('NTA backlog plan: priority', () => {
       { startDate: START, capacity: capacity(1), priority: ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA'] },
     ).get('HOU');
     expect(plan?.planned.map((p) => p.aNumber)).toEqual(['000000002', '000000001']);
+  });
+
+  it('refuses an unknown priority key, even with nothing to plan', () => {
+    const priority = ['PRIOR_FTA', 'OLDEST_CASE'] as unknown as PriorityKey[];
+    expect(() => planBacklog([], { startDate: START, capacity: capacity(1), priority })).toThrow('unknown priority key OLDEST_CASE');
   });
 
   it('breaks ties by A-number, whatever the input order', () => {
@@ -171,18 +177,23 @@ const backlogUcIn = (...aors: readonly Aor[]) => {
     safetyFlag: fc.boolean(),
   });
 };
-const priorities: PriorityKey[][] = [[...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE']];
+// The last order gives a key twice: keys wider than the typed-array sort takes (its comparator path).
+const priorities: PriorityKey[][] = [
+  [...DEFAULT_PRIORITY], ['PRIOR_FTA'], ['SAFETY_FLAG', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'PRIOR_FTA'], ['NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE'],
+  ['LONGEST_SINCE_RELEASE', 'NEAREST_18TH_BIRTHDAY', 'LONGEST_SINCE_RELEASE'],
+];
 
 describe('the plan sort (typed-array fast path)', () => {
-  const keyedOf = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority));
+  const k1Of = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => Float64Array.from(ucs, (u) => priorityValue(u, priority));
+  const comparatorOrder = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) => ucs.map(makePriorityKeyer(priority)).sort(compareKeyed).map((k) => k.uc.aNumber);
+  const sortedANumbers = (ucs: readonly BacklogUc[], priority: readonly PriorityKey[]) =>
+    Array.from(sortByPriority(Int32Array.from(ucs.keys()), k1Of(ucs, priority), ucs.map((u) => u.aNumber)), (i) => ucs[i]!.aNumber);
   const backlogUc = backlogUcIn('HOU');
 
   it('orders exactly as the comparator sort, ties (long runs of equal keys included) by A-number', () => {
     fc.assert(
       fc.property(fc.array(backlogUc, { maxLength: 400 }), fc.constantFrom(...priorities), (ucs, priority) => {
-        const keyed = keyedOf(ucs, priority);
-        const expected = [...keyed].sort(compareKeyed).map((k) => k.uc.aNumber);
-        expect(sortKeyed(keyed).map((k) => k.uc.aNumber)).toEqual(expected);
+        expect(sortedANumbers(ucs, priority)).toEqual(comparatorOrder(ucs, priority));
       }),
       { numRuns: 300 },
     );
@@ -191,8 +202,12 @@ describe('the plan sort (typed-array fast path)', () => {
   it('gives the same order on 20,000 UCs with the same priority flags only', () => {
     // Input in descending A-number order: only the tie-break can put it right.
     const ucs = Array.from({ length: 20_000 }, (_, i) => uc(String(999_999_999 - i * 7_919), { priorFta: i % 3 === 0 }));
-    const keyed = keyedOf(ucs, ['PRIOR_FTA']);
-    expect(sortKeyed(keyed).map((k) => k.uc.aNumber)).toEqual([...keyed].sort(compareKeyed).map((k) => k.uc.aNumber));
+    expect(sortedANumbers(ucs, ['PRIOR_FTA'])).toEqual(comparatorOrder(ucs, ['PRIOR_FTA']));
+  });
+
+  it('sorts only the members given, indices into the whole backlog', () => {
+    const ucs = [uc('000000003'), uc('000000001', { aor: 'NYC' }), uc('000000002'), uc('000000004', { priorFta: true })];
+    expect(Array.from(sortByPriority(Int32Array.of(0, 2, 3), k1Of(ucs, DEFAULT_PRIORITY), ucs.map((u) => u.aNumber)))).toEqual([3, 2, 0]);
   });
 });
 
