@@ -26,7 +26,7 @@ export interface EventSourceHooks {
  * message (answered as soon as one is there), then whatever else is waiting, up to the
  * batch size (10 a receive), without a wait. A message is handled within milliseconds of its sending, as a Lambda
  * event source without a batching window would (deployed, the FTA queues wait up to their
- * window to fill a batch; the handlers take any batch size).
+ * window to fill a batch, 1 s for the notices; the handlers take any batch size).
  */
 export async function pollQueue(
   sqs: SQSClient,

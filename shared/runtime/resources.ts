@@ -172,9 +172,12 @@ export const FTA_QUEUES = {
     // per batch, so a bigger batch keeps the pace. 50 notices take 3.6 s at 14/s (4.5 s at the
     // 80% the other senders leave at the least, 9 s with two notifiers sharing that), well
     // inside the function's timeout; a notice the pacing cannot send in time goes back to
-    // the queue (NOTIFIER_SEND_MARGIN_MS). Over 10 needs the batching window (Lambda's rule).
+    // the queue (NOTIFIER_SEND_MARGIN_MS). Over 10 needs a batching window of 1 s at the
+    // least (Lambda's rule): 1 s, so a notice waits at most a second for its batch to fill
+    // (5 s until 2026-11-30; the notifiers' instances share one pool of slots, so a smaller
+    // batch no longer leaves the rate unused).
     batchSize: 50,
-    maxBatchingWindowSeconds: 5,
+    maxBatchingWindowSeconds: 1,
   },
   ntaSchedule: {
     id: 'NtaScheduleQueue',
