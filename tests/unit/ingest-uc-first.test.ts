@@ -9,6 +9,8 @@ import { fixedClock, memoryCaseStore, memoryDocketSource, memoryPublisher, memor
  * the order of their calls is what is checked, and the outcome is the same either way.
  */
 const JUV = 'idnJuvenileHistory\tidnCase\tidnProceeding\tidnJuvenile\tDATCREATEDON\tDATMODIFIEDON\r\n';
+const CASE = 'IDNCASE\tALIEN_CITY\tALIEN_STATE\tALIEN_ZIPCODE\tADDRESS_CHANGEDON\tCASEPRIORITY_CODE\r\n';
+const caseRow = (id: string, priority: string) => `${id}\tHOUSTON\tTX\t77002\t\t${priority}\r\n`;
 const PROC = 'IDNPROCEEDING\tIDNCASE\tOSC_DATE\tBASE_CITY_CODE\tCASE_TYPE\tDEC_CODE\tABSENTIA\tHEARING_DATE\tCOMP_DATE\r\n';
 const order = (proc: string, cases: readonly string[]) =>
   cases.map((c) => `${c}1\t${c}\t2022-01-01 00:00:00.000\tHOU\tRMV\tX\t${proc}\t2025-03-01 00:00:00.000\t2025-03-04 00:00:00.000\r\n`).join('');
@@ -38,5 +40,45 @@ describe('UC cases first within a batch', () => {
     expect(report.ftas).toEqual({ new: 1, repeated: 0, rescinded: 0 });
     // The other cases' signals are kept: a case becoming a UC case later gets its FTA from them.
     expect((await store.signals.signalsOfCases(['400', '500'])).map((s) => s.caseId).sort()).toEqual(['400', '500']);
+  });
+
+  it('records the case table\'s rows of cases this run marked while the store is asked about the others: each sighting after its case\'s mark, a case the store knew after the look-up', async () => {
+    const store = memoryCaseStore();
+    // 200 was marked by an earlier drop: only the store knows it.
+    await store.markUcCases([{ caseId: '200', basis: 'JUVENILE_HISTORY', dropId: 'd0' }]);
+    const events: string[] = [];
+    let lookUpAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      lookUpAnswered = resolve;
+    });
+    const markUcCases = store.markUcCases.bind(store);
+    store.markUcCases = async (marks, claim) => {
+      events.push(`marked ${marks.map((m) => m.caseId).sort().join(',')}`);
+      return markUcCases(marks, claim);
+    };
+    const findUcCases = store.findUcCases.bind(store);
+    store.findUcCases = async (ids, options) => {
+      events.push(`asked ${[...ids].sort().join(',')}`);
+      // The store answers only once the rows of the cases the run marked are recorded.
+      await answered;
+      events.push('answered');
+      return findUcCases(ids, options);
+    };
+    const recordCaseSightings = store.recordCaseSightings.bind(store);
+    store.recordCaseSightings = async (list) => {
+      events.push(`sighted ${list.map((x) => x.caseId).sort().join(',')}`);
+      if (list.some((x) => x.caseId === '300')) lookUpAnswered();
+      return recordCaseSightings(list);
+    };
+    // 100: juvenile history (stage before); 300: CASEPRIORITY UC (this batch); 200: the store's; 400: none.
+    const source = memoryDocketSource({
+      tbl_JuvenileHistory: `${JUV}1\t100\t10\t4\t\t\r\n`,
+      A_TblCase: CASE + caseRow('100', '') + caseRow('200', '') + caseRow('300', 'UC') + caseRow('400', ''),
+    });
+    await ingestDocketDrop({ dropId: 'd1', location: 'drops/d1/' }, { source, store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog });
+    const caseStage = events.slice(events.findIndex((e) => e.startsWith('asked 200')));
+    expect(caseStage).toEqual(['asked 200,400', 'marked 300', 'sighted 100,300', 'answered', 'sighted 200']);
+    // Every UC case's row is a sighting; the case that is none is not.
+    expect(await store.findUcCases(['100', '200', '300', '400'])).toEqual(new Set(['100', '200', '300']));
   });
 });

@@ -191,8 +191,19 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         const { priorityCaseIds, withANumber, upcoming } = classifyCaseRows(rows, dropContext);
         // CASEPRIORITY UC cases are UC cases now: the store is not asked about them below.
         for (const id of priorityCaseIds) uc.add(id);
-        // The UC cases the store knows among the batch's cases are looked up while the
-        // batch's marks are written: neither needs the other.
+        // The rows of UC cases (sightings, addresses), each case's once, as soon as its UC mark is known.
+        const recorded = new Set<string>();
+        const recordKnown = async (): Promise<void> => {
+          const ids = new Set(rows.caseIds().filter((id) => uc.has(id) && !recorded.has(id)));
+          for (const id of ids) recorded.add(id);
+          if (ids.size === 0) return;
+          const kept = keptCaseRows(rows.where((i) => ids.has(rows.caseId(i))));
+          noteKeyLines(kept.keyLines);
+          tally.addressesRecorded += await recordCases(kept.unique, drop.dropId, deps.store);
+        };
+        // The store is asked which of the batch's other cases are UC cases (marked by an
+        // earlier drop or a roster) while the batch's marks are written and the rows of the
+        // cases known already (marked by this run) are recorded: neither needs the other.
         await Promise.all([
           uc.filter(rows.caseIds(), (id) => id),
           (async () => {
@@ -202,15 +213,13 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
               ...priorityCaseIds.map((caseId): UcMark => ({ caseId, basis: 'CASE_PRIORITY', dropId: drop.dropId })),
               ...rows.where((i) => onRoster.has(rows.caseId(i))).map((r): UcMark => ({ caseId: r.value.caseId, basis: 'ROSTER', dropId: drop.dropId, aNumber: r.value.aNumber ?? undefined })),
             ]);
-            // Any case's hearing ahead: the case may become a UC case after this drop.
-            await deps.hearings?.record(upcoming);
+            // After the marks: a sighting is written to the case's UC mark item, which must
+            // exist. Any case's hearing ahead is kept: the case may become a UC case later.
+            await Promise.all([recordKnown(), deps.hearings?.record(upcoming)]);
           })(),
         ]);
-        // UC cases: marked before (any stage, or found in the store just now) or by this batch.
-        const ucIds = new Set(rows.caseIds().filter((id) => uc.has(id)));
-        const kept = keptCaseRows(rows.where((i) => ucIds.has(rows.caseId(i))));
-        noteKeyLines(kept.keyLines);
-        tally.addressesRecorded += await recordCases(kept.unique, drop.dropId, deps.store);
+        // Then the UC cases the store knew (marked by an earlier drop or a roster).
+        await recordKnown();
         await keys.settle(run, chunk, deps.ledger);
         return NONE;
       });
