@@ -42,6 +42,17 @@ export interface SesMailerOptions {
   readonly nowMs?: () => number;
 }
 
+/**
+ * Slots of the account's pool one mailer holds ahead of time at most, in ms of the pool's
+ * time: a notifier's batch takes its slots a second's worth at a time, so another sender
+ * (the digest, reminders, OPLA reconciliation: one send at a time) waits behind at most
+ * about a second per notifier instance, not behind a whole batch.
+ */
+export const SLOTS_HELD_AHEAD_MS = 1000;
+
+/** How long a mailer that could not read GetSendQuota paces at SES's lowest rate before it asks again, in ms. */
+export const SEND_QUOTA_RETRY_MS = 60_000;
+
 /** Pacing intervals in ms at `maxSendRate` messages a second: a sender's own at its share, the account pool's at the whole rate. */
 function intervalsAt(maxSendRate: number, rateShare: number): { own: number; pool: number } {
   return { own: Math.ceil(1000 / Math.max(0.1, maxSendRate * rateShare)), pool: Math.ceil(1000 / Math.max(0.1, maxSendRate)) };
@@ -120,48 +131,75 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
 export function createSesMailer({ client, configurationSetName, maxAttempts = 6, rateShare = 0.5, maxSendRate, backoff, sharedSlots, sleepMs = sleep, nowMs = Date.now }: SesMailerOptions): Mailer {
   const backoffBaseMs = backoff?.baseMs ?? SES_BACKOFF.baseMs;
   const backoffCapMs = backoff?.capMs ?? SES_BACKOFF.capMs;
-  /** Interval of this sender's own pacing (its share), and of the account's pool (the whole rate), in ms. */
+  /** Interval of this sender's own pacing (its share), and of the account's pool (the whole rate), in ms per recipient. */
   let intervals: { own: number; pool: number } | undefined = maxSendRate === undefined ? undefined : intervalsAt(maxSendRate, rateShare);
+  /** When the intervals are SES's lowest rate because GetSendQuota failed: the time to ask again (epoch ms). */
+  let askQuotaAgainAt: number | undefined;
   let nextSlot = 0;
+  /** Pool time this mailer holds in slots not yet reached, and the takes waiting for room (SLOTS_HELD_AHEAD_MS). */
+  let heldMs = 0;
+  const roomWaiters: (() => void)[] = [];
+  const holdRoom = async (ms: number): Promise<void> => {
+    while (heldMs > 0 && heldMs + ms > SLOTS_HELD_AHEAD_MS) await new Promise<void>((r) => roomWaiters.push(r));
+    heldMs += ms;
+  };
+  const releaseRoom = (ms: number): void => {
+    heldMs -= ms;
+    for (const wake of roomWaiters.splice(0)) wake();
+  };
+
+  async function sendIntervals(): Promise<{ own: number; pool: number }> {
+    if (intervals !== undefined && (askQuotaAgainAt === undefined || nowMs() < askQuotaAgainAt)) return intervals;
+    try {
+      // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
+      const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
+      intervals = intervalsAt(quota.MaxSendRate ?? 1, rateShare);
+      askQuotaAgainAt = undefined;
+    } catch {
+      // SES's lowest (sandbox) rate, 1 message a second, until asked again.
+      intervals = intervalsAt(1, rateShare);
+      askQuotaAgainAt = nowMs() + SEND_QUOTA_RETRY_MS;
+    }
+    return intervals;
+  }
 
   /**
-   * Waits for this send's slot: its own (each `own` after the last one given, unless the
-   * pool alone paces it), then the pool's. A slot later than `notAfterMs` is not taken:
-   * returns false at once, and the next caller gets it.
+   * Waits for this send's slot: its own (each `own` per recipient after the last one given,
+   * unless the pool alone paces it), then the pool's (`pool` per recipient: SES counts
+   * recipients, not messages). A slot later than `notAfterMs` is not taken: returns false
+   * at once, and the next caller gets it.
    */
-  async function pace(notAfterMs: number | undefined): Promise<boolean> {
-    if (intervals === undefined) {
-      try {
-        // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
-        const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-        intervals = intervalsAt(quota.MaxSendRate ?? 1, rateShare);
-      } catch {
-        intervals = intervalsAt(1, rateShare); // SES's lowest (sandbox) rate: 1 message per second.
-      }
-    }
+  async function pace(notAfterMs: number | undefined, recipients: number): Promise<boolean> {
+    const { own, pool } = await sendIntervals();
     const ownPace = sharedSlots === undefined || rateShare < 1;
     if (ownPace) {
       const now = nowMs();
       const slot = Math.max(now, nextSlot);
       if (notAfterMs !== undefined && slot > notAfterMs) return false;
-      nextSlot = slot + intervals.own;
+      nextSlot = slot + own * recipients;
       if (slot > now) await sleepMs(slot - now);
     }
     if (sharedSlots !== undefined) {
-      const taken = await sharedSlots.take(intervals.pool, nowMs(), notAfterMs);
-      if (taken === null) return false;
-      // Its own pace counts from the send, however long the pool made it wait.
-      if (ownPace) nextSlot = Math.max(nextSlot, taken + intervals.own);
-      const wait = taken - nowMs();
-      if (wait > 0) await sleepMs(wait);
+      const spanMs = pool * recipients;
+      await holdRoom(spanMs);
+      try {
+        const taken = await sharedSlots.take(spanMs, nowMs(), notAfterMs);
+        if (taken === null) return false;
+        // Its own pace counts from the send, however long the pool made it wait.
+        if (ownPace) nextSlot = Math.max(nextSlot, taken + own * recipients);
+        const wait = taken - nowMs();
+        if (wait > 0) await sleepMs(wait);
+      } finally {
+        releaseRoom(spanMs);
+      }
     }
     return true;
   }
 
   /** `pace`, where slots that cannot be reached mean this attempt is not made (nothing sent). */
-  async function paceOrNotSent(notAfterMs: number | undefined, attempt: number, outcomeUnknown: boolean, lastError: unknown): Promise<boolean> {
+  async function paceOrNotSent(notAfterMs: number | undefined, recipients: number, attempt: number, outcomeUnknown: boolean, lastError: unknown): Promise<boolean> {
     try {
-      return await pace(notAfterMs);
+      return await pace(notAfterMs, recipients);
     } catch (err) {
       if (outcomeUnknown) throw lastError;
       throw new MailNotSentError(`SES send not attempted: no send slot (attempt ${attempt}): ${(err as Error).message}`, { cause: err });
@@ -171,11 +209,13 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
   return {
     async send(mail: OutgoingMail, options?: SendOptions): Promise<{ messageId: string }> {
       const raw = await composeMime(mail);
+      // SES's sending rate counts recipients: a notice copied to a coordinator is two.
+      const recipients = Math.max(1, mail.to.length + (mail.cc?.length ?? 0));
       const tags = Object.entries({ reference: mail.referenceId, ...mail.tags }).map(([Name, Value]) => ({ Name, Value }));
       let outcomeUnknown = false;
       let lastError: unknown;
       for (let attempt = 1; ; attempt++) {
-        if (!(await paceOrNotSent(options?.notAfterMs, attempt, outcomeUnknown, lastError))) {
+        if (!(await paceOrNotSent(options?.notAfterMs, recipients, attempt, outcomeUnknown, lastError))) {
           // Past the caller's deadline: no attempt. Unknown stays unknown (an earlier attempt may have been sent).
           if (outcomeUnknown) throw lastError;
           throw new SendDeadlineError(`SES send not attempted: its slot falls after the deadline (attempt ${attempt})`, { cause: lastError });

@@ -9,8 +9,9 @@
  */
 export interface SendSlots {
   /**
-   * Takes the next free slot: `nowMs` when the senders have been idle for an interval,
-   * else `intervalMs` after the last slot taken. A slot later than `notAfterMs` is not
+   * Takes the next free slot, `intervalMs` long (the pool's interval per recipient of the
+   * message: SES counts recipients): `nowMs` when the senders have been idle, else at the
+   * end of the last slot taken. A slot later than `notAfterMs` is not
    * taken: null, and the slot stays free for the next taker. Throws when the slots cannot
    * be reached (nothing taken then).
    */

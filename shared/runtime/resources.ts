@@ -278,13 +278,15 @@ export const INGEST_HEAP_MB = Math.floor(FUNCTIONS.ingestDocket.memoryMb * 0.75)
 /**
  * SES pacing. Every sender of the account (the ORR notifiers, the digest, the hearing
  * reminders, the OPLA reconciliation) takes each send's slot from one pool in the cases
- * table (`slotPool`, dynamo-notice-send-slots.ts), one slot per 1 / MaxSendRate: together
- * they stay within the account's quota whatever runs at once (shares fixed per sender
- * went over it when two of the lesser senders overlapped the notifiers, and left a fifth
- * of the rate unused whenever none of them was sending). The
- * notifiers (at most `maxConcurrency` instances, their SQS event source) may use all of
- * it (`rateShare` 1); the other senders pace themselves at `digestRateShare` too, so a
- * long reminder run leaves the FTA notices at least 80% of the rate.
+ * table (`slotPool`, dynamo-notice-send-slots.ts), one slot per recipient per
+ * 1 / MaxSendRate (SES counts recipients): together they stay within the account's quota
+ * whatever runs at once (shares fixed per sender went over it when two of the lesser
+ * senders overlapped the notifiers, and left a fifth of the rate unused whenever none of
+ * them was sending). The notifiers (at most `maxConcurrency` instances, their SQS event
+ * source) may use all of it (`rateShare` 1); the others pace themselves at
+ * `digestRateShare` as well. FTA notices come first: a mailer holds at most
+ * SLOTS_HELD_AHEAD_MS (1 s) of the pool ahead, so while notices are backlogged another
+ * sender's send waits about a second per notifier instance, not behind whole batches.
  */
 export const ORR_SENDING = { maxConcurrency: 2, rateShare: 1, slotPool: 'SES_ACCOUNT', digestRateShare: 0.2 } as const;
 /** The hearing reminders' own pace: the digest's share (they run after it, REMINDER_SCHEDULE; the pool keeps both within the quota if they overlap). */

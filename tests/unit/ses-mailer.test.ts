@@ -2,9 +2,9 @@ import { GetSendQuotaCommand, SendRawEmailCommand, SESClient, SESServiceExceptio
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { composeMime, createSesMailer, isTransientSesError, sesCertainlyDidNotSend } from '../../shared/adapters/ses-mailer';
+import { composeMime, createSesMailer, isTransientSesError, SEND_QUOTA_RETRY_MS, sesCertainlyDidNotSend, SLOTS_HELD_AHEAD_MS } from '../../shared/adapters/ses-mailer';
 import { MailNotSentError, SendDeadlineError } from '../../shared/ports/mailer';
-import type { OutgoingMail } from '../../shared/ports/mailer';
+import type { Mailer, OutgoingMail } from '../../shared/ports/mailer';
 import { memorySendSlots } from '../helpers/in-memory-ports';
 
 // Throttling and 5xx cannot be produced by the SES emulator.
@@ -26,6 +26,9 @@ const mail: OutgoingMail = {
   referenceId: 'IA-1',
   tags: { scope: '7', notice: 'FTA.IA-1' },
 };
+
+/** The same notice to ORR's inbox alone: one recipient, one slot of the sending rate. */
+const solo: OutgoingMail = { ...mail, cc: [] };
 
 const sesError = (name: string, status: number) =>
   new SESServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
@@ -116,12 +119,12 @@ describe('the SES mailer', () => {
     };
     // rateShare 0.5 of 2/s: one message a second.
     const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, sleepMs, nowMs: () => clock });
-    for (let i = 0; i < 3; i++) await mailer.send(mail);
+    for (let i = 0; i < 3; i++) await mailer.send(solo);
     expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(1);
     expect(waits).toEqual([1000, 1000]);
     // Time that passed on its own between sends counts toward the interval.
     clock += 400;
-    await mailer.send(mail);
+    await mailer.send(solo);
     expect(waits).toEqual([1000, 1000, 600]);
   });
 
@@ -135,13 +138,13 @@ describe('the SES mailer', () => {
     };
     // 0.5 of 2/s: slots one second apart, the first at once.
     const mailer = createSesMailer({ client: new SESClient({}), rateShare: 0.5, maxSendRate: 2, sleepMs, nowMs: () => clock });
-    await mailer.send(mail, { notAfterMs: clock });
+    await mailer.send(solo, { notAfterMs: clock });
     // The next slot is 1,000 ms away: after a deadline 999 ms away, so no attempt.
-    await expect(mailer.send(mail, { notAfterMs: clock + 999 })).rejects.toBeInstanceOf(SendDeadlineError);
+    await expect(mailer.send(solo, { notAfterMs: clock + 999 })).rejects.toBeInstanceOf(SendDeadlineError);
     expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     expect(waits).toEqual([]);
     // The slot was not taken: a send with a later deadline gets it (1,000 ms, not 2,000).
-    await mailer.send(mail, { notAfterMs: clock + 1000 });
+    await mailer.send(solo, { notAfterMs: clock + 1000 });
     expect(waits).toEqual([1000]);
     expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
   });
@@ -159,66 +162,93 @@ describe('the SES mailer', () => {
     const make = (who: string) => createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 8, sharedSlots: slots, sleepMs: sleeper(who), nowMs: () => clock });
     const a = make('a');
     const b = make('b');
-    await a.send(mail);
-    await a.send(mail);
+    await a.send(solo);
+    await a.send(solo);
     // Pacing alone, b's first send would go at once beside a's: shared, it takes the slot after a's.
-    await b.send(mail);
-    await a.send(mail);
+    await b.send(solo);
+    await a.send(solo);
     expect(waits).toEqual(['a 125', 'b 125', 'a 125']);
     expect(slots.taken).toEqual([1_000_000, 1_000_125, 1_000_250, 1_000_375]);
     // Idle for a while: the next send goes at once, with no burst after it.
     clock += 5_000;
-    await b.send(mail);
-    await a.send(mail);
+    await b.send(solo);
+    await a.send(solo);
     expect(waits.slice(3)).toEqual(['a 125']);
   });
 
   it('senders of different shares on one pool: together never over the account’s rate, the lesser sender at its own share, the notifier with the rest', async () => {
     sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
-    // Virtual time: each sleeper waits until the clock reaches its wake time; the clock moves
-    // to the earliest wake time when every sender sleeps (a single-threaded scheduler).
-    let clock = 1_000_000;
-    const sleepers: { at: number; wake: () => void }[] = [];
-    const sleepMs = (ms: number): Promise<void> =>
-      new Promise<void>((wake) => {
-        sleepers.push({ at: clock + ms, wake });
-      });
-    // Lets the senders run (composing a message takes a few turns of the event loop) until each sleeps or is done.
-    const settle = async (): Promise<void> => {
-      for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
-    };
+    const time = virtualTime();
     const slots = memorySendSlots();
-    const sentAt: Record<string, number[]> = { notifier: [], digest: [] };
     // The account: 10/s, one pool slot every 100 ms. The notifier may use all of it; the digest 0.2 (500 ms apart).
-    const notifier = createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 10, sharedSlots: slots, sleepMs, nowMs: () => clock });
-    const digest = createSesMailer({ client: new SESClient({}), rateShare: 0.2, maxSendRate: 10, sharedSlots: slots, sleepMs, nowMs: () => clock });
-    let running = 2;
-    const run = async (who: 'notifier' | 'digest', mailer: typeof notifier, n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) {
-        await mailer.send(mail);
-        sentAt[who]!.push(clock);
-      }
-      running -= 1;
-    };
-    const done = Promise.all([run('notifier', notifier, 30), run('digest', digest, 5)]);
-    for (await settle(); running > 0; await settle()) {
-      // The clock moves only when every sender still sending sleeps.
-      if (sleepers.length < running) continue;
-      sleepers.sort((x, y) => x.at - y.at);
-      const first = sleepers.shift()!;
-      clock = Math.max(clock, first.at);
-      first.wake();
-    }
-    await done;
-    const all = [...sentAt.notifier!, ...sentAt.digest!].sort((x, y) => x - y);
+    const notifier = createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 10, sharedSlots: slots, ...time.clock });
+    const digest = createSesMailer({ client: new SESClient({}), rateShare: 0.2, maxSendRate: 10, sharedSlots: slots, ...time.clock });
+    const sent = await time.run({ notifier: sequentially(notifier, 30, solo), digest: sequentially(digest, 5, solo) });
+    const all = [...sent.notifier!, ...sent.digest!].sort((x, y) => x - y);
     expect(all).toHaveLength(35);
     // Never two sends in one pool slot: at most 10 in any second.
     for (let i = 1; i < all.length; i++) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(100);
     // The digest keeps its own pace (its 5 sends at least 500 ms apart) and is not starved.
-    for (let i = 1; i < 5; i++) expect(sentAt.digest![i]! - sentAt.digest![i - 1]!).toBeGreaterThanOrEqual(500);
-    expect(Math.max(...sentAt.digest!)).toBeLessThan(1_000_000 + 3_500);
+    for (let i = 1; i < 5; i++) expect(sent.digest![i]! - sent.digest![i - 1]!).toBeGreaterThanOrEqual(500);
+    expect(Math.max(...sent.digest!)).toBeLessThan(1_000_000 + 3_500);
     // The notifier takes every slot the digest leaves: 35 sends in 35 consecutive slots.
     expect(all.at(-1)! - all[0]!).toBe(34 * 100);
+  });
+
+  it('two notifiers sending whole batches at once hold a second of the pool each at most: a reminder run behind them still sends every second or two', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const time = virtualTime();
+    const slots = memorySendSlots();
+    // 14/s: 72 ms a slot; SLOTS_HELD_AHEAD_MS of it is 13 slots an instance.
+    const make = (rateShare: number) => createSesMailer({ client: new SESClient({}), rateShare, maxSendRate: 14, sharedSlots: slots, ...time.clock });
+    const [a, b, reminders] = [make(1), make(1), make(0.2)];
+    // Each notifier: batches of 50 notices handled at once, one batch after the other.
+    const batches = (mailer: ReturnType<typeof make>) => async (sentAt: number[]) => {
+      for (let batch = 0; batch < 3; batch++) await Promise.all(Array.from({ length: 50 }, () => mailer.send(solo).then(() => sentAt.push(time.now()))));
+    };
+    const sent = await time.run({ a: batches(a), b: batches(b), reminders: sequentially(reminders, 10, solo) });
+    const all = Object.values(sent).flat().sort((x, y) => x - y);
+    expect(all).toHaveLength(310);
+    for (let i = 1; i < all.length; i++) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(72);
+    // Behind whole batches (100 slots, 7.2 s) the reminders went one every 7 s or so. Now a take
+    // waits behind what the two notifiers hold (a second each at most), after the reminders' own
+    // pace (0.2 of the rate: 358 ms): one every 2.4 s at the most.
+    const r = sent.reminders!;
+    expect(r[0]! - 1_000_000).toBeLessThanOrEqual(2 * SLOTS_HELD_AHEAD_MS + 72);
+    for (let i = 1; i < r.length; i++) expect(r[i]! - r[i - 1]!).toBeLessThanOrEqual(358 + 2 * SLOTS_HELD_AHEAD_MS + 72);
+  });
+
+  it('takes a slot per recipient: SES counts a notice copied to a coordinator twice', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const slots = memorySendSlots();
+    let clock = 1_000_000;
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 10, sharedSlots: slots, nowMs: () => clock, sleepMs: async (ms) => void (clock += ms) });
+    await mailer.send(mail);
+    await mailer.send(solo);
+    await mailer.send(solo);
+    // The copied notice holds two slots (200 ms), the next one one.
+    expect(slots.taken).toEqual([1_000_000, 1_000_200, 1_000_300]);
+  });
+
+  it('asks GetSendQuota again a minute after it failed, pacing at SES’s lowest rate meanwhile', async () => {
+    sesMock.on(GetSendQuotaCommand).rejectsOnce(new Error('throttled')).resolves({ MaxSendRate: 10 });
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    let clock = 1_000_000;
+    const waits: number[] = [];
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 1, nowMs: () => clock, sleepMs: async (ms) => {
+      waits.push(ms);
+      clock += ms;
+    } });
+    await mailer.send(solo);
+    await mailer.send(solo);
+    // SES's lowest rate: one a second.
+    expect(waits).toEqual([1000]);
+    clock += SEND_QUOTA_RETRY_MS;
+    await mailer.send(solo);
+    await mailer.send(solo);
+    expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(2);
+    // The quota read again: 10 a second.
+    expect(waits).toEqual([1000, 100]);
   });
 
   it('makes no attempt when the shared slots cannot be reached or give none before the deadline: certainly not sent', async () => {
@@ -291,7 +321,7 @@ describe('the SES mailer', () => {
     sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
     // 14/s at a share of 0.5: one message every 143 ms.
     const mailer = createSesMailer({ client: new SESClient({}), maxSendRate: 14, rateShare: 0.5, sleepMs: async (ms) => void waits.push(ms) });
-    for (let i = 0; i < 3; i++) await mailer.send(mail);
+    for (let i = 0; i < 3; i++) await mailer.send(solo);
     expect(sesMock.commandCalls(GetSendQuotaCommand)).toHaveLength(0);
     // The sleeps are not slept: the third send is owed two intervals (2 x 143 ms), where
     // the 1-a-second fallback would owe 2 s.
@@ -307,3 +337,56 @@ describe('the SES mailer', () => {
     expect(parsed.attachments[0]?.content.toString('utf8')).toBe('x,y\r\n1,2\r\n');
   });
 });
+
+/** Sends `n` messages one after the other, noting when each went. */
+const sequentially = (mailer: Mailer, n: number, message: OutgoingMail) => async (sentAt: number[], now: () => number): Promise<void> => {
+  for (let i = 0; i < n; i++) {
+    await mailer.send(message);
+    sentAt.push(now());
+  }
+};
+
+/**
+ * Virtual time for senders running at once: each sleeper waits until the clock reaches its
+ * wake time; the clock moves to the earliest wake time only when every sender still running
+ * sleeps (a single-threaded scheduler), so nothing depends on the machine's speed.
+ */
+function virtualTime() {
+  let clock = 1_000_000;
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const now = (): number => clock;
+  const sleepMs = (ms: number): Promise<void> => new Promise<void>((wake) => void sleepers.push({ at: clock + ms, wake }));
+  // Lets the senders run (composing a message takes a few turns of the event loop) until each sleeps or is done.
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+  return {
+    now,
+    clock: { nowMs: now, sleepMs },
+    /** Runs the senders to the end; returns when each one's messages went, by sender. */
+    async run(senders: Record<string, (sentAt: number[], now: () => number) => Promise<void>>): Promise<Record<string, number[]>> {
+      const sent: Record<string, number[]> = {};
+      let running = 0;
+      const done = Promise.all(
+        Object.entries(senders).map(async ([who, send]) => {
+          running += 1;
+          sent[who] = [];
+          await send(sent[who], now);
+          running -= 1;
+        }),
+      );
+      for (await settle(); running > 0; await settle()) {
+        // A sender of many messages at once counts as sleeping once all of them sleep: moved on when no progress is left.
+        const before = sleepers.length;
+        await settle();
+        if (sleepers.length !== before || sleepers.length === 0) continue;
+        sleepers.sort((x, y) => x.at - y.at);
+        const first = sleepers.shift()!;
+        clock = Math.max(clock, first.at);
+        first.wake();
+      }
+      await done;
+      return sent;
+    },
+  };
+}

@@ -26,11 +26,13 @@ const MAX_GROUP = 100;
 
 /**
  * How far ahead of a taker's now the pool's next free slot can honestly be, in ms: the
- * slots every instance has claimed and not yet used (a few groups of MAX_GROUP; at SES's
- * sandbox rate of 1 a second, 2 notifiers' groups are 200 s) plus the instances' clock
- * drift. A `next` later than this (a clock far off, a hand edit) is no slot anyone holds:
- * the pool is taken as idle and repaired, else every sender of the account would wait
- * for it, and every notice with a deadline would be refused until then.
+ * slots every instance holds and has not yet used (a mailer holds SLOTS_HELD_AHEAD_MS, a
+ * message's own slots at the least; a notifier's deadline caps its takes at about 45 s)
+ * plus the instances' clock drift. A `next` later than this (a hand edit, a bug) is no slot
+ * anyone holds: the pool is taken as idle and repaired, else every sender of the account
+ * would wait for it, and every notice with a deadline would be refused until then. The
+ * instances' clocks must agree within it (Lambda's are synchronised): one 15 minutes
+ * behind the others would take their held slots for idle.
  */
 export const SEND_SLOTS_MAX_AHEAD_MS = 15 * 60_000;
 
@@ -60,8 +62,8 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
   let waiting: Waiting[] = [];
   let claiming = false;
 
-  /** Busy pool: takes `count` slots from `next` (at or after now; the first at or before `limit`); null when the pool is not so. */
-  const takeQueued = async (count: number, intervalMs: number, nowMs: number, limit: number | undefined): Promise<number | null> => {
+  /** Busy pool: takes `spanMs` of slots from `next` (at or after now; the first at or before `limit`); null when the pool is not so. */
+  const takeQueued = async (spanMs: number, nowMs: number, limit: number | undefined): Promise<number | null> => {
     try {
       const out = await client.send(
         new UpdateCommand({
@@ -70,12 +72,12 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
           UpdateExpression: 'SET #next = #next + :span',
           ConditionExpression: limit === undefined ? '#next BETWEEN :now AND :far' : '#next BETWEEN :now AND :far AND #next <= :limit',
           ExpressionAttributeNames: { '#next': 'next' },
-          ExpressionAttributeValues: { ':span': count * intervalMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ...(limit === undefined ? {} : { ':limit': limit }) },
+          ExpressionAttributeValues: { ':span': spanMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ...(limit === undefined ? {} : { ':limit': limit }) },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
       const first = Number(out.Attributes?.next);
-      lastSeenNext = first + count * intervalMs;
+      lastSeenNext = first + spanMs;
       return first;
     } catch (err) {
       if (isConditionFailure(err)) return null;
@@ -83,7 +85,7 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
     }
   };
   /** Idle pool (no item, no number in it, its next free slot passed or beyond SEND_SLOTS_MAX_AHEAD_MS): the first slot is now; null when the pool is busy. */
-  const takeIdle = async (count: number, intervalMs: number, nowMs: number): Promise<number | null> => {
+  const takeIdle = async (spanMs: number, nowMs: number): Promise<number | null> => {
     try {
       await client.send(
         new UpdateCommand({
@@ -94,10 +96,10 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
           // anyone holds: the pool is idle, else every taker would fail on it until repaired.
           ConditionExpression: 'attribute_not_exists(#next) OR NOT attribute_type(#next, :number) OR #next < :now OR #next > :far',
           ExpressionAttributeNames: { '#next': 'next' },
-          ExpressionAttributeValues: { ':next': nowMs + count * intervalMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ':number': 'N' },
+          ExpressionAttributeValues: { ':next': nowMs + spanMs, ':now': nowMs, ':far': nowMs + SEND_SLOTS_MAX_AHEAD_MS, ':number': 'N' },
         }),
       );
-      lastSeenNext = nowMs + count * intervalMs;
+      lastSeenNext = nowMs + spanMs;
       return nowMs;
     } catch (err) {
       if (isConditionFailure(err)) return null;
@@ -105,14 +107,14 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
     }
   };
 
-  /** The first of `count` consecutive slots, the first at or before `limit`; null when the next free slot is later. */
-  const claim = async (count: number, intervalMs: number, nowMs: number, limit: number | undefined): Promise<number | null> => {
+  /** The start of `spanMs` of consecutive slots, at or before `limit`; null when the next free slot is later. */
+  const claim = async (spanMs: number, nowMs: number, limit: number | undefined): Promise<number | null> => {
     if (limit !== undefined && limit < nowMs) return null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const busy = lastSeenNext >= nowMs && lastSeenNext <= nowMs + SEND_SLOTS_MAX_AHEAD_MS;
-      const first = busy ? await takeQueued(count, intervalMs, nowMs, limit) : await takeIdle(count, intervalMs, nowMs);
+      const first = busy ? await takeQueued(spanMs, nowMs, limit) : await takeIdle(spanMs, nowMs);
       if (first !== null) return first;
-      const second = busy ? await takeIdle(count, intervalMs, nowMs) : await takeQueued(count, intervalMs, nowMs, limit);
+      const second = busy ? await takeIdle(spanMs, nowMs) : await takeQueued(spanMs, nowMs, limit);
       if (second !== null) return second;
       // Neither: the next free slot is after the limit, or another taker moved it between the two.
       const out = await client.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
@@ -122,18 +124,28 @@ export function createDynamoSendSlots({ client, tableName, pool }: DynamoSendSlo
     throw new DocketWatchError('CONCURRENT_UPDATES_EXHAUSTED', `send slots ${pool}: no slot after ${MAX_ROUNDS} rounds of conditional writes`);
   };
 
-  /** One group: its slots in order, or one by one when a deadline stops the group as a whole. */
+  /**
+   * One group: its slots in order, each taker's one interval (its own: a message to two
+   * recipients takes two) after the one before, or one by one when a deadline stops the
+   * group as a whole.
+   */
   const claimGroup = async (group: readonly Waiting[]): Promise<(number | null)[]> => {
-    const intervalMs = Math.max(...group.map((w) => w.intervalMs));
     const nowMs = Math.max(...group.map((w) => w.nowMs));
-    // The group's first slot must leave each taker's own slot (j intervals later) by its deadline.
-    const limits = group.flatMap((w, j) => (w.notAfterMs === undefined ? [] : [w.notAfterMs - j * intervalMs]));
+    // Each taker's slot, from the group's first: the intervals of the takers before it.
+    const offsets: number[] = [];
+    let spanMs = 0;
+    for (const w of group) {
+      offsets.push(spanMs);
+      spanMs += w.intervalMs;
+    }
+    // The group's first slot must leave each taker's own slot by its deadline.
+    const limits = group.flatMap((w, j) => (w.notAfterMs === undefined ? [] : [w.notAfterMs - (offsets[j] ?? 0)]));
     const limit = limits.length === 0 ? undefined : Math.min(...limits);
-    const first = await claim(group.length, intervalMs, nowMs, limit);
-    if (first !== null) return group.map((_, j) => first + j * intervalMs);
+    const first = await claim(spanMs, nowMs, limit);
+    if (first !== null) return offsets.map((offset) => first + offset);
     if (group.length === 1) return [null];
     const slots: (number | null)[] = [];
-    for (const w of group) slots.push(await claim(1, intervalMs, nowMs, w.notAfterMs));
+    for (const w of group) slots.push(await claim(w.intervalMs, nowMs, w.notAfterMs));
     return slots;
   };
 
