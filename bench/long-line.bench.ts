@@ -4,8 +4,11 @@
  * line alone would add 256 MB; the scanner keeps at most about MAX_LINE_BYTES plus one
  * chunk. Budget: array buffers grow by less than 32 MB while it reads, and the rows
  * before and after the line are still read. Not a test: a memory figure depends on the
- * machine and its load, so it is measured here, not in `npm test`.
+ * machine and its load, so it is measured here, not in `npm test`. Writes
+ * out/bench/long-line.json and sets exitCode 1 on a miss.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openEoirTable } from '../shared/domain/open-eoir-table';
 import { PROCEEDING_TABLE } from '../shared/domain/proceeding';
 
@@ -34,4 +37,7 @@ const grewMb = Math.round(((peak - before) / 1024 / 1024) * 10) / 10;
 const rowsRight = reasons.join() === 'ok,ROW_TOO_LONG,ok';
 const result = { lineMb: 256, rows: reasons, arrayBuffersGrewMb: grewMb, target: `< ${BUDGET_MB} MB`, pass: rowsRight && grewMb < BUDGET_MB };
 console.log(result);
+const OUT = join(import.meta.dirname, '../out/bench');
+mkdirSync(OUT, { recursive: true });
+writeFileSync(join(OUT, 'long-line.json'), `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
 if (!result.pass) process.exitCode = 1;

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AORS } from '../shared/domain/aor';
 import { dayString } from '../shared/domain/business-days';
 import { compareKeyed, DEFAULT_PRIORITY, makePriorityKeyer, planBacklog, type BacklogUc } from '../shared/domain/nta-plan';
@@ -6,7 +8,8 @@ import { compareKeyed, DEFAULT_PRIORITY, makePriorityKeyer, planBacklog, type Ba
  * Plans 300,000 backlog UCs over the 25 AORs and compares with a plain sort of the same
  * records by the same keys (precomputed, the cheapest form of the comparison), in the same
  * run. Budget: plan <= 2x sort. Reports the median of several rounds and the heap the plan
- * holds. Synthetic records from a seeded generator: the same every run.
+ * holds. Synthetic records from a seeded generator: the same every run. Writes
+ * out/bench/nta-plan.json and sets exitCode 1 over budget.
  */
 const N = Number(process.env.BENCH_NTA_UCS ?? 300_000);
 const ROUNDS = 7;
@@ -70,4 +73,8 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+const OUT = join(import.meta.dirname, '../out/bench');
+mkdirSync(OUT, { recursive: true });
+const record = { at: new Date().toISOString(), ucs: N, aors: kept.size, rounds: ROUNDS, sortMs: Math.round(sort * 10) / 10, planMs: Math.round(plan * 10) / 10, ratio: Math.round(ratio * 100) / 100, planHeapMb: Number(mb(held)), target: '<= 2x a plain sort', pass: ratio <= 2 };
+writeFileSync(join(OUT, 'nta-plan.json'), `${JSON.stringify(record, null, 2)}\n`);
 if (ratio > 2) process.exitCode = 1;

@@ -28,6 +28,8 @@ const OUTPUTS: Record<string, string> = {
   'growth.bench.ts': 'growth.json',
   'end-to-end.bench.ts': 'end-to-end.json',
   'zip-unpack.bench.ts': 'zip-unpack.json',
+  'nta-plan.bench.ts': 'nta-plan.json',
+  'long-line.bench.ts': 'long-line.json',
 };
 const results: Record<string, unknown> = {};
 for (const file of files) {
@@ -47,7 +49,7 @@ const record = {
   results,
 };
 // Every target of the run in one place: its measure, figure and verdict.
-const FIGURES = ['ratio', 'ratio1Thread', 'rssRatio', 'timePerRowRatio', 'dropToLastEmailS'];
+const FIGURES = ['ratio', 'ratio1Thread', 'rssRatio', 'timePerRowRatio', 'dropToLastEmailS', 'arrayBuffersGrewMb'];
 console.log('\nsummary (one run):');
 for (const [file, r] of Object.entries(results)) {
   const verdicts = Object.entries(r as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null && 'pass' in v) as [string, Record<string, unknown>][];
