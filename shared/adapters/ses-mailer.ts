@@ -136,29 +136,49 @@ export function createSesMailer({ client, configurationSetName, maxAttempts = 6,
   /** When the intervals are SES's lowest rate because GetSendQuota failed: the time to ask again (epoch ms). */
   let askQuotaAgainAt: number | undefined;
   let nextSlot = 0;
-  /** Pool time this mailer holds in slots not yet reached, and the takes waiting for room (SLOTS_HELD_AHEAD_MS). */
+  /**
+   * Pool time this mailer holds in slots not yet reached, and the takes waiting for room
+   * (SLOTS_HELD_AHEAD_MS), in the order they came: a message of two recipients is not
+   * passed by the one-recipient messages behind it. One alone may hold more than the limit.
+   */
   let heldMs = 0;
-  const roomWaiters: (() => void)[] = [];
-  const holdRoom = async (ms: number): Promise<void> => {
-    while (heldMs > 0 && heldMs + ms > SLOTS_HELD_AHEAD_MS) await new Promise<void>((r) => roomWaiters.push(r));
-    heldMs += ms;
+  const roomQueue: { ms: number; admit: () => void }[] = [];
+  const fits = (ms: number): boolean => heldMs === 0 || heldMs + ms <= SLOTS_HELD_AHEAD_MS;
+  const holdRoom = (ms: number): Promise<void> => {
+    if (roomQueue.length === 0 && fits(ms)) {
+      heldMs += ms;
+      return Promise.resolve();
+    }
+    return new Promise<void>((admit) => roomQueue.push({ ms, admit }));
   };
   const releaseRoom = (ms: number): void => {
     heldMs -= ms;
-    for (const wake of roomWaiters.splice(0)) wake();
+    for (let head = roomQueue[0]; head !== undefined && fits(head.ms); head = roomQueue[0]) {
+      roomQueue.shift();
+      heldMs += head.ms;
+      head.admit();
+    }
   };
 
+  /** The one GetSendQuota request in flight: the sends that need it wait for the same answer. */
+  let quotaRequest: Promise<void> | undefined;
   async function sendIntervals(): Promise<{ own: number; pool: number }> {
-    if (intervals !== undefined && (askQuotaAgainAt === undefined || nowMs() < askQuotaAgainAt)) return intervals;
-    try {
-      // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
-      const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-      intervals = intervalsAt(quota.MaxSendRate ?? 1, rateShare);
-      askQuotaAgainAt = undefined;
-    } catch {
-      // SES's lowest (sandbox) rate, 1 message a second, until asked again.
-      intervals = intervalsAt(1, rateShare);
-      askQuotaAgainAt = nowMs() + SEND_QUOTA_RETRY_MS;
+    while (intervals === undefined || (askQuotaAgainAt !== undefined && nowMs() >= askQuotaAgainAt)) {
+      quotaRequest ??= (async () => {
+        try {
+          // The SES emulator never answers GetSendQuota: do not let the pacing wait on it.
+          const quota = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(3000) });
+          intervals = intervalsAt(quota.MaxSendRate ?? 1, rateShare);
+          askQuotaAgainAt = undefined;
+        } catch {
+          // SES's lowest (sandbox) rate, 1 message a second, until asked again.
+          intervals = intervalsAt(1, rateShare);
+          askQuotaAgainAt = nowMs() + SEND_QUOTA_RETRY_MS;
+        } finally {
+          quotaRequest = undefined;
+        }
+      })();
+      await quotaRequest;
     }
     return intervals;
   }

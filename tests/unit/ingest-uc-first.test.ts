@@ -81,4 +81,31 @@ describe('UC cases first within a batch', () => {
     // Every UC case's row is a sighting; the case that is none is not.
     expect(await store.findUcCases(['100', '200', '300', '400'])).toEqual(new Set(['100', '200', '300']));
   });
+
+  it('never records a case\'s row before its UC mark is written, when another chunk read at the same time writes the mark', async () => {
+    for (const chunkBytes of [20, 30, 40, 60]) {
+      const store = memoryCaseStore();
+      const events: string[] = [];
+      const markUcCases = store.markUcCases.bind(store);
+      store.markUcCases = async (marks, claim) => {
+        // A slow write (throttled, retried): the other chunks go on meanwhile.
+        await new Promise((r) => setTimeout(r, 30));
+        const n = await markUcCases(marks, claim);
+        events.push(...marks.map((m) => `marked ${m.caseId}`));
+        return n;
+      };
+      const recordCaseSightings = store.recordCaseSightings.bind(store);
+      store.recordCaseSightings = async (list) => {
+        events.push(...list.map((x) => `sighted ${x.caseId}`));
+        return recordCaseSightings(list);
+      };
+      // 500's two lines (CASEPRIORITY UC, then none) in chunks of their own, read at once.
+      const source = memoryDocketSource({ A_TblCase: CASE + caseRow('500', 'UC') + caseRow('500', '') + caseRow('600', '') });
+      await ingestDocketDrop({ dropId: 'd1', location: 'drops/d1/' }, { source, store, publisher: memoryPublisher(), quarantine: memoryQuarantine(), clock: fixedClock('2026-11-28T00:00:00Z'), log: silentLog, chunks: { chunkBytes, parallelChunks: 4 } });
+      const firstSighting = events.indexOf('sighted 500');
+      expect(firstSighting, `chunks of ${chunkBytes} bytes: ${events.join(', ')}`).toBeGreaterThan(events.indexOf('marked 500'));
+      expect(events.indexOf('marked 500')).toBeGreaterThanOrEqual(0);
+      expect(events).not.toContain('sighted 600');
+    }
+  });
 });

@@ -251,6 +251,49 @@ describe('the SES mailer', () => {
     expect(waits).toEqual([1000, 100]);
   });
 
+  it('asks GetSendQuota once for sends made at once: a throttled answer to a second ask cannot undo the first', async () => {
+    let asked = 0;
+    sesMock.on(GetSendQuotaCommand).callsFake(async () => {
+      asked += 1;
+      if (asked > 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      await new Promise((r) => setTimeout(r, 5));
+      return { MaxSendRate: 14 };
+    });
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const slots = memorySendSlots();
+    let clock = 1_000_000;
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 1, sharedSlots: slots, nowMs: () => clock, sleepMs: async () => undefined });
+    await Promise.all(Array.from({ length: 10 }, () => mailer.send(solo)));
+    expect(asked).toBe(1);
+    // 14 a second: 72 ms a slot, not SES's lowest rate.
+    expect(slots.taken.slice(0, 3).map((t) => t - slots.taken[0]!)).toEqual([0, 72, 144]);
+    // Failed a minute later, for a batch at once: one ask, and the next a minute after that.
+    sesMock.on(GetSendQuotaCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    clock += 24 * 3600_000;
+    const before = sesMock.commandCalls(GetSendQuotaCommand).length;
+    await Promise.all(Array.from({ length: 50 }, () => mailer.send(solo)));
+    expect(sesMock.commandCalls(GetSendQuotaCommand).length - before).toBe(0);
+  });
+
+  it('keeps the order of a batch’s sends through the hold: a notice of two recipients is not passed by the ones behind it', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const time = virtualTime();
+    const slots = memorySendSlots();
+    const mailer = createSesMailer({ client: new SESClient({}), rateShare: 1, maxSendRate: 14, sharedSlots: slots, ...time.clock });
+    const order: number[] = [];
+    // A batch of 50 handled at once; the 21st is copied to a coordinator.
+    const sent = await time.run({
+      batch: async (sentAt) => {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => mailer.send(i === 20 ? mail : solo).then(() => {
+          order.push(i);
+          sentAt.push(time.now());
+        })));
+      },
+    });
+    expect(order.indexOf(20)).toBe(20);
+    expect(sent.batch!.length).toBe(50);
+  });
+
   it('makes no attempt when the shared slots cannot be reached or give none before the deadline: certainly not sent', async () => {
     sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
     const unreachable = { take: async (): Promise<number | null> => Promise.reject(new Error('DynamoDB unreachable')) };

@@ -64,10 +64,9 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     // again: its claim's condition would fail and write nothing (the first step's basis is
     // the drop's).
     const fresh = [...new Map(marks.filter((m) => !marked.has(m.caseId) && !uc.markedInRun(m.caseId)).map((m) => [m.caseId, m])).values()];
-    for (const m of fresh) {
-      marked.add(m.caseId);
-      uc.add(m.caseId);
-    }
+    // Known as UC cases (uc) only once their marks are written: another chunk of this
+    // invocation records a UC case's row on its mark's item, which must exist by then.
+    for (const m of fresh) marked.add(m.caseId);
     if (fresh.length === 0) return;
     tally.ucCasesMarked += await deps.store.markUcCases(fresh, { runId: run.runId, by });
     for (const m of fresh) uc.noteMarkedInRun(m.caseId);
@@ -189,9 +188,10 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
     case 'A_TblCase':
       reading = read(CASE_TABLE, async (rows) => {
         const { priorityCaseIds, withANumber, upcoming } = classifyCaseRows(rows, dropContext);
-        // CASEPRIORITY UC cases are UC cases now: the store is not asked about them below.
-        for (const id of priorityCaseIds) uc.add(id);
-        // The rows of UC cases (sightings, addresses), each case's once, as soon as its UC mark is known.
+        // CASEPRIORITY UC cases are UC cases once marked below: the store is not asked about them.
+        const byPriority = new Set(priorityCaseIds);
+        // The rows of UC cases (sightings, addresses), each case's once, as soon as its UC mark
+        // is known written (uc knows a case only then).
         const recorded = new Set<string>();
         const recordKnown = async (): Promise<void> => {
           const ids = new Set(rows.caseIds().filter((id) => uc.has(id) && !recorded.has(id)));
@@ -205,7 +205,7 @@ export async function ingestDropChunk(run: DropRun, chunk: DropChunk, deps: Chun
         // earlier drop or a roster) while the batch's marks are written and the rows of the
         // cases known already (marked by this run) are recorded: neither needs the other.
         await Promise.all([
-          uc.filter(rows.caseIds(), (id) => id),
+          uc.filter(rows.caseIds().filter((id) => !byPriority.has(id)), (id) => id),
           (async () => {
             // The DOJ-to-DHS feed's ALIEN_NBR: noted for rosters to come, and matched against rosters seen.
             const onRoster = withANumber.length > 0 ? await deps.store.aNumbers.indexCases(withANumber, drop.dropId) : new Set<string>();
