@@ -195,3 +195,50 @@ export async function whileDropPausedAfterFirstLine(h: Pick<ReturnType<typeof le
   }
   await reading;
 }
+
+/**
+ * Reads the drops `before` whole, then `drop` with `roster` landing after line `afterLine`
+ * of its proceedings or schedules (landRosterAfterLine); returns when the roster landed.
+ */
+export async function readWithRosterAfterLine(
+  h: Pick<ReturnType<typeof ledgerPorts>, 'drop' | 'roster'>,
+  reader: DropReader,
+  before: readonly ModelDrop[],
+  drop: ModelDrop,
+  table: 'proceedings' | 'schedules',
+  afterLine: number,
+  roster: ModelRoster,
+): Promise<{ at: number; nextLineRead: boolean }> {
+  for (const d of before) await h.drop(d.dropId, dropFiles(d), d.asOf, { reader });
+  const files = dropFiles(drop);
+  const mid = landRosterAfterLine(h, (table === 'proceedings' ? files.B_TblProceeding : files.tbl_schedule) as string, afterLine, roster);
+  await h.drop(drop.dropId, files, drop.asOf, { reader, beforeChunk: mid.beforeChunk });
+  return mid.landed;
+}
+
+/**
+ * A case handed off to two drops read at once. Jan shows an order `Y`; Feb repeats its key
+ * `N` then `Y` (the FTA stays OPEN) and is held after its first line while Mar (the order
+ * `Y` again, and another case's order) is read with a roster naming the case landing after
+ * Mar's first line. Returns the inputs, for the model.
+ */
+export async function handOffToTwoDropsRead(
+  h: Pick<ReturnType<typeof ledgerPorts>, 'drop' | 'roster'>,
+  ids: { readonly prefix: string; readonly caseId: string; readonly proceedingId: string; readonly otherCaseId: string; readonly otherProceedingId: string },
+): Promise<{ jan: ModelDrop; feb: ModelDrop; mar: ModelDrop; roster: ModelRoster; landedAt: number }> {
+  const order = (absentia: string) => ({ proceedingId: ids.proceedingId, caseId: ids.caseId, osc: '2022-01-01', absentia, compDate: '2025-05-01', hearingDate: '2025-05-01' });
+  const other = { proceedingId: ids.otherProceedingId, caseId: ids.otherCaseId, osc: '2022-01-01', absentia: 'N', compDate: null, hearingDate: '2025-05-01' };
+  const jan: ModelDrop = { kind: 'drop', dropId: `${ids.prefix}-jan`, asOf: '2026-01-01', proceedings: [order('Y')] };
+  const feb: ModelDrop = { kind: 'drop', dropId: `${ids.prefix}-feb`, asOf: '2026-02-01', proceedings: [order('N'), order('Y')] };
+  const mar: ModelDrop = { kind: 'drop', dropId: `${ids.prefix}-mar`, asOf: '2026-03-01', proceedings: [order('Y'), other] };
+  const roster: ModelRoster = { kind: 'roster', rosterId: `${ids.prefix}-roster`, rows: [{ aNumber: `02${ids.caseId}`, eoirCaseId: ids.caseId }] };
+  await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
+  let landedAt = -1;
+  await whileDropPausedAfterFirstLine(h, feb, async () => {
+    const marFiles = dropFiles(mar);
+    const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
+    await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
+    landedAt = mid.landed.at;
+  });
+  return { jan, feb, mar, roster, landedAt };
+}

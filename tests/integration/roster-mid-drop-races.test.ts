@@ -4,7 +4,7 @@ import { keys } from '../../shared/adapters/cases-table/keys';
 import { createDynamoCaseStore } from '../../shared/adapters/cases-table/dynamo-case-store';
 import { createDynamoDropLedger } from '../../shared/adapters/cases-table/dynamo-drop-ledger';
 import { sweepOutboxes } from '../../shared/use-cases/sweep-outboxes';
-import { dieAfterRosterLands, expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { dieAfterRosterLands, expectMidDropOutcome, readWithRosterAfterLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts, readInline, readThroughLedger, type DropReader, type LedgerFta } from '../helpers/ledger-run';
 import { useCasesTable } from '../helpers/local-stack';
@@ -39,12 +39,9 @@ describe('a roster landing while a drop is read: the races the mid-drop property
     const jan: ModelDrop = { kind: 'drop', dropId: `race1-jan-${name}`, asOf: '2026-01-01', proceedings: [order(p, caseId, 'Y')] };
     const feb: ModelDrop = { kind: 'drop', dropId: `race1-feb-${name}`, asOf: '2026-02-01', proceedings: [order(p, caseId, 'N'), order(p, caseId, 'Y')] };
     const roster = rosterOf(`race1-roster-${name}`, caseId, true);
-    await h.drop(jan.dropId, dropFiles(jan), jan.asOf, { reader: reader() });
-    const files = dropFiles(feb);
-    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
-    await h.drop(feb.dropId, files, feb.asOf, { reader: reader(), beforeChunk: mid.beforeChunk });
-    expect(mid.landed).toMatchObject({ nextLineRead: false });
-    expect(mid.landed.at).toBeGreaterThan(0);
+    const landed = await readWithRosterAfterLine(h, reader(), [jan], feb, 'proceedings', 1, roster);
+    expect(landed).toMatchObject({ nextLineRead: false });
+    expect(landed.at).toBeGreaterThan(0);
     const got = h.outcome(await ftasOf(h, [caseId]));
     expect(got).toEqual({ ftas: [{ ftaId: `IA-${p}`, caseId, status: 'OPEN' }], notices: [`IA-${p}`], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
@@ -65,11 +62,8 @@ describe('a roster landing while a drop is read: the races the mid-drop property
       schedules: [s(`${sid}9`, '7500099', '8B'), s(sid, caseId, '8B')],
     };
     const roster = rosterOf(`race2-roster-${name}`, caseId, false);
-    await h.drop(jan.dropId, dropFiles(jan), jan.asOf, { reader: reader() });
-    const files = dropFiles(feb);
-    const mid = landRosterAfterLine(h, files.tbl_schedule as string, 1, roster);
-    await h.drop(feb.dropId, files, feb.asOf, { reader: reader(), beforeChunk: mid.beforeChunk });
-    expect(mid.landed).toMatchObject({ nextLineRead: false });
+    const landed = await readWithRosterAfterLine(h, reader(), [jan], feb, 'schedules', 1, roster);
+    expect(landed).toMatchObject({ nextLineRead: false });
     const got = h.outcome(await ftasOf(h, [caseId]));
     expect(got).toEqual({ ftas: [{ ftaId: `NS-${sid}`, caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);
@@ -86,11 +80,8 @@ describe('a roster landing while a drop is read: the races the mid-drop property
       proceedings: [order(`${p}9`, '7500098', 'N'), order(p, caseId, '')],
     };
     const roster = rosterOf(`race2b-roster-${name}`, caseId, false);
-    await h.drop(jan.dropId, dropFiles(jan), jan.asOf, { reader: reader() });
-    const files = dropFiles(feb);
-    const mid = landRosterAfterLine(h, files.B_TblProceeding as string, 1, roster);
-    await h.drop(feb.dropId, files, feb.asOf, { reader: reader(), beforeChunk: mid.beforeChunk });
-    expect(mid.landed).toMatchObject({ nextLineRead: false });
+    const landed = await readWithRosterAfterLine(h, reader(), [jan], feb, 'proceedings', 1, roster);
+    expect(landed).toMatchObject({ nextLineRead: false });
     const got = h.outcome(await ftasOf(h, [caseId]));
     expect(got).toEqual({ ftas: [{ ftaId: `IA-${p}`, caseId, status: 'RESCINDED' }], notices: [], corrections: [] });
     expectMidDropOutcome(got, [jan, feb, roster], [jan, roster, feb]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { settleHandOffs } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore, memoryPublisher } from '../helpers/in-memory-ports';
-import { landRosterAfterLine, whileDropPausedAfterFirstLine } from '../helpers/ledger-mid-drop';
-import { ledgerModel, type ModelDrop, type ModelRoster } from '../helpers/ledger-model';
-import { dropFiles, ledgerPorts } from '../helpers/ledger-run';
+import { handOffToTwoDropsRead } from '../helpers/ledger-mid-drop';
+import { ledgerModel } from '../helpers/ledger-model';
+import { ledgerPorts } from '../helpers/ledger-run';
 import { orderSighting } from '../helpers/signal-fixtures';
 
 /**
@@ -14,24 +14,12 @@ import { orderSighting } from '../helpers/signal-fixtures';
  */
 describe('a case handed off to two drops being read', () => {
   const caseId = '7430001';
-  const order = (absentia: string) => ({ proceedingId: '8430001', caseId, osc: '2022-01-01', absentia, compDate: '2025-05-01', hearingDate: '2025-05-01' });
-  const other = { proceedingId: '8430002', caseId: '7430002', osc: '2022-01-01', absentia: 'N', compDate: null, hearingDate: '2025-05-01' };
-  const jan: ModelDrop = { kind: 'drop', dropId: 'two-jan', asOf: '2026-01-01', proceedings: [order('Y')] };
-  // Feb repeats the order's key N then Y (the FTA stays OPEN); Mar shows it Y again.
-  const feb: ModelDrop = { kind: 'drop', dropId: 'two-feb', asOf: '2026-02-01', proceedings: [order('N'), order('Y')] };
-  const mar: ModelDrop = { kind: 'drop', dropId: 'two-mar', asOf: '2026-03-01', proceedings: [order('Y'), other] };
-  const roster: ModelRoster = { kind: 'roster', rosterId: 'two-roster', rows: [{ aNumber: `02${caseId}`, eoirCaseId: caseId }] };
 
   it('Feb paused between its N and Y lines while Mar is read, the roster landing in Mar: the FTA stays OPEN, one notice', async () => {
     const store = memoryCaseStore();
     const h = ledgerPorts(store, { chunkBytes: 64, parallelChunks: 1 });
-    await h.drop(jan.dropId, dropFiles(jan), jan.asOf);
-    await whileDropPausedAfterFirstLine(h, feb, async () => {
-      const marFiles = dropFiles(mar);
-      const mid = landRosterAfterLine(h, marFiles.B_TblProceeding as string, 1, roster);
-      await h.drop(mar.dropId, marFiles, mar.asOf, { beforeChunk: mid.beforeChunk });
-      expect(mid.landed.at).toBeGreaterThan(0);
-    });
+    const { jan, feb, mar, roster, landedAt } = await handOffToTwoDropsRead(h, { prefix: 'two', caseId, proceedingId: '8430001', otherCaseId: '7430002', otherProceedingId: '8430002' });
+    expect(landedAt).toBeGreaterThan(0);
     const want = ledgerModel([jan, feb, mar, roster]);
     expect(want.map((f) => ({ ftaId: f.ftaId, status: f.status }))).toEqual([{ ftaId: 'IA-8430001', status: 'OPEN' }]);
     const got = h.outcome([...store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInProcessDropLedger } from '../../shared/use-cases/steps/ingest/in-process-drop-ledger';
 import { settleAbandonedReads } from '../../shared/use-cases/steps/settle-hand-offs';
 import { memoryCaseStore } from '../helpers/in-memory-ports';
-import { dieAfterRosterLands, expectMidDropOutcome, landRosterAfterLine } from '../helpers/ledger-mid-drop';
+import { dieAfterRosterLands, expectMidDropOutcome, readWithRosterAfterLine } from '../helpers/ledger-mid-drop';
 import { ledgerModel, type ModelDrop, type ModelInput, type ModelRoster } from '../helpers/ledger-model';
 import { dropFiles, ledgerPorts, readInline, readThroughLedger, rosterCsv, type DropReader } from '../helpers/ledger-run';
 
@@ -30,13 +30,9 @@ const noShow = (adjRsn: string, scheduleId = '9400001', forCase = caseId) => ({ 
 /** Plays `before`, then `drop` with `roster` landing after its table line `afterLine`; returns what the store and queues hold. */
 async function play(reader: DropReader, before: readonly ModelDrop[], drop: ModelDrop, table: 'proceedings' | 'schedules', afterLine: number, roster: ModelRoster) {
   const h = ledgerPorts(memoryCaseStore(), { chunkBytes: 64, parallelChunks: 1 });
-  for (const d of before) await h.drop(d.dropId, dropFiles(d), d.asOf, { reader });
-  const files = dropFiles(drop);
-  const file = (table === 'proceedings' ? files.B_TblProceeding : files.tbl_schedule) as string;
-  const mid = landRosterAfterLine(h, file, afterLine, roster);
-  await h.drop(drop.dropId, files, drop.asOf, { reader, beforeChunk: mid.beforeChunk });
+  const landed = await readWithRosterAfterLine(h, reader, before, drop, table, afterLine, roster);
   const got = h.outcome([...h.store.ftas.values()].map((f) => ({ ftaId: f.fta.ftaId, caseId: f.fta.caseId, status: f.status })));
-  return { h, got, landed: mid.landed };
+  return { h, got, landed };
 }
 
 describe.each(readers)('a roster landing while a drop is read (%s)', (_name, reader) => {
