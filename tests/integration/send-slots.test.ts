@@ -63,6 +63,15 @@ describe('send slots shared by every sender of the account, on DynamoDB Local', 
     }
   });
 
+  it('gives each taker of a group its own interval: a message of two recipients holds two slots, the pool moves by their sum', async () => {
+    const name = pool();
+    const slots = slotsOf(name);
+    const taken = await Promise.all([slots.take(100, 90_000), slots.take(200, 90_000), slots.take(100, 90_000)]);
+    expect(taken).toEqual([90_000, 90_100, 90_300]);
+    // The next taker, another instance, after the group's 400 ms.
+    expect(await slotsOf(name).take(100, 90_000)).toBe(90_400);
+  });
+
   it('gives each taker of a group its own deadline: those whose slot would be too late get none, and their slots stay free', async () => {
     const slots = slotsOf(pool());
     await slots.take(100, 80_000);
